@@ -1,0 +1,20 @@
+# causeway_embed_migrations(TARGET VAR DIR): compiles every DIR/NNNN_name.sql into a C++ table
+#   const std::vector<causeway::store::Migration>& VAR();
+# so that migrations stay plain SQL files but ship inside the binary.
+function(causeway_embed_migrations target fn dir namespace)
+  file(GLOB sql_files CONFIGURE_DEPENDS "${dir}/*.sql")
+  list(SORT sql_files)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${fn}_migrations.cpp")
+  set(body "#include \"store/migration.h\"\nnamespace ${namespace} {\nconst std::vector<causeway::store::Migration>& ${fn}() {\n  static const std::vector<causeway::store::Migration> kAll = {\n")
+  foreach(f ${sql_files})
+    get_filename_component(name "${f}" NAME_WE)
+    string(REGEX MATCH "^[0-9]+" num "${name}")
+    math(EXPR num "${num} + 0")
+    file(READ "${f}" sql)
+    string(APPEND body "    {${num}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+  endforeach()
+  string(APPEND body "  };\n  return kAll;\n}\n}  // namespace ${namespace}\n")
+  file(CONFIGURE OUTPUT "${out}" CONTENT "${body}" @ONLY)
+  target_sources(${target} PRIVATE "${out}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
+endfunction()

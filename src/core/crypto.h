@@ -1,0 +1,21 @@
+// Hashing primitives used by security/ (kept here so store and exchange can use them too).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace causeway::core {
+
+std::string Sha256Hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key`, raw 32 bytes.
+std::string HmacSha256(std::string_view key, std::string_view data);
+std::string Base64Encode(std::string_view data);
+std::string Base64UrlEncode(std::string_view data);  // no padding
+// Accepts standard and URL-safe alphabets, with or without padding. Empty optional-like: returns
+// false on invalid input.
+bool Base64Decode(std::string_view in, std::string* out);
+std::string HexEncode(std::string_view data);
+// Constant-time equality for secrets.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace causeway::core

@@ -1,0 +1,99 @@
+#include "http/message.h"
+
+#include "core/ascii.h"
+
+namespace causeway::http {
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+  for (const auto& [n, v] : items_)
+    if (core::IEquals(n, name)) return std::string_view(v);
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Headers::GetAll(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [n, v] : items_)
+    if (core::IEquals(n, name)) out.emplace_back(v);
+  return out;
+}
+
+void Headers::Set(std::string name, std::string value) {
+  Remove(name);
+  items_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::Remove(std::string_view name) {
+  std::erase_if(items_, [&](const auto& kv) { return core::IEquals(kv.first, name); });
+}
+
+std::string_view Request::Path() const {
+  std::string_view t = target;
+  auto q = t.find('?');
+  return q == std::string_view::npos ? t : t.substr(0, q);
+}
+
+std::string_view Request::Query() const {
+  std::string_view t = target;
+  auto q = t.find('?');
+  return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+}
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 428: return "Precondition Required";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+  }
+}
+
+bool PercentDecode(std::string_view in, std::string* out) {
+  out->clear();
+  out->reserve(in.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out->push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
+}  // namespace causeway::http

@@ -1,0 +1,76 @@
+// Protocol-neutral HTTP request/response values handed from the server to the layers above.
+// They keep header names as the peer sent them (requests) or exactly as we write them
+// (responses: Gateway emits lower-case names and so do we).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace causeway::http {
+
+// A small ordered header list with case-insensitive lookup. Few headers per message make a
+// vector faster than any map.
+class Headers {
+ public:
+  // First value of `name` (case-insensitive), or nullopt.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  // All values of `name`, in order (e.g. several Cookie or Set-Cookie lines).
+  std::vector<std::string_view> GetAll(std::string_view name) const;
+  // Appends a header line (allows duplicates, e.g. set-cookie).
+  void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  // Replaces every `name` line with one line.
+  void Set(std::string name, std::string value);
+  void Remove(std::string_view name);
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  size_t size() const { return items_.size(); }
+  void Clear() { items_.clear(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Request {
+  std::string method;  // as sent, e.g. "GET"; compare case-sensitively per RFC 9110
+  std::string target;  // raw request-target, percent-encoded, e.g. "/sap/opu/odata/...?$top=1"
+  Headers headers;
+  std::string body;
+  int version = 11;  // 10 or 11
+
+  // Filled in by the server and by security/ before a service handler runs.
+  std::string remote_address;
+  bool tls = false;
+  std::string client_cert_subject;      // verified client certificate, empty if none
+  std::string client_cert_fingerprint;  // SHA-256 hex of the DER certificate
+  std::string user;                     // authenticated user name
+  std::string sap_client;               // e.g. "100"
+  std::string sap_language;             // e.g. "EN"
+  std::string session_id;               // security-session id (binds the CSRF token)
+
+  std::string_view Path() const;   // target up to '?'
+  std::string_view Query() const;  // after the first '?', empty if none
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  // True: the server closes the connection after writing (e.g. after a 4xx on framing).
+  bool close = false;
+
+  Response() = default;
+  Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {
+    headers.Add("content-type", std::move(content_type));
+  }
+};
+
+const char* ReasonPhrase(int status);
+
+// Decodes %XX escapes (and leaves '+' alone, as OData URIs do). Returns false on a malformed escape.
+bool PercentDecode(std::string_view in, std::string* out);
+
+}  // namespace causeway::http
