@@ -38,6 +38,12 @@ std::string_view Request::Query() const {
   return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
 }
 
+bool Request::HasScenario(std::string_view id) const {
+  for (const auto& s : scenarios)
+    if (s == id) return true;
+  return false;
+}
+
 const char* ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";

@@ -50,6 +50,10 @@ struct Request {
   std::string sap_client;               // e.g. "100"
   std::string sap_language;             // e.g. "EN"
   std::string session_id;               // security-session id (binds the CSRF token)
+  // Communication scenarios granted to `user` by its arrangements (e.g. "SAP_COM_0064",
+  // "SAP_COM_0326"); empty for business users. Services use it for finer authorization.
+  std::vector<std::string> scenarios;
+  bool HasScenario(std::string_view id) const;
 
   std::string_view Path() const;   // target up to '?'
   std::string_view Query() const;  // after the first '?', empty if none
