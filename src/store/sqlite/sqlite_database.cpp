@@ -1,0 +1,261 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+namespace causeway::store::sqlite {
+namespace {
+
+core::Error SqlError(sqlite3* db, std::string_view what) {
+  return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "001",
+                         std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* s) : s_(s) {}
+  int ColumnCount() const override { return sqlite3_column_count(s_); }
+  bool IsNull(int col) const override { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  int64_t Int(int col) const override { return sqlite3_column_int64(s_, col); }
+  double Real(int col) const override { return sqlite3_column_double(s_, col); }
+  std::string_view Text(int col) const override {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string_view();
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+}  // namespace
+
+// A connection with its prepared-statement cache. Used by one thread at a time.
+class SqliteDatabase::Connection final : public Tx {
+ public:
+  ~Connection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_) sqlite3_close_v2(db_);
+  }
+
+  static Result<std::unique_ptr<Connection>> Open(const Options& o, bool read_only) {
+    auto c = std::unique_ptr<Connection>(new Connection());
+    int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    flags |= SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(o.path.c_str(), &c->db_, flags, nullptr) != SQLITE_OK)
+      return SqlError(c->db_, "cannot open " + o.path);
+    sqlite3_busy_timeout(c->db_, o.busy_timeout_ms);
+    const char* pragmas = read_only ? "PRAGMA foreign_keys=ON;"
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    if (sqlite3_exec(c->db_, pragmas, nullptr, nullptr, nullptr) != SQLITE_OK)
+      return SqlError(c->db_, "pragma");
+    return c;
+  }
+
+  Status Exec(std::string_view sql, std::span<const Value> params, int64_t* changed) override {
+    CW_ASSIGN_OR_RETURN(sqlite3_stmt * s, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return Fail(rc, sql);
+    if (changed) *changed = sqlite3_changes64(db_);
+    return Status::Ok();
+  }
+
+  Status Query(std::string_view sql, std::span<const Value> params,
+               const std::function<void(const Row&)>& on_row) override {
+    CW_ASSIGN_OR_RETURN(sqlite3_stmt * s, Prepare(sql, params));
+    SqliteRow row(s);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) on_row(row);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return Fail(rc, sql);
+    return Status::Ok();
+  }
+
+  // Runs a statement outside the cache (BEGIN/COMMIT/SAVEPOINT).
+  Status Raw(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError(db_, sql);
+    return Status::Ok();
+  }
+
+ private:
+  Connection() = default;
+
+  core::Error Fail(int rc, std::string_view sql) {
+    core::Error e = SqlError(db_, std::string("statement failed (") + sqlite3_errstr(rc) + ")");
+    if (rc == SQLITE_CONSTRAINT) e.code = core::Code::kConflict;
+    spdlog::debug("sqlite: {} in: {}", e.text, sql);
+    return e;
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, std::span<const Value> params) {
+    auto it = cache_.find(sql);
+    sqlite3_stmt* s;
+    if (it != cache_.end()) {
+      s = it->second;
+    } else {
+      if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+          SQLITE_OK)
+        return SqlError(db_, "prepare");
+      cache_.emplace(std::string(sql), s);
+    }
+    sqlite3_clear_bindings(s);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(s))
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "002", "parameter count mismatch");
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(v)) rc = sqlite3_bind_null(s, idx);
+      else if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(s, idx, *n);
+      else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(s, idx, *d);
+      else {
+        const auto& str = std::get<std::string>(v);
+        rc = sqlite3_bind_text64(s, idx, str.data(), str.size(), SQLITE_STATIC, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) return SqlError(db_, "bind");
+    }
+    return s;
+  }
+
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
+};
+
+SqliteDatabase::SqliteDatabase(Options options) : options_(std::move(options)) {}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const Options& options) {
+  auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(options));
+  CW_ASSIGN_OR_RETURN(db->writer_, Connection::Open(options, /*read_only=*/false));
+  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+    CW_ASSIGN_OR_RETURN(auto reader, Connection::Open(options, /*read_only=*/true));
+    db->readers_.push_back(std::move(reader));
+  }
+  db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
+  return db;
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+Status SqliteDatabase::Write(TxFn fn) {
+  std::future<Status> done;
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "003", "store is closing");
+    queue_.push_back(PendingWrite{std::move(fn), {}});
+    done = queue_.back().done.get_future();
+  }
+  queue_cv_.notify_one();
+  return done.get();
+}
+
+void SqliteDatabase::WriterLoop() {
+  std::vector<PendingWrite> group;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && static_cast<int>(group.size()) < options_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    group.clear();
+  }
+}
+
+void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
+  std::vector<Status> results(group.size());
+  Status begin = writer_->Raw("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (auto& w : group) w.done.set_value(begin);
+    healthy_ = false;
+    return;
+  }
+  size_t succeeded = 0;
+  for (size_t i = 0; i < group.size(); ++i) {
+    // A savepoint per callback keeps one caller's failure from undoing its neighbours' work.
+    Status sp = writer_->Raw("SAVEPOINT w");
+    if (!sp.ok()) {
+      results[i] = sp;
+      continue;
+    }
+    Status st;
+    try {
+      st = group[i].fn(*writer_);
+    } catch (const std::exception& e) {
+      st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("write failed: ") + e.what());
+    }
+    if (st.ok()) {
+      results[i] = writer_->Raw("RELEASE w");
+      if (results[i].ok()) ++succeeded;
+    } else {
+      (void)writer_->Raw("ROLLBACK TO w");
+      (void)writer_->Raw("RELEASE w");
+      results[i] = st;
+    }
+  }
+  Status commit = writer_->Raw("COMMIT");
+  if (!commit.ok()) {
+    (void)writer_->Raw("ROLLBACK");
+    healthy_ = false;
+    spdlog::error("sqlite: commit failed: {}", commit.error().text);
+    for (auto& w : group) w.done.set_value(commit);
+    return;
+  }
+  healthy_ = true;
+  ++commits_;
+  committed_writes_ += succeeded;
+  for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(results[i]));
+}
+
+std::unique_ptr<SqliteDatabase::Connection> SqliteDatabase::AcquireReader() {
+  std::unique_lock lock(readers_mu_);
+  readers_cv_.wait(lock, [&] { return !readers_.empty(); });
+  auto c = std::move(readers_.back());
+  readers_.pop_back();
+  return c;
+}
+
+void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> c) {
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(c));
+  }
+  readers_cv_.notify_one();
+}
+
+Status SqliteDatabase::Read(TxFn fn) {
+  auto c = AcquireReader();
+  Status st = c->Raw("BEGIN");
+  if (st.ok()) {
+    try {
+      st = fn(*c);
+    } catch (const std::exception& e) {
+      st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("read failed: ") + e.what());
+    }
+    (void)c->Raw("COMMIT");
+  }
+  ReleaseReader(std::move(c));
+  return st;
+}
+
+std::string SqliteDatabase::Health() { return healthy_ ? "ok" : "last commit failed"; }
+
+}  // namespace causeway::store::sqlite
