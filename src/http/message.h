@@ -65,6 +65,8 @@ struct Response {
   std::string body;
   // True: the server closes the connection after writing (e.g. after a 4xx on framing).
   bool close = false;
+  // Metrics/access-log label (the service that answered); not sent on the wire.
+  std::string label;
 
   Response() = default;
   Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {

@@ -1,0 +1,118 @@
+#include "http/sap_path.h"
+
+#include <charconv>
+#include <vector>
+
+#include "core/ascii.h"
+
+namespace causeway::http {
+namespace {
+
+constexpr std::string_view kPrefix = "/sap/opu/odata/";
+
+bool ParseVersion(std::string_view v, int* out) {
+  if (v.empty() || v.size() > 4) return false;
+  int n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n <= 0) return false;
+  *out = n;
+  return true;
+}
+
+// Removes the SAP options from a raw query and records them. Names compare case-insensitively
+// (ICF treats form fields so).
+std::string FilterQuery(std::string_view query, SapODataPath* out) {
+  std::string kept;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    std::string_view name = item.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    if (core::IEquals(name, "sap-client")) {
+      out->sap_client = std::string(value);
+      continue;
+    }
+    if (core::IEquals(name, "sap-language")) {
+      out->sap_language = std::string(value);
+      continue;
+    }
+    if (core::IEquals(name, "saml2")) continue;
+    if (name == "v") {
+      int v;
+      if (ParseVersion(value, &v)) {
+        out->version = v;
+        continue;
+      }
+    }
+    if (!kept.empty()) kept += '&';
+    kept.append(item);
+  }
+  return kept;
+}
+
+}  // namespace
+
+std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
+  if (!core::IStartsWith(target, kPrefix)) return std::nullopt;
+  std::string_view rest = target.substr(kPrefix.size());
+  SapODataPath out;
+
+  size_t slash = rest.find('/');
+  size_t q = rest.find('?');
+  if (slash == std::string_view::npos || (q != std::string_view::npos && q < slash)) return std::nullopt;
+  out.namespace_segment = std::string(rest.substr(0, slash));
+  rest = rest.substr(slash + 1);
+
+  // Service segment: up to '/', '?' or end; matrix parameters after ';'.
+  size_t end = rest.find_first_of("/?");
+  std::string_view segment = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  size_t semi = segment.find(';');
+  out.service = std::string(segment.substr(0, semi));
+  if (out.service.empty()) return std::nullopt;
+  while (semi != std::string_view::npos) {
+    segment = segment.substr(semi + 1);
+    semi = segment.find(';');
+    std::string_view param = segment.substr(0, semi);
+    if (param.size() > 2 && (param[0] == 'v' || param[0] == 'V') && param[1] == '=') {
+      int v;
+      if (ParseVersion(param.substr(2), &v)) out.version = v;
+    }
+  }
+
+  std::string_view resource;
+  std::string_view query;
+  if (!rest.empty() && rest[0] == '?' && rest.size() > 3 && rest.substr(1, 2) == "v=" &&
+      rest.find('/') != std::string_view::npos &&
+      (rest.find('&') == std::string_view::npos || rest.find('/') < rest.find('&'))) {
+    // "?v=2/JobSchedule/?JobTemplateName=..." : the resource hides in the query string.
+    std::string_view inner = rest.substr(3);
+    size_t s = inner.find('/');
+    int v;
+    if (ParseVersion(inner.substr(0, s), &v)) out.version = v;
+    inner = inner.substr(s + 1);
+    size_t iq = inner.find('?');
+    resource = inner.substr(0, iq);
+    query = iq == std::string_view::npos ? std::string_view() : inner.substr(iq + 1);
+  } else {
+    size_t rq = rest.find('?');
+    std::string_view path = rest.substr(0, rq);
+    query = rq == std::string_view::npos ? std::string_view() : rest.substr(rq + 1);
+    if (!path.empty() && path[0] == '/') path.remove_prefix(1);
+    resource = path;
+  }
+  // Tolerate the trailing '/' clients put after a resource ("JobSchedule/?...").
+  while (!resource.empty() && resource.back() == '/') resource.remove_suffix(1);
+  out.resource_path = std::string(resource);
+  out.query = FilterQuery(query, &out);
+
+  char vbuf[8];
+  std::snprintf(vbuf, sizeof vbuf, "%04d", out.version);
+  out.root_path = std::string(kPrefix) + out.namespace_segment + "/" + out.service + ";v=" + vbuf + "/";
+  return out;
+}
+
+}  // namespace causeway::http

@@ -1,0 +1,61 @@
+#include "http/sap_path.h"
+
+#include <gtest/gtest.h>
+
+namespace causeway::http {
+namespace {
+
+struct Case {
+  const char* target;
+  const char* service;
+  int version;
+  const char* resource;
+  const char* query;
+  const char* client;
+  const char* language;
+};
+
+TEST(SapPathTest, AcceptsEveryFormClientsUse) {
+  const Case cases[] = {
+      {"/sap/opu/odata/SAP/BC_EXT_APPJOB_MANAGEMENT;v=0002/", "BC_EXT_APPJOB_MANAGEMENT", 2, "", "", "", ""},
+      {"/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=2/JobStatusGet?JobName='A'&JobRunCount='B'",
+       "BC_EXT_APPJOB_MANAGEMENT", 2, "JobStatusGet", "JobName='A'&JobRunCount='B'", "", ""},
+      {"/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT?v=2/$metadata", "BC_EXT_APPJOB_MANAGEMENT", 2, "$metadata", "",
+       "", ""},
+      {"/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT?v=2/JobSchedule/?JobTemplateName='T'&JobText='x'&JobUser='U'",
+       "BC_EXT_APPJOB_MANAGEMENT", 2, "JobSchedule", "JobTemplateName='T'&JobText='x'&JobUser='U'", "", ""},
+      {"/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT?v=2/JobStatusGet?JobName='A'&JobRunCount='B'",
+       "BC_EXT_APPJOB_MANAGEMENT", 2, "JobStatusGet", "JobName='A'&JobRunCount='B'", "", ""},
+      {"/SAP/OPU/ODATA/SALM/EXT_INTEGRATION_SRV/StatusSet(Guid='1')?sap-client=100&sap-language=DE",
+       "EXT_INTEGRATION_SRV", 1, "StatusSet(Guid='1')", "", "100", "DE"},
+      {"/sap/opu/odata/sap/SVC/JobTemplateSet?v=2&$top=1&saml2=disabled", "SVC", 2, "JobTemplateSet", "$top=1", "",
+       ""},
+      {"/sap/opu/odata/sap/SVC", "SVC", 1, "", "", "", ""},
+      {"/sap/opu/odata/sap/SVC;o=LOCAL;v=0003/Set", "SVC", 3, "Set", "", "", ""},
+  };
+  for (const Case& c : cases) {
+    auto p = ParseSapODataPath(c.target);
+    ASSERT_TRUE(p.has_value()) << c.target;
+    EXPECT_EQ(p->service, c.service) << c.target;
+    EXPECT_EQ(p->version, c.version) << c.target;
+    EXPECT_EQ(p->resource_path, c.resource) << c.target;
+    EXPECT_EQ(p->query, c.query) << c.target;
+    EXPECT_EQ(p->sap_client, c.client) << c.target;
+    EXPECT_EQ(p->sap_language, c.language) << c.target;
+  }
+}
+
+TEST(SapPathTest, BuildsCanonicalRootKeepingTheNamespaceAsSent) {
+  auto p = ParseSapODataPath("/sap/opu/odata/SAP/BC_EXT_APPJOB_MANAGEMENT?v=2/$metadata");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->root_path, "/sap/opu/odata/SAP/BC_EXT_APPJOB_MANAGEMENT;v=0002/");
+}
+
+TEST(SapPathTest, RejectsOtherPaths) {
+  for (const char* t : {"/", "/sap/opu/odata/", "/sap/opu/odata/sap", "/sap/opu/odata/sap/", "/other/x",
+                        "/sap/opu/odata?x=/y/z"})
+    EXPECT_FALSE(ParseSapODataPath(t).has_value()) << t;
+}
+
+}  // namespace
+}  // namespace causeway::http

@@ -1,0 +1,380 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "core/crypto.h"
+
+namespace causeway::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Converts our response to Beast's, keeping our header-name spelling (lower-case as Gateway).
+bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bool keep_alive,
+                                            const std::string& server_header, bool head) {
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(res.status));
+  out.reason(ReasonPhrase(res.status));
+  for (auto& [name, value] : res.headers.items()) out.insert(name, value);
+  if (!server_header.empty() && !res.headers.Has("server")) out.insert("server", server_header);
+  size_t body_size = res.body.size();
+  if (!head) out.body() = std::move(res.body);
+  out.keep_alive(keep_alive);
+  if (res.status != 204 && res.status != 304 && !(res.status >= 100 && res.status < 200)) {
+    // For HEAD the length of the body a GET would have returned, as RFC 9110 allows.
+    out.set(bhttp::field::content_length, std::to_string(body_size));
+  }
+  return out;
+}
+
+Response PlainError(int status, std::string text) {
+  Response r(status, "text/plain; charset=utf-8", std::move(text));
+  r.close = true;
+  return r;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Handler& handler;
+  std::function<void(const RequestRecord&)> on_request;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::shared_ptr<asio::ssl::context>> tls_contexts;  // per listener, may be null
+  std::vector<uint16_t> ports;
+  ServerStats stats;
+  std::atomic<bool> stopping{false};
+
+  // Idle sessions are closed on Stop(); busy ones finish their request first.
+  struct SessionSlot {
+    std::function<void()> close;
+    bool busy = false;
+  };
+  std::mutex sessions_mu;
+  std::list<SessionSlot> sessions;  // GUARDED_BY(sessions_mu)
+
+  Impl(ServerOptions o, Handler& h, std::function<void(const RequestRecord&)> cb)
+      : options(std::move(o)), handler(h), on_request(std::move(cb)),
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))) {}
+
+  core::Status Listen(const ListenerOptions& l) {
+    std::shared_ptr<asio::ssl::context> ctx;
+    if (l.tls) {
+      ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+      boost::system::error_code ec;
+      ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::single_dh_use);
+      ctx->use_certificate_chain_file(l.tls->cert_file, ec);
+      if (!ec) ctx->use_private_key_file(l.tls->key_file, asio::ssl::context::pem, ec);
+      if (ec) return core::MakeError(core::Code::kInternal, "CAUSEWAY/HTTP", "001",
+                                     "cannot load TLS certificate or key: " + ec.message());
+      if (!l.tls->client_ca_file.empty()) {
+        ctx->load_verify_file(l.tls->client_ca_file, ec);
+        if (ec) return core::MakeError(core::Code::kInternal, "CAUSEWAY/HTTP", "002",
+                                       "cannot load client CA file: " + ec.message());
+        auto mode = asio::ssl::verify_peer;
+        if (l.tls->require_client_cert) mode |= asio::ssl::verify_fail_if_no_peer_cert;
+        ctx->set_verify_mode(mode);
+        // Session ids must be scoped when verifying peers, or OpenSSL refuses resumption.
+        static const unsigned char kSid[] = "causeway";
+        SSL_CTX_set_session_id_context(ctx->native_handle(), kSid, sizeof kSid - 1);
+      }
+    }
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(l.address, ec);
+    if (ec) return core::MakeError(core::Code::kInternal, "CAUSEWAY/HTTP", "003", "bad listen address " + l.address);
+    auto acc = std::make_unique<tcp::acceptor>(ioc);
+    tcp::endpoint ep(addr, l.port);
+    acc->open(ep.protocol(), ec);
+    if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc->bind(ep, ec);
+    if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/HTTP", "004",
+                             "cannot listen on " + l.address + ":" + std::to_string(l.port) + ": " + ec.message());
+    ports.push_back(acc->local_endpoint().port());
+    acceptors.push_back(std::move(acc));
+    tls_contexts.push_back(std::move(ctx));
+    return core::Status::Ok();
+  }
+
+  awaitable<void> Accept(size_t index) {
+    tcp::acceptor& acc = *acceptors[index];
+    for (;;) {
+      auto [ec, socket] = co_await acc.async_accept(asio::make_strand(ioc), kTuple);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      if (static_cast<size_t>(stats.open_connections.load()) >= options.max_connections) {
+        ++stats.connections_rejected;
+        boost::system::error_code ignore;
+        socket.close(ignore);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true));
+      auto ex = socket.get_executor();
+      if (tls_contexts[index]) {
+        asio::co_spawn(ex, TlsSession(beast::tcp_stream(std::move(socket)), tls_contexts[index]), asio::detached);
+      } else {
+        asio::co_spawn(ex, Session(beast::tcp_stream(std::move(socket)), false), asio::detached);
+      }
+    }
+  }
+
+  awaitable<void> TlsSession(beast::tcp_stream tcp_stream, std::shared_ptr<asio::ssl::context> ctx) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *ctx);
+    beast::get_lowest_layer(stream).expires_after(options.request_timeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (ec) {
+      spdlog::debug("TLS handshake failed: {}", ec.message());
+      co_return;
+    }
+    co_await Session(std::move(stream), true);
+  }
+
+  template <typename Stream>
+  static void PeerCertificate(Stream& stream, Request& req) {
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      SSL* ssl = stream.native_handle();
+      X509* cert = SSL_get1_peer_certificate(ssl);
+      if (!cert) return;
+      if (SSL_get_verify_result(ssl) == X509_V_OK) {
+        char buf[512];
+        X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
+        req.client_cert_subject = buf;
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        X509_digest(cert, EVP_sha256(), md, &len);
+        req.client_cert_fingerprint = core::HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+      }
+      X509_free(cert);
+    }
+  }
+
+  template <typename Stream>
+  awaitable<void> Session(Stream stream, bool tls) {
+    ++stats.open_connections;
+    auto& sock = beast::get_lowest_layer(stream).socket();
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = sock.remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    // Stop() may ask from another thread to close this connection while idle; the request is
+    // posted to this connection's strand and checks that the socket still lives.
+    struct Alive {
+      tcp::socket* sock;
+    };
+    auto alive = std::make_shared<Alive>(Alive{&sock});
+    std::list<SessionSlot>::iterator slot;
+    {
+      std::lock_guard lock(sessions_mu);
+      sessions.push_front(SessionSlot{[ex = sock.get_executor(), alive] {
+                                         asio::post(ex, [alive] {
+                                           boost::system::error_code ignore;
+                                           if (alive->sock) alive->sock->cancel(ignore);
+                                         });
+                                       },
+                                       false});
+      slot = sessions.begin();
+    }
+    Request cert_probe;
+    PeerCertificate(stream, cert_probe);
+
+    beast::flat_buffer buffer;
+    bool timed_out = false;
+    uint64_t read_generation = 0;
+    for (;;) {
+      if (stopping) break;
+      // Wait for the next request with the idle timeout, then give the whole request the
+      // request timeout, so a slow sender (slowloris) cannot hold a connection forever.
+      if (buffer.size() == 0) {
+        beast::get_lowest_layer(stream).expires_after(options.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+        if (ec) break;
+        buffer.commit(n);
+      }
+      SetBusy(slot, true);
+      auto started = Clock::now();
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      parser.body_limit(options.max_body_bytes);
+      // Beast's own stream timeout would close the socket; a separate timer that only cancels
+      // the read leaves the connection open for the 408 answer.
+      beast::get_lowest_layer(stream).expires_never();
+      // The generation guards against a timer that fired just as the read completed.
+      timed_out = false;
+      ++read_generation;
+      asio::steady_timer timer(sock.get_executor(), options.request_timeout);
+      timer.async_wait([&timed_out, &read_generation, &sock, gen = read_generation](boost::system::error_code tec) {
+        if (tec || gen != read_generation) return;
+        timed_out = true;
+        boost::system::error_code ignore;
+        sock.cancel(ignore);
+      });
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      ++read_generation;
+      timer.cancel();
+      Request req;
+      req.remote_address = remote;
+      req.tls = tls;
+      req.client_cert_subject = cert_probe.client_cert_subject;
+      req.client_cert_fingerprint = cert_probe.client_cert_fingerprint;
+      Response res;
+      bool keep_alive = false;
+      bool head = false;
+      unsigned version = 11;
+      if (ec) {
+        if (ec == bhttp::error::header_limit) res = PlainError(431, "Request header fields too large");
+        else if (ec == bhttp::error::body_limit) res = PlainError(413, "Request body too large");
+        else if (timed_out) res = PlainError(408, "Request timeout");
+        else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                 ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+          break;
+        else res = PlainError(400, "Malformed HTTP request");
+      } else {
+        auto& msg = parser.get();
+        version = msg.version();
+        keep_alive = msg.keep_alive();
+        head = msg.method() == bhttp::verb::head;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        req.version = static_cast<int>(msg.version());
+        for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+        req.body = std::move(msg.body());
+        ++stats.in_flight;
+        res = co_await Dispatch(req);
+        --stats.in_flight;
+      }
+      if (res.close || stopping) keep_alive = false;
+      int status = res.status;
+      std::string label = std::move(res.label);
+      auto beast_res = ToBeast(std::move(res), version, keep_alive, options.server_header, head);
+      beast::get_lowest_layer(stream).expires_after(options.request_timeout);
+      auto [wec, written] = co_await bhttp::async_write(stream, beast_res, kTuple);
+      if (on_request) {
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+        on_request(RequestRecord{&req, status, written, us, label});
+      }
+      SetBusy(slot, false);
+      if (wec || !keep_alive) break;
+    }
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+      co_await stream.async_shutdown(kTuple);
+    }
+    {
+      boost::system::error_code ignore;
+      sock.shutdown(tcp::socket::shutdown_both, ignore);
+    }
+    {
+      std::lock_guard lock(sessions_mu);
+      sessions.erase(slot);
+    }
+    alive->sock = nullptr;
+    --stats.open_connections;
+  }
+
+  void SetBusy(std::list<SessionSlot>::iterator slot, bool busy) {
+    std::lock_guard lock(sessions_mu);
+    slot->busy = busy;
+  }
+
+  Response SafeHandle(Request& req) {
+    try {
+      return handler.Handle(req);
+    } catch (const std::exception& e) {
+      spdlog::error("handler threw: {}", e.what());
+      return PlainError(500, "Internal server error");
+    }
+  }
+
+  awaitable<Response> Dispatch(Request& req) {
+    if (handler.RunsInline(req)) co_return SafeHandle(req);
+    co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
+                                      asio::use_awaitable);
+  }
+};
+
+Server::Server(ServerOptions options, Handler& handler, std::function<void(const RequestRecord&)> on_request)
+    : impl_(std::make_unique<Impl>(std::move(options), handler, std::move(on_request))) {}
+
+Server::~Server() {
+  Stop();
+  impl_->workers.join();
+}
+
+core::Status Server::Start() {
+  for (const auto& l : impl_->options.listeners) CW_RETURN_IF_ERROR(impl_->Listen(l));
+  for (size_t i = 0; i < impl_->acceptors.size(); ++i)
+    asio::co_spawn(impl_->ioc, impl_->Accept(i), asio::detached);
+  return core::Status::Ok();
+}
+
+const std::vector<uint16_t>& Server::ports() const { return impl_->ports; }
+const ServerStats& Server::stats() const { return impl_->stats; }
+
+void Server::Run() {
+  auto guard = asio::make_work_guard(impl_->ioc);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, impl_->options.io_threads); ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  // The drain watcher: once stopping, wait until no connection is open (or the deadline).
+  std::thread drain([this, &guard] {
+    while (!impl_->stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto deadline = Clock::now() + impl_->options.drain_timeout;
+    while (impl_->stats.open_connections.load() > 0 && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    guard.reset();
+    impl_->ioc.stop();
+  });
+  impl_->ioc.run();
+  drain.join();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    for (auto& acc : impl->acceptors) {
+      boost::system::error_code ignore;
+      acc->close(ignore);
+    }
+    std::lock_guard lock(impl->sessions_mu);
+    for (auto& s : impl->sessions)
+      if (!s.busy) s.close();
+  });
+}
+
+}  // namespace causeway::http

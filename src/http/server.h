@@ -1,0 +1,99 @@
+// The HTTP(S) server: Asio + Beast, one C++20 coroutine per connection on its own strand.
+//
+// Contract:
+// - HTTP/1.1 keep-alive and pipelining (requests on one connection are answered in order).
+// - Limits answer with the right status and close: header too large 431, body too large 413,
+//   slow or stalled request 408; malformed framing 400. Over `max_connections` new
+//   connections are closed at once.
+// - Handler::Handle runs on an I/O thread when Handler::RunsInline() says the request is
+//   cheap, else on the worker pool, so blocking work (fsync, process spawn) never stalls I/O.
+// - Stop() stops accepting, closes idle connections, lets in-flight requests finish (up to
+//   `drain_timeout`), then returns from Run().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/message.h"
+
+namespace causeway::http {
+
+struct TlsOptions {
+  std::string cert_file;  // PEM certificate chain
+  std::string key_file;   // PEM private key
+  std::string client_ca_file;       // if set, client certificates are verified against it
+  bool require_client_cert = false;  // reject handshakes without a valid client certificate
+};
+
+struct ListenerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0 = any free port (see Server::ports())
+  std::optional<TlsOptions> tls;
+};
+
+struct ServerOptions {
+  std::vector<ListenerOptions> listeners{ListenerOptions{}};
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_body_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds request_timeout{30'000};  // from first byte to complete request
+  size_t max_connections = 4096;
+  int io_threads = 2;
+  int worker_threads = 32;
+  std::chrono::milliseconds drain_timeout{10'000};
+  std::string server_header;  // empty: no "server" header
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // True if Handle() is cheap and never blocks for this request (runs on the I/O thread).
+  virtual bool RunsInline(const Request& req) const = 0;
+  // Produces the response. Must not throw (an exception becomes a 500).
+  virtual Response Handle(Request& req) = 0;
+};
+
+// Observes every finished request (access log, metrics). Called on the I/O thread.
+struct RequestRecord {
+  const Request* request;
+  int status;
+  size_t response_bytes;
+  std::chrono::microseconds duration;
+  std::string_view label;  // Response label set by the router (service name), may be empty
+};
+
+struct ServerStats {
+  std::atomic<int64_t> open_connections{0};
+  std::atomic<int64_t> in_flight{0};
+  std::atomic<uint64_t> connections_rejected{0};
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler& handler, std::function<void(const RequestRecord&)> on_request = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every listener. After success, ports() holds the bound ports in listener order.
+  core::Status Start();
+  const std::vector<uint16_t>& ports() const;
+  // Runs the I/O threads until Stop() completed the drain. Call from one thread.
+  void Run();
+  // Thread-safe and async-signal-safe enough to call from a signal watcher; idempotent.
+  void Stop();
+  const ServerStats& stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace causeway::http

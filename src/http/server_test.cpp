@@ -1,0 +1,166 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace causeway::http {
+namespace {
+
+class EchoHandler final : public Handler {
+ public:
+  bool RunsInline(const Request& req) const override { return req.method == "GET"; }
+  Response Handle(Request& req) override {
+    if (req.target == "/throw") throw std::runtime_error("boom");
+    Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
+    r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
+    return r;
+  }
+};
+
+// A raw TCP client so that tests can send exactly the bytes they mean (bad framing included).
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~RawClient() { ::close(fd_); }
+  void Send(std::string_view s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size())); }
+  // Reads until the peer closes or `until` appears `count` times.
+  std::string Read(std::string_view until = {}, int count = 1) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      if (!until.empty()) {
+        int seen = 0;
+        for (size_t p = out.find(until); p != std::string::npos; p = out.find(until, p + 1)) ++seen;
+        if (seen >= count) return out;
+      }
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return out;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void StartServer(ServerOptions o) {
+    server_ = std::make_unique<Server>(std::move(o), handler_, [this](const RequestRecord& r) {
+      std::lock_guard lock(mu_);
+      statuses_.push_back(r.status);
+    });
+    ASSERT_TRUE(server_->Start().ok());
+    port_ = server_->ports()[0];
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  EchoHandler handler_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+  std::mutex mu_;
+  std::vector<int> statuses_;
+};
+
+TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.Read("HTTP/1.1 200", 3);
+  out += c.Read("GET /c HTTP/1.1");  // rest of the third body, if split
+  size_t a = out.find("GET /a 0"), b = out.find("POST /b 3"), cc = out.find("GET /c 0");
+  ASSERT_NE(a, std::string::npos) << out;
+  ASSERT_NE(b, std::string::npos) << out;
+  ASSERT_NE(cc, std::string::npos) << out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, cc);
+  EXPECT_NE(out.find("x-thread: worker"), std::string::npos) << "POST must run on the worker pool";
+}
+
+TEST_F(ServerTest, OversizedHeaderIs431AndConnectionCloses) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  StartServer(o);
+  RawClient c(port_);
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out;
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  ServerOptions o;
+  o.max_body_bytes = 100;
+  StartServer(o);
+  RawClient c(port_);
+  c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'b'));
+  EXPECT_EQ(c.Read().rfind("HTTP/1.1 413", 0), 0u);
+}
+
+TEST_F(ServerTest, MalformedRequestLineIs400AndServerKeepsServing) {
+  StartServer({});
+  {
+    RawClient c(port_);
+    c.Send("GARBAGE\x01\x02 nonsense\r\n\r\n");
+    EXPECT_EQ(c.Read().rfind("HTTP/1.1 400", 0), 0u);
+  }
+  RawClient ok(port_);
+  ok.Send("GET /fine HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(ok.Read().find("GET /fine 0"), std::string::npos);
+}
+
+TEST_F(ServerTest, SlowSenderGets408) {
+  ServerOptions o;
+  o.request_timeout = std::chrono::milliseconds(300);
+  StartServer(o);
+  RawClient c(port_);
+  c.Send("GET / HTTP/1.1\r\nHost: x\r\n");  // never finishes the header block
+  EXPECT_EQ(c.Read().rfind("HTTP/1.1 408", 0), 0u);
+}
+
+TEST_F(ServerTest, HandlerExceptionBecomes500) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.Read("\r\n\r\n").rfind("HTTP/1.1 500", 0), 0u);
+}
+
+TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_NE(out.find("Content-Length: 9"), std::string::npos) << out;  // "HEAD /h 0"
+  EXPECT_EQ(out.substr(out.find("\r\n\r\n") + 4), "");
+}
+
+TEST_F(ServerTest, StopClosesIdleConnectionsAndReturnsFromRun) {
+  StartServer({});
+  RawClient idle(port_);
+  idle.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  idle.Read("GET / 0");
+  server_->Stop();
+  thread_.join();
+  EXPECT_EQ(idle.Read(), "");  // closed by the server
+}
+
+}  // namespace
+}  // namespace causeway::http
