@@ -1,0 +1,68 @@
+// The HTTP seam of the client. ODataSession talks to an HttpClient; production uses
+// CurlHttpClient, tests may substitute a fake. Secrets (password, cookies, tokens, Authorization)
+// live only inside the implementation and are never written to any log or error text.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace causeway::client {
+
+struct HttpRequest {
+  std::string method;  // "GET", "HEAD" or "POST" (POST with an empty body)
+  std::string url;     // absolute
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lower-cased; the last value wins
+  std::string body;
+
+  // The header value or "" (name must be lower case).
+  std::string Header(const std::string& lower_name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Sends one request. Any HTTP status is a success here; kUnavailable means the exchange did
+  // not complete (DNS, connect, TLS, timeout, connection reset/empty reply).
+  virtual core::Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+struct HttpOptions {
+  std::string user;
+  std::string password;
+  std::string client_cert;  // PEM file: X.509 logon
+  std::string client_key;   // PEM file; defaults to client_cert when empty
+  std::string ca_bundle;    // PEM file of trusted CAs; system store when empty
+  bool insecure = false;    // skip TLS peer and host verification (only via --insecure)
+  std::chrono::milliseconds connect_timeout{15000};
+  std::chrono::milliseconds request_timeout{120000};
+};
+
+// libcurl, one easy handle reused for all requests (keep-alive, TLS session reuse) with the
+// in-memory cookie engine enabled, so session cookies (SAP_SESSIONID_…, sap-XSRF_…) set by the
+// CSRF fetch are sent on the following POST. Not thread-safe.
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(HttpOptions options);
+  ~CurlHttpClient() override;
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
+
+  core::Result<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  HttpOptions options_;
+  void* curl_ = nullptr;  // CURL*
+};
+
+}  // namespace causeway::client

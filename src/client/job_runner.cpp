@@ -1,0 +1,169 @@
+#include "client/job_runner.h"
+
+#include <random>
+
+#include "client/job_status.h"
+#include "client/poll_backoff.h"
+
+namespace causeway::client {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+milliseconds Since(Clock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(Clock::now() - t);
+}
+
+// Current step (the running one, else the number of steps that ended) and the step count.
+std::pair<int, int> StepProgress(const JobInfo& info) {
+  int current = 0;
+  for (const JobStepInfo& s : info.steps) {
+    if (s.status == 'R') return {s.step, static_cast<int>(info.steps.size())};
+    if (IsTerminalStatus(s.status)) current = s.step;
+  }
+  return {current, static_cast<int>(info.steps.size())};
+}
+
+std::string JobId(const ScheduledJob& job) { return job.job_name + "/" + job.job_run_count; }
+
+// Sends JobCancel and waits (bounded) until the server no longer reports the job as pending.
+// Returns the last status seen; 'D' when the job vanished (cancelled before it started).
+char CancelAndConfirm(JobService& service, Sleeper& sleeper, ProgressReporter& progress,
+                      const RunOptions& options, RunSummary& summary) {
+  const ScheduledJob& job = summary.job;
+  summary.cancel_requested = true;
+  progress.Note("cancelling job " + JobId(job));
+  core::Status cancelled = service.Cancel(job.job_name, job.job_run_count);
+  if (!cancelled.ok()) {
+    if (IsJobGone(cancelled.error())) {
+      summary.cancel_confirmed = true;
+      return 'D';
+    }
+    progress.Note("JobCancel failed: " + cancelled.error().text);  // maybe it ended meanwhile
+  }
+  PollBackoff backoff(options.poll_initial, std::min(options.poll_max, milliseconds(2000)), 1.6,
+                      0.2, options.jitter_seed ? options.jitter_seed : std::random_device{}());
+  const auto started = Clock::now();
+  char last = summary.final_status;
+  for (;;) {
+    core::Result<ScheduledJob> status = service.Status(job.job_name, job.job_run_count);
+    if (status.ok()) {
+      last = status->status;
+      if (!IsPendingStatus(last) && last != '\0') {
+        summary.cancel_confirmed = true;
+        return last;
+      }
+    } else if (IsJobGone(status.error())) {
+      summary.cancel_confirmed = true;
+      return 'D';
+    }
+    if (Since(started) >= options.cancel_wait) return last;
+    sleeper.SleepFor(std::min(backoff.Next(), options.cancel_wait));
+  }
+}
+
+void Finish(RunSummary& summary, Clock::time_point started) {
+  summary.elapsed = Since(started);
+  summary.ended_at = UtcNowIso();
+}
+
+}  // namespace
+
+RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progress,
+                  const RunOptions& options) {
+  RunSummary summary;
+  summary.started_at = UtcNowIso();
+  const auto started = Clock::now();
+
+  core::Result<ScheduledJob> scheduled = service.Schedule(options.schedule);
+  if (!scheduled.ok()) {
+    summary.exit_code = ExitCodeForError(scheduled.error());
+    summary.message = "scheduling failed: " + scheduled.error().text;
+    progress.Note(summary.message);
+    Finish(summary, started);
+    return summary;
+  }
+  summary.job = *scheduled;
+  summary.final_status = scheduled->status;
+  progress.Note("scheduled job " + JobId(summary.job) + " from template " +
+                options.schedule.template_name);
+
+  PollBackoff backoff(options.poll_initial, options.poll_max, 1.6, 0.2,
+                      options.jitter_seed ? options.jitter_seed : std::random_device{}());
+  char status = scheduled->status;
+  bool fetch_info = true;
+  for (;;) {
+    if (int sig = sleeper.StopRequested(); sig != 0) {
+      sleeper.AcknowledgeStop();
+      summary.signal = sig;
+      progress.Note("received signal " + std::to_string(sig));
+      summary.final_status = CancelAndConfirm(service, sleeper, progress, options, summary);
+      summary.exit_code = sig == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
+      summary.message = std::string("interrupted; job ") + JobId(summary.job) +
+                        (summary.cancel_confirmed ? " is no longer running (status " +
+                                                        std::string(1, summary.final_status) + ")"
+                                                  : " cancel not confirmed within the bound");
+      break;
+    }
+    if (options.timeout && Since(started) >= *options.timeout) {
+      if (options.leave_on_timeout) {
+        summary.exit_code = ExitCode::kTimedOut;
+        summary.message = "timed out; job " + JobId(summary.job) + " left running (status " +
+                          std::string(1, status ? status : '?') + ")";
+        break;
+      }
+      char final_status = CancelAndConfirm(service, sleeper, progress, options, summary);
+      summary.final_status = final_status;
+      bool ended_by_itself = final_status == 'F' || final_status == 'W' || final_status == 'A' ||
+                             final_status == 'U';
+      summary.exit_code = ended_by_itself ? ExitCodeForStatus(final_status) : ExitCode::kTimedOut;
+      summary.message = ended_by_itself
+                            ? "job " + JobId(summary.job) + " ended before the cancel took effect"
+                            : "timed out; job " + JobId(summary.job) +
+                                  (summary.cancel_confirmed ? " cancelled" : " cancel not confirmed");
+      break;
+    }
+
+    core::Result<ScheduledJob> current = service.Status(summary.job.job_name,
+                                                        summary.job.job_run_count);
+    if (!current.ok()) {
+      if (sleeper.StopRequested() != 0) continue;  // the signal wins; cancel on the next turn
+      summary.exit_code = ExitCodeForError(current.error());
+      summary.message = "lost track of job " + JobId(summary.job) + " (last status " +
+                        std::string(1, status ? status : '?') + "): " + current.error().text;
+      break;
+    }
+    if (current->status != status) {
+      status = current->status;
+      backoff.Reset();
+      fetch_info = true;
+    }
+    summary.final_status = status;
+    if (fetch_info || options.steps_every_poll || IsTerminalStatus(status)) {
+      core::Result<JobInfo> info = service.Info(summary.job.job_name, summary.job.job_run_count);
+      if (info.ok()) summary.info = std::move(*info);
+      fetch_info = false;
+    }
+    auto [step, steps] = summary.info ? StepProgress(*summary.info) : std::pair<int, int>{0, 0};
+    progress.Update(Since(started), JobId(summary.job), status, step, steps);
+    if (IsTerminalStatus(status)) {
+      summary.exit_code = ExitCodeForStatus(status);
+      summary.message = "job " + JobId(summary.job) + " ended with status " +
+                        std::string(1, status) + " (" + std::string(StatusText(status)) + ")";
+      break;
+    }
+    milliseconds wait = backoff.Next();
+    if (options.timeout) {
+      milliseconds left = *options.timeout - Since(started);
+      if (left < wait) wait = std::max(left, milliseconds(0));
+    }
+    sleeper.SleepFor(wait);
+  }
+  progress.Note(summary.message);
+  Finish(summary, started);
+  return summary;
+}
+
+}  // namespace causeway::client
