@@ -1,0 +1,190 @@
+#include "security/gateway_guard.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/ascii.h"
+#include "core/crypto.h"
+#include "security/cookies.h"
+
+namespace causeway::security {
+namespace {
+
+constexpr std::string_view kCsrfFailed = "CSRF token validation failed";
+
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+
+std::optional<BasicCredentials> ParseBasic(std::string_view header) {
+  header = core::Trim(header);
+  if (!core::IStartsWith(header, "basic ")) return std::nullopt;
+  std::string decoded;
+  if (!core::Base64Decode(core::Trim(header.substr(6)), &decoded)) return std::nullopt;
+  size_t colon = decoded.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
+}
+
+}  // namespace
+
+GatewayGuard::GatewayGuard(UserDirectory& users, const SessionCodec& sessions, const core::Clock& clock,
+                           GuardOptions options)
+    : users_(users), sessions_(sessions), clock_(clock), options_(std::move(options)) {}
+
+bool GatewayGuard::IsModifying(std::string_view m) {
+  return m == "POST" || m == "PUT" || m == "PATCH" || m == "MERGE" || m == "DELETE";
+}
+
+std::string GatewayGuard::SessionCookieName(std::string_view client) const {
+  return "SAP_SESSIONID_" + options_.system_id + "_" + std::string(client);
+}
+
+std::optional<std::string> GatewayGuard::CachedBasicUser(std::string_view authorization, uint64_t* version) const {
+  std::string key = core::Sha256Hex(authorization);
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(key);
+  if (it == cache_.end() || it->second.expires < clock_.Now()) return std::nullopt;
+  *version = it->second.version;
+  return it->second.user;
+}
+
+void GatewayGuard::CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version) {
+  std::string key = core::Sha256Hex(authorization);
+  std::lock_guard lock(cache_mu_);
+  if (auto it = cache_.find(key); it != cache_.end()) {
+    lru_.erase(it->second.lru);
+    cache_.erase(it);
+  }
+  while (cache_.size() >= options_.credential_cache_size && !lru_.empty()) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  lru_.push_front(key);
+  cache_[key] = CacheEntry{user, version, clock_.Now() + options_.credential_cache_ttl, lru_.begin()};
+}
+
+void GatewayGuard::ClearCredentialCache() {
+  std::lock_guard lock(cache_mu_);
+  cache_.clear();
+  lru_.clear();
+}
+
+bool GatewayGuard::IsCheap(const http::Request& req) const {
+  auto auth = req.headers.Get("authorization");
+  if (!auth) return true;
+  uint64_t version;
+  auto user = CachedBasicUser(*auth, &version);
+  if (!user) return false;
+  auto view = users_.Find(*user);
+  return view && view->password_version == version;
+}
+
+http::Response GatewayGuard::Unauthorized(const http::Request& req) const {
+  std::string client = req.sap_client.empty() ? "100" : req.sap_client;
+  http::Response r(401, "text/html; charset=utf-8",
+                   "<html><head><title>Logon Error Message</title></head><body><h1>Logon failed</h1>"
+                   "<p>You could not be logged on. Check your user name and password and try again.</p>"
+                   "</body></html>");
+  r.headers.Add("www-authenticate",
+                "Basic realm=\"SAP NetWeaver Application Server [" + options_.system_id + "/" + client + "]\"");
+  r.headers.Add("set-cookie", "sap-usercontext=sap-client=" + client + "; path=/");
+  r.headers.Add("sap-system", options_.system_id);
+  return r;
+}
+
+std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http::GuardTarget& target,
+                                                  const std::function<http::Response(const core::Error&)>& fail) {
+  const std::string cookie_name = SessionCookieName(req.sap_client);
+  std::optional<Session> session;
+  if (auto value = FindCookie(req.headers.GetAll("cookie"), cookie_name)) session = sessions_.Decode(*value);
+
+  // 1. Who is it? A verified client certificate, else Basic, else the session cookie alone.
+  std::string user;
+  if (!req.client_cert_subject.empty() || !req.client_cert_fingerprint.empty()) {
+    if (auto u = users_.UserForCertificate(req.client_cert_subject, req.client_cert_fingerprint)) user = *u;
+  }
+  if (user.empty()) {
+    if (auto auth = req.headers.Get("authorization")) {
+      uint64_t version = 0;
+      auto cached = CachedBasicUser(*auth, &version);
+      auto view = cached ? users_.Find(*cached) : std::nullopt;
+      if (view && view->password_version == version && !view->locked) {
+        user = view->name;
+      } else {
+        auto creds = ParseBasic(*auth);
+        if (!creds) return Unauthorized(req);
+        switch (users_.CheckPassword(creds->user, creds->password)) {
+          case UserDirectory::LogonResult::kOk: {
+            auto v = users_.Find(creds->user);
+            user = v->name;
+            CacheBasicUser(*auth, user, v->password_version);
+            break;
+          }
+          case UserDirectory::LogonResult::kLocked:
+            spdlog::info("logon refused: user {} is locked", core::ToUpper(creds->user));
+            return Unauthorized(req);
+          case UserDirectory::LogonResult::kWrongPassword:
+            spdlog::info("logon failed for user {}", core::ToUpper(creds->user));
+            return Unauthorized(req);
+          case UserDirectory::LogonResult::kUnknownUser:
+            return Unauthorized(req);
+        }
+      }
+    } else if (session) {
+      user = session->user;
+    }
+  }
+  if (user.empty()) return Unauthorized(req);
+  auto view = users_.Find(user);
+  if (!view || view->locked) return Unauthorized(req);
+
+  // 2. Session: keep the cookie's session when it belongs to this user and client.
+  if (!session || !core::IEquals(session->user, user) || session->client != req.sap_client) {
+    session = sessions_.NewSession(view->name, req.sap_client);
+    req.session_new = true;
+  }
+  req.user = view->name;
+  req.session_id = sessions_.Encode(*session);
+  req.scenarios = view->scenarios;
+
+  // 3. CSRF for modifying requests (also $batch and POST function imports).
+  if (target.csrf && IsModifying(req.method)) {
+    auto token = req.headers.Get("x-csrf-token");
+    if (req.session_new || !token || !sessions_.CsrfValid(*session, core::Trim(*token))) {
+      http::Response r(403, "text/plain; charset=utf-8", std::string(kCsrfFailed));
+      r.headers.Add("x-csrf-token", "Required");
+      return r;
+    }
+  }
+
+  // 4. Authorization by arrangement.
+  if (!users_.MayCall(view->name, target.service)) {
+    core::Error e = core::MakeError(core::Code::kForbidden, "/IWFND/CM_CONSUMER", "101",
+                                    "User &1 has no authorization to call service &2", {view->name, target.service});
+    return fail(e);
+  }
+  return std::nullopt;
+}
+
+void GatewayGuard::Finish(const http::Request& req, const http::GuardTarget& target, http::Response& res) {
+  if (req.user.empty() || req.session_id.empty()) return;
+  auto session = sessions_.Decode(req.session_id);
+  if (!session) return;
+  bool fresh = req.session_new;
+  if (fresh || sessions_.NeedsRefresh(*session)) {
+    std::string cookie = SessionCookieName(session->client) + "=" + sessions_.Encode(sessions_.Touch(*session)) +
+                         "; path=/; HttpOnly";
+    if (req.tls) cookie += "; secure";
+    res.headers.Add("set-cookie", std::move(cookie));
+    if (fresh) res.headers.Add("set-cookie", "sap-usercontext=sap-client=" + session->client + "; path=/");
+  }
+  if (target.csrf && (req.method == "GET" || req.method == "HEAD")) {
+    if (auto fetch = req.headers.Get("x-csrf-token"); fetch && core::IEquals(core::Trim(*fetch), "fetch")) {
+      res.headers.Set("x-csrf-token", sessions_.CsrfToken(*session));
+      res.headers.Set("cache-control", "no-store, no-cache");
+    }
+  }
+}
+
+}  // namespace causeway::security

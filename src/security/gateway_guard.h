@@ -1,0 +1,66 @@
+// The security gate in front of every endpoint, with SAP Gateway/ICF behaviour
+// (spec §2.2–2.4):
+//   authenticate (client certificate, Basic, or session cookie) → lockout → session →
+//   CSRF for modifying methods → authorize the service by the user's arrangements.
+//
+// Failures: 401 with `www-authenticate: Basic realm="SAP NetWeaver Application Server
+// [<SID>/<client>]"`, an HTML page and `set-cookie: sap-usercontext=…`; 403 with
+// `x-csrf-token: Required` and text/plain "CSRF token validation failed"; 403 in the service's
+// error format for a missing arrangement. Never logs credentials, cookies or tokens.
+#pragma once
+
+#include <list>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "http/router.h"
+#include "security/session_codec.h"
+#include "security/user_directory.h"
+
+namespace causeway::security {
+
+struct GuardOptions {
+  std::string system_id = "CWY";  // SID in realm and cookie names
+  size_t credential_cache_size = 10000;
+  std::chrono::seconds credential_cache_ttl{600};
+};
+
+class GatewayGuard final : public http::RequestGuard {
+ public:
+  GatewayGuard(UserDirectory& users, const SessionCodec& sessions, const core::Clock& clock, GuardOptions options);
+
+  bool IsCheap(const http::Request& req) const override;
+  std::optional<http::Response> Admit(http::Request& req, const http::GuardTarget& target,
+                                      const std::function<http::Response(const core::Error&)>& fail) override;
+  void Finish(const http::Request& req, const http::GuardTarget& target, http::Response& res) override;
+
+  std::string SessionCookieName(std::string_view client) const;
+  // Forgets cached credentials (after unlock/lock or a password change).
+  void ClearCredentialCache();
+
+ private:
+  std::optional<std::string> CachedBasicUser(std::string_view authorization, uint64_t* version) const;
+  void CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version);
+  http::Response Unauthorized(const http::Request& req) const;
+  static bool IsModifying(std::string_view method);
+
+  UserDirectory& users_;
+  const SessionCodec& sessions_;
+  const core::Clock& clock_;
+  GuardOptions options_;
+
+  // Verified Basic credentials: SHA-256(Authorization header) → user and password version.
+  // Saves the slow hash on every request of clients that send Basic each time.
+  struct CacheEntry {
+    std::string user;
+    uint64_t version;
+    core::SystemTime expires;
+    std::list<std::string>::iterator lru;
+  };
+  mutable std::mutex cache_mu_;
+  std::unordered_map<std::string, CacheEntry> cache_;  // GUARDED_BY(cache_mu_)
+  std::list<std::string> lru_;                         // GUARDED_BY(cache_mu_)
+};
+
+}  // namespace causeway::security

@@ -1,0 +1,204 @@
+#include "security/gateway_guard.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/crypto.h"
+#include "security/password_hash.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::security {
+namespace {
+
+constexpr char kService[] = "BC_EXT_APPJOB_MANAGEMENT";
+
+std::string Basic(std::string_view user, std::string_view pw) {
+  return "Basic " + core::Base64Encode(std::string(user) + ":" + std::string(pw));
+}
+
+class GatewayGuardTest : public ::testing::Test {
+ protected:
+  GatewayGuardTest()
+      : clock_(core::FromUnixMillis(1'700'000'000'000)),
+        users_({{.name = "job_scheduler", .password_hash = HashPassword("pw", 1000), .scenarios = {"SAP_COM_0064"}},
+                {.name = "OTHER", .password_hash = HashPassword("pw", 1000), .scenarios = {}},
+                {.name = "CERTUSER", .scenarios = {"SAP_COM_0064"}, .cert_fingerprints = {"ABCDEF"}}},
+               DefaultScenarioCatalog(), 3),
+        codec_("secret", SessionPolicy{}, clock_),
+        guard_(users_, codec_, clock_, {}) {}
+
+  struct Outcome {
+    std::optional<http::Response> denied;
+    http::Request req;
+    http::Response res;
+  };
+  Outcome Call(std::string method, std::vector<std::pair<std::string, std::string>> headers) {
+    Outcome o;
+    o.req.method = std::move(method);
+    o.req.target = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/";
+    o.req.sap_client = "100";
+    for (auto& [k, v] : headers) o.req.headers.Add(k, v);
+    http::GuardTarget target{kService, true, true};
+    o.denied = guard_.Admit(o.req, target, [](const core::Error& e) {
+      return http::Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
+    });
+    if (!o.denied) {
+      o.res = http::Response(200, "text/plain", "ok");
+      guard_.Finish(o.req, target, o.res);
+    }
+    return o;
+  }
+  // The session cookie ("name=value") set on a response.
+  static std::string SessionCookie(const http::Response& r) {
+    for (auto v : r.headers.GetAll("set-cookie"))
+      if (v.rfind("SAP_SESSIONID_CWY_100=", 0) == 0) return std::string(v.substr(0, v.find(';')));
+    return "";
+  }
+
+  core::ManualClock clock_;
+  UserDirectory users_;
+  SessionCodec codec_;
+  GatewayGuard guard_;
+};
+
+TEST_F(GatewayGuardTest, NoCredentialsGivesSapStyle401) {
+  auto o = Call("GET", {});
+  ASSERT_TRUE(o.denied);
+  EXPECT_EQ(o.denied->status, 401);
+  EXPECT_EQ(o.denied->headers.Get("www-authenticate"), "Basic realm=\"SAP NetWeaver Application Server [CWY/100]\"");
+  EXPECT_EQ(o.denied->headers.Get("set-cookie"), "sap-usercontext=sap-client=100; path=/");
+  EXPECT_EQ(o.denied->headers.Get("content-type"), "text/html; charset=utf-8");
+}
+
+TEST_F(GatewayGuardTest, FetchThenPostWithCookieAndToken) {
+  auto fetch = Call("HEAD", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "Fetch"}});
+  ASSERT_FALSE(fetch.denied);
+  auto token = fetch.res.headers.Get("x-csrf-token");
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->size(), 24u);
+  EXPECT_EQ(fetch.res.headers.Get("cache-control"), "no-store, no-cache");
+  std::string cookie = SessionCookie(fetch.res);
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_NE(fetch.res.headers.GetAll("set-cookie")[0].find("HttpOnly"), std::string_view::npos);
+
+  auto post = Call("POST", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"Cookie", cookie},
+                            {"x-csrf-token", std::string(*token)}});
+  EXPECT_FALSE(post.denied);
+  EXPECT_EQ(post.req.user, "JOB_SCHEDULER");
+  // Cookie alone authenticates too.
+  auto cookie_only = Call("POST", {{"Cookie", cookie}, {"X-CSRF-Token", std::string(*token)}});
+  EXPECT_FALSE(cookie_only.denied);
+}
+
+TEST_F(GatewayGuardTest, CsrfFailuresAre403Required) {
+  auto fetch = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "fetch"}});
+  std::string token(*fetch.res.headers.Get("x-csrf-token"));
+  std::string cookie = SessionCookie(fetch.res);
+  auto other = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "fetch"}});
+  std::string other_cookie = SessionCookie(other.res);
+
+  struct Case {
+    const char* name;
+    std::vector<std::pair<std::string, std::string>> headers;
+  } cases[] = {
+      {"missing token", {{"Cookie", cookie}}},
+      {"wrong token", {{"Cookie", cookie}, {"X-CSRF-Token", "AAAAAAAAAAAAAAAAAAAAAA=="}}},
+      {"token without cookie", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", token}}},
+      {"other session's cookie", {{"Cookie", other_cookie}, {"X-CSRF-Token", token}}},
+  };
+  for (auto& c : cases) {
+    for (const char* method : {"POST", "PUT", "PATCH", "MERGE", "DELETE"}) {
+      auto o = Call(method, c.headers);
+      ASSERT_TRUE(o.denied) << c.name << " " << method;
+      EXPECT_EQ(o.denied->status, 403) << c.name;
+      EXPECT_EQ(o.denied->headers.Get("x-csrf-token"), "Required");
+      EXPECT_EQ(o.denied->body, "CSRF token validation failed");
+      EXPECT_EQ(o.denied->headers.Get("content-type"), "text/plain; charset=utf-8");
+    }
+  }
+}
+
+TEST_F(GatewayGuardTest, LockoutAfterThreeFailuresEvenWithTheRightPassword) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "bad")}}).denied->status, 401);
+  auto o = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  ASSERT_TRUE(o.denied);
+  EXPECT_EQ(o.denied->status, 401);
+  ASSERT_TRUE(users_.Unlock("job_scheduler").ok());
+  EXPECT_FALSE(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}}).denied);
+}
+
+TEST_F(GatewayGuardTest, SuccessResetsTheFailureCounter) {
+  Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "bad")}});
+  Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "bad")}});
+  EXPECT_FALSE(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}}).denied);
+  guard_.ClearCredentialCache();
+  Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "bad")}});
+  EXPECT_FALSE(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}}).denied);
+}
+
+TEST_F(GatewayGuardTest, LockedUserCannotUseItsCachedCredentialsOrSession) {
+  auto ok = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  std::string cookie = SessionCookie(ok.res);
+  EXPECT_TRUE(guard_.IsCheap(ok.req));
+  ASSERT_TRUE(users_.Lock("JOB_SCHEDULER").ok());
+  EXPECT_EQ(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}}).denied->status, 401);
+  EXPECT_EQ(Call("GET", {{"Cookie", cookie}}).denied->status, 401);
+}
+
+TEST_F(GatewayGuardTest, ExpiredSessionCookieIsNotEnough) {
+  auto ok = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  std::string cookie = SessionCookie(ok.res);
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(Call("GET", {{"Cookie", cookie}}).denied->status, 401);
+}
+
+TEST_F(GatewayGuardTest, UnarrangedServiceIs403InServiceFormat) {
+  auto o = Call("GET", {{"Authorization", Basic("OTHER", "pw")}});
+  ASSERT_TRUE(o.denied);
+  EXPECT_EQ(o.denied->status, 403);
+  EXPECT_EQ(o.denied->body, "<error>/IWFND/CM_CONSUMER/101</error>");
+}
+
+TEST_F(GatewayGuardTest, ClientCertificateLogsOnItsUser) {
+  http::Request req;
+  auto o = [&] {
+    Outcome out;
+    out.req.method = "GET";
+    out.req.sap_client = "100";
+    out.req.client_cert_fingerprint = "abcdef";
+    out.denied = guard_.Admit(out.req, {kService, true, true}, [](const core::Error& e) {
+      return http::Response(e.HttpStatus(), "text/plain", e.text);
+    });
+    return out;
+  }();
+  EXPECT_FALSE(o.denied);
+  EXPECT_EQ(o.req.user, "CERTUSER");
+}
+
+TEST(UserDirectoryStoreTest, LockStateSurvivesRestart) {
+  auto dir = std::filesystem::temp_directory_path() / ("cw_users_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<UserConfig> cfg = {{.name = "U", .password_hash = HashPassword("pw", 1000)}};
+  {
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
+    ASSERT_TRUE(store::Migrate(**db, UserDirectory::Migrations()).ok());
+    UserDirectory users(cfg, DefaultScenarioCatalog(), 2);
+    ASSERT_TRUE(users.AttachStore(db->get()).ok());
+    users.CheckPassword("U", "x");
+    users.CheckPassword("U", "x");
+    EXPECT_TRUE(users.Find("U")->locked);
+  }
+  {
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
+    UserDirectory users(cfg, DefaultScenarioCatalog(), 2);
+    ASSERT_TRUE(users.AttachStore(db->get()).ok());
+    EXPECT_TRUE(users.Find("u")->locked);
+    EXPECT_EQ(users.CheckPassword("U", "pw"), UserDirectory::LogonResult::kLocked);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace causeway::security

@@ -1,0 +1,61 @@
+#include "security/session_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace causeway::security {
+namespace {
+
+TEST(SessionCodecTest, RoundTripsAndRejectsForgery) {
+  core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
+  SessionCodec codec("secret", {}, clock);
+  Session s = codec.NewSession("JOB_SCHEDULER", "100");
+  std::string v = codec.Encode(s);
+  auto back = codec.Decode(v);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->id, s.id);
+  EXPECT_EQ(back->user, "JOB_SCHEDULER");
+  EXPECT_EQ(back->client, "100");
+  std::string tampered = v;
+  tampered[3] = tampered[3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(codec.Decode(tampered));
+  SessionCodec other("other-secret", {}, clock);
+  EXPECT_FALSE(other.Decode(v)) << "another node with another secret must not accept it";
+  SessionCodec same_secret("secret", {}, clock);
+  EXPECT_TRUE(same_secret.Decode(v)) << "any node with the shared secret accepts it";
+  EXPECT_FALSE(codec.Decode("garbage"));
+  EXPECT_FALSE(codec.Decode(""));
+}
+
+TEST(SessionCodecTest, IdleAndAbsoluteExpiry) {
+  core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
+  SessionPolicy p;
+  p.idle_timeout = std::chrono::seconds(100);
+  p.absolute_timeout = std::chrono::seconds(250);
+  SessionCodec codec("k", p, clock);
+  Session s = codec.NewSession("U", "100");
+  clock.Advance(std::chrono::seconds(90));
+  ASSERT_TRUE(codec.Decode(codec.Encode(s)));
+  s = codec.Touch(s);
+  clock.Advance(std::chrono::seconds(90));
+  ASSERT_TRUE(codec.Decode(codec.Encode(s))) << "touched session is not idle";
+  clock.Advance(std::chrono::seconds(20));
+  EXPECT_FALSE(codec.Decode(codec.Encode(s))) << "idle for 110 s";
+  s = codec.Touch(s);
+  clock.Advance(std::chrono::seconds(60));
+  EXPECT_FALSE(codec.Decode(codec.Encode(codec.Touch(s)))) << "older than the absolute timeout";
+}
+
+TEST(SessionCodecTest, CsrfTokenLooksLikeSapsAndIsBoundToTheSession) {
+  core::SystemClock clock;
+  SessionCodec codec("k", {}, clock);
+  Session a = codec.NewSession("U", "100"), b = codec.NewSession("U", "100");
+  std::string t = codec.CsrfToken(a);
+  EXPECT_EQ(t.size(), 24u);
+  EXPECT_EQ(t.substr(22), "==");
+  EXPECT_TRUE(codec.CsrfValid(a, t));
+  EXPECT_FALSE(codec.CsrfValid(b, t));
+  EXPECT_FALSE(codec.CsrfValid(a, ""));
+}
+
+}  // namespace
+}  // namespace causeway::security

@@ -1,0 +1,171 @@
+#include "security/user_directory.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "core/ascii.h"
+#include "security/password_hash.h"
+#include "security_migrations.h"
+
+namespace causeway::security {
+
+ScenarioCatalog DefaultScenarioCatalog() {
+  return {
+      {"SAP_COM_0064", {"BC_EXT_APPJOB_MANAGEMENT"}},
+      {"SAP_COM_0326", {"BC_EXT_APPJOB_MANAGEMENT"}},
+      {"CAUSEWAY_CONTROL", {"CAUSEWAY_CONTROL"}},
+  };
+}
+
+UserDirectory::UserDirectory(std::vector<UserConfig> users, ScenarioCatalog catalog, int max_failed_logons)
+    : catalog_(std::move(catalog)), max_failed_(std::max(1, max_failed_logons)) {
+  for (auto& u : users) {
+    std::string key = core::ToUpper(u.name);
+    u.name = key;
+    users_[key] = Entry{std::move(u)};
+  }
+}
+
+const std::vector<store::Migration>& UserDirectory::Migrations() { return SecurityMigrations(); }
+
+core::Status UserDirectory::AttachStore(store::Database* db) {
+  db_ = db;
+  std::unique_lock lock(mu_);
+  return db->Read([&](store::Tx& tx) {
+    return tx.Query("SELECT name, failed_logons, locked FROM security_user_state", {}, [&](const store::Row& r) {
+      if (Entry* e = FindLocked(r.Text(0))) {
+        e->failed = static_cast<int>(r.Int(1));
+        e->locked = r.Int(2) != 0;
+      }
+    });
+  });
+}
+
+UserDirectory::Entry* UserDirectory::FindLocked(std::string_view name) {
+  auto it = users_.find(core::ToUpper(name));
+  return it == users_.end() ? nullptr : &it->second;
+}
+const UserDirectory::Entry* UserDirectory::FindLocked(std::string_view name) const {
+  auto it = users_.find(core::ToUpper(name));
+  return it == users_.end() ? nullptr : &it->second;
+}
+
+std::optional<UserView> UserDirectory::Find(std::string_view name) const {
+  std::shared_lock lock(mu_);
+  const Entry* e = FindLocked(name);
+  if (!e) return std::nullopt;
+  return UserView{e->config.name, e->config.kind, e->config.scenarios, e->locked, e->version};
+}
+
+bool UserDirectory::IsBusinessUser(std::string_view name) const {
+  auto u = Find(name);
+  return u && u->kind == UserKind::kBusiness;
+}
+
+std::optional<std::string> UserDirectory::UserForCertificate(std::string_view subject,
+                                                             std::string_view fingerprint) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [key, e] : users_) {
+    for (const auto& s : e.config.cert_subjects)
+      if (!subject.empty() && s == subject) return key;
+    for (const auto& f : e.config.cert_fingerprints)
+      if (!fingerprint.empty() && core::IEquals(f, fingerprint)) return key;
+  }
+  return std::nullopt;
+}
+
+core::Status UserDirectory::Persist(const Entry& e) {
+  if (!db_) return core::Status::Ok();
+  std::string name = e.config.name;
+  int64_t failed = e.failed, locked = e.locked ? 1 : 0;
+  return db_->Write([&](store::Tx& tx) {
+    return tx.Exec(
+        "INSERT INTO security_user_state(name, failed_logons, locked, changed_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP) "
+        "ON CONFLICT(name) DO UPDATE SET failed_logons = excluded.failed_logons, locked = excluded.locked, "
+        "changed_at = excluded.changed_at",
+        {store::Value(name), store::Value(failed), store::Value(locked)});
+  });
+}
+
+UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, std::string_view password) {
+  std::string hash;
+  {
+    std::shared_lock lock(mu_);
+    const Entry* e = FindLocked(name);
+    if (!e) return LogonResult::kUnknownUser;
+    if (e->locked) return LogonResult::kLocked;
+    hash = e->config.password_hash;
+  }
+  // The slow hash runs without the lock so that other logons proceed.
+  bool ok = !hash.empty() && VerifyPassword(password, hash);
+  Entry snapshot;
+  {
+    std::unique_lock lock(mu_);
+    Entry* e = FindLocked(name);
+    if (!e) return LogonResult::kUnknownUser;
+    if (e->locked) return LogonResult::kLocked;
+    if (ok) {
+      if (e->failed == 0) return LogonResult::kOk;
+      e->failed = 0;
+    } else {
+      if (++e->failed >= max_failed_) {
+        e->locked = true;
+        ++e->version;
+      }
+    }
+    snapshot = *e;
+  }
+  (void)Persist(snapshot);
+  return ok ? LogonResult::kOk : LogonResult::kWrongPassword;
+}
+
+bool UserDirectory::MayCall(std::string_view user, std::string_view service) const {
+  std::shared_lock lock(mu_);
+  const Entry* e = FindLocked(user);
+  if (!e) return false;
+  for (const auto& s : e->config.services)
+    if (core::IEquals(s, service)) return true;
+  for (const auto& scenario : e->config.scenarios) {
+    auto it = catalog_.find(scenario);
+    if (it == catalog_.end()) continue;
+    for (const auto& s : it->second)
+      if (core::IEquals(s, service)) return true;
+  }
+  return false;
+}
+
+core::Status UserDirectory::Unlock(std::string_view name) {
+  Entry snapshot;
+  {
+    std::unique_lock lock(mu_);
+    Entry* e = FindLocked(name);
+    if (!e) return core::MakeError(core::Code::kNotFound, "CAUSEWAY/SECURITY", "001", "User &1 does not exist", {std::string(name)});
+    e->locked = false;
+    e->failed = 0;
+    ++e->version;
+    snapshot = *e;
+  }
+  return Persist(snapshot);
+}
+
+core::Status UserDirectory::Lock(std::string_view name) {
+  Entry snapshot;
+  {
+    std::unique_lock lock(mu_);
+    Entry* e = FindLocked(name);
+    if (!e) return core::MakeError(core::Code::kNotFound, "CAUSEWAY/SECURITY", "001", "User &1 does not exist", {std::string(name)});
+    e->locked = true;
+    ++e->version;
+    snapshot = *e;
+  }
+  return Persist(snapshot);
+}
+
+std::vector<UserView> UserDirectory::List() const {
+  std::shared_lock lock(mu_);
+  std::vector<UserView> out;
+  for (const auto& [key, e] : users_) out.push_back({key, e.config.kind, e.config.scenarios, e.locked, e.version});
+  return out;
+}
+
+}  // namespace causeway::security

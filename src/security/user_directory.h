@@ -1,0 +1,89 @@
+// Users, communication arrangements and logon lockout.
+//
+// Communication users are technical users that external systems log on with; each has
+// arrangements naming communication scenarios (SAP_COM_0064 …), and each scenario grants a set
+// of services. Business users are the people jobs run for (JobUser); they may log on too but
+// reach only services explicitly granted. Lock state (consecutive failed logons, locked flag)
+// is persisted when a Database is attached, so a restart does not unlock anybody.
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+#include "store/migration.h"
+
+namespace causeway::security {
+
+enum class UserKind { kCommunication, kBusiness };
+
+struct UserConfig {
+  std::string name;  // logon name; compared case-insensitively (SAP logon names are upper case)
+  UserKind kind = UserKind::kCommunication;
+  std::string password_hash;            // encoded (see password_hash.h); empty = no password logon
+  std::vector<std::string> scenarios;   // e.g. {"SAP_COM_0064"}
+  std::vector<std::string> services;    // services granted directly (besides the scenarios')
+  std::vector<std::string> cert_subjects;      // X.509 subjects that log on as this user
+  std::vector<std::string> cert_fingerprints;  // SHA-256 hex of DER certificates
+  std::string full_name;
+};
+
+// Which services a communication scenario grants. Extendable by config.
+using ScenarioCatalog = std::map<std::string, std::vector<std::string>>;
+ScenarioCatalog DefaultScenarioCatalog();
+
+struct UserView {
+  std::string name;  // canonical (upper case)
+  UserKind kind;
+  std::vector<std::string> scenarios;
+  bool locked;
+  uint64_t password_version;  // changes when the password or lock state changes
+};
+
+class UserDirectory {
+ public:
+  UserDirectory(std::vector<UserConfig> users, ScenarioCatalog catalog, int max_failed_logons = 3);
+
+  // Attaches persistence for lock state and loads it. Call once at start-up.
+  core::Status AttachStore(store::Database* db);
+  static const std::vector<store::Migration>& Migrations();
+
+  std::optional<UserView> Find(std::string_view name) const;
+  bool IsBusinessUser(std::string_view name) const;
+  std::optional<std::string> UserForCertificate(std::string_view subject, std::string_view fingerprint) const;
+
+  enum class LogonResult { kOk, kWrongPassword, kLocked, kUnknownUser };
+  // Checks a password (slow hash) and updates the lockout counters.
+  LogonResult CheckPassword(std::string_view name, std::string_view password);
+  // True if `user` may call `service` (by its scenarios or direct grants).
+  bool MayCall(std::string_view user, std::string_view service) const;
+
+  core::Status Unlock(std::string_view name);
+  core::Status Lock(std::string_view name);
+  std::vector<UserView> List() const;
+
+ private:
+  struct Entry {
+    UserConfig config;
+    int failed = 0;
+    bool locked = false;
+    uint64_t version = 1;
+  };
+  core::Status Persist(const Entry& e);
+  Entry* FindLocked(std::string_view name);
+  const Entry* FindLocked(std::string_view name) const;
+
+  mutable std::shared_mutex mu_;
+  std::map<std::string, Entry, std::less<>> users_;  // key: upper-case name; GUARDED_BY(mu_)
+  ScenarioCatalog catalog_;
+  int max_failed_;
+  store::Database* db_ = nullptr;
+};
+
+}  // namespace causeway::security
