@@ -45,6 +45,9 @@ class Engine {
 
   const Model& model() const { return *model_; }
   const ServiceInfo& info() const { return info_; }
+  const Service& service() const { return *service_; }
+  const EngineOptions& options() const { return options_; }
+  const core::Clock& options_clock() const { return options_.clock ? *options_.clock : system_clock_; }
 
   // Internals shared by the engine's translation units.
   struct Impl;

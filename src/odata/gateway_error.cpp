@@ -1,0 +1,149 @@
+#include "odata/gateway_error.h"
+
+#include "core/ascii.h"
+#include "core/random.h"
+#include "core/time_format.h"
+
+namespace causeway::odata {
+namespace {
+
+constexpr char kTransactionText[] =
+    "For backend administrators: use ADT feed reader \"SAP Gateway Error Log\" or run transaction "
+    "/IWFND/ERROR_LOG on SAP Gateway hub system and search for entries with the timestamp above for more details";
+constexpr char kNoteText[] =
+    "See SAP Note 1797736 for error analysis (https://service.sap.com/sap/support/notes/1797736)";
+constexpr char kBatchNoteText[] =
+    "See SAP Note 1869434 for details about working with $batch (https://service.sap.com/sap/support/notes/1869434)";
+
+// Gateway lists the main message again as the first error detail when the application gave none.
+std::vector<core::ErrorDetail> DetailsOf(const core::Error& e) {
+  if (!e.details.empty()) return e.details;
+  core::ErrorDetail d;
+  d.code = e.GatewayCode();
+  d.message = e.text;
+  d.target = e.target;
+  d.severity = core::Severity::kError;
+  return {d};
+}
+
+std::string Lang(std::string_view language) { return language.empty() ? "en" : core::ToLower(language); }
+
+}  // namespace
+
+ErrorStamp NewErrorStamp(const core::Clock& clock) {
+  return ErrorStamp{core::RandomHexUpper(16), core::FormatSapTimestamp(clock.Now())};
+}
+
+std::string GatewayErrorJson(const core::Error& e, const ServiceInfo& info, std::string_view language,
+                             const ErrorStamp& stamp) {
+  std::string out = "{\"error\":{\"code\":";
+  AppendJsonString(out, e.GatewayCode());
+  out += ",\"message\":{\"lang\":";
+  AppendJsonString(out, Lang(language));
+  out += ",\"value\":";
+  AppendJsonString(out, e.text);
+  out += "},\"innererror\":{\"application\":{\"component_id\":";
+  AppendJsonString(out, info.component_id);
+  out += ",\"service_namespace\":";
+  AppendJsonString(out, info.service_namespace);
+  out += ",\"service_id\":";
+  AppendJsonString(out, info.service_id);
+  out += ",\"service_version\":";
+  AppendJsonString(out, info.service_version);
+  out += "},\"transactionid\":";
+  AppendJsonString(out, stamp.transaction_id);
+  out += ",\"timestamp\":";
+  AppendJsonString(out, stamp.timestamp);
+  out += ",\"Error_Resolution\":{\"SAP_Transaction\":";
+  AppendJsonString(out, kTransactionText);
+  out += ",\"SAP_Note\":";
+  AppendJsonString(out, kNoteText);
+  out += ",\"Batch_SAP_Note\":";
+  AppendJsonString(out, kBatchNoteText);
+  out += "},\"errordetails\":[";
+  bool first = true;
+  for (const auto& d : DetailsOf(e)) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"code\":";
+    AppendJsonString(out, d.code);
+    out += ",\"message\":";
+    AppendJsonString(out, d.message);
+    out += ",\"propertyref\":";
+    AppendJsonString(out, d.target);
+    out += ",\"severity\":";
+    AppendJsonString(out, core::SeverityName(d.severity));
+    out += ",\"target\":";
+    AppendJsonString(out, d.target);
+    out += '}';
+  }
+  out += "]}}}";
+  return out;
+}
+
+std::string GatewayErrorXml(const core::Error& e, const ServiceInfo& info, std::string_view language,
+                            const ErrorStamp& stamp) {
+  auto elem = [](std::string& out, std::string_view name, std::string_view value) {
+    out += '<';
+    out += name;
+    if (value.empty()) {
+      out += "/>";
+      return;
+    }
+    out += '>';
+    AppendXmlEscaped(out, value);
+    out += "</";
+    out += name;
+    out += '>';
+  };
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+      "<error xmlns=\"http://schemas.microsoft.com/ado/2007/08/dataservices/metadata\">";
+  elem(out, "code", e.GatewayCode());
+  out += "<message xml:lang=\"";
+  AppendXmlEscaped(out, Lang(language), true);
+  out += "\">";
+  AppendXmlEscaped(out, e.text);
+  out += "</message><innererror><application>";
+  elem(out, "component_id", info.component_id);
+  elem(out, "service_namespace", info.service_namespace);
+  elem(out, "service_id", info.service_id);
+  elem(out, "service_version", info.service_version);
+  out += "</application>";
+  elem(out, "transactionid", stamp.transaction_id);
+  elem(out, "timestamp", stamp.timestamp);
+  out += "<Error_Resolution>";
+  elem(out, "SAP_Transaction", kTransactionText);
+  elem(out, "SAP_Note", kNoteText);
+  elem(out, "Batch_SAP_Note", kBatchNoteText);
+  out += "</Error_Resolution><errordetails>";
+  for (const auto& d : DetailsOf(e)) {
+    out += "<errordetail>";
+    elem(out, "code", d.code);
+    elem(out, "message", d.message);
+    elem(out, "propertyref", d.target);
+    elem(out, "severity", core::SeverityName(d.severity));
+    elem(out, "target", d.target);
+    out += "</errordetail>";
+  }
+  out += "</errordetails></innererror></error>";
+  return out;
+}
+
+http::Response GatewayErrorResponse(const core::Error& e, Format format, const ServiceInfo& info,
+                                    std::string_view language, const core::Clock& clock) {
+  ErrorStamp stamp = NewErrorStamp(clock);
+  http::Response r;
+  r.status = e.HttpStatus();
+  if (format == Format::kJson) {
+    r.headers.Add("content-type", "application/json; charset=utf-8");
+    r.body = GatewayErrorJson(e, info, language, stamp);
+  } else {
+    r.headers.Add("content-type", "application/xml;charset=utf-8");
+    r.body = GatewayErrorXml(e, info, language, stamp);
+  }
+  r.headers.Add("dataserviceversion", "1.0");
+  return r;
+}
+
+}  // namespace causeway::odata
