@@ -177,6 +177,7 @@ int JobCommandImpl::Run() {
 
   SessionOptions session_options;
   session_options.extra_query = conn->extra_query;
+  session_options.retry_delay = io_.retry_delay;
   if (verbose_) {
     std::ostream* err = io_.err;
     session_options.trace = [err](std::string_view line) { *err << "[http] " << line << '\n'; };

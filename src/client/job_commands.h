@@ -9,6 +9,7 @@
 // Run() returns an ExitCode value (client/exit_codes.h) as int.
 #pragma once
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@ struct JobCliIo {
   std::ostream* err = &std::cerr;  // progress, warnings, errors
   EnvLookup env = &ProcessEnv;
   std::optional<bool> interactive;  // progress style; default isatty(stderr)
+  std::chrono::milliseconds retry_delay{500};  // first GET retry delay (tests shorten it)
 };
 
 class JobCommand {

@@ -19,10 +19,12 @@ core::Error Unreadable(std::string text) {
 core::Error NotOData(std::string_view body, std::string_view content_type, std::string why) {
   if (IsHtmlResponse(body, content_type)) {
     std::string title = HtmlTitle(body);
-    return Unreadable("expected an OData response but received an HTML page" +
-                      (title.empty() ? std::string() : " ('" + title + "')") +
-                      " - a SAML/SSO login page or a proxy page? Check the service URL and the "
-                      "logon procedure (Basic or X.509) of the ICF node");
+    // A 200 HTML page instead of OData is nearly always a login page: an authentication problem.
+    return core::MakeError(core::Code::kUnauthorized, "CLIENT", "",
+                           "expected an OData response but received an HTML page" +
+                               (title.empty() ? std::string() : " ('" + title + "')") +
+                               " - a SAML/SSO login page or a proxy page? Check the service URL "
+                               "and the logon procedure (Basic or X.509) of the ICF node");
   }
   return Unreadable(std::move(why));
 }
