@@ -1,0 +1,515 @@
+#include "domain/jobs/job_engine.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <set>
+
+#include "domain/jobs/job_record.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kWait = 20s;  // generous: the tests run under sanitizers on a shared machine
+
+class FakeUsers final : public UserDirectory {
+ public:
+  bool IsBusinessUser(std::string_view u) const override { return u == "ALICE" || u == "BOB"; }
+};
+
+// Wraps the real runner and remembers the pids it started (for the process-group checks).
+class RecordingRunner final : public ProcessRunner {
+ public:
+  core::Result<std::unique_ptr<RunningProcess>> Start(const ProcessSpec& spec) override {
+    auto p = real_.Start(spec);
+    if (p.ok()) {
+      std::lock_guard lock(mu_);
+      pids_.push_back((*p)->Pid());
+      specs_.push_back(spec);
+    }
+    return p;
+  }
+  std::vector<int> pids() const {
+    std::lock_guard lock(mu_);
+    return pids_;
+  }
+  std::vector<ProcessSpec> specs() const {
+    std::lock_guard lock(mu_);
+    return specs_;
+  }
+
+ private:
+  PosixProcessRunner real_{std::chrono::milliseconds(500)};
+  mutable std::mutex mu_;
+  std::vector<int> pids_;
+  std::vector<ProcessSpec> specs_;
+};
+
+StepDefinition Step(StepKind kind, std::string name = "") {
+  StepDefinition s;
+  s.kind = kind;
+  s.catalog_entry_name = std::move(name);
+  return s;
+}
+
+StepDefinition Command(std::vector<std::string> argv) {
+  StepDefinition s = Step(StepKind::kCommand, "CMD");
+  s.argv = std::move(argv);
+  return s;
+}
+
+JobTemplate Template(std::string name, std::vector<StepDefinition> steps, std::vector<ParameterDefinition> params = {}) {
+  JobTemplate t;
+  t.name = std::move(name);
+  t.text = "Template " + t.name;
+  t.report_name = "R_" + t.name;
+  t.steps = std::move(steps);
+  t.parameters = std::move(params);
+  return t;
+}
+
+std::vector<JobTemplate> TestTemplates() {
+  std::vector<JobTemplate> ts;
+  ts.push_back(Template("NOOP", {Step(StepKind::kNoop)}));
+  ts.push_back(Template("CHAIN", {Step(StepKind::kNoop), Step(StepKind::kNoop), Step(StepKind::kNoop)}));
+  ts.push_back(Template("FAIL_MIDDLE", {Step(StepKind::kNoop), Step(StepKind::kFail), Step(StepKind::kNoop)}));
+  ts.push_back(Template("FAIL_LAST", {Step(StepKind::kNoop), Step(StepKind::kFail)}));
+  ts.push_back(Template("SLEEP", {Step(StepKind::kSleep)},
+                        {{.name = "P_SECONDS", .step_nr = 1, .defaults = {{"I", "EQ", "3600", ""}}}}));
+  ts.push_back(Template("CLEANUP", {Step(StepKind::kLogCleanup)},
+                        {{.name = "P_DAYS", .step_nr = 1, .mandatory = true, .defaults = {{"I", "EQ", "30", ""}}}}));
+  ts.push_back(Template("SLEEP30", {Command({"sleep", "30"})}));
+  ts.push_back(Template("EXIT", {Command({"/bin/sh", "-c", "echo \"days=$CW_PARAM_P_DAYS step=$CW_STEP_NR\"; exit $CW_PARAM_P_RC"})},
+                        {{.name = "P_RC", .step_nr = 1, .defaults = {{"I", "EQ", "0", ""}}},
+                         {.name = "P_DAYS", .step_nr = 1}}));
+  ts.push_back(Template("CHATTY", {Command({"/bin/sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line-$i; i=$((i+1)); done"})}));
+  JobTemplate restricted = Template("RESTRICTED", {Step(StepKind::kNoop)});
+  restricted.allowed_users = {"ALICE"};
+  ts.push_back(restricted);
+  return ts;
+}
+
+class JobEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cw_jobs_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    OpenDb();
+  }
+  void TearDown() override {
+    engine_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void OpenDb() {
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "jobs.sqlite").string()});
+    ASSERT_TRUE(db.ok()) << db.error().text;
+    db_ = std::move(db).value();
+  }
+  void OpenEngine(EngineOptions options = {}) {
+    options.clock_poll = 20ms;
+    auto e = JobEngine::Open(*db_, clock_, runner_, users_, TestTemplates(), options);
+    ASSERT_TRUE(e.ok()) << e.error().text;
+    engine_ = std::move(e).value();
+  }
+  Job ScheduleOk(const std::string& tmpl, std::string params = "", const Caller& caller = kComm) {
+    auto r = engine_->Schedule(caller, {.template_name = tmpl, .text = "test " + tmpl, .job_user = "ALICE",
+                                        .parameter_values = std::move(params)});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().text);
+    return r.ok() ? r->job : Job{};
+  }
+  Job WaitTerminal(const JobKey& key) {
+    auto j = engine_->WaitForTerminal(key, kWait);
+    EXPECT_TRUE(j.has_value());
+    EXPECT_TRUE(j && IsTerminal(j->status)) << (j ? std::string(1, Letter(j->status)) : "gone");
+    return j.value_or(Job{});
+  }
+  bool WaitStatus(const JobKey& key, JobStatus st) {
+    return engine_->WaitUntil(
+        [&] {
+          auto j = engine_->GetJob(kAdmin, key);
+          return j.ok() && j->status == st;
+        },
+        kWait);
+  }
+  std::string LogText(const JobKey& key) {
+    auto log = engine_->JobLog(kAdmin, key);
+    EXPECT_TRUE(log.ok());
+    std::string all;
+    if (log.ok())
+      for (const auto& l : *log) all += std::string(1, l.type) + " " + l.text + "\n";
+    return all;
+  }
+
+  static inline const Caller kComm{"COMM_USER", false};
+  static inline const Caller kOther{"OTHER_COMM", false};
+  static inline const Caller kAdmin{"ADMIN_COMM", true};
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  core::ManualClock clock_{core::FromUnixMillis(1700000000000)};
+  RecordingRunner runner_;
+  FakeUsers users_;
+  std::unique_ptr<JobEngine> engine_;
+};
+
+TEST_F(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
+  OpenEngine();
+  Job j = ScheduleOk("NOOP");
+  EXPECT_EQ(j.key.name.size(), 32u);
+  EXPECT_EQ(j.key.name.find_first_not_of("0123456789ABCDEF"), std::string::npos);
+  EXPECT_EQ(j.key.run_count.size(), 8u);
+  EXPECT_TRUE(j.status == JobStatus::kReady || j.status == JobStatus::kRunning || j.status == JobStatus::kFinished);
+  Job done = WaitTerminal(j.key);
+  EXPECT_EQ(done.status, JobStatus::kFinished);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kFinished);
+  EXPECT_TRUE(done.started_at && done.ended_at);
+  EXPECT_EQ(done.creator, "COMM_USER");
+  EXPECT_EQ(done.job_user, "ALICE");
+  EXPECT_NE(LogText(j.key).find("Job completed without errors"), std::string::npos);
+}
+
+TEST_F(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
+  OpenEngine({.workers = 1});
+  Job blocker = ScheduleOk("SLEEP");
+  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
+  Job j = ScheduleOk("NOOP");
+  std::string status;
+  ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                   return tx.Query("SELECT status FROM jobs WHERE job_name = ? AND run_count = ?",
+                                   {store::Value(j.key.name), store::Value(j.key.run_count)},
+                                   [&](const store::Row& r) { status = r.String(0); });
+                 }).ok());
+  EXPECT_EQ(status, "Y");
+}
+
+TEST_F(JobEngineTest, ChainRunsStepsInOrder) {
+  OpenEngine();
+  Job done = WaitTerminal(ScheduleOk("CHAIN").key);
+  EXPECT_EQ(done.status, JobStatus::kFinished);
+  ASSERT_EQ(done.steps.size(), 3u);
+  for (const auto& s : done.steps) EXPECT_EQ(s.status, JobStatus::kFinished);
+  std::string log = LogText(done.key);
+  auto p1 = log.find("Step 1 started"), p2 = log.find("Step 2 started"), p3 = log.find("Step 3 started");
+  ASSERT_NE(p3, std::string::npos);
+  EXPECT_LT(p1, p2);
+  EXPECT_LT(p2, p3);
+}
+
+TEST_F(JobEngineTest, FailedStepFailsTheJobAndStopsTheChain) {
+  OpenEngine();
+  Job done = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
+  EXPECT_EQ(done.status, JobStatus::kFailed);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kFinished);
+  EXPECT_EQ(done.steps[1].status, JobStatus::kFailed);
+  EXPECT_EQ(done.steps[2].status, JobStatus::kReady);
+  EXPECT_FALSE(done.steps[2].started_at.has_value());
+}
+
+TEST_F(JobEngineTest, ExitCodesMapToStepStatusAndParametersReachTheEnvironment) {
+  OpenEngine();
+  struct Case {
+    const char* rc;
+    JobStatus want;
+  };
+  for (const Case& c : {Case{"0", JobStatus::kFinished}, Case{"3", JobStatus::kWarning},
+                        Case{"4", JobStatus::kUserError}, Case{"1", JobStatus::kFailed}}) {
+    std::string params = std::string(R"({"VALUES":[{"NAME":"P_RC","T_VALUE":[{"SIGN":"I","OPTION":"EQ","LOW":")") +
+                         c.rc + R"(","HIGH":""}]},{"NAME":"P_DAYS","T_VALUE":[{"LOW":"12"}]}]})";
+    Job done = WaitTerminal(ScheduleOk("EXIT", params).key);
+    EXPECT_EQ(done.status, c.want) << c.rc;
+    EXPECT_EQ(done.steps[0].app_rc, std::atoi(c.rc));
+    EXPECT_EQ(done.app_rc, std::atoi(c.rc));
+    EXPECT_NE(LogText(done.key).find("days=12 step=1"), std::string::npos);
+  }
+  auto spec = runner_.specs().back();
+  std::set<std::string> names;
+  for (auto& [k, v] : spec.env) names.insert(k);
+  for (const char* n : {"PATH", "CW_JOB_NAME", "CW_JOB_RUN_COUNT", "CW_JOB_USER", "CW_STEP_NR", "CW_PARAM_P_RC"})
+    EXPECT_TRUE(names.count(n)) << n;
+}
+
+TEST_F(JobEngineTest, StepOutputIsBoundedInTheLog) {
+  OpenEngine({.step_output_limit = 200});
+  Job done = WaitTerminal(ScheduleOk("CHATTY").key);
+  EXPECT_EQ(done.status, JobStatus::kFinished);
+  std::string log = LogText(done.key);
+  EXPECT_NE(log.find("line-0\n"), std::string::npos);
+  EXPECT_EQ(log.find("line-499"), std::string::npos);
+  EXPECT_NE(log.find("Output truncated"), std::string::npos);
+}
+
+TEST_F(JobEngineTest, CancelOfNotStartedJobRemovesIt) {
+  OpenEngine({.workers = 1});
+  Job blocker = ScheduleOk("SLEEP");
+  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
+  Job waiting = ScheduleOk("NOOP");
+  EXPECT_EQ(engine_->GetJob(kComm, waiting.key)->status, JobStatus::kReady);
+  ASSERT_TRUE(engine_->Cancel(kComm, waiting.key).ok());
+  auto gone = engine_->GetJob(kComm, waiting.key);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().GatewayCode(), "APJ_RT/003");
+  // Removed from the store too.
+  int64_t rows = -1;
+  ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                   return tx.Query("SELECT COUNT(*) FROM jobs WHERE job_name = ?", {store::Value(waiting.key.name)},
+                                   [&](const store::Row& r) { rows = r.Int(0); });
+                 }).ok());
+  EXPECT_EQ(rows, 0);
+  // Cancelling the sleeping built-in ends it in C.
+  ASSERT_TRUE(engine_->Cancel(kComm, blocker.key).ok());
+  EXPECT_EQ(WaitTerminal(blocker.key).status, JobStatus::kCanceled);
+}
+
+TEST_F(JobEngineTest, CancelOfRunningCommandTerminatesItsProcessGroup) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP30");
+  ASSERT_TRUE(engine_->WaitUntil([&] { return !runner_.pids().empty(); }, kWait));
+  ASSERT_TRUE(WaitStatus(j.key, JobStatus::kRunning));
+  const int pid = runner_.pids().front();
+  ASSERT_EQ(::kill(pid, 0), 0);
+  ASSERT_TRUE(engine_->Cancel(kComm, j.key).ok());
+  Job done = WaitTerminal(j.key);
+  EXPECT_EQ(done.status, JobStatus::kCanceled);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kCanceled);
+  errno = 0;
+  EXPECT_EQ(::kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_EQ(::kill(-pid, 0), -1);
+  EXPECT_NE(LogText(j.key).find("Job was canceled by user COMM_USER"), std::string::npos);
+  // A finished (canceled) job cannot be cancelled again.
+  auto again = engine_->Cancel(kComm, j.key);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().GatewayCode(), "APJ_RT/040");
+}
+
+TEST_F(JobEngineTest, AbortAppliesToRunningJobsOnly) {
+  OpenEngine({.workers = 1});
+  Job running = ScheduleOk("SLEEP");
+  ASSERT_TRUE(WaitStatus(running.key, JobStatus::kRunning));
+  Job waiting = ScheduleOk("NOOP");
+  auto not_running = engine_->Abort(kComm, waiting.key);
+  ASSERT_FALSE(not_running.ok());
+  EXPECT_EQ(not_running.error().GatewayCode(), "APJ_RT/040");
+  EXPECT_EQ(not_running.error().HttpStatus(), 400);
+  ASSERT_TRUE(engine_->Abort(kComm, running.key).ok());
+  EXPECT_EQ(WaitTerminal(running.key).status, JobStatus::kCanceled);
+  EXPECT_EQ(WaitTerminal(waiting.key).status, JobStatus::kFinished);
+  EXPECT_EQ(engine_->Abort(kComm, waiting.key).error().GatewayCode(), "APJ_RT/040");
+  EXPECT_EQ(engine_->Abort(kComm, {"00000000000000000000000000000000", "AAAAAAAA"}).error().GatewayCode(),
+            "APJ_RT/003");
+  EXPECT_EQ(engine_->Cancel(kComm, {"00000000000000000000000000000000", "AAAAAAAA"}).error().GatewayCode(),
+            "APJ_RT/039");
+}
+
+TEST_F(JobEngineTest, RestartFromFailedStepReRunsIt) {
+  OpenEngine();
+  Job failed = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
+  ASSERT_EQ(failed.status, JobStatus::kFailed);
+  auto copy = engine_->Restart(kComm, failed.key, "E");
+  ASSERT_TRUE(copy.ok()) << copy.error().text;
+  EXPECT_NE(copy->key, failed.key);
+  EXPECT_EQ(copy->orig_name, failed.key.name);
+  EXPECT_EQ(copy->orig_count, failed.key.run_count);
+  EXPECT_EQ(copy->restart_count, 1);
+  EXPECT_EQ(copy->restart_mode, "E");
+  Job done = WaitTerminal(copy->key);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kSkipped);
+  EXPECT_EQ(done.steps[1].status, JobStatus::kFailed);  // the failing step runs again
+  EXPECT_EQ(done.status, JobStatus::kFailed);
+  // A restart of the copy still points at the first original.
+  auto second = engine_->Restart(kComm, done.key, "E");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->orig_name, failed.key.name);
+  EXPECT_EQ(second->restart_count, 2);
+}
+
+TEST_F(JobEngineTest, RestartAfterFailedStepSkipsIt) {
+  OpenEngine();
+  Job failed = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
+  auto copy = engine_->Restart(kComm, failed.key, "A");
+  ASSERT_TRUE(copy.ok()) << copy.error().text;
+  Job done = WaitTerminal(copy->key);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kSkipped);
+  EXPECT_EQ(done.steps[1].status, JobStatus::kSkipped);
+  EXPECT_EQ(done.steps[2].status, JobStatus::kFinished);
+  EXPECT_EQ(done.status, JobStatus::kFinished);
+}
+
+TEST_F(JobEngineTest, RestartErrors) {
+  OpenEngine();
+  Job last = WaitTerminal(ScheduleOk("FAIL_LAST").key);
+  EXPECT_EQ(engine_->Restart(kComm, last.key, "A").error().GatewayCode(), "APJ_RT/082");
+  Job ok = WaitTerminal(ScheduleOk("NOOP").key);
+  EXPECT_EQ(engine_->Restart(kComm, ok.key, "E").error().GatewayCode(), "APJ_RT/081");
+  EXPECT_EQ(engine_->Restart(kOther, last.key, "E").error().GatewayCode(), "APJ_RT/031");
+}
+
+TEST_F(JobEngineTest, SleepFollowsTheInjectedClock) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP");
+  ASSERT_TRUE(engine_->WaitUntil([&] { return engine_->GetJob(kComm, j.key)->steps[0].started_at.has_value(); }, kWait));
+  clock_.Advance(std::chrono::seconds(3599));
+  engine_->NotifyClockChanged();
+  EXPECT_FALSE(engine_->WaitUntil([&] { return IsTerminal(engine_->GetJob(kComm, j.key)->status); }, 300ms));
+  clock_.Advance(std::chrono::seconds(2));
+  engine_->NotifyClockChanged();
+  EXPECT_EQ(WaitTerminal(j.key).status, JobStatus::kFinished);
+}
+
+TEST_F(JobEngineTest, ValidationErrorsUseApjMessages) {
+  OpenEngine();
+  auto unknown = engine_->Schedule(kComm, {.template_name = "NOPE", .job_user = "ALICE"});
+  EXPECT_EQ(unknown.error().GatewayCode(), "APJ_RT/015");
+  EXPECT_EQ(unknown.error().text, "Job template NOPE doesn't exist.");
+  auto user = engine_->Schedule(kComm, {.template_name = "NOOP", .job_user = "MALLORY"});
+  EXPECT_EQ(user.error().GatewayCode(), "APJ_RT/083");
+  EXPECT_EQ(user.error().text, "User MALLORY doesn't exist or is invalid.");
+  auto mandatory = engine_->Schedule(
+      kComm, {.template_name = "CLEANUP", .job_user = "ALICE",
+              .parameter_values = R"({"VALUES":[{"NAME":"P_DAYS","T_VALUE":[{"LOW":""}]}]})"});
+  EXPECT_EQ(mandatory.error().GatewayCode(), "APJ_RT/032");
+  auto bad_json = engine_->Schedule(kComm, {.template_name = "NOOP", .job_user = "ALICE", .parameter_values = "{"});
+  EXPECT_EQ(bad_json.error().GatewayCode(), "APJ_RT/032");
+  auto restricted = engine_->Schedule(kComm, {.template_name = "RESTRICTED", .job_user = "BOB"});
+  EXPECT_EQ(restricted.error().GatewayCode(), "APJ_RT/024");
+  EXPECT_TRUE(engine_->Schedule(kAdmin, {.template_name = "RESTRICTED", .job_user = "BOB"}).ok());
+  EXPECT_TRUE(engine_->Schedule(kComm, {.template_name = "RESTRICTED", .job_user = "ALICE"}).ok());
+}
+
+TEST_F(JobEngineTest, CallersWithoutScenario0326SeeOnlyTheirOwnJobs) {
+  OpenEngine();
+  Job mine = WaitTerminal(ScheduleOk("NOOP").key);
+  EXPECT_EQ(engine_->GetJob(kOther, mine.key).error().GatewayCode(), "APJ_RT/028");
+  EXPECT_TRUE(engine_->GetJob(kAdmin, mine.key).ok());
+  EXPECT_EQ(engine_->Cancel(kOther, mine.key).error().GatewayCode(), "APJ_RT/031");
+  EXPECT_TRUE(engine_->ListJobs(kOther, {}).empty());
+  EXPECT_EQ(engine_->ListJobs(kComm, {}).size(), 1u);
+  EXPECT_EQ(engine_->ListJobs(kAdmin, {.template_name = "NO*"}).size(), 1u);
+  EXPECT_EQ(engine_->ListJobs(kAdmin, {.text = "*NOOP"}).size(), 1u);
+  EXPECT_TRUE(engine_->ListJobs(kAdmin, {.template_name = "CHAIN"}).empty());
+}
+
+TEST_F(JobEngineTest, ScheduleCheckReportsReadOnlyRemovalAndErrors) {
+  JobTemplate t = Template("RO", {Step(StepKind::kNoop)},
+                           {{.name = "P_MODE", .step_nr = 1, .read_only = true, .hidden = true,
+                             .defaults = {{"I", "EQ", "FULL", ""}}}});
+  OpenEngine();
+  ASSERT_TRUE(engine_->UpsertTemplate(t, "ADMIN").ok());
+  auto check = engine_->CheckSchedule(
+      kComm, {.template_name = "RO", .job_user = "ALICE",
+              .parameter_values = R"({"VALUES":[{"NAME":"P_MODE","T_VALUE":[{"LOW":"DELTA"}]}]})"});
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->successful);
+  EXPECT_TRUE(check->changed);
+  EXPECT_NE(check->parameter_values.find("FULL"), std::string::npos);
+  ASSERT_EQ(check->dynamic_properties.size(), 1u);
+  EXPECT_TRUE(check->dynamic_properties[0].hidden);
+  EXPECT_EQ(check->messages.at(0), "Parameter P_MODE has been removed because it is read-only");
+  auto bad = engine_->CheckSchedule(kComm, {.template_name = "RO", .job_user = "ALICE",
+                                            .parameter_values = R"({"VALUES":[{"NAME":"P_X"}]})"});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(bad->successful);
+  EXPECT_EQ(engine_->JobCount(), 0u);
+}
+
+TEST_F(JobEngineTest, LogCleanupDeletesOldFinishedJobs) {
+  OpenEngine();
+  Job old_job = WaitTerminal(ScheduleOk("NOOP").key);
+  clock_.Advance(std::chrono::hours(24 * 10));
+  Job recent = WaitTerminal(ScheduleOk("NOOP").key);
+  Job cleanup = WaitTerminal(
+      ScheduleOk("CLEANUP", R"({"VALUES":[{"NAME":"P_DAYS","T_VALUE":[{"LOW":"5"}]}]})").key);
+  EXPECT_EQ(cleanup.status, JobStatus::kFinished);
+  EXPECT_EQ(engine_->GetJob(kAdmin, old_job.key).error().GatewayCode(), "APJ_RT/003");
+  EXPECT_TRUE(engine_->GetJob(kAdmin, recent.key).ok());
+  EXPECT_NE(LogText(cleanup.key).find("Deleted 1 finished jobs"), std::string::npos);
+  int64_t log_rows = -1;
+  ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                   return tx.Query("SELECT COUNT(*) FROM job_log WHERE job_name = ?", {store::Value(old_job.key.name)},
+                                   [&](const store::Row& r) { log_rows = r.Int(0); });
+                 }).ok());
+  EXPECT_EQ(log_rows, 0);
+}
+
+TEST_F(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
+  // Simulate a crash: jobs written as running / ready by a previous process, no engine alive.
+  ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+  JobRepository repo(*db_);
+  auto make = [&](JobStatus status) {
+    Job j;
+    j.key = GenerateJobKey();
+    j.text = "crashed";
+    j.template_name = "CHAIN";
+    j.job_user = "ALICE";
+    j.creator = "COMM_USER";
+    j.status = status;
+    j.created_at = clock_.Now();
+    j.planned_start = clock_.Now();
+    for (int i = 1; i <= 2; ++i) {
+      StepRun s;
+      s.step_nr = i;
+      s.status = status == JobStatus::kRunning && i == 1 ? JobStatus::kRunning : JobStatus::kReady;
+      j.steps.push_back(s);
+    }
+    EXPECT_TRUE(repo.InsertJob(j, {{1, 0, clock_.Now(), 'I', "scheduled"}}).ok());
+    return j.key;
+  };
+  JobKey was_running = make(JobStatus::kRunning);
+  JobKey was_ready = make(JobStatus::kReady);
+  OpenEngine();
+  auto running = engine_->GetJob(kAdmin, was_running);
+  ASSERT_TRUE(running.ok());
+  EXPECT_EQ(running->status, JobStatus::kFailed);
+  EXPECT_EQ(running->steps[0].status, JobStatus::kFailed);
+  std::string log = LogText(was_running);
+  EXPECT_NE(log.find("Job was aborted due to a technical error."), std::string::npos);
+  EXPECT_NE(log.find("server stopped while the job was running"), std::string::npos);
+  EXPECT_EQ(WaitTerminal(was_ready).status, JobStatus::kFinished);
+  // The state survives another restart.
+  engine_.reset();
+  OpenEngine();
+  EXPECT_EQ(engine_->GetJob(kAdmin, was_running)->status, JobStatus::kFailed);
+  EXPECT_EQ(engine_->GetJob(kAdmin, was_ready)->status, JobStatus::kFinished);
+}
+
+TEST_F(JobEngineTest, TemplatesAreEditableAndStored) {
+  OpenEngine();
+  JobTemplate t = Template("ZCUSTOM", {Step(StepKind::kNoop), Step(StepKind::kNoop)});
+  ASSERT_TRUE(engine_->UpsertTemplate(t, "ADMIN").ok());
+  EXPECT_FALSE(engine_->UpsertTemplate(Template("BAD", {}), "ADMIN").ok());
+  engine_.reset();
+  OpenEngine();
+  auto found = engine_->FindTemplate("ZCUSTOM");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->steps.size(), 2u);
+  EXPECT_EQ(found->created_by, "ADMIN");
+  ASSERT_TRUE(engine_->DeleteTemplate("ZCUSTOM").ok());
+  EXPECT_EQ(engine_->FindTemplate("ZCUSTOM").error().GatewayCode(), "APJ_RT/015");
+  EXPECT_EQ(engine_->DeleteTemplate("ZCUSTOM").error().GatewayCode(), "APJ_RT/015");
+  std::string id = GenerateTemplateId();
+  EXPECT_EQ(id.size(), 26u);
+  EXPECT_EQ(id[0], 'Z');
+}
+
+TEST_F(JobEngineTest, ShutdownEndsRunningJobsInFailed) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP30");
+  ASSERT_TRUE(engine_->WaitUntil([&] { return !runner_.pids().empty(); }, kWait));
+  ASSERT_TRUE(WaitStatus(j.key, JobStatus::kRunning));
+  const int pid = runner_.pids().front();
+  engine_.reset();
+  EXPECT_EQ(::kill(pid, 0), -1);
+  OpenEngine();
+  EXPECT_EQ(engine_->GetJob(kAdmin, j.key)->status, JobStatus::kFailed);
+}
+
+}  // namespace
+}  // namespace causeway::jobs
