@@ -238,7 +238,7 @@ TEST_F(JobClientMockTest, ConnectionRefusedIsConnectionError) {
   std::string url = server_->BaseUrl();
   server_.reset();  // nothing listens on that port any more
   std::vector<std::string> args{"causeway-job", "status", "X", "1", "--url", url + "/x",
-                                "--user", "U", "--connect-timeout", "2s"};
+                                "--logon-user", "U", "--connect-timeout", "2s"};
   JobCliIo io;
   io.out = &out_;
   io.err = &err_;

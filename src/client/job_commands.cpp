@@ -82,7 +82,8 @@ void JobCommandImpl::Register(CLI::App& app) {
   job_->add_option("--url", conn_.url,
                    "Service root, e.g. https://host/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002 "
                    "[env CAUSEWAY_URL]");
-  job_->add_option("-u,--user", conn_.user, "Communication user [env CAUSEWAY_USER]");
+  job_->add_option("--logon-user", conn_.user,
+                   "Communication (logon) user [env CAUSEWAY_USER]; not the JobUser");
   job_->add_option("--password", conn_.password,
                    "Password (visible in ps; prefer env CAUSEWAY_PASSWORD or the config file)");
   job_->add_option("--config", conn_.config_file,
