@@ -48,7 +48,7 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
   out.keep_alive(keep_alive);
   if (res.status != 204 && res.status != 304 && !(res.status >= 100 && res.status < 200)) {
     // For HEAD the length of the body a GET would have returned, as RFC 9110 allows.
-    out.set(bhttp::field::content_length, std::to_string(body_size));
+    out.insert("content-length", std::to_string(body_size));
   }
   return out;
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Causeway needs to build, run and test. Idempotent: only missing
+# packages are installed (apt-get update runs only then). Run as root on Debian 12 (bookworm).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential g++ cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libpugixml-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl openssl sqlite3 procps
+)
+# Test and benchmark tools (load generator, peer ceiling, fuzzing compiler).
+if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
+  PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set-up command 2: install, build and run every test.
+#   1. unit + golden tests under ASan/UBSan (debug preset),
+#   2. the release build with -Werror, its unit tests and the end-to-end tests against the real
+#      binary (curl, security matrix, kill -9 durability, job client),
+#   3. short bounded libFuzzer runs (fuzz preset, clang).
+# Ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+CAUSEWAY_TEST_DEPS=1 scripts/install-deps.sh || exit 1
+export CTEST_OUTPUT_ON_FAILURE=1
+jobs=$(nproc)
+passed=0; failed=0
+tally() {  # tally LOG: adds ctest's "N tests failed out of M" to the totals
+  local line total bad
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$1" | tail -1)
+  if [[ -z "$line" ]]; then failed=$((failed + 1)); return; fi
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  bad=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - bad)); failed=$((failed + bad))
+}
+step() { echo; echo "=== $*"; }
+
+step "debug build (ASan+UBSan): unit and golden tests"
+if cmake --preset debug >/dev/null && cmake --build --preset debug -j"$jobs"; then
+  ctest --preset debug -j"$jobs" -L 'unit|golden' 2>&1 | tee /tmp/causeway-ctest-debug.log
+  tally /tmp/causeway-ctest-debug.log
+else
+  echo "debug build failed"; failed=$((failed + 1))
+fi
+
+step "release build (-Werror): unit and end-to-end tests"
+if cmake --preset ci >/dev/null && cmake --build --preset ci -j"$jobs"; then
+  ctest --preset ci -j1 -L 'unit|e2e' 2>&1 | tee /tmp/causeway-ctest-ci.log
+  tally /tmp/causeway-ctest-ci.log
+else
+  echo "release build failed"; failed=$((failed + 1))
+fi
+
+if [[ -x fuzz/run.sh ]]; then
+  step "fuzzing (bounded)"
+  if FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,139 @@
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "core/ascii.h"
+#include "security/password_hash.h"
+
+namespace causeway::app {
+namespace {
+
+core::Error ConfigError(const std::string& text) {
+  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
+}
+
+std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
+  std::vector<std::string> out;
+  if (auto* arr = n.as_array())
+    for (const auto& e : *arr)
+      if (auto s = e.value<std::string>()) out.push_back(*s);
+  return out;
+}
+
+}  // namespace
+
+Config DemoConfig() {
+  Config c;
+  c.demo_templates = true;
+  c.generate_tls = true;
+  http::ListenerOptions plain{"127.0.0.1", 8080, std::nullopt};
+  http::ListenerOptions tls{"127.0.0.1", 8443, http::TlsOptions{}};
+  c.server.listeners = {plain, tls};
+  // The hash is computed once at start; demo passwords are printed, so a cheap cost is fine.
+  auto user = [&](std::string name, std::string pw, security::UserKind kind, std::vector<std::string> scenarios,
+                  std::string role) {
+    c.users.push_back({.name = name, .kind = kind, .password_hash = security::HashPassword(pw, 10000),
+                       .scenarios = std::move(scenarios), .full_name = role});
+    c.demo_users.push_back({name, pw, role});
+  };
+  user("JOB_SCHEDULER", "Welcome1!", security::UserKind::kCommunication, {"SAP_COM_0064"},
+       "communication user, SAP_COM_0064 (own jobs)");
+  user("JOB_ADMIN", "Welcome1!", security::UserKind::kCommunication, {"SAP_COM_0064", "SAP_COM_0326"},
+       "communication user, SAP_COM_0064 + SAP_COM_0326 (any job, any business user)");
+  user("PLANNER", "Welcome1!", security::UserKind::kBusiness, {}, "business user (JobUser)");
+  user("CAUSEWAY_ADMIN", "Admin1!", security::UserKind::kCommunication, {"CAUSEWAY_CONTROL"},
+       "control plane (/_causeway/)");
+  return c;
+}
+
+core::Result<Config> LoadConfig(const std::filesystem::path& file) {
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << file.string() << ":" << e.source().begin.line << ": " << e.description();
+    return ConfigError(os.str());
+  }
+  Config c;
+  c.data_dir = t["server"]["data_dir"].value_or(std::string("var"));
+  if (c.data_dir.is_relative()) c.data_dir = file.parent_path() / c.data_dir;
+  c.system_id = t["server"]["system_id"].value_or(c.system_id);
+  c.default_client = t["server"]["default_client"].value_or(c.default_client);
+  c.session_secret = t["server"]["session_secret"].value_or(std::string());
+  c.log_level = t["server"]["log_level"].value_or(c.log_level);
+  c.access_log = t["server"]["access_log"].value_or(c.access_log);
+  c.public_host = t["server"]["public_host"].value_or(std::string());
+  auto& s = c.server;
+  s.io_threads = t["server"]["io_threads"].value_or(s.io_threads);
+  s.worker_threads = t["server"]["worker_threads"].value_or(s.worker_threads);
+  s.max_header_bytes = t["server"]["max_header_bytes"].value_or(s.max_header_bytes);
+  s.max_body_bytes = t["server"]["max_body_bytes"].value_or(s.max_body_bytes);
+  s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
+  s.idle_timeout = std::chrono::milliseconds(t["server"]["idle_timeout_ms"].value_or(s.idle_timeout.count()));
+  s.request_timeout = std::chrono::milliseconds(t["server"]["request_timeout_ms"].value_or(s.request_timeout.count()));
+  c.generate_tls = t["server"]["generate_tls"].value_or(false);
+  c.demo_templates = t["jobs"]["demo_templates"].value_or(false);
+  c.job_workers = t["jobs"]["workers"].value_or(c.job_workers);
+
+  s.listeners.clear();
+  if (auto* arr = t["listeners"].as_array()) {
+    for (const auto& n : *arr) {
+      const auto* l = n.as_table();
+      if (!l) return ConfigError("[[listeners]] entries must be tables");
+      http::ListenerOptions o;
+      o.address = (*l)["address"].value_or(std::string("127.0.0.1"));
+      o.port = static_cast<uint16_t>((*l)["port"].value_or(0));
+      if ((*l)["tls"].value_or(false)) {
+        http::TlsOptions tls;
+        tls.cert_file = (*l)["cert_file"].value_or(std::string());
+        tls.key_file = (*l)["key_file"].value_or(std::string());
+        tls.client_ca_file = (*l)["client_ca_file"].value_or(std::string());
+        tls.require_client_cert = (*l)["require_client_cert"].value_or(false);
+        if ((tls.cert_file.empty() || tls.key_file.empty()) && !c.generate_tls)
+          return ConfigError("TLS listener needs cert_file and key_file (or server.generate_tls = true)");
+        o.tls = tls;
+      }
+      s.listeners.push_back(o);
+    }
+  }
+  if (s.listeners.empty()) s.listeners.push_back({"127.0.0.1", 8080, std::nullopt});
+
+  c.max_failed_logons = t["security"]["max_failed_logons"].value_or(c.max_failed_logons);
+  c.sessions.idle_timeout = std::chrono::seconds(t["security"]["session_idle_timeout_s"].value_or(
+      static_cast<int64_t>(c.sessions.idle_timeout.count())));
+  c.sessions.absolute_timeout = std::chrono::seconds(t["security"]["session_absolute_timeout_s"].value_or(
+      static_cast<int64_t>(c.sessions.absolute_timeout.count())));
+  if (auto* sc = t["scenarios"].as_table())
+    for (const auto& [name, services] : *sc) c.scenarios[std::string(name.str())] = Strings(toml::node_view<const toml::node>(services));
+
+  if (auto* arr = t["users"].as_array()) {
+    for (const auto& n : *arr) {
+      const auto* u = n.as_table();
+      if (!u) return ConfigError("[[users]] entries must be tables");
+      security::UserConfig uc;
+      uc.name = (*u)["name"].value_or(std::string());
+      if (uc.name.empty()) return ConfigError("a [[users]] entry has no name");
+      std::string kind = (*u)["kind"].value_or(std::string("communication"));
+      if (kind == "business") uc.kind = security::UserKind::kBusiness;
+      else if (kind != "communication") return ConfigError("user " + uc.name + ": kind must be communication or business");
+      if (auto h = (*u)["password_hash"].value<std::string>()) {
+        if (!security::LooksLikePasswordHash(*h)) return ConfigError("user " + uc.name + ": malformed password_hash");
+        uc.password_hash = *h;
+      } else if (auto p = (*u)["password"].value<std::string>()) {
+        uc.password_hash = security::HashPassword(*p);
+      }
+      uc.scenarios = Strings((*u)["scenarios"]);
+      uc.services = Strings((*u)["services"]);
+      uc.cert_subjects = Strings((*u)["cert_subjects"]);
+      uc.cert_fingerprints = Strings((*u)["cert_fingerprints"]);
+      uc.full_name = (*u)["full_name"].value_or(std::string());
+      c.users.push_back(std::move(uc));
+    }
+  }
+  return c;
+}
+
+}  // namespace causeway::app

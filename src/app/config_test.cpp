@@ -1,0 +1,93 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "security/password_hash.h"
+
+namespace causeway::app {
+namespace {
+
+std::filesystem::path Write(const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / ("cw_cfg_" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(p) << text;
+  return p;
+}
+
+TEST(ConfigTest, LoadsListenersUsersAndScenarios) {
+  auto p = Write(R"(
+[server]
+data_dir = "/tmp/cw-data"
+system_id = "ABC"
+io_threads = 3
+[security]
+max_failed_logons = 5
+[[listeners]]
+address = "0.0.0.0"
+port = 9000
+[[listeners]]
+port = 9443
+tls = true
+cert_file = "c.pem"
+key_file = "k.pem"
+client_ca_file = "ca.pem"
+require_client_cert = true
+[scenarios]
+Z_CUSTOM = ["MY_SRV"]
+[[users]]
+name = "comm"
+password = "pw"
+scenarios = ["SAP_COM_0064", "Z_CUSTOM"]
+[[users]]
+name = "biz"
+kind = "business"
+password_hash = "pbkdf2-sha256$1000$AAAA$AAAA"
+)");
+  auto c = LoadConfig(p);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->data_dir, "/tmp/cw-data");
+  EXPECT_EQ(c->system_id, "ABC");
+  EXPECT_EQ(c->server.io_threads, 3);
+  EXPECT_EQ(c->max_failed_logons, 5);
+  ASSERT_EQ(c->server.listeners.size(), 2u);
+  EXPECT_EQ(c->server.listeners[0].address, "0.0.0.0");
+  ASSERT_TRUE(c->server.listeners[1].tls);
+  EXPECT_TRUE(c->server.listeners[1].tls->require_client_cert);
+  EXPECT_EQ(c->scenarios.at("Z_CUSTOM"), std::vector<std::string>{"MY_SRV"});
+  ASSERT_EQ(c->users.size(), 2u);
+  EXPECT_TRUE(security::VerifyPassword("pw", c->users[0].password_hash)) << "plain passwords are hashed on load";
+  EXPECT_EQ(c->users[1].kind, security::UserKind::kBusiness);
+  std::filesystem::remove(p);
+}
+
+TEST(ConfigTest, ErrorsNameTheProblem) {
+  struct Case {
+    const char* text;
+    const char* expect;
+  } cases[] = {
+      {"[server\n", "causeway_test"},
+      {"[[users]]\npassword = \"x\"\n", "no name"},
+      {"[[users]]\nname = \"u\"\nkind = \"robot\"\n", "kind must be"},
+      {"[[users]]\nname = \"u\"\npassword_hash = \"md5$x\"\n", "malformed password_hash"},
+      {"[[listeners]]\ntls = true\n", "cert_file"},
+  };
+  for (const auto& c : cases) {
+    auto p = Write(c.text);
+    auto r = LoadConfig(p);
+    ASSERT_FALSE(r.ok()) << c.text;
+    if (std::string(c.expect) != "causeway_test") EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
+    else EXPECT_NE(r.error().text.find(":2:"), std::string::npos) << r.error().text;
+    std::filesystem::remove(p);
+  }
+}
+
+TEST(ConfigTest, DemoHasUsersForEveryRole) {
+  Config c = DemoConfig();
+  EXPECT_TRUE(c.demo_templates);
+  EXPECT_EQ(c.server.listeners.size(), 2u);
+  EXPECT_GE(c.demo_users.size(), 4u);
+}
+
+}  // namespace
+}  // namespace causeway::app

@@ -1,0 +1,46 @@
+// causeway: the server (`serve`), the scheduler client (`job …`) and admin commands in one
+// binary. Only wiring here; every behaviour lives in a layer library.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+#include "app/serve.h"
+#include "app/user_commands.h"
+#include "client/job_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Causeway: SAP-style integration APIs (job scheduling, ...)", "causeway"};
+  app.require_subcommand(1);
+
+  causeway::app::ServeOptions serve;
+  int port = -2, tls_port = -2;
+  std::string data_dir, access_log;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server (the embedded demo without --config)");
+  serve_cmd->add_option("-c,--config", serve.config_file, "causeway.toml");
+  serve_cmd->add_option("--data", data_dir, "data directory (overrides the config)");
+  serve_cmd->add_option("--port", port, "port of the first listener (0 = any free port)");
+  serve_cmd->add_option("--tls-port", tls_port, "port of the first TLS listener (0 = any, -1 = none)");
+  serve_cmd->add_option("--ready-file", serve.ready_file, "write the bound ports here once serving");
+  serve_cmd->add_option("--access-log", access_log, "access log file ('-' stderr, '' off)");
+
+  auto users = causeway::app::AddUserCommands(app);
+  auto job = causeway::client::AddJobCommand(app);
+  app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return causeway::client::ParseErrorExit(app, e);
+  }
+  if (serve_cmd->parsed()) {
+    if (!data_dir.empty()) serve.data_dir = data_dir;
+    if (port != -2) serve.port = port;
+    if (tls_port != -2) serve.tls_port = tls_port;
+    if (serve_cmd->count("--access-log")) serve.access_log = access_log;
+    return causeway::app::RunServe(serve);
+  }
+  if (job->Selected()) return job->Run();
+  if (users->Selected()) return users->Run();
+  return 0;
+}

@@ -1,0 +1,152 @@
+#include "app/user_commands.h"
+
+#include <curl/curl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/config.h"
+#include "core/ascii.h"
+#include "security/password_hash.h"
+#include "security/user_directory.h"
+#include "store/migration.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::app {
+namespace {
+
+std::string ReadPassword() {
+  bool tty = ::isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << "Password: " << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string pw;
+  std::getline(std::cin, pw);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  return pw;
+}
+
+size_t CollectBody(char* p, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, size * n);
+  return size * n;
+}
+
+class UserCommandsImpl final : public UserCommands {
+ public:
+  explicit UserCommandsImpl(CLI::App& app) {
+    root_ = app.add_subcommand("user", "User administration");
+    hash_ = root_->add_subcommand("hash", "Print a password hash for causeway.toml (password from stdin)");
+    for (auto [cmd, verb] : {std::pair<CLI::App**, const char*>{&unlock_, "unlock"}, {&lock_, "lock"}}) {
+      *cmd = root_->add_subcommand(verb, std::string(verb) + " a user");
+      (*cmd)->add_option("name", name_, "user name")->required();
+      (*cmd)->add_option("-c,--config", config_, "causeway.toml (offline: change the store directly)");
+      (*cmd)->add_option("--data", data_dir_, "data directory (offline; default ./var)");
+      (*cmd)->add_option("--url", url_, "base URL of a running server, e.g. http://127.0.0.1:8080");
+      (*cmd)->add_option("--admin", admin_, "control-plane user (password from CAUSEWAY_PASSWORD)");
+    }
+    root_->require_subcommand(1);
+  }
+
+  bool Selected() const override { return root_->parsed(); }
+
+  int Run() override {
+    if (hash_->parsed()) {
+      std::string pw = ReadPassword();
+      if (pw.empty()) {
+        std::cerr << "causeway: empty password\n";
+        return 2;
+      }
+      std::cout << security::HashPassword(pw) << "\n";
+      return 0;
+    }
+    bool unlock = unlock_->parsed();
+    return url_.empty() ? Offline(unlock) : Online(unlock);
+  }
+
+ private:
+  int Online(bool unlock) {
+    const char* pw = std::getenv("CAUSEWAY_PASSWORD");
+    if (admin_.empty() || !pw) {
+      std::cerr << "causeway: --url needs --admin and CAUSEWAY_PASSWORD\n";
+      return 2;
+    }
+    CURL* curl = curl_easy_init();
+    std::string url = url_ + "/_causeway/users/" + core::ToUpper(name_) + (unlock ? "/unlock" : "/lock");
+    std::string body;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(curl, CURLOPT_USERNAME, admin_.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, pw);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+      std::cerr << "causeway: " << curl_easy_strerror(rc) << "\n";
+      return 1;
+    }
+    std::cout << body << "\n";
+    return status == 200 ? 0 : 1;
+  }
+
+  int Offline(bool unlock) {
+    Config c;
+    if (!config_.empty()) {
+      auto loaded = LoadConfig(config_);
+      if (!loaded.ok()) {
+        std::cerr << "causeway: " << loaded.error().text << "\n";
+        return 2;
+      }
+      c = std::move(loaded).value();
+    } else {
+      c = DemoConfig();
+    }
+    if (!data_dir_.empty()) c.data_dir = data_dir_;
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (c.data_dir / "causeway.db").string(), .read_connections = 1});
+    if (!db.ok()) {
+      std::cerr << "causeway: " << db.error().text << "\n";
+      return 1;
+    }
+    if (auto st = store::Migrate(**db, security::UserDirectory::Migrations()); !st.ok()) {
+      std::cerr << "causeway: " << st.error().text << "\n";
+      return 1;
+    }
+    security::UserDirectory users(c.users, c.scenarios, c.max_failed_logons);
+    core::Status st = users.AttachStore(db->get());
+    if (st.ok()) st = unlock ? users.Unlock(name_) : users.Lock(name_);
+    if (!st.ok()) {
+      std::cerr << "causeway: " << st.error().text << "\n";
+      return 1;
+    }
+    std::cout << core::ToUpper(name_) << (unlock ? " unlocked" : " locked")
+              << " (a running server keeps its own state: use --url while it runs)\n";
+    return 0;
+  }
+
+  CLI::App* root_;
+  CLI::App* hash_;
+  CLI::App* unlock_ = nullptr;
+  CLI::App* lock_ = nullptr;
+  std::string name_, config_, data_dir_, url_, admin_;
+};
+
+}  // namespace
+
+std::shared_ptr<UserCommands> AddUserCommands(CLI::App& app) { return std::make_shared<UserCommandsImpl>(app); }
+
+}  // namespace causeway::app

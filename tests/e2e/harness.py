@@ -1,0 +1,208 @@
+"""Starts the real causeway binary for end-to-end tests and talks HTTP to it.
+
+Every test gets its own data directory and free ports (port 0, read back from --ready-file), so
+tests run in parallel and leave nothing behind. Only the standard library and the curl binary
+are used, so that what is tested is the wire, not a client library's forgiveness.
+"""
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import unittest
+
+BINARY = os.environ.get("CAUSEWAY_BIN", "")
+SERVICE = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/"
+
+CONFIG = """
+[server]
+data_dir = "{data}"
+system_id = "CWY"
+default_client = "100"
+log_level = "warn"
+access_log = "access.log"
+generate_tls = true
+request_timeout_ms = {request_timeout_ms}
+max_header_bytes = 16384
+max_body_bytes = 1048576
+
+[security]
+max_failed_logons = 3
+session_idle_timeout_s = {idle}
+
+[jobs]
+demo_templates = true
+workers = 4
+
+[[listeners]]
+address = "127.0.0.1"
+port = 0
+
+[[listeners]]
+address = "127.0.0.1"
+port = 0
+tls = true
+{client_ca}
+
+[[users]]
+name = "JOB_SCHEDULER"
+kind = "communication"
+password = "Welcome1!"
+scenarios = ["SAP_COM_0064"]
+
+[[users]]
+name = "JOB_ADMIN"
+kind = "communication"
+password = "Welcome1!"
+scenarios = ["SAP_COM_0064", "SAP_COM_0326"]
+
+[[users]]
+name = "LOCKME"
+kind = "communication"
+password = "Welcome1!"
+scenarios = ["SAP_COM_0064"]
+
+[[users]]
+name = "NOARR"
+kind = "communication"
+password = "Welcome1!"
+scenarios = []
+
+[[users]]
+name = "PLANNER"
+kind = "business"
+password = "Welcome1!"
+
+[[users]]
+name = "CAUSEWAY_ADMIN"
+kind = "communication"
+password = "Admin1!"
+scenarios = ["CAUSEWAY_CONTROL"]
+{extra_users}
+"""
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+class Server:
+    """A causeway process with its own data directory."""
+
+    def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None):
+        if not BINARY:
+            raise unittest.SkipTest("CAUSEWAY_BIN not set")
+        self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
+        self.own_dir = data is None
+        self.config = os.path.join(self.dir, "causeway.toml")
+        with open(self.config, "w") as f:
+            f.write(CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
+                                  client_ca=client_ca, extra_users=extra_users))
+        self.proc = None
+        self.start()
+
+    def start(self):
+        ready = os.path.join(self.dir, "ready")
+        if os.path.exists(ready):
+            os.unlink(ready)
+        self.log = open(os.path.join(self.dir, "server.log"), "ab")
+        self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config, "--ready-file", ready],
+                                     stdout=self.log, stderr=self.log)
+        self.started_at = time.monotonic()
+        deadline = time.monotonic() + 20
+        while not os.path.exists(ready):
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.read_log())
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start: " + self.read_log())
+            time.sleep(0.01)
+        ports = open(ready).read().split()
+        self.port, self.tls_port = int(ports[0]), int(ports[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.tls_base = f"https://127.0.0.1:{self.tls_port}"
+
+    def read_log(self):
+        try:
+            return open(os.path.join(self.dir, "server.log"), errors="replace").read()
+        except OSError:
+            return ""
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def close(self):
+        self.stop()
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def conn(self, tls=False, context=None):
+        if tls:
+            ctx = context or ssl._create_unverified_context()
+            return http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=30, context=ctx)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def request(self, method, path, headers=None, body=None, conn=None):
+        """One request; returns (status, headers as list of (lower-name, value), body bytes)."""
+        c = conn or self.conn()
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        hdrs = [(k.lower(), v) for k, v in r.getheaders()]
+        if conn is None:
+            c.close()
+        return r.status, hdrs, data
+
+
+def header(headers, name):
+    for k, v in headers:
+        if k == name:
+            return v
+    return None
+
+
+def all_headers(headers, name):
+    return [v for k, v in headers if k == name]
+
+
+def cookie_from(headers, prefix):
+    for v in all_headers(headers, "set-cookie"):
+        if v.startswith(prefix):
+            return v.split(";", 1)[0]
+    return None
+
+
+def raw_exchange(port, data, timeout=10):
+    """Sends raw bytes and returns whatever comes back until the peer closes."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        s.close()

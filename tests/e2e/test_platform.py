@@ -1,0 +1,122 @@
+"""Platform behaviour of the real binary: health, metrics, bad input, TLS, graceful shutdown."""
+import json
+import os
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import SERVICE, Server, basic, header, raw_exchange
+
+ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
+
+
+class Platform(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(request_timeout_ms=1000)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def assert_still_serving(self):
+        st, _, body = self.server.request("GET", "/_causeway/health")
+        self.assertEqual(st, 200)
+        self.assertEqual(json.loads(body)["status"], "ok")
+
+    def test_health_is_public_json(self):
+        st, h, body = self.server.request("GET", "/_causeway/health")
+        self.assertEqual(st, 200)
+        doc = json.loads(body)
+        self.assertEqual(doc["store"], {"kind": "sqlite", "state": "ok"})
+        self.assertIn("version", doc)
+
+    def test_metrics_need_the_control_arrangement(self):
+        self.assertEqual(self.server.request("GET", "/_causeway/metrics")[0], 401)
+        self.server.request("GET", SERVICE, {"Authorization": basic("JOB_SCHEDULER", "Welcome1!")})
+        st, h, body = self.server.request("GET", "/_causeway/metrics", ADMIN)
+        self.assertEqual(st, 200)
+        text = body.decode()
+        self.assertIn('causeway_requests_total{service="BC_EXT_APPJOB_MANAGEMENT",status="200"}', text)
+        self.assertIn("causeway_request_duration_seconds_bucket", text)
+        self.assertIn("causeway_open_connections", text)
+        self.assertIn("causeway_requests_in_flight", text)
+
+    def test_malformed_request_line(self):
+        out = raw_exchange(self.server.port, b"BLAH\x00\x01 / HTTP/9.9\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:80])
+        self.assert_still_serving()
+
+    def test_oversized_header(self):
+        out = raw_exchange(self.server.port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 40000 + b"\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 431"), out[:80])
+        self.assert_still_serving()
+
+    def test_oversized_body(self):
+        out = raw_exchange(self.server.port, b"POST " + SERVICE.encode() + b"$batch HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Length: 5000000\r\n\r\n" + b"x" * 2000000)
+        self.assertTrue(out.startswith(b"HTTP/1.1 413"), out[:80])
+        self.assert_still_serving()
+
+    def test_invalid_utf8_in_path_and_query(self):
+        st, _, body = self.server.request("GET", SERVICE + "JobStatusGet?JobName='%C3%28'&JobRunCount='%FF'&$format=json",
+                                          {"Authorization": basic("JOB_SCHEDULER", "Welcome1!")})
+        self.assertIn(st, (400, 404))
+        self.assertIn(b'"error"', body)
+        out = raw_exchange(self.server.port, b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 4"), out[:80])
+        self.assert_still_serving()
+
+    def test_slowloris_gets_408_and_others_are_served(self):
+        import socket
+        slow = socket.create_connection(("127.0.0.1", self.server.port))
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        self.assert_still_serving()  # while the slow one dangles
+        slow.settimeout(5)
+        data = slow.recv(1024)
+        self.assertTrue(data.startswith(b"HTTP/1.1 408"), data)
+        slow.close()
+
+    def test_https_with_self_signed_certificate(self):
+        st, h, body = self.server.request("GET", SERVICE, {"Authorization": basic("JOB_SCHEDULER", "Welcome1!")},
+                                          conn=self.server.conn(tls=True))
+        self.assertEqual(st, 200)
+        cookie = [v for k, v in h if k == "set-cookie" and v.startswith("SAP_SESSIONID")][0]
+        self.assertIn("secure", cookie.lower())
+        self.assertIn("HttpOnly", cookie)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        with self.assertRaises(Exception):
+            self.server.request("GET", "/_causeway/health", conn=self.server.conn(tls=True, context=ctx))
+
+
+class GracefulShutdown(unittest.TestCase):
+    def test_sigterm_finishes_in_flight_and_exits_zero(self):
+        server = Server()
+        try:
+            t0 = time.monotonic()
+            server.proc.terminate()
+            self.assertEqual(server.proc.wait(timeout=15), 0)
+            self.assertLess(time.monotonic() - t0, 10)
+        finally:
+            server.close()
+
+
+class StartTime(unittest.TestCase):
+    def test_starts_and_answers_quickly(self):
+        # Recorded for the figures; asserted loosely (a loaded CI machine must not flake).
+        server = Server()
+        try:
+            elapsed = time.monotonic() - server.started_at
+            self.assertLess(elapsed, 10)
+        finally:
+            server.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
