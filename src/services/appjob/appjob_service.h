@@ -1,0 +1,42 @@
+// BC_EXT_APPJOB_MANAGEMENT (OData V2, version 0002): entity sets and function imports of spec
+// §1.3-1.4 over a jobs::JobEngine. Handlers parse the parameters, make one engine call and map
+// the result to entities; all rules (status, authorization, APJ_RT errors) live in the engine.
+//
+// Wiring: construct with the engine (which must outlive the service) and hand it to
+// odata::Engine::Create. The caller identity comes from http::Request::user, and
+// SAP_COM_0326 from http::Request::scenarios (set by the security layer). Thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "domain/jobs/job_engine.h"
+#include "odata/service.h"
+
+namespace causeway::services::appjob {
+
+class AppJobService final : public odata::Service {
+ public:
+  explicit AppJobService(jobs::JobEngine& engine);
+
+  odata::ServiceInfo Info() const override;
+  odata::Schema DefineSchema() const override;
+  core::Result<odata::EntityCollection> ReadEntitySet(const odata::EntitySet& set, const odata::QueryOptions& q,
+                                                      odata::Context& ctx) const override;
+  core::Result<std::optional<odata::Entity>> ReadEntity(const odata::EntitySet& set, const odata::KeyValues& key,
+                                                        odata::Context& ctx) const override;
+  core::Result<odata::EntityCollection> ReadNavigation(const odata::EntitySet& set, const odata::KeyValues& key,
+                                                       const odata::NavigationTarget& nav,
+                                                       const odata::QueryOptions& q,
+                                                       odata::Context& ctx) const override;
+  core::Result<odata::FunctionResult> CallFunction(const odata::FunctionImport& fn,
+                                                   const std::vector<odata::Value>& params,
+                                                   odata::Context& ctx) const override;
+
+ private:
+  const odata::EntityType& Type(std::string_view name) const;
+
+  jobs::JobEngine& engine_;
+  odata::Schema schema_;  // built once; entity types are looked up here by name
+};
+
+}  // namespace causeway::services::appjob
