@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a bounded time and prints executions and crashes per target.
+# Usage: fuzz/run.sh [seconds-per-target (default 20)] [build-dir (default build/fuzz)]
+set -u
+SECONDS_EACH="${1:-${FUZZ_SECONDS:-20}}"
+BUILD_DIR="${2:-${FUZZ_BUILD_DIR:-build/fuzz}}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+status=0
+for bin in $(find "$BUILD_DIR" -type f -name 'fuzz_*' -perm -u+x | sort); do
+  name="$(basename "$bin")"
+  corpus="$ROOT/build/fuzz-corpus/$name"
+  mkdir -p "$corpus"
+  seeds="$ROOT/fuzz/$(echo "$name" | cut -d_ -f2)/seeds/${name#fuzz_*_}"
+  log="$(mktemp)"
+  args=("$corpus")
+  [ -d "$seeds" ] && args+=("$seeds")
+  "$bin" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+         -artifact_prefix="$corpus/" "${args[@]}" >"$log" 2>&1
+  rc=$?
+  execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
+  [ -z "$execs" ] && execs="$(grep -Eo '#[0-9]+' "$log" | tail -1 | tr -d '#')"
+  crashes="$(ls "$corpus" 2>/dev/null | grep -cE '^(crash|leak|timeout|oom)-' || true)"
+  printf '%-24s executions=%-10s crashes=%s exit=%s\n' "$name" "${execs:-?}" "$crashes" "$rc"
+  if [ "$rc" -ne 0 ]; then status=1; tail -30 "$log"; fi
+  rm -f "$log"
+done
+exit $status
