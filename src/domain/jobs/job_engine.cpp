@@ -327,6 +327,14 @@ core::Result<Job> JobEngine::GetJob(const Caller& caller, const JobKey& key) con
   return job;
 }
 
+core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey& key) const {
+  auto rec = Find(key);
+  if (rec == nullptr) return JobNotFound();
+  std::lock_guard lock(rec->state_mu);
+  if (!caller.all_jobs && rec->job.creator != caller.user) return NoAuthDetails(caller.user);
+  return rec->job.status;
+}
+
 std::vector<Job> JobEngine::ListJobs(const Caller& caller, const JobFilter& f) const {
   std::vector<std::shared_ptr<JobRecord>> recs;
   {

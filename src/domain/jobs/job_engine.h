@@ -126,6 +126,8 @@ class JobEngine {
   // errors; parameter problems come back as successful == false.
   core::Result<ScheduleCheck> CheckSchedule(const Caller& caller, const ScheduleRequest& req) const;
   core::Result<Job> GetJob(const Caller& caller, const JobKey& key) const;  // 003, 028
+  // JobStatusGet fast path: the status only, without copying steps and parameters.
+  core::Result<JobStatus> GetStatus(const Caller& caller, const JobKey& key) const;  // 003, 028
   // Not started: removed. Running: process group terminated, ends in C. Finished: 040.
   core::Status Cancel(const Caller& caller, const JobKey& key);
   // Running jobs only (040 otherwise); ends in C.

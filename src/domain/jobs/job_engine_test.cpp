@@ -388,6 +388,9 @@ TEST_F(JobEngineTest, CallersWithoutScenario0326SeeOnlyTheirOwnJobs) {
   OpenEngine();
   Job mine = WaitTerminal(ScheduleOk("NOOP").key);
   EXPECT_EQ(engine_->GetJob(kOther, mine.key).error().GatewayCode(), "APJ_RT/028");
+  EXPECT_EQ(engine_->GetStatus(kOther, mine.key).error().GatewayCode(), "APJ_RT/028");
+  EXPECT_EQ(engine_->GetStatus(kComm, mine.key).value(), JobStatus::kFinished);
+  EXPECT_EQ(engine_->GetStatus(kComm, {"X", "Y"}).error().GatewayCode(), "APJ_RT/003");
   EXPECT_TRUE(engine_->GetJob(kAdmin, mine.key).ok());
   EXPECT_EQ(engine_->Cancel(kOther, mine.key).error().GatewayCode(), "APJ_RT/031");
   EXPECT_TRUE(engine_->ListJobs(kOther, {}).empty());

@@ -227,6 +227,7 @@ JobEngine::StepOutcome JobEngine::RunCommand(JobRecord& rec, const Job& job, con
     // A cancel that came in between the step start and here found no process to stop.
     if (rec.cancel_requested || shutting_down_) process->Terminate();
   }
+  NotifyEvent();  // "process started" is an event waiters (tests, sandbox) may be looking for
   StepOutcome out;
   out.log.emplace_back('I', "Process " + std::to_string(process->Pid()) + " started: " + def.argv.front());
   ProcessOutcome po = process->Wait();

@@ -197,7 +197,10 @@ core::Result<odata::FunctionResult> AppJobService::CallFunction(const odata::Fun
   // JobParamValues(Struct)Get call the run count `JobCount` (spec §1.4.8).
   const jobs::JobKey key{p.Str("JobName"), p.Find("JobCount") ? p.Str("JobCount") : p.Str("JobRunCount")};
   if (name == "JobStatusGet") {
-    CW_ASSIGN_OR_RETURN(auto job, engine_.GetJob(caller, key));
+    CW_ASSIGN_OR_RETURN(jobs::JobStatus status, engine_.GetStatus(caller, key));
+    jobs::Job job;
+    job.key = key;
+    job.status = status;
     return One(ScheduleStatusEntity(Type("JobScheduleStatus"), job));
   }
   if (name == "JobCancel" || name == "JobAbort") {
