@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "domain/jobs/job_template.h"
 #include "http/server.h"
 #include "security/session_codec.h"
 #include "security/user_directory.h"
@@ -34,6 +35,7 @@ struct Config {
   security::ScenarioCatalog scenarios = security::DefaultScenarioCatalog();
   int job_workers = 4;
   bool demo_templates = false;  // load the demo job templates
+  std::vector<jobs::JobTemplate> job_templates;  // [[jobs.templates]]
   bool generate_tls = false;    // create a self-signed certificate for TLS listeners without one
   std::vector<DemoUser> demo_users;  // printed at start-up in demo mode
 };
