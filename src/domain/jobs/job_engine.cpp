@@ -362,7 +362,7 @@ std::vector<Job> JobEngine::ListJobs(const Caller& caller, const JobFilter& f) c
 
 core::Result<std::vector<LogLine>> JobEngine::JobLog(const Caller& caller, const JobKey& key) const {
   CW_RETURN_IF_ERROR(GetJob(caller, key));
-  return const_cast<JobRepository&>(repo_).LoadLog(key);
+  return repo_.LoadLog(key);
 }
 
 size_t JobEngine::JobCount() const {

@@ -179,7 +179,7 @@ class JobEngine {
   bool Visible(const Caller& caller, const Job& job) const;
 
   store::Database& db_;
-  JobRepository repo_;
+  mutable JobRepository repo_;  // stateless; JobLog() reads through it
   const core::Clock& clock_;
   ProcessRunner& runner_;
   const UserDirectory& users_;
