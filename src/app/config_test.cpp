@@ -66,7 +66,7 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
     const char* text;
     const char* expect;
   } cases[] = {
-      {"[server\n", "causeway_test"},
+      {"[server\n", ".toml:1: Error while parsing table header"},
       {"[[users]]\npassword = \"x\"\n", "no name"},
       {"[[users]]\nname = \"u\"\nkind = \"robot\"\n", "kind must be"},
       {"[[users]]\nname = \"u\"\npassword_hash = \"md5$x\"\n", "malformed password_hash"},
@@ -76,8 +76,7 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
     auto p = Write(c.text);
     auto r = LoadConfig(p);
     ASSERT_FALSE(r.ok()) << c.text;
-    if (std::string(c.expect) != "causeway_test") EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
-    else EXPECT_NE(r.error().text.find(":2:"), std::string::npos) << r.error().text;
+    EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
     std::filesystem::remove(p);
   }
 }

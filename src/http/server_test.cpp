@@ -148,7 +148,7 @@ TEST_F(ServerTest, HeadGetsHeadersWithoutBody) {
   c.Send("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::string out = c.Read();
   EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u);
-  EXPECT_NE(out.find("Content-Length: 9"), std::string::npos) << out;  // "HEAD /h 0"
+  EXPECT_NE(out.find("content-length: 9"), std::string::npos) << out;  // "HEAD /h 0"
   EXPECT_EQ(out.substr(out.find("\r\n\r\n") + 4), "");
 }
 

@@ -96,7 +96,7 @@ def basic(user, password):
 class Server:
     """A causeway process with its own data directory."""
 
-    def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None):
+    def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None, extra_config=""):
         if not BINARY:
             raise unittest.SkipTest("CAUSEWAY_BIN not set")
         self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
@@ -104,7 +104,7 @@ class Server:
         self.config = os.path.join(self.dir, "causeway.toml")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
-                                  client_ca=client_ca, extra_users=extra_users))
+                                  client_ca=client_ca, extra_users=extra_users) + extra_config)
         self.proc = None
         self.start()
 
@@ -123,14 +123,19 @@ class Server:
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start: " + self.read_log())
             time.sleep(0.01)
-        ports = open(ready).read().split()
+        with open(ready) as f:
+            ports = f.read().split()
         self.port, self.tls_port = int(ports[0]), int(ports[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self.tls_base = f"https://127.0.0.1:{self.tls_port}"
 
     def read_log(self):
+        return self.read_file("server.log")
+
+    def read_file(self, name):
         try:
-            return open(os.path.join(self.dir, "server.log"), errors="replace").read()
+            with open(os.path.join(self.dir, name), errors="replace") as f:
+                return f.read()
         except OSError:
             return ""
 
@@ -206,3 +211,69 @@ def raw_exchange(port, data, timeout=10):
         return out
     finally:
         s.close()
+
+
+def literal(value):
+    """An OData V2 URI literal for a Python value (strings quoted, quotes doubled)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class ODataSession:
+    """A client that behaves like the SAP samples: HEAD fetch of the token with Basic, then the
+    session cookie and token on every modifying call."""
+
+    def __init__(self, server, user="JOB_ADMIN", password="Welcome1!"):
+        from urllib.parse import quote
+        self.quote = quote
+        self.server = server
+        self.auth = {"Authorization": basic(user, password)}
+        st, h, _ = server.request("HEAD", SERVICE, dict(self.auth, **{"X-CSRF-Token": "Fetch"}))
+        assert st == 200, st
+        self.token = header(h, "x-csrf-token")
+        self.cookie = cookie_from(h, "SAP_SESSIONID_")
+
+    def url(self, function, params, fmt="json"):
+        q = "&".join(f"{k}={self.quote(literal(v), safe=chr(39))}" for k, v in params.items())
+        if fmt:
+            q += ("&" if q else "") + "$format=" + fmt
+        return SERVICE + function + ("?" + q if q else "")
+
+    def call(self, method, function, params=None, fmt="json"):
+        headers = dict(self.auth, Cookie=self.cookie)
+        if method != "GET":
+            headers["X-CSRF-Token"] = self.token
+        st, h, body = self.server.request(method, self.url(function, params or {}, fmt), headers)
+        if fmt == "json":
+            try:
+                return st, json.loads(body) if body else None
+            except ValueError:
+                return st, body
+        return st, body
+
+    def schedule(self, template, text="e2e", user="PLANNER", simple=None):
+        params = {"JobTemplateName": template, "JobText": text, "JobUser": user}
+        if simple is not None:
+            params["JobParameterValuesSimple"] = json.dumps({"VALUES": simple})
+        st, doc = self.call("POST", "JobSchedule", params)
+        assert st in (200, 201), (st, doc)
+        return doc["d"]["JobName"], doc["d"]["JobRunCount"]
+
+    def status(self, name, count):
+        st, doc = self.call("GET", "JobStatusGet", {"JobName": name, "JobRunCount": count})
+        if st != 200:
+            return st, doc
+        return st, doc["d"]["JobStatus"]
+
+    def wait_status(self, name, count, until, timeout=30):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            st, last = self.status(name, count)
+            if st == 200 and last in until:
+                return last
+            time.sleep(0.02)
+        raise AssertionError(f"job {name}/{count} did not reach {until}: last {last}")

@@ -90,7 +90,10 @@ class Platform(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
         with self.assertRaises(Exception):
             self.server.request("GET", "/_causeway/health", conn=self.server.conn(tls=True, context=ctx))
 

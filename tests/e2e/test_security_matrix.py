@@ -112,7 +112,7 @@ class SecurityMatrix(unittest.TestCase):
         token, cookie = self.fetch()
         self.server.request("POST", CANCEL, {"Cookie": cookie, "X-CSRF-Token": token})
         self.server.request("GET", SERVICE, {"Authorization": basic("JOB_SCHEDULER", "wrong-secret-pw")})
-        logs = self.server.read_log() + open(self.server.dir + "/access.log", errors="replace").read()
+        logs = self.server.read_log() + self.server.read_file("access.log")
         for secret in ("Welcome1!", "wrong-secret-pw", token, cookie.split("=", 1)[1],
                        basic("JOB_SCHEDULER", "Welcome1!").split()[1]):
             self.assertNotIn(secret, logs)
