@@ -15,11 +15,13 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstring>
 #include <list>
 #include <mutex>
 #include <thread>
 
 #include "core/crypto.h"
+#include "http/header_block.h"
 
 namespace causeway::http {
 
@@ -244,7 +246,37 @@ struct Server::Impl {
         boost::system::error_code ignore;
         sock.cancel(ignore);
       });
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      // Frame the header block ourselves so that sloppy line ends can be normalized first.
+      boost::system::error_code ec;
+      size_t header_end = 0;
+      for (;;) {
+        auto data = buffer.data();
+        std::string_view have(static_cast<const char*>(data.data()), data.size());
+        header_end = FindHeaderBlockEnd(have);
+        if (header_end || have.size() > options.max_header_bytes) break;
+        auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+        if (rec) {
+          ec = rec;
+          break;
+        }
+        buffer.commit(n);
+      }
+      if (!ec && !header_end) ec = bhttp::error::header_limit;
+      if (!ec) {
+        auto data = buffer.data();
+        std::string_view have(static_cast<const char*>(data.data()), data.size());
+        std::string normalized = NormalizeHeaderBlock(have.substr(0, header_end));
+        if (normalized.size() != header_end) {
+          normalized.append(have.substr(header_end));
+          buffer.consume(buffer.size());
+          auto out = buffer.prepare(normalized.size());
+          std::memcpy(out.data(), normalized.data(), normalized.size());
+          buffer.commit(normalized.size());
+        }
+        auto [rec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        ec = rec;
+      }
+      if (ec == asio::error::operation_aborted && timed_out) ec = beast::error::timeout;
       ++read_generation;
       timer.cancel();
       Request req;

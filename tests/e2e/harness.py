@@ -102,10 +102,12 @@ class Server:
         self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
         self.own_dir = data is None
         self.config = os.path.join(self.dir, "causeway.toml")
+        self.config_text = CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
+                                         client_ca=client_ca, extra_users=extra_users) + extra_config
         with open(self.config, "w") as f:
-            f.write(CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
-                                  client_ca=client_ca, extra_users=extra_users) + extra_config)
+            f.write(self.config_text)
         self.proc = None
+        self.port = self.tls_port = None
         self.start()
 
     def start(self):
@@ -142,6 +144,31 @@ class Server:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self.log.close()
+        self.log.close()
+
+    def restart(self, kill=False):
+        """Starts the server again on the same data directory and the SAME ports (recovery tests):
+        the ports read back at the first start are written into the config instead of 0."""
+        if self.proc and self.proc.poll() is None:
+            self.kill9() if kill else self.stop()
+        elif not self.log.closed:
+            self.log.close()
+        text = re.sub(r"(?m)^port = 0$", f"port = {self.port}", self.config_text, count=1)
+        text = re.sub(r"(?m)^port = 0$", f"port = {self.tls_port}", text, count=1)
+        with open(self.config, "w") as f:
+            f.write(text)
+        old = (self.port, self.tls_port)
+        deadline = time.monotonic() + 20
+        while True:  # the port may still be held briefly by the dead process' sockets
+            try:
+                self.start()
+                break
+            except RuntimeError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert (self.port, self.tls_port) == old, ((self.port, self.tls_port), old)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -151,7 +178,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
 
     def close(self):
         self.stop()
