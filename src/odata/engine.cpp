@@ -1,5 +1,7 @@
 #include "odata/engine.h"
 
+#include <algorithm>
+
 #include "core/ascii.h"
 #include "core/time_format.h"
 #include "odata/engine_internal.h"
@@ -73,6 +75,24 @@ core::Result<int64_t> ParseCount(const QueryParam& p) {
   return v;
 }
 
+// Checks one $expand item, a navigation path "Nav1/Nav2/…": every segment must be a navigation
+// property of the type the previous segment leads to.
+core::Status ValidateExpandPath(const Model& model, const EntityType& type, const std::string& path) {
+  const EntityType* current = &type;
+  size_t pos = 0;
+  while (true) {
+    size_t slash = path.find('/', pos);
+    std::string segment = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    auto nav = model.FindNavigation(*current, segment);
+    if (!nav || nav->target_type == nullptr)
+      return BadRequest("Navigation property '&1' in $expand does not exist in type '&2'", {segment, current->name},
+                        "$expand");
+    current = nav->target_type;
+    if (slash == std::string::npos) return core::Status::Ok();
+    pos = slash + 1;
+  }
+}
+
 // Builds QueryOptions for a read of `set` (collection when `collection`).
 core::Result<QueryOptions> BuildQuery(const Model& model, const EntitySet& set, const std::vector<QueryParam>& params,
                                       bool collection) {
@@ -130,13 +150,7 @@ core::Result<QueryOptions> BuildQuery(const Model& model, const EntitySet& set, 
         break;
       case kOptExpand:
         q.expand = SplitList(p.value);
-        for (const auto& e : q.expand) {
-          if (e.find('/') != std::string::npos)
-            return core::Error(core::MakeError(core::Code::kNotImplemented, kRuntimeClass, "021",
-                                               "Multi-level $expand '&1' is not supported", {e}));
-          if (!model.FindNavigation(type, e))
-            return BadRequest("Navigation property '&1' in $expand does not exist in type '&2'", {e, type.name}, "$expand");
-        }
+        for (const auto& e : q.expand) CW_RETURN_IF_ERROR(ValidateExpandPath(model, type, e));
         break;
       case kOptSkipToken: q.skiptoken = p.value; break;
       case kOptSearch: q.search = p.value; break;
@@ -270,17 +284,37 @@ class Request {
   }
 
   core::Status Expand(const EntitySet& set, std::vector<Entity>& entities, const QueryOptions& q) {
-    if (q.expand.empty()) return core::Status::Ok();
+    return ExpandPaths(set, entities, q.expand);
+  }
+
+  // Fills Entity::expanded for every path ("A", "A/B", …; validated by BuildQuery). Paths are
+  // grouped by their first segment: each navigation is read once per entity (unless the
+  // service already filled it), then the remainders are expanded on the results.
+  core::Status ExpandPaths(const EntitySet& set, std::vector<Entity>& entities, const std::vector<std::string>& paths) {
+    if (paths.empty() || entities.empty()) return core::Status::Ok();
     const EntityType& type = model_.TypeOf(set);
-    for (auto& e : entities)
-      for (const auto& name : q.expand) {
-        bool have = false;
-        for (const auto& x : e.expanded) have |= x.navigation == name;
-        if (have) continue;
-        auto nav = model_.FindNavigation(type, name);
-        CW_ASSIGN_OR_RETURN(EntityCollection c, engine_service().ReadNavigation(set, KeyOf(type, e), *nav, {}, ctx_));
-        e.expanded.push_back(Expansion{name, std::move(c.entities)});
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // first segment -> remainders
+    for (const auto& path : paths) {
+      size_t slash = path.find('/');
+      std::string head = path.substr(0, slash);
+      auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == head; });
+      if (it == groups.end()) it = groups.insert(groups.end(), {head, {}});
+      if (slash != std::string::npos) it->second.push_back(path.substr(slash + 1));
+    }
+    for (const auto& [name, rest] : groups) {
+      auto nav = model_.FindNavigation(type, name);
+      if (!nav) continue;  // validated before; unreachable
+      for (auto& e : entities) {
+        auto x = std::find_if(e.expanded.begin(), e.expanded.end(), [&](const Expansion& ex) { return ex.navigation == name; });
+        if (x == e.expanded.end()) {
+          CW_ASSIGN_OR_RETURN(EntityCollection c, engine_service().ReadNavigation(set, KeyOf(type, e), *nav, {}, ctx_));
+          e.expanded.push_back(Expansion{name, std::move(c.entities)});
+          x = std::prev(e.expanded.end());
+        }
+        if (!rest.empty() && nav->target_set != nullptr)
+          CW_RETURN_IF_ERROR(ExpandPaths(*nav->target_set, x->entities, rest));
       }
+    }
     return core::Status::Ok();
   }
 

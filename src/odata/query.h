@@ -49,7 +49,7 @@ struct QueryOptions {
   std::optional<int64_t> skip;
   bool inline_count = false;             // $inlinecount=allpages
   std::vector<std::string> select;       // empty: all properties ("*" is folded to empty)
-  std::vector<std::string> expand;       // navigation property names (one level)
+  std::vector<std::string> expand;       // navigation paths: "Nav" or "Nav1/Nav2/…" (multi-level)
   std::string skiptoken;                 // $skiptoken as sent (decoded)
   std::string search;                    // SAP `search=` (decoded)
   bool count_only = false;               // the /$count path segment

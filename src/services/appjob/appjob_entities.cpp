@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cassert>
+#include <cstdio>
 
 #include "core/time_format.h"
 
@@ -137,7 +138,7 @@ odata::Entity JobHeaderEntity(const odata::EntityType& t, const jobs::Job& job) 
       .Build();
 }
 
-odata::Entity JobStepEntity(const odata::EntityType& t, const jobs::Job& job, const jobs::StepRun& step) {
+odata::Entity JobStepEntity(const odata::EntityType& t, const jobs::Job& job, const jobs::StepRun& step, int nr_of_logs) {
   return EntityBuilder(t)
       .Set("JobName", job.key.name)
       .Set("JobRunCount", job.key.run_count)
@@ -148,7 +149,78 @@ odata::Entity JobStepEntity(const odata::EntityType& t, const jobs::Job& job, co
       .Set("StepStatus", StatusValue(step.status))
       .Set("StepAppRC", Int(step.app_rc))
       .Set("StepHasResults", false)
-      .Set("NrOfLogs", Int(step.started_at ? 1 : 0))
+      .Set("NrOfLogs", Int(nr_of_logs))
+      .Build();
+}
+
+std::string LogHandle(const jobs::Job& job, int step_nr) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64
+  for (char c : job.key.Joined()) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  char out[32];
+  std::snprintf(out, sizeof out, "%016llX%06d", static_cast<unsigned long long>(h), step_nr % 1000000);
+  return out;
+}
+
+namespace {
+// Texts of the message types (ABAP domain MSGTY, English).
+std::string SeverityText(char type) {
+  switch (type) {
+    case 'A': return "Termination";
+    case 'E': return "Error";
+    case 'W': return "Warning";
+    case 'I': return "Information";
+    default: return "Success";
+  }
+}
+}  // namespace
+
+odata::Entity JobStepLogInfoEntity(const odata::EntityType& t, const jobs::Job& job, const jobs::StepLog& log) {
+  // LogNumber: the 20-digit number of the log (BALHDR-LOGNUMBER style), derived from the handle.
+  const std::string handle = LogHandle(job, log.step_nr);
+  std::string number = std::to_string(std::stoull(handle.substr(0, 16), nullptr, 16) % 100000000000000ull);
+  number = std::string(14 - number.size(), '0') + number + handle.substr(16);
+  return EntityBuilder(t)
+      .Set("JobName", job.key.name)
+      .Set("JobRunCount", job.key.run_count)
+      .Set("StepNumber", Int(log.step_nr))
+      .Set("LogHandle", handle)
+      .Set("LogNumber", number)
+      .Set("MsgCntAll", Int(static_cast<int64_t>(log.messages.size())))
+      .Set("MsgCntA", Int(log.Count('A')))
+      .Set("MsgCntE", Int(log.Count('E')))
+      .Set("MsgCntW", Int(log.Count('W')))
+      .Set("MsgCntI", Int(log.Count('I')))
+      .Set("MsgCntS", Int(log.Count('S')))
+      .Set("CreaDateTime", Stamp(log.created_at))
+      .Set("CreaUser", job.job_user.substr(0, 12))
+      .Set("CreaUserLong", job.job_user)
+      .Set("Severity", std::string(1, log.Severity()))
+      .Set("SeverityText", SeverityText(log.Severity()))
+      .Build();
+}
+
+odata::Entity JobLogMessageEntity(const odata::EntityType& t, const jobs::Job& job, const jobs::StepLog& log,
+                                  const jobs::StepLogMessage& m) {
+  char number[16];
+  std::snprintf(number, sizeof number, "%06d", m.number % 1000000);
+  auto var = [&](size_t i) { return i < m.vars.size() ? m.vars[i] : std::string(); };
+  return EntityBuilder(t)
+      .Set("JobName", job.key.name)
+      .Set("JobRunCount", job.key.run_count)
+      .Set("StepNumber", Int(log.step_nr))
+      .Set("LogHandle", LogHandle(job, log.step_nr))
+      .Set("MsgNumber", std::string(number))
+      .Set("MsgType", std::string(1, m.type))
+      .Set("MsgId", m.msg_class)
+      .Set("MsgNo", m.msg_no)
+      .Set("MsgV1", var(0))
+      .Set("MsgV2", var(1).substr(0, 50))
+      .Set("MsgV3", var(2).substr(0, 50))
+      .Set("MsgV4", var(3).substr(0, 50))
+      .Set("MsgText", m.text)
       .Build();
 }
 

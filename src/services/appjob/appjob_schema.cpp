@@ -98,12 +98,35 @@ odata::Schema BuildAppJobSchema() {
        .properties = {Key("JobName", 32), Key("JobRunCount", 8), Key("StepNumber", std::nullopt, EdmType::kInt32),
                       Str("JobCatalogEntryName", 40), Str("JobCatalogEntryText", 120), Str("StepStartDateTime", 20),
                       Str("StepStatus", 1), Typed("StepAppRC", EdmType::kInt32),
-                      Typed("StepHasResults", EdmType::kBoolean), Typed("NrOfLogs", EdmType::kInt32)}},
+                      Typed("StepHasResults", EdmType::kBoolean), Typed("NrOfLogs", EdmType::kInt32)},
+       .navigation = {{.name = "JobStepLogInfoSet", .relationship = "JobStepToJobStepLogInfo",
+                       .from_role = "FromRole_JobStepToJobStepLogInfo", .to_role = "ToRole_JobStepToJobStepLogInfo"}}},
+      {.name = "JobStepLogInfo",
+       .keys = {"JobName", "JobRunCount", "StepNumber", "LogHandle"},
+       .properties = {Key("JobName", 32), Key("JobRunCount", 8), Key("StepNumber", std::nullopt, EdmType::kInt32),
+                      Key("LogHandle", 22), Str("LogNumber", 20), Typed("MsgCntAll", EdmType::kInt32),
+                      Typed("MsgCntA", EdmType::kInt32), Typed("MsgCntE", EdmType::kInt32),
+                      Typed("MsgCntW", EdmType::kInt32), Typed("MsgCntI", EdmType::kInt32),
+                      Typed("MsgCntS", EdmType::kInt32), Str("CreaDateTime", 20), Str("CreaUser", 12),
+                      Str("CreaUserLong"), Str("Severity", 1), Str("SeverityText")},
+       .navigation = {{.name = "JobLogMessageSet", .relationship = "JobStepLogInfoToJobLogMessage",
+                       .from_role = "FromRole_JobStepLogInfoToJobLogMessage",
+                       .to_role = "ToRole_JobStepLogInfoToJobLogMessage"}}},
+      {.name = "JobLogMessage",
+       .keys = {"JobName", "JobRunCount", "StepNumber", "LogHandle", "MsgNumber"},
+       .properties = {Key("JobName", 32), Key("JobRunCount", 8), Key("StepNumber", std::nullopt, EdmType::kInt32),
+                      Key("LogHandle", 22), Key("MsgNumber", 6), Str("MsgType", 1), Str("MsgId", 20), Str("MsgNo", 3),
+                      Str("MsgV1"), Str("MsgV2", 50), Str("MsgV3", 50), Str("MsgV4", 50), Str("MsgText")}},
   };
-  s.associations = {{.name = "JobHeaderToJobStep",
-                     .end1 = {.entity_type = "JobHeader", .multiplicity = "1", .role = "FromRole_JobHeaderToJobStep"},
-                     .end2 = {.entity_type = "JobStep", .multiplicity = "*", .role = "ToRole_JobHeaderToJobStep"},
-                     .sap = {{"content-version", "1"}}}};
+  auto assoc = [](std::string name, std::string from, std::string to) {
+    return odata::Association{.name = name,
+                              .end1 = {.entity_type = std::move(from), .multiplicity = "1", .role = "FromRole_" + name},
+                              .end2 = {.entity_type = std::move(to), .multiplicity = "*", .role = "ToRole_" + name},
+                              .sap = {{"content-version", "1"}}};
+  };
+  s.associations = {assoc("JobHeaderToJobStep", "JobHeader", "JobStep"),
+                    assoc("JobStepToJobStepLogInfo", "JobStep", "JobStepLogInfo"),
+                    assoc("JobStepLogInfoToJobLogMessage", "JobStepLogInfo", "JobLogMessage")};
   auto set = [](std::string name, std::string type) {
     return odata::EntitySet{.name = std::move(name), .entity_type = std::move(type), .sap = kReadOnlySet};
   };
@@ -118,13 +141,20 @@ odata::Schema BuildAppJobSchema() {
                    set("JobTemplateParamValueDataSet", "JobTemplateParamValueData"),
                    set("JobTemplateSet", "JobTemplate"),
                    set("JobHeaderSet", "JobHeader"),
-                   set("JobStepSet", "JobStep")};
-  s.association_sets = {{.name = "JobHeaderToJobStepSet",
-                         .association = "JobHeaderToJobStep",
-                         .end1 = {.role = "FromRole_JobHeaderToJobStep", .entity_set = "JobHeaderSet"},
-                         .end2 = {.role = "ToRole_JobHeaderToJobStep", .entity_set = "JobStepSet"},
-                         .sap = {{"creatable", "false"}, {"updatable", "false"}, {"deletable", "false"},
-                                 {"content-version", "1"}}}};
+                   set("JobStepSet", "JobStep"),
+                   set("JobStepLogInfoSet", "JobStepLogInfo"),
+                   set("JobLogMessageSet", "JobLogMessage")};
+  auto assoc_set = [](std::string association, std::string from_set, std::string to_set) {
+    return odata::AssociationSet{.name = association + "Set",
+                                 .association = association,
+                                 .end1 = {.role = "FromRole_" + association, .entity_set = std::move(from_set)},
+                                 .end2 = {.role = "ToRole_" + association, .entity_set = std::move(to_set)},
+                                 .sap = {{"creatable", "false"}, {"updatable", "false"}, {"deletable", "false"},
+                                         {"content-version", "1"}}};
+  };
+  s.association_sets = {assoc_set("JobHeaderToJobStep", "JobHeaderSet", "JobStepSet"),
+                        assoc_set("JobStepToJobStepLogInfo", "JobStepSet", "JobStepLogInfoSet"),
+                        assoc_set("JobStepLogInfoToJobLogMessage", "JobStepLogInfoSet", "JobLogMessageSet")};
   auto fn = [](std::string name, std::string method, std::vector<FunctionParameter> params, ReturnKind kind,
                std::string type, std::string set_name) {
     return odata::FunctionImport{.name = std::move(name), .http_method = std::move(method), .parameters = std::move(params),

@@ -129,7 +129,7 @@ core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata
         return std::optional(EntityBuilder(type).Set("JobStatus", *letter).Set("JobStatusText", std::string(st.text)).Build());
     return std::optional<odata::Entity>();
   }
-  if (set.name == "JobHeaderSet" || set.name == "JobScheduleStatusCollection" || set.name == "JobStepSet") {
+  if (set.name == "JobHeaderSet" || set.name == "JobScheduleStatusCollection") {
     const std::string* name = KeyString(key, 0);
     const std::string* count = KeyString(key, 1);
     if (!name || !count) return std::optional<odata::Entity>();
@@ -139,10 +139,32 @@ core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata
       return std::move(job).error();
     }
     if (set.name == "JobHeaderSet") return std::optional(JobHeaderEntity(type, *job));
-    if (set.name == "JobScheduleStatusCollection") return std::optional(ScheduleStatusEntity(type, *job));
+    return std::optional(ScheduleStatusEntity(type, *job));
+  }
+  if (set.name == "JobStepSet" || set.name == "JobStepLogInfoSet" || set.name == "JobLogMessageSet") {
+    auto logs = LoadLogs(key, ctx);
+    if (!logs.ok()) {
+      if (logs.error().message_number == "003") return std::optional<odata::Entity>();
+      return std::move(logs).error();
+    }
+    const jobs::Job& job = logs->job;
     const int64_t* step_nr = key.size() > 2 ? key[2].get_if<int64_t>() : nullptr;
-    for (const auto& s : job->steps)
-      if (step_nr && s.step_nr == *step_nr) return std::optional(JobStepEntity(type, *job, s));
+    if (step_nr == nullptr) return std::optional<odata::Entity>();
+    if (set.name == "JobStepSet") {
+      for (const auto& s : job.steps)
+        if (s.step_nr == *step_nr) return std::optional(JobStepEntity(type, job, s, logs->NrOfLogs(s.step_nr)));
+      return std::optional<odata::Entity>();
+    }
+    const std::string* handle = KeyString(key, 3);
+    const jobs::StepLog* log = logs->Find(static_cast<int>(*step_nr));
+    if (log == nullptr || handle == nullptr || *handle != LogHandle(job, log->step_nr)) return std::optional<odata::Entity>();
+    if (set.name == "JobStepLogInfoSet") return std::optional(JobStepLogInfoEntity(type, job, *log));
+    const std::string* number = KeyString(key, 4);
+    for (const auto& m : log->messages) {
+      odata::Entity e = JobLogMessageEntity(type, job, *log, m);
+      if (number && e.values[static_cast<size_t>(odata::PropertyIndex(type, "MsgNumber"))] == Value(*number))
+        return std::optional(std::move(e));
+    }
     return std::optional<odata::Entity>();
   }
   return odata::NotImplemented("GET_ENTITY");
@@ -153,18 +175,48 @@ core::Result<odata::EntityCollection> AppJobService::ReadNavigation(const odata:
                                                                     const odata::NavigationTarget& nav,
                                                                     const odata::QueryOptions& q,
                                                                     odata::Context& ctx) const {
-  if (set.name != "JobHeaderSet" || nav.property == nullptr || nav.property->name != "JobStepSet")
-    return odata::NotImplemented("GET_ENTITYSET");
+  if (nav.property == nullptr || nav.target_type == nullptr) return odata::NotImplemented("GET_ENTITYSET");
+  const std::string& to = nav.property->name;
+  const bool supported = (set.name == "JobHeaderSet" && to == "JobStepSet") ||
+                         (set.name == "JobStepSet" && to == "JobStepLogInfoSet") ||
+                         (set.name == "JobStepLogInfoSet" && to == "JobLogMessageSet");
+  if (!supported) return odata::NotImplemented("GET_ENTITYSET");
+  CW_ASSIGN_OR_RETURN(StepLogs logs, LoadLogs(key, ctx));
+  const jobs::Job& job = logs.job;
+  const odata::EntityType& type = *nav.target_type;
+  std::vector<odata::Entity> rows;
+  if (to == "JobStepSet") {
+    for (const auto& s : job.steps) rows.push_back(JobStepEntity(type, job, s, logs.NrOfLogs(s.step_nr)));
+  } else {
+    const int64_t* step_nr = key.size() > 2 ? key[2].get_if<int64_t>() : nullptr;
+    const jobs::StepLog* log = step_nr ? logs.Find(static_cast<int>(*step_nr)) : nullptr;
+    const std::string* handle = KeyString(key, 3);
+    if (log != nullptr && to == "JobStepLogInfoSet") rows.push_back(JobStepLogInfoEntity(type, job, *log));
+    if (log != nullptr && to == "JobLogMessageSet" && handle && *handle == LogHandle(job, log->step_nr))
+      for (const auto& m : log->messages) rows.push_back(JobLogMessageEntity(type, job, *log, m));
+  }
+  if (nav.target_set == nullptr) return odata::EntityCollection{std::move(rows), std::nullopt, ""};
+  return odata::ApplyQueryInMemory(*nav.target_set, type, std::move(rows), q);
+}
+
+const jobs::StepLog* AppJobService::StepLogs::Find(int step_nr) const {
+  for (const auto& l : logs)
+    if (l.step_nr == step_nr) return &l;
+  return nullptr;
+}
+
+core::Result<AppJobService::StepLogs> AppJobService::LoadLogs(const odata::KeyValues& key, odata::Context& ctx) const {
   const std::string* name = KeyString(key, 0);
   const std::string* count = KeyString(key, 1);
-  if (!name || !count) return odata::EntityCollection{};
-  CW_ASSIGN_OR_RETURN(jobs::Job job, engine_.GetJob(CallerOf(ctx), {*name, *count}));
-  const odata::EntityType& type = Type("JobStep");
-  std::vector<odata::Entity> rows;
-  for (const auto& s : job.steps) rows.push_back(JobStepEntity(type, job, s));
-  const odata::EntitySet* step_set = nav.target_set;
-  if (step_set == nullptr) return odata::EntityCollection{std::move(rows), std::nullopt, ""};
-  return odata::ApplyQueryInMemory(*step_set, type, std::move(rows), q);
+  if (!name || !count) return jobs::JobNotFound();
+  const jobs::Caller caller = CallerOf(ctx);
+  StepLogs out;
+  CW_ASSIGN_OR_RETURN(out.job, engine_.GetJob(caller, {*name, *count}));
+  CW_ASSIGN_OR_RETURN(std::vector<jobs::LogLine> lines, engine_.JobLog(caller, out.job.key));
+  // Only logs with messages exist (see JobStepLogInfoEntity).
+  for (auto& l : jobs::StepLogs(out.job, lines))
+    if (!l.messages.empty()) out.logs.push_back(std::move(l));
+  return out;
 }
 
 core::Result<odata::FunctionResult> AppJobService::CallFunction(const odata::FunctionImport& fn,

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "domain/jobs/job_engine.h"
+#include "domain/jobs/job_log.h"
 #include "odata/service.h"
 
 namespace causeway::services::appjob {
@@ -34,6 +35,17 @@ class AppJobService final : public odata::Service {
 
  private:
   const odata::EntityType& Type(std::string_view name) const;
+
+  // A job with its non-empty step logs (one per step that wrote messages).
+  struct StepLogs {
+    jobs::Job job;
+    std::vector<jobs::StepLog> logs;
+    const jobs::StepLog* Find(int step_nr) const;
+    int NrOfLogs(int step_nr) const { return Find(step_nr) ? 1 : 0; }
+  };
+  // Reads the job keyed by key[0] (JobName) and key[1] (JobRunCount) and its log; APJ_RT/003
+  // when it does not exist or is not visible.
+  core::Result<StepLogs> LoadLogs(const odata::KeyValues& key, odata::Context& ctx) const;
 
   jobs::JobEngine& engine_;
   odata::Schema schema_;  // built once; entity types are looked up here by name
