@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "domain/jobs/job_repository.h"
 #include "odata/engine.h"
 #include "services/appjob/demo_templates.h"
 #include "store/sqlite/sqlite_database.h"
@@ -204,6 +205,96 @@ TEST_F(AppJobServiceTest, RestartAfterFailedStepOfChain) {
   EXPECT_EQ(S(rows[0], "StepStatus"), "K");
   EXPECT_EQ(S(rows[1], "StepStatus"), "K");
   EXPECT_EQ(S(rows[2], "StepStatus"), "F");
+}
+
+// Key path of a job in a resource path: JobName='…',JobRunCount='…'.
+std::string JobKeyPath(const jobs::JobKey& k) { return "JobName='" + k.name + "',JobRunCount='" + k.run_count + "'"; }
+
+TEST_F(AppJobServiceTest, JobLogsThroughMultiLevelExpand) {
+  jobs::JobKey key = Schedule("ZCW_DEMO_FAIL");
+  EXPECT_EQ(Terminal(key).status, jobs::JobStatus::kFailed);
+  json::value h = Json({.path = "JobHeaderSet(" + JobKeyPath(key) + ")",
+                        .query = "$expand=JobStepSet/JobStepLogInfoSet/JobLogMessageSet"});
+  const json::value& d = h.at("d");
+  EXPECT_EQ(d.at("JobStepCount").as_int64(), 3);
+  const json::array& steps = d.at("JobStepSet").at("results").as_array();
+  ASSERT_EQ(steps.size(), 3u);
+  // Step 2 failed: its log has an error; step 3 never ran and has no log.
+  const json::array& logs2 = steps[1].at("JobStepLogInfoSet").at("results").as_array();
+  ASSERT_EQ(logs2.size(), 1u);
+  EXPECT_EQ(S(logs2[0], "Severity"), "E");
+  EXPECT_GE(logs2[0].at("MsgCntE").as_int64(), 1);
+  EXPECT_EQ(S(logs2[0], "LogHandle").size(), 22u);
+  const json::array& msgs = logs2[0].at("JobLogMessageSet").at("results").as_array();
+  ASSERT_EQ(static_cast<int64_t>(msgs.size()), logs2[0].at("MsgCntAll").as_int64());
+  EXPECT_EQ(S(msgs[0], "MsgNumber"), "000001");
+  EXPECT_EQ(steps[2].at("NrOfLogs").as_int64(), 0);
+  EXPECT_TRUE(steps[2].at("JobStepLogInfoSet").at("results").as_array().empty());
+  // The same data through navigation and key reads.
+  const std::string step2 = "JobStepSet(" + JobKeyPath(key) + ",StepNumber=2)";
+  json::value nav = Json({.path = step2 + "/JobStepLogInfoSet"});
+  const std::string handle = S(nav.at("d").at("results").at(0), "LogHandle");
+  EXPECT_EQ(handle, S(logs2[0], "LogHandle"));
+  const std::string log_path = "JobStepLogInfoSet(" + JobKeyPath(key) + ",StepNumber=2,LogHandle='" + handle + "')";
+  EXPECT_EQ(Json({.path = log_path}).at("d").at("MsgCntAll").as_int64(), static_cast<int64_t>(msgs.size()));
+  json::value m = Json({.path = log_path + "/JobLogMessageSet", .query = "$filter=MsgType eq 'E'"});
+  EXPECT_FALSE(m.at("d").at("results").as_array().empty());
+  json::value one = Json({.path = "JobLogMessageSet(" + JobKeyPath(key) + ",StepNumber=2,LogHandle='" + handle +
+                                  "',MsgNumber='000001')"});
+  EXPECT_EQ(S(one.at("d"), "MsgText"), S(msgs[0], "MsgText"));
+  EXPECT_EQ(Send({.path = "JobStepLogInfoSet(" + JobKeyPath(key) + ",StepNumber=2,LogHandle='X')"}).status, 404);
+}
+
+TEST_F(AppJobServiceTest, RecoveryLineAfterCrashIsReadableAsJobLog) {
+  // Simulate a crash: a job stored as running by a previous process, then the engine restarts.
+  odata_.reset();
+  jobs_.reset();
+  jobs::JobRepository repo(*db_);
+  jobs::Job j;
+  j.key = jobs::GenerateJobKey();
+  j.text = "crashed";
+  j.template_name = "ZCW_DEMO_CHAIN";
+  j.job_user = "ALICE";
+  j.creator = "COMM";
+  j.status = jobs::JobStatus::kRunning;
+  j.created_at = j.planned_start = clock_.Now();
+  j.started_at = clock_.Now();
+  for (int i = 1; i <= 2; ++i) {
+    jobs::StepRun step;
+    step.step_nr = i;
+    step.status = i == 1 ? jobs::JobStatus::kFinished : jobs::JobStatus::kRunning;
+    step.started_at = clock_.Now();
+    j.steps.push_back(step);
+  }
+  ASSERT_TRUE(repo.InsertJob(j, {{1, 0, clock_.Now(), 'S', "Job crashed has been scheduled."},
+                                 {2, 1, clock_.Now(), 'I', "Step 1 started"},
+                                 {3, 2, clock_.Now(), 'I', "Step 2 started"}})
+                  .ok());
+  auto reopened = jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(), {.clock_poll = 20ms});
+  ASSERT_TRUE(reopened.ok()) << reopened.error().text;
+  jobs_ = std::move(reopened).value();
+  odata_ = std::move(odata::Engine::Create(std::make_shared<AppJobService>(*jobs_), {.clock = &clock_})).value();
+
+  json::value h = Json({.path = "JobHeaderSet(" + JobKeyPath(j.key) + ")",
+                        .query = "$expand=JobStepSet/JobStepLogInfoSet/JobLogMessageSet"});
+  EXPECT_EQ(S(h.at("d"), "JobStatus"), "A");
+  const json::value& step2 = h.at("d").at("JobStepSet").at("results").at(1);
+  EXPECT_EQ(S(step2, "StepStatus"), "A");
+  const json::value& log = step2.at("JobStepLogInfoSet").at("results").at(0);
+  EXPECT_EQ(S(log, "Severity"), "A");
+  EXPECT_EQ(log.at("MsgCntA").as_int64(), 1);
+  bool aborted = false, recovery = false;
+  for (const auto& m : log.at("JobLogMessageSet").at("results").as_array()) {
+    if (S(m, "MsgId") == "APJ_RT" && S(m, "MsgNo") == "001" && S(m, "MsgType") == "A") aborted = true;
+    if (S(m, "MsgText").find("server stopped while the job was running") != std::string::npos) {
+      recovery = true;
+      EXPECT_EQ(S(m, "MsgType"), "E");
+      EXPECT_EQ(S(m, "MsgId"), "BL");
+      EXPECT_EQ(S(m, "MsgNo"), "001");
+    }
+  }
+  EXPECT_TRUE(aborted);
+  EXPECT_TRUE(recovery);
 }
 
 TEST_F(AppJobServiceTest, StatusTextsFollowSapLanguage) {
