@@ -26,6 +26,7 @@ core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
   jobs::JobTemplate tmpl;
   tmpl.name = t["name"].value_or(std::string());
   if (tmpl.name.empty() || tmpl.name.size() > 40) return ConfigError("[[jobs.templates]]: name must have 1-40 characters");
+  tmpl.version = t["version"].value_or(tmpl.version);
   tmpl.text = t["text"].value_or(tmpl.name);
   tmpl.report_name = t["report"].value_or(std::string());
   tmpl.allowed_users = Strings(t["allowed_users"]);

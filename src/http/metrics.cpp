@@ -6,9 +6,12 @@ namespace causeway::http {
 
 void Metrics::Record(std::string_view service, int status, std::chrono::microseconds duration) {
   {
+    std::string_view label = service.empty() ? std::string_view("-") : service;
     std::lock_guard lock(mu_);
-    auto key = std::make_pair(std::string(service.empty() ? "-" : service), status);
-    ++requests_[key];
+    // Look up without building a key string; only a new (service, status) pair allocates.
+    auto it = requests_.find(std::pair<std::string_view, int>(label, status));
+    if (it == requests_.end()) it = requests_.emplace(std::make_pair(std::string(label), status), 0).first;
+    ++it->second;
   }
   double secs = static_cast<double>(duration.count()) / 1e6;
   size_t i = 0;

@@ -26,7 +26,17 @@ class Metrics {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, uint64_t, std::less<>> requests_;  // GUARDED_BY(mu_)
+  // Orders (service, status) keys and compares them with string_view probes, so that a lookup
+  // does not allocate.
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      std::string_view af(a.first), bf(b.first);
+      return af < bf || (af == bf && a.second < b.second);
+    }
+  };
+  std::map<std::pair<std::string, int>, uint64_t, KeyLess> requests_;  // GUARDED_BY(mu_)
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> bucket_counts_{};
   std::atomic<uint64_t> count_{0};
   std::atomic<uint64_t> sum_us_{0};
