@@ -154,7 +154,6 @@ void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': if (attribute) out += "&quot;"; else out += c; break;
-      case '\'': if (attribute) out += "&apos;"; else out += c; break;
       default:
         // XML 1.0 cannot carry most control characters; drop them rather than emit invalid XML.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;

@@ -30,6 +30,8 @@ std::string EntityPath(const Model& model, const EntitySet& set, const Entity& e
 // W/"<literal>" for types with an etag property; empty otherwise.
 std::string EntityEtag(const EntityType& type, const Entity& e);
 
+// Escapes XML text; with `attribute`, also `"` (attributes are always written in double quotes;
+// an apostrophe stays literal, as in Gateway's `href="Set(Key='…')"`).
 void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute = false);
 void AppendJsonString(std::string& out, std::string_view s);
 // JSON verbose representation of one value of `type` (Int64/Decimal as strings, /Date()/…).

@@ -1,0 +1,190 @@
+// Runs every tests/golden/appjob/cases/*.txt case against the real AppJobService over a
+// JobEngine on a temporary SQLite store, with a ManualClock fixed at 2024-01-01T12:00:00Z, the
+// demo templates and one worker. Case format: ../golden_case.h. The caller is COMM with
+// SAP_COM_0064 and SAP_COM_0326; ALICE is the only business user.
+//
+// Directives ("#!" lines), executed in order before the request:
+//   #! job <alias> <template> <terminal|running> [NAME=VALUE …]
+//        schedules a job as COMM for ALICE (parameters as JobParameterValues) and waits until
+//        it is terminal / running. With one worker, a running job keeps later jobs in status Y.
+//   #! abort <alias>       aborts a running job (it ends in C)
+// In the request, {alias.JobName} and {alias.JobRunCount} are replaced by the job's key; in the
+// response, those values become <alias.JobName> / <alias.JobRunCount>. Other generated values
+// (JobName, JobRunCount, OrigJobCount, LogHandle, LogNumber of jobs the request creates or
+// reads) are masked as <JobName>, <JobRunCount>, <LogHandle>, <LogNumber>.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "core/clock.h"
+#include "domain/jobs/job_engine.h"
+#include "golden_case.h"
+#include "odata/engine.h"
+#include "services/appjob/appjob_service.h"
+#include "services/appjob/demo_templates.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::services::appjob {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kRoot[] = "https://127.0.0.1:8443/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/";
+constexpr auto kWait = 20s;
+const jobs::Caller kComm{"COMM", true};
+
+class Users final : public jobs::UserDirectory {
+ public:
+  bool IsBusinessUser(std::string_view u) const override { return u == "ALICE"; }
+};
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+  return s;
+}
+
+// Masks generated keys that no directive named (see the file comment).
+std::string MaskGenerated(std::string s) {
+  static const std::regex kName("([^0-9A-Za-z<])[0-9A-F]{32}([^0-9A-Za-z>])");
+  s = std::regex_replace(s, kName, "$1<JobName>$2");
+  for (const char* field : {"JobRunCount", "OrigJobCount", "JobCount"}) {
+    const std::string f = field;
+    s = std::regex_replace(s, std::regex(f + "='[A-Za-z0-9]{8}'"), f + "='<JobRunCount>'");
+    s = std::regex_replace(s, std::regex("<d:" + f + ">[A-Za-z0-9]{8}</d:" + f + ">"),
+                           "<d:" + f + "><JobRunCount></d:" + f + ">");
+    s = std::regex_replace(s, std::regex("\"" + f + "\":\"[A-Za-z0-9]{8}\""), "\"" + f + "\":\"<JobRunCount>\"");
+  }
+  static const std::regex kHandleKey("LogHandle='[0-9A-F]{16}[0-9]{6}'");
+  static const std::regex kHandleXml("<d:LogHandle>[0-9A-F]{16}[0-9]{6}</d:LogHandle>");
+  static const std::regex kHandleJson("\"LogHandle\":\"[0-9A-F]{16}[0-9]{6}\"");
+  static const std::regex kNumberXml("<d:LogNumber>[0-9]{20}</d:LogNumber>");
+  static const std::regex kNumberJson("\"LogNumber\":\"[0-9]{20}\"");
+  s = std::regex_replace(s, kHandleKey, "LogHandle='<LogHandle>'");
+  s = std::regex_replace(s, kHandleXml, "<d:LogHandle><LogHandle></d:LogHandle>");
+  s = std::regex_replace(s, kHandleJson, "\"LogHandle\":\"<LogHandle>\"");
+  s = std::regex_replace(s, kNumberXml, "<d:LogNumber><LogNumber></d:LogNumber>");
+  s = std::regex_replace(s, kNumberJson, "\"LogNumber\":\"<LogNumber>\"");
+  return s;
+}
+
+class AppJobGoldenTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("cw_appjob_golden_" + std::to_string(::getpid()) + "_" +
+                                                     golden::CaseTestName(GetParam()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "db.sqlite").string()});
+    ASSERT_TRUE(db.ok()) << db.error().text;
+    db_ = std::move(db).value();
+    auto jobs = jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(),
+                                      {.workers = 1, .clock_poll = 20ms, .cancel_wait = 10s});
+    ASSERT_TRUE(jobs.ok()) << jobs.error().text;
+    jobs_ = std::move(jobs).value();
+    auto engine = odata::Engine::Create(std::make_shared<AppJobService>(*jobs_), {.clock = &clock_});
+    ASSERT_TRUE(engine.ok()) << engine.error().text;
+    odata_ = std::move(engine).value();
+  }
+  void TearDown() override {
+    odata_.reset();
+    jobs_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Runs one directive; returns "" or a problem.
+  std::string Run(const std::string& directive) {
+    std::istringstream in(directive);
+    std::string verb, alias;
+    in >> verb >> alias;
+    if (verb == "job") {
+      std::string tmpl, state, assignment, values;
+      in >> tmpl >> state;
+      while (in >> assignment) {
+        size_t eq = assignment.find('=');
+        if (eq == std::string::npos) return "bad parameter " + assignment;
+        values += std::string(values.empty() ? "" : ",") + "{\"NAME\":\"" + assignment.substr(0, eq) +
+                  "\",\"T_VALUE\":[{\"SIGN\":\"I\",\"OPTION\":\"EQ\",\"LOW\":\"" + assignment.substr(eq + 1) +
+                  "\",\"HIGH\":\"\"}]}";
+      }
+      jobs::ScheduleRequest req{.template_name = tmpl, .text = "Golden " + alias, .job_user = "ALICE"};
+      if (!values.empty()) req.parameter_values = "{\"VALUES\":[" + values + "]}";
+      auto scheduled = jobs_->Schedule(kComm, req);
+      if (!scheduled.ok()) return scheduled.error().text;
+      const jobs::JobKey key = scheduled->job.key;
+      keys_[alias] = key;
+      if (state == "terminal") {
+        auto j = jobs_->WaitForTerminal(key, kWait);
+        return j && jobs::IsTerminal(j->status) ? "" : "job " + alias + " did not end";
+      }
+      if (state == "running") {
+        bool ok = jobs_->WaitUntil(
+            [&] {
+              auto j = jobs_->GetJob(kComm, key);
+              return j.ok() && j->status == jobs::JobStatus::kRunning;
+            },
+            kWait);
+        return ok ? "" : "job " + alias + " did not start";
+      }
+      return "unknown state " + state;
+    }
+    if (verb == "abort") {
+      if (!keys_.count(alias)) return "unknown job " + alias;
+      auto st = jobs_->Abort(kComm, keys_[alias]);
+      return st.ok() ? "" : st.error().text;
+    }
+    return "unknown directive " + verb;
+  }
+
+  std::string Substitute(std::string s) const {
+    for (const auto& [alias, key] : keys_) {
+      s = ReplaceAll(std::move(s), "{" + alias + ".JobName}", key.name);
+      s = ReplaceAll(std::move(s), "{" + alias + ".JobRunCount}", key.run_count);
+    }
+    return s;
+  }
+  std::string Mask(std::string s) const {
+    for (const auto& [alias, key] : keys_) {
+      s = ReplaceAll(std::move(s), key.name, "<" + alias + ".JobName>");
+      s = std::regex_replace(s, std::regex("([^0-9A-Za-z])" + key.run_count + "([^0-9A-Za-z])"),
+                             "$1<" + alias + ".JobRunCount>$2");
+    }
+    return MaskGenerated(golden::MaskVolatile(std::move(s)));
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  core::ManualClock clock_{core::FromUnixMillis(1704110400000)};  // 2024-01-01T12:00:00Z
+  jobs::PosixProcessRunner runner_{std::chrono::milliseconds(500)};
+  Users users_;
+  std::unique_ptr<jobs::JobEngine> jobs_;
+  std::unique_ptr<odata::Engine> odata_;
+  std::map<std::string, jobs::JobKey> keys_;
+};
+
+TEST_P(AppJobGoldenTest, Matches) {
+  const std::filesystem::path file = std::filesystem::path(CW_GOLDEN_DIR) / GetParam();
+  golden::GoldenCase c;
+  ASSERT_EQ(golden::LoadCase(file, c), "");
+  for (const auto& d : c.directives) ASSERT_EQ(Run(d), "") << d;
+  ASSERT_EQ(golden::LoadCase(file, c, [&](std::string s) { return Substitute(std::move(s)); }), "");
+  c.request.user = "COMM";
+  c.request.scenarios = {"SAP_COM_0064", "SAP_COM_0326"};
+  odata::RoutedRequest routed;
+  routed.service_root_url = kRoot;
+  routed.resource_path = c.resource_path;
+  routed.query = c.query;
+  http::Response resp = odata_->Handle(c.request, routed);
+  golden::CheckResponse(c, resp, Mask(resp.body));
+}
+
+INSTANTIATE_TEST_SUITE_P(AppJob, AppJobGoldenTest, ::testing::ValuesIn(golden::CaseFiles(CW_GOLDEN_DIR)),
+                         [](const auto& param_info) { return golden::CaseTestName(param_info.param); });
+
+}  // namespace
+}  // namespace causeway::services::appjob
