@@ -11,7 +11,14 @@ namespace {
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 bool CsrfRequired(const HttpResponse& r) {
-  return r.status == 403 && core::IEquals(r.Header("x-csrf-token"), "required");
+  return (r.status == 403 || r.status == 405) && core::IEquals(r.Header("x-csrf-token"), "required");
+}
+
+// A modifying call the server refused for want of a token. Gateway answers 403 with
+// `x-csrf-token: Required`; some stacks (proxies, non-ABAP OData servers) answer 405 to a POST
+// that carries no token at all.
+bool TokenRejected(const HttpResponse& r, bool token_sent) {
+  return CsrfRequired(r) || (r.status == 405 && !token_sent);
 }
 
 // scheme://host/path of a URL, without query (a SAML redirect carries a long SAMLRequest).
@@ -144,13 +151,20 @@ core::Result<HttpResponse> ODataSession::Post(std::string_view resource, std::st
   if (token_.empty()) CW_RETURN_IF_ERROR(FetchToken());
   for (int attempt = 0;; ++attempt) {
     std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json"}};
-    if (!token_.empty()) headers.emplace_back("X-CSRF-Token", token_);
+    const bool token_sent = !token_.empty();
+    if (token_sent) headers.emplace_back("X-CSRF-Token", token_);
     CW_ASSIGN_OR_RETURN(HttpResponse r, Exchange("POST", url, std::move(headers)));
-    if (CsrfRequired(r) && attempt == 0) {
+    if (TokenRejected(r, token_sent) && attempt == 0) {
       CW_RETURN_IF_ERROR(FetchToken());  // session expired or token never fetched: once more
       continue;
     }
-    if (!IsSuccess(r.status)) return ErrorFromResponse(r, std::string(resource));
+    if (!IsSuccess(r.status)) {
+      core::Error error = ErrorFromResponse(r, std::string(resource));
+      if (r.status == 405 && !token_sent) {
+        error.text += " (sent without a CSRF token: the server offered none on X-CSRF-Token: Fetch)";
+      }
+      return error;
+    }
     return r;
   }
 }

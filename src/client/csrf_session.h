@@ -1,7 +1,7 @@
 // An OData V2 session against one service root, as SAP clients run it (spec §2.3, §2.4):
 // token fetched with HEAD (then GET) on "<root>/" and `X-CSRF-Token: Fetch`, session cookies kept
-// by the HttpClient, token sent on every POST, one re-fetch and retry on 403 with
-// `x-csrf-token: Required`. GETs are retried with backoff on connection errors and 5xx;
+// by the HttpClient, token sent on every POST, one re-fetch and retry on 403 (or 405) with
+// `x-csrf-token: Required`, and on a bare 405 to a POST sent without a token (some stacks). GETs are retried with backoff on connection errors and 5xx;
 // POSTs never are (a blind retry of JobSchedule would start a second job).
 #pragma once
 

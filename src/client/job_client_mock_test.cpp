@@ -126,6 +126,23 @@ TEST_F(JobClientMockTest, ExpiredSessionGets403RequiredThenOneRefetchAndRetry) {
   EXPECT_NE(out_.str().find("JobName=CW1_TPL_OK"), std::string::npos);  // exactly one job made
 }
 
+TEST_F(JobClientMockTest, Post405WithoutTokenIsTreatedLikeCsrfRequired) {
+  fake_.WithholdTokens(2);  // HEAD and GET of the first fetch offer no token
+  fake_.SetCsrfReject405(true);
+  EXPECT_EQ(Run({"schedule", "--template", "TPL_OK", "--user", "BUSR"}), 0) << err_.str();
+  EXPECT_EQ(fake_.Calls("csrf_405"), 1);
+  EXPECT_EQ(fake_.Calls("token_fetch"), 1);
+  EXPECT_EQ(fake_.Calls("JobSchedule"), 2);
+}
+
+TEST_F(JobClientMockTest, Post405TwiceIsRejectedWithAHint) {
+  fake_.WithholdTokens(100);  // the server never offers a token
+  fake_.SetCsrfReject405(true);
+  EXPECT_EQ(Run({"schedule", "--template", "TPL_OK", "--user", "BUSR"}), Code(ExitCode::kRejected));
+  EXPECT_EQ(fake_.Calls("csrf_405"), 2);  // one re-fetch, one retry, no more
+  EXPECT_NE(err_.str().find("without a CSRF token"), std::string::npos) << err_.str();
+}
+
 TEST_F(JobClientMockTest, HtmlLoginPageIsReportedAsAuthProblem) {
   fake_.SetLoginPage(true);
   EXPECT_EQ(Run({"status", "CW1_TPL_OK", "13254600"}), Code(ExitCode::kAuth));
@@ -231,6 +248,25 @@ TEST_F(JobClientMockTest, LostConnectionDuringWaitIsRetried) {
   EXPECT_EQ(Run({"run", "--template", "TPL_OK", "--user", "B", "--poll", "50ms"}), 0)
       << err_.str();
   EXPECT_GE(fake_.Calls("JobStatusGet"), 5);  // 2 dropped + R, R, F
+}
+
+TEST_F(JobClientMockTest, StatusUnreadableLongerThanLostWaitEndsWithServerError) {
+  fake_.SetServerError("JobStatusGet");
+  EXPECT_EQ(Run({"run", "--template", "TPL_OK", "--user", "B", "--poll", "50ms", "--lost-wait",
+                 "300ms"}),
+            Code(ExitCode::kServerError))
+      << err_.str();
+  EXPECT_NE(err_.str().find("lost track of job"), std::string::npos) << err_.str();
+  EXPECT_EQ(fake_.Calls("JobCancel"), 0);
+}
+
+TEST_F(JobClientMockTest, UnknownStatusLetterDoesNotPollForever) {
+  fake_.AddTemplate({"TPL_ODD", "Odd status", 1, "Q"});
+  EXPECT_EQ(Run({"run", "--template", "TPL_ODD", "--user", "B", "--poll", "50ms", "--lost-wait",
+                 "300ms"}),
+            Code(ExitCode::kServerError))
+      << err_.str();
+  EXPECT_NE(err_.str().find("unknown status 'Q'"), std::string::npos) << err_.str();
 }
 
 TEST_F(JobClientMockTest, ConnectionRefusedIsConnectionError) {

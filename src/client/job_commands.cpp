@@ -72,7 +72,8 @@ class JobCommandImpl final : public JobCommand {
   std::string job_name_, job_run_count_;
   std::string restart_mode_ = "E";
   JobListFilter list_filter_;
-  std::string timeout_, poll_ = "30s", on_timeout_ = "cancel", cancel_wait_ = "60s", log_file_;
+  std::string timeout_, poll_ = "30s", on_timeout_ = "cancel", cancel_wait_ = "60s", lost_wait_ = "5m",
+              log_file_;
 };
 
 void JobCommandImpl::Register(CLI::App& app) {
@@ -139,6 +140,9 @@ void JobCommandImpl::Register(CLI::App& app) {
       ->capture_default_str();
   run_->add_option("--cancel-wait", cancel_wait_,
                    "How long to wait for the server to confirm a cancel")
+      ->capture_default_str();
+  run_->add_option("--lost-wait", lost_wait_,
+                   "Give up (exit 7/9) when the job's status stays unreadable or unknown this long")
       ->capture_default_str();
   run_->add_option("--log", log_file_, "Append a record of status changes and the result to FILE");
 
@@ -416,6 +420,9 @@ int JobCommandImpl::RunAndWait(JobService& service, Sleeper& sleeper) {
   core::Result<std::chrono::milliseconds> cancel_wait = ParseDuration(cancel_wait_);
   if (!cancel_wait.ok()) return Fail(ExitCode::kUsage, "--cancel-wait: " + cancel_wait.error().text);
   options.cancel_wait = *cancel_wait;
+  core::Result<std::chrono::milliseconds> lost_wait = ParseDuration(lost_wait_);
+  if (!lost_wait.ok()) return Fail(ExitCode::kUsage, "--lost-wait: " + lost_wait.error().text);
+  options.lost_wait = *lost_wait;
   options.leave_on_timeout = on_timeout_ == "leave";
 
   std::ofstream log;

@@ -64,6 +64,12 @@ char CancelAndConfirm(JobService& service, Sleeper& sleeper, ProgressReporter& p
   }
 }
 
+// Worth polling again: the connection, the server (5xx) or its answer (unreadable) failed.
+bool IsTransientError(const core::Error& error) {
+  return error.code == core::Code::kUnavailable || error.code == core::Code::kInternal ||
+         error.code == core::Code::kNotImplemented;
+}
+
 void Finish(RunSummary& summary, Clock::time_point started) {
   summary.elapsed = Since(started);
   summary.ended_at = UtcNowIso();
@@ -94,6 +100,7 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
                       options.jitter_seed ? options.jitter_seed : std::random_device{}());
   char status = scheduled->status;
   bool fetch_info = true;
+  std::optional<Clock::time_point> lost_since;  // first of the current run of unreadable polls
   for (;;) {
     if (int sig = sleeper.StopRequested(); sig != 0) {
       sleeper.AcknowledgeStop();
@@ -128,12 +135,51 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
 
     core::Result<ScheduledJob> current = service.Status(summary.job.job_name,
                                                         summary.job.job_run_count);
+    if (!current.ok() && IsJobGone(current.error())) {
+      current = ScheduledJob{summary.job.job_name, summary.job.job_run_count, 'D'};  // deleted
+    }
+    // Unreadable (connection, 5xx, garbage) or an unknown status letter: keep polling, but
+    // not for longer than lost_wait. Auth and other 4xx answers end the run at once.
+    std::optional<core::Error> lost;
     if (!current.ok()) {
       if (sleeper.StopRequested() != 0) continue;  // the signal wins; cancel on the next turn
-      summary.exit_code = ExitCodeForError(current.error());
-      summary.message = "lost track of job " + JobId(summary.job) + " (last status " +
-                        std::string(1, status ? status : '?') + "): " + current.error().text;
-      break;
+      if (!IsTransientError(current.error())) {
+        summary.exit_code = ExitCodeForError(current.error());
+        summary.message = "lost track of job " + JobId(summary.job) + " (last status " +
+                          std::string(1, status ? status : '?') + "): " + current.error().text;
+        break;
+      }
+      lost = current.error();
+    } else if (!IsPendingStatus(current->status) && !IsTerminalStatus(current->status)) {
+      lost = core::MakeError(core::Code::kInternal, "CLIENT", "",
+                             "JobStatusGet returned an unknown status '" +
+                                 std::string(current->status ? 1 : 0, current->status) + "'");
+    }
+    if (lost) {
+      if (!lost_since) {
+        lost_since = Clock::now();
+        progress.Note("cannot read the status of job " + JobId(summary.job) + ": " + lost->text +
+                      "; retrying for up to " + std::to_string(options.lost_wait.count() / 1000) +
+                      "s");
+      }
+      if (Since(*lost_since) >= options.lost_wait) {
+        summary.exit_code = ExitCodeForError(*lost);
+        summary.message = "lost track of job " + JobId(summary.job) + " (last status " +
+                          std::string(1, status ? status : '?') + ") for " +
+                          std::to_string(Since(*lost_since).count() / 1000) + "s: " + lost->text;
+        break;
+      }
+      milliseconds wait = std::min(backoff.Next(), options.lost_wait);
+      if (options.timeout) {
+        milliseconds left = *options.timeout - Since(started);
+        if (left < wait) wait = std::max(left, milliseconds(0));
+      }
+      sleeper.SleepFor(wait);
+      continue;
+    }
+    if (lost_since) {
+      progress.Note("status of job " + JobId(summary.job) + " readable again");
+      lost_since.reset();
     }
     if (current->status != status) {
       status = current->status;

@@ -20,6 +20,9 @@ struct RunOptions {
   std::chrono::milliseconds poll_initial{200};
   std::chrono::milliseconds poll_max{30000};
   std::chrono::milliseconds cancel_wait{60000};  // bound on waiting for the cancel to show
+  // Bound on polling while the status cannot be read (connection errors, 5xx, unreadable answer)
+  // or is not a known status letter; then the run ends with the last error's code (7/9).
+  std::chrono::milliseconds lost_wait{300000};
   bool steps_every_poll = false;                 // JobinfoGet on every poll (terminal display)
   uint64_t jitter_seed = 0;                      // 0: random
 };

@@ -45,7 +45,9 @@ job run --template "$TPL_FAIL" --user "$JOB_USER" --poll 2s --timeout 5m >/dev/n
 check "failing template" "$EXIT_FAILED" $?
 
 # 3. SIGTERM while waiting: the client must cancel the remote job and exit 143.
-job run --template "$TPL_LONG" --user "$JOB_USER" --poll 1s --json >"$tmp/long.json" 2>"$tmp/long.err" &
+# Not through job(): `job … &` would fork a subshell and $! would be that shell, not the client.
+"$BIN" job "${EXTRA[@]}" run --template "$TPL_LONG" --user "$JOB_USER" --poll 1s --json \
+  >"$tmp/long.json" 2>"$tmp/long.err" &
 pid=$!
 for _ in $(seq 1 100); do   # wait until the job is scheduled (the client logs it), max ~20 s
   grep -q "scheduled job" "$tmp/long.err" 2>/dev/null && break

@@ -61,6 +61,8 @@ void FakeJobService::AddTemplate(FakeTemplate t) {
 void FakeJobService::SetShape(ResponseShape shape) { std::lock_guard lock(mu_); shape_ = shape; }
 void FakeJobService::SetHeadAllowed(bool allowed) { std::lock_guard lock(mu_); head_allowed_ = allowed; }
 void FakeJobService::ExpireSessions() { std::lock_guard lock(mu_); sessions_.clear(); }
+void FakeJobService::WithholdTokens(int n) { std::lock_guard lock(mu_); withhold_tokens_ = n; }
+void FakeJobService::SetCsrfReject405(bool on) { std::lock_guard lock(mu_); csrf_reject_405_ = on; }
 void FakeJobService::DropStatusGets(int n) { std::lock_guard lock(mu_); drop_status_gets_ = n; }
 void FakeJobService::SetLoginPage(bool on) { std::lock_guard lock(mu_); login_page_ = on; }
 void FakeJobService::SetServerError(std::string function) {
@@ -241,7 +243,9 @@ MockResponse FakeJobService::Dispatch(const MockRequest& request, const std::str
       response.status = 405;
       return response;
     }
-    if (request.Header("x-csrf-token") == "Fetch") {
+    if (request.Header("x-csrf-token") == "Fetch" && withhold_tokens_ > 0) {
+      --withhold_tokens_;
+    } else if (request.Header("x-csrf-token") == "Fetch") {
       calls_["token_fetch"]++;
       std::string token = "Tok" + std::to_string(calls_["token_fetch"]) + "dFL6AjPANgi6xca09==";
       sessions_[session] = token;
@@ -254,6 +258,14 @@ MockResponse FakeJobService::Dispatch(const MockRequest& request, const std::str
 
   if (request.method == "POST") {
     const std::string& expected = sessions_[session];
+    if (csrf_reject_405_ && request.Header("x-csrf-token").empty()) {
+      calls_["csrf_405"]++;
+      MockResponse r;
+      r.status = 405;
+      r.headers = {{"content-type", "text/plain; charset=utf-8"}};
+      r.body = "Method Not Allowed";
+      return r;
+    }
     if (expected.empty() || request.Header("x-csrf-token") != expected) {
       calls_["csrf_403"]++;
       MockResponse r;

@@ -44,6 +44,8 @@ class FakeJobService {
   void SetShape(ResponseShape shape);
   void SetHeadAllowed(bool allowed);       // false: HEAD answers 405 (client must use GET)
   void ExpireSessions();                   // drops sessions and tokens (security session timeout)
+  void WithholdTokens(int n);              // next n token fetches offer no X-CSRF-Token
+  void SetCsrfReject405(bool on);          // a POST without a token gets a bare 405, not 403
   void DropStatusGets(int n);              // next n JobStatusGet: connection closed unanswered
   void SetLoginPage(bool on);              // every request: 200 text/html SAML-style login page
   void SetServerError(std::string function);  // that function answers 500 with a Gateway body
@@ -52,7 +54,7 @@ class FakeJobService {
   // ("JobSchedule", "JobStatusGet", …, "" for the service root).
   void SetOnRequest(std::function<void(const MockRequest&, const std::string&)> hook);
 
-  int Calls(const std::string& function) const;  // also "HEAD", "token_fetch", "csrf_403", "401"
+  int Calls(const std::string& function) const;  // also "HEAD", "token_fetch", "csrf_403", "csrf_405", "401"
   std::string LastParam(const std::string& function, const std::string& param) const;
   std::string LastAuthSubject() const;  // client certificate subject of the last request
 
@@ -84,6 +86,8 @@ class FakeJobService {
   std::map<std::string, std::string> sessions_;  // session id -> CSRF token ("" none yet)
   ResponseShape shape_ = ResponseShape::kEntity;
   bool head_allowed_ = true;
+  int withhold_tokens_ = 0;
+  bool csrf_reject_405_ = false;
   int drop_status_gets_ = 0;
   bool login_page_ = false;
   bool accept_client_cert_ = false;
