@@ -5,12 +5,79 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <cstring>
+#include <memory>
+
 namespace causeway::core {
 
+namespace {
+
+// OpenSSL 3 looks algorithms up on every implicit use; fetch SHA-256 once.
+const EVP_MD* Sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+EVP_MD_CTX* ThreadScratch() {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  return ctx.get();
+}
+
+}  // namespace
+
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(md), sizeof md));
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = ThreadScratch();
+  EVP_DigestInit_ex(ctx, Sha256(), nullptr);
+  EVP_DigestUpdate(ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(ctx, md, &len);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+struct HmacSha256Signer::State {
+  EVP_MD_CTX* inner = EVP_MD_CTX_new();
+  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+};
+
+HmacSha256Signer::HmacSha256Signer(std::string_view key) : state_(new State) {
+  constexpr size_t kBlock = 64;
+  unsigned char k[kBlock] = {};
+  if (key.size() > kBlock) {
+    unsigned int len = 0;
+    EVP_Digest(key.data(), key.size(), k, &len, Sha256(), nullptr);
+  } else {
+    std::memcpy(k, key.data(), key.size());
+  }
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = k[i] ^ 0x36;
+    opad[i] = k[i] ^ 0x5c;
+  }
+  EVP_DigestInit_ex(state_->inner, Sha256(), nullptr);
+  EVP_DigestUpdate(state_->inner, ipad, kBlock);
+  EVP_DigestInit_ex(state_->outer, Sha256(), nullptr);
+  EVP_DigestUpdate(state_->outer, opad, kBlock);
+  OPENSSL_cleanse(k, sizeof k);
+}
+
+HmacSha256Signer::~HmacSha256Signer() {
+  EVP_MD_CTX_free(state_->inner);
+  EVP_MD_CTX_free(state_->outer);
+  delete state_;
+}
+
+std::string HmacSha256Signer::Sign(std::string_view data) const {
+  EVP_MD_CTX* ctx = ThreadScratch();
+  unsigned char inner[EVP_MAX_MD_SIZE], out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_MD_CTX_copy_ex(ctx, state_->inner);
+  EVP_DigestUpdate(ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(ctx, inner, &len);
+  EVP_MD_CTX_copy_ex(ctx, state_->outer);
+  EVP_DigestUpdate(ctx, inner, len);
+  EVP_DigestFinal_ex(ctx, out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

@@ -24,6 +24,17 @@ TEST(CryptoTest, HmacMatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(CryptoTest, PrecomputedSignerMatchesPlainHmac) {
+  HmacSha256Signer jefe("Jefe");
+  EXPECT_EQ(HexEncode(jefe.Sign("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  std::string long_key(131, '\xaa');  // RFC 4231 case 6: key longer than the block
+  HmacSha256Signer big(long_key);
+  EXPECT_EQ(HexEncode(big.Sign("Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(CryptoTest, RandomIdsHaveTheRequestedShape) {
   std::string h = RandomHexUpper(16);
   EXPECT_EQ(h.size(), 32u);

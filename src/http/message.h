@@ -49,8 +49,9 @@ struct Request {
   std::string user;                     // authenticated user name
   std::string sap_client;               // e.g. "100"
   std::string sap_language;             // e.g. "EN"
-  std::string session_id;               // encoded security session (binds the CSRF token)
-  bool session_new = false;             // the session was created by this request
+  std::string session_id;               // security-session id (binds the CSRF token)
+  // Headers the security gate adds to a successful response (session cookie, fetched token).
+  std::vector<std::pair<std::string, std::string>> gate_response_headers;
   // Communication scenarios granted to `user` by its arrangements (e.g. "SAP_COM_0064",
   // "SAP_COM_0326"); empty for business users. Services use it for finer authorization.
   std::vector<std::string> scenarios;

@@ -140,18 +140,19 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   if (!view || view->locked) return Unauthorized(req);
 
   // 2. Session: keep the cookie's session when it belongs to this user and client.
+  bool fresh = false;
   if (!session || !core::IEquals(session->user, user) || session->client != req.sap_client) {
     session = sessions_.NewSession(view->name, req.sap_client);
-    req.session_new = true;
+    fresh = true;
   }
   req.user = view->name;
-  req.session_id = sessions_.Encode(*session);
+  req.session_id = session->id;
   req.scenarios = view->scenarios;
 
   // 3. CSRF for modifying requests (also $batch and POST function imports).
   if (target.csrf && IsModifying(req.method)) {
     auto token = req.headers.Get("x-csrf-token");
-    if (req.session_new || !token || !sessions_.CsrfValid(*session, core::Trim(*token))) {
+    if (fresh || !token || !sessions_.CsrfValid(*session, core::Trim(*token))) {
       http::Response r(403, "text/plain; charset=utf-8", std::string(kCsrfFailed));
       r.headers.Add("x-csrf-token", "Required");
       return r;
@@ -164,26 +165,28 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
                                     "User &1 has no authorization to call service &2", {view->name, target.service});
     return fail(e);
   }
-  return std::nullopt;
-}
 
-void GatewayGuard::Finish(const http::Request& req, const http::GuardTarget& target, http::Response& res) {
-  if (req.user.empty() || req.session_id.empty()) return;
-  auto session = sessions_.Decode(req.session_id);
-  if (!session) return;
-  bool fresh = req.session_new;
+  // What the response will carry, decided now so that Finish() needs no second decode.
   if (fresh || sessions_.NeedsRefresh(*session)) {
     std::string cookie = SessionCookieName(session->client) + "=" + sessions_.Encode(sessions_.Touch(*session)) +
                          "; path=/; HttpOnly";
     if (req.tls) cookie += "; secure";
-    res.headers.Add("set-cookie", std::move(cookie));
-    if (fresh) res.headers.Add("set-cookie", "sap-usercontext=sap-client=" + session->client + "; path=/");
+    req.gate_response_headers.emplace_back("set-cookie", std::move(cookie));
+    if (fresh) req.gate_response_headers.emplace_back("set-cookie", "sap-usercontext=sap-client=" + session->client + "; path=/");
   }
   if (target.csrf && (req.method == "GET" || req.method == "HEAD")) {
     if (auto fetch = req.headers.Get("x-csrf-token"); fetch && core::IEquals(core::Trim(*fetch), "fetch")) {
-      res.headers.Set("x-csrf-token", sessions_.CsrfToken(*session));
-      res.headers.Set("cache-control", "no-store, no-cache");
+      req.gate_response_headers.emplace_back("x-csrf-token", sessions_.CsrfToken(*session));
+      req.gate_response_headers.emplace_back("cache-control", "no-store, no-cache");
     }
+  }
+  return std::nullopt;
+}
+
+void GatewayGuard::Finish(const http::Request& req, const http::GuardTarget&, http::Response& res) {
+  for (const auto& [name, value] : req.gate_response_headers) {
+    if (name == "set-cookie") res.headers.Add(name, value);
+    else res.headers.Set(name, value);
   }
 }
 

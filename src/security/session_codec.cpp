@@ -40,7 +40,7 @@ Session SessionCodec::NewSession(std::string user, std::string client) const {
 std::string SessionCodec::Encode(const Session& s) const {
   std::string payload = "1|" + s.id + "|" + s.user + "|" + s.client + "|" + std::to_string(s.issued_s) + "|" +
                         std::to_string(s.seen_s);
-  return core::Base64UrlEncode(payload) + "." + core::Base64UrlEncode(core::HmacSha256(secret_, payload));
+  return core::Base64UrlEncode(payload) + "." + core::Base64UrlEncode(signer_.Sign(payload));
 }
 
 std::optional<Session> SessionCodec::Decode(std::string_view value) const {
@@ -49,7 +49,7 @@ std::optional<Session> SessionCodec::Decode(std::string_view value) const {
   std::string payload, mac;
   if (!core::Base64Decode(value.substr(0, dot), &payload) || !core::Base64Decode(value.substr(dot + 1), &mac))
     return std::nullopt;
-  if (!core::ConstantTimeEquals(core::HmacSha256(secret_, payload), mac)) return std::nullopt;
+  if (!core::ConstantTimeEquals(signer_.Sign(payload), mac)) return std::nullopt;
   auto parts = Split(payload, '|');
   if (parts.size() != 6 || parts[0] != "1") return std::nullopt;
   Session s{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), 0, 0};
@@ -68,7 +68,7 @@ Session SessionCodec::Touch(Session s) const {
 }
 
 std::string SessionCodec::CsrfToken(const Session& s) const {
-  std::string mac = core::HmacSha256(secret_, "csrf|" + s.id + "|" + s.user);
+  std::string mac = signer_.Sign("csrf|" + s.id + "|" + s.user);
   return core::Base64Encode(std::string_view(mac).substr(0, 16));  // 24 characters, "==" at the end
 }
 

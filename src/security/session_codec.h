@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/crypto.h"
 
 namespace causeway::security {
 
@@ -31,8 +32,8 @@ struct SessionPolicy {
 
 class SessionCodec {
  public:
-  SessionCodec(std::string secret, SessionPolicy policy, const core::Clock& clock)
-      : secret_(std::move(secret)), policy_(policy), clock_(clock) {}
+  SessionCodec(std::string_view secret, SessionPolicy policy, const core::Clock& clock)
+      : signer_(secret), policy_(policy), clock_(clock) {}
 
   Session NewSession(std::string user, std::string client) const;
   std::string Encode(const Session& s) const;
@@ -49,7 +50,7 @@ class SessionCodec {
 
  private:
   int64_t NowSeconds() const;
-  std::string secret_;
+  core::HmacSha256Signer signer_;
   SessionPolicy policy_;
   const core::Clock& clock_;
 };
