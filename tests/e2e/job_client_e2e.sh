@@ -12,6 +12,8 @@
 #   E2E_TPL_FAIL       template that fails (A)                    (default: CW_E2E_FAIL)
 #   E2E_TPL_LONG       template that runs long enough to cancel   (default: CW_E2E_LONG)
 #   CAUSEWAY_CA_BUNDLE / --insecure via E2E_EXTRA_ARGS for self-signed servers
+#
+# In ctest this runs against a fresh Causeway from tests/e2e/test_job_client.py (ShellScript).
 set -u
 
 : "${CAUSEWAY_URL:?set CAUSEWAY_URL}" "${CAUSEWAY_USER:?set CAUSEWAY_USER}" "${CAUSEWAY_PASSWORD:?set CAUSEWAY_PASSWORD}"
