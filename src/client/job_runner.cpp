@@ -100,7 +100,10 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
                       options.jitter_seed ? options.jitter_seed : std::random_device{}());
   char status = scheduled->status;
   bool fetch_info = true;
-  std::optional<Clock::time_point> lost_since;  // first of the current run of unreadable polls
+  // First of the current run of unreadable polls (a plain time point: GCC 12 misreads an
+  // optional<time_point> here as maybe-uninitialized under -O2).
+  Clock::time_point lost_since{};
+  bool losing = false;
   for (;;) {
     if (int sig = sleeper.StopRequested(); sig != 0) {
       sleeper.AcknowledgeStop();
@@ -156,17 +159,18 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
                                  std::string(current->status ? 1 : 0, current->status) + "'");
     }
     if (lost) {
-      if (!lost_since) {
+      if (!losing) {
+        losing = true;
         lost_since = Clock::now();
         progress.Note("cannot read the status of job " + JobId(summary.job) + ": " + lost->text +
                       "; retrying for up to " + std::to_string(options.lost_wait.count() / 1000) +
                       "s");
       }
-      if (Since(*lost_since) >= options.lost_wait) {
+      if (Since(lost_since) >= options.lost_wait) {
         summary.exit_code = ExitCodeForError(*lost);
         summary.message = "lost track of job " + JobId(summary.job) + " (last status " +
                           std::string(1, status ? status : '?') + ") for " +
-                          std::to_string(Since(*lost_since).count() / 1000) + "s: " + lost->text;
+                          std::to_string(Since(lost_since).count() / 1000) + "s: " + lost->text;
         break;
       }
       milliseconds wait = std::min(backoff.Next(), options.lost_wait);
@@ -177,9 +181,9 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
       sleeper.SleepFor(wait);
       continue;
     }
-    if (lost_since) {
+    if (losing) {
       progress.Note("status of job " + JobId(summary.job) + " readable again");
-      lost_since.reset();
+      losing = false;
     }
     if (current->status != status) {
       status = current->status;
