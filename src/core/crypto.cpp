@@ -1,5 +1,7 @@
 #include "core/crypto.h"
 
+#include "core/sha256.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -10,83 +12,52 @@
 
 namespace causeway::core {
 
-namespace {
-
-// OpenSSL 3 looks algorithms up on every implicit use; fetch SHA-256 once.
-const EVP_MD* Sha256() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-EVP_MD_CTX* ThreadScratch() {
-  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  return ctx.get();
-}
-
-}  // namespace
-
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* ctx = ThreadScratch();
-  EVP_DigestInit_ex(ctx, Sha256(), nullptr);
-  EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, md, &len);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+  auto d = Sha256::Hash(data);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
 struct HmacSha256Signer::State {
-  EVP_MD_CTX* inner = EVP_MD_CTX_new();
-  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+  Sha256 inner;  // after absorbing key ^ ipad
+  Sha256 outer;  // after absorbing key ^ opad
 };
 
 HmacSha256Signer::HmacSha256Signer(std::string_view key) : state_(new State) {
-  constexpr size_t kBlock = 64;
-  unsigned char k[kBlock] = {};
-  if (key.size() > kBlock) {
-    unsigned int len = 0;
-    EVP_Digest(key.data(), key.size(), k, &len, Sha256(), nullptr);
+  unsigned char k[Sha256::kBlockSize] = {};
+  if (key.size() > Sha256::kBlockSize) {
+    auto d = Sha256::Hash(key);
+    std::memcpy(k, d.data(), d.size());
   } else {
     std::memcpy(k, key.data(), key.size());
   }
-  unsigned char ipad[kBlock], opad[kBlock];
-  for (size_t i = 0; i < kBlock; ++i) {
+  unsigned char ipad[Sha256::kBlockSize], opad[Sha256::kBlockSize];
+  for (size_t i = 0; i < Sha256::kBlockSize; ++i) {
     ipad[i] = k[i] ^ 0x36;
     opad[i] = k[i] ^ 0x5c;
   }
-  EVP_DigestInit_ex(state_->inner, Sha256(), nullptr);
-  EVP_DigestUpdate(state_->inner, ipad, kBlock);
-  EVP_DigestInit_ex(state_->outer, Sha256(), nullptr);
-  EVP_DigestUpdate(state_->outer, opad, kBlock);
+  state_->inner.Update(ipad, sizeof ipad);
+  state_->outer.Update(opad, sizeof opad);
   OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(ipad, sizeof ipad);
+  OPENSSL_cleanse(opad, sizeof opad);
 }
 
 HmacSha256Signer::~HmacSha256Signer() {
-  EVP_MD_CTX_free(state_->inner);
-  EVP_MD_CTX_free(state_->outer);
+  OPENSSL_cleanse(state_, sizeof *state_);
   delete state_;
 }
 
 std::string HmacSha256Signer::Sign(std::string_view data) const {
-  EVP_MD_CTX* ctx = ThreadScratch();
-  unsigned char inner[EVP_MAX_MD_SIZE], out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX_copy_ex(ctx, state_->inner);
-  EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, inner, &len);
-  EVP_MD_CTX_copy_ex(ctx, state_->outer);
-  EVP_DigestUpdate(ctx, inner, len);
-  EVP_DigestFinal_ex(ctx, out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  Sha256 inner = state_->inner;
+  inner.Update(data);
+  auto ih = inner.Final();
+  Sha256 outer = state_->outer;
+  outer.Update(ih.data(), ih.size());
+  auto out = outer.Final();
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
-}
+std::string HmacSha256(std::string_view key, std::string_view data) { return HmacSha256Signer(key).Sign(data); }
 
 std::string HexEncode(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/random.h"
+#include "core/sha256.h"
 
 namespace causeway::core {
 namespace {
@@ -33,6 +34,21 @@ TEST(CryptoTest, PrecomputedSignerMatchesPlainHmac) {
   EXPECT_EQ(HexEncode(big.Sign("Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // Fed in uneven pieces across block boundaries: one million 'a' (NIST long message).
+  Sha256 h;
+  std::string chunk(997, 'a');
+  size_t left = 1000000;
+  while (left) {
+    size_t n = std::min(left, chunk.size());
+    h.Update(chunk.data(), n);
+    left -= n;
+  }
+  auto d = h.Final();
+  EXPECT_EQ(HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size())),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(CryptoTest, RandomIdsHaveTheRequestedShape) {
