@@ -216,5 +216,32 @@ class Durability(unittest.TestCase):
             server.close()
 
 
+class StepProcesses(unittest.TestCase):
+    def test_steps_hold_no_server_descriptors_and_die_with_the_server(self):
+        server = Server(extra_config=LONG_COMMAND)
+        try:
+            s = ODataSession(server, "JOB_ADMIN")
+            with tempfile.TemporaryDirectory() as tmp:
+                pidfile = os.path.join(tmp, "pid")
+                name, count = s.schedule("ZE2E_LONG_COMMAND", simple=[param("P_PIDFILE", pidfile)])
+                deadline = time.monotonic() + 20
+                while not Jobs.read(pidfile):
+                    self.assertLess(time.monotonic(), deadline, "command did not start")
+                    time.sleep(0.02)
+                pid = int(Jobs.read(pidfile))
+                fds = sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd"))
+                self.assertEqual(fds, [0, 1, 2], "a step must not inherit the server's sockets or files")
+                server.kill9()
+                deadline = time.monotonic() + 10
+                while pid_alive(pid):
+                    self.assertLess(time.monotonic(), deadline, "step outlived the server")
+                    time.sleep(0.02)
+                server.restart(kill=False)
+                s = ODataSession(server, "JOB_ADMIN")
+                self.assertEqual(s.status(name, count), (200, "A"))
+        finally:
+            server.close()
+
+
 if __name__ == "__main__":
     unittest.main()

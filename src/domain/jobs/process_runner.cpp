@@ -3,7 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,25 +181,6 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
     ::close(out_pipe[1]);
     return SpawnError("pipe", e);
   }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-  if (!spec.working_dir.empty()) posix_spawn_file_actions_addchdir_np(&fa, spec.working_dir.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Own process group (pgid = child pid), so cancel can signal everything the step started;
-  // default signal dispositions and an empty mask, whatever the server's threads block.
-  sigset_t none;
-  sigset_t all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
   std::vector<std::string> env_strings;
   env_strings.reserve(spec.env.size());
   for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
@@ -209,11 +191,70 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
+  const char* workdir = spec.working_dir.empty() ? nullptr : spec.working_dir.c_str();
 
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  // fork/exec rather than posix_spawn, for two things posix_spawn cannot do:
+  //  - PR_SET_PDEATHSIG: if the server dies (kill -9), the step dies with it instead of living
+  //    on as an orphan that recovery could not stop;
+  //  - close every inherited descriptor (listening sockets, logs, the database) so a step never
+  //    keeps the server's port or files open.
+  // Between fork and exec the child calls only async-signal-safe functions.
+  int status_pipe[2];  // reports an exec failure (errno) to the parent; closed by exec on success
+  if (::pipe2(status_pipe, O_CLOEXEC) != 0) {
+    int e = errno;
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    return SpawnError("pipe", e);
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the server died before prctl took effect
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0) {
+      int e = errno;
+      (void)!::write(status_pipe[1], &e, sizeof e);
+      ::_exit(127);
+    }
+    // Keep 0-2 and the status pipe (close-on-exec) open; close everything else.
+    int keep = status_pipe[1];
+    if (keep > 3) ::syscall(SYS_close_range, 3, keep - 1, 0);
+    ::syscall(SYS_close_range, keep + 1, ~0U, 0);
+    if (keep < 3) ::syscall(SYS_close_range, 3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (workdir && ::chdir(workdir) != 0) {
+      int e = errno;
+      (void)!::write(keep, &e, sizeof e);
+      ::_exit(127);
+    }
+    ::execvpe(argv[0], argv.data(), envp.data());
+    int e = errno;
+    (void)!::write(keep, &e, sizeof e);
+    ::_exit(127);
+  }
+  int rc = 0;
+  if (pid < 0) {
+    rc = errno;
+  } else {
+    ::close(status_pipe[1]);
+    status_pipe[1] = -1;
+    int child_errno = 0;
+    ssize_t n;
+    do {
+      n = ::read(status_pipe[0], &child_errno, sizeof child_errno);
+    } while (n < 0 && errno == EINTR);
+    if (n == static_cast<ssize_t>(sizeof child_errno)) {
+      rc = child_errno;
+      int ignored;
+      ::waitpid(pid, &ignored, 0);
+    }
+  }
+  ::close(status_pipe[0]);
+  if (status_pipe[1] >= 0) ::close(status_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (rc != 0) {
