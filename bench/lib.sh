@@ -40,6 +40,7 @@ TOML
 }
 
 start_server() {  # start_server: runs causeway in the background, sets SERVER_PID
+  rm -f "$BENCH_DIR/ready"
   "$BIN" serve --config "$BENCH_DIR/causeway.toml" --ready-file "$BENCH_DIR/ready" > "$BENCH_DIR/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 200); do [[ -f "$BENCH_DIR/ready" ]] && return 0; sleep 0.05; done
