@@ -6,8 +6,10 @@ SECONDS_EACH="${1:-${FUZZ_SECONDS:-20}}"
 BUILD_DIR="${2:-${FUZZ_BUILD_DIR:-build/fuzz}}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 status=0
+found=0
 for bin in $(find "$BUILD_DIR" -type f -name 'fuzz_*' -perm -u+x | sort); do
   name="$(basename "$bin")"
+  found=$((found + 1))
   corpus="$ROOT/build/fuzz-corpus/$name"
   mkdir -p "$corpus"
   seeds="$ROOT/fuzz/$(echo "$name" | cut -d_ -f2)/seeds/${name#fuzz_*_}"
@@ -24,4 +26,5 @@ for bin in $(find "$BUILD_DIR" -type f -name 'fuzz_*' -perm -u+x | sort); do
   if [ "$rc" -ne 0 ]; then status=1; tail -30 "$log"; fi
   rm -f "$log"
 done
+if [ "$found" -eq 0 ]; then echo "no fuzz targets under $BUILD_DIR (cmake --preset fuzz && cmake --build --preset fuzz --target fuzz_all)"; exit 1; fi
 exit $status

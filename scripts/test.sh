@@ -37,9 +37,11 @@ else
   echo "release build failed"; failed=$((failed + 1))
 fi
 
-if [[ -x fuzz/run.sh ]]; then
-  step "fuzzing (bounded)"
-  if FUZZ_SECONDS="${FUZZ_SECONDS:-10}" fuzz/run.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+step "fuzzing (clang, libFuzzer, bounded)"
+if cmake --preset fuzz >/dev/null && cmake --build --preset fuzz --target fuzz_all -j"$jobs" >/dev/null; then
+  if fuzz/run.sh "${FUZZ_SECONDS:-10}" build/fuzz; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+else
+  echo "fuzz build failed"; failed=$((failed + 1))
 fi
 
 echo
