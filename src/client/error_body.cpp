@@ -1,4 +1,5 @@
 #include "client/error_body.h"
+#include "client/xml_names.h"
 
 #include <boost/json.hpp>
 #include <pugixml.hpp>
@@ -11,18 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string_view LocalName(const char* name) {
-  std::string_view n(name);
-  size_t colon = n.find(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-pugi::xml_node ChildByLocalName(pugi::xml_node parent, std::string_view local) {
-  for (pugi::xml_node c : parent.children()) {
-    if (c.type() == pugi::node_element && LocalName(c.name()) == local) return c;
-  }
-  return {};
-}
 
 std::string_view TrimLeft(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||

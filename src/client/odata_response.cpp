@@ -1,4 +1,5 @@
 #include "client/odata_response.h"
+#include "client/xml_names.h"
 
 #include <boost/json.hpp>
 #include <pugixml.hpp>
@@ -111,18 +112,6 @@ core::Result<std::vector<ODataRecord>> EntitiesFromJson(std::string_view body,
 
 // ---- Atom ----
 
-std::string_view LocalName(const char* name) {
-  std::string_view n(name);
-  size_t colon = n.find(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-pugi::xml_node ChildByLocalName(pugi::xml_node parent, std::string_view local) {
-  for (pugi::xml_node c : parent.children()) {
-    if (c.type() == pugi::node_element && LocalName(c.name()) == local) return c;
-  }
-  return {};
-}
 
 bool IsNull(pugi::xml_node prop) {
   for (pugi::xml_attribute a : prop.attributes()) {

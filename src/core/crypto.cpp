@@ -70,69 +70,6 @@ std::string HexEncode(std::string_view data) {
   return out;
 }
 
-std::string Base64Encode(std::string_view data) {
-  static constexpr char kAlpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
-                 static_cast<unsigned char>(data[i + 2]);
-    out += kAlpha[v >> 18];
-    out += kAlpha[(v >> 12) & 63];
-    out += kAlpha[(v >> 6) & 63];
-    out += kAlpha[v & 63];
-  }
-  if (i + 1 == data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    out += kAlpha[v >> 18];
-    out += kAlpha[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == data.size()) {
-    unsigned v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8);
-    out += kAlpha[v >> 18];
-    out += kAlpha[(v >> 12) & 63];
-    out += kAlpha[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string Base64UrlEncode(std::string_view data) {
-  std::string s = Base64Encode(data);
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  for (char& c : s) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
-  }
-  return s;
-}
-
-bool Base64Decode(std::string_view in, std::string* out) {
-  out->clear();
-  unsigned acc = 0;
-  int bits = 0;
-  size_t pad = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=') { ++pad; continue; }
-    else return false;
-    if (pad) return false;  // data after padding
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return pad <= 2;
-}
-
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -4,16 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/base64.h"
+
 namespace causeway::core {
 
 std::string Sha256Hex(std::string_view data);
 // HMAC-SHA256 of `data` under `key`, raw 32 bytes.
 std::string HmacSha256(std::string_view key, std::string_view data);
-std::string Base64Encode(std::string_view data);
-std::string Base64UrlEncode(std::string_view data);  // no padding
-// Accepts standard and URL-safe alphabets, with or without padding. Empty optional-like: returns
-// false on invalid input.
-bool Base64Decode(std::string_view in, std::string* out);
 std::string HexEncode(std::string_view data);
 // HMAC-SHA256 under a fixed key with the key schedule done once: signing is two SHA-256
 // finalizations on copies of precomputed states (no per-call algorithm fetch or key setup).

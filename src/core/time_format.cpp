@@ -49,14 +49,6 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
-std::string FormatIso8601(SystemTime t) {
-  Parts p = Split(t);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(p.y), p.mo, p.d, p.h,
-                p.mi, p.s);
-  return buf;
-}
-
 std::string FormatIsoLocal(SystemTime t) {
   Parts p = Split(t);
   char buf[40];
@@ -64,6 +56,8 @@ std::string FormatIsoLocal(SystemTime t) {
                 p.mi, p.s);
   return buf;
 }
+
+std::string FormatIso8601(SystemTime t) { return FormatIsoLocal(t) + "Z"; }
 
 std::string FormatSapTimestamp(SystemTime t) {
   Parts p = Split(t);
