@@ -19,6 +19,13 @@ size_t FindHeaderBlockEnd(std::string_view data) {
   return 0;
 }
 
+bool NeedsNormalizing(std::string_view block) {
+  for (size_t i = block.find('\n'); i != std::string_view::npos; i = block.find('\n', i + 1)) {
+    if (i == 0 || block[i - 1] != '\r' || (i >= 2 && block[i - 2] == '\r')) return true;
+  }
+  return false;
+}
+
 std::string NormalizeHeaderBlock(std::string_view block) {
   std::string out;
   out.reserve(block.size() + 16);

@@ -16,6 +16,9 @@ namespace causeway::http {
 // (CRLFCRLF, LFLF or mixtures), or 0 if the block is not complete yet.
 size_t FindHeaderBlockEnd(std::string_view data);
 
+// True if NormalizeHeaderBlock would change `block` (a bare LF or a CR run before a LF).
+bool NeedsNormalizing(std::string_view block);
+
 // Rewrites a complete header block (as delimited by FindHeaderBlockEnd) with CRLF line endings
 // and without stray CRs before line ends.
 std::string NormalizeHeaderBlock(std::string_view block);

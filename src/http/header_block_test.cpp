@@ -18,6 +18,9 @@ TEST(HeaderBlockTest, DropsStrayCarriageReturnsAndUnifiesLineEnds) {
   EXPECT_EQ(NormalizeHeaderBlock("POST /x HTTP/1.1\r\nx-csrf-token:  abc==\r\r\nHost: h\n\r\n"),
             "POST /x HTTP/1.1\r\nx-csrf-token:  abc==\r\nHost: h\r\n\r\n");
   EXPECT_EQ(NormalizeHeaderBlock("GET / HTTP/1.1\r\nA: b\r\n\r\n"), "GET / HTTP/1.1\r\nA: b\r\n\r\n");
+  EXPECT_FALSE(NeedsNormalizing("GET / HTTP/1.1\r\nA: b\r\n\r\n"));
+  EXPECT_TRUE(NeedsNormalizing("GET / HTTP/1.1\nA: b\r\n\r\n"));
+  EXPECT_TRUE(NeedsNormalizing("GET / HTTP/1.1\r\nA: b\r\r\n\r\n"));
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -67,7 +66,12 @@ struct Server::Impl {
   ServerOptions options;
   Handler& handler;
   std::function<void(const RequestRecord&)> on_request;
-  asio::io_context ioc;
+  // One single-threaded io_context per I/O thread: a connection lives on one thread for its
+  // whole life, so its handlers need no strand and no cross-thread hand-off. Acceptors run on
+  // the first context and deal connections out round-robin.
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  size_t next_ioc = 0;
+  asio::io_context& ioc() { return *iocs[0]; }
   asio::thread_pool workers;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<asio::ssl::context>> tls_contexts;  // per listener, may be null
@@ -75,17 +79,25 @@ struct Server::Impl {
   ServerStats stats;
   std::atomic<bool> stopping{false};
 
-  // Idle sessions are closed on Stop(); busy ones finish their request first.
-  struct SessionSlot {
-    std::function<void()> close;
+  // Connection deadlines are kept per connection and checked by one sweeper per I/O thread
+  // (every kSweep), instead of arming a timer per read and write: that saved several timer
+  // syscalls per request. A sweep cancels the socket's pending operation; the session then
+  // answers 408 (request too slow) or closes (idle, or the server is stopping).
+  struct Conn {
+    tcp::socket* sock;
+    Clock::time_point deadline = Clock::time_point::max();
     bool busy = false;
+    bool timed_out = false;
   };
-  std::mutex sessions_mu;
-  std::list<SessionSlot> sessions;  // GUARDED_BY(sessions_mu)
-
+  static constexpr auto kSweep = std::chrono::milliseconds(100);
+  // conns[i] is touched only on I/O thread i.
+  std::vector<std::list<Conn*>> conns;
   Impl(ServerOptions o, Handler& h, std::function<void(const RequestRecord&)> cb)
       : options(std::move(o)), handler(h), on_request(std::move(cb)),
-        workers(static_cast<size_t>(std::max(1, options.worker_threads))) {}
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))) {
+    for (int i = 0; i < std::max(1, options.io_threads); ++i) iocs.push_back(std::make_unique<asio::io_context>(1));
+    conns.resize(iocs.size());
+  }
 
   core::Status Listen(const ListenerOptions& l) {
     std::shared_ptr<asio::ssl::context> ctx;
@@ -114,7 +126,7 @@ struct Server::Impl {
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(l.address, ec);
     if (ec) return core::MakeError(core::Code::kInternal, "CAUSEWAY/HTTP", "003", "bad listen address " + l.address);
-    auto acc = std::make_unique<tcp::acceptor>(ioc);
+    auto acc = std::make_unique<tcp::acceptor>(ioc());
     tcp::endpoint ep(addr, l.port);
     acc->open(ep.protocol(), ec);
     if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
@@ -132,7 +144,8 @@ struct Server::Impl {
   awaitable<void> Accept(size_t index) {
     tcp::acceptor& acc = *acceptors[index];
     for (;;) {
-      auto [ec, socket] = co_await acc.async_accept(asio::make_strand(ioc), kTuple);
+      size_t thread = next_ioc++ % iocs.size();
+      auto [ec, socket] = co_await acc.async_accept(*iocs[thread], kTuple);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -147,14 +160,14 @@ struct Server::Impl {
       socket.set_option(tcp::no_delay(true));
       auto ex = socket.get_executor();
       if (tls_contexts[index]) {
-        asio::co_spawn(ex, TlsSession(beast::tcp_stream(std::move(socket)), tls_contexts[index]), asio::detached);
+        asio::co_spawn(ex, TlsSession(beast::tcp_stream(std::move(socket)), tls_contexts[index], thread), asio::detached);
       } else {
-        asio::co_spawn(ex, Session(beast::tcp_stream(std::move(socket)), false), asio::detached);
+        asio::co_spawn(ex, Session(beast::tcp_stream(std::move(socket)), false, thread), asio::detached);
       }
     }
   }
 
-  awaitable<void> TlsSession(beast::tcp_stream tcp_stream, std::shared_ptr<asio::ssl::context> ctx) {
+  awaitable<void> TlsSession(beast::tcp_stream tcp_stream, std::shared_ptr<asio::ssl::context> ctx, size_t thread) {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *ctx);
     beast::get_lowest_layer(stream).expires_after(options.request_timeout);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
@@ -162,7 +175,8 @@ struct Server::Impl {
       spdlog::debug("TLS handshake failed: {}", ec.message());
       co_return;
     }
-    co_await Session(std::move(stream), true);
+    beast::get_lowest_layer(stream).expires_never();
+    co_await Session(std::move(stream), true, thread);
   }
 
   template <typename Stream>
@@ -185,7 +199,7 @@ struct Server::Impl {
   }
 
   template <typename Stream>
-  awaitable<void> Session(Stream stream, bool tls) {
+  awaitable<void> Session(Stream stream, bool tls, size_t thread) {
     ++stats.open_connections;
     auto& sock = beast::get_lowest_layer(stream).socket();
     std::string remote;
@@ -194,58 +208,31 @@ struct Server::Impl {
       auto ep = sock.remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
     }
-    // Stop() may ask from another thread to close this connection while idle; the request is
-    // posted to this connection's strand and checks that the socket still lives.
-    struct Alive {
-      tcp::socket* sock;
-    };
-    auto alive = std::make_shared<Alive>(Alive{&sock});
-    std::list<SessionSlot>::iterator slot;
-    {
-      std::lock_guard lock(sessions_mu);
-      sessions.push_front(SessionSlot{[ex = sock.get_executor(), alive] {
-                                         asio::post(ex, [alive] {
-                                           boost::system::error_code ignore;
-                                           if (alive->sock) alive->sock->cancel(ignore);
-                                         });
-                                       },
-                                       false});
-      slot = sessions.begin();
-    }
+    Conn conn{&sock};
+    conns[thread].push_front(&conn);
+    auto registration = conns[thread].begin();
+    beast::get_lowest_layer(stream).expires_never();
     Request cert_probe;
     PeerCertificate(stream, cert_probe);
 
     beast::flat_buffer buffer;
-    bool timed_out = false;
-    uint64_t read_generation = 0;
     for (;;) {
       if (stopping) break;
       // Wait for the next request with the idle timeout, then give the whole request the
       // request timeout, so a slow sender (slowloris) cannot hold a connection forever.
       if (buffer.size() == 0) {
-        beast::get_lowest_layer(stream).expires_after(options.idle_timeout);
+        conn.deadline = Clock::now() + options.idle_timeout;
         auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
         if (ec) break;
         buffer.commit(n);
       }
-      SetBusy(slot, true);
+      conn.busy = true;
       auto started = Clock::now();
+      conn.deadline = started + options.request_timeout;
+      conn.timed_out = false;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
-      // Beast's own stream timeout would close the socket; a separate timer that only cancels
-      // the read leaves the connection open for the 408 answer.
-      beast::get_lowest_layer(stream).expires_never();
-      // The generation guards against a timer that fired just as the read completed.
-      timed_out = false;
-      ++read_generation;
-      asio::steady_timer timer(sock.get_executor(), options.request_timeout);
-      timer.async_wait([&timed_out, &read_generation, &sock, gen = read_generation](boost::system::error_code tec) {
-        if (tec || gen != read_generation) return;
-        timed_out = true;
-        boost::system::error_code ignore;
-        sock.cancel(ignore);
-      });
       // Frame the header block ourselves so that sloppy line ends can be normalized first.
       boost::system::error_code ec;
       size_t header_end = 0;
@@ -265,8 +252,8 @@ struct Server::Impl {
       if (!ec) {
         auto data = buffer.data();
         std::string_view have(static_cast<const char*>(data.data()), data.size());
-        std::string normalized = NormalizeHeaderBlock(have.substr(0, header_end));
-        if (normalized.size() != header_end) {
+        if (NeedsNormalizing(have.substr(0, header_end))) {
+          std::string normalized = NormalizeHeaderBlock(have.substr(0, header_end));
           normalized.append(have.substr(header_end));
           buffer.consume(buffer.size());
           auto out = buffer.prepare(normalized.size());
@@ -276,9 +263,7 @@ struct Server::Impl {
         auto [rec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         ec = rec;
       }
-      if (ec == asio::error::operation_aborted && timed_out) ec = beast::error::timeout;
-      ++read_generation;
-      timer.cancel();
+      bool timed_out = conn.timed_out;
       Request req;
       req.remote_address = remote;
       req.tls = tls;
@@ -314,34 +299,49 @@ struct Server::Impl {
       int status = res.status;
       std::string label = std::move(res.label);
       auto beast_res = ToBeast(std::move(res), version, keep_alive, options.server_header, head);
-      beast::get_lowest_layer(stream).expires_after(options.request_timeout);
+      conn.deadline = Clock::now() + options.request_timeout;
       auto [wec, written] = co_await bhttp::async_write(stream, beast_res, kTuple);
       if (on_request) {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
         on_request(RequestRecord{&req, status, written, us, label});
       }
-      SetBusy(slot, false);
+      conn.busy = false;
       if (wec || !keep_alive) break;
     }
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+      conn.busy = false;
+      conn.deadline = Clock::now() + std::chrono::seconds(2);
       co_await stream.async_shutdown(kTuple);
     }
     {
       boost::system::error_code ignore;
       sock.shutdown(tcp::socket::shutdown_both, ignore);
     }
-    {
-      std::lock_guard lock(sessions_mu);
-      sessions.erase(slot);
-    }
-    alive->sock = nullptr;
+    conns[thread].erase(registration);
     --stats.open_connections;
   }
 
-  void SetBusy(std::list<SessionSlot>::iterator slot, bool busy) {
-    std::lock_guard lock(sessions_mu);
-    slot->busy = busy;
+  // One per I/O thread: cancels the pending operation of connections past their deadline and,
+  // once stopping, of idle connections.
+  awaitable<void> Sweeper(size_t thread) {
+    asio::steady_timer timer(*iocs[thread]);
+    for (;;) {
+      timer.expires_after(kSweep);
+      auto [ec] = co_await timer.async_wait(kTuple);
+      if (ec) co_return;
+      auto now = Clock::now();
+      for (Conn* c : conns[thread]) {
+        boost::system::error_code ignore;
+        if (now >= c->deadline) {
+          c->timed_out = c->busy;
+          c->deadline = Clock::time_point::max();
+          c->sock->cancel(ignore);
+        } else if (stopping && !c->busy) {
+          c->sock->cancel(ignore);
+        }
+      }
+      if (stopping && conns[thread].empty()) co_return;
+    }
   }
 
   Response SafeHandle(Request& req) {
@@ -371,7 +371,8 @@ Server::~Server() {
 core::Status Server::Start() {
   for (const auto& l : impl_->options.listeners) CW_RETURN_IF_ERROR(impl_->Listen(l));
   for (size_t i = 0; i < impl_->acceptors.size(); ++i)
-    asio::co_spawn(impl_->ioc, impl_->Accept(i), asio::detached);
+    asio::co_spawn(impl_->ioc(), impl_->Accept(i), asio::detached);
+  for (size_t t = 0; t < impl_->iocs.size(); ++t) asio::co_spawn(*impl_->iocs[t], impl_->Sweeper(t), asio::detached);
   return core::Status::Ok();
 }
 
@@ -379,33 +380,32 @@ const std::vector<uint16_t>& Server::ports() const { return impl_->ports; }
 const ServerStats& Server::stats() const { return impl_->stats; }
 
 void Server::Run() {
-  auto guard = asio::make_work_guard(impl_->ioc);
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& c : impl_->iocs) guards.push_back(asio::make_work_guard(*c));
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, impl_->options.io_threads); ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([this, i] { impl_->iocs[i]->run(); });
   // The drain watcher: once stopping, wait until no connection is open (or the deadline).
-  std::thread drain([this, &guard] {
+  std::thread drain([this, &guards] {
     while (!impl_->stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     auto deadline = Clock::now() + impl_->options.drain_timeout;
     while (impl_->stats.open_connections.load() > 0 && Clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    guard.reset();
-    impl_->ioc.stop();
+    for (auto& g : guards) g.reset();
+    for (auto& c : impl_->iocs) c->stop();
   });
-  impl_->ioc.run();
+  impl_->iocs[0]->run();
   drain.join();
   for (auto& t : threads) t.join();
 }
 
 void Server::Stop() {
   if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->ioc, [impl = impl_.get()] {
+  // Acceptors close now; idle connections are closed by each thread's sweeper.
+  asio::post(impl_->ioc(), [impl = impl_.get()] {
     for (auto& acc : impl->acceptors) {
       boost::system::error_code ignore;
       acc->close(ignore);
     }
-    std::lock_guard lock(impl->sessions_mu);
-    for (auto& s : impl->sessions)
-      if (!s.busy) s.close();
   });
 }
 

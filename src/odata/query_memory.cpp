@@ -8,17 +8,21 @@
 
 namespace causeway::odata {
 
-core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const EntityType& type,
-                                                  std::vector<Entity> rows, const QueryOptions& q) {
+namespace {
+
+// Filter, order and page over row indices; `take(i)` moves or copies row i into the result.
+template <typename Take>
+core::Result<EntityCollection> QueryIndices(const EntitySet& set, const EntityType& type,
+                                            const std::vector<Entity>& rows, const QueryOptions& q, Take take) {
   EntityCollection out;
-  if (q.filter) {
-    std::vector<Entity> kept;
-    kept.reserve(rows.size());
-    for (auto& r : rows) {
-      CW_ASSIGN_OR_RETURN(bool match, FilterMatches(*q.filter, type, r));
-      if (match) kept.push_back(std::move(r));
+  std::vector<size_t> order;
+  order.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (q.filter) {
+      CW_ASSIGN_OR_RETURN(bool match, FilterMatches(*q.filter, type, rows[i]));
+      if (!match) continue;
     }
-    rows = std::move(kept);
+    order.push_back(i);
   }
   if (!q.orderby.empty()) {
     std::vector<int> idx;
@@ -27,16 +31,16 @@ core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const En
       if (i < 0) return BadRequest("Property '&1' in $orderby does not exist", {o.property}, "$orderby");
       idx.push_back(i);
     }
-    std::stable_sort(rows.begin(), rows.end(), [&](const Entity& a, const Entity& b) {
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       for (size_t k = 0; k < idx.size(); ++k) {
         size_t i = static_cast<size_t>(idx[k]);
-        int c = CompareValues(a.values[i], b.values[i]);
+        int c = CompareValues(rows[a].values[i], rows[b].values[i]);
         if (c != 0) return q.orderby[k].descending ? c > 0 : c < 0;
       }
       return false;
     });
   }
-  const int64_t total = static_cast<int64_t>(rows.size());
+  const int64_t total = static_cast<int64_t>(order.size());
   if (q.inline_count || q.count_only) out.total_count = total;
   int64_t begin = 0;
   if (!q.skiptoken.empty()) {
@@ -57,8 +61,21 @@ core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const En
   }
   begin = std::min(begin, total);
   end = std::clamp(end, begin, total);
-  for (int64_t i = begin; i < end; ++i) out.entities.push_back(std::move(rows[static_cast<size_t>(i)]));
+  out.entities.reserve(static_cast<size_t>(end - begin));
+  for (int64_t i = begin; i < end; ++i) out.entities.push_back(take(order[static_cast<size_t>(i)]));
   return out;
+}
+
+}  // namespace
+
+core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const EntityType& type,
+                                                  std::vector<Entity>&& rows, const QueryOptions& q) {
+  return QueryIndices(set, type, rows, q, [&](size_t i) { return std::move(rows[i]); });
+}
+
+core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const EntityType& type,
+                                                  const std::vector<Entity>& rows, const QueryOptions& q) {
+  return QueryIndices(set, type, rows, q, [&](size_t i) { return rows[i]; });
 }
 
 }  // namespace causeway::odata

@@ -16,6 +16,10 @@ namespace causeway::odata {
 // the engine. Errors: a filter that cannot be evaluated (e.g. division by zero is null, not an
 // error; an unknown function is rejected by the parser already) or a malformed $skiptoken → 400.
 core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const EntityType& type,
-                                                  std::vector<Entity> rows, const QueryOptions& q);
+                                                  std::vector<Entity>&& rows, const QueryOptions& q);
+// The same over rows the caller keeps (e.g. a cache): filters and sorts indices and copies only
+// the rows of the returned page.
+core::Result<EntityCollection> ApplyQueryInMemory(const EntitySet& set, const EntityType& type,
+                                                  const std::vector<Entity>& rows, const QueryOptions& q);
 
 }  // namespace causeway::odata

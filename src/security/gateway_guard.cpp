@@ -40,8 +40,24 @@ std::string GatewayGuard::SessionCookieName(std::string_view client) const {
   return "SAP_SESSIONID_" + options_.system_id + "_" + std::string(client);
 }
 
+namespace {
+
+// The cache key of an Authorization header. RunsInline() and Admit() ask for the same header
+// on the same thread one after the other; the memo saves the second hash.
+const std::string& CredentialKey(std::string_view authorization) {
+  thread_local std::string last_header;
+  thread_local std::string last_key;
+  if (last_key.empty() || last_header != authorization) {
+    last_header.assign(authorization);
+    last_key = core::Sha256Hex(authorization);
+  }
+  return last_key;
+}
+
+}  // namespace
+
 std::optional<std::string> GatewayGuard::CachedBasicUser(std::string_view authorization, uint64_t* version) const {
-  std::string key = core::Sha256Hex(authorization);
+  const std::string& key = CredentialKey(authorization);
   std::lock_guard lock(cache_mu_);
   auto it = cache_.find(key);
   if (it == cache_.end() || it->second.expires < clock_.Now()) return std::nullopt;
@@ -50,7 +66,7 @@ std::optional<std::string> GatewayGuard::CachedBasicUser(std::string_view author
 }
 
 void GatewayGuard::CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version) {
-  std::string key = core::Sha256Hex(authorization);
+  std::string key = CredentialKey(authorization);
   std::lock_guard lock(cache_mu_);
   if (auto it = cache_.find(key); it != cache_.end()) {
     lru_.erase(it->second.lru);

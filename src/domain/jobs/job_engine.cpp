@@ -91,6 +91,7 @@ core::Status JobEngine::Load(std::vector<JobTemplate> config_templates) {
     if (t.changed_at == core::SystemTime{}) t.changed_at = t.created_at;
     CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
     templates_[t.name] = std::move(t);
+  templates_version_.fetch_add(1, std::memory_order_acq_rel);
   }
 
   CW_ASSIGN_OR_RETURN(auto stored_jobs, repo_.LoadJobs());
@@ -170,6 +171,7 @@ core::Status JobEngine::UpsertTemplate(JobTemplate t, std::string_view actor) {
   CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
   std::unique_lock lock(templates_mu_);
   templates_[t.name] = std::move(t);
+  templates_version_.fetch_add(1, std::memory_order_acq_rel);
   return core::Status::Ok();
 }
 
@@ -181,6 +183,7 @@ core::Status JobEngine::DeleteTemplate(std::string_view name) {
   auto it = templates_.find(name);
   if (it == templates_.end() && !existed) return TemplateNotFound(std::string(name));
   if (it != templates_.end()) templates_.erase(it);
+  templates_version_.fetch_add(1, std::memory_order_acq_rel);
   return core::Status::Ok();
 }
 

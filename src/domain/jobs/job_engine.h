@@ -113,6 +113,8 @@ class JobEngine {
 
   // --- templates ---
   std::vector<JobTemplate> Templates() const;
+  // Changes whenever a template is added, replaced or deleted, so callers can cache views.
+  uint64_t TemplatesVersion() const { return templates_version_.load(std::memory_order_acquire); }
   core::Result<JobTemplate> FindTemplate(std::string_view name) const;  // APJ_RT/015
   // Creates or replaces a template; keeps the creation info of an existing one.
   core::Status UpsertTemplate(JobTemplate t, std::string_view actor);
@@ -187,6 +189,7 @@ class JobEngine {
 
   mutable std::shared_mutex templates_mu_;
   std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)
+  std::atomic<uint64_t> templates_version_{1};
   std::mutex template_write_mu_;  // serializes template writes (held across the store write)
 
   mutable std::shared_mutex index_mu_;

@@ -90,13 +90,26 @@ const odata::EntityType& AppJobService::Type(std::string_view name) const {
   std::abort();
 }
 
+std::shared_ptr<const std::vector<odata::Entity>> AppJobService::TemplateRows() const {
+  uint64_t version = engine_.TemplatesVersion();
+  std::lock_guard lock(template_rows_mu_);
+  if (!template_rows_ || template_rows_version_ != version) {
+    const odata::EntityType& type = Type("JobTemplate");
+    auto rows = std::make_shared<std::vector<odata::Entity>>();
+    for (const auto& t : engine_.Templates()) rows->push_back(JobTemplateEntity(type, t));
+    template_rows_ = std::move(rows);
+    template_rows_version_ = version;
+  }
+  return template_rows_;
+}
+
 core::Result<odata::EntityCollection> AppJobService::ReadEntitySet(const odata::EntitySet& set,
                                                                    const odata::QueryOptions& q,
                                                                    odata::Context& ctx) const {
   const odata::EntityType& type = Type(set.entity_type);
   std::vector<odata::Entity> rows;
   if (set.name == "JobTemplateSet") {
-    for (const auto& t : engine_.Templates()) rows.push_back(JobTemplateEntity(type, t));
+    return odata::ApplyQueryInMemory(set, type, *TemplateRows(), q);
   } else if (set.name == "JobStatusInfoSet") {
     for (const auto& st : jobs::StatusTexts(ctx.language))
       rows.push_back(EntityBuilder(type)
@@ -118,9 +131,16 @@ core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata
   if (set.name == "JobTemplateSet") {
     const std::string* name = KeyString(key, 0);
     const std::string* version = KeyString(key, 1);
-    auto t = engine_.FindTemplate(name ? *name : "");
-    if (!t.ok() || !version || t->version != *version) return std::optional<odata::Entity>();
-    return std::optional(JobTemplateEntity(type, *t));
+    if (!name || !version) return std::optional<odata::Entity>();
+    static const size_t kName = static_cast<size_t>(odata::PropertyIndex(type, "JobTemplateName"));
+    static const size_t kVersion = static_cast<size_t>(odata::PropertyIndex(type, "JobTemplateVersion"));
+    auto rows = TemplateRows();
+    for (const auto& row : *rows) {
+      const std::string* n = KeyString(row.values, kName);
+      const std::string* v = KeyString(row.values, kVersion);
+      if (n && v && *n == *name && *v == *version) return std::optional(row);
+    }
+    return std::optional<odata::Entity>();
   }
   if (set.name == "JobStatusInfoSet") {
     const std::string* letter = KeyString(key, 0);

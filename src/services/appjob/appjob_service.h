@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "domain/jobs/job_engine.h"
 #include "domain/jobs/job_log.h"
@@ -35,6 +36,9 @@ class AppJobService final : public odata::Service {
 
  private:
   const odata::EntityType& Type(std::string_view name) const;
+  // JobTemplateSet rows, rebuilt only when the engine's templates change (reads are hot: every
+  // scheduler lists or reads templates, the templates rarely change).
+  std::shared_ptr<const std::vector<odata::Entity>> TemplateRows() const;
 
   // A job with its non-empty step logs (one per step that wrote messages).
   struct StepLogs {
@@ -49,6 +53,9 @@ class AppJobService final : public odata::Service {
 
   jobs::JobEngine& engine_;
   odata::Schema schema_;  // built once; entity types are looked up here by name
+  mutable std::mutex template_rows_mu_;
+  mutable std::shared_ptr<const std::vector<odata::Entity>> template_rows_;  // GUARDED_BY(template_rows_mu_)
+  mutable uint64_t template_rows_version_ = 0;                               // GUARDED_BY(template_rows_mu_)
 };
 
 }  // namespace causeway::services::appjob
