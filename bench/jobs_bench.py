@@ -78,11 +78,10 @@ def burst(port, user, password, total, clients, pid):
             time.sleep(0.2)
 
     threading.Thread(target=sample, daemon=True).start()
-    per = total // clients
-
-    def worker(_):
+    def worker(i):
         s = Session(port, user, password)
-        return [s.schedule() for _ in range(per)]
+        share = total // clients + (1 if i < total % clients else 0)
+        return [s.schedule() for _ in range(share)]
 
     t0 = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(clients) as ex:
