@@ -9,11 +9,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -21,6 +23,7 @@
 
 #include "core/crypto.h"
 #include "http/header_block.h"
+#include "http/response_writer.h"
 
 namespace causeway::http {
 
@@ -34,25 +37,6 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Converts our response to Beast's, keeping our header-name spelling (lower-case as Gateway).
-bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bool keep_alive,
-                                            const std::string& server_header, bool head) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(static_cast<unsigned>(res.status));
-  out.reason(ReasonPhrase(res.status));
-  for (auto& [name, value] : res.headers.items()) out.insert(name, value);
-  if (!server_header.empty() && !res.headers.Has("server")) out.insert("server", server_header);
-  size_t body_size = res.body.size();
-  if (!head) out.body() = std::move(res.body);
-  out.keep_alive(keep_alive);
-  if (res.status != 204 && res.status != 304 && !(res.status >= 100 && res.status < 200)) {
-    // For HEAD the length of the body a GET would have returned, as RFC 9110 allows.
-    out.insert("content-length", std::to_string(body_size));
-  }
-  return out;
-}
 
 Response PlainError(int status, std::string text) {
   Response r(status, "text/plain; charset=utf-8", std::move(text));
@@ -216,6 +200,7 @@ struct Server::Impl {
     PeerCertificate(stream, cert_probe);
 
     beast::flat_buffer buffer;
+    std::string head_buffer;  // reused for every response head on this connection
     for (;;) {
       if (stopping) break;
       // Wait for the next request with the idle timeout, then give the whole request the
@@ -298,9 +283,13 @@ struct Server::Impl {
       if (res.close || stopping) keep_alive = false;
       int status = res.status;
       std::string label = std::move(res.label);
-      auto beast_res = ToBeast(std::move(res), version, keep_alive, options.server_header, head);
+      WriteResponseHead(res, {.version = static_cast<int>(version), .keep_alive = keep_alive, .head = head,
+                              .server_header = &options.server_header},
+                        &head_buffer);
+      std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
+      if (!head && StatusHasBody(status)) wire[1] = asio::buffer(res.body);
       conn.deadline = Clock::now() + options.request_timeout;
-      auto [wec, written] = co_await bhttp::async_write(stream, beast_res, kTuple);
+      auto [wec, written] = co_await asio::async_write(stream, wire, kTuple);
       if (on_request) {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
         on_request(RequestRecord{&req, status, written, us, label});

@@ -117,6 +117,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
 
   // 1. Who is it? A verified client certificate, else Basic, else the session cookie alone.
   std::string user;
+  std::optional<UserView> view;
   if (!req.client_cert_subject.empty() || !req.client_cert_fingerprint.empty()) {
     if (auto u = users_.UserForCertificate(req.client_cert_subject, req.client_cert_fingerprint)) user = *u;
   }
@@ -124,10 +125,11 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
     if (auto auth = req.headers.Get("authorization")) {
       uint64_t version = 0;
       auto cached = CachedBasicUser(*auth, &version);
-      auto view = cached ? users_.Find(*cached) : std::nullopt;
+      view = cached ? users_.Find(*cached) : std::nullopt;
       if (view && view->password_version == version && !view->locked) {
         user = view->name;
       } else {
+        view.reset();
         auto creds = ParseBasic(*auth);
         if (!creds) return Unauthorized(req);
         switch (users_.CheckPassword(creds->user, creds->password)) {
@@ -152,7 +154,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
     }
   }
   if (user.empty()) return Unauthorized(req);
-  auto view = users_.Find(user);
+  if (!view) view = users_.Find(user);
   if (!view || view->locked) return Unauthorized(req);
 
   // 2. Session: keep the cookie's session when it belongs to this user and client.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 #include "core/ascii.h"
 #include "security/password_hash.h"
@@ -41,12 +42,22 @@ core::Status UserDirectory::AttachStore(store::Database* db) {
   });
 }
 
+namespace {
+
+bool HasLower(std::string_view s) {
+  for (char c : s)
+    if (c >= 'a' && c <= 'z') return true;
+  return false;
+}
+
+}  // namespace
+
 UserDirectory::Entry* UserDirectory::FindLocked(std::string_view name) {
-  auto it = users_.find(core::ToUpper(name));
-  return it == users_.end() ? nullptr : &it->second;
+  return const_cast<Entry*>(std::as_const(*this).FindLocked(name));
 }
 const UserDirectory::Entry* UserDirectory::FindLocked(std::string_view name) const {
-  auto it = users_.find(core::ToUpper(name));
+  // Names on the hot path are already canonical (upper case): look them up without a copy.
+  auto it = HasLower(name) ? users_.find(core::ToUpper(name)) : users_.find(name);
   return it == users_.end() ? nullptr : &it->second;
 }
 
