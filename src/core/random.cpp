@@ -2,13 +2,38 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
+
+#include <openssl/crypto.h>
 
 namespace causeway::core {
 
 void RandomBytes(void* out, size_t n) {
-  if (RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
+  // OpenSSL's DRBG costs microseconds per call (locking, reseed checks); small requests (ids,
+  // session keys) are served from a per-thread buffer of its output, refilled 4 KiB at a time.
+  constexpr size_t kPool = 4096;
+  thread_local unsigned char pool[kPool];
+  thread_local size_t available = 0;
+  auto* dst = static_cast<unsigned char*>(out);
+  if (n > kPool / 4) {
+    if (RAND_bytes(dst, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+    return;
+  }
+  while (n > 0) {
+    if (available == 0) {
+      if (RAND_bytes(pool, static_cast<int>(kPool)) != 1) throw std::runtime_error("RAND_bytes failed");
+      available = kPool;
+    }
+    size_t take = std::min(n, available);
+    unsigned char* src = pool + (kPool - available);
+    std::memcpy(dst, src, take);
+    OPENSSL_cleanse(src, take);  // handed-out bytes must not be handed out or leak again
+    available -= take;
+    dst += take;
+    n -= take;
+  }
 }
 
 std::string RandomHexUpper(size_t n) {
