@@ -8,7 +8,11 @@ namespace causeway::http {
 namespace {
 
 void AppendClean(std::string* out, std::string_view s) {
-  for (char c : s) out->push_back(c == '\r' || c == '\n' ? ' ' : c);
+  size_t start = out->size();
+  out->append(s);
+  if (s.find_first_of("\r\n") == std::string_view::npos) return;
+  for (size_t i = start; i < out->size(); ++i)
+    if ((*out)[i] == '\r' || (*out)[i] == '\n') (*out)[i] = ' ';
 }
 
 void AppendInt(std::string* out, size_t v) {

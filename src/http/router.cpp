@@ -17,7 +17,10 @@ Response NotFound() {
 
 }  // namespace
 
-void Router::AddOData(ODataEndpoint endpoint) { odata_.push_back(std::move(endpoint)); }
+void Router::AddOData(ODataEndpoint endpoint) {
+  any_blocking_reads_ = any_blocking_reads_ || endpoint.blocking_reads;
+  odata_.push_back(std::move(endpoint));
+}
 
 void Router::AddPrefix(PrefixEndpoint endpoint) {
   prefixes_.push_back(std::move(endpoint));
@@ -41,9 +44,13 @@ const PrefixEndpoint* Router::FindPrefix(std::string_view path) const {
 bool Router::RunsInline(const Request& req) const {
   if (guard_ && !guard_->IsCheap(req)) return false;
   std::string_view path = req.Path();
-  if (auto p = ParseSapODataPath(req.target)) {
-    const ODataEndpoint* e = FindOData(p->service);
-    return e && IsSafeMethod(req.method) && !e->blocking_reads;
+  if (core::IStartsWith(path, "/sap/opu/odata/")) {
+    // No full parse here (Handle() does it): only a service with blocking reads needs one.
+    if (!IsSafeMethod(req.method)) return false;
+    if (!any_blocking_reads_) return true;
+    auto p = ParseSapODataPath(req.target);
+    const ODataEndpoint* e = p ? FindOData(p->service) : nullptr;
+    return !e || !e->blocking_reads;
   }
   const PrefixEndpoint* e = FindPrefix(path);
   return !e || !e->blocking;

@@ -74,6 +74,7 @@ class Router final : public Handler {
   RequestGuard* guard_;
   std::string default_client_;
   std::vector<ODataEndpoint> odata_;
+  bool any_blocking_reads_ = false;
   std::vector<PrefixEndpoint> prefixes_;
 };
 

@@ -148,18 +148,23 @@ constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 }  // namespace
 
 void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
-  for (char c : s) {
+  // Copy runs of plain characters in one append; only markup characters go one by one.
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool control = static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    if (c != '&' && c != '<' && c != '>' && !(c == '"' && attribute) && !control) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '"': if (attribute) out += "&quot;"; else out += c; break;
-      default:
-        // XML 1.0 cannot carry most control characters; drop them rather than emit invalid XML.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
+      case '"': out += "&quot;"; break;
+      default: break;  // XML 1.0 cannot carry most control characters: dropped, not emitted invalid
     }
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 std::string AtomEntryDocument(const WriteContext& ctx, const EntitySet& set, const Entity& e) {
