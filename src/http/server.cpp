@@ -201,6 +201,7 @@ struct Server::Impl {
 
     beast::flat_buffer buffer;
     std::string head_buffer;  // reused for every response head on this connection
+    bool linger = false;
     for (;;) {
       if (stopping) break;
       // Wait for the next request with the idle timeout, then give the whole request the
@@ -295,12 +296,34 @@ struct Server::Impl {
         on_request(RequestRecord{&req, status, written, us, label});
       }
       conn.busy = false;
-      if (wec || !keep_alive) break;
+      if (wec) break;
+      if (!keep_alive) {
+        linger = true;
+        break;
+      }
     }
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
       conn.busy = false;
       conn.deadline = Clock::now() + std::chrono::seconds(2);
       co_await stream.async_shutdown(kTuple);
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      if (linger) {
+        // Lingering close: after answering early (413, 431, 400 with `connection: close`) the
+        // peer may still be sending; closing with unread data would reset the connection and
+        // the client would lose our answer. Stop sending, then drain for up to a second.
+        boost::system::error_code ignore;
+        sock.shutdown(tcp::socket::shutdown_send, ignore);
+        conn.busy = false;
+        conn.deadline = Clock::now() + std::chrono::seconds(1);
+        char scratch[16384];
+        size_t drained = 0;
+        while (drained < 4 * options.max_body_bytes) {
+          auto [rec, n] = co_await sock.async_read_some(asio::buffer(scratch), kTuple);
+          if (rec) break;
+          drained += n;
+        }
+      }
     }
     {
       boost::system::error_code ignore;

@@ -226,12 +226,15 @@ def raw_exchange(port, data, timeout=10):
     """Sends raw bytes and returns whatever comes back until the peer closes."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     try:
-        s.sendall(data)
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer (413, 431) and stop reading before we finished sending
         out = b""
         while True:
             try:
                 chunk = s.recv(65536)
-            except socket.timeout:
+            except (socket.timeout, ConnectionResetError):
                 break
             if not chunk:
                 break
