@@ -49,6 +49,8 @@ class JobCommandImpl final : public JobCommand {
   core::Result<ScheduleRequest> BuildScheduleRequest(JobService& service);
   int Templates(JobService& service);
   int Schedule(JobService& service);
+  // Prints the key of a new job (schedule, restart): key=value lines or --json.
+  int PrintJobKey(const ScheduledJob& job);
   int Status(JobService& service);
   int Info(JobService& service);
   int CancelOrAbort(JobService& service, bool abort);
@@ -288,20 +290,24 @@ int JobCommandImpl::Templates(JobService& service) {
   return Code(ExitCode::kFinished);
 }
 
+int JobCommandImpl::PrintJobKey(const ScheduledJob& job) {
+  if (json_) {
+    *io_.out << json::serialize(json::object{{"JobName", job.job_name},
+                                             {"JobRunCount", job.job_run_count},
+                                             {"JobStatus", StatusString(job.status)}})
+             << '\n';
+  } else {
+    *io_.out << "JobName=" << job.job_name << "\nJobRunCount=" << job.job_run_count << '\n';
+  }
+  return Code(ExitCode::kFinished);
+}
+
 int JobCommandImpl::Schedule(JobService& service) {
   core::Result<ScheduleRequest> request = BuildScheduleRequest(service);
   if (!request.ok()) return Fail(ExitFor(request.error()), request.error().text);
   core::Result<ScheduledJob> job = service.Schedule(*request);
   if (!job.ok()) return Fail(job.error());
-  if (json_) {
-    *io_.out << json::serialize(json::object{{"JobName", job->job_name},
-                                             {"JobRunCount", job->job_run_count},
-                                             {"JobStatus", StatusString(job->status)}})
-             << '\n';
-  } else {
-    *io_.out << "JobName=" << job->job_name << "\nJobRunCount=" << job->job_run_count << '\n';
-  }
-  return Code(ExitCode::kFinished);
+  return PrintJobKey(*job);
 }
 
 int JobCommandImpl::Status(JobService& service) {
@@ -363,15 +369,7 @@ int JobCommandImpl::CancelOrAbort(JobService& service, bool abort) {
 int JobCommandImpl::Restart(JobService& service) {
   core::Result<ScheduledJob> job = service.Restart(job_name_, job_run_count_, restart_mode_);
   if (!job.ok()) return Fail(job.error());
-  if (json_) {
-    *io_.out << json::serialize(json::object{{"JobName", job->job_name},
-                                             {"JobRunCount", job->job_run_count},
-                                             {"JobStatus", StatusString(job->status)}})
-             << '\n';
-  } else {
-    *io_.out << "JobName=" << job->job_name << "\nJobRunCount=" << job->job_run_count << '\n';
-  }
-  return Code(ExitCode::kFinished);
+  return PrintJobKey(*job);
 }
 
 int JobCommandImpl::List(JobService& service) {
