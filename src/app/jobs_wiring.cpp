@@ -49,7 +49,7 @@ core::Result<std::unique_ptr<JobsWiring>> WireJobs(store::Database& db, const co
                       jobs::JobEngine::Open(db, clock, wiring->runner_, wiring->business_users_, std::move(templates), options));
   auto service = std::make_shared<services::appjob::AppJobService>(*wiring->engine_);
   CW_ASSIGN_OR_RETURN(std::unique_ptr<odata::Engine> engine, odata::Engine::Create(service, {.clock = &clock}));
-  router.AddOData(MountOData(std::shared_ptr<const odata::Engine>(std::move(engine)), config.public_host, clock));
+  router.AddOData(MountOData(std::shared_ptr<const odata::Engine>(std::move(engine)), config.public_host));
   return std::unique_ptr<JobsWiring>(std::move(wiring));
 }
 

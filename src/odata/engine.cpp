@@ -50,7 +50,9 @@ core::Result<Format> Negotiate(const http::Request& req, const std::vector<Query
 }
 
 Format GuessFormat(const http::Request& req, std::string_view raw_query) {
-  if (raw_query.find("$format=json") != std::string_view::npos) return Format::kJson;
+  if (raw_query.find("$format=json") != std::string_view::npos ||
+      raw_query.find("%24format=json") != std::string_view::npos)
+    return Format::kJson;
   auto accept = req.headers.Get("accept");
   if (accept && core::ToLower(*accept).find("application/json") != std::string::npos) return Format::kJson;
   return Format::kAtom;
@@ -492,6 +494,11 @@ core::Result<std::unique_ptr<Engine>> Engine::Create(std::shared_ptr<const Servi
 
 http::Response Engine::Impl::Error(const Engine& engine, const core::Error& e, Format format, const Context& ctx) {
   return GatewayErrorResponse(e, format, engine.info_, ctx.language, engine.options_clock());
+}
+
+http::Response Engine::ErrorResponse(const http::Request& req, std::string_view raw_query,
+                                     const core::Error& e) const {
+  return GatewayErrorResponse(e, GuessFormat(req, raw_query), info_, req.sap_language, options_clock());
 }
 
 http::Response Engine::Impl::HandleSingle(const Engine& engine, const http::Request& req, const RoutedRequest& r,

@@ -43,6 +43,11 @@ class Engine {
   // Handles one request. Thread-safe, never throws, always returns a complete response.
   http::Response Handle(const http::Request& req, const RoutedRequest& r) const;
 
+  // The Gateway error response for `e` in the format the request asks for ($format in the raw
+  // query, else Accept), as Handle() would write it. For errors raised before the engine runs
+  // (e.g. a refused arrangement in the security gate).
+  http::Response ErrorResponse(const http::Request& req, std::string_view raw_query, const core::Error& e) const;
+
   const Model& model() const { return *model_; }
   const ServiceInfo& info() const { return info_; }
   const Service& service() const { return *service_; }

@@ -1,8 +1,8 @@
 #include "client/testing/fake_job_service.h"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
+
+#include "core/base64.h"
 
 namespace causeway::client::testing {
 
@@ -11,15 +11,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kSessionCookie = "SAP_SESSIONID_CWY_100";
-
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 std::string CookieValue(const std::string& cookies, const std::string& name) {
   size_t pos = 0;
@@ -223,7 +214,7 @@ MockResponse FakeJobService::Dispatch(const MockRequest& request, const std::str
   bool authenticated = !session.empty() && sessions_.count(session);
   if (!authenticated) {
     bool by_cert = accept_client_cert_ && !request.client_cert_subject.empty();
-    bool by_basic = request.Header("authorization") == "Basic " + Base64(user_ + ":" + password_);
+    bool by_basic = request.Header("authorization") == "Basic " + core::Base64Encode(user_ + ":" + password_);
     if (!by_cert && !by_basic) {
       calls_["401"]++;
       MockResponse r = LoginPage(401);
