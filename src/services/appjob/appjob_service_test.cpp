@@ -8,7 +8,7 @@
 #include "domain/jobs/job_repository.h"
 #include "odata/engine.h"
 #include "services/appjob/demo_templates.h"
-#include "store/sqlite/sqlite_database.h"
+#include "services/appjob/testing/appjob_stack.h"
 
 namespace causeway::services::appjob {
 namespace {
@@ -17,34 +17,12 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 constexpr auto kWait = 20s;
 
-class Users final : public jobs::UserDirectory {
- public:
-  bool IsBusinessUser(std::string_view u) const override { return u == "ALICE"; }
-};
-
-class AppJobServiceTest : public ::testing::Test {
+class AppJobServiceTest : public ::testing::Test, protected testing::AppJobStack {
  protected:
+  AppJobServiceTest() : AppJobStack(core::FromUnixMillis(1700000000000)) {}
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cw_appjob_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "db.sqlite").string()});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    auto jobs = jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(), {.clock_poll = 20ms});
-    ASSERT_TRUE(jobs.ok()) << jobs.error().text;
-    jobs_ = std::move(jobs).value();
-    auto engine = odata::Engine::Create(std::make_shared<AppJobService>(*jobs_), {.clock = &clock_});
-    ASSERT_TRUE(engine.ok()) << engine.error().text;
-    odata_ = std::move(engine).value();
-  }
-  void TearDown() override {
-    odata_.reset();
-    jobs_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    auto st = OpenStack(::testing::UnitTest::GetInstance()->current_test_info()->name(), {.clock_poll = 20ms});
+    ASSERT_TRUE(st.ok()) << st.error().text;
   }
 
   struct Call {
@@ -91,13 +69,6 @@ class AppJobServiceTest : public ::testing::Test {
     return j.value_or(jobs::Job{});
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
-  core::ManualClock clock_{core::FromUnixMillis(1700000000000)};
-  jobs::PosixProcessRunner runner_{std::chrono::milliseconds(500)};
-  Users users_;
-  std::unique_ptr<jobs::JobEngine> jobs_;
-  std::unique_ptr<odata::Engine> odata_;
 };
 
 TEST_F(AppJobServiceTest, JobTemplateSetAtomListsTheSeedTemplates) {
@@ -247,8 +218,7 @@ TEST_F(AppJobServiceTest, JobLogsThroughMultiLevelExpand) {
 
 TEST_F(AppJobServiceTest, RecoveryLineAfterCrashIsReadableAsJobLog) {
   // Simulate a crash: a job stored as running by a previous process, then the engine restarts.
-  odata_.reset();
-  jobs_.reset();
+  CloseEngines();
   jobs::JobRepository repo(*db_);
   jobs::Job j;
   j.key = jobs::GenerateJobKey();
@@ -270,10 +240,8 @@ TEST_F(AppJobServiceTest, RecoveryLineAfterCrashIsReadableAsJobLog) {
                                  {2, 1, clock_.Now(), 'I', "Step 1 started"},
                                  {3, 2, clock_.Now(), 'I', "Step 2 started"}})
                   .ok());
-  auto reopened = jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(), {.clock_poll = 20ms});
+  auto reopened = OpenEngines();
   ASSERT_TRUE(reopened.ok()) << reopened.error().text;
-  jobs_ = std::move(reopened).value();
-  odata_ = std::move(odata::Engine::Create(std::make_shared<AppJobService>(*jobs_), {.clock = &clock_})).value();
 
   json::value h = Json({.path = "JobHeaderSet(" + JobKeyPath(j.key) + ")",
                         .query = "$expand=JobStepSet/JobStepLogInfoSet/JobLogMessageSet"});

@@ -25,7 +25,7 @@
 #include "odata/engine.h"
 #include "services/appjob/appjob_service.h"
 #include "services/appjob/demo_templates.h"
-#include "store/sqlite/sqlite_database.h"
+#include "services/appjob/testing/appjob_stack.h"
 
 namespace causeway::services::appjob {
 namespace {
@@ -35,11 +35,6 @@ using namespace std::chrono_literals;
 constexpr char kRoot[] = "https://127.0.0.1:8443/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/";
 constexpr auto kWait = 20s;
 const jobs::Caller kComm{"COMM", true};
-
-class Users final : public jobs::UserDirectory {
- public:
-  bool IsBusinessUser(std::string_view u) const override { return u == "ALICE"; }
-};
 
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
   if (from.empty()) return s;
@@ -72,29 +67,13 @@ std::string MaskGenerated(std::string s) {
   return s;
 }
 
-class AppJobGoldenTest : public ::testing::TestWithParam<std::string> {
+class AppJobGoldenTest : public ::testing::TestWithParam<std::string>, protected testing::AppJobStack {
  protected:
+  AppJobGoldenTest() : AppJobStack(core::FromUnixMillis(1704110400000)) {}  // 2024-01-01T12:00:00Z
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("cw_appjob_golden_" + std::to_string(::getpid()) + "_" +
-                                                     golden::CaseTestName(GetParam()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "db.sqlite").string()});
-    ASSERT_TRUE(db.ok()) << db.error().text;
-    db_ = std::move(db).value();
-    auto jobs = jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(),
-                                      {.workers = 1, .clock_poll = 20ms, .cancel_wait = 10s});
-    ASSERT_TRUE(jobs.ok()) << jobs.error().text;
-    jobs_ = std::move(jobs).value();
-    auto engine = odata::Engine::Create(std::make_shared<AppJobService>(*jobs_), {.clock = &clock_});
-    ASSERT_TRUE(engine.ok()) << engine.error().text;
-    odata_ = std::move(engine).value();
-  }
-  void TearDown() override {
-    odata_.reset();
-    jobs_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    auto st = OpenStack("golden_" + golden::CaseTestName(GetParam()),
+                        {.workers = 1, .clock_poll = 20ms, .cancel_wait = 10s});
+    ASSERT_TRUE(st.ok()) << st.error().text;
   }
 
   // Runs one directive; returns "" or a problem.
@@ -157,13 +136,6 @@ class AppJobGoldenTest : public ::testing::TestWithParam<std::string> {
     return MaskGenerated(golden::MaskVolatile(std::move(s)));
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
-  core::ManualClock clock_{core::FromUnixMillis(1704110400000)};  // 2024-01-01T12:00:00Z
-  jobs::PosixProcessRunner runner_{std::chrono::milliseconds(500)};
-  Users users_;
-  std::unique_ptr<jobs::JobEngine> jobs_;
-  std::unique_ptr<odata::Engine> odata_;
   std::map<std::string, jobs::JobKey> keys_;
 };
 
