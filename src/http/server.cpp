@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <condition_variable>
 #include <cstring>
 #include <list>
 #include <mutex>
@@ -62,6 +63,8 @@ struct Server::Impl {
   std::vector<uint16_t> ports;
   ServerStats stats;
   std::atomic<bool> stopping{false};
+  std::mutex stop_mu;               // with stop_cv: wakes the drain watcher in Run()
+  std::condition_variable stop_cv;
 
   // Connection deadlines are kept per connection and checked by one sweeper per I/O thread
   // (every kSweep), instead of arming a timer per read and write: that saved several timer
@@ -398,7 +401,10 @@ void Server::Run() {
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([this, i] { impl_->iocs[i]->run(); });
   // The drain watcher: once stopping, wait until no connection is open (or the deadline).
   std::thread drain([this, &guards] {
-    while (!impl_->stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    {
+      std::unique_lock lock(impl_->stop_mu);
+      impl_->stop_cv.wait(lock, [&] { return impl_->stopping.load(); });
+    }
     auto deadline = Clock::now() + impl_->options.drain_timeout;
     while (impl_->stats.open_connections.load() > 0 && Clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -411,7 +417,11 @@ void Server::Run() {
 }
 
 void Server::Stop() {
-  if (impl_->stopping.exchange(true)) return;
+  {
+    std::lock_guard lock(impl_->stop_mu);
+    if (impl_->stopping.exchange(true)) return;
+  }
+  impl_->stop_cv.notify_all();
   // Acceptors close now; idle connections are closed by each thread's sweeper.
   asio::post(impl_->ioc(), [impl = impl_.get()] {
     for (auto& acc : impl->acceptors) {

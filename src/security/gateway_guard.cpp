@@ -91,9 +91,7 @@ bool GatewayGuard::IsCheap(const http::Request& req) const {
   if (!auth) return true;
   uint64_t version;
   auto user = CachedBasicUser(*auth, &version);
-  if (!user) return false;
-  auto view = users_.Find(*user);
-  return view && view->password_version == version;
+  return user && users_.IsCurrent(*user, version);
 }
 
 http::Response GatewayGuard::Unauthorized(const http::Request& req) const {

@@ -68,6 +68,12 @@ std::optional<UserView> UserDirectory::Find(std::string_view name) const {
   return UserView{e->config.name, e->config.kind, e->config.scenarios, e->locked, e->version};
 }
 
+bool UserDirectory::IsCurrent(std::string_view name, uint64_t version) const {
+  std::shared_lock lock(mu_);
+  const Entry* e = FindLocked(name);
+  return e && !e->locked && e->version == version;
+}
+
 bool UserDirectory::IsBusinessUser(std::string_view name) const {
   auto u = Find(name);
   return u && u->kind == UserKind::kBusiness;

@@ -55,6 +55,9 @@ class UserDirectory {
   static const std::vector<store::Migration>& Migrations();
 
   std::optional<UserView> Find(std::string_view name) const;
+  // True if `name` exists, is not locked and its password/lock version is still `version`.
+  // The per-request check of a cached credential: no copy of the user.
+  bool IsCurrent(std::string_view name, uint64_t version) const;
   bool IsBusinessUser(std::string_view name) const;
   std::optional<std::string> UserForCertificate(std::string_view subject, std::string_view fingerprint) const;
 
