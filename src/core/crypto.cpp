@@ -3,9 +3,6 @@
 #include "core/sha256.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <cstring>
 #include <memory>
@@ -56,8 +53,6 @@ std::string HmacSha256Signer::Sign(std::string_view data) const {
   auto out = outer.Final();
   return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
-
-std::string HmacSha256(std::string_view key, std::string_view data) { return HmacSha256Signer(key).Sign(data); }
 
 std::string HexEncode(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";

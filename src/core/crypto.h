@@ -9,8 +9,6 @@
 namespace causeway::core {
 
 std::string Sha256Hex(std::string_view data);
-// HMAC-SHA256 of `data` under `key`, raw 32 bytes.
-std::string HmacSha256(std::string_view key, std::string_view data);
 std::string HexEncode(std::string_view data);
 // HMAC-SHA256 under a fixed key with the key schedule done once: signing is two SHA-256
 // finalizations on copies of precomputed states (no per-call algorithm fetch or key setup).

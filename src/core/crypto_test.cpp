@@ -21,7 +21,7 @@ TEST(CryptoTest, Base64RoundTripsAndMatchesRfc4648) {
 }
 
 TEST(CryptoTest, HmacMatchesRfc4231Case2) {
-  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+  EXPECT_EQ(HexEncode(HmacSha256Signer("Jefe").Sign("what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 

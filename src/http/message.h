@@ -78,7 +78,4 @@ struct Response {
 
 const char* ReasonPhrase(int status);
 
-// Decodes %XX escapes (and leaves '+' alone, as OData URIs do). Returns false on a malformed escape.
-bool PercentDecode(std::string_view in, std::string* out);
-
 }  // namespace causeway::http
