@@ -1,6 +1,7 @@
 #include "odata/writer.h"
 
 #include "odata/literal.h"
+#include "odata/text_scan.h"
 
 namespace causeway::odata {
 namespace {
@@ -44,7 +45,8 @@ void AppendXmlProperty(std::string& out, const Property& p, const Value& v) {
     return;
   }
   out += '>';
-  AppendXmlEscaped(out, FormatAtomText(v, p.type));
+  if (const auto* str = v.get_if<std::string>(); str && p.type == EdmType::kString) AppendXmlEscaped(out, *str);
+  else AppendXmlEscaped(out, FormatAtomText(v, p.type));
   out += "</d:";
   out += p.name;
   out += '>';
@@ -148,14 +150,15 @@ constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 }  // namespace
 
 void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
-  // Copy runs of plain characters in one append; only markup characters go one by one.
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t i = scan::FirstXmlCandidate(s, attribute);
+  while (i < s.size()) {
     char c = s[i];
-    bool control = static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
-    if (c != '&' && c != '<' && c != '>' && !(c == '"' && attribute) && !control) continue;
+    if (c == '\t' || c == '\n' || c == '\r') {  // allowed as they are
+      i = i + 1 + scan::FirstXmlCandidate(s.substr(i + 1), attribute);
+      continue;
+    }
     out.append(s.data() + run, i - run);
-    run = i + 1;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -163,6 +166,8 @@ void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
       case '"': out += "&quot;"; break;
       default: break;  // XML 1.0 cannot carry most control characters: dropped, not emitted invalid
     }
+    run = i + 1;
+    i = run + scan::FirstXmlCandidate(s.substr(run), attribute);
   }
   out.append(s.data() + run, s.size() - run);
 }

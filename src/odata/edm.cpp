@@ -30,12 +30,25 @@ const T* FindByName(const std::vector<T>& items, std::string_view name) {
   return nullptr;
 }
 
+// CSDL SimpleIdentifier: the writers put names on the wire unescaped, so this is what makes
+// that safe (and what Gateway's model checks enforce too).
+bool IsSimpleIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char c : s)
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
 template <typename T>
 core::Status CheckUnique(const std::vector<T>& items, const char* what) {
   std::set<std::string_view> seen;
-  for (const auto& item : items)
-    if (item.name.empty() || !seen.insert(item.name).second)
-      return SchemaError(std::string("duplicate or empty ") + what + " name '" + item.name + "'");
+  for (const auto& item : items) {
+    if (!IsSimpleIdentifier(item.name))
+      return SchemaError(std::string(what) + " name '" + item.name + "' is not a simple identifier");
+    if (!seen.insert(item.name).second) return SchemaError(std::string("duplicate ") + what + " name '" + item.name + "'");
+  }
   return core::Status::Ok();
 }
 
@@ -69,6 +82,7 @@ core::Result<std::shared_ptr<const Model>> Model::Create(Schema schema) {
   CW_RETURN_IF_ERROR(CheckUnique(schema.function_imports, "function import"));
   for (const auto& t : schema.entity_types) {
     CW_RETURN_IF_ERROR(CheckUnique(t.properties, "property"));
+    CW_RETURN_IF_ERROR(CheckUnique(t.navigation, "navigation property"));
     if (t.keys.empty()) return SchemaError("entity type '" + t.name + "' has no key");
     for (const auto& k : t.keys) {
       int i = PropertyIndex(t.properties, k);
@@ -88,6 +102,7 @@ core::Result<std::shared_ptr<const Model>> Model::Create(Schema schema) {
       if (!roles_ok) return SchemaError("navigation '" + n.name + "' has roles not in '" + a->name + "'");
     }
   }
+  for (const auto& c : schema.complex_types) CW_RETURN_IF_ERROR(CheckUnique(c.properties, "property"));
   for (const auto& a : schema.associations)
     for (const auto* end : {&a.end1, &a.end2}) {
       if (!FindByName(schema.entity_types, end->entity_type))

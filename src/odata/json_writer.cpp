@@ -1,20 +1,30 @@
 #include "odata/writer.h"
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "odata/literal.h"
+#include "odata/text_scan.h"
 
 namespace causeway::odata {
 
 void AppendJsonString(std::string& out, std::string_view s) {
+  size_t i = scan::FirstJsonSpecial(s);
+  if (i == s.size()) {  // the common case: nothing to escape, one copy
+    const size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* d = out.data() + at;
+    d[0] = '"';
+    std::memcpy(d + 1, s.data(), s.size());
+    d[s.size() + 1] = '"';
+    return;
+  }
   out += '"';
-  // Copy runs of plain characters in one append; only the rare escapes go one by one.
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+  while (i < s.size()) {
     out.append(s.data() + run, i - run);
-    run = i + 1;
+    char c = s[i];
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -29,6 +39,8 @@ void AppendJsonString(std::string& out, std::string_view s) {
         out += buf;
       }
     }
+    run = i + 1;
+    i = run + scan::FirstJsonSpecial(s.substr(run));
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
@@ -39,12 +51,21 @@ void AppendJsonValue(std::string& out, const Value& v, EdmType type) {
     out += "null";
     return;
   }
+  if (const auto* str = v.get_if<std::string>(); str && (type == EdmType::kString || type == EdmType::kGuid)) {
+    AppendJsonString(out, *str);  // no formatting needed: skip FormatAtomText's copy
+    return;
+  }
   switch (type) {
     case EdmType::kBoolean:
       out += *v.get_if<bool>() ? "true" : "false";
       return;
     case EdmType::kByte: case EdmType::kSByte: case EdmType::kInt16: case EdmType::kInt32:
-      out += FormatAtomText(v, type);
+      if (const auto* i = v.get_if<int64_t>()) {
+        char buf[24];
+        out.append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, *i).ptr - buf));
+      } else {
+        out += FormatAtomText(v, type);
+      }
       return;
     case EdmType::kDouble: case EdmType::kSingle: {
       // Verbose JSON writes Edm.Double as a string in Gateway too (it is an ABAP FLTP).
@@ -90,10 +111,11 @@ void AppendJsonProperties(std::string& out, const std::vector<Property>& props, 
                           const WriteContext* ctx, bool first) {
   for (size_t i = 0; i < props.size() && i < values.size(); ++i) {
     if (ctx && !Selected(*ctx, props[i].name)) continue;
-    if (!first) out += ',';
+    // Property names are EDM SimpleIdentifiers (Model::Create checks): nothing to escape.
+    out += first ? "\"" : ",\"";
     first = false;
-    AppendJsonString(out, props[i].name);
-    out += ':';
+    out += props[i].name;
+    out += "\":";
     AppendJsonValue(out, values[i], props[i].type);
   }
 }
