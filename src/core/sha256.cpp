@@ -1,6 +1,13 @@
 #include "core/sha256.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace causeway::core {
 namespace {
@@ -17,12 +24,69 @@ constexpr uint32_t kK[64] = {
 
 inline uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#if defined(__x86_64__)
+// One block with the SHA extensions (Intel SHA-NI / AMD Zen): about ten times the portable
+// loop, which matters because every Basic-authenticated request signs a session cookie.
+__attribute__((target("sha,sse4.1,ssse3"))) void CompressShaNi(uint32_t* state, const unsigned char* block) {
+  const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+  __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);            // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);      // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);   // CDGH
+  const __m128i abef = state0, cdgh = state1;
+  __m128i w[4];
+  for (int g = 0; g < 16; ++g) {
+    if (g < 4) {
+      w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * g)), kByteSwap);
+    } else {
+      // W[g] = msg2(msg1(W[g-4], W[g-3]) + W[g-1:g-2] shifted by one word, W[g-1])
+      __m128i x = _mm_sha256msg1_epu32(w[g & 3], w[(g - 3) & 3]);
+      x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g - 1) & 3], w[(g - 2) & 3], 4));
+      w[g & 3] = _mm_sha256msg2_epu32(x, w[(g - 1) & 3]);
+    }
+    __m128i msg = _mm_add_epi32(w[g & 3], _mm_loadu_si128(reinterpret_cast<const __m128i*>(kK + 4 * g)));
+    state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+    msg = _mm_shuffle_epi32(msg, 0x0E);
+    state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+  }
+  state0 = _mm_add_epi32(state0, abef);
+  state1 = _mm_add_epi32(state1, cdgh);
+  tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);       // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), state1);
+}
+
+bool CpuHasShaNi() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & (1u << 29));
+}
+
+const bool kUseShaNi = CpuHasShaNi() && !std::getenv("CAUSEWAY_NO_SHA_NI");
+#endif
+
 }  // namespace
+
+void Sha256::CompressPortableForTest(const unsigned char* block) { CompressPortable(block); }
 
 Sha256::Sha256()
     : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
-void Sha256::Compress(const unsigned char* p) {
+void Sha256::Compress(const unsigned char* block) {
+#if defined(__x86_64__)
+  if (kUseShaNi) return CompressShaNi(h_.data(), block);
+#endif
+  CompressPortable(block);
+}
+
+void Sha256::CompressPortable(const unsigned char* p) {
   uint32_t w[64];
   for (int i = 0; i < 16; ++i)
     w[i] = (uint32_t(p[4 * i]) << 24) | (uint32_t(p[4 * i + 1]) << 16) | (uint32_t(p[4 * i + 2]) << 8) |
@@ -74,14 +138,16 @@ void Sha256::Update(const void* data, size_t n) {
 }
 
 Sha256::Digest Sha256::Final() {
-  uint64_t bits = total_ * 8;
-  unsigned char pad = 0x80;
-  Update(&pad, 1);
-  unsigned char zero = 0;
-  while (buf_len_ != 56) Update(&zero, 1);
-  unsigned char len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
-  Update(len, 8);
+  const uint64_t bits = total_ * 8;
+  buf_[buf_len_++] = 0x80;
+  if (buf_len_ > 56) {  // no room for the length: pad out this block and start another
+    std::fill(buf_.begin() + static_cast<std::ptrdiff_t>(buf_len_), buf_.end(), 0);
+    Compress(buf_.data());
+    buf_len_ = 0;
+  }
+  std::fill(buf_.begin() + static_cast<std::ptrdiff_t>(buf_len_), buf_.begin() + 56, 0);
+  for (int i = 0; i < 8; ++i) buf_[56 + static_cast<size_t>(i)] = static_cast<unsigned char>(bits >> (56 - 8 * i));
+  Compress(buf_.data());
   Digest out;
   for (int i = 0; i < 8; ++i) {
     out[4 * i] = static_cast<unsigned char>(h_[i] >> 24);

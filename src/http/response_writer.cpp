@@ -1,6 +1,8 @@
 #include "http/response_writer.h"
 
 #include <charconv>
+#include <cstring>
+#include <cstring>
 
 #include "core/ascii.h"
 
@@ -10,7 +12,8 @@ namespace {
 void AppendClean(std::string* out, std::string_view s) {
   size_t start = out->size();
   out->append(s);
-  if (s.find_first_of("\r\n") == std::string_view::npos) return;
+  // Two memchr passes: string_view::find_first_of runs a memchr over the needle per byte.
+  if (!std::memchr(s.data(), '\r', s.size()) && !std::memchr(s.data(), '\n', s.size())) return;
   for (size_t i = start; i < out->size(); ++i)
     if ((*out)[i] == '\r' || (*out)[i] == '\n') (*out)[i] = ' ';
 }

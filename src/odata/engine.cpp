@@ -260,7 +260,7 @@ class Request {
     WriteContext w;
     w.model = &model_;
     w.root = r_.service_root_url;
-    w.updated = core::FormatIso8601(engine_.options_clock().Now());
+    if (format_ == Format::kAtom) w.updated = core::FormatIso8601(engine_.options_clock().Now());  // Atom only
     w.select = std::move(select);
     return w;
   }
