@@ -1,6 +1,7 @@
 #include "odata/engine.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/ascii.h"
 #include "core/time_format.h"
@@ -489,6 +490,11 @@ core::Result<std::unique_ptr<Engine>> Engine::Create(std::shared_ptr<const Servi
   e->service_ = std::move(service);
   e->model_ = std::move(model);
   e->options_ = options;
+  if (options.read_cache_entries > 0) {
+    ResponseCache::Limits limits;
+    limits.max_entries = options.read_cache_entries;
+    e->read_cache_ = std::make_unique<ResponseCache>(limits);
+  }
   return e;
 }
 
@@ -540,12 +546,48 @@ http::Response Engine::Impl::HandleSingle(const Engine& engine, const http::Requ
     // HEAD on data resources: Gateway answers 405 on function imports and entity paths.
     return Error(engine, MethodNotAllowed("HEAD", r.resource_path), format, ctx);
   }
+  std::string cache_key = ReadCacheKey(engine, req, r, ctx, format, *path, *params);
+  if (!cache_key.empty())
+    if (auto hit = engine.read_cache_->Find(cache_key)) return *hit;
   Request request(engine, req, r, ctx, format);
   auto result = request.Run(*path, *params);
   if (!result.ok()) return Error(engine, result.error(), format, ctx);
   http::Response resp = std::move(result).value();
   if (!ctx.messages.empty()) resp.headers.Add("sap-message", SapMessageHeader(ctx.messages));
+  else if (!cache_key.empty() && resp.status == 200) engine.read_cache_->Store(cache_key, resp);
   return resp;
+}
+
+// The read-cache key of a GET of an entity set or one of its entities, or "" when the request
+// may not be answered from the cache: not a plain read, $expand (other sets' content), or a
+// service that declares no content version for the set. Everything the response depends on is
+// in the key: the version, the format, the service root (absolute URLs), path and raw query,
+// the language, and for Atom the second of its <updated> stamp.
+std::string Engine::Impl::ReadCacheKey(const Engine& engine, const http::Request& req, const RoutedRequest& r,
+                                       const Context& ctx, Format format, const ParsedPath& path,
+                                       const std::vector<QueryParam>& params) {
+  if (!engine.read_cache_ || req.method != "GET" || path.segments.size() != 1) return {};
+  const EntitySet* set = engine.model().FindEntitySet(path.segments[0].name);
+  if (!set) return {};
+  for (const auto& p : params)
+    if (p.name == "$expand") return {};
+  std::optional<uint64_t> version = engine.service().ReadVersion(*set);
+  if (!version) return {};
+  std::string key;
+  key.reserve(r.service_root_url.size() + r.resource_path.size() + r.query.size() + 48);
+  key += format == Format::kJson ? 'J' : 'A';
+  key += std::to_string(*version);
+  if (format == Format::kAtom)
+    key += "@" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                    engine.options_clock().Now().time_since_epoch()).count());
+  key += '|';
+  key += ctx.language;
+  key += '|';
+  key += r.service_root_url;
+  key += r.resource_path;
+  key += '?';
+  key += r.query;
+  return key;
 }
 
 http::Response Engine::Handle(const http::Request& req, const RoutedRequest& r) const {

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "http/message.h"
 #include "odata/edm.h"
+#include "odata/response_cache.h"
 #include "odata/service.h"
 
 namespace causeway::odata {
@@ -32,6 +33,8 @@ struct EngineOptions {
   const core::Clock* clock = nullptr;           // for error timestamps; null: system clock
   size_t max_batch_body_bytes = 8 * 1024 * 1024;  // larger $batch bodies → 413
   size_t max_batch_parts = 1000;                  // more operations in one $batch → 400
+  // Serialized reads of sets with a Service::ReadVersion kept for reuse; 0 disables.
+  size_t read_cache_entries = 256;
 };
 
 class Engine {
@@ -64,6 +67,7 @@ class Engine {
   ServiceInfo info_;
   EngineOptions options_;
   core::SystemClock system_clock_;
+  std::unique_ptr<ResponseCache> read_cache_;  // null when disabled
 };
 
 }  // namespace causeway::odata

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "odata/engine.h"
+#include "odata/uri_parser.h"
 #include "odata/writer.h"
 
 namespace causeway::odata {
@@ -15,6 +16,9 @@ struct Engine::Impl {
                                      Context& ctx, Format* format_out);
   static http::Response HandleBatch(const Engine& engine, const http::Request& req, const RoutedRequest& r,
                                     Context& ctx, Format format);
+  static std::string ReadCacheKey(const Engine& engine, const http::Request& req, const RoutedRequest& r,
+                                  const Context& ctx, Format format, const ParsedPath& path,
+                                  const std::vector<QueryParam>& params);
   static http::Response Error(const Engine& engine, const core::Error& e, Format format, const Context& ctx);
 };
 

@@ -90,6 +90,13 @@ class Service {
   // DELETE <Set>(key). Not found → return a kNotFound error.
   virtual core::Status DeleteEntity(const EntitySet& set, const KeyValues& key, Context& ctx) const;
 
+  // Read cache (optional). A value that changes whenever anything a GET of `set` (the collection
+  // or one entity, without $expand) could return changes, and that does not depend on who asks
+  // (no per-user filtering, no sap-message output). When a service returns one, the engine may
+  // answer a repeated identical GET from the response it serialized before, without calling
+  // ReadEntitySet/ReadEntity. nullopt (the default): every read reaches the service.
+  virtual std::optional<uint64_t> ReadVersion(const EntitySet& set) const;
+
   // $batch change sets: Begin before the first operation; Commit if all succeeded, otherwise
   // Rollback. Defaults do nothing (then operations are not atomic; override to make them so).
   virtual core::Status BeginChangeSet(Context& ctx) const;

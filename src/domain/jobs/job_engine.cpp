@@ -91,7 +91,7 @@ core::Status JobEngine::Load(std::vector<JobTemplate> config_templates) {
     if (t.changed_at == core::SystemTime{}) t.changed_at = t.created_at;
     CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
     templates_[t.name] = std::move(t);
-  templates_version_.fetch_add(1, std::memory_order_acq_rel);
+    templates_version_.fetch_add(1, std::memory_order_acq_rel);
   }
 
   CW_ASSIGN_OR_RETURN(auto stored_jobs, repo_.LoadJobs());

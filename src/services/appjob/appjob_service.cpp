@@ -103,6 +103,15 @@ std::shared_ptr<const std::vector<odata::Entity>> AppJobService::TemplateRows() 
   return template_rows_;
 }
 
+// Templates are the same for every caller and change only through the job engine, which counts
+// each change; status texts depend only on the language, which the engine keys by itself. Jobs
+// are filtered by caller and change constantly: never cached.
+std::optional<uint64_t> AppJobService::ReadVersion(const odata::EntitySet& set) const {
+  if (set.name == "JobTemplateSet") return engine_.TemplatesVersion();
+  if (set.name == "JobStatusInfoSet") return 0;
+  return std::nullopt;
+}
+
 core::Result<odata::EntityCollection> AppJobService::ReadEntitySet(const odata::EntitySet& set,
                                                                    const odata::QueryOptions& q,
                                                                    odata::Context& ctx) const {

@@ -26,6 +26,7 @@ class AppJobService final : public odata::Service {
                                                       odata::Context& ctx) const override;
   core::Result<std::optional<odata::Entity>> ReadEntity(const odata::EntitySet& set, const odata::KeyValues& key,
                                                         odata::Context& ctx) const override;
+  std::optional<uint64_t> ReadVersion(const odata::EntitySet& set) const override;
   core::Result<odata::EntityCollection> ReadNavigation(const odata::EntitySet& set, const odata::KeyValues& key,
                                                        const odata::NavigationTarget& nav,
                                                        const odata::QueryOptions& q,

@@ -1,0 +1,198 @@
+// The engine's read cache (Service::ReadVersion): repeated identical reads are answered without
+// the service, and nothing that changes the answer can reuse an entry.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "core/clock.h"
+#include "odata/engine.h"
+#include "odata/query_memory.h"
+
+namespace causeway::odata {
+namespace {
+
+class CountingService : public Service {
+ public:
+  mutable std::atomic<int> set_reads{0};
+  mutable std::atomic<int> entity_reads{0};
+  std::atomic<uint64_t> version{1};
+  std::atomic<bool> versioned{true};
+  std::atomic<bool> with_message{false};
+  std::string text = "first";
+
+  ServiceInfo Info() const override {
+    ServiceInfo i;
+    i.service_id = "ZCACHE";
+    return i;
+  }
+  Schema DefineSchema() const override {
+    Schema s;
+    s.namespace_name = "ZCACHE";
+    EntityType t;
+    t.name = "Item";
+    Property id;
+    id.name = "Id";
+    id.nullable = false;
+    Property text_prop;
+    text_prop.name = "Text";
+    t.properties = {id, text_prop};
+    t.keys = {"Id"};
+    NavigationProperty self;
+    self.name = "Self";
+    self.relationship = "ItemSelf";
+    self.from_role = "From";
+    self.to_role = "To";
+    t.navigation = {self};
+    s.entity_types = {t};
+    Association a;
+    a.name = "ItemSelf";
+    a.end1 = {"Item", "0..1", "From"};
+    a.end2 = {"Item", "0..1", "To"};
+    s.associations = {a};
+    EntitySet set;
+    set.name = "Items";
+    set.entity_type = "Item";
+    s.entity_sets = {set};
+    return s;
+  }
+  std::vector<Entity> Rows() const {
+    return {Entity{{Value("A"), Value(text)}, {}}, Entity{{Value("B"), Value("other")}, {}}};
+  }
+  core::Result<EntityCollection> ReadEntitySet(const EntitySet& set, const QueryOptions& q, Context& ctx) const override {
+    ++set_reads;
+    if (with_message) ctx.messages.push_back(core::ErrorDetail{"Z/001", "note", "", core::Severity::kInfo});
+    return ApplyQueryInMemory(set, DefineSchema().entity_types[0], Rows(), q);
+  }
+  core::Result<std::optional<Entity>> ReadEntity(const EntitySet&, const KeyValues& key, Context&) const override {
+    ++entity_reads;
+    for (auto& e : Rows())
+      if (e.values[0] == key[0]) return std::optional(e);
+    return std::optional<Entity>();
+  }
+  core::Result<EntityCollection> ReadNavigation(const EntitySet&, const KeyValues&, const NavigationTarget&,
+                                                const QueryOptions&, Context&) const override {
+    return EntityCollection{};
+  }
+  std::optional<uint64_t> ReadVersion(const EntitySet&) const override {
+    if (!versioned) return std::nullopt;
+    return version.load();
+  }
+};
+
+class EngineCacheTest : public ::testing::Test {
+ protected:
+  EngineCacheTest() : clock_(core::SystemTime(std::chrono::seconds(1700000000))) {
+    service_ = std::make_shared<CountingService>();
+    EngineOptions o;
+    o.clock = &clock_;
+    engine_ = std::move(Engine::Create(service_, o)).value();
+  }
+
+  http::Response Get(std::string path, std::string query, std::string language = "EN", std::string host = "h") {
+    http::Request req;
+    req.method = "GET";
+    req.sap_language = language;
+    RoutedRequest r;
+    r.service_root_url = "http://" + host + "/sap/opu/odata/sap/ZCACHE/";
+    r.resource_path = std::move(path);
+    r.query = std::move(query);
+    return engine_->Handle(req, r);
+  }
+
+  core::ManualClock clock_;
+  std::shared_ptr<CountingService> service_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineCacheTest, RepeatedReadIsServedWithoutTheService) {
+  auto first = Get("Items", "$format=json");
+  auto second = Get("Items", "$format=json");
+  EXPECT_EQ(service_->set_reads, 1);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.headers.items(), first.headers.items());
+  Get("Items('A')", "$format=json");
+  Get("Items('A')", "$format=json");
+  EXPECT_EQ(service_->entity_reads, 1);
+}
+
+TEST_F(EngineCacheTest, NewVersionReachesTheServiceAndShowsNewData) {
+  auto before = Get("Items", "$format=json");
+  service_->text = "second";
+  service_->version = 2;
+  auto after = Get("Items", "$format=json");
+  EXPECT_EQ(service_->set_reads, 2);
+  EXPECT_NE(after.body.find("second"), std::string::npos);
+  EXPECT_EQ(before.body.find("second"), std::string::npos);
+}
+
+TEST_F(EngineCacheTest, EverythingTheAnswerDependsOnIsInTheKey) {
+  Get("Items", "$format=json");
+  Get("Items", "");                      // Atom
+  Get("Items", "$format=json&$top=1");   // other options
+  Get("Items", "$format=json", "DE");    // language
+  Get("Items", "$format=json", "EN", "other-host");  // absolute URLs in the body
+  EXPECT_EQ(service_->set_reads, 5);
+  auto other_host = Get("Items", "$format=json", "EN", "other-host");
+  EXPECT_NE(other_host.body.find("http://other-host/"), std::string::npos);
+  EXPECT_EQ(service_->set_reads, 5);
+}
+
+TEST_F(EngineCacheTest, AtomIsReusedOnlyWithinItsUpdatedSecond) {
+  auto a = Get("Items", "");
+  Get("Items", "");
+  EXPECT_EQ(service_->set_reads, 1);
+  clock_.Advance(std::chrono::seconds(1));
+  auto b = Get("Items", "");
+  EXPECT_EQ(service_->set_reads, 2);
+  EXPECT_NE(a.body, b.body);  // <updated> moved on
+}
+
+TEST_F(EngineCacheTest, NotCachedWithoutVersionExpandErrorsOrMessages) {
+  service_->versioned = false;
+  Get("Items", "$format=json");
+  Get("Items", "$format=json");
+  EXPECT_EQ(service_->set_reads, 2);
+  service_->versioned = true;
+  Get("Items", "$format=json&$expand=Self");
+  Get("Items", "$format=json&$expand=Self");
+  EXPECT_EQ(service_->set_reads, 4);
+  EXPECT_EQ(Get("Items('Z')", "$format=json").status, 404);
+  EXPECT_EQ(Get("Items('Z')", "$format=json").status, 404);
+  EXPECT_EQ(service_->entity_reads, 2);
+  service_->with_message = true;
+  auto m1 = Get("Items", "$format=json&$skip=1");
+  auto m2 = Get("Items", "$format=json&$skip=1");
+  EXPECT_EQ(service_->set_reads, 6);
+  EXPECT_TRUE(m2.headers.Has("sap-message"));
+}
+
+TEST(ResponseCacheTest, BoundedOldestFirst) {
+  ResponseCache::Limits limits;
+  limits.max_entries = 2;
+  limits.max_body_bytes = 100;
+  limits.max_total_bytes = 1000;
+  ResponseCache cache(limits);
+  http::Response r(200, "text/plain", "x");
+  cache.Store("a", r);
+  cache.Store("b", r);
+  cache.Store("c", r);
+  EXPECT_EQ(cache.entries(), 2u);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  EXPECT_NE(cache.Find("b"), nullptr);
+  EXPECT_NE(cache.Find("c"), nullptr);
+  http::Response big(200, "text/plain", std::string(101, 'x'));
+  cache.Store("big", big);
+  EXPECT_EQ(cache.Find("big"), nullptr);
+  http::Response bulky(200, "text/plain", std::string(90, 'x'));
+  limits.max_entries = 100;
+  limits.max_total_bytes = 250;
+  ResponseCache small(limits);
+  for (const char* k : {"1", "2", "3", "4"}) small.Store(k, bulky);
+  EXPECT_LE(small.total_bytes(), 250u);
+  EXPECT_NE(small.Find("4"), nullptr);
+  EXPECT_EQ(small.Find("1"), nullptr);
+}
+
+}  // namespace
+}  // namespace causeway::odata
