@@ -30,6 +30,7 @@ core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
   tmpl.text = t["text"].value_or(tmpl.name);
   tmpl.report_name = t["report"].value_or(std::string());
   tmpl.allowed_users = Strings(t["allowed_users"]);
+  tmpl.supports_test_mode = t["supports_test_mode"].value_or(false);
   if (auto* steps = t["steps"].as_array()) {
     for (const auto& n : *steps) {
       const auto* st = n.as_table();
@@ -124,6 +125,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   c.generate_tls = t["server"]["generate_tls"].value_or(false);
   c.demo_templates = t["jobs"]["demo_templates"].value_or(false);
   c.job_workers = t["jobs"]["workers"].value_or(c.job_workers);
+  c.runtime_command_templates = t["control"]["runtime_command_templates"].value_or(false);
   if (auto* arr = t["jobs"]["templates"].as_array()) {
     for (const auto& n : *arr) {
       const auto* tt = n.as_table();

@@ -36,6 +36,10 @@ struct Config {
   int job_workers = 4;
   bool demo_templates = false;  // load the demo job templates
   std::vector<jobs::JobTemplate> job_templates;  // [[jobs.templates]]
+  // [control] runtime_command_templates: PUT /_causeway/templates may define `command` steps
+  // (programs the server will run). Off by default: a control-plane password then cannot be
+  // turned into running arbitrary programs.
+  bool runtime_command_templates = false;
   bool generate_tls = false;    // create a self-signed certificate for TLS listeners without one
   std::vector<DemoUser> demo_users;  // printed at start-up in demo mode
 };

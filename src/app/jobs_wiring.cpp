@@ -27,6 +27,7 @@ class Jobs final : public JobsWiring {
     return "# HELP causeway_jobs Jobs known to the job engine (all statuses).\n# TYPE causeway_jobs gauge\n"
            "causeway_jobs " + std::to_string(engine_->JobCount()) + "\n";
   }
+  jobs::JobEngine& engine() override { return *engine_; }
 
   BusinessUsers business_users_;
   jobs::PosixProcessRunner runner_;

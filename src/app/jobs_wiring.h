@@ -7,6 +7,7 @@
 
 #include "app/config.h"
 #include "core/clock.h"
+#include "domain/jobs/job_engine.h"
 #include "http/router.h"
 #include "security/user_directory.h"
 #include "store/database.h"
@@ -18,6 +19,8 @@ class JobsWiring {
   virtual ~JobsWiring() = default;
   // Job engine gauges for /_causeway/metrics (Prometheus text).
   virtual std::string MetricsText() const = 0;
+  // The engine, for the control plane's template editing.
+  virtual jobs::JobEngine& engine() = 0;
 };
 
 core::Result<std::unique_ptr<JobsWiring>> WireJobs(store::Database& db, const core::Clock& clock,

@@ -158,7 +158,9 @@ int RunServe(const ServeOptions& options) {
                                          },
                                          .users = &users,
                                          .guard = &guard,
-                                         .extra_metrics = [&] { return (*jobs)->MetricsText(); }};
+                                         .extra_metrics = [&] { return (*jobs)->MetricsText(); },
+                                         .jobs = &(*jobs)->engine(),
+                                         .allow_command_templates = config.runtime_command_templates};
   services::control::RegisterControlEndpoints(router, control);
 
   std::string access_path = config.access_log;

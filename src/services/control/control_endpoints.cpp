@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "services/control/template_json.h"
+
 namespace causeway::services::control {
 namespace {
 
@@ -58,6 +60,72 @@ http::Response Users(const ControlDeps& d, http::Request& req) {
   return Json(200, {{"name", u->name}, {"locked", u->locked}});
 }
 
+// %XX decoding of a template name in the URL ("/IBP/LOG_DELETION" travels as %2FIBP%2F...).
+bool DecodeName(std::string_view in, std::string* out) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      *out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    int a = hex(in[i + 1]), b = hex(in[i + 2]);
+    if (a < 0 || b < 0) return false;
+    *out += static_cast<char>(a * 16 + b);
+    i += 2;
+  }
+  return true;
+}
+
+core::Error NotFound(std::string text) {
+  return core::MakeError(core::Code::kNotFound, "CAUSEWAY/CONTROL", "001", std::move(text));
+}
+
+// /_causeway/templates            GET: all templates
+// /_causeway/templates/<name>     GET one, PUT (create or replace), DELETE
+http::Response Templates(const ControlDeps& d, http::Request& req) {
+  if (!d.jobs) return JsonError(NotFound("Unknown control resource"));
+  std::string_view path = req.Path().substr(std::string_view("/_causeway/templates").size());
+  if (path.empty() || path == "/") {
+    if (req.method != "GET") return JsonError(core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", "Use GET"));
+    boost::json::array arr;
+    for (const auto& t : d.jobs->Templates()) arr.push_back(TemplateToJson(t));
+    return Json(200, {{"templates", arr}});
+  }
+  if (path[0] != '/') return JsonError(NotFound("Unknown control resource"));
+  std::string name;
+  if (!DecodeName(path.substr(1), &name) || name.empty())
+    return JsonError(core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", "Malformed template name in the URL"));
+  if (req.method == "GET") {
+    auto t = d.jobs->FindTemplate(name);
+    if (!t.ok()) return JsonError(NotFound("Job template " + name + " does not exist"));
+    return Json(200, TemplateToJson(*t));
+  }
+  if (req.method == "PUT") {
+    auto t = TemplateFromJson(req.body, name, d.allow_command_templates);
+    if (!t.ok()) return JsonError(t.error());
+    const bool existed = d.jobs->FindTemplate(name).ok();
+    core::Status st = d.jobs->UpsertTemplate(std::move(t).value(), req.user);
+    if (!st.ok()) return JsonError(st.error());
+    return Json(existed ? 200 : 201, TemplateToJson(*d.jobs->FindTemplate(name)));
+  }
+  if (req.method == "DELETE") {
+    core::Status st = d.jobs->DeleteTemplate(name);
+    if (!st.ok()) return JsonError(st.error().code == core::Code::kBadRequest ? NotFound("Job template " + name + " does not exist")
+                                                                              : st.error());
+    http::Response r;
+    r.status = 204;
+    return r;
+  }
+  return JsonError(core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", "Use GET, PUT or DELETE"));
+}
+
 }  // namespace
 
 void RegisterControlEndpoints(http::Router& router, const ControlDeps& deps) {
@@ -72,6 +140,7 @@ void RegisterControlEndpoints(http::Router& router, const ControlDeps& deps) {
                                               deps.metrics->Render(deps.server_stats ? deps.server_stats() : nullptr, extra));
                       }
                       if (p.substr(0, 16) == "/_causeway/users") return Users(deps, req);
+                      if (p.substr(0, 20) == "/_causeway/templates") return Templates(deps, req);
                       return JsonError(core::MakeError(core::Code::kNotFound, "CAUSEWAY/CONTROL", "001",
                                                        "Unknown control resource"));
                     },
