@@ -6,6 +6,7 @@
 
 #include "core/ascii.h"
 #include "security/password_hash.h"
+#include "services/control/template_json.h"
 
 namespace causeway::app {
 namespace {
@@ -22,51 +23,15 @@ std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
   return out;
 }
 
+// A [[jobs.templates]] table has the field names of the control plane's template JSON, so it
+// goes through the same parser (one definition of defaults and checks for both).
 core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
-  jobs::JobTemplate tmpl;
-  tmpl.name = t["name"].value_or(std::string());
-  if (tmpl.name.empty() || tmpl.name.size() > 40) return ConfigError("[[jobs.templates]]: name must have 1-40 characters");
-  tmpl.version = t["version"].value_or(tmpl.version);
-  tmpl.text = t["text"].value_or(tmpl.name);
-  tmpl.report_name = t["report"].value_or(std::string());
-  tmpl.allowed_users = Strings(t["allowed_users"]);
-  tmpl.supports_test_mode = t["supports_test_mode"].value_or(false);
-  if (auto* steps = t["steps"].as_array()) {
-    for (const auto& n : *steps) {
-      const auto* st = n.as_table();
-      if (!st) return ConfigError("template " + tmpl.name + ": steps must be tables");
-      jobs::StepDefinition step;
-      std::string kind = (*st)["kind"].value_or(std::string("command"));
-      if (!jobs::StepKindFromName(kind, &step.kind)) return ConfigError("template " + tmpl.name + ": unknown step kind " + kind);
-      step.catalog_entry_name = (*st)["catalog_entry"].value_or(tmpl.name);
-      step.text = (*st)["text"].value_or(tmpl.text);
-      step.argv = Strings((*st)["argv"]);
-      if (step.kind == jobs::StepKind::kCommand && step.argv.empty())
-        return ConfigError("template " + tmpl.name + ": a command step needs argv");
-      if (auto* env = (*st)["env"].as_table())
-        for (const auto& [k, v] : *env) step.env[std::string(k.str())] = v.value_or(std::string());
-      step.working_dir = (*st)["working_dir"].value_or(std::string());
-      step.timeout = std::chrono::seconds((*st)["timeout_s"].value_or(int64_t{0}));
-      tmpl.steps.push_back(std::move(step));
-    }
-  }
-  if (tmpl.steps.empty()) return ConfigError("template " + tmpl.name + " has no steps");
-  if (auto* params = t["parameters"].as_array()) {
-    for (const auto& n : *params) {
-      const auto* pt = n.as_table();
-      if (!pt) return ConfigError("template " + tmpl.name + ": parameters must be tables");
-      jobs::ParameterDefinition p;
-      p.name = (*pt)["name"].value_or(std::string());
-      if (p.name.empty() || p.name.size() > 38) return ConfigError("template " + tmpl.name + ": parameter name must have 1-38 characters");
-      p.step_nr = (*pt)["step"].value_or(1);
-      p.text = (*pt)["text"].value_or(p.name);
-      p.mandatory = (*pt)["mandatory"].value_or(false);
-      p.read_only = (*pt)["read_only"].value_or(false);
-      p.hidden = (*pt)["hidden"].value_or(false);
-      if (auto d = (*pt)["default"].value<std::string>()) p.defaults.push_back({"I", "EQ", *d, ""});
-      tmpl.parameters.push_back(std::move(p));
-    }
-  }
+  std::string name = t["name"].value_or(std::string());
+  if (name.empty() || name.size() > 40) return ConfigError("[[jobs.templates]]: name must have 1-40 characters");
+  std::ostringstream json;
+  json << toml::json_formatter{t};
+  auto tmpl = services::control::TemplateFromJson(json.str(), name, /*allow_commands=*/true);
+  if (!tmpl.ok()) return ConfigError("template " + name + ": " + tmpl.error().text);
   return tmpl;
 }
 

@@ -1,6 +1,6 @@
-// Job templates as JSON for the control plane, with the same field names as a
-// [[jobs.templates]] table in the config file (docs/configuration.md), so an operator can move a
-// definition between the two unchanged.
+// Job templates as JSON for the control plane. A [[jobs.templates]] table in the config file
+// (docs/configuration.md) has the same fields and is parsed by the same code (app/config.cpp
+// hands it over as JSON), so an operator can move a definition between the two unchanged.
 #pragma once
 
 #include <boost/json/object.hpp>
