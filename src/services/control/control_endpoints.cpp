@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "odata/uri_parser.h"
 #include "services/control/template_json.h"
 
 namespace causeway::services::control {
@@ -60,29 +61,6 @@ http::Response Users(const ControlDeps& d, http::Request& req) {
   return Json(200, {{"name", u->name}, {"locked", u->locked}});
 }
 
-// %XX decoding of a template name in the URL ("/IBP/LOG_DELETION" travels as %2FIBP%2F...).
-bool DecodeName(std::string_view in, std::string* out) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      *out += in[i];
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    int a = hex(in[i + 1]), b = hex(in[i + 2]);
-    if (a < 0 || b < 0) return false;
-    *out += static_cast<char>(a * 16 + b);
-    i += 2;
-  }
-  return true;
-}
-
 core::Error NotFound(std::string text) {
   return core::MakeError(core::Code::kNotFound, "CAUSEWAY/CONTROL", "001", std::move(text));
 }
@@ -100,7 +78,8 @@ http::Response Templates(const ControlDeps& d, http::Request& req) {
   }
   if (path[0] != '/') return JsonError(NotFound("Unknown control resource"));
   std::string name;
-  if (!DecodeName(path.substr(1), &name) || name.empty())
+  // "/IBP/LOG_DELETION" travels as %2FIBP%2F…; '+' stays '+' as in any path.
+  if (!odata::DecodeComponent(path.substr(1), /*plus_is_space=*/false, &name) || name.empty())
     return JsonError(core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", "Malformed template name in the URL"));
   if (req.method == "GET") {
     auto t = d.jobs->FindTemplate(name);
