@@ -45,8 +45,8 @@ void AppendXmlProperty(std::string& out, const Property& p, const Value& v) {
     return;
   }
   out += '>';
-  if (const auto* str = v.get_if<std::string>(); str && p.type == EdmType::kString) AppendXmlEscaped(out, *str);
-  else AppendXmlEscaped(out, FormatAtomText(v, p.type));
+  std::string scratch;
+  AppendXmlEscaped(out, AtomTextView(v, p.type, scratch));
   out += "</d:";
   out += p.name;
   out += '>';

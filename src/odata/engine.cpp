@@ -577,9 +577,11 @@ std::string Engine::Impl::ReadCacheKey(const Engine& engine, const http::Request
   key.reserve(r.service_root_url.size() + r.resource_path.size() + r.query.size() + 48);
   key += format == Format::kJson ? 'J' : 'A';
   key += std::to_string(*version);
-  if (format == Format::kAtom)
-    key += "@" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                    engine.options_clock().Now().time_since_epoch()).count());
+  if (format == Format::kAtom) {
+    key += '@';
+    key += std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(engine.options_clock().Now().time_since_epoch()).count());
+  }
   key += '|';
   key += ctx.language;
   key += '|';

@@ -51,10 +51,6 @@ void AppendJsonValue(std::string& out, const Value& v, EdmType type) {
     out += "null";
     return;
   }
-  if (const auto* str = v.get_if<std::string>(); str && (type == EdmType::kString || type == EdmType::kGuid)) {
-    AppendJsonString(out, *str);  // no formatting needed: skip FormatAtomText's copy
-    return;
-  }
   switch (type) {
     case EdmType::kBoolean:
       out += *v.get_if<bool>() ? "true" : "false";
@@ -92,9 +88,11 @@ void AppendJsonValue(std::string& out, const Value& v, EdmType type) {
       out += ")\\/\"";
       return;
     }
-    default:  // String, Int64, Decimal, Time, Guid, Binary: JSON strings
-      AppendJsonString(out, FormatAtomText(v, type));
+    default: {  // String, Int64, Decimal, Time, Guid, Binary: JSON strings
+      std::string scratch;
+      AppendJsonString(out, AtomTextView(v, type, scratch));
       return;
+    }
   }
 }
 

@@ -568,6 +568,14 @@ std::string FormatAtomText(const Value& v, EdmType type) {
       v.variant());
 }
 
+std::string_view AtomTextView(const Value& v, EdmType type, std::string& scratch) {
+  if (const auto* s = v.get_if<std::string>()) return *s;
+  if (const auto* d = v.get_if<Decimal>()) return d->text;
+  if (const auto* g = v.get_if<Guid>()) return g->text;
+  scratch = FormatAtomText(v, type);
+  return scratch;
+}
+
 core::Result<Value> ParseAtomText(std::string_view text, EdmType type, std::string_view name) {
   auto bad = [&] {
     return BadRequest("Invalid value '&1' for property '&2'", {std::string(text.substr(0, 200)), std::string(name)},

@@ -47,6 +47,9 @@ std::string EncodeQueryValue(std::string_view s);
 // "2018-11-20T00:00:00[.fff]", DateTimeOffset "…Z" / "…+01:00", Time "PT13H20M00S",
 // Binary base64, doubles shortest round-trip.
 std::string FormatAtomText(const Value& v, EdmType type);
+// The same text without a copy where the value already holds it (strings, Decimal, Guid): the
+// view points into `v`, or into `scratch` when the text had to be formatted. For the writers.
+std::string_view AtomTextView(const Value& v, EdmType type, std::string& scratch);
 // Parses the Atom text form back (for request bodies); 400 naming `name` on failure.
 core::Result<Value> ParseAtomText(std::string_view text, EdmType type, std::string_view name);
 
