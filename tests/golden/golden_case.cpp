@@ -109,15 +109,17 @@ std::string LoadCase(const std::filesystem::path& file, GoldenCase& out,
   return "";
 }
 
+std::string MaskField(std::string s, const std::string& name, const std::string& xml_tag, const std::string& value,
+                      const std::string& mask) {
+  s = std::regex_replace(s, std::regex(name + "='" + value + "'"), name + "='" + mask + "'");
+  s = std::regex_replace(s, std::regex("<" + xml_tag + ">" + value + "</" + xml_tag + ">"),
+                         "<" + xml_tag + ">" + mask + "</" + xml_tag + ">");
+  return std::regex_replace(s, std::regex("\"" + name + "\":\"" + value + "\""), "\"" + name + "\":\"" + mask + "\"");
+}
+
 std::string MaskVolatile(std::string s) {
-  static const std::regex kJsonTx("\"transactionid\":\"[0-9A-F]{32}\"");
-  static const std::regex kJsonTs("\"timestamp\":\"[0-9]{14}\\.[0-9]{7}\"");
-  static const std::regex kXmlTx("<transactionid>[0-9A-F]{32}</transactionid>");
-  static const std::regex kXmlTs("<timestamp>[0-9]{14}\\.[0-9]{7}</timestamp>");
-  s = std::regex_replace(s, kJsonTx, "\"transactionid\":\"<masked>\"");
-  s = std::regex_replace(s, kJsonTs, "\"timestamp\":\"<masked>\"");
-  s = std::regex_replace(s, kXmlTx, "<transactionid><masked></transactionid>");
-  s = std::regex_replace(s, kXmlTs, "<timestamp><masked></timestamp>");
+  s = MaskField(std::move(s), "transactionid", "transactionid", "[0-9A-F]{32}", "<masked>");
+  s = MaskField(std::move(s), "timestamp", "timestamp", "[0-9]{14}\\.[0-9]{7}", "<masked>");
   std::string out;
   for (size_t i = 0; i < s.size(); ++i)
     if (!(s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) out += s[i];

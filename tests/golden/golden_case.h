@@ -47,6 +47,12 @@ std::string LoadCase(const std::filesystem::path& file, GoldenCase& out,
 // The masking every runner applies (see above); CRLF becomes LF.
 std::string MaskVolatile(std::string body);
 
+// Replaces each value of field `name` matching the regex `value` with `mask`, in all three wire
+// forms: key predicate name='…', XML element <xml_tag>…</xml_tag> (e.g. "d:JobRunCount") and
+// JSON member "name":"…".
+std::string MaskField(std::string s, const std::string& name, const std::string& xml_tag, const std::string& value,
+                      const std::string& mask);
+
 // Compares `resp` (body already masked by the caller) with the case, as gtest expectations; or,
 // with CW_GOLDEN_UPDATE set, rewrites the file and skips. Call from a TEST body.
 void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::string& masked_body);

@@ -47,23 +47,10 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 std::string MaskGenerated(std::string s) {
   static const std::regex kName("([^0-9A-Za-z<])[0-9A-F]{32}([^0-9A-Za-z>])");
   s = std::regex_replace(s, kName, "$1<JobName>$2");
-  for (const char* field : {"JobRunCount", "OrigJobCount", "JobCount"}) {
-    const std::string f = field;
-    s = std::regex_replace(s, std::regex(f + "='[A-Za-z0-9]{8}'"), f + "='<JobRunCount>'");
-    s = std::regex_replace(s, std::regex("<d:" + f + ">[A-Za-z0-9]{8}</d:" + f + ">"),
-                           "<d:" + f + "><JobRunCount></d:" + f + ">");
-    s = std::regex_replace(s, std::regex("\"" + f + "\":\"[A-Za-z0-9]{8}\""), "\"" + f + "\":\"<JobRunCount>\"");
-  }
-  static const std::regex kHandleKey("LogHandle='[0-9A-F]{16}[0-9]{6}'");
-  static const std::regex kHandleXml("<d:LogHandle>[0-9A-F]{16}[0-9]{6}</d:LogHandle>");
-  static const std::regex kHandleJson("\"LogHandle\":\"[0-9A-F]{16}[0-9]{6}\"");
-  static const std::regex kNumberXml("<d:LogNumber>[0-9]{20}</d:LogNumber>");
-  static const std::regex kNumberJson("\"LogNumber\":\"[0-9]{20}\"");
-  s = std::regex_replace(s, kHandleKey, "LogHandle='<LogHandle>'");
-  s = std::regex_replace(s, kHandleXml, "<d:LogHandle><LogHandle></d:LogHandle>");
-  s = std::regex_replace(s, kHandleJson, "\"LogHandle\":\"<LogHandle>\"");
-  s = std::regex_replace(s, kNumberXml, "<d:LogNumber><LogNumber></d:LogNumber>");
-  s = std::regex_replace(s, kNumberJson, "\"LogNumber\":\"<LogNumber>\"");
+  for (const char* field : {"JobRunCount", "OrigJobCount", "JobCount"})
+    s = golden::MaskField(std::move(s), field, std::string("d:") + field, "[A-Za-z0-9]{8}", "<JobRunCount>");
+  s = golden::MaskField(std::move(s), "LogHandle", "d:LogHandle", "[0-9A-F]{16}[0-9]{6}", "<LogHandle>");
+  s = golden::MaskField(std::move(s), "LogNumber", "d:LogNumber", "[0-9]{20}", "<LogNumber>");
   return s;
 }
 
