@@ -32,6 +32,9 @@ core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
   json << toml::json_formatter{t};
   auto tmpl = services::control::TemplateFromJson(json.str(), name, /*allow_commands=*/true);
   if (!tmpl.ok()) return ConfigError("template " + name + ": " + tmpl.error().text);
+  // The engine's own rules, checked here too so that a bad file fails at load, naming the line's
+  // template, rather than when the engine stores it.
+  if (core::Status st = jobs::ValidateTemplate(*tmpl); !st.ok()) return ConfigError("template " + name + ": " + st.error().text);
   return tmpl;
 }
 

@@ -112,10 +112,11 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
       {"[[users]]\nname = \"u\"\npassword_hash = \"md5$x\"\n", "malformed password_hash"},
       {"[[listeners]]\ntls = true\n", "cert_file"},
       {"[[jobs.templates]]\nsteps = [{ kind = \"noop\" }]\n", "name must have 1-40"},
-      {"[[jobs.templates]]\nname = \"Z1\"\nsteps = [{ kind = \"command\" }]\n", "template Z1: steps[0].argv"},
+      {"[[jobs.templates]]\nname = \"Z1\"\nsteps = [{ kind = \"command\" }]\n",
+       "template Z1: Command step of template Z1 has no argv"},
       {"[[jobs.templates]]\nname = \"Z2\"\n", "template Z2: steps must be a non-empty array"},
       {"[[jobs.templates]]\nname = \"Z3\"\nsteps = [{ kind = \"noop\" }]\nparameters = [{ step = 1 }]\n",
-       "template Z3: parameters[0].name must have 1-38"},
+       "template Z3: Parameter '' of template Z3 has an invalid name"},
   };
   for (const auto& c : cases) {
     auto p = Write(c.text);

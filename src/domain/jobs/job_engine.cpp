@@ -141,27 +141,18 @@ core::Result<JobTemplate> JobEngine::FindTemplate(std::string_view name) const {
   return it->second;
 }
 
-core::Status JobEngine::UpsertTemplate(JobTemplate t, std::string_view actor) {
-  if (t.name.empty() || t.name.size() > 40)
-    return core::MakeError(core::Code::kBadRequest, "", "", "Template name must have 1 to 40 characters");
-  if (t.steps.empty()) return core::MakeError(core::Code::kBadRequest, "", "", "Template " + t.name + " has no steps");
-  for (const auto& p : t.parameters) {
-    if (p.step_nr < 1 || p.step_nr > static_cast<int>(t.steps.size()) || p.name.empty() || p.name.size() > 38)
-      return core::MakeError(core::Code::kBadRequest, "", "", "Parameter " + p.name + " of template " + t.name +
-                                                                  " has an invalid name or step number");
-  }
-  for (const auto& s : t.steps) {
-    if (s.kind == StepKind::kCommand && s.argv.empty())
-      return core::MakeError(core::Code::kBadRequest, "", "", "Command step of template " + t.name + " has no argv");
-  }
+core::Result<JobEngine::UpsertedTemplate> JobEngine::UpsertTemplate(JobTemplate t, std::string_view actor) {
+  CW_RETURN_IF_ERROR(ValidateTemplate(t));
   std::lock_guard write_lock(template_write_mu_);
   const core::SystemTime now = clock_.Now();
+  bool created = false;
   {
     std::shared_lock lock(templates_mu_);
     if (auto it = templates_.find(t.name); it != templates_.end()) {
       t.created_at = it->second.created_at;
       t.created_by = it->second.created_by;
     } else {
+      created = true;
       t.created_at = now;
       t.created_by = std::string(actor);
     }
@@ -169,10 +160,11 @@ core::Status JobEngine::UpsertTemplate(JobTemplate t, std::string_view actor) {
   t.changed_at = now;
   t.changed_by = std::string(actor);
   CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
+  UpsertedTemplate out{t, created};
   std::unique_lock lock(templates_mu_);
   templates_[t.name] = std::move(t);
   templates_version_.fetch_add(1, std::memory_order_acq_rel);
-  return core::Status::Ok();
+  return out;
 }
 
 core::Status JobEngine::DeleteTemplate(std::string_view name) {

@@ -116,8 +116,13 @@ class JobEngine {
   // Changes whenever a template is added, replaced or deleted, so callers can cache views.
   uint64_t TemplatesVersion() const { return templates_version_.load(std::memory_order_acquire); }
   core::Result<JobTemplate> FindTemplate(std::string_view name) const;  // APJ_RT/015
-  // Creates or replaces a template; keeps the creation info of an existing one.
-  core::Status UpsertTemplate(JobTemplate t, std::string_view actor);
+  // Creates or replaces a template (ValidateTemplate first); keeps the creation info of an
+  // existing one. Returns the stored template and whether it is new.
+  struct UpsertedTemplate {
+    JobTemplate stored;
+    bool created = false;
+  };
+  core::Result<UpsertedTemplate> UpsertTemplate(JobTemplate t, std::string_view actor);
   core::Status DeleteTemplate(std::string_view name);  // APJ_RT/015 if unknown
   // TemplateValuesGet: every parameter with its default.
   core::Result<std::vector<ParameterValue>> TemplateParameterValues(std::string_view template_name) const;

@@ -26,6 +26,20 @@ bool StepKindFromName(std::string_view name, StepKind* out) {
   return false;
 }
 
+core::Status ValidateTemplate(const JobTemplate& t) {
+  auto bad = [](std::string text) { return core::MakeError(core::Code::kBadRequest, "", "", std::move(text)); };
+  if (t.name.empty() || t.name.size() > 40) return bad("Template name must have 1 to 40 characters");
+  if (t.steps.empty()) return bad("Template " + t.name + " has no steps");
+  for (const auto& p : t.parameters) {
+    if (p.step_nr < 1 || p.step_nr > static_cast<int>(t.steps.size()) || p.name.empty() || p.name.size() > 38)
+      return bad("Parameter '" + p.name + "' of template " + t.name + " has an invalid name or step number");
+  }
+  for (const auto& s : t.steps) {
+    if (s.kind == StepKind::kCommand && s.argv.empty()) return bad("Command step of template " + t.name + " has no argv");
+  }
+  return core::Status::Ok();
+}
+
 const ParameterDefinition* JobTemplate::FindParameter(int step_nr, std::string_view param_name) const {
   for (const auto& p : parameters)
     if (p.step_nr == step_nr && p.name == param_name) return &p;

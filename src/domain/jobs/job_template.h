@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/result.h"
 #include "domain/jobs/job_parameters.h"
 
 namespace causeway::jobs {
@@ -69,6 +70,10 @@ struct JobTemplate {
 
   const ParameterDefinition* FindParameter(int step_nr, std::string_view name) const;
 };
+
+// The rules every stored template obeys (name 1-40, at least one step, command steps with a
+// program, parameters with a 1-38 character name on an existing step): 400 naming the problem.
+core::Status ValidateTemplate(const JobTemplate& t);
 
 // A new customer template ID like "ZHDVKOF28IAPONUPTD3U3FCNCR": 'Z' + 25 upper-case
 // alphanumerics (26 characters, the length seen on IBP tenants).

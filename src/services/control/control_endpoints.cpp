@@ -89,10 +89,9 @@ http::Response Templates(const ControlDeps& d, http::Request& req) {
   if (req.method == "PUT") {
     auto t = TemplateFromJson(req.body, name, d.allow_command_templates);
     if (!t.ok()) return JsonError(t.error());
-    const bool existed = d.jobs->FindTemplate(name).ok();
-    core::Status st = d.jobs->UpsertTemplate(std::move(t).value(), req.user);
-    if (!st.ok()) return JsonError(st.error());
-    return Json(existed ? 200 : 201, TemplateToJson(*d.jobs->FindTemplate(name)));
+    auto stored = d.jobs->UpsertTemplate(std::move(t).value(), req.user);
+    if (!stored.ok()) return JsonError(stored.error());
+    return Json(stored->created ? 201 : 200, TemplateToJson(stored->stored));
   }
   if (req.method == "DELETE") {
     core::Status st = d.jobs->DeleteTemplate(name);

@@ -67,7 +67,6 @@ core::Result<jobs::StepDefinition> StepFromJson(const json::value& v, const jobs
   CW_RETURN_IF_ERROR(Field(o, "text", &s.text, where));
   CW_RETURN_IF_ERROR(Field(o, "argv", &s.argv, where));
   CW_RETURN_IF_ERROR(Field(o, "working_dir", &s.working_dir, where));
-  if (s.kind == jobs::StepKind::kCommand && s.argv.empty()) return Bad(where + "argv: a command step needs a program");
   int64_t timeout = 0;
   CW_RETURN_IF_ERROR(Field(o, "timeout_s", &timeout, where));
   if (timeout < 0) return Bad(where + "timeout_s must not be negative");
@@ -89,7 +88,6 @@ core::Result<jobs::ParameterDefinition> ParameterFromJson(const json::value& v, 
   CW_RETURN_IF_ERROR(CheckKeys(o, {"name", "step", "text", "mandatory", "read_only", "hidden", "default"}, where));
   jobs::ParameterDefinition p;
   CW_RETURN_IF_ERROR(Field(o, "name", &p.name, where));
-  if (p.name.empty() || p.name.size() > 38) return Bad(where + "name must have 1-38 characters");
   p.text = p.name;
   int64_t step = 1;
   CW_RETURN_IF_ERROR(Field(o, "step", &step, where));
