@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,12 +66,17 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Bytes shared with a cache of serialized answers: when set, they are the body and `body` is
+  // empty, so a cached answer is written without a per-request copy (and, for large bodies,
+  // without the allocation that made glibc consolidate its free lists on every request).
+  std::shared_ptr<const std::string> shared_body;
   // True: the server closes the connection after writing (e.g. after a 4xx on framing).
   bool close = false;
   // Metrics/access-log label (the service that answered); not sent on the wire.
   std::string label;
 
   Response() = default;
+  std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
   Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {
     headers.Add("content-type", std::move(content_type));
   }

@@ -56,7 +56,7 @@ void WriteResponseHead(const Response& res, const WireOptions& opts, std::string
   if (opts.version != 10 && !opts.keep_alive) out->append("connection: close\r\n");
   if (StatusHasBody(res.status)) {
     out->append("content-length: ");
-    AppendInt(out, res.body.size());
+    AppendInt(out, res.body_view().size());
     out->append("\r\n");
   }
   out->append("\r\n");

@@ -17,6 +17,15 @@ TEST(ResponseWriterTest, WritesLowerCaseHeadersAndFraming) {
             "set-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 2\r\n\r\n");
 }
 
+TEST(ResponseWriterTest, SharedBodyIsTheBody) {
+  Response r;
+  r.shared_body = std::make_shared<const std::string>("cached!");
+  std::string out;
+  WriteResponseHead(r, {}, &out);
+  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\ncontent-length: 7\r\n\r\n");
+  EXPECT_EQ(r.body_view(), "cached!");
+}
+
 TEST(ResponseWriterTest, ConnectionHeaderFollowsVersionAndKeepAlive) {
   Response r(404, "text/plain", "nope");
   std::string out;

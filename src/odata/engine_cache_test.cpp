@@ -109,8 +109,13 @@ TEST_F(EngineCacheTest, RepeatedReadIsServedWithoutTheService) {
   auto second = Get("Items", "$format=json");
   EXPECT_EQ(service_->set_reads, 1);
   EXPECT_EQ(first.status, 200);
-  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(second.body_view(), first.body_view());
   EXPECT_EQ(second.headers.items(), first.headers.items());
+  // Hits share the stored bytes instead of copying them.
+  auto third = Get("Items", "$format=json");
+  ASSERT_NE(second.shared_body, nullptr);
+  EXPECT_EQ(third.shared_body, second.shared_body);
+  EXPECT_TRUE(third.body.empty());
   Get("Items('A')", "$format=json");
   Get("Items('A')", "$format=json");
   EXPECT_EQ(service_->entity_reads, 1);
@@ -122,8 +127,8 @@ TEST_F(EngineCacheTest, NewVersionReachesTheServiceAndShowsNewData) {
   service_->version = 2;
   auto after = Get("Items", "$format=json");
   EXPECT_EQ(service_->set_reads, 2);
-  EXPECT_NE(after.body.find("second"), std::string::npos);
-  EXPECT_EQ(before.body.find("second"), std::string::npos);
+  EXPECT_NE(after.body_view().find("second"), std::string_view::npos);
+  EXPECT_EQ(before.body_view().find("second"), std::string_view::npos);
 }
 
 TEST_F(EngineCacheTest, EverythingTheAnswerDependsOnIsInTheKey) {
@@ -134,7 +139,7 @@ TEST_F(EngineCacheTest, EverythingTheAnswerDependsOnIsInTheKey) {
   Get("Items", "$format=json", "EN", "other-host");  // absolute URLs in the body
   EXPECT_EQ(service_->set_reads, 5);
   auto other_host = Get("Items", "$format=json", "EN", "other-host");
-  EXPECT_NE(other_host.body.find("http://other-host/"), std::string::npos);
+  EXPECT_NE(other_host.body_view().find("http://other-host/"), std::string_view::npos);
   EXPECT_EQ(service_->set_reads, 5);
 }
 
@@ -145,7 +150,25 @@ TEST_F(EngineCacheTest, AtomIsReusedOnlyWithinItsUpdatedSecond) {
   clock_.Advance(std::chrono::seconds(1));
   auto b = Get("Items", "");
   EXPECT_EQ(service_->set_reads, 2);
-  EXPECT_NE(a.body, b.body);  // <updated> moved on
+  EXPECT_NE(a.body_view(), b.body_view());  // <updated> moved on
+}
+
+TEST_F(EngineCacheTest, BatchPartAnsweredFromTheCacheCarriesTheBody) {
+  auto direct = Get("Items", "$format=json");
+  http::Request req;
+  req.method = "POST";
+  req.sap_language = "EN";
+  req.headers.Add("content-type", "multipart/mixed; boundary=b1");
+  req.body = "--b1\r\ncontent-type: application/http\r\ncontent-transfer-encoding: binary\r\n\r\n"
+             "GET Items?$format=json HTTP/1.1\r\n\r\n\r\n--b1--\r\n";
+  RoutedRequest r;
+  r.service_root_url = "http://h/sap/opu/odata/sap/ZCACHE/";
+  r.resource_path = "$batch";
+  auto batch = engine_->Handle(req, r);
+  EXPECT_EQ(service_->set_reads, 1);  // the part was a hit
+  EXPECT_EQ(batch.status, 202);
+  std::string expected_length = "content-length: " + std::to_string(direct.body_view().size()) + "\r\n\r\n";
+  EXPECT_NE(batch.body.find(expected_length + std::string(direct.body_view())), std::string::npos) << batch.body;
 }
 
 TEST_F(EngineCacheTest, NotCachedWithoutVersionExpandErrorsOrMessages) {

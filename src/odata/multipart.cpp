@@ -136,9 +136,9 @@ std::string WriteEmbeddedResponse(const http::Response& r) {
     out += "\r\n";
   }
   out += "content-length: ";
-  out += std::to_string(r.body.size());
+  out += std::to_string(r.body_view().size());
   out += "\r\n\r\n";
-  out += r.body;
+  out += r.body_view();
   return out;
 }
 
