@@ -2,7 +2,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PRESET="${PRESET:-release}"
-BIN="$ROOT/build/$PRESET/src/app/causeway"
+BIN="${BIN:-$ROOT/build/$PRESET/src/app/causeway}"
 PEERS="${PEERS:-$ROOT/../shared/bench-peers}"
 PORT="${PORT:-18181}"
 BENCH_DIR="${BENCH_DIR:-/tmp/causeway-bench}"
