@@ -44,11 +44,17 @@ class GatewayGuard final : public http::RequestGuard {
   void CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version);
   http::Response Unauthorized(const http::Request& req) const;
   static bool IsModifying(std::string_view method);
+  struct IssuedSession {
+    Session session;
+    std::string cookie_value;  // SessionCodec::Encode(session)
+  };
+  const IssuedSession& SharedReadSession(const std::string& user, const std::string& client) const;
 
   UserDirectory& users_;
   const SessionCodec& sessions_;
   const core::Clock& clock_;
   GuardOptions options_;
+  const uint64_t instance_;  // tells guards apart in the per-thread session memo
 
   // Verified Basic credentials: SHA-256(Authorization header) → user and password version.
   // Saves the slow hash on every request of clients that send Basic each time.

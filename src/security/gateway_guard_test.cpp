@@ -91,6 +91,45 @@ TEST_F(GatewayGuardTest, FetchThenPostWithCookieAndToken) {
   EXPECT_FALSE(cookie_only.denied);
 }
 
+TEST_F(GatewayGuardTest, CookielessReadsInOneSecondShareTheirSession) {
+  auto basic = Basic("JOB_SCHEDULER", "pw");
+  auto a = Call("GET", {{"Authorization", basic}});
+  auto b = Call("GET", {{"Authorization", basic}});
+  ASSERT_FALSE(a.denied);
+  ASSERT_FALSE(b.denied);
+  ASSERT_FALSE(SessionCookie(a.res).empty());
+  EXPECT_EQ(SessionCookie(b.res), SessionCookie(a.res));  // every logon still gets its cookie
+  EXPECT_EQ(b.req.session_id, a.req.session_id);
+  // The shared cookie is a real session: it alone logs the user on.
+  auto with_cookie = Call("GET", {{"Cookie", SessionCookie(a.res)}});
+  ASSERT_FALSE(with_cookie.denied);
+  EXPECT_EQ(with_cookie.req.user, "JOB_SCHEDULER");
+  // Another second, another user or a token fetch: a session of its own.
+  auto other_user = Call("GET", {{"Authorization", Basic("OTHER", "pw")}});
+  EXPECT_NE(other_user.req.session_id, a.req.session_id);
+  auto fetch = Call("GET", {{"Authorization", basic}, {"X-CSRF-Token", "Fetch"}});
+  EXPECT_NE(fetch.req.session_id, a.req.session_id);
+  auto post = Call("POST", {{"Authorization", basic}});
+  EXPECT_NE(post.req.session_id, a.req.session_id);
+  clock_.Advance(std::chrono::seconds(1));
+  auto later = Call("GET", {{"Authorization", basic}});
+  EXPECT_NE(later.req.session_id, a.req.session_id);
+  EXPECT_NE(SessionCookie(later.res), SessionCookie(a.res));
+}
+
+TEST_F(GatewayGuardTest, SessionsAreNotSharedAcrossGuards) {
+  SessionCodec other_codec("other secret", SessionPolicy{}, clock_);
+  GatewayGuard other(users_, other_codec, clock_, {});
+  auto a = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  http::Request req;
+  req.method = "GET";
+  req.sap_client = "100";
+  req.headers.Add("Authorization", Basic("JOB_SCHEDULER", "pw"));
+  http::GuardTarget target{kService, true, true};
+  ASSERT_FALSE(other.Admit(req, target, [](const core::Error&) { return http::Response(); }));
+  EXPECT_NE(req.session_id, a.req.session_id);
+}
+
 TEST_F(GatewayGuardTest, CsrfFailuresAre403Required) {
   auto fetch = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "fetch"}});
   std::string token(*fetch.res.headers.Get("x-csrf-token"));

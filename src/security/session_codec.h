@@ -47,9 +47,9 @@ class SessionCodec {
   bool CsrfValid(const Session& s, std::string_view token) const;
 
   const SessionPolicy& policy() const { return policy_; }
+  int64_t NowSeconds() const;
 
  private:
-  int64_t NowSeconds() const;
   core::HmacSha256Signer signer_;
   SessionPolicy policy_;
   const core::Clock& clock_;
