@@ -111,6 +111,43 @@ void GatewayGuard::CacheBasicUser(std::string_view authorization, const std::str
   cache_[key] = CacheEntry{user, version, clock_.Now() + options_.credential_cache_ttl, lru_.begin()};
 }
 
+// Requests that present the same Authorization header at the same time share one slow hash: a
+// scheduler that opens 64 connections after a restart would otherwise run 64 hashes at once and
+// stall every request behind them. Only a success is shared (same header, same password);
+// after a failure each request checks for itself, so every failed logon still counts towards
+// the lockout.
+UserDirectory::LogonResult GatewayGuard::CheckPasswordOnce(std::string key, std::string_view user,
+                                                           std::string_view password) {
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    std::lock_guard lock(flights_mu_);
+    auto& slot = flights_[key];
+    if (!slot) {
+      slot = std::make_shared<Flight>();
+      leader = true;
+    }
+    flight = slot;
+  }
+  if (!leader) {
+    std::unique_lock lock(flight->mu);
+    flight->done_cv.wait(lock, [&] { return flight->done; });
+    if (flight->ok) return UserDirectory::LogonResult::kOk;
+    lock.unlock();
+    return users_.CheckPassword(user, password);
+  }
+  UserDirectory::LogonResult result = users_.CheckPassword(user, password);
+  {
+    std::lock_guard lock(flight->mu);
+    flight->done = true;
+    flight->ok = result == UserDirectory::LogonResult::kOk;
+  }
+  flight->done_cv.notify_all();
+  std::lock_guard lock(flights_mu_);
+  flights_.erase(key);
+  return result;
+}
+
 void GatewayGuard::ClearCredentialCache() {
   std::lock_guard lock(cache_mu_);
   cache_.clear();
@@ -161,7 +198,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
         view.reset();
         auto creds = ParseBasic(*auth);
         if (!creds) return Unauthorized(req);
-        switch (users_.CheckPassword(creds->user, creds->password)) {
+        switch (CheckPasswordOnce(CredentialKey(*auth), creds->user, creds->password)) {
           case UserDirectory::LogonResult::kOk: {
             auto v = users_.Find(creds->user);
             user = v->name;

@@ -9,7 +9,9 @@
 // error format for a missing arrangement. Never logs credentials, cookies or tokens.
 #pragma once
 
+#include <condition_variable>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -48,6 +50,8 @@ class GatewayGuard final : public http::RequestGuard {
     Session session;
     std::string cookie_value;  // SessionCodec::Encode(session)
   };
+  UserDirectory::LogonResult CheckPasswordOnce(std::string key, std::string_view user,
+                                              std::string_view password);
   const IssuedSession& SharedReadSession(const std::string& user, const std::string& client) const;
 
   UserDirectory& users_;
@@ -67,6 +71,16 @@ class GatewayGuard final : public http::RequestGuard {
   mutable std::mutex cache_mu_;
   std::unordered_map<std::string, CacheEntry> cache_;  // GUARDED_BY(cache_mu_)
   std::list<std::string> lru_;                         // GUARDED_BY(cache_mu_)
+
+  // Slow password checks in progress, by credential key (see CheckPasswordOnce).
+  struct Flight {
+    std::mutex mu;
+    std::condition_variable done_cv;
+    bool done = false;  // GUARDED_BY(mu)
+    bool ok = false;    // GUARDED_BY(mu)
+  };
+  std::mutex flights_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;  // GUARDED_BY(flights_mu_)
 };
 
 }  // namespace causeway::security

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <latch>
+#include <thread>
 
 #include "core/crypto.h"
 #include "security/password_hash.h"
@@ -128,6 +130,59 @@ TEST_F(GatewayGuardTest, SessionsAreNotSharedAcrossGuards) {
   http::GuardTarget target{kService, true, true};
   ASSERT_FALSE(other.Admit(req, target, [](const core::Error&) { return http::Response(); }));
   EXPECT_NE(req.session_id, a.req.session_id);
+}
+
+// Many connections presenting the same credentials at once (a scheduler after a restart) share
+// one slow hash; failures are still checked and counted one by one.
+class GatewayGuardLogonStormTest : public ::testing::Test {
+ protected:
+  GatewayGuardLogonStormTest()
+      : clock_(core::FromUnixMillis(1'700'000'000'000)),
+        // A hash slow enough (tens of milliseconds) that simultaneous requests overlap.
+        users_({{.name = "JOB_SCHEDULER", .password_hash = HashPassword("pw", 100'000), .scenarios = {"SAP_COM_0064"}}},
+               DefaultScenarioCatalog(), 3),
+        codec_("secret", SessionPolicy{}, clock_),
+        guard_(users_, codec_, clock_, {}) {}
+
+  // Runs `n` Admit calls with `authorization` released together; returns how many were admitted.
+  int Storm(int n, const std::string& authorization) {
+    std::latch start(n);
+    std::atomic<int> admitted{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+      threads.emplace_back([&] {
+        http::Request req;
+        req.method = "GET";
+        req.sap_client = "100";
+        req.headers.Add("Authorization", authorization);
+        start.arrive_and_wait();
+        if (!guard_.Admit(req, {kService, true, true}, [](const core::Error&) { return http::Response(); }))
+          ++admitted;
+      });
+    for (auto& t : threads) t.join();
+    return admitted.load();
+  }
+
+  core::ManualClock clock_;
+  UserDirectory users_;
+  SessionCodec codec_;
+  GatewayGuard guard_;
+};
+
+TEST_F(GatewayGuardLogonStormTest, SimultaneousLogonsShareOneHash) {
+  EXPECT_EQ(Storm(8, Basic("JOB_SCHEDULER", "pw")), 8);
+  EXPECT_GE(users_.password_checks(), 1u);
+  EXPECT_LT(users_.password_checks(), 8u);
+  // Afterwards the credential cache answers without any hash.
+  uint64_t checks = users_.password_checks();
+  EXPECT_EQ(Storm(4, Basic("JOB_SCHEDULER", "pw")), 4);
+  EXPECT_EQ(users_.password_checks(), checks);
+}
+
+TEST_F(GatewayGuardLogonStormTest, SimultaneousFailuresEachCountTowardsTheLockout) {
+  EXPECT_EQ(Storm(4, Basic("JOB_SCHEDULER", "wrong")), 0);
+  EXPECT_EQ(users_.password_checks(), 4u);
+  EXPECT_EQ(Storm(1, Basic("JOB_SCHEDULER", "pw")), 0);  // locked after three failures
 }
 
 TEST_F(GatewayGuardTest, CsrfFailuresAre403Required) {

@@ -114,6 +114,7 @@ UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, s
     hash = e->config.password_hash;
   }
   // The slow hash runs without the lock so that other logons proceed.
+  password_checks_.fetch_add(1, std::memory_order_relaxed);
   bool ok = !hash.empty() && VerifyPassword(password, hash);
   Entry snapshot;
   {

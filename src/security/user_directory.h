@@ -8,6 +8,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,8 @@ class UserDirectory {
   enum class LogonResult { kOk, kWrongPassword, kLocked, kUnknownUser };
   // Checks a password (slow hash) and updates the lockout counters.
   LogonResult CheckPassword(std::string_view name, std::string_view password);
+  // How many slow password hashes CheckPassword has run.
+  uint64_t password_checks() const { return password_checks_.load(std::memory_order_relaxed); }
   // True if `user` may call `service` (by its scenarios or direct grants).
   bool MayCall(std::string_view user, std::string_view service) const;
 
@@ -86,6 +89,7 @@ class UserDirectory {
   std::map<std::string, Entry, std::less<>> users_;  // key: upper-case name; GUARDED_BY(mu_)
   ScenarioCatalog catalog_;
   int max_failed_;
+  std::atomic<uint64_t> password_checks_{0};
   store::Database* db_ = nullptr;
 };
 
