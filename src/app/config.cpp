@@ -85,6 +85,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   auto& s = c.server;
   s.io_threads = t["server"]["io_threads"].value_or(s.io_threads);
   s.worker_threads = t["server"]["worker_threads"].value_or(s.worker_threads);
+  s.io_slice = std::chrono::microseconds(t["server"]["io_slice_us"].value_or(s.io_slice.count()));
   s.max_header_bytes = t["server"]["max_header_bytes"].value_or(s.max_header_bytes);
   s.max_body_bytes = t["server"]["max_body_bytes"].value_or(s.max_body_bytes);
   s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);

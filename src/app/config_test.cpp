@@ -21,6 +21,7 @@ TEST(ConfigTest, LoadsListenersUsersAndScenarios) {
 data_dir = "/tmp/cw-data"
 system_id = "ABC"
 io_threads = 3
+io_slice_us = 0
 [security]
 max_failed_logons = 5
 [[listeners]]
@@ -49,6 +50,7 @@ password_hash = "pbkdf2-sha256$1000$AAAA$AAAA"
   EXPECT_EQ(c->data_dir, "/tmp/cw-data");
   EXPECT_EQ(c->system_id, "ABC");
   EXPECT_EQ(c->server.io_threads, 3);
+  EXPECT_EQ(c->server.io_slice.count(), 0);
   EXPECT_EQ(c->max_failed_logons, 5);
   ASSERT_EQ(c->server.listeners.size(), 2u);
   EXPECT_EQ(c->server.listeners[0].address, "0.0.0.0");

@@ -1,7 +1,7 @@
 # cw_http: the Beast server, router and request observers (access log, metrics).
-add_library(cw_http STATIC server.cpp header_block.cpp response_writer.cpp router.cpp sap_path.cpp access_log.cpp metrics.cpp)
+add_library(cw_http STATIC server.cpp thread_slice.cpp header_block.cpp response_writer.cpp router.cpp sap_path.cpp access_log.cpp metrics.cpp)
 target_link_libraries(cw_http PUBLIC cw_http_message cw_asio spdlog::spdlog)
 causeway_warnings(cw_http)
 
-causeway_test(http_test SOURCES header_block_test.cpp response_writer_test.cpp sap_path_test.cpp router_test.cpp metrics_test.cpp server_test.cpp
+causeway_test(http_test SOURCES header_block_test.cpp response_writer_test.cpp thread_slice_test.cpp sap_path_test.cpp router_test.cpp metrics_test.cpp server_test.cpp
               LIBS cw_http CURL::libcurl)

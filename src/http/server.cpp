@@ -24,6 +24,7 @@
 #include "core/crypto.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
+#include "http/thread_slice.h"
 
 namespace causeway::http {
 
@@ -397,7 +398,10 @@ void Server::Run() {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& c : impl_->iocs) guards.push_back(asio::make_work_guard(*c));
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([this, i] { impl_->iocs[i]->run(); });
+  for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([this, i] {
+      RequestThreadSlice(impl_->options.io_slice);
+      impl_->iocs[i]->run();
+    });
   // The drain watcher: once stopping, wait until no connection is open (or the deadline).
   std::thread drain([this, &guards] {
     {
@@ -410,6 +414,7 @@ void Server::Run() {
     for (auto& g : guards) g.reset();
     for (auto& c : impl_->iocs) c->stop();
   });
+  RequestThreadSlice(impl_->options.io_slice);  // the calling thread is I/O thread 0
   impl_->iocs[0]->run();
   drain.join();
   for (auto& t : threads) t.join();

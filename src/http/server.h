@@ -46,6 +46,8 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};  // from first byte to complete request
   size_t max_connections = 4096;
   int io_threads = 2;
+  // Time slice the I/O threads ask the kernel for (see thread_slice.h); 0 = kernel default.
+  std::chrono::microseconds io_slice{100};
   int worker_threads = 32;
   std::chrono::milliseconds drain_timeout{10'000};
   std::string server_header;  // empty: no "server" header
