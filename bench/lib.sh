@@ -22,6 +22,7 @@ data_dir = "$BENCH_DIR/data"
 log_level = "warn"
 access_log = "${ACCESS_LOG:-}"
 io_threads = ${IO_THREADS:-2}
+io_slice_us = ${IO_SLICE_US:-100}
 [jobs]
 demo_templates = true
 workers = ${JOB_WORKERS:-8}
