@@ -136,15 +136,25 @@ UserDirectory::LogonResult GatewayGuard::CheckPasswordOnce(std::string key, std:
     lock.unlock();
     return users_.CheckPassword(user, password);
   }
+  // Whatever happens (an exception included), the waiting requests are released.
+  struct Land {
+    GatewayGuard* guard;
+    const std::string& key;
+    Flight& flight;
+    bool ok = false;
+    ~Land() {
+      {
+        std::lock_guard lock(flight.mu);
+        flight.done = true;
+        flight.ok = ok;
+      }
+      flight.done_cv.notify_all();
+      std::lock_guard lock(guard->flights_mu_);
+      guard->flights_.erase(key);
+    }
+  } land{this, key, *flight};
   UserDirectory::LogonResult result = users_.CheckPassword(user, password);
-  {
-    std::lock_guard lock(flight->mu);
-    flight->done = true;
-    flight->ok = result == UserDirectory::LogonResult::kOk;
-  }
-  flight->done_cv.notify_all();
-  std::lock_guard lock(flights_mu_);
-  flights_.erase(key);
+  land.ok = result == UserDirectory::LogonResult::kOk;
   return result;
 }
 
