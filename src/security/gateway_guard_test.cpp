@@ -181,7 +181,9 @@ TEST_F(GatewayGuardLogonStormTest, SimultaneousLogonsShareOneHash) {
 
 TEST_F(GatewayGuardLogonStormTest, SimultaneousFailuresEachCountTowardsTheLockout) {
   EXPECT_EQ(Storm(4, Basic("JOB_SCHEDULER", "wrong")), 0);
-  EXPECT_EQ(users_.password_checks(), 4u);
+  // Shared failures would have counted once and left the user unlocked. (A request that starts
+  // after the third failure finds the user locked and runs no hash, hence at least three.)
+  EXPECT_GE(users_.password_checks(), 3u);
   EXPECT_EQ(Storm(1, Basic("JOB_SCHEDULER", "pw")), 0);  // locked after three failures
 }
 
