@@ -76,10 +76,12 @@ struct Response {
   std::string label;
 
   Response() = default;
-  std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
   Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {
     headers.Add("content-type", std::move(content_type));
   }
+
+  // The bytes to send: the shared body when there is one, else `body`.
+  std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 };
 
 const char* ReasonPhrase(int status);

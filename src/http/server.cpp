@@ -291,7 +291,7 @@ struct Server::Impl {
                               .server_header = &options.server_header},
                         &head_buffer);
       std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
-      if (!head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view().data(), res.body_view().size());
+      if (!head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view());
       conn.deadline = Clock::now() + options.request_timeout;
       auto [wec, written] = co_await asio::async_write(stream, wire, kTuple);
       if (on_request) {

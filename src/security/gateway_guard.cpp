@@ -28,10 +28,8 @@ std::optional<BasicCredentials> ParseBasic(std::string_view header) {
   return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
 }
 
-}  // namespace
-
-namespace {
 std::atomic<uint64_t> guard_instances{0};
+
 }  // namespace
 
 GatewayGuard::GatewayGuard(UserDirectory& users, const SessionCodec& sessions, const core::Clock& clock,
@@ -56,7 +54,7 @@ const GatewayGuard::IssuedSession& GatewayGuard::SharedReadSession(const std::st
   if (memo.instance != instance_ || memo.second != now || memo.issued.session.user != user ||
       memo.issued.session.client != client) {
     memo.issued.session = sessions_.NewSession(user, client);
-    memo.issued.cookie_value = sessions_.Encode(memo.issued.session);
+    memo.issued.set_cookie = SessionSetCookie(memo.issued.session);
     memo.instance = instance_;
     memo.second = now;
   }
@@ -69,6 +67,10 @@ bool GatewayGuard::IsModifying(std::string_view m) {
 
 std::string GatewayGuard::SessionCookieName(std::string_view client) const {
   return "SAP_SESSIONID_" + options_.system_id + "_" + std::string(client);
+}
+
+std::string GatewayGuard::SessionSetCookie(const Session& s) const {
+  return SessionCookieName(s.client) + "=" + sessions_.Encode(s) + "; path=/; HttpOnly";
 }
 
 namespace {
@@ -234,26 +236,23 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   if (!view || view->locked) return Unauthorized(req);
 
   // 2. Session: keep the cookie's session when it belongs to this user and client.
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  const auto csrf_header = req.headers.Get("x-csrf-token");
   bool fresh = false;
-  std::string_view issued_cookie;  // set when the shared read session below is used
+  const IssuedSession* shared = nullptr;  // a plain read's shared session, cookie included
   if (!session || !core::IEquals(session->user, user) || session->client != req.sap_client) {
     fresh = true;
-    if ((req.method == "GET" || req.method == "HEAD") && !req.headers.Get("x-csrf-token")) {
-      const IssuedSession& shared = SharedReadSession(view->name, req.sap_client);
-      session = shared.session;
-      issued_cookie = shared.cookie_value;
-    } else {
-      session = sessions_.NewSession(view->name, req.sap_client);
-    }
+    if (read && !csrf_header) shared = &SharedReadSession(view->name, req.sap_client);
+    else session = sessions_.NewSession(view->name, req.sap_client);
   }
+  const Session& current = shared ? shared->session : *session;
   req.user = view->name;
-  req.session_id = session->id;
+  req.session_id = current.id;
   req.scenarios = view->scenarios;
 
   // 3. CSRF for modifying requests (also $batch and POST function imports).
   if (target.csrf && IsModifying(req.method)) {
-    auto token = req.headers.Get("x-csrf-token");
-    if (fresh || !token || !sessions_.CsrfValid(*session, core::Trim(*token))) {
+    if (fresh || !csrf_header || !sessions_.CsrfValid(current, core::Trim(*csrf_header))) {
       http::Response r(403, "text/plain; charset=utf-8", std::string(kCsrfFailed));
       r.headers.Add("x-csrf-token", "Required");
       return r;
@@ -268,17 +267,15 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   }
 
   // What the response will carry, decided now so that Finish() needs no second decode.
-  if (fresh || sessions_.NeedsRefresh(*session)) {
-    std::string cookie = SessionCookieName(session->client) + "=" +
-                         (issued_cookie.empty() ? sessions_.Encode(sessions_.Touch(*session)) : std::string(issued_cookie)) +
-                         "; path=/; HttpOnly";
+  if (fresh || sessions_.NeedsRefresh(current)) {
+    std::string cookie = shared ? shared->set_cookie : SessionSetCookie(sessions_.Touch(current));
     if (req.tls) cookie += "; secure";
     req.gate_response_headers.emplace_back("set-cookie", std::move(cookie));
-    if (fresh) req.gate_response_headers.emplace_back("set-cookie", "sap-usercontext=sap-client=" + session->client + "; path=/");
+    if (fresh) req.gate_response_headers.emplace_back("set-cookie", "sap-usercontext=sap-client=" + current.client + "; path=/");
   }
-  if (target.csrf && (req.method == "GET" || req.method == "HEAD")) {
-    if (auto fetch = req.headers.Get("x-csrf-token"); fetch && core::IEquals(core::Trim(*fetch), "fetch")) {
-      req.gate_response_headers.emplace_back("x-csrf-token", sessions_.CsrfToken(*session));
+  if (target.csrf && read) {
+    if (csrf_header && core::IEquals(core::Trim(*csrf_header), "fetch")) {
+      req.gate_response_headers.emplace_back("x-csrf-token", sessions_.CsrfToken(current));
       req.gate_response_headers.emplace_back("cache-control", "no-store, no-cache");
     }
   }

@@ -46,9 +46,11 @@ class GatewayGuard final : public http::RequestGuard {
   void CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version);
   http::Response Unauthorized(const http::Request& req) const;
   static bool IsModifying(std::string_view method);
+  // The set-cookie value of a session cookie, without "; secure".
+  std::string SessionSetCookie(const Session& s) const;
   struct IssuedSession {
     Session session;
-    std::string cookie_value;  // SessionCodec::Encode(session)
+    std::string set_cookie;  // SessionSetCookie(session)
   };
   UserDirectory::LogonResult CheckPasswordOnce(std::string key, std::string_view user,
                                               std::string_view password);
