@@ -77,20 +77,25 @@ size_t Utf8Offset(std::string_view s, int64_t n) {
 
 core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Entity& ent);
 
+// n-ary and/or, left to right as the binary fold would: the deciding value (false for and,
+// true for or) ends the evaluation; otherwise null if any operand was null.
+core::Result<Value> EvalJunction(const FilterExpr& e, const EntityType& type, const Entity& ent) {
+  const Value decisive(e.op == Op::kOr);
+  bool saw_null = false;
+  for (const auto& c : e.children) {
+    CW_ASSIGN_OR_RETURN(Value v, Eval(c, type, ent));
+    if (v == decisive) return decisive;
+    saw_null = saw_null || v.is_null();
+  }
+  if (saw_null) return Value();
+  return Value(e.op == Op::kAnd);
+}
+
 core::Result<Value> EvalBinary(const FilterExpr& e, const EntityType& type, const Entity& ent) {
+  if (e.op == Op::kAnd || e.op == Op::kOr) return EvalJunction(e, type, ent);
   CW_ASSIGN_OR_RETURN(Value l, Eval(e.children[0], type, ent));
-  if (e.op == Op::kAnd && l == Value(false)) return Value(false);
-  if (e.op == Op::kOr && l == Value(true)) return Value(true);
   CW_ASSIGN_OR_RETURN(Value r, Eval(e.children[1], type, ent));
   switch (e.op) {
-    case Op::kAnd:
-      if (r == Value(false)) return Value(false);
-      if (l.is_null() || r.is_null()) return Value();
-      return Value(true);
-    case Op::kOr:
-      if (r == Value(true)) return Value(true);
-      if (l.is_null() || r.is_null()) return Value();
-      return Value(false);
     case Op::kEq: return Value(CompareValues(l, r) == 0);
     case Op::kNe: return Value(CompareValues(l, r) != 0);
     case Op::kGt: case Op::kGe: case Op::kLt: case Op::kLe: {

@@ -18,6 +18,7 @@ namespace {
 using Kind = FilterExpr::Kind;
 using Op = FilterExpr::Op;
 
+// Recursion depth of the parser itself (parentheses, not, unary minus, call arguments).
 constexpr int kMaxDepth = 64;
 
 enum class Tok { kEnd, kLParen, kRParen, kComma, kMinus, kWord, kLiteral };
@@ -121,7 +122,32 @@ class Parser {
 
   bool AtWord(const char* w) const { return tok_.kind == Tok::kWord && tok_.text == w; }
 
+  // Counts a new node against kMaxFilterNodes.
+  core::Status CountNode() {
+    if (++nodes_ > kMaxFilterNodes)
+      return Error("expression has more than " + std::to_string(kMaxFilterNodes) + " operands and operators");
+    return core::Status::Ok();
+  }
+
+  // Sets e.height from its children and checks it against kMaxFilterHeight.
+  core::Status Seal(FilterExpr& e) {
+    int below = 0;
+    for (const auto& c : e.children) below = std::max(below, c.height);
+    e.height = below + 1;
+    if (e.height > kMaxFilterHeight) return Error("expression nested too deeply");
+    return core::Status::Ok();
+  }
+
   core::Result<FilterExpr> Binary(Op op, FilterExpr l, FilterExpr r) {
+    if ((op == Op::kAnd || op == Op::kOr) && l.kind == Kind::kBinary && l.op == op) {
+      // Extend the n-ary chain instead of nesting one level per operator.
+      if (!(r.is_bool || IsNullLiteral(r)))
+        return Error(std::string("operands of '") + FilterOpName(op) + "' must be boolean");
+      l.children.push_back(std::move(r));
+      CW_RETURN_IF_ERROR(Seal(l));
+      return l;
+    }
+    CW_RETURN_IF_ERROR(CountNode());
     FilterExpr e;
     e.kind = Kind::kBinary;
     e.op = op;
@@ -149,6 +175,7 @@ class Parser {
     }
     e.children.push_back(std::move(l));
     e.children.push_back(std::move(r));
+    CW_RETURN_IF_ERROR(Seal(e));
     return e;
   }
 
@@ -229,21 +256,25 @@ class Parser {
       CW_RETURN_IF_ERROR(Next());
       CW_ASSIGN_OR_RETURN(FilterExpr operand, ParseUnary(depth + 1));
       if (!operand.is_bool && !IsNullLiteral(operand)) return Error("operand of 'not' must be boolean");
+      CW_RETURN_IF_ERROR(CountNode());
       FilterExpr e;
       e.kind = Kind::kNot;
       e.is_bool = true;
       e.type = EdmType::kBoolean;
       e.children.push_back(std::move(operand));
+      CW_RETURN_IF_ERROR(Seal(e));
       return e;
     }
     if (tok_.kind == Tok::kMinus) {
       CW_RETURN_IF_ERROR(Next());
       CW_ASSIGN_OR_RETURN(FilterExpr operand, ParseUnary(depth + 1));
       if (operand.is_bool || !NumericRank(operand.type)) return Error("operand of '-' must be numeric");
+      CW_RETURN_IF_ERROR(CountNode());
       FilterExpr e;
       e.kind = Kind::kNegate;
       e.type = operand.type;
       e.children.push_back(std::move(operand));
+      CW_RETURN_IF_ERROR(Seal(e));
       return e;
     }
     return ParsePrimary(depth);
@@ -261,6 +292,7 @@ class Parser {
         (tok_.kind == Tok::kWord && (tok_.text == "true" || tok_.text == "false" || tok_.text == "null"))) {
       auto lit = ParseLiteral(tok_.text);
       if (!lit) return Error("invalid literal " + std::string(tok_.text.substr(0, 100)));
+      CW_RETURN_IF_ERROR(CountNode());
       FilterExpr e;
       e.kind = Kind::kLiteral;
       e.literal = lit->value;
@@ -277,6 +309,7 @@ class Parser {
       return Error("property paths are not supported ('" + name + "')");
     int idx = PropertyIndex(type_, name);
     if (idx < 0) return Error("property '" + name + "' does not exist in type '" + type_.name + "'");
+    CW_RETURN_IF_ERROR(CountNode());
     FilterExpr e;
     e.kind = Kind::kProperty;
     e.name = name;
@@ -287,6 +320,7 @@ class Parser {
 
   core::Result<FilterExpr> ParseCall(const std::string& name, int depth) {
     CW_RETURN_IF_ERROR(Next());  // '('
+    CW_RETURN_IF_ERROR(CountNode());
     FilterExpr e;
     e.kind = Kind::kCall;
     e.name = name;
@@ -304,6 +338,7 @@ class Parser {
     if (tok_.kind != Tok::kRParen) return Error("missing ')' after arguments of '" + name + "'");
     CW_RETURN_IF_ERROR(Next());
     CW_RETURN_IF_ERROR(CheckCall(e));
+    CW_RETURN_IF_ERROR(Seal(e));
     return e;
   }
 
@@ -361,6 +396,7 @@ class Parser {
 
   std::string_view text_;
   const EntityType& type_;
+  int nodes_ = 0;
   size_t pos_ = 0;
   Token tok_;
 };

@@ -15,7 +15,8 @@ namespace causeway::odata {
 // mod, unary '-', parentheses. Functions: substringof startswith endswith length indexof replace
 // substring tolower toupper trim concat year month day hour minute second round floor ceiling.
 // Properties are resolved against `type`; operand types are checked (e.g. a string compared with
-// a number → 400). The top-level expression must be boolean. Nesting is limited to 64 levels.
+// a number → 400). The top-level expression must be boolean. `and`/`or` chains become one n-ary
+// node. The tree may be at most kMaxFilterHeight high and hold kMaxFilterNodes nodes (query.h).
 // Errors: 400 Gateway error with the reason and position.
 core::Result<FilterExpr> ParseFilter(std::string_view text, const EntityType& type);
 

@@ -49,7 +49,21 @@ class Translator {
  private:
   static bool IsNull(const FilterExpr& e) { return e.kind == Kind::kLiteral && e.literal.is_null(); }
 
+  // and/or over children [first, last), split in halves: SQL parsers build one tree level per
+  // operator of a flat chain (SQLite refuses expressions deeper than 1000), halves keep it log n.
+  core::Status EmitJunction(const FilterExpr& e, size_t first, size_t last) {
+    if (last - first == 1) return Emit(e.children[first]);
+    size_t mid = first + (last - first) / 2;
+    out_.sql += '(';
+    CW_RETURN_IF_ERROR(EmitJunction(e, first, mid));
+    out_.sql += e.op == Op::kAnd ? " AND " : " OR ";
+    CW_RETURN_IF_ERROR(EmitJunction(e, mid, last));
+    out_.sql += ')';
+    return core::Status::Ok();
+  }
+
   core::Status EmitBinary(const FilterExpr& e) {
+    if (e.op == Op::kAnd || e.op == Op::kOr) return EmitJunction(e, 0, e.children.size());
     const FilterExpr &l = e.children[0], &r = e.children[1];
     // SQL's "= NULL" is never true; OData's "eq null" means IS NULL.
     if ((e.op == Op::kEq || e.op == Op::kNe) && (IsNull(l) || IsNull(r))) {

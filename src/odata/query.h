@@ -14,11 +14,16 @@
 namespace causeway::odata {
 
 // A $filter expression node. Value semantics (children held by value).
+//
+// `and` / `or` chains are n-ary (a kBinary node with two or more children), so that a long
+// list of alternatives (`A eq 1 or A eq 2 or …`, as UI5 and the Cloud SDK generate) stays
+// shallow. Everything that walks the tree recurses, so the parser bounds both the height and the
+// node count (ParseFilter); trees built elsewhere must respect kMaxFilterHeight too.
 struct FilterExpr {
   enum class Kind {
     kLiteral,   // `literal`, typed `type` (null literal: literal.is_null())
     kProperty,  // `name`, typed `type` (the property's EDM type)
-    kBinary,    // `op` applied to children[0], children[1]
+    kBinary,    // `op` applied to children[0], children[1] (kAnd/kOr: to every child, in order)
     kNot,       // not children[0]
     kNegate,    // -children[0]
     kCall,      // function `name` applied to children
@@ -31,8 +36,14 @@ struct FilterExpr {
   Value literal;
   EdmType type = EdmType::kString;  // for literals/properties: EDM type; for others: result type
   bool is_bool = false;             // true when the node yields Edm.Boolean
+  int height = 1;                   // nodes on the longest path down to a leaf, this one included
   std::vector<FilterExpr> children;
 };
+
+// Bounds of a parsed $filter: evaluation, SQL translation and destruction recurse once per
+// level, so the height bounds their stack use; the node count bounds their time.
+inline constexpr int kMaxFilterHeight = 100;
+inline constexpr int kMaxFilterNodes = 10000;
 
 // Operator spelling in $filter ("eq", "add", ...).
 const char* FilterOpName(FilterExpr::Op op);
