@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,23 @@ bool NeedsNormalizing(std::string_view block);
 // Rewrites a complete header block (as delimited by FindHeaderBlockEnd) with CRLF line endings
 // and without stray CRs before line ends.
 std::string NormalizeHeaderBlock(std::string_view block);
+
+// Why a request's body length cannot be trusted (RFC 9112 §6.1, §6.3), with the status to
+// answer before closing the connection.
+struct FramingError {
+  int status;        // 400, or 501 for a transfer coding we do not implement
+  std::string text;  // plain-text body
+};
+
+// Checks the message-body framing of a complete, normalized header block (request line
+// included) before anything reads a body, so that a body is never taken for the next request:
+// - Transfer-Encoding whose final coding is not `chunked`, `chunked` more than once, or any
+//   Transfer-Encoding in an HTTP/1.0 request: 400 (the length cannot be determined);
+// - another coding before `chunked` (gzip, …): 501;
+// - Transfer-Encoding together with Content-Length, Content-Length values that differ or are
+//   not decimal digits: 400;
+// - a header field name followed by whitespace, or a folded (obs-fold) line: 400.
+// nullopt: the framing is unambiguous.
+std::optional<FramingError> CheckBodyFraming(std::string_view block);
 
 }  // namespace causeway::http

@@ -51,6 +51,7 @@ struct Request {
   std::string sap_client;               // e.g. "100"
   std::string sap_language;             // e.g. "EN"
   std::string session_id;               // security-session id (binds the CSRF token)
+  bool admitted = false;                // the gate already ran on the head (Handler::Admit)
   // Headers the security gate adds to a successful response (session cookie, fetched token).
   std::vector<std::pair<std::string, std::string>> gate_response_headers;
   // Communication scenarios granted to `user` by its arrangements (e.g. "SAP_COM_0064",

@@ -67,45 +67,66 @@ void Router::ApplySapHeaders(Request& req) const {
   if (req.sap_language.empty()) req.sap_language = "EN";
 }
 
-Response Router::Handle(Request& req) {
-  if (auto path = ParseSapODataPath(req.target)) {
-    const ODataEndpoint* e = FindOData(path->service);
-    if (!e) {
-      // Gateway answers an unknown service with 404 and its own message; a plain body is
-      // fine here because no service format applies.
-      return NotFound();
-    }
-    req.sap_client = path->sap_client;
-    req.sap_language = core::ToUpper(path->sap_language);
+bool Router::AdmitsInline(const Request& req) const { return !guard_ || guard_->IsCheap(req); }
+
+Router::Route Router::Find(const Request& req) const {
+  Route r;
+  if ((r.path = ParseSapODataPath(req.target))) {
+    r.odata = FindOData(r.path->service);
+  } else {
+    r.prefix = FindPrefix(req.Path());
+  }
+  return r;
+}
+
+std::optional<Response> Router::AdmitRoute(Request& req, const Route& route) {
+  std::optional<Response> denied;
+  if (route.odata) {
+    const ODataEndpoint& e = *route.odata;
+    req.sap_client = route.path->sap_client;
+    req.sap_language = core::ToUpper(route.path->sap_language);
     ApplySapHeaders(req);
-    GuardTarget target{e->service, true, true};
-    auto fail = [&](const core::Error& err) { return e->render_error(req, err); };
     if (guard_) {
-      if (auto denied = guard_->Admit(req, target, fail)) {
-        denied->label = e->service;
-        return std::move(*denied);
-      }
+      denied = guard_->Admit(req, GuardTarget{e.service, true, true},
+                             [&](const core::Error& err) { return e.render_error(req, err); });
+      if (denied) denied->label = e.service;
     }
-    Response res = e->handle(req, *path);
-    res.label = e->service;
-    if (guard_) guard_->Finish(req, target, res);
+  } else if (route.prefix) {
+    const PrefixEndpoint& e = *route.prefix;
+    ApplySapHeaders(req);
+    if (guard_ && e.guard.authenticate) {
+      denied = guard_->Admit(req, e.guard, [](const core::Error& err) {
+        return Response(err.HttpStatus(), "text/plain; charset=utf-8", err.text);
+      });
+      if (denied) denied->label = e.guard.service;
+    }
+  }
+  req.admitted = !denied;
+  return denied;
+}
+
+std::optional<Response> Router::Admit(Request& req) { return AdmitRoute(req, Find(req)); }
+
+Response Router::Handle(Request& req) {
+  Route route = Find(req);
+  if (!route.odata && !route.prefix) {
+    // Gateway answers an unknown service with 404 and its own message; a plain body is
+    // fine here because no service format applies.
+    return NotFound();
+  }
+  if (!req.admitted) {
+    if (auto denied = AdmitRoute(req, route)) return std::move(*denied);
+  }
+  if (route.odata) {
+    Response res = route.odata->handle(req, *route.path);
+    res.label = route.odata->service;
+    if (guard_) guard_->Finish(req, GuardTarget{route.odata->service, true, true}, res);
     return res;
   }
-  const PrefixEndpoint* e = FindPrefix(req.Path());
-  if (!e) return NotFound();
-  ApplySapHeaders(req);
-  auto fail = [](const core::Error& err) {
-    return Response(err.HttpStatus(), "text/plain; charset=utf-8", err.text);
-  };
-  if (guard_ && e->guard.authenticate) {
-    if (auto denied = guard_->Admit(req, e->guard, fail)) {
-      denied->label = e->guard.service;
-      return std::move(*denied);
-    }
-  }
-  Response res = e->handle(req);
-  res.label = e->guard.service;
-  if (guard_ && e->guard.authenticate) guard_->Finish(req, e->guard, res);
+  const PrefixEndpoint& e = *route.prefix;
+  Response res = e.handle(req);
+  res.label = e.guard.service;
+  if (guard_ && e.guard.authenticate) guard_->Finish(req, e.guard, res);
   return res;
 }
 

@@ -64,9 +64,19 @@ class Router final : public Handler {
   void AddPrefix(PrefixEndpoint endpoint);
 
   bool RunsInline(const Request& req) const override;
+  bool AdmitsInline(const Request& req) const override;
+  std::optional<Response> Admit(Request& req) override;
   Response Handle(Request& req) override;
 
  private:
+  // The endpoint a request addresses (at most one of odata / prefix).
+  struct Route {
+    std::optional<SapODataPath> path;
+    const ODataEndpoint* odata = nullptr;
+    const PrefixEndpoint* prefix = nullptr;
+  };
+  Route Find(const Request& req) const;
+  std::optional<Response> AdmitRoute(Request& req, const Route& route);
   const ODataEndpoint* FindOData(std::string_view service) const;
   const PrefixEndpoint* FindPrefix(std::string_view path) const;
   void ApplySapHeaders(Request& req) const;

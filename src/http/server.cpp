@@ -14,6 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <array>
 #include <condition_variable>
 #include <cstring>
@@ -21,6 +23,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/ascii.h"
 #include "core/crypto.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
@@ -45,6 +48,24 @@ Response PlainError(int status, std::string text) {
   return r;
 }
 
+// RFC 9112 §3.2.2: a server accepts the absolute form of a request target (proxies and some
+// clients send it) and takes the host from it rather than from the Host field.
+std::string OriginForm(std::string_view target, Headers& headers) {
+  if (target.empty() || target.front() == '/') return std::string(target);
+  size_t scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(target);
+  std::string_view scheme = target.substr(0, scheme_end);
+  if (!core::IEquals(scheme, "http") && !core::IEquals(scheme, "https")) return std::string(target);
+  std::string_view rest = target.substr(scheme_end + 3);
+  size_t path = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, path);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty()) headers.Set("host", std::string(authority));
+  if (path == std::string_view::npos || rest[path] == '#') return "/";
+  if (rest[path] == '?') return "/" + std::string(rest.substr(path));
+  return std::string(rest.substr(path));
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -63,6 +84,12 @@ struct Server::Impl {
   std::vector<uint16_t> ports;
   ServerStats stats;
   std::atomic<bool> stopping{false};
+  // Request body bytes held by all connections together (bounded by max_buffered_body_bytes).
+  std::atomic<size_t> buffered_body_bytes{0};
+  // A large body was freed: the sweeper hands free memory back to the system (see Trim()).
+  std::atomic<bool> trim_wanted{false};
+  Clock::time_point last_trim{};
+  static constexpr size_t kTrimAfterBytes = 1 << 20;
   std::mutex stop_mu;               // with stop_cv: wakes the drain watcher in Run()
   std::condition_variable stop_cv;
 
@@ -185,6 +212,157 @@ struct Server::Impl {
     }
   }
 
+  // One request as read from the connection: the parsed message, or the answer to give
+  // without handling it (framing error, limit, refused admission, end of the connection).
+  struct Incoming {
+    Request req;
+    std::optional<Response> early;
+    bool closed = false;  // the peer went away (or timed out while idle): nothing to answer
+    bool head = false;
+    bool keep_alive = false;
+    unsigned version = 11;
+    size_t reserved = 0;  // body bytes counted against max_buffered_body_bytes
+  };
+
+  // Releases an Incoming's share of the body budget when it goes out of scope.
+  struct BudgetRelease {
+    Impl* impl;
+    Incoming* in;
+    ~BudgetRelease() {
+      if (in->reserved) impl->buffered_body_bytes.fetch_sub(in->reserved);
+      if (in->reserved >= kTrimAfterBytes) impl->trim_wanted.store(true, std::memory_order_relaxed);
+    }
+  };
+
+  // Counts `now` body bytes (the body's capacity so far) against the server-wide budget.
+  bool Reserve(Incoming& in, size_t now) {
+    if (now <= in.reserved) return true;
+    size_t delta = now - in.reserved;
+    in.reserved = now;
+    return buffered_body_bytes.fetch_add(delta) + delta <= options.max_buffered_body_bytes;
+  }
+
+  static bool IsFramingClose(const boost::system::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::operation_aborted;
+  }
+
+  Response ReadError(const boost::system::error_code& ec, bool timed_out) {
+    if (ec == bhttp::error::header_limit) return PlainError(431, "Request header fields too large");
+    if (ec == bhttp::error::body_limit) return PlainError(413, "Request body too large");
+    if (timed_out) return PlainError(408, "Request timeout");
+    return PlainError(400, "Malformed HTTP request");
+  }
+
+  // Reads the header block (framed by us, so that sloppy line ends are normalized first).
+  // Returns its length, 0 with `ec` set otherwise.
+  template <typename Stream>
+  awaitable<size_t> ReadHeaderBlock(Stream& stream, beast::flat_buffer& buffer, boost::system::error_code& ec) {
+    size_t header_end = 0;
+    for (;;) {
+      auto data = buffer.data();
+      std::string_view have(static_cast<const char*>(data.data()), data.size());
+      header_end = FindHeaderBlockEnd(have);
+      if (header_end || have.size() > options.max_header_bytes) break;
+      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+      if (rec) {
+        ec = rec;
+        co_return 0;
+      }
+      buffer.commit(n);
+    }
+    if (!header_end) {
+      ec = bhttp::error::header_limit;
+      co_return 0;
+    }
+    auto data = buffer.data();
+    std::string_view have(static_cast<const char*>(data.data()), data.size());
+    if (NeedsNormalizing(have.substr(0, header_end))) {
+      std::string normalized = NormalizeHeaderBlock(have.substr(0, header_end));
+      size_t normalized_end = normalized.size();
+      normalized.append(have.substr(header_end));
+      buffer.consume(buffer.size());
+      auto out = buffer.prepare(normalized.size());
+      std::memcpy(out.data(), normalized.data(), normalized.size());
+      buffer.commit(normalized.size());
+      header_end = normalized_end;
+    }
+    co_return header_end;
+  }
+
+  // Head → framing check → (admission, when the body is still on its way) → body.
+  template <typename Stream>
+  awaitable<void> ReadRequest(Stream& stream, beast::flat_buffer& buffer, Conn& conn, Incoming& in) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+    boost::system::error_code ec;
+    size_t header_end = co_await ReadHeaderBlock(stream, buffer, ec);
+    if (!ec) {
+      auto data = buffer.data();
+      if (auto bad = CheckBodyFraming(std::string_view(static_cast<const char*>(data.data()), header_end))) {
+        Response r = PlainError(bad->status, std::move(bad->text));
+        in.early = std::move(r);
+        co_return;
+      }
+      auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      ec = rec;
+    }
+    if (ec) {
+      if (IsFramingClose(ec) && !conn.timed_out) in.closed = true;
+      else in.early = ReadError(ec, conn.timed_out);
+      co_return;
+    }
+    auto& msg = parser.get();
+    in.version = msg.version();
+    in.keep_alive = parser.keep_alive();
+    in.head = msg.method() == bhttp::verb::head;
+    in.req.method = std::string(msg.method_string());
+    in.req.version = static_cast<int>(msg.version());
+    for (const auto& f : msg) in.req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+    in.req.target = OriginForm(msg.target(), in.req.headers);
+
+    if (!parser.is_done()) {
+      const auto length = parser.content_length();
+      // Nobody's body is buffered before its sender is known to be allowed in: admit on the
+      // head unless the whole body has already arrived with it.
+      if (!length || buffer.size() < *length) {
+        std::optional<Response> denied = co_await AdmitHead(in.req);
+        if (denied) {
+          in.early = std::move(*denied);
+          in.early->close = true;  // the body stays unread
+          co_return;
+        }
+        if (length && !Reserve(in, *length)) {
+          in.early = PlainError(503, "Server busy: too many request bodies in flight");
+          in.early->headers.Add("retry-after", "1");
+          co_return;
+        }
+        if (auto expect = in.req.headers.Get("expect"); expect && in.version == 11 && core::IEquals(*expect, "100-continue")) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [wec, unused] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
+          if (wec) {
+            in.closed = true;
+            co_return;
+          }
+        }
+      }
+      while (!parser.is_done()) {
+        auto [rec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
+        if (rec) {
+          in.early = ReadError(rec, conn.timed_out);
+          co_return;
+        }
+        if (!Reserve(in, parser.get().body().capacity())) {
+          in.early = PlainError(503, "Server busy: too many request bodies in flight");
+          in.early->headers.Add("retry-after", "1");
+          co_return;
+        }
+      }
+    }
+    in.req.body = std::move(msg.body());
+  }
+
   template <typename Stream>
   awaitable<void> Session(Stream stream, bool tls, size_t thread) {
     ++stats.open_connections;
@@ -219,84 +397,35 @@ struct Server::Impl {
       auto started = Clock::now();
       conn.deadline = started + options.request_timeout;
       conn.timed_out = false;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-      parser.body_limit(options.max_body_bytes);
-      // Frame the header block ourselves so that sloppy line ends can be normalized first.
-      boost::system::error_code ec;
-      size_t header_end = 0;
-      for (;;) {
-        auto data = buffer.data();
-        std::string_view have(static_cast<const char*>(data.data()), data.size());
-        header_end = FindHeaderBlockEnd(have);
-        if (header_end || have.size() > options.max_header_bytes) break;
-        auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
-        if (rec) {
-          ec = rec;
-          break;
-        }
-        buffer.commit(n);
-      }
-      if (!ec && !header_end) ec = bhttp::error::header_limit;
-      if (!ec) {
-        auto data = buffer.data();
-        std::string_view have(static_cast<const char*>(data.data()), data.size());
-        if (NeedsNormalizing(have.substr(0, header_end))) {
-          std::string normalized = NormalizeHeaderBlock(have.substr(0, header_end));
-          normalized.append(have.substr(header_end));
-          buffer.consume(buffer.size());
-          auto out = buffer.prepare(normalized.size());
-          std::memcpy(out.data(), normalized.data(), normalized.size());
-          buffer.commit(normalized.size());
-        }
-        auto [rec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-        ec = rec;
-      }
-      bool timed_out = conn.timed_out;
-      Request req;
-      req.remote_address = remote;
-      req.tls = tls;
-      req.client_cert_subject = cert_probe.client_cert_subject;
-      req.client_cert_fingerprint = cert_probe.client_cert_fingerprint;
+      Incoming in;
+      BudgetRelease release{this, &in};
+      in.req.remote_address = remote;
+      in.req.tls = tls;
+      in.req.client_cert_subject = cert_probe.client_cert_subject;
+      in.req.client_cert_fingerprint = cert_probe.client_cert_fingerprint;
+      co_await ReadRequest(stream, buffer, conn, in);
+      if (in.closed) break;
       Response res;
-      bool keep_alive = false;
-      bool head = false;
-      unsigned version = 11;
-      if (ec) {
-        if (ec == bhttp::error::header_limit) res = PlainError(431, "Request header fields too large");
-        else if (ec == bhttp::error::body_limit) res = PlainError(413, "Request body too large");
-        else if (timed_out) res = PlainError(408, "Request timeout");
-        else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                 ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
-          break;
-        else res = PlainError(400, "Malformed HTTP request");
+      if (in.early) {
+        res = std::move(*in.early);
       } else {
-        auto& msg = parser.get();
-        version = msg.version();
-        keep_alive = msg.keep_alive();
-        head = msg.method() == bhttp::verb::head;
-        req.method = std::string(msg.method_string());
-        req.target = std::string(msg.target());
-        req.version = static_cast<int>(msg.version());
-        for (const auto& f : msg) req.headers.Add(std::string(f.name_string()), std::string(f.value()));
-        req.body = std::move(msg.body());
         ++stats.in_flight;
-        res = co_await Dispatch(req);
+        res = co_await Dispatch(in.req);
         --stats.in_flight;
       }
-      if (res.close || stopping) keep_alive = false;
+      bool keep_alive = in.keep_alive && !res.close && !stopping;
       int status = res.status;
       std::string label = std::move(res.label);
-      WriteResponseHead(res, {.version = static_cast<int>(version), .keep_alive = keep_alive, .head = head,
+      WriteResponseHead(res, {.version = static_cast<int>(in.version), .keep_alive = keep_alive, .head = in.head,
                               .server_header = &options.server_header},
                         &head_buffer);
       std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
-      if (!head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view());
+      if (!in.head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view());
       conn.deadline = Clock::now() + options.request_timeout;
       auto [wec, written] = co_await asio::async_write(stream, wire, kTuple);
       if (on_request) {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
-        on_request(RequestRecord{&req, status, written, us, label});
+        on_request(RequestRecord{&in.req, status, written, us, label});
       }
       conn.busy = false;
       if (wec) break;
@@ -311,22 +440,7 @@ struct Server::Impl {
       co_await stream.async_shutdown(kTuple);
     }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-      if (linger) {
-        // Lingering close: after answering early (413, 431, 400 with `connection: close`) the
-        // peer may still be sending; closing with unread data would reset the connection and
-        // the client would lose our answer. Stop sending, then drain for up to a second.
-        boost::system::error_code ignore;
-        sock.shutdown(tcp::socket::shutdown_send, ignore);
-        conn.busy = false;
-        conn.deadline = Clock::now() + std::chrono::seconds(1);
-        char scratch[16384];
-        size_t drained = 0;
-        while (drained < 4 * options.max_body_bytes) {
-          auto [rec, n] = co_await sock.async_read_some(asio::buffer(scratch), kTuple);
-          if (rec) break;
-          drained += n;
-        }
-      }
+      if (linger) co_await LingeringClose(sock, conn);
     }
     {
       boost::system::error_code ignore;
@@ -334,6 +448,24 @@ struct Server::Impl {
     }
     conns[thread].erase(registration);
     --stats.open_connections;
+  }
+
+  // Lingering close: after answering early (413, 431, 400 or 401 with `connection: close`) the
+  // peer may still be sending; closing with unread data would reset the connection and the
+  // client would lose our answer. Stop sending, then drain (into a small scratch buffer, never
+  // kept) for up to a second.
+  awaitable<void> LingeringClose(tcp::socket& sock, Conn& conn) {
+    boost::system::error_code ignore;
+    sock.shutdown(tcp::socket::shutdown_send, ignore);
+    conn.busy = false;
+    conn.deadline = Clock::now() + std::chrono::seconds(1);
+    char scratch[16384];
+    size_t drained = 0;
+    while (drained < 4 * options.max_body_bytes) {
+      auto [rec, n] = co_await sock.async_read_some(asio::buffer(scratch), kTuple);
+      if (rec) break;
+      drained += n;
+    }
   }
 
   // One per I/O thread: cancels the pending operation of connections past their deadline and,
@@ -355,8 +487,21 @@ struct Server::Impl {
           c->sock->cancel(ignore);
         }
       }
+      if (thread == 0) Trim(now);
       if (stopping && conns[thread].empty()) co_return;
     }
+  }
+
+  // glibc keeps freed memory in its arenas; after a large request body it would keep up to
+  // that much per worker thread for good. Hand free pages back, at most once a second.
+  void Trim(Clock::time_point now) {
+#ifdef __GLIBC__
+    if (now - last_trim < std::chrono::seconds(1) || !trim_wanted.exchange(false, std::memory_order_relaxed)) return;
+    last_trim = now;
+    ::malloc_trim(0);
+#else
+    (void)now;
+#endif
   }
 
   Response SafeHandle(Request& req) {
@@ -372,6 +517,24 @@ struct Server::Impl {
     if (handler.RunsInline(req)) co_return SafeHandle(req);
     co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
                                       asio::use_awaitable);
+  }
+
+  std::optional<Response> SafeAdmit(Request& req) {
+    try {
+      return handler.Admit(req);
+    } catch (const std::exception& e) {
+      spdlog::error("admission threw: {}", e.what());
+      return PlainError(500, "Internal server error");
+    }
+  }
+
+  // The gate on the request head alone; on the worker pool when it may block (a first logon
+  // runs the slow password hash).
+  awaitable<std::optional<Response>> AdmitHead(Request& req) {
+    if (handler.AdmitsInline(req)) co_return SafeAdmit(req);
+    co_return co_await asio::co_spawn(
+        workers, [this, &req]() -> awaitable<std::optional<Response>> { co_return SafeAdmit(req); },
+        asio::use_awaitable);
   }
 };
 

@@ -1,10 +1,16 @@
-// The HTTP(S) server: Asio + Beast, one C++20 coroutine per connection on its own strand.
+// The HTTP(S) server: Asio + Beast, one C++20 coroutine per connection; each I/O thread owns its
+// connections for their whole life (no strands, see http/README.md).
 //
 // Contract:
 // - HTTP/1.1 keep-alive and pipelining (requests on one connection are answered in order).
 // - Limits answer with the right status and close: header too large 431, body too large 413,
-//   slow or stalled request 408; malformed framing 400. Over `max_connections` new
-//   connections are closed at once.
+//   slow or stalled request 408; malformed or ambiguous framing 400 (CheckBodyFraming), a
+//   transfer coding we do not implement 501; all request bodies together over
+//   `max_buffered_body_bytes` 503. Over `max_connections` new connections are closed at once.
+// - A body that has not arrived with its head is read only after Handler::Admit let the
+//   request in; `Expect: 100-continue` is answered then.
+// - Absolute-form targets (`GET http://host/path`) are turned into origin form, the host
+//   taken from them.
 // - Handler::Handle runs on an I/O thread when Handler::RunsInline() says the request is
 //   cheap, else on the worker pool, so blocking work (fsync, process spawn) never stalls I/O.
 // - Stop() stops accepting, closes idle connections, lets in-flight requests finish (up to
@@ -42,6 +48,9 @@ struct ServerOptions {
   std::vector<ListenerOptions> listeners{ListenerOptions{}};
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // Request body bytes buffered by all connections together; a body that would exceed it is
+  // answered 503 with retry-after (bodies are read only after the sender was admitted).
+  size_t max_buffered_body_bytes = 64 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds request_timeout{30'000};  // from first byte to complete request
   size_t max_connections = 4096;
@@ -58,6 +67,20 @@ class Handler {
   virtual ~Handler() = default;
   // True if Handle() is cheap and never blocks for this request (runs on the I/O thread).
   virtual bool RunsInline(const Request& req) const = 0;
+  // The gate on the request head alone (body not read yet): called before the body when the
+  // body has not fully arrived with the head, so that nobody's body is buffered before the
+  // sender is known to be allowed in. Returns the response to send instead (the body is then
+  // never read and the connection closes) or nullopt; Handle() follows with the body and must
+  // not run the gate again (it sees req.admitted). Must not throw.
+  virtual std::optional<Response> Admit(Request& req) {
+    (void)req;
+    return std::nullopt;
+  }
+  // True if Admit() is cheap and never blocks for this request (runs on the I/O thread).
+  virtual bool AdmitsInline(const Request& req) const {
+    (void)req;
+    return true;
+  }
   // Produces the response. Must not throw (an exception becomes a 500).
   virtual Response Handle(Request& req) = 0;
 };

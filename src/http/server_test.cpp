@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 
 namespace causeway::http {
@@ -14,12 +15,23 @@ namespace {
 class EchoHandler final : public Handler {
  public:
   bool RunsInline(const Request& req) const override { return req.method == "GET"; }
+  // Requests carrying `x-deny` are refused by the gate on their head.
+  std::optional<Response> Admit(Request& req) override {
+    ++admitted_heads;
+    if (!req.headers.Has("x-deny")) return std::nullopt;
+    return Response(401, "text/plain", "denied");
+  }
   Response Handle(Request& req) override {
+    ++handled;
     if (req.target == "/throw") throw std::runtime_error("boom");
+    if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
     r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
+    r.headers.Add("x-host", std::string(req.headers.Get("host").value_or("")));
     return r;
   }
+  std::atomic<int> admitted_heads{0};
+  std::atomic<int> handled{0};
 };
 
 // A raw TCP client so that tests can send exactly the bytes they mean (bad framing included).
@@ -160,6 +172,91 @@ TEST_F(ServerTest, StopClosesIdleConnectionsAndReturnsFromRun) {
   server_->Stop();
   thread_.join();
   EXPECT_EQ(idle.Read(), "");  // closed by the server
+}
+
+// RFC 9112 §6.1: a Transfer-Encoding that is not exactly `chunked` makes the body length
+// unknown; reading on would take the body for the next request (request smuggling).
+TEST_F(ServerTest, AmbiguousTransferEncodingIs400AndTheBodyIsNeverARequest) {
+  StartServer({});
+  for (const char* te : {"gzip", "identity", "xchunked", "chunked, gzip", "chunked, chunked"}) {
+    RawClient c(port_);
+    c.Send(std::string("POST /_causeway/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te +
+           "\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string out = c.Read();  // until the server closes
+    EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << te << ": " << out;
+    EXPECT_EQ(out.find("HTTP/1.1", 1), std::string::npos) << te << ": two answers: " << out;
+    EXPECT_EQ(out.find("smuggled"), std::string::npos) << te;
+  }
+  EXPECT_EQ(handler_.handled.load(), 0);
+}
+
+TEST_F(ServerTest, UnknownTransferCodingBeforeChunkedIs501) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(c.Read().rfind("HTTP/1.1 501", 0), 0u);
+}
+
+TEST_F(ServerTest, ChunkedBodyStillWorks) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  EXPECT_NE(c.Read().find("POST /c 5"), std::string::npos);
+}
+
+TEST_F(ServerTest, AbsoluteFormTargetIsServedWithItsHost) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET http://example.com:8080/sap/opu/odata/sap/X/?a=1 HTTP/1.1\r\nHost: other\r\n\r\n"
+         "GET HTTPS://h2/?q HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_NE(out.find("GET /sap/opu/odata/sap/X/?a=1 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("x-host: example.com:8080"), std::string::npos) << out;
+  EXPECT_NE(out.find("GET /?q 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("x-host: h2"), std::string::npos) << out;
+}
+
+// Nobody's body is buffered before the gate let the sender in.
+TEST_F(ServerTest, RefusedHeadIsAnsweredBeforeAnyBodyIsRead) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("POST /big HTTP/1.1\r\nHost: x\r\nx-deny: 1\r\nContent-Length: 15000000\r\n\r\n");
+  std::string out = c.Read();  // answered and closed although no body byte was sent
+  EXPECT_EQ(out.rfind("HTTP/1.1 401", 0), 0u) << out;
+  EXPECT_NE(out.find("connection: close"), std::string::npos) << out;
+  EXPECT_EQ(handler_.handled.load(), 0);
+}
+
+TEST_F(ServerTest, BodyArrivedWithTheHeadIsHandledInOneStep) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+  EXPECT_NE(c.Read().find("POST /small 3"), std::string::npos);
+  EXPECT_EQ(handler_.admitted_heads.load(), 0);  // the gate runs once, inside Handle
+}
+
+TEST_F(ServerTest, ExpectContinueIsAnsweredAfterAdmission) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(c.Read("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.Send("hello");
+  EXPECT_NE(c.Read().find("POST /e 5"), std::string::npos);
+  EXPECT_EQ(handler_.admitted_heads.load(), 1);
+}
+
+TEST_F(ServerTest, BodiesBeyondTheServerWideBudgetAre503) {
+  ServerOptions o;
+  o.max_buffered_body_bytes = 1000;
+  StartServer(o);
+  RawClient c(port_);
+  c.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 503", 0), 0u) << out;
+  EXPECT_NE(out.find("retry-after: 1"), std::string::npos) << out;
+  RawClient small(port_);
+  small.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n" + std::string(500, 'x'));
+  EXPECT_NE(small.Read().find("POST /b 500"), std::string::npos);
 }
 
 }  // namespace
