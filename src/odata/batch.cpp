@@ -155,8 +155,9 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
       Context inner_ctx;
       inner_ctx.request = &inner_req;
       inner_ctx.language = ctx.language;
+      // Each part's error follows that part's own negotiation, even when it could not be routed.
       http::Response resp = routed.ok() ? HandleSingle(engine, inner_req, *routed, inner_ctx, nullptr)
-                                        : Error(engine, routed.error(), Format::kAtom, inner_ctx);
+                                        : Error(engine, routed.error(), GuessFormat(inner_req, inner_req.Query()), inner_ctx);
       AppendPart(out, kBatchBoundary, HttpPartHeaders(""), WriteEmbeddedResponse(resp));
       continue;
     }
@@ -181,7 +182,7 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
       inner_ctx.language = ctx.language;
       Format inner_format = Format::kAtom;
       http::Response resp = routed.ok() ? HandleSingle(engine, inner_req, *routed, inner_ctx, &inner_format)
-                                        : Error(engine, routed.error(), Format::kAtom, inner_ctx);
+                                        : Error(engine, routed.error(), GuessFormat(inner_req, inner_req.Query()), inner_ctx);
       if (resp.status >= 400) {
         failure = std::move(resp);
         break;

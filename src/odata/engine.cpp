@@ -50,14 +50,6 @@ core::Result<Format> Negotiate(const http::Request& req, const std::vector<Query
   return Format::kAtom;
 }
 
-Format GuessFormat(const http::Request& req, std::string_view raw_query) {
-  if (raw_query.find("$format=json") != std::string_view::npos ||
-      raw_query.find("%24format=json") != std::string_view::npos)
-    return Format::kJson;
-  auto accept = req.headers.Get("accept");
-  if (accept && core::ToLower(*accept).find("application/json") != std::string::npos) return Format::kJson;
-  return Format::kAtom;
-}
 
 struct Option {
   const char* name;
@@ -304,7 +296,9 @@ class Request {
       if (it == groups.end()) it = groups.insert(groups.end(), {head, {}});
       if (slash != std::string::npos) it->second.push_back(path.substr(slash + 1));
     }
-    for (const auto& [name, rest] : groups) {
+    for (const auto& group : groups) {
+      const std::string& name = group.first;  // not a structured binding: clang 14 cannot capture those
+      const auto& rest = group.second;
       auto nav = model_.FindNavigation(type, name);
       if (!nav) continue;  // validated before; unreachable
       for (auto& e : entities) {
@@ -481,6 +475,15 @@ class Request {
 };
 
 }  // namespace
+
+Format GuessFormat(const http::Request& req, std::string_view raw_query) {
+  if (raw_query.find("$format=json") != std::string_view::npos ||
+      raw_query.find("%24format=json") != std::string_view::npos)
+    return Format::kJson;
+  auto accept = req.headers.Get("accept");
+  if (accept && core::ToLower(*accept).find("application/json") != std::string::npos) return Format::kJson;
+  return Format::kAtom;
+}
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(std::shared_ptr<const Service> service, EngineOptions options) {
   if (!service) return core::MakeError(core::Code::kInternal, kRuntimeClass, "001", "No service");
