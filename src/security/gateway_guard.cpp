@@ -196,8 +196,14 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   // 1. Who is it? A verified client certificate, else Basic, else the session cookie alone.
   std::string user;
   std::optional<UserView> view;
+  // A logon proved without the slow hash (certificate, cached Basic) must still end a run of
+  // failed logons, as CheckPassword's own success does.
+  bool proved_without_hash = false;
   if (!req.client_cert_subject.empty() || !req.client_cert_fingerprint.empty()) {
-    if (auto u = users_.UserForCertificate(req.client_cert_subject, req.client_cert_fingerprint)) user = *u;
+    if (auto u = users_.UserForCertificate(req.client_cert_subject, req.client_cert_fingerprint)) {
+      user = *u;
+      proved_without_hash = true;
+    }
   }
   if (user.empty()) {
     if (auto auth = req.headers.Get("authorization")) {
@@ -206,6 +212,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
       view = cached ? users_.Find(*cached) : std::nullopt;
       if (view && view->password_version == version && !view->locked) {
         user = view->name;
+        proved_without_hash = true;
       } else {
         view.reset();
         auto creds = ParseBasic(*auth);
@@ -234,6 +241,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   if (user.empty()) return Unauthorized(req);
   if (!view) view = users_.Find(user);
   if (!view || view->locked) return Unauthorized(req);
+  if (proved_without_hash && view->failed_logons > 0) users_.NoteSuccessfulLogon(view->name);
 
   // 2. Session: keep the cookie's session when it belongs to this user and client.
   const bool read = req.method == "GET" || req.method == "HEAD";

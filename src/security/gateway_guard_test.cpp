@@ -233,6 +233,49 @@ TEST_F(GatewayGuardTest, SuccessResetsTheFailureCounter) {
   EXPECT_FALSE(Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}}).denied);
 }
 
+// The credential cache answers a right password without the slow hash; that logon must still
+// end the run of failures, or right/wrong alternations would lock the user.
+TEST_F(GatewayGuardTest, CachedSuccessResetsTheFailureCounter) {
+  const auto right = Basic("JOB_SCHEDULER", "pw");
+  const auto wrong = Basic("JOB_SCHEDULER", "bad");
+  for (int round = 0; round < 4; ++round) {
+    auto ok = Call("GET", {{"Authorization", right}});
+    ASSERT_FALSE(ok.denied) << "round " << round;
+    auto bad = Call("GET", {{"Authorization", wrong}});
+    ASSERT_TRUE(bad.denied);
+    EXPECT_EQ(bad.denied->status, 401);
+  }
+  EXPECT_FALSE(users_.Find("JOB_SCHEDULER")->locked);
+  EXPECT_FALSE(Call("GET", {{"Authorization", right}}).denied);
+  EXPECT_EQ(users_.Find("JOB_SCHEDULER")->failed_logons, 0);
+}
+
+// With a failure pending, a cached success writes the reset: not a cheap (I/O-thread) request.
+TEST_F(GatewayGuardTest, PendingFailureMakesACachedCredentialNotCheap) {
+  auto ok = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  EXPECT_TRUE(guard_.IsCheap(ok.req));
+  Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "bad")}});
+  EXPECT_FALSE(guard_.IsCheap(ok.req));
+  Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
+  EXPECT_TRUE(guard_.IsCheap(ok.req));
+}
+
+TEST_F(GatewayGuardTest, CertificateLogonResetsTheFailureCounter) {
+  // CERTUSER has no password: a wrong Basic attempt still counts against it.
+  Call("GET", {{"Authorization", Basic("CERTUSER", "x")}});
+  Call("GET", {{"Authorization", Basic("CERTUSER", "x")}});
+  ASSERT_EQ(users_.Find("CERTUSER")->failed_logons, 2);
+  Outcome o;
+  o.req.method = "GET";
+  o.req.sap_client = "100";
+  o.req.client_cert_fingerprint = "abcdef";
+  o.denied = guard_.Admit(o.req, {kService, true, true}, [](const core::Error& e) {
+    return http::Response(e.HttpStatus(), "text/plain", e.text);
+  });
+  ASSERT_FALSE(o.denied);
+  EXPECT_EQ(users_.Find("CERTUSER")->failed_logons, 0);
+}
+
 TEST_F(GatewayGuardTest, LockedUserCannotUseItsCachedCredentialsOrSession) {
   auto ok = Call("GET", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}});
   std::string cookie = SessionCookie(ok.res);

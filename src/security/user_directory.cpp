@@ -65,13 +65,25 @@ std::optional<UserView> UserDirectory::Find(std::string_view name) const {
   std::shared_lock lock(mu_);
   const Entry* e = FindLocked(name);
   if (!e) return std::nullopt;
-  return UserView{e->config.name, e->config.kind, e->config.scenarios, e->locked, e->version};
+  return UserView{e->config.name, e->config.kind, e->config.scenarios, e->locked, e->version, e->failed};
 }
 
 bool UserDirectory::IsCurrent(std::string_view name, uint64_t version) const {
   std::shared_lock lock(mu_);
   const Entry* e = FindLocked(name);
-  return e && !e->locked && e->version == version;
+  return e && !e->locked && e->version == version && e->failed == 0;
+}
+
+void UserDirectory::NoteSuccessfulLogon(std::string_view name) {
+  Entry snapshot;
+  {
+    std::unique_lock lock(mu_);
+    Entry* e = FindLocked(name);
+    if (!e || e->failed == 0 || e->locked) return;
+    e->failed = 0;
+    snapshot = *e;
+  }
+  (void)Persist(snapshot);
 }
 
 bool UserDirectory::IsBusinessUser(std::string_view name) const {
@@ -182,7 +194,7 @@ core::Status UserDirectory::Lock(std::string_view name) {
 std::vector<UserView> UserDirectory::List() const {
   std::shared_lock lock(mu_);
   std::vector<UserView> out;
-  for (const auto& [key, e] : users_) out.push_back({key, e.config.kind, e.config.scenarios, e.locked, e.version});
+  for (const auto& [key, e] : users_) out.push_back({key, e.config.kind, e.config.scenarios, e.locked, e.version, e.failed});
   return out;
 }
 

@@ -45,6 +45,7 @@ struct UserView {
   std::vector<std::string> scenarios;
   bool locked;
   uint64_t password_version;  // changes when the password or lock state changes
+  int failed_logons = 0;      // consecutive failed password logons since the last success
 };
 
 class UserDirectory {
@@ -56,8 +57,9 @@ class UserDirectory {
   static const std::vector<store::Migration>& Migrations();
 
   std::optional<UserView> Find(std::string_view name) const;
-  // True if `name` exists, is not locked and its password/lock version is still `version`.
-  // The per-request check of a cached credential: no copy of the user.
+  // True if `name` exists, is not locked, its password/lock version is still `version` and no
+  // failed logon is waiting to be reset (that reset writes to the store, so such a request must
+  // not be taken for a cheap one). The per-request check of a cached credential: no copy.
   bool IsCurrent(std::string_view name, uint64_t version) const;
   bool IsBusinessUser(std::string_view name) const;
   std::optional<std::string> UserForCertificate(std::string_view subject, std::string_view fingerprint) const;
@@ -65,6 +67,10 @@ class UserDirectory {
   enum class LogonResult { kOk, kWrongPassword, kLocked, kUnknownUser };
   // Checks a password (slow hash) and updates the lockout counters.
   LogonResult CheckPassword(std::string_view name, std::string_view password);
+  // A logon that proved the credentials without the slow hash (a cached Basic credential, a
+  // client certificate) ends a run of failures as CheckPassword's success does: SAP resets the
+  // counter on every successful logon. Writes only when there is something to reset.
+  void NoteSuccessfulLogon(std::string_view name);
   // How many slow password hashes CheckPassword has run.
   uint64_t password_checks() const { return password_checks_.load(std::memory_order_relaxed); }
   // True if `user` may call `service` (by its scenarios or direct grants).
