@@ -16,7 +16,13 @@ for bin in $(find "$BUILD_DIR" -type f -name 'fuzz_*' -perm -u+x | sort); do
   log="$(mktemp)"
   args=("$corpus")
   [ -d "$seeds" ] && args+=("$seeds")
-  "$bin" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  # Per-target extras beside the sources: <stem>.options (flags, e.g. a larger -max_len for
+  # inputs that must be long to reach deep paths) and <stem>.dict (a libFuzzer dictionary).
+  stem_base="$ROOT/fuzz/$(echo "$name" | cut -d_ -f2)/${name#fuzz_*_}"
+  flags=(-max_len=4096)
+  [ -f "$stem_base.options" ] && read -r -a flags < "$stem_base.options"
+  [ -f "$stem_base.dict" ] && flags+=(-dict="$stem_base.dict")
+  "$bin" -max_total_time="$SECONDS_EACH" "${flags[@]}" -timeout=10 -rss_limit_mb=2048 \
          -artifact_prefix="$corpus/" "${args[@]}" >"$log" 2>&1
   rc=$?
   execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"

@@ -28,6 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (norm[i] == '\n' && i >= 2 && norm[i - 2] == '\r' && norm[i - 1] == '\r') std::abort();
     }
     if (causeway::http::FindHeaderBlockEnd(norm) != norm.size()) std::abort();
+    // The smuggling guard: any verdict is 400 or 501 with a text.
+    if (auto bad = causeway::http::CheckBodyFraming(norm)) {
+      if ((bad->status != 400 && bad->status != 501) || bad->text.empty()) std::abort();
+    }
   }
   return 0;
 }
