@@ -70,12 +70,21 @@ core::Result<int64_t> ParseCount(const QueryParam& p) {
   return v;
 }
 
+// $expand bounds: expansion recurses once per path segment and reads each level for every
+// entity of the level above, and a model with a navigation cycle (A → B → A) admits paths of
+// any length, so both the depth and the number of paths are bounded.
+constexpr int kMaxExpandDepth = 10;
+constexpr size_t kMaxExpandPaths = 64;
+
 // Checks one $expand item, a navigation path "Nav1/Nav2/…": every segment must be a navigation
 // property of the type the previous segment leads to.
 core::Status ValidateExpandPath(const Model& model, const EntityType& type, const std::string& path) {
   const EntityType* current = &type;
   size_t pos = 0;
-  while (true) {
+  for (int depth = 1;; ++depth) {
+    if (depth > kMaxExpandDepth)
+      return BadRequest("$expand path '&1' is deeper than &2 levels", {path.substr(0, 200), std::to_string(kMaxExpandDepth)},
+                        "$expand");
     size_t slash = path.find('/', pos);
     std::string segment = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
     auto nav = model.FindNavigation(*current, segment);
@@ -145,6 +154,8 @@ core::Result<QueryOptions> BuildQuery(const Model& model, const EntitySet& set, 
         break;
       case kOptExpand:
         q.expand = SplitList(p.value);
+        if (q.expand.size() > kMaxExpandPaths)
+          return BadRequest("$expand names more than &1 navigation paths", {std::to_string(kMaxExpandPaths)}, "$expand");
         for (const auto& e : q.expand) CW_RETURN_IF_ERROR(ValidateExpandPath(model, type, e));
         break;
       case kOptSkipToken: q.skiptoken = p.value; break;
