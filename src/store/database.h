@@ -1,11 +1,14 @@
-// The storage seam the domain uses. Only store/sqlite (and later store/postgres) know the
-// engine; SQL text uses '?' placeholders and the portable subset shared by SQLite and
-// PostgreSQL (each back end rewrites placeholders as it needs).
+// The storage seam the domain uses. Only store/sqlite (and store/postgres) know the engine;
+// SQL text uses '?' placeholders and the portable subset shared by SQLite and PostgreSQL (each
+// back end rewrites placeholders as it needs).
 //
-// Durability contract: Write() returns only after the transaction is durable on disk (SQLite:
-// WAL + synchronous=FULL, i.e. fsync on commit). Concurrent Write() calls are batched into one
-// commit (group commit) but stay isolated: each callback runs inside its own savepoint, and a
-// callback that fails rolls back only its own changes.
+// Durability contract: a write's completion (WriteAsync's `done`, Write's return) reports
+// success only once its transaction is durable: on disk (SQLite: fsync of the WAL) or
+// committed by PostgreSQL with synchronous_commit on. Concurrent writes may share one commit
+// (group commit) but stay isolated: each callback runs in its own savepoint (or transaction),
+// and a callback that fails rolls back only its own changes. Other readers may see a committed
+// write a moment before it is durable; a process crash (kill -9) loses nothing that was
+// committed, only a power loss in that moment could, and then no client was told it succeeded.
 #pragma once
 
 #include <cstdint>
@@ -62,14 +65,18 @@ class Tx {
 };
 
 using TxFn = std::function<Status(Tx&)>;
+using WriteDone = std::function<void(Status)>;
 
 class Database {
  public:
   virtual ~Database() = default;
-  // Runs `fn` in a write transaction and blocks until it is durable (see the contract above).
-  // Returns fn's error if fn failed (its changes are rolled back), or a kInternal/kUnavailable
-  // error if the commit itself failed. Must not be called from an I/O thread.
-  virtual Status Write(TxFn fn) = 0;
+  // Runs `fn` in a write transaction on a store thread and calls `done` once the transaction is
+  // durable (see the contract above) with fn's error if fn failed (its changes are rolled
+  // back), or a kInternal/kUnavailable error if the commit itself failed. `done` runs on a
+  // store thread: it must not block. Never blocks the caller (an I/O thread may call it).
+  virtual void WriteAsync(TxFn fn, WriteDone done) = 0;
+  // WriteAsync, waiting for `done`. Must not be called from an I/O thread.
+  Status Write(TxFn fn);
   // Runs `fn` on a read snapshot. Safe to call from several threads at once.
   virtual Status Read(TxFn fn) = 0;
   // "ok" or a short description of what is wrong, for /_causeway/health.

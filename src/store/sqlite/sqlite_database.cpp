@@ -1,8 +1,13 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <unordered_map>
 
 namespace causeway::store::sqlite {
@@ -47,7 +52,7 @@ class SqliteDatabase::Connection final : public Tx {
       return SqlError(c->db_, "cannot open " + o.path);
     sqlite3_busy_timeout(c->db_, o.busy_timeout_ms);
     const char* pragmas = read_only ? "PRAGMA foreign_keys=ON;"
-                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
     if (sqlite3_exec(c->db_, pragmas, nullptr, nullptr, nullptr) != SQLITE_OK)
       return SqlError(c->db_, "pragma");
     return c;
@@ -139,6 +144,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const Options& opti
     db->readers_.push_back(std::move(reader));
   }
   db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
+  db->syncer_thread_ = std::thread([p = db.get()] { p->SyncerLoop(); });
   return db;
 }
 
@@ -149,18 +155,26 @@ SqliteDatabase::~SqliteDatabase() {
   }
   queue_cv_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  // The writer has handed over everything it committed; the syncer completes it, then stops.
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_all();
+  if (syncer_thread_.joinable()) syncer_thread_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
-Status SqliteDatabase::Write(TxFn fn) {
-  std::future<Status> done;
+void SqliteDatabase::WriteAsync(TxFn fn, WriteDone done) {
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_) return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "003", "store is closing");
-    queue_.push_back(PendingWrite{std::move(fn), {}});
-    done = queue_.back().done.get_future();
+    if (!stopping_) {
+      queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
   }
-  queue_cv_.notify_one();
-  return done.get();
+  done(core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "003", "store is closing"));
 }
 
 void SqliteDatabase::WriterLoop() {
@@ -181,13 +195,13 @@ void SqliteDatabase::WriterLoop() {
 }
 
 void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
-  std::vector<Status> results(group.size());
   Status begin = writer_->Raw("BEGIN IMMEDIATE");
   if (!begin.ok()) {
-    for (auto& w : group) w.done.set_value(begin);
     healthy_ = false;
+    for (auto& w : group) w.done(begin);
     return;
   }
+  std::vector<Status> results(group.size());
   size_t succeeded = 0;
   for (size_t i = 0; i < group.size(); ++i) {
     // A savepoint per callback keeps one caller's failure from undoing its neighbours' work.
@@ -216,13 +230,71 @@ void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
     (void)writer_->Raw("ROLLBACK");
     healthy_ = false;
     spdlog::error("sqlite: commit failed: {}", commit.error().text);
-    for (auto& w : group) w.done.set_value(commit);
+    for (auto& w : group) w.done(commit);
     return;
   }
-  healthy_ = true;
   ++commits_;
   committed_writes_ += succeeded;
-  for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(results[i]));
+  std::vector<WriteDone> durable;
+  for (size_t i = 0; i < group.size(); ++i) {
+    // A failed callback changed nothing: its caller needs no sync to hear about it.
+    if (!results[i].ok()) group[i].done(std::move(results[i]));
+    else durable.push_back(std::move(group[i].done));
+  }
+  if (durable.empty()) return;
+  {
+    std::lock_guard lock(sync_mu_);
+    for (auto& d : durable) unsynced_.push_back(std::move(d));
+  }
+  sync_cv_.notify_one();
+}
+
+void SqliteDatabase::SyncerLoop() {
+  std::vector<WriteDone> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return sync_stopping_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // stopping and drained
+      batch.swap(unsynced_);
+    }
+    // Everything in `batch` was committed before this sync starts, so the sync covers it.
+    Status st = SyncWal();
+    if (st.ok()) {
+      healthy_ = true;
+      ++syncs_;
+    } else {
+      healthy_ = false;
+      spdlog::error("sqlite: {}", st.error().text);
+    }
+    for (auto& done : batch) done(st);
+    batch.clear();
+  }
+}
+
+Status SqliteDatabase::SyncWal() {
+  if (wal_fd_ < 0) {
+    std::string wal = options_.path + "-wal";
+    wal_fd_ = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0) {
+      // The WAL is created by the first commit that writes a page and lives as long as the
+      // connections: without one, no committed page waits for the disk.
+      if (errno == ENOENT) return Status::Ok();
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "005",
+                             "cannot open " + wal + ": " + std::strerror(errno));
+    }
+    // The new file's directory entry must survive a power loss too.
+    auto dir = std::filesystem::path(options_.path).parent_path();
+    int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  if (::fdatasync(wal_fd_) != 0)
+    return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006",
+                           std::string("fdatasync of the WAL failed: ") + std::strerror(errno));
+  return Status::Ok();
 }
 
 std::unique_ptr<SqliteDatabase::Connection> SqliteDatabase::AcquireReader() {

@@ -1,15 +1,17 @@
 // SQLite back end of store::Database.
 //
-// One writer thread owns the write connection and commits in groups: it drains every Write()
-// queued while the previous commit was being fsync'd, runs each callback inside its own
-// SAVEPOINT, and commits once (WAL + synchronous=FULL, so the commit is on disk when COMMIT
-// returns). Callers block until their group's commit finished. Reads use a small pool of
-// read-only connections (WAL lets them run beside the writer).
+// One writer thread owns the write connection and commits in groups: it drains every write
+// queued meanwhile, runs each callback inside its own SAVEPOINT, and commits once. Commits do
+// not wait for the disk (WAL with synchronous=NORMAL): a second thread, the syncer, makes the
+// WAL durable with fdatasync and only then completes the writes of every group committed
+// before that sync began. So the writer starts the next group while the previous one is being
+// synced, many groups share one fsync, and no caller holds a thread while the disk works.
+// Checkpoints keep SQLite's own syncs (synchronous=NORMAL syncs WAL and database around each).
+// Reads use a small pool of read-only connections (WAL lets them run beside the writer).
 #pragma once
 
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,25 +37,28 @@ class SqliteDatabase final : public Database {
   static Result<std::unique_ptr<SqliteDatabase>> Open(const Options& options);
   ~SqliteDatabase() override;
 
-  Status Write(TxFn fn) override;
+  void WriteAsync(TxFn fn, WriteDone done) override;
   Status Read(TxFn fn) override;
   std::string Health() override;
   std::string Kind() const override { return "sqlite"; }
 
-  // Number of commits and of callbacks committed, for metrics and the group-commit test.
+  // Number of commits, of callbacks committed and of WAL syncs, for metrics and the tests.
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
+  uint64_t syncs() const { return syncs_.load(); }
 
  private:
   class Connection;
   struct PendingWrite {
     TxFn fn;
-    std::promise<Status> done;
+    WriteDone done;
   };
 
   explicit SqliteDatabase(Options options);
   void WriterLoop();
   void CommitGroup(std::vector<PendingWrite>& group);
+  void SyncerLoop();
+  Status SyncWal();
   std::unique_ptr<Connection> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> c);
 
@@ -66,12 +71,21 @@ class SqliteDatabase final : public Database {
   bool stopping_ = false;           // GUARDED_BY(queue_mu_)
   std::thread writer_thread_;
 
+  // Committed, not yet durable: completed by the syncer after its next fdatasync.
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::vector<WriteDone> unsynced_;  // GUARDED_BY(sync_mu_)
+  bool sync_stopping_ = false;       // GUARDED_BY(sync_mu_)
+  std::thread syncer_thread_;
+  int wal_fd_ = -1;  // syncer thread only; opened once the WAL exists
+
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(readers_mu_)
 
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> committed_writes_{0};
+  std::atomic<uint64_t> syncs_{0};
   std::atomic<bool> healthy_{true};
 };
 

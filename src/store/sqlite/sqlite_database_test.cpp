@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include <atomic>
 #include <filesystem>
+#include <latch>
 #include <thread>
+
+#include "store/unit_of_work.h"
 
 namespace causeway::store::sqlite {
 namespace {
@@ -118,6 +124,123 @@ TEST_F(SqliteDatabaseTest, BadSqlIsAnErrorNotACrash) {
   Status wrong_params = db_->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value("a")}); });
   EXPECT_FALSE(wrong_params.ok());
   EXPECT_EQ(db_->Health(), "ok");
+}
+
+// Commits do not wait for the disk; the syncer's fdatasync completes every write committed
+// before it began, so many writes share one sync and the writer never waits for it.
+TEST_F(SqliteDatabaseTest, AsyncWritesCompleteOnlyAfterASyncAndShareSyncs) {
+  const uint64_t syncs_before = db_->syncs();
+  constexpr int kWrites = 200;
+  std::atomic<int> ok{0};
+  std::latch all_done(kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    db_->WriteAsync([i](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value("k" + std::to_string(i)), Value(int64_t{i})}); },
+                    [&](Status s) {
+                      if (s.ok()) ++ok;
+                      all_done.count_down();
+                    });
+  }
+  all_done.wait();
+  EXPECT_EQ(ok.load(), kWrites);
+  EXPECT_EQ(Count(), kWrites);
+  const uint64_t syncs = db_->syncs() - syncs_before;
+  EXPECT_GE(syncs, 1u);
+  EXPECT_LE(syncs, db_->commits());
+  EXPECT_LT(syncs, static_cast<uint64_t>(kWrites)) << "writes should share syncs";
+}
+
+TEST_F(SqliteDatabaseTest, FailedAsyncWriteReportsItsOwnError) {
+  std::promise<Status> result;
+  db_->WriteAsync([](Tx& tx) { return tx.Exec("INSERT INTO nope VALUES (1)"); }, [&](Status s) { result.set_value(s); });
+  Status s = result.get_future().get();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(SqliteDatabaseTest, WritesCompletedBeforeCloseSurviveReopen) {
+  std::latch done(50);
+  for (int i = 0; i < 50; ++i)
+    db_->WriteAsync([i](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value("r" + std::to_string(i)), Value(int64_t{i})}); },
+                    [&](Status s) {
+                      EXPECT_TRUE(s.ok());
+                      done.count_down();
+                    });
+  done.wait();
+  Reopen();
+  EXPECT_EQ(Count(), 50);
+}
+
+// --- UnitOfWork on this back end ---
+
+Status Insert(UnitOfWork& uow, std::string k, int64_t v) {
+  uow.Add([k = std::move(k), v](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value(k), Value(v)}); });
+  return Status::Ok();
+}
+
+TEST_F(SqliteDatabaseTest, UnitOfWorkCommitsAllOrNothing) {
+  {
+    UnitOfWork uow(*db_);
+    std::vector<std::string> events;
+    ASSERT_TRUE(Insert(uow, "a", 1).ok());
+    ASSERT_TRUE(Insert(uow, "b", 2).ok());
+    uow.OnCommit([&] { events.push_back("commit"); });
+    uow.OnRollback([&] { events.push_back("rollback"); });
+    ASSERT_TRUE(uow.Commit().ok());
+    EXPECT_EQ(events, std::vector<std::string>{"commit"});
+  }
+  EXPECT_EQ(Count(), 2);
+  {
+    UnitOfWork uow(*db_);
+    bool rolled_back = false, committed = false;
+    ASSERT_TRUE(Insert(uow, "c", 3).ok());
+    ASSERT_TRUE(Insert(uow, "a", 9).ok());  // duplicate key: the whole unit fails
+    uow.OnCommit([&] { committed = true; });
+    uow.OnRollback([&] { rolled_back = true; });
+    Status s = uow.Commit();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, core::Code::kConflict);
+    EXPECT_TRUE(rolled_back);
+    EXPECT_FALSE(committed);
+  }
+  EXPECT_EQ(Count(), 2) << "'c' must not remain";
+}
+
+TEST_F(SqliteDatabaseTest, UnitOfWorkNotCommittedWritesNothingAndRunsOnRollback) {
+  bool rolled_back = false, committed = false;
+  {
+    UnitOfWork uow(*db_);
+    ASSERT_TRUE(Insert(uow, "x", 1).ok());
+    uow.OnCommit([&] { committed = true; });
+    uow.OnRollback([&] { rolled_back = true; });
+  }
+  EXPECT_TRUE(rolled_back);
+  EXPECT_FALSE(committed);
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(SqliteDatabaseTest, TransactStagesIntoTheCurrentUnitOrCommitsItsOwn) {
+  auto op = [&](std::string k) { return Transact(*db_, [&](UnitOfWork& u) { return Insert(u, k, 1); }); };
+  ASSERT_TRUE(op("own").ok());
+  EXPECT_EQ(Count(), 1);  // committed before returning
+  {
+    UnitOfWork request(*db_);
+    UnitOfWork::Scope scope(request);
+    ASSERT_TRUE(op("staged1").ok());
+    ASSERT_TRUE(op("staged2").ok());
+    EXPECT_EQ(Count(), 1);  // staged, not written
+    {
+      UnitOfWork change_set(*db_);
+      UnitOfWork::Scope inner(change_set);
+      EXPECT_EQ(UnitOfWork::Current(), &change_set);
+      ASSERT_TRUE(op("inner").ok());
+      // not committed: dropped with the change set
+    }
+    EXPECT_EQ(UnitOfWork::Current(), &request);
+    auto done = request.CommitAsync();
+    ASSERT_TRUE(done->Wait().ok());
+  }
+  EXPECT_EQ(UnitOfWork::Current(), nullptr);
+  EXPECT_EQ(Count(), 3);
 }
 
 }  // namespace
