@@ -45,12 +45,16 @@ CurlLoop::~CurlLoop() {
 void CurlLoop::Submit(OutboundRequest request, DoneCallback done) {
   const std::string_view name = request.destination ? std::string_view(request.destination->name) : "";
   auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done), Clock::now());
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (!stopping_ && multi_ != nullptr) {
       auto it = slots_.find(name);
       if (it == slots_.end()) it = slots_.emplace(std::string(name), std::make_unique<Slot>()).first;
       it->second->queued.fetch_add(1, std::memory_order_relaxed);
+      // Whoever finds the queue empty wakes the loop; it takes the whole queue at once, so
+      // later submitters until then need no wake-up (a syscall each) of their own.
+      wake = incoming_.empty();
       incoming_.push_back(Pending{std::move(transfer), it->second.get()});
     }
   }
@@ -61,7 +65,7 @@ void CurlLoop::Submit(OutboundRequest request, DoneCallback done) {
                                          Clock::now()));
     return;
   }
-  curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi_);
 }
 
 DestinationLoad CurlLoop::Load(std::string_view destination_name) const {
