@@ -23,7 +23,10 @@ CurlHttpClient::CurlHttpClient(CurlClientOptions options) {
   for (int i = 0; i < threads; ++i) loops_.push_back(std::make_unique<internal::CurlLoop>(options));
 }
 
-CurlHttpClient::~CurlHttpClient() = default;
+CurlHttpClient::~CurlHttpClient() {
+  for (auto& loop : loops_) loop->RequestStop();
+  for (auto& loop : loops_) loop->Join();
+}
 
 internal::CurlLoop& CurlHttpClient::LoopFor(std::string_view destination_name) const {
   return *loops_[std::hash<std::string_view>{}(destination_name) % loops_.size()];

@@ -533,6 +533,43 @@ TEST_F(CurlHttpClientTest, DestroyingTheClientCancelsWhatIsPending) {
   for (const HttpOutcome& o : done.outcomes()) EXPECT_EQ(o.error, TransportError::kCancelled);
 }
 
+TEST_F(CurlHttpClientTest, SeveralLoopThreadsServeManyDestinations) {
+  Start();
+  CurlHttpClient client(CurlClientOptions{.threads = 4});
+  Collector done;
+  for (int i = 0; i < 8; ++i) {
+    auto d = DestinationFor(receiver_->url(), [i](Destination& x) { x.name = "d" + std::to_string(i); });
+    for (int j = 0; j < 5; ++j) client.Send(Request(d, "POST", "/d" + std::to_string(i)), done.Callback());
+  }
+  ASSERT_TRUE(done.WaitFor(40));
+  for (const HttpOutcome& o : done.outcomes()) EXPECT_EQ(o.status, 200) << o.error_text;
+  auto threads = done.threads();
+  EXPECT_LE(std::set<std::thread::id>(threads.begin(), threads.end()).size(), 4u);
+  EXPECT_EQ(Stats().requests, 40);
+}
+
+TEST_F(CurlHttpClientTest, CallbacksOfCancelledRequestsMaySendWhileTheClientStops) {
+  Start();
+  Rules(R"({"path": "/hang", "hang": 60})");
+  Collector resent;
+  std::vector<std::shared_ptr<Destination>> others;
+  for (int i = 0; i < 8; ++i) {
+    others.push_back(DestinationFor(receiver_->url(), [i](Destination& x) { x.name = "other" + std::to_string(i); }));
+  }
+  {
+    CurlHttpClient client(CurlClientOptions{.threads = 4});
+    for (int i = 0; i < 8; ++i) {
+      client.Send(Request(others[static_cast<size_t>(i)], "POST", "/hang"), [&, i](HttpOutcome) {
+        // Sends to a destination that may live on a loop that is stopping or already stopped.
+        client.Send(Request(others[static_cast<size_t>((i + 1) % 8)], "POST", "/again"), resent.Callback());
+      });
+    }
+    ASSERT_TRUE(receiver_->WaitFor(8, 8, kBound).ok());
+  }
+  ASSERT_EQ(resent.outcomes().size(), 8u);
+  for (const HttpOutcome& o : resent.outcomes()) EXPECT_EQ(o.error, TransportError::kCancelled);
+}
+
 TEST_F(CurlHttpClientTest, CookiesAreKeptOnlyWhenAskedAndOnlyPerDestination) {
   Start();
   Rules(R"({"path": "/login", "headers": {"Set-Cookie": "SAP_SESSIONID_CWY_100=abc; path=/"}})");

@@ -27,19 +27,25 @@ CurlLoop::CurlLoop(const CurlClientOptions& options) : options_(options) {
 }
 
 CurlLoop::~CurlLoop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  if (multi_ != nullptr) {
-    curl_multi_wakeup(multi_);
-    thread_.join();
-  }
+  RequestStop();
+  Join();
   for (CURL* easy : idle_easy_) curl_easy_cleanup(easy);
   for (auto& [name, slot] : slots_) {
     if (slot->cookies != nullptr) curl_share_cleanup(slot->cookies);
   }
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
+}
+
+void CurlLoop::RequestStop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  if (multi_ != nullptr) curl_multi_wakeup(multi_);
+}
+
+void CurlLoop::Join() {
+  if (thread_.joinable()) thread_.join();
 }
 
 void CurlLoop::Submit(OutboundRequest request, DoneCallback done) {

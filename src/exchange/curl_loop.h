@@ -24,7 +24,7 @@ namespace causeway::exchange::internal {
 class CurlLoop {
  public:
   explicit CurlLoop(const CurlClientOptions& options);
-  // Stops: see CurlHttpClient::~CurlHttpClient.
+  // Stops (if not done yet) and frees libcurl's handles.
   ~CurlLoop();
   CurlLoop(const CurlLoop&) = delete;
   CurlLoop& operator=(const CurlLoop&) = delete;
@@ -33,6 +33,12 @@ class CurlLoop {
   void Submit(OutboundRequest request, DoneCallback done);
   DestinationLoad Load(std::string_view destination_name) const;  // thread-safe
   bool OnLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+  // Stopping comes in two steps so that a client with several loops can first make every loop
+  // refuse new requests (Submit completes them at once with kCancelled) and only then wait for
+  // the loops to cancel what they hold: a cancelled request's callback may Send to any loop.
+  void RequestStop();  // thread-safe, returns at once
+  void Join();         // waits until the loop cancelled everything and ended; idempotent
 
  private:
   // One destination's state. Counters are read by Load() from any thread; the rest belongs to

@@ -36,7 +36,8 @@ class HttpClient {
   virtual ~HttpClient() = default;
 
   // Sends `request` asynchronously; returns at once. `done` runs exactly once, on a thread of
-  // the client (never inside Send for CurlHttpClient), and must be quick: it blocks the
+  // the client (for CurlHttpClient never inside Send, except once the client is being
+  // destroyed: then Send completes at once with kCancelled), and must be quick: it blocks the
   // client's other exchanges while it runs, so hand real work to a worker. It may call Send.
   // Thread-safe: any thread may call Send at any time while the client lives.
   // Requests to one destination start in the order Send was called (from one thread), at most
