@@ -491,8 +491,10 @@ TEST_F(CurlHttpClientTest, InvalidRequestsCompleteWithoutSending) {
   header.headers.Add("X-Split", "a\r\nX-Injected: 1");
   OutboundRequest key = Request(d, "POST", "/x");
   key.idempotency_key = "k\n1";
+  OutboundRequest timeout = Request(d, "POST", "/x");
+  timeout.total_timeout = 0ms;
   OutboundRequest nowhere;
-  for (OutboundRequest* r : {&absolute, &method, &header, &key, &nowhere}) {
+  for (OutboundRequest* r : {&absolute, &method, &header, &key, &timeout, &nowhere}) {
     HttpOutcome o = client_.SendAndWait(*r);
     EXPECT_EQ(o.error, TransportError::kInvalidRequest) << r->method << " " << r->path;
     EXPECT_EQ(Classify(o, kNow).verdict, Verdict::kPermanent);

@@ -109,6 +109,10 @@ std::optional<HttpOutcome> Transfer::Prepare(CURL* easy, const std::string& user
   if (!IsHeaderName(request_.method)) {
     return Abandon(TransportError::kInvalidRequest, "method '" + request_.method + "' is not a token", now);
   }
+  if (request_.total_timeout && request_.total_timeout->count() <= 0) {
+    // libcurl would read 0 as "no timeout at all".
+    return Abandon(TransportError::kInvalidRequest, "total_timeout must be positive", now);
+  }
   if (std::optional<std::string> problem = BuildHeaders()) {
     return Abandon(TransportError::kInvalidRequest, *problem, now);
   }

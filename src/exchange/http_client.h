@@ -25,7 +25,7 @@ struct OutboundRequest {
   HeaderList headers;           // after the destination's; a field of the same name replaces it
   std::string body;             // sent as is; set Content-Type in `headers` when there is one
   std::string idempotency_key;  // sent as destination->idempotency_header when not empty
-  std::optional<std::chrono::milliseconds> total_timeout;  // replaces the destination's
+  std::optional<std::chrono::milliseconds> total_timeout;  // replaces the destination's; > 0
 };
 
 // Runs exactly once per request, with the outcome.
