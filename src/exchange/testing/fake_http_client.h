@@ -1,6 +1,7 @@
 // A scriptable HttpClient for unit tests of what sits on top of the client (the outbox, the
 // scheduler client): records every request and answers with scripted outcomes, either at once
-// or when the test says so (to hold requests "in flight"). Thread-safe.
+// or when the test says so (to hold requests "in flight"). Thread-safe. The inherited
+// SendAndWait works in kManual only while another thread completes the requests.
 #pragma once
 
 #include <condition_variable>
