@@ -1,0 +1,54 @@
+#include "exchange/curl_http_client.h"
+
+#include <algorithm>
+#include <functional>
+#include <mutex>
+
+#include "exchange/curl_loop.h"
+
+namespace causeway::exchange {
+
+namespace {
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient(CurlClientOptions options) {
+  GlobalInitOnce();
+  const int threads = std::clamp(options.threads, 1, 16);
+  for (int i = 0; i < threads; ++i) loops_.push_back(std::make_unique<internal::CurlLoop>(options));
+}
+
+CurlHttpClient::~CurlHttpClient() {
+  for (auto& loop : loops_) loop->RequestStop();
+  for (auto& loop : loops_) loop->Join();
+}
+
+internal::CurlLoop& CurlHttpClient::LoopFor(std::string_view destination_name) const {
+  return *loops_[std::hash<std::string_view>{}(destination_name) % loops_.size()];
+}
+
+void CurlHttpClient::Send(OutboundRequest request, DoneCallback done) {
+  internal::CurlLoop& loop = LoopFor(request.destination ? std::string_view(request.destination->name) : "");
+  loop.Submit(std::move(request), std::move(done));
+}
+
+HttpOutcome CurlHttpClient::SendAndWait(OutboundRequest request) {
+  if (std::any_of(loops_.begin(), loops_.end(), [](const auto& l) { return l->OnLoopThread(); })) {
+    HttpOutcome outcome;
+    outcome.error = TransportError::kInvalidRequest;
+    outcome.error_text = "SendAndWait called on the client's own thread (from a completion callback)";
+    return outcome;
+  }
+  return HttpClient::SendAndWait(std::move(request));
+}
+
+DestinationLoad CurlHttpClient::Load(std::string_view destination_name) const {
+  return LoopFor(destination_name).Load(destination_name);
+}
+
+}  // namespace causeway::exchange
