@@ -6,7 +6,6 @@
 
 #include "core/ascii.h"
 #include "security/password_hash.h"
-#include "services/control/template_json.h"
 
 namespace causeway::app {
 namespace {
@@ -23,44 +22,15 @@ std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
   return out;
 }
 
-// A [[jobs.templates]] table has the field names of the control plane's template JSON, so it
-// goes through the same parser (one definition of defaults and checks for both).
-core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
-  std::string name = t["name"].value_or(std::string());
-  if (name.empty() || name.size() > 40) return ConfigError("[[jobs.templates]]: name must have 1-40 characters");
-  std::ostringstream json;
-  json << toml::json_formatter{t};
-  auto tmpl = services::control::TemplateFromJson(json.str(), name, /*allow_commands=*/true);
-  if (!tmpl.ok()) return ConfigError("template " + name + ": " + tmpl.error().text);
-  // The engine's own rules, checked here too so that a bad file fails at load, naming the line's
-  // template, rather than when the engine stores it.
-  if (core::Status st = jobs::ValidateTemplate(*tmpl); !st.ok()) return ConfigError("template " + name + ": " + st.error().text);
-  return tmpl;
-}
-
 }  // namespace
 
 Config DemoConfig() {
   Config c;
-  c.demo_templates = true;
+  c.demo = true;
   c.generate_tls = true;
   http::ListenerOptions plain{"127.0.0.1", 8080, std::nullopt};
   http::ListenerOptions tls{"127.0.0.1", 8443, http::TlsOptions{}};
   c.server.listeners = {plain, tls};
-  // The hash is computed once at start; demo passwords are printed, so a cheap cost is fine.
-  auto user = [&](std::string name, std::string pw, security::UserKind kind, std::vector<std::string> scenarios,
-                  std::string role) {
-    c.users.push_back({.name = name, .kind = kind, .password_hash = security::HashPassword(pw, 10000),
-                       .scenarios = std::move(scenarios), .full_name = role});
-    c.demo_users.push_back({name, pw, role});
-  };
-  user("JOB_SCHEDULER", "Welcome1!", security::UserKind::kCommunication, {"SAP_COM_0064"},
-       "communication user, SAP_COM_0064 (own jobs)");
-  user("JOB_ADMIN", "Welcome1!", security::UserKind::kCommunication, {"SAP_COM_0064", "SAP_COM_0326"},
-       "communication user, SAP_COM_0064 + SAP_COM_0326 (any job, any business user)");
-  user("PLANNER", "Welcome1!", security::UserKind::kBusiness, {}, "business user (JobUser)");
-  user("CAUSEWAY_ADMIN", "Admin1!", security::UserKind::kCommunication, {"CAUSEWAY_CONTROL"},
-       "control plane (/_causeway/)");
   return c;
 }
 
@@ -92,18 +62,6 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   s.idle_timeout = std::chrono::milliseconds(t["server"]["idle_timeout_ms"].value_or(s.idle_timeout.count()));
   s.request_timeout = std::chrono::milliseconds(t["server"]["request_timeout_ms"].value_or(s.request_timeout.count()));
   c.generate_tls = t["server"]["generate_tls"].value_or(false);
-  c.demo_templates = t["jobs"]["demo_templates"].value_or(false);
-  c.job_workers = t["jobs"]["workers"].value_or(c.job_workers);
-  c.runtime_command_templates = t["control"]["runtime_command_templates"].value_or(false);
-  if (auto* arr = t["jobs"]["templates"].as_array()) {
-    for (const auto& n : *arr) {
-      const auto* tt = n.as_table();
-      if (!tt) return ConfigError("[[jobs.templates]] entries must be tables");
-      auto tmpl = ParseTemplate(*tt);
-      if (!tmpl.ok()) return std::move(tmpl).error();
-      c.job_templates.push_back(std::move(tmpl).value());
-    }
-  }
 
   s.listeners.clear();
   if (auto* arr = t["listeners"].as_array()) {
@@ -160,6 +118,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       c.users.push_back(std::move(uc));
     }
   }
+  c.root = std::move(t);
   return c;
 }
 

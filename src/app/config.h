@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "core/result.h"
-#include "domain/jobs/job_template.h"
 #include "http/server.h"
 #include "security/session_codec.h"
 #include "security/user_directory.h"
@@ -32,23 +33,20 @@ struct Config {
   int max_failed_logons = 3;
   security::SessionPolicy sessions;
   std::vector<security::UserConfig> users;
-  security::ScenarioCatalog scenarios = security::DefaultScenarioCatalog();
-  int job_workers = 4;
-  bool demo_templates = false;  // load the demo job templates
-  std::vector<jobs::JobTemplate> job_templates;  // [[jobs.templates]]
-  // [control] runtime_command_templates: PUT /_causeway/templates may define `command` steps
-  // (programs the server will run). Off by default: a control-plane password then cannot be
-  // turned into running arbitrary programs.
-  bool runtime_command_templates = false;
+  security::ScenarioCatalog scenarios;  // [scenarios]: added to (or replacing) the modules' own
   bool generate_tls = false;    // create a self-signed certificate for TLS listeners without one
+  bool demo = false;            // the embedded demo: modules add their demo users and data
   std::vector<DemoUser> demo_users;  // printed at start-up in demo mode
+  // The whole file, for the modules: each reads its own sections (services/common/module.h).
+  toml::table root;
 };
 
-// Parses a causeway.toml. Plain `password` values are hashed on load; `password_hash` is used
-// as is. Errors name the key and line.
+// Parses a causeway.toml: the house's own sections (server, listeners, security, scenarios,
+// users); modules parse theirs from `root`. Plain `password` values are hashed on load;
+// `password_hash` is used as is. Errors name the key and line.
 core::Result<Config> LoadConfig(const std::filesystem::path& file);
-// The embedded default: SQLite under ./var, demo users and templates, HTTP on 127.0.0.1:8080
-// and HTTPS on 127.0.0.1:8443 with a generated self-signed certificate.
+// The embedded default: SQLite under ./var, HTTP on 127.0.0.1:8080 and HTTPS on 127.0.0.1:8443
+// with a generated self-signed certificate; `demo` set, so modules add their demo users and data.
 Config DemoConfig();
 
 }  // namespace causeway::app

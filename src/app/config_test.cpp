@@ -63,46 +63,6 @@ password_hash = "pbkdf2-sha256$1000$AAAA$AAAA"
   std::filesystem::remove(p);
 }
 
-TEST(ConfigTest, LoadsJobTemplates) {
-  auto p = Write(R"(
-[[jobs.templates]]
-name = "/Z/NIGHTLY"
-version = "1"
-text = "Nightly"
-report = "ZLOAD"
-supports_test_mode = true
-allowed_users = ["PLANNER"]
-[[jobs.templates.steps]]
-kind = "command"
-argv = ["/bin/echo", "hi"]
-env = { TARGET = "prod" }
-timeout_s = 60
-[[jobs.templates.parameters]]
-name = "P_DATE"
-step = 1
-default = "20240101"
-mandatory = true
-)");
-  auto c = LoadConfig(p);
-  ASSERT_TRUE(c.ok()) << c.error().text;
-  ASSERT_EQ(c->job_templates.size(), 1u);
-  const jobs::JobTemplate& t = c->job_templates[0];
-  EXPECT_EQ(t.name, "/Z/NIGHTLY");
-  EXPECT_EQ(t.version, "1");
-  EXPECT_EQ(t.report_name, "ZLOAD");
-  EXPECT_TRUE(t.supports_test_mode);
-  EXPECT_EQ(t.allowed_users, std::vector<std::string>{"PLANNER"});
-  ASSERT_EQ(t.steps.size(), 1u);
-  EXPECT_EQ(t.steps[0].argv, (std::vector<std::string>{"/bin/echo", "hi"}));
-  EXPECT_EQ(t.steps[0].env.at("TARGET"), "prod");
-  EXPECT_EQ(t.steps[0].timeout.count(), 60);
-  EXPECT_EQ(t.steps[0].catalog_entry_name, "/Z/NIGHTLY");
-  ASSERT_EQ(t.parameters.size(), 1u);
-  EXPECT_TRUE(t.parameters[0].mandatory);
-  EXPECT_EQ(t.parameters[0].defaults[0].low, "20240101");
-  std::filesystem::remove(p);
-}
-
 TEST(ConfigTest, ErrorsNameTheProblem) {
   struct Case {
     const char* text;
@@ -113,12 +73,6 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
       {"[[users]]\nname = \"u\"\nkind = \"robot\"\n", "kind must be"},
       {"[[users]]\nname = \"u\"\npassword_hash = \"md5$x\"\n", "malformed password_hash"},
       {"[[listeners]]\ntls = true\n", "cert_file"},
-      {"[[jobs.templates]]\nsteps = [{ kind = \"noop\" }]\n", "name must have 1-40"},
-      {"[[jobs.templates]]\nname = \"Z1\"\nsteps = [{ kind = \"command\" }]\n",
-       "template Z1: Command step of template Z1 has no argv"},
-      {"[[jobs.templates]]\nname = \"Z2\"\n", "template Z2: steps must be a non-empty array"},
-      {"[[jobs.templates]]\nname = \"Z3\"\nsteps = [{ kind = \"noop\" }]\nparameters = [{ step = 1 }]\n",
-       "template Z3: Parameter '' of template Z3 has an invalid name"},
   };
   for (const auto& c : cases) {
     auto p = Write(c.text);
@@ -129,11 +83,10 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
   }
 }
 
-TEST(ConfigTest, DemoHasUsersForEveryRole) {
+TEST(ConfigTest, DemoListensOnHttpAndHttps) {
   Config c = DemoConfig();
-  EXPECT_TRUE(c.demo_templates);
+  EXPECT_TRUE(c.demo);
   EXPECT_EQ(c.server.listeners.size(), 2u);
-  EXPECT_GE(c.demo_users.size(), 4u);
 }
 
 }  // namespace

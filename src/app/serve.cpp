@@ -10,8 +10,7 @@
 #include <thread>
 
 #include "app/config.h"
-#include "app/jobs_wiring.h"
-#include "app/odata_mount.h"
+#include "app/modules.h"
 #include "app/self_signed.h"
 #include "core/log.h"
 #include "core/random.h"
@@ -20,7 +19,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "security/gateway_guard.h"
-#include "services/control/control_endpoints.h"
+#include "services/common/odata_endpoint.h"
+#include "services/control/control_module.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -48,13 +48,16 @@ core::Result<std::string> SessionSecret(const Config& c) {
   return s;
 }
 
-void PrintBanner(const Config& c, const http::Server& server, bool demo) {
+using Modules = std::vector<std::unique_ptr<services::Module>>;
+
+void PrintBanner(const Config& c, const http::Server& server, bool demo, const Modules& modules) {
   std::printf("Causeway %s is serving%s\n", kVersion, demo ? " the embedded demo" : "");
   std::printf("  store   SQLite at %s\n", (c.data_dir / "causeway.db").c_str());
   for (size_t i = 0; i < c.server.listeners.size(); ++i) {
     const auto& l = c.server.listeners[i];
     std::string base = std::string(l.tls ? "https://" : "http://") + l.address + ":" + std::to_string(server.ports()[i]);
-    std::printf("  %-7s %s/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/\n", l.tls ? "HTTPS" : "HTTP", base.c_str());
+    for (const auto& m : modules)
+      for (const auto& root : m->ServiceRoots()) std::printf("  %-7s %s%s\n", l.tls ? "HTTPS" : "HTTP", base.c_str(), root.c_str());
     if (i == 0) std::printf("  health  %s/_causeway/health\n", base.c_str());
   }
   if (!c.demo_users.empty()) {
@@ -121,47 +124,87 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
 
+  // Modules: each reads its own sections; their scenarios, demo users and migrations come
+  // before the users and the store are set up.
+  http::Metrics metrics;
+  http::Server* server_ptr = nullptr;
+  Modules modules = ServiceModules();
+  services::control::ControlDeps control{.version = kVersion,
+                                         .metrics = &metrics,
+                                         .server_stats = [&]() -> const http::ServerStats* {
+                                           return server_ptr ? &server_ptr->stats() : nullptr;
+                                         }};
+  modules.push_back(services::control::MakeControlModule(control));
+  security::ScenarioCatalog scenarios;
+  std::vector<security::UserConfig> users_config = config.users;
+  for (auto& m : modules) {
+    if (auto st = m->Configure(config.root, demo); !st.ok()) {
+      std::fprintf(stderr, "causeway: %s\n", st.error().text.c_str());
+      return 2;
+    }
+    for (auto& [id, services] : m->Scenarios()) scenarios[id] = services;
+    if (demo) {
+      for (auto& d : m->DemoUsers()) {
+        config.demo_users.push_back({d.user.name, d.password, d.role});
+        users_config.push_back(std::move(d.user));
+      }
+    }
+  }
+  for (const auto& [id, services] : config.scenarios) scenarios[id] = services;
+
   auto db_or = store::sqlite::SqliteDatabase::Open({.path = (config.data_dir / "causeway.db").string()});
   if (!db_or.ok()) {
     std::fprintf(stderr, "causeway: %s\n", db_or.error().text.c_str());
     return 1;
   }
   std::unique_ptr<store::sqlite::SqliteDatabase> db = std::move(db_or).value();
-  if (auto st = store::Migrate(*db, security::UserDirectory::Migrations()); !st.ok()) {
+  std::vector<store::Migration> migrations = security::UserDirectory::Migrations();
+  for (const auto& m : modules)
+    for (auto& mig : m->Migrations()) migrations.push_back(std::move(mig));
+  if (auto st = store::Migrate(*db, migrations); !st.ok()) {
     std::fprintf(stderr, "causeway: migration failed: %s\n", st.error().text.c_str());
     return 1;
   }
 
   core::SystemClock clock;
-  security::UserDirectory users(config.users, config.scenarios, config.max_failed_logons);
+  security::UserDirectory users(std::move(users_config), std::move(scenarios), config.max_failed_logons);
   if (auto st = users.AttachStore(db.get()); !st.ok()) {
     std::fprintf(stderr, "causeway: %s\n", st.error().text.c_str());
     return 1;
   }
   security::SessionCodec sessions(*secret, config.sessions, clock);
   security::GatewayGuard guard(users, sessions, clock, {.system_id = config.system_id});
+  control.guard = &guard;
   http::Router router(&guard, config.default_client);
-  http::Metrics metrics;
 
-  auto jobs = WireJobs(*db, clock, users, config, router);
-  if (!jobs.ok()) {
-    std::fprintf(stderr, "causeway: %s\n", jobs.error().text.c_str());
-    return 1;
+  services::ModuleContext context{.db = *db,
+                                  .clock = clock,
+                                  .users = users,
+                                  .demo = demo,
+                                  .data_dir = config.data_dir,
+                                  .public_host = config.public_host,
+                                  .version = kVersion};
+  size_t started = 0;
+  // Stops what started, newest first (also on a failed start).
+  auto stop_modules = [&] {
+    for (size_t i = started; i-- > 0;) modules[i]->Stop();
+  };
+  for (auto& m : modules) {
+    if (auto st = m->Start(context); !st.ok()) {
+      std::fprintf(stderr, "causeway: %s: %s\n", std::string(m->Name()).c_str(), st.error().text.c_str());
+      stop_modules();
+      return 1;
+    }
+    ++started;
   }
-
-  http::Server* server_ptr = nullptr;
-  services::control::ControlDeps control{.version = kVersion,
-                                         .db = db.get(),
-                                         .metrics = &metrics,
-                                         .server_stats = [&]() -> const http::ServerStats* {
-                                           return server_ptr ? &server_ptr->stats() : nullptr;
-                                         },
-                                         .users = &users,
-                                         .guard = &guard,
-                                         .extra_metrics = [&] { return (*jobs)->MetricsText(); },
-                                         .jobs = &(*jobs)->engine(),
-                                         .allow_command_templates = config.runtime_command_templates};
-  services::control::RegisterControlEndpoints(router, control);
+  control.module_metrics = [&] {
+    std::string text;
+    for (const auto& m : modules) text += m->MetricsText();
+    return text;
+  };
+  router.Add(services::UnknownODataServiceEndpoint(clock));
+  for (auto& m : modules)
+    for (auto& e : m->Endpoints()) router.Add(std::move(e));
 
   std::string access_path = config.access_log;
   if (!access_path.empty() && access_path != "-" && std::filesystem::path(access_path).is_relative())
@@ -174,9 +217,10 @@ int RunServe(const ServeOptions& options) {
   server_ptr = &server;
   if (auto st = server.Start(); !st.ok()) {
     std::fprintf(stderr, "causeway: %s\n", st.error().text.c_str());
+    stop_modules();
     return 1;
   }
-  PrintBanner(config, server, demo);
+  PrintBanner(config, server, demo, modules);
   if (!options.ready_file.empty()) {
     std::ofstream ready(options.ready_file + ".tmp", std::ios::trunc);
     for (auto p : server.ports()) ready << p << " ";
@@ -195,7 +239,7 @@ int RunServe(const ServeOptions& options) {
   // Run() returned without a signal only if Stop() came from elsewhere; wake the waiter.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  jobs->reset();
+  stop_modules();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return 0;

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/completion.h"
 
 namespace causeway::http {
 
@@ -75,6 +78,12 @@ struct Response {
   bool close = false;
   // Metrics/access-log label (the service that answered); not sent on the wire.
   std::string label;
+  // When set, the response goes out only once `after` completed: unchanged if it succeeded,
+  // else replaced by `on_failure(error)`. This is how a modifying request is answered once its
+  // unit of work is durable without a thread waiting for the disk meanwhile. The server calls
+  // on_failure while the request it answers is still alive.
+  std::shared_ptr<core::Completion> after;
+  std::function<Response(const core::Error&)> on_failure;
 
   Response() = default;
   Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {

@@ -7,54 +7,62 @@
 namespace causeway::http {
 namespace {
 
-bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD"; }
-
 Response NotFound() {
   Response r(404, "text/plain; charset=utf-8", "Not found");
   r.label = "-";
   return r;
 }
 
+std::string AllowHeader(const std::vector<std::string>& methods) {
+  std::string allow;
+  for (const auto& m : methods) allow += (allow.empty() ? "" : ", ") + m;
+  return allow;
+}
+
 }  // namespace
 
-void Router::AddOData(ODataEndpoint endpoint) {
-  any_blocking_reads_ = any_blocking_reads_ || endpoint.blocking_reads;
-  odata_.push_back(std::move(endpoint));
+void Router::Add(Endpoint endpoint) {
+  if (endpoint.kind == Endpoint::Kind::kSapOData) {
+    odata_.push_back(std::move(endpoint));
+    // The catch-all answers only what no named service does.
+    std::stable_partition(odata_.begin(), odata_.end(), [](const Endpoint& e) { return e.key != "*"; });
+  } else {
+    prefixes_.push_back(std::move(endpoint));
+    std::stable_sort(prefixes_.begin(), prefixes_.end(),
+                     [](const Endpoint& a, const Endpoint& b) { return a.key.size() > b.key.size(); });
+  }
 }
 
-void Router::AddPrefix(PrefixEndpoint endpoint) {
-  prefixes_.push_back(std::move(endpoint));
-  // Longest prefix first, so that the first match is the most specific.
-  std::sort(prefixes_.begin(), prefixes_.end(),
-            [](const auto& a, const auto& b) { return a.prefix.size() > b.prefix.size(); });
-}
-
-const ODataEndpoint* Router::FindOData(std::string_view service) const {
-  for (const auto& e : odata_)
-    if (core::IEquals(e.service, service)) return &e;
-  return nullptr;
-}
-
-const PrefixEndpoint* Router::FindPrefix(std::string_view path) const {
-  for (const auto& e : prefixes_)
-    if (path.substr(0, e.prefix.size()) == e.prefix) return &e;
-  return nullptr;
+Router::Route Router::Find(const Request& req) const {
+  Route r;
+  if ((r.path = ParseSapODataPath(req.target))) {
+    for (const auto& e : odata_) {
+      if (e.key == "*" || core::IEquals(e.key, r.path->service)) {
+        r.endpoint = &e;
+        break;
+      }
+    }
+    return r;
+  }
+  std::string_view path = req.Path();
+  for (const auto& e : prefixes_) {
+    if (path.substr(0, e.key.size()) == e.key) {
+      r.endpoint = &e;
+      break;
+    }
+  }
+  return r;
 }
 
 bool Router::RunsInline(const Request& req) const {
-  if (guard_ && !guard_->IsCheap(req)) return false;
-  std::string_view path = req.Path();
-  if (core::IStartsWith(path, "/sap/opu/odata/")) {
-    // No full parse here (Handle() does it): only a service with blocking reads needs one.
-    if (!IsSafeMethod(req.method)) return false;
-    if (!any_blocking_reads_) return true;
-    auto p = ParseSapODataPath(req.target);
-    const ODataEndpoint* e = p ? FindOData(p->service) : nullptr;
-    return !e || !e->blocking_reads;
-  }
-  const PrefixEndpoint* e = FindPrefix(path);
-  return !e || !e->blocking;
+  // The method and endpoint first: a request that goes to the pool anyway needs no credential
+  // check here (that hashed every POST's Authorization header once more on the I/O thread).
+  Route route = Find(req);
+  if (route.endpoint && route.endpoint->MayBlock(req)) return false;
+  return !guard_ || guard_->IsCheap(req);
 }
+
+bool Router::AdmitsInline(const Request& req) const { return !guard_ || guard_->IsCheap(req); }
 
 void Router::ApplySapHeaders(Request& req) const {
   // ICF order: header before URL parameter for the client; the language likewise.
@@ -67,66 +75,59 @@ void Router::ApplySapHeaders(Request& req) const {
   if (req.sap_language.empty()) req.sap_language = "EN";
 }
 
-bool Router::AdmitsInline(const Request& req) const { return !guard_ || guard_->IsCheap(req); }
-
-Router::Route Router::Find(const Request& req) const {
-  Route r;
-  if ((r.path = ParseSapODataPath(req.target))) {
-    r.odata = FindOData(r.path->service);
-  } else {
-    r.prefix = FindPrefix(req.Path());
-  }
-  return r;
-}
-
 std::optional<Response> Router::AdmitRoute(Request& req, const Route& route) {
-  std::optional<Response> denied;
-  if (route.odata) {
-    const ODataEndpoint& e = *route.odata;
+  const Endpoint& e = *route.endpoint;
+  if (route.path) {
     req.sap_client = route.path->sap_client;
     req.sap_language = core::ToUpper(route.path->sap_language);
-    ApplySapHeaders(req);
-    if (guard_) {
-      denied = guard_->Admit(req, GuardTarget{e.service, true, true},
-                             [&](const core::Error& err) { return e.render_error(req, err); });
-      if (denied) denied->label = e.service;
-    }
-  } else if (route.prefix) {
-    const PrefixEndpoint& e = *route.prefix;
-    ApplySapHeaders(req);
-    if (guard_ && e.guard.authenticate) {
-      denied = guard_->Admit(req, e.guard, [](const core::Error& err) {
-        return Response(err.HttpStatus(), "text/plain; charset=utf-8", err.text);
-      });
-      if (denied) denied->label = e.guard.service;
-    }
+  }
+  ApplySapHeaders(req);
+  std::optional<Response> denied;
+  if (guard_ && e.guard.authenticate) {
+    denied = guard_->Admit(req, e.guard, e.render);
+    if (denied) denied->label = e.Label();
   }
   req.admitted = !denied;
   return denied;
 }
 
-std::optional<Response> Router::Admit(Request& req) { return AdmitRoute(req, Find(req)); }
+std::optional<Response> Router::Admit(Request& req) {
+  Route route = Find(req);
+  if (!route.endpoint) return std::nullopt;  // Handle() answers 404
+  return AdmitRoute(req, route);
+}
 
 Response Router::Handle(Request& req) {
   Route route = Find(req);
-  if (!route.odata && !route.prefix) {
-    // Gateway answers an unknown service with 404 and its own message; a plain body is
-    // fine here because no service format applies.
-    return NotFound();
-  }
+  if (!route.endpoint) return NotFound();
+  const Endpoint& e = *route.endpoint;
   if (!req.admitted) {
     if (auto denied = AdmitRoute(req, route)) return std::move(*denied);
   }
-  if (route.odata) {
-    Response res = route.odata->handle(req, *route.path);
-    res.label = route.odata->service;
-    if (guard_) guard_->Finish(req, GuardTarget{route.odata->service, true, true}, res);
-    return res;
+  Response res;
+  if (!e.Allows(req.method)) {
+    res = e.render.Error(req, core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/HTTP", "405",
+                                              "Method &1 is not allowed here", {req.method}));
+    res.headers.Set("allow", AllowHeader(e.methods));
+  } else {
+    std::string_view rest;
+    if (!route.path) rest = req.Path().substr(e.key.size());
+    res = e.handle(req, RouteMatch{route.path ? &*route.path : nullptr, rest});
   }
-  const PrefixEndpoint& e = *route.prefix;
-  Response res = e.handle(req);
-  res.label = e.guard.service;
-  if (guard_ && e.guard.authenticate) guard_->Finish(req, e.guard, res);
+  res.label = e.Label();
+  if (guard_ && e.guard.authenticate) {
+    guard_->Finish(req, e.guard, res);
+    if (res.after) {
+      // A commit that fails replaces the answer; that one gets the gate's headers too.
+      // (The server calls on_failure while `req` still lives.)
+      res.on_failure = [this, &e, &req, fail = std::move(res.on_failure)](const core::Error& err) {
+        Response r = fail ? fail(err) : e.render.Error(req, err);
+        r.label = e.Label();
+        guard_->Finish(req, e.guard, r);
+        return r;
+      };
+    }
+  }
   return res;
 }
 

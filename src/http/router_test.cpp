@@ -8,33 +8,52 @@ namespace {
 // A guard that admits user "ok" and denies everybody else, recording what it saw.
 class FakeGuard final : public RequestGuard {
  public:
-  bool IsCheap(const Request& req) const override { return !req.headers.Has("x-expensive"); }
-  std::optional<Response> Admit(Request& req, const GuardTarget& target,
-                                const std::function<Response(const core::Error&)>& fail) override {
+  bool IsCheap(const Request& req) const override {
+    ++cheap_checks;
+    return !req.headers.Has("x-expensive");
+  }
+  std::optional<Response> Admit(Request& req, const GuardTarget& target, const ErrorRenderer& render) override {
     last_service = target.service;
     if (req.headers.Get("x-user") == "ok") {
       req.user = "ok";
       return std::nullopt;
     }
-    return fail(core::MakeError(core::Code::kForbidden, "X", "001", "denied"));
+    if (!target.authorize && req.headers.Has("x-user")) return std::nullopt;
+    return render.Error(req, core::MakeError(core::Code::kForbidden, "X", "001", "denied"));
   }
   void Finish(const Request&, const GuardTarget&, Response& res) override { res.headers.Add("x-finished", "1"); }
   std::string last_service;
+  mutable int cheap_checks = 0;
 };
+
+Response XmlError(const Request&, const core::Error& e) {
+  return Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
+}
 
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() : router_(&guard_) {
-    router_.AddOData({"BC_EXT_APPJOB_MANAGEMENT",
-                      [](Request& req, const SapODataPath& p) {
-                        return Response(200, "text/plain",
-                                        p.resource_path + "|" + p.query + "|" + req.sap_client + "|" + req.sap_language);
-                      },
-                      [](const Request&, const core::Error& e) {
-                        return Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
-                      }});
-    router_.AddPrefix({"/_causeway/", {"CONTROL", true, false}, [](Request&) { return Response(200, "text/plain", "ctl"); }});
-    router_.AddPrefix({"/_causeway/health", {"HEALTH", false, false}, [](Request&) { return Response(200, "text/plain", "up"); }});
+    router_.Add({.kind = Endpoint::Kind::kSapOData,
+                 .key = "BC_EXT_APPJOB_MANAGEMENT",
+                 .guard = {"BC_EXT_APPJOB_MANAGEMENT"},
+                 .handle = [](Request& req, const RouteMatch& m) {
+                   return Response(200, "text/plain", m.odata->resource_path + "|" + m.odata->query + "|" +
+                                                          req.sap_client + "|" + req.sap_language);
+                 },
+                 .render = {.error = XmlError}});
+    router_.Add({.kind = Endpoint::Kind::kSapOData,
+                 .key = "*",
+                 .guard = {.service = "", .csrf = false, .authorize = false},
+                 .handle = [](Request&, const RouteMatch& m) { return Response(404, "text/plain", "no " + m.odata->service); },
+                 .render = {.error = XmlError}});
+    router_.Add({.key = "/_causeway/", .guard = {"CONTROL", true, false},
+                 .handle = [](Request&, const RouteMatch&) { return Response(200, "text/plain", "ctl"); },
+                 .may_block = [](const Request&) { return true; }});
+    router_.Add({.key = "/_causeway/users/", .guard = {"CONTROL", true, false},
+                 .handle = [](Request&, const RouteMatch& m) { return Response(200, "text/plain", "users " + std::string(m.rest)); }});
+    router_.Add({.key = "/_causeway/health", .guard = {"HEALTH", false, false},
+                 .handle = [](Request&, const RouteMatch&) { return Response(200, "text/plain", "up"); },
+                 .methods = {"GET", "HEAD"}});
   }
   Response Call(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
     Request r;
@@ -72,6 +91,66 @@ TEST_F(RouterTest, DeniedRequestsUseTheServiceErrorFormat) {
 TEST_F(RouterTest, UnknownServiceAndPathAre404) {
   EXPECT_EQ(Call("GET", "/sap/opu/odata/sap/NOPE/", {{"x-user", "ok"}}).status, 404);
   EXPECT_EQ(Call("GET", "/elsewhere").status, 404);
+}
+
+// The catch-all answers in its own format, after authentication but without authorization.
+TEST_F(RouterTest, UnknownServiceGoesToTheCatchAllAfterTheGate) {
+  Response r = Call("GET", "/sap/opu/odata/sap/NOPE/", {{"x-user", "someone"}});
+  EXPECT_EQ(r.body, "no NOPE");
+  EXPECT_TRUE(r.headers.Has("x-finished"));
+  EXPECT_EQ(Call("GET", "/sap/opu/odata/sap/NOPE/").status, 403);  // the fake's "not logged on"
+}
+
+TEST_F(RouterTest, MethodsAnEndpointDoesNotServeAre405WithAllow) {
+  for (const char* m : {"TRACE", "DELETE", "POST", "BREW"}) {
+    Response r = Call(m, "/_causeway/health");
+    EXPECT_EQ(r.status, 405) << m;
+    EXPECT_EQ(r.headers.Get("allow"), "GET, HEAD") << m;
+  }
+  EXPECT_EQ(Call("HEAD", "/_causeway/health").status, 200);
+}
+
+TEST_F(RouterTest, PrefixEndpointsSeeTheRestOfThePath) {
+  EXPECT_EQ(Call("GET", "/_causeway/users/X/lock?a=1", {{"x-user", "ok"}}).body, "users X/lock");
+}
+
+// A request that blocks anyway is not credential-checked on the I/O thread first.
+TEST_F(RouterTest, BlockingRequestsSkipTheCheapCheck) {
+  Request post;
+  post.method = "POST";
+  post.target = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/JobSchedule";
+  EXPECT_FALSE(router_.RunsInline(post));
+  Request ctl;
+  ctl.method = "GET";
+  ctl.target = "/_causeway/metrics";
+  EXPECT_FALSE(router_.RunsInline(ctl));
+  EXPECT_EQ(guard_.cheap_checks, 0);
+}
+
+TEST_F(RouterTest, AFailedCommitIsAnsweredInTheEndpointFormatWithTheGateHeaders) {
+  Router router(&guard_);
+  auto pending = std::make_shared<core::Completion>();
+  router.Add({.kind = Endpoint::Kind::kSapOData,
+              .key = "S",
+              .guard = {"S"},
+              .handle = [pending](Request&, const RouteMatch&) {
+                Response r(201, "text/plain", "created");
+                r.after = pending;
+                return r;
+              },
+              .render = {.error = XmlError}});
+  Request req;
+  req.method = "POST";
+  req.target = "/sap/opu/odata/sap/S/Set";
+  req.headers.Add("x-user", "ok");
+  Response r = router.Handle(req);
+  ASSERT_TRUE(r.after);
+  ASSERT_TRUE(r.on_failure);
+  Response failed = r.on_failure(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "disk"));
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(failed.body, "<error>CAUSEWAY/STORE/006</error>");
+  EXPECT_TRUE(failed.headers.Has("x-finished"));
+  EXPECT_EQ(failed.label, "S");
 }
 
 TEST_F(RouterTest, LongestPrefixWinsAndPublicEndpointsSkipTheGuard) {

@@ -1,5 +1,5 @@
 # cw_http: the Beast server, router and request observers (access log, metrics).
-add_library(cw_http STATIC server.cpp thread_slice.cpp header_block.cpp response_writer.cpp router.cpp sap_path.cpp access_log.cpp metrics.cpp)
+add_library(cw_http STATIC server.cpp thread_slice.cpp header_block.cpp response_writer.cpp router.cpp access_log.cpp metrics.cpp)
 target_link_libraries(cw_http PUBLIC cw_http_message cw_asio spdlog::spdlog)
 causeway_warnings(cw_http)
 

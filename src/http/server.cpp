@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -411,6 +412,12 @@ struct Server::Impl {
       } else {
         ++stats.in_flight;
         res = co_await Dispatch(in.req);
+        if (res.after) {
+          // Answer only once the request's writes are durable; no thread waits meanwhile.
+          core::Status st = res.after->done() ? res.after->Wait() : co_await AwaitCompletion(res.after);
+          if (!st.ok()) res = res.on_failure ? res.on_failure(st.error()) : PlainError(500, "Internal server error");
+          res.after.reset();
+        }
         --stats.in_flight;
       }
       bool keep_alive = in.keep_alive && !res.close && !stopping;
@@ -517,6 +524,17 @@ struct Server::Impl {
     if (handler.RunsInline(req)) co_return SafeHandle(req);
     co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
                                       asio::use_awaitable);
+  }
+
+  // Resumes the calling coroutine on its own I/O thread once `c` completed.
+  static awaitable<core::Status> AwaitCompletion(std::shared_ptr<core::Completion> c) {
+    auto ex = co_await asio::this_coro::executor;
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::Status)>(
+        [c, ex](auto handler) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          c->Then([h, ex](const core::Status& s) { asio::post(ex, [h, s]() mutable { (*h)(std::move(s)); }); });
+        },
+        asio::use_awaitable);
   }
 
   std::optional<Response> SafeAdmit(Request& req) {

@@ -169,37 +169,34 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
     Context cs_ctx;
     cs_ctx.request = &req;
     cs_ctx.language = ctx.language;
-    if (core::Status begin = engine.service().BeginChangeSet(cs_ctx); !begin.ok())
-      failure = Error(engine, begin.error(), format, ctx);
-    for (size_t k = 0; !failure && k < changesets[i].size(); ++k) {
-      const MimePart& op = changesets[i][k];
-      auto inner = ParseEmbeddedRequest(op.body).value();
-      std::string content_id(op.headers.Get("content-id").value_or(inner.headers.Get("content-id").value_or("")));
-      auto routed = RouteInner(r, inner.target, content_ids);
-      http::Request inner_req = InnerRequest(req, std::move(inner));
-      Context inner_ctx;
-      inner_ctx.request = &inner_req;
-      inner_ctx.language = ctx.language;
-      Format inner_format = Format::kAtom;
-      http::Response resp = routed.ok() ? HandleSingle(engine, inner_req, *routed, inner_ctx, &inner_format)
-                                        : Error(engine, routed.error(), GuessFormat(inner_req, inner_req.Query()), inner_ctx);
-      if (resp.status >= 400) {
-        failure = std::move(resp);
-        break;
+    core::Status outcome = engine.service().RunChangeSet(cs_ctx, [&]() -> core::Status {
+      for (const MimePart& op : changesets[i]) {
+        auto inner = ParseEmbeddedRequest(op.body).value();
+        std::string content_id(op.headers.Get("content-id").value_or(inner.headers.Get("content-id").value_or("")));
+        auto routed = RouteInner(r, inner.target, content_ids);
+        http::Request inner_req = InnerRequest(req, std::move(inner));
+        Context inner_ctx;
+        inner_ctx.request = &inner_req;
+        inner_ctx.language = ctx.language;
+        Format inner_format = Format::kAtom;
+        http::Response resp = routed.ok() ? HandleSingle(engine, inner_req, *routed, inner_ctx, &inner_format)
+                                          : Error(engine, routed.error(), GuessFormat(inner_req, inner_req.Query()), inner_ctx);
+        if (resp.status >= 400) {
+          failure = std::move(resp);
+          return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/ODATA", "001", "change set operation failed");
+        }
+        if (!content_id.empty()) {
+          if (auto loc = resp.headers.Get("location"); loc && loc->substr(0, r.service_root_url.size()) == r.service_root_url)
+            content_ids[content_id] = std::string(loc->substr(r.service_root_url.size()));
+        }
+        AppendPart(cs_body, cs_boundary, HttpPartHeaders(content_id), WriteEmbeddedResponse(resp));
       }
-      if (!content_id.empty()) {
-        if (auto loc = resp.headers.Get("location"); loc && loc->substr(0, r.service_root_url.size()) == r.service_root_url)
-          content_ids[content_id] = std::string(loc->substr(r.service_root_url.size()));
-      }
-      AppendPart(cs_body, cs_boundary, HttpPartHeaders(content_id), WriteEmbeddedResponse(resp));
-    }
-    if (!failure) {
-      if (core::Status commit = engine.service().CommitChangeSet(cs_ctx); !commit.ok())
-        failure = Error(engine, commit.error(), format, ctx);
-    }
-    if (failure) {
-      engine.service().RollbackChangeSet(cs_ctx);
-      // Gateway answers a failed change set with one error part in its place.
+      return core::Status::Ok();
+    });
+    if (!outcome.ok()) {
+      // Gateway answers a failed change set with one error part in its place: the failed
+      // operation's own answer, or the error that kept the change set from committing.
+      if (!failure) failure = Error(engine, outcome.error(), format, ctx);
       AppendPart(out, kBatchBoundary, HttpPartHeaders(""), WriteEmbeddedResponse(*failure));
       continue;
     }

@@ -487,14 +487,6 @@ class Request {
 
 }  // namespace
 
-Format GuessFormat(const http::Request& req, std::string_view raw_query) {
-  if (raw_query.find("$format=json") != std::string_view::npos ||
-      raw_query.find("%24format=json") != std::string_view::npos)
-    return Format::kJson;
-  auto accept = req.headers.Get("accept");
-  if (accept && core::ToLower(*accept).find("application/json") != std::string::npos) return Format::kJson;
-  return Format::kAtom;
-}
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(std::shared_ptr<const Service> service, EngineOptions options) {
   if (!service) return core::MakeError(core::Code::kInternal, kRuntimeClass, "001", "No service");

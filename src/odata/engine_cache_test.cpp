@@ -25,6 +25,10 @@ class CountingService : public Service {
     i.service_id = "ZCACHE";
     return i;
   }
+  // Read-only service: a change set has nothing to make atomic.
+  core::Status RunChangeSet(Context&, const std::function<core::Status()>& operations) const override {
+    return operations();
+  }
   Schema DefineSchema() const override {
     Schema s;
     s.namespace_name = "ZCACHE";

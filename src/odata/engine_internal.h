@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "odata/engine.h"
+#include "odata/gateway_error.h"
 #include "odata/uri_parser.h"
 #include "odata/writer.h"
 
@@ -21,10 +22,6 @@ struct Engine::Impl {
                                   const std::vector<QueryParam>& params);
   static http::Response Error(const Engine& engine, const core::Error& e, Format format, const Context& ctx);
 };
-
-// The format an error for `req` is written in: `$format` in the raw query, else Accept, else
-// Atom. Lenient (no validation), for errors raised before or instead of the full parse.
-Format GuessFormat(const http::Request& req, std::string_view raw_query);
 
 // Parses a create/update body (JSON verbose or Atom entry, by content type) against `type`.
 core::Result<EntityPayload> ParseEntityBody(const EntityType& type, std::string_view content_type,

@@ -146,4 +146,26 @@ http::Response GatewayErrorResponse(const core::Error& e, Format format, const S
   return r;
 }
 
+Format GuessFormat(const http::Request& req, std::string_view raw_query) {
+  if (raw_query.find("$format=json") != std::string_view::npos ||
+      raw_query.find("%24format=json") != std::string_view::npos)
+    return Format::kJson;
+  auto accept = req.headers.Get("accept");
+  if (accept && core::ToLower(*accept).find("application/json") != std::string::npos) return Format::kJson;
+  return Format::kAtom;
+}
+
+http::Response NoServiceFound(const http::Request& req, std::string_view raw_query, std::string_view namespace_segment,
+                              std::string_view service, int version, const core::Clock& clock) {
+  ServiceInfo info;
+  info.service_namespace = "/" + core::ToUpper(namespace_segment) + "/";
+  info.service_id = core::ToUpper(service);
+  std::string v = std::to_string(version);
+  info.service_version = std::string(v.size() < 4 ? 4 - v.size() : 0, '0') + v;
+  core::Error e = core::MakeError(core::Code::kNotFound, "/IWFND/MED", "170",
+                                  "No service found for namespace '&1', name '&2', version '&3'",
+                                  {info.service_namespace, info.service_id, info.service_version});
+  return GatewayErrorResponse(e, GuessFormat(req, raw_query), info, req.sap_language, clock);
+}
+
 }  // namespace causeway::odata

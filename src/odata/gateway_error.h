@@ -20,4 +20,14 @@ ErrorStamp NewErrorStamp(const core::Clock& clock);
 http::Response GatewayErrorResponse(const core::Error& e, Format format, const ServiceInfo& info,
                                     std::string_view language, const core::Clock& clock);
 
+// The format an error for `req` is written in: `$format` in the raw query, else Accept, else
+// Atom. Lenient (no validation), for errors raised before or instead of the full parse.
+Format GuessFormat(const http::Request& req, std::string_view raw_query);
+
+// Gateway's answer for a service root no service is registered under (HTTP 404,
+// /IWFND/MED/170 "No service found for namespace '/<NS>/', name '<NAME>', version '<NNNN>'"),
+// in the format the request asks for.
+http::Response NoServiceFound(const http::Request& req, std::string_view raw_query, std::string_view namespace_segment,
+                              std::string_view service, int version, const core::Clock& clock);
+
 }  // namespace causeway::odata

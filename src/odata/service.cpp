@@ -34,8 +34,5 @@ core::Status Service::DeleteEntity(const EntitySet& set, const KeyValues&, Conte
   return NotImplemented(set.name + "_DELETE_ENTITY");
 }
 std::optional<uint64_t> Service::ReadVersion(const EntitySet&) const { return std::nullopt; }
-core::Status Service::BeginChangeSet(Context&) const { return core::Status::Ok(); }
-core::Status Service::CommitChangeSet(Context&) const { return core::Status::Ok(); }
-void Service::RollbackChangeSet(Context&) const {}
 
 }  // namespace causeway::odata

@@ -8,6 +8,7 @@
 // core::Error, which the engine maps to a Gateway error body (gateway_error.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,11 +98,14 @@ class Service {
   // ReadEntitySet/ReadEntity. nullopt (the default): every read reaches the service.
   virtual std::optional<uint64_t> ReadVersion(const EntitySet& set) const;
 
-  // $batch change sets: Begin before the first operation; Commit if all succeeded, otherwise
-  // Rollback. Defaults do nothing (then operations are not atomic; override to make them so).
-  virtual core::Status BeginChangeSet(Context& ctx) const;
-  virtual core::Status CommitChangeSet(Context& ctx) const;
-  virtual void RollbackChangeSet(Context& ctx) const;
+  // A $batch change set: runs `operations` (every operation of the change set, in order; it
+  // returns the first failure) so that they take effect all together or not at all, and
+  // returns the outcome: operations' failure, or the failure to commit them. Nothing of a
+  // failed change set may remain, and nothing may be visible before it committed (Gateway rolls
+  // back the whole change set). Every service decides how its writes become atomic; services
+  // on the store run the operations in one store::UnitOfWork (services::RunInUnitOfWork), and
+  // their operations stage every write into the current unit.
+  virtual core::Status RunChangeSet(Context& ctx, const std::function<core::Status()>& operations) const = 0;
 };
 
 // The Gateway error for an operation a service does not implement (HTTP 501,

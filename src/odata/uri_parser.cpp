@@ -1,16 +1,10 @@
 #include "odata/uri_parser.h"
 
+#include "core/url.h"
 #include "odata/errors.h"
 
 namespace causeway::odata {
 namespace {
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsIdentifierStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool IsIdentifierChar(char c) { return IsIdentifierStart(c) || (c >= '0' && c <= '9'); }
@@ -28,25 +22,6 @@ core::Error BadSegment(std::string_view seg) {
 
 }  // namespace
 
-bool DecodeComponent(std::string_view in, bool plus_is_space, std::string* out) {
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = Hex(in[i + 1]), lo = Hex(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      *out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      *out += ' ';
-    } else {
-      *out += c;
-    }
-  }
-  return true;
-}
 
 core::Result<std::vector<KeyTerm>> ParseKeyPredicate(std::string_view inner) {
   std::vector<KeyTerm> terms;
@@ -108,7 +83,7 @@ core::Result<ParsedPath> ParseResourcePath(std::string_view raw) {
     std::string_view enc = raw.substr(pos, slash - pos);
     std::string seg;
     // Segments are split on the raw '/', then decoded, so "%2F" inside a key stays data.
-    if (enc.empty() || !DecodeComponent(enc, false, &seg)) return BadSegment(enc);
+    if (enc.empty() || !core::PercentDecode(enc, false, &seg)) return BadSegment(enc);
     PathSegment ps;
     size_t paren = seg.find('(');
     if (paren == std::string::npos) {
@@ -141,7 +116,7 @@ core::Result<std::vector<QueryParam>> ParseQueryString(std::string_view raw) {
       size_t eq = item.find('=');
       QueryParam qp;
       std::string_view n = item.substr(0, eq), v = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-      if (!DecodeComponent(n, true, &qp.name) || !DecodeComponent(v, true, &qp.value))
+      if (!core::PercentDecode(n, true, &qp.name) || !core::PercentDecode(v, true, &qp.value))
         return BadRequest("Invalid percent-encoding in query option '&1'", {std::string(n.substr(0, 100))});
       out.push_back(std::move(qp));
     }

@@ -47,7 +47,4 @@ struct QueryParam {
 // space (ICF form-field decoding; send %2B for a literal plus). Empty items are skipped.
 core::Result<std::vector<QueryParam>> ParseQueryString(std::string_view raw);
 
-// %XX decoding; when `plus_is_space`, '+' becomes ' '. False on a malformed escape.
-bool DecodeComponent(std::string_view in, bool plus_is_space, std::string* out);
-
 }  // namespace causeway::odata

@@ -174,7 +174,7 @@ bool GatewayGuard::IsCheap(const http::Request& req) const {
   return user && users_.IsCurrent(*user, version);
 }
 
-http::Response GatewayGuard::Unauthorized(const http::Request& req) const {
+http::Response GatewayGuard::Unauthorized(const http::Request& req, const http::ErrorRenderer& render) const {
   std::string client = req.sap_client.empty() ? "100" : req.sap_client;
   http::Response r(401, "text/html; charset=utf-8",
                    "<html><head><title>Logon Error Message</title></head><body><h1>Logon failed</h1>"
@@ -184,11 +184,12 @@ http::Response GatewayGuard::Unauthorized(const http::Request& req) const {
                 "Basic realm=\"SAP NetWeaver Application Server [" + options_.system_id + "/" + client + "]\"");
   r.headers.Add("set-cookie", "sap-usercontext=sap-client=" + client + "; path=/");
   r.headers.Add("sap-system", options_.system_id);
+  render.Challenge(req, r);
   return r;
 }
 
 std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http::GuardTarget& target,
-                                                  const std::function<http::Response(const core::Error&)>& fail) {
+                                                  const http::ErrorRenderer& render) {
   const std::string cookie_name = SessionCookieName(req.sap_client);
   std::optional<Session> session;
   if (auto value = FindCookie(req.headers.GetAll("cookie"), cookie_name)) session = sessions_.Decode(*value);
@@ -216,7 +217,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
       } else {
         view.reset();
         auto creds = ParseBasic(*auth);
-        if (!creds) return Unauthorized(req);
+        if (!creds) return Unauthorized(req, render);
         switch (CheckPasswordOnce(CredentialKey(*auth), creds->user, creds->password)) {
           case UserDirectory::LogonResult::kOk: {
             auto v = users_.Find(creds->user);
@@ -226,21 +227,21 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
           }
           case UserDirectory::LogonResult::kLocked:
             spdlog::info("logon refused: user {} is locked", core::ToUpper(creds->user));
-            return Unauthorized(req);
+            return Unauthorized(req, render);
           case UserDirectory::LogonResult::kWrongPassword:
             spdlog::info("logon failed for user {}", core::ToUpper(creds->user));
-            return Unauthorized(req);
+            return Unauthorized(req, render);
           case UserDirectory::LogonResult::kUnknownUser:
-            return Unauthorized(req);
+            return Unauthorized(req, render);
         }
       }
     } else if (session) {
       user = session->user;
     }
   }
-  if (user.empty()) return Unauthorized(req);
+  if (user.empty()) return Unauthorized(req, render);
   if (!view) view = users_.Find(user);
-  if (!view || view->locked) return Unauthorized(req);
+  if (!view || view->locked) return Unauthorized(req, render);
   if (proved_without_hash && view->failed_logons > 0) users_.NoteSuccessfulLogon(view->name);
 
   // 2. Session: keep the cookie's session when it belongs to this user and client.
@@ -268,10 +269,10 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   }
 
   // 4. Authorization by arrangement.
-  if (!users_.MayCall(view->name, target.service)) {
+  if (target.authorize && !users_.MayCall(view->name, target.service)) {
     core::Error e = core::MakeError(core::Code::kForbidden, "/IWFND/CM_CONSUMER", "101",
                                     "User &1 has no authorization to call service &2", {view->name, target.service});
-    return fail(e);
+    return render.Error(req, e);
   }
 
   // What the response will carry, decided now so that Finish() needs no second decode.

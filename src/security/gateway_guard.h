@@ -16,7 +16,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "http/router.h"
+#include "http/endpoint.h"
 #include "security/session_codec.h"
 #include "security/user_directory.h"
 
@@ -34,7 +34,7 @@ class GatewayGuard final : public http::RequestGuard {
 
   bool IsCheap(const http::Request& req) const override;
   std::optional<http::Response> Admit(http::Request& req, const http::GuardTarget& target,
-                                      const std::function<http::Response(const core::Error&)>& fail) override;
+                                      const http::ErrorRenderer& render) override;
   void Finish(const http::Request& req, const http::GuardTarget& target, http::Response& res) override;
 
   std::string SessionCookieName(std::string_view client) const;
@@ -44,7 +44,7 @@ class GatewayGuard final : public http::RequestGuard {
  private:
   std::optional<std::string> CachedBasicUser(std::string_view authorization, uint64_t* version) const;
   void CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version);
-  http::Response Unauthorized(const http::Request& req) const;
+  http::Response Unauthorized(const http::Request& req, const http::ErrorRenderer& render) const;
   static bool IsModifying(std::string_view method);
   // The set-cookie value of a session cookie, without "; secure".
   std::string SessionSetCookie(const Session& s) const;

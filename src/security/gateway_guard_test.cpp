@@ -15,6 +15,8 @@ namespace {
 
 constexpr char kService[] = "BC_EXT_APPJOB_MANAGEMENT";
 
+ScenarioCatalog TestCatalog() { return {{"SAP_COM_0064", {kService}}}; }
+
 std::string Basic(std::string_view user, std::string_view pw) {
   return "Basic " + core::Base64Encode(std::string(user) + ":" + std::string(pw));
 }
@@ -26,7 +28,7 @@ class GatewayGuardTest : public ::testing::Test {
         users_({{.name = "job_scheduler", .password_hash = HashPassword("pw", 1000), .scenarios = {"SAP_COM_0064"}},
                 {.name = "OTHER", .password_hash = HashPassword("pw", 1000), .scenarios = {}},
                 {.name = "CERTUSER", .scenarios = {"SAP_COM_0064"}, .cert_fingerprints = {"ABCDEF"}}},
-               DefaultScenarioCatalog(), 3),
+               TestCatalog(), 3),
         codec_("secret", SessionPolicy{}, clock_),
         guard_(users_, codec_, clock_, {}) {}
 
@@ -42,9 +44,9 @@ class GatewayGuardTest : public ::testing::Test {
     o.req.sap_client = "100";
     for (auto& [k, v] : headers) o.req.headers.Add(k, v);
     http::GuardTarget target{kService, true, true};
-    o.denied = guard_.Admit(o.req, target, [](const core::Error& e) {
-      return http::Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
-    });
+    o.denied = guard_.Admit(o.req, target, {.error = [](const http::Request&, const core::Error& e) {
+                              return http::Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
+                            }});
     if (!o.denied) {
       o.res = http::Response(200, "text/plain", "ok");
       guard_.Finish(o.req, target, o.res);
@@ -128,7 +130,7 @@ TEST_F(GatewayGuardTest, SessionsAreNotSharedAcrossGuards) {
   req.sap_client = "100";
   req.headers.Add("Authorization", Basic("JOB_SCHEDULER", "pw"));
   http::GuardTarget target{kService, true, true};
-  ASSERT_FALSE(other.Admit(req, target, [](const core::Error&) { return http::Response(); }));
+  ASSERT_FALSE(other.Admit(req, target, {}));
   EXPECT_NE(req.session_id, a.req.session_id);
 }
 
@@ -140,7 +142,7 @@ class GatewayGuardLogonStormTest : public ::testing::Test {
       : clock_(core::FromUnixMillis(1'700'000'000'000)),
         // A hash slow enough (tens of milliseconds) that simultaneous requests overlap.
         users_({{.name = "JOB_SCHEDULER", .password_hash = HashPassword("pw", 100'000), .scenarios = {"SAP_COM_0064"}}},
-               DefaultScenarioCatalog(), 3),
+               TestCatalog(), 3),
         codec_("secret", SessionPolicy{}, clock_),
         guard_(users_, codec_, clock_, {}) {}
 
@@ -156,7 +158,7 @@ class GatewayGuardLogonStormTest : public ::testing::Test {
         req.sap_client = "100";
         req.headers.Add("Authorization", authorization);
         start.arrive_and_wait();
-        if (!guard_.Admit(req, {kService, true, true}, [](const core::Error&) { return http::Response(); }))
+        if (!guard_.Admit(req, {kService, true, true}, {}))
           ++admitted;
       });
     for (auto& t : threads) t.join();
@@ -269,9 +271,7 @@ TEST_F(GatewayGuardTest, CertificateLogonResetsTheFailureCounter) {
   o.req.method = "GET";
   o.req.sap_client = "100";
   o.req.client_cert_fingerprint = "abcdef";
-  o.denied = guard_.Admit(o.req, {kService, true, true}, [](const core::Error& e) {
-    return http::Response(e.HttpStatus(), "text/plain", e.text);
-  });
+  o.denied = guard_.Admit(o.req, {kService, true, true}, {});
   ASSERT_FALSE(o.denied);
   EXPECT_EQ(users_.Find("CERTUSER")->failed_logons, 0);
 }
@@ -306,9 +306,7 @@ TEST_F(GatewayGuardTest, ClientCertificateLogsOnItsUser) {
     out.req.method = "GET";
     out.req.sap_client = "100";
     out.req.client_cert_fingerprint = "abcdef";
-    out.denied = guard_.Admit(out.req, {kService, true, true}, [](const core::Error& e) {
-      return http::Response(e.HttpStatus(), "text/plain", e.text);
-    });
+    out.denied = guard_.Admit(out.req, {kService, true, true}, {});
     return out;
   }();
   EXPECT_FALSE(o.denied);
@@ -323,7 +321,7 @@ TEST(UserDirectoryStoreTest, LockStateSurvivesRestart) {
   {
     auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
     ASSERT_TRUE(store::Migrate(**db, UserDirectory::Migrations()).ok());
-    UserDirectory users(cfg, DefaultScenarioCatalog(), 2);
+    UserDirectory users(cfg, TestCatalog(), 2);
     ASSERT_TRUE(users.AttachStore(db->get()).ok());
     users.CheckPassword("U", "x");
     users.CheckPassword("U", "x");
@@ -331,7 +329,7 @@ TEST(UserDirectoryStoreTest, LockStateSurvivesRestart) {
   }
   {
     auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
-    UserDirectory users(cfg, DefaultScenarioCatalog(), 2);
+    UserDirectory users(cfg, TestCatalog(), 2);
     ASSERT_TRUE(users.AttachStore(db->get()).ok());
     EXPECT_TRUE(users.Find("u")->locked);
     EXPECT_EQ(users.CheckPassword("U", "pw"), UserDirectory::LogonResult::kLocked);

@@ -10,14 +10,6 @@
 
 namespace causeway::security {
 
-ScenarioCatalog DefaultScenarioCatalog() {
-  return {
-      {"SAP_COM_0064", {"BC_EXT_APPJOB_MANAGEMENT"}},
-      {"SAP_COM_0326", {"BC_EXT_APPJOB_MANAGEMENT"}},
-      {"CAUSEWAY_CONTROL", {"CAUSEWAY_CONTROL"}},
-  };
-}
-
 UserDirectory::UserDirectory(std::vector<UserConfig> users, ScenarioCatalog catalog, int max_failed_logons)
     : catalog_(std::move(catalog)), max_failed_(std::max(1, max_failed_logons)) {
   for (auto& u : users) {

@@ -35,9 +35,9 @@ struct UserConfig {
   std::string full_name;
 };
 
-// Which services a communication scenario grants. Extendable by config.
+// Which services a communication scenario grants: each service module brings its own
+// (services/common/module.h), config's [scenarios] adds or replaces.
 using ScenarioCatalog = std::map<std::string, std::vector<std::string>>;
-ScenarioCatalog DefaultScenarioCatalog();
 
 struct UserView {
   std::string name;  // canonical (upper case)

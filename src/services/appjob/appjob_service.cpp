@@ -6,6 +6,7 @@
 #include "odata/query_memory.h"
 #include "services/appjob/appjob_entities.h"
 #include "services/appjob/appjob_schema.h"
+#include "services/common/unit_of_work_answer.h"
 
 namespace causeway::services::appjob {
 namespace {
@@ -70,7 +71,12 @@ odata::FunctionResult Many(std::vector<odata::Entity> es) {
 
 }  // namespace
 
-AppJobService::AppJobService(jobs::JobEngine& engine) : engine_(engine), schema_(BuildAppJobSchema()) {}
+AppJobService::AppJobService(jobs::JobEngine& engine, store::Database& db)
+    : engine_(engine), db_(db), schema_(BuildAppJobSchema()) {}
+
+core::Status AppJobService::RunChangeSet(odata::Context&, const std::function<core::Status()>& operations) const {
+  return RunInUnitOfWork(db_, operations);
+}
 
 odata::ServiceInfo AppJobService::Info() const {
   odata::ServiceInfo i;

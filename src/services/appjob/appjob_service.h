@@ -2,8 +2,9 @@
 // §1.3-1.4 over a jobs::JobEngine. Handlers parse the parameters, make one engine call and map
 // the result to entities; all rules (status, authorization, APJ_RT errors) live in the engine.
 //
-// Wiring: construct with the engine (which must outlive the service) and hand it to
-// odata::Engine::Create. The caller identity comes from http::Request::user, and
+// Wiring: construct with the engine and its store (both must outlive the service) and hand it
+// to odata::Engine::Create. Change sets run in one unit of work of that store: the engine's
+// operations stage into it, so a failed change set leaves no job behind. The caller identity comes from http::Request::user, and
 // SAP_COM_0326 from http::Request::scenarios (set by the security layer). Thread-safe.
 #pragma once
 
@@ -18,7 +19,7 @@ namespace causeway::services::appjob {
 
 class AppJobService final : public odata::Service {
  public:
-  explicit AppJobService(jobs::JobEngine& engine);
+  AppJobService(jobs::JobEngine& engine, store::Database& db);
 
   odata::ServiceInfo Info() const override;
   odata::Schema DefineSchema() const override;
@@ -34,6 +35,7 @@ class AppJobService final : public odata::Service {
   core::Result<odata::FunctionResult> CallFunction(const odata::FunctionImport& fn,
                                                    const std::vector<odata::Value>& params,
                                                    odata::Context& ctx) const override;
+  core::Status RunChangeSet(odata::Context& ctx, const std::function<core::Status()>& operations) const override;
 
  private:
   const odata::EntityType& Type(std::string_view name) const;
@@ -53,6 +55,7 @@ class AppJobService final : public odata::Service {
   core::Result<StepLogs> LoadLogs(const odata::KeyValues& key, odata::Context& ctx) const;
 
   jobs::JobEngine& engine_;
+  store::Database& db_;
   odata::Schema schema_;  // built once; entity types are looked up here by name
   mutable std::mutex template_rows_mu_;
   mutable std::shared_ptr<const std::vector<odata::Entity>> template_rows_;  // GUARDED_BY(template_rows_mu_)

@@ -1,10 +1,10 @@
-#include "services/control/template_json.h"
+#include "services/appjob/template_json.h"
 
 #include <boost/json.hpp>
 
 #include "core/time_format.h"
 
-namespace causeway::services::control {
+namespace causeway::services::appjob {
 namespace {
 
 namespace json = boost::json;
@@ -177,4 +177,4 @@ json::object TemplateToJson(const jobs::JobTemplate& t) {
                       {"changed_by", t.changed_by}};
 }
 
-}  // namespace causeway::services::control
+}  // namespace causeway::services::appjob

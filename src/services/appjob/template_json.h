@@ -10,7 +10,7 @@
 #include "core/result.h"
 #include "domain/jobs/job_template.h"
 
-namespace causeway::services::control {
+namespace causeway::services::appjob {
 
 // Parses a PUT body. `name` (from the URL) wins over a "name" field, which must then agree.
 // `allow_commands`: whether "command" steps may be defined at run time (config
@@ -19,4 +19,4 @@ core::Result<jobs::JobTemplate> TemplateFromJson(std::string_view body, std::str
 
 boost::json::object TemplateToJson(const jobs::JobTemplate& t);
 
-}  // namespace causeway::services::control
+}  // namespace causeway::services::appjob

@@ -1,10 +1,10 @@
-#include "services/control/template_json.h"
+#include "services/appjob/template_json.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace causeway::services::control {
+namespace causeway::services::appjob {
 namespace {
 
 TEST(TemplateJson, ParsesTheConfigFieldNames) {
@@ -82,4 +82,4 @@ TEST(TemplateJson, RejectsBadInputWithTheFieldNamed) {
 }
 
 }  // namespace
-}  // namespace causeway::services::control
+}  // namespace causeway::services::appjob

@@ -1,0 +1,48 @@
+#include "services/appjob/jobs_config.h"
+
+#include <sstream>
+
+#include "domain/jobs/job_template.h"
+#include "services/appjob/template_json.h"
+
+namespace causeway::services::appjob {
+namespace {
+
+core::Error ConfigError(const std::string& text) {
+  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
+}
+
+// A [[jobs.templates]] table has the field names of the control plane's template JSON, so it
+// goes through the same parser (one definition of defaults and checks for both).
+core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
+  std::string name = t["name"].value_or(std::string());
+  if (name.empty() || name.size() > 40) return ConfigError("[[jobs.templates]]: name must have 1-40 characters");
+  std::ostringstream json;
+  json << toml::json_formatter{t};
+  auto tmpl = TemplateFromJson(json.str(), name, /*allow_commands=*/true);
+  if (!tmpl.ok()) return ConfigError("template " + name + ": " + tmpl.error().text);
+  // The engine's own rules, checked here too so that a bad file fails at load, naming the
+  // template, rather than when the engine stores it.
+  if (core::Status st = jobs::ValidateTemplate(*tmpl); !st.ok()) return ConfigError("template " + name + ": " + st.error().text);
+  return tmpl;
+}
+
+}  // namespace
+
+core::Result<JobsConfig> ParseJobsConfig(const toml::table& root) {
+  JobsConfig c;
+  c.demo_templates = root["jobs"]["demo_templates"].value_or(false);
+  c.workers = root["jobs"]["workers"].value_or(c.workers);
+  c.allow_command_templates = root["control"]["runtime_command_templates"].value_or(false);
+  if (auto* arr = root["jobs"]["templates"].as_array()) {
+    for (const auto& n : *arr) {
+      const auto* t = n.as_table();
+      if (!t) return ConfigError("[[jobs.templates]] entries must be tables");
+      CW_ASSIGN_OR_RETURN(jobs::JobTemplate tmpl, ParseTemplate(*t));
+      c.templates.push_back(std::move(tmpl));
+    }
+  }
+  return c;
+}
+
+}  // namespace causeway::services::appjob

@@ -1,0 +1,81 @@
+// [jobs] and [[jobs.templates]] of causeway.toml, as the job module reads them.
+#include "services/appjob/jobs_config.h"
+
+#include <gtest/gtest.h>
+
+namespace causeway::services::appjob {
+namespace {
+
+core::Result<JobsConfig> Parse(const char* text) { return ParseJobsConfig(toml::parse(text)); }
+
+TEST(JobsConfigTest, LoadsJobTemplates) {
+  auto c = Parse(R"(
+[[jobs.templates]]
+name = "/Z/NIGHTLY"
+version = "1"
+text = "Nightly"
+report = "ZLOAD"
+supports_test_mode = true
+allowed_users = ["PLANNER"]
+[[jobs.templates.steps]]
+kind = "command"
+argv = ["/bin/echo", "hi"]
+env = { TARGET = "prod" }
+timeout_s = 60
+[[jobs.templates.parameters]]
+name = "P_DATE"
+step = 1
+default = "20240101"
+mandatory = true
+)");
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  ASSERT_EQ(c->templates.size(), 1u);
+  const jobs::JobTemplate& t = c->templates[0];
+  EXPECT_EQ(t.name, "/Z/NIGHTLY");
+  EXPECT_EQ(t.version, "1");
+  EXPECT_EQ(t.report_name, "ZLOAD");
+  EXPECT_TRUE(t.supports_test_mode);
+  EXPECT_EQ(t.allowed_users, std::vector<std::string>{"PLANNER"});
+  ASSERT_EQ(t.steps.size(), 1u);
+  EXPECT_EQ(t.steps[0].argv, (std::vector<std::string>{"/bin/echo", "hi"}));
+  EXPECT_EQ(t.steps[0].env.at("TARGET"), "prod");
+  EXPECT_EQ(t.steps[0].timeout.count(), 60);
+  EXPECT_EQ(t.steps[0].catalog_entry_name, "/Z/NIGHTLY");
+  ASSERT_EQ(t.parameters.size(), 1u);
+  EXPECT_TRUE(t.parameters[0].mandatory);
+  EXPECT_EQ(t.parameters[0].defaults[0].low, "20240101");
+}
+
+TEST(JobsConfigTest, WorkersDemoAndCommandSwitch) {
+  auto c = Parse("[jobs]\nworkers = 7\ndemo_templates = true\n[control]\nruntime_command_templates = true\n");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->workers, 7);
+  EXPECT_TRUE(c->demo_templates);
+  EXPECT_TRUE(c->allow_command_templates);
+  auto d = Parse("");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->workers, 4);
+  EXPECT_FALSE(d->allow_command_templates);
+}
+
+TEST(JobsConfigTest, ErrorsNameTheTemplate) {
+  struct Case {
+    const char* text;
+    const char* expect;
+  } cases[] = {
+      {"[[jobs.templates]]\nsteps = [{ kind = \"noop\" }]\n", "name must have 1-40"},
+      {"[[jobs.templates]]\nname = \"Z1\"\nsteps = [{ kind = \"command\" }]\n",
+       "template Z1: Command step of template Z1 has no argv"},
+      {"[[jobs.templates]]\nname = \"Z2\"\n", "template Z2: steps must be a non-empty array"},
+      {"[[jobs.templates]]\nname = \"Z3\"\nsteps = [{ kind = \"noop\" }]\nparameters = [{ step = 1 }]\n",
+       "template Z3: Parameter '' of template Z3 has an invalid name"},
+  };
+  for (const auto& c : cases) {
+    auto r = Parse(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
+  }
+}
+
+}  // namespace
+}  // namespace causeway::services::appjob

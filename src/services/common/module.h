@@ -1,0 +1,70 @@
+// A service module: everything one API brings to the house, behind one object, so that adding
+// a service is adding a folder under services/ and one line in app/modules.cpp.
+//
+// Life cycle (app/serve.cpp): Configure (its sections of causeway.toml, or the demo) →
+// Migrations are applied → Start (domain objects, workers) → Endpoints are mounted → the server
+// runs → Stop (after the last request drained). Scenarios and demo users are asked for before
+// the user directory is built.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "http/endpoint.h"
+#include "security/user_directory.h"
+#include "store/database.h"
+#include "store/migration.h"
+
+namespace causeway::services {
+
+// A demo user a module wants in the embedded demo (printed with its password at start).
+struct DemoUser {
+  security::UserConfig user;
+  std::string password;
+  std::string role;
+};
+
+// What the house gives a module when it starts. References outlive the module.
+struct ModuleContext {
+  store::Database& db;
+  const core::Clock& clock;
+  security::UserDirectory& users;
+  bool demo = false;
+  std::filesystem::path data_dir;
+  std::string public_host;  // host[:port] for absolute URLs; empty: the Host header
+  std::string version;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  // Short name: its control routes live under /_causeway/<name>, its metrics are prefixed.
+  virtual std::string_view Name() const = 0;
+  // Reads its own sections of causeway.toml (`root`; empty in the demo, with `demo` set). Errors
+  // name the key.
+  virtual core::Status Configure(const toml::table& root, bool demo) = 0;
+  // Communication scenarios this module grants (scenario id → services).
+  virtual security::ScenarioCatalog Scenarios() const { return {}; }
+  virtual std::vector<DemoUser> DemoUsers() const { return {}; }
+  // Its forward-only store migrations (applied before Start, also by `causeway store migrate`).
+  virtual std::vector<store::Migration> Migrations() const { return {}; }
+  // Builds the domain objects and starts its workers.
+  virtual core::Status Start(ModuleContext& ctx) = 0;
+  // Service endpoints and its own control routes; called once, after Start.
+  virtual std::vector<http::Endpoint> Endpoints() = 0;
+  // Paths of its service roots, printed with the listeners' URLs at start.
+  virtual std::vector<std::string> ServiceRoots() const { return {}; }
+  // Prometheus text appended to /_causeway/metrics.
+  virtual std::string MetricsText() const { return {}; }
+  // Stops workers; called after the server stopped.
+  virtual void Stop() {}
+};
+
+}  // namespace causeway::services

@@ -1,0 +1,49 @@
+#include "services/common/odata_endpoint.h"
+
+#include "odata/gateway_error.h"
+#include "services/common/unit_of_work_answer.h"
+
+namespace causeway::services {
+
+http::Endpoint ODataEndpoint(ODataMount mount) {
+  auto engine = mount.engine;
+  http::Endpoint e;
+  e.kind = http::Endpoint::Kind::kSapOData;
+  e.key = engine->info().service_id;
+  e.guard = {.service = engine->info().service_id, .authenticate = true, .csrf = true};
+  e.render.error = [engine](const http::Request& req, const core::Error& err) {
+    return engine->ErrorResponse(req, req.Query(), err);
+  };
+  e.handle = [engine, db = mount.db, host = mount.public_host](http::Request& req, const http::RouteMatch& m) {
+    std::string root_host = host.empty() ? std::string(req.headers.Get("host").value_or("localhost")) : host;
+    odata::RoutedRequest routed{(req.tls ? "https://" : "http://") + root_host + m.odata->root_path,
+                                m.odata->resource_path, m.odata->query};
+    const bool modifying = req.method != "GET" && req.method != "HEAD";
+    if (!modifying || db == nullptr) return engine->Handle(req, routed);
+    return AnswerAfterCommit(*db, [&] { return engine->Handle(req, routed); });
+  };
+  if (mount.blocking_reads) e.may_block = [](const http::Request&) { return true; };
+  return e;
+}
+
+http::Endpoint UnknownODataServiceEndpoint(const core::Clock& clock) {
+  http::Endpoint e;
+  e.kind = http::Endpoint::Kind::kSapOData;
+  e.key = "*";
+  // Gateway logs the user on (ICF) before it looks the service up; any user may hear that the
+  // service does not exist. Unknown services have no CSRF to check.
+  e.guard = {.service = "", .authenticate = true, .csrf = false, .authorize = false};
+  e.label = "-";
+  e.render.error = [&clock](const http::Request& req, const core::Error& err) {
+    return odata::GatewayErrorResponse(err, odata::GuessFormat(req, req.Query()), odata::ServiceInfo{},
+                                       req.sap_language, clock);
+  };
+  e.handle = [&clock](http::Request& req, const http::RouteMatch& m) {
+    return odata::NoServiceFound(req, m.odata->query, m.odata->namespace_segment, m.odata->service,
+                                 m.odata->version, clock);
+  };
+  e.may_block = [](const http::Request&) { return false; };
+  return e;
+}
+
+}  // namespace causeway::services

@@ -1,0 +1,29 @@
+// Mounts an OData V2 engine as an http::Endpoint: the absolute service root for ids and
+// xml:base, Gateway errors (and Gateway's 403/405) for whatever the house answers, and every
+// modifying request in a unit of work of its own, answered once durable.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http/endpoint.h"
+#include "odata/engine.h"
+#include "store/database.h"
+
+namespace causeway::services {
+
+struct ODataMount {
+  std::shared_ptr<const odata::Engine> engine;
+  store::Database* db = nullptr;  // null: the service writes nothing through the store
+  std::string public_host;        // host[:port] for absolute URLs; empty: the Host header
+  // Reads may block too (the service reads the store, not memory): then they run on workers.
+  bool blocking_reads = false;
+};
+
+http::Endpoint ODataEndpoint(ODataMount mount);
+
+// Gateway's answer for every /sap/opu/odata/<ns>/<SERVICE> that no module serves: after
+// authentication (any user), 404 /IWFND/MED/170 in the negotiated format.
+http::Endpoint UnknownODataServiceEndpoint(const core::Clock& clock);
+
+}  // namespace causeway::services

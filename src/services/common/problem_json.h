@@ -1,0 +1,16 @@
+// The JSON error body of Causeway's own REST surfaces (the control plane):
+// {"error":{"code":"<GatewayCode>","message":"<text>"}} with the error's HTTP status. One
+// rendering of core::Error for every JSON endpoint (docs/errors.md).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace causeway::services {
+
+http::Response ProblemJson(const core::Error& e);
+http::Response JsonResponse(int status, const boost::json::value& v);
+
+}  // namespace causeway::services

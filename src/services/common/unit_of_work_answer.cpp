@@ -1,0 +1,34 @@
+#include "services/common/unit_of_work_answer.h"
+
+namespace causeway::services {
+
+http::Response AnswerAfterCommit(store::Database& db, const std::function<http::Response()>& handle) {
+  store::UnitOfWork unit(db);
+  http::Response res;
+  {
+    store::UnitOfWork::Scope scope(unit);
+    res = handle();
+  }
+  if (res.status >= 400) {
+    unit.Rollback();
+    return res;
+  }
+  if (!unit.empty()) res.after = unit.CommitAsync();
+  return res;
+}
+
+core::Status RunInUnitOfWork(store::Database& db, const std::function<core::Status()>& operations) {
+  store::UnitOfWork unit(db);
+  core::Status st;
+  {
+    store::UnitOfWork::Scope scope(unit);
+    st = operations();
+  }
+  if (!st.ok()) {
+    unit.Rollback();
+    return st;
+  }
+  return unit.Commit();
+}
+
+}  // namespace causeway::services
