@@ -225,14 +225,19 @@ class DemoService final : public Service {
   }
 
   // Change sets: snapshot and restore (the demo's idea of a transaction).
-  core::Status BeginChangeSet(Context&) const override {
-    std::lock_guard lock(mu_);
-    snapshot_ = products_;
-    return core::Status::Ok();
-  }
-  void RollbackChangeSet(Context&) const override {
-    std::lock_guard lock(mu_);
-    products_ = snapshot_;
+  // All or nothing in memory: operations run on the live rows, a failure restores the copy.
+  core::Status RunChangeSet(Context&, const std::function<core::Status()>& operations) const override {
+    std::vector<Entity> snapshot;
+    {
+      std::lock_guard lock(mu_);
+      snapshot = products_;
+    }
+    core::Status st = operations();
+    if (!st.ok()) {
+      std::lock_guard lock(mu_);
+      products_ = std::move(snapshot);
+    }
+    return st;
   }
 
   void Bind(const Model& m) {
@@ -243,7 +248,6 @@ class DemoService final : public Service {
  private:
   mutable std::mutex mu_;
   mutable std::vector<Entity> products_;
-  mutable std::vector<Entity> snapshot_;
   std::vector<Entity> categories_;
   const EntityType* product_type_ = nullptr;
   const EntityType* category_type_ = nullptr;
