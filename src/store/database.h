@@ -3,9 +3,20 @@
 // PostgreSQL (each back end rewrites placeholders as it needs).
 //
 // Durability contract: Write() returns only after the transaction is durable on disk (SQLite:
-// WAL + synchronous=FULL, i.e. fsync on commit). Concurrent Write() calls are batched into one
-// commit (group commit) but stay isolated: each callback runs inside its own savepoint, and a
-// callback that fails rolls back only its own changes.
+// WAL + synchronous=FULL, i.e. fsync on commit; PostgreSQL: COMMIT answered with
+// synchronous_commit on). Concurrent Write() calls stay isolated from each other: SQLite batches
+// them into one commit (group commit) with each callback inside its own savepoint; PostgreSQL
+// gives each its own transaction on a pooled connection. Either way a callback that fails rolls
+// back only its own changes.
+//
+// Callbacks must be re-runnable: a back end may run a Write() callback more than once (PostgreSQL
+// re-runs it after a serialization failure, a deadlock, or a connection lost before COMMIT was
+// sent; the earlier run's changes were rolled back). So a callback starts from scratch on each
+// run (clear what it collects, recompute what it writes) and has no effects outside the Tx.
+// Read() callbacks are never re-run once started.
+//
+// A failed statement ends the transaction on PostgreSQL (every later statement fails until
+// rollback): a callback returns a statement's error, it does not carry on after it.
 #pragma once
 
 #include <cstdint>
@@ -63,18 +74,24 @@ class Tx {
 
 using TxFn = std::function<Status(Tx&)>;
 
+// The SQL dialect of a back end, for the few statements (and migration sections) that differ.
+enum class Dialect { kSqlite, kPostgres };
+
 class Database {
  public:
   virtual ~Database() = default;
-  // Runs `fn` in a write transaction and blocks until it is durable (see the contract above).
-  // Returns fn's error if fn failed (its changes are rolled back), or a kInternal/kUnavailable
-  // error if the commit itself failed. Must not be called from an I/O thread.
+  // Runs `fn` in a write transaction and blocks until it is durable (see the contract above;
+  // `fn` may run more than once). Returns fn's error if fn failed (its changes are rolled back),
+  // or a kInternal/kUnavailable error if the commit itself failed. Must not be called from an
+  // I/O thread.
   virtual Status Write(TxFn fn) = 0;
   // Runs `fn` on a read snapshot. Safe to call from several threads at once.
   virtual Status Read(TxFn fn) = 0;
   // "ok" or a short description of what is wrong, for /_causeway/health.
   virtual std::string Health() = 0;
   virtual std::string Kind() const = 0;  // "sqlite", "postgres"
+  // Which SQL dialect the back end speaks (the SQLite back end keeps this default).
+  virtual Dialect dialect() const { return Dialect::kSqlite; }
 };
 
 }  // namespace causeway::store
