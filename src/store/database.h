@@ -16,7 +16,11 @@
 // Read() callbacks are never re-run once started.
 //
 // A failed statement ends the transaction on PostgreSQL (every later statement fails until
-// rollback): a callback returns a statement's error, it does not carry on after it.
+// rollback): a callback returns a statement's error, it does not carry on after it. A back end
+// may also report a statement's failure later than the Exec that ran it (PostgreSQL sends an
+// Exec without `changed` without waiting for its answer): then a later Exec/Query of the
+// callback, or Write() itself, returns that error. Ask for `changed`, or Query, where the
+// callback must know at once.
 #pragma once
 
 #include <cstdint>

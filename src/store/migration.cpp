@@ -116,23 +116,23 @@ Status Migrate(Database& db, const std::vector<Migration>& migrations) {
   }));
   for (const auto& [m, statements] : all) {
     if (applied.count(m->version)) continue;
-    CW_RETURN_IF_ERROR(db.Write([&, m = m](Tx& tx) -> Status {
+    Status st = db.Write([&, m = m](Tx& tx) -> Status {
       CW_RETURN_IF_ERROR(LockMigrations(tx, dialect));
       // Another node may have applied it since the read above.
       int64_t done = 0;
       CW_RETURN_IF_ERROR(tx.Query("SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
                                   {Value(int64_t{m->version})}, [&](const Row& r) { done = r.Int(0); }));
       if (done) return Status::Ok();
-      for (const std::string& stmt : statements) {
-        if (Status st = tx.Exec(stmt); !st.ok()) {
-          core::Error e = std::move(st).error();
-          e.text = "migration " + m->name + ": " + e.text;
-          return e;
-        }
-      }
+      for (const std::string& stmt : statements) CW_RETURN_IF_ERROR(tx.Exec(stmt));
       return tx.Exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
                      {Value(int64_t{m->version}), Value(m->name), Value(UtcNow())});
-    }));
+    });
+    // Named here, not per statement: a back end may report a statement's failure at COMMIT.
+    if (!st.ok()) {
+      core::Error e = std::move(st).error();
+      e.text = "migration " + m->name + ": " + e.text;
+      return e;
+    }
   }
   return Status::Ok();
 }
