@@ -95,9 +95,11 @@ PgConnection::~PgConnection() {
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const Options& o, uint64_t generation) {
   const std::string timeout = std::to_string(o.connect_timeout_s);
-  // Ours first: settings in the caller's connection string, expanded from dbname, win.
-  const char* keys[] = {"application_name", "connect_timeout", "dbname", nullptr};
-  const char* values[] = {o.application_name.c_str(), timeout.c_str(), o.conninfo.c_str(), nullptr};
+  // Ours first: settings in the caller's connection string, expanded from dbname, win; the
+  // separate password last, so that it wins over one in the string.
+  const char* keys[] = {"application_name", "connect_timeout", "dbname", "password", nullptr};
+  const char* values[] = {o.application_name.c_str(), timeout.c_str(), o.conninfo.c_str(),
+                          o.password.empty() ? nullptr : o.password.c_str(), nullptr};
   auto c = std::unique_ptr<PgConnection>(new PgConnection(generation));
   c->conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!c->conn_) return StoreError(core::Code::kUnavailable, "005", "out of memory opening a connection");

@@ -62,6 +62,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const Options& 
   }
   for (PQconninfoOption* o = parsed; o->keyword; ++o)
     if (o->val && std::string_view(o->keyword) == "password") db->password_ = o->val;
+  if (!options.password.empty()) db->password_ = options.password;
   PQconninfoFree(parsed);
   db->description_ = description.empty() ? "(libpq defaults)" : description;
   db->options_.pool_size = std::max(1, options.pool_size);
@@ -80,8 +81,10 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const Options& 
 
 PostgresDatabase::~PostgresDatabase() = default;
 
+// Defence in depth: libpq and the server do not quote passwords, but nothing we log should.
+// (A password of a few characters would blank out ordinary words: those are left alone.)
 std::string PostgresDatabase::Redact(std::string text) const {
-  if (password_.empty()) return text;
+  if (password_.size() < 4) return text;
   for (size_t p; (p = text.find(password_)) != std::string::npos;) text.replace(p, password_.size(), "***");
   return text;
 }

@@ -66,6 +66,9 @@ struct Options {
   // ("postgresql://cw@db:5432/cw"). A password may be given here, or better through libpq's
   // PGPASSWORD / passfile; it is never logged.
   std::string conninfo;
+  // The password, if not in `conninfo` (read from a file or the environment by the caller);
+  // overrides one there. Never logged.
+  std::string password;
   int pool_size = 16;                // most connections open at once
   int statement_timeout_ms = 30000;  // per statement; 0 = none
   int connect_timeout_s = 5;         // per connection attempt (libpq connect_timeout)

@@ -79,8 +79,8 @@ class PostgresDatabaseTest : public ::testing::TestWithParam<bool> {
   PgCluster* cluster_ = nullptr;
   std::string conninfo_, dbname_;
 };
-INSTANTIATE_TEST_SUITE_P(Modes, PostgresDatabaseTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "pipelined" : "one_by_one"; });
+std::string ModeName(const ::testing::TestParamInfo<bool>& mode) { return mode.param ? "pipelined" : "one_by_one"; }
+INSTANTIATE_TEST_SUITE_P(Modes, PostgresDatabaseTest, ::testing::Bool(), ModeName);
 
 TEST_P(PostgresDatabaseTest, DeadlockIsRetriedTransparently) {
   auto db = Open();
@@ -283,6 +283,14 @@ TEST_P(PostgresDatabaseTest, WrongCredentialsFailAtOpenWithoutShowingThePassword
   EXPECT_EQ(db.error().code, core::Code::kUnavailable);
   EXPECT_EQ(db.error().text.find("Wr0ngSecret"), std::string::npos) << db.error().text;
   EXPECT_NE(db.error().text.find("password authentication failed"), std::string::npos) << db.error().text;
+
+  // The password given apart from the connection string (as read from a file) is used, and
+  // wins over a wrong one in the string; a wrong one is not shown either.
+  auto with_option = PostgresDatabase::Open({.conninfo = wrong, .password = cluster_->password()});
+  EXPECT_TRUE(with_option.ok()) << with_option.error().text;
+  auto wrong_option = PostgresDatabase::Open({.conninfo = uri, .password = "Wr0ngOption"});
+  ASSERT_FALSE(wrong_option.ok());
+  EXPECT_EQ(wrong_option.error().text.find("Wr0ngOption"), std::string::npos) << wrong_option.error().text;
 
   auto malformed = PostgresDatabase::Open({.conninfo = "host=x password=Wr0ngSecret port"});
   ASSERT_FALSE(malformed.ok());
