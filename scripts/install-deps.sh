@@ -13,7 +13,7 @@ PACKAGES=(
 )
 # Test and benchmark tools (load generator, peer ceiling, fuzzing compiler).
 if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
-  PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3)
+  PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3 postgresql)
 fi
 
 missing=()

@@ -3,12 +3,26 @@
 // back end rewrites placeholders as it needs).
 //
 // Durability contract: a write's completion (WriteAsync's `done`, Write's return) reports
-// success only once its transaction is durable: on disk (SQLite: fsync of the WAL) or
-// committed by PostgreSQL with synchronous_commit on. Concurrent writes may share one commit
-// (group commit) but stay isolated: each callback runs in its own savepoint (or transaction),
-// and a callback that fails rolls back only its own changes. Other readers may see a committed
-// write a moment before it is durable; a process crash (kill -9) loses nothing that was
-// committed, only a power loss in that moment could, and then no client was told it succeeded.
+// success only once its transaction is durable: on disk (SQLite: fdatasync of the WAL) or
+// committed by PostgreSQL with synchronous_commit on. Concurrent writes stay isolated from each
+// other: SQLite batches them into one commit (group commit) with each callback inside its own
+// savepoint; PostgreSQL gives each its own transaction on a pooled connection. Either way a
+// callback that fails rolls back only its own changes. Other readers may see a committed write
+// a moment before it is durable; a process crash (kill -9) loses nothing that was committed, only
+// a power loss in that moment could, and then no client was told it succeeded.
+//
+// Callbacks must be re-runnable: a back end may run a write callback more than once (PostgreSQL
+// re-runs it after a serialization failure, a deadlock, or a connection lost before COMMIT was
+// sent; the earlier run's changes were rolled back). So a callback starts from scratch on each
+// run (clear what it collects, recompute what it writes) and has no effects outside the Tx.
+// Read() callbacks are never re-run once started.
+//
+// A failed statement ends the transaction on PostgreSQL (every later statement fails until
+// rollback): a callback returns a statement's error, it does not carry on after it. A back end
+// may also report a statement's failure later than the Exec that ran it (PostgreSQL sends an
+// Exec without `changed` without waiting for its answer): then a later Exec/Query of the
+// callback, or the write itself, returns that error. Ask for `changed`, or Query, where the
+// callback must know at once.
 #pragma once
 
 #include <cstdint>
@@ -67,21 +81,28 @@ class Tx {
 using TxFn = std::function<Status(Tx&)>;
 using WriteDone = std::function<void(Status)>;
 
+// The SQL dialect of a back end, for the few statements (and migration sections) that differ.
+enum class Dialect { kSqlite, kPostgres };
+
 class Database {
  public:
   virtual ~Database() = default;
   // Runs `fn` in a write transaction on a store thread and calls `done` once the transaction is
-  // durable (see the contract above) with fn's error if fn failed (its changes are rolled
-  // back), or a kInternal/kUnavailable error if the commit itself failed. `done` runs on a
-  // store thread: it must not block. Never blocks the caller (an I/O thread may call it).
+  // durable (see the contract above; `fn` may run more than once) with fn's error if fn failed
+  // (its changes are rolled back), or a kInternal/kUnavailable error if the commit itself
+  // failed. `done` runs on a store thread: it must not block. Never blocks the caller (an I/O
+  // thread may call it).
   virtual void WriteAsync(TxFn fn, WriteDone done) = 0;
-  // WriteAsync, waiting for `done`. Must not be called from an I/O thread.
-  Status Write(TxFn fn);
+  // The same, waiting for the outcome (by default WriteAsync and a wait; a back end may run it
+  // on the calling thread). Must not be called from an I/O thread.
+  virtual Status Write(TxFn fn);
   // Runs `fn` on a read snapshot. Safe to call from several threads at once.
   virtual Status Read(TxFn fn) = 0;
   // "ok" or a short description of what is wrong, for /_causeway/health.
   virtual std::string Health() = 0;
   virtual std::string Kind() const = 0;  // "sqlite", "postgres"
+  // Which SQL dialect the back end speaks (the SQLite back end keeps this default).
+  virtual Dialect dialect() const { return Dialect::kSqlite; }
 };
 
 }  // namespace causeway::store

@@ -41,6 +41,7 @@ class SqliteDatabase final : public Database {
   Status Read(TxFn fn) override;
   std::string Health() override;
   std::string Kind() const override { return "sqlite"; }
+  Dialect dialect() const override { return Dialect::kSqlite; }
 
   // Number of commits, of callbacks committed and of WAL syncs, for metrics and the tests.
   uint64_t commits() const { return commits_.load(); }
