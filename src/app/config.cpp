@@ -61,6 +61,11 @@ Config DemoConfig() {
   user("PLANNER", "Welcome1!", security::UserKind::kBusiness, {}, "business user (JobUser)");
   user("CAUSEWAY_ADMIN", "Admin1!", security::UserKind::kCommunication, {"CAUSEWAY_CONTROL"},
        "control plane (/_causeway/)");
+  namespace ta = services::task_activity;
+  c.scenarios[ta::kScenario] = {ta::kGuardService};
+  c.task_activity.demo_master_data = true;
+  user("TASK_SYNC", "Welcome1!", security::UserKind::kCommunication, {ta::kScenario},
+       "communication user, CAUSEWAY_TASK_ACTIVITY (ManageTaskActivityIn)");
   return c;
 }
 
@@ -133,6 +138,19 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       static_cast<int64_t>(c.sessions.idle_timeout.count())));
   c.sessions.absolute_timeout = std::chrono::seconds(t["security"]["session_absolute_timeout_s"].value_or(
       static_cast<int64_t>(c.sessions.absolute_timeout.count())));
+  {
+    namespace ta = services::task_activity;
+    c.scenarios[ta::kScenario] = {ta::kGuardService};
+    auto& o = c.task_activity;
+    o.endpoint_suffix = t["task_activity"]["endpoint_suffix"].value_or(std::string());
+    if (o.endpoint_suffix.find_first_not_of("0123456789") != std::string::npos)
+      return ConfigError("[task_activity] endpoint_suffix must be digits");
+    o.response_retention = std::chrono::seconds(t["task_activity"]["response_retention_s"].value_or(
+        static_cast<int64_t>(o.response_retention.count())));
+    o.id_retention = std::chrono::seconds(t["task_activity"]["id_retention_s"].value_or(
+        static_cast<int64_t>(o.id_retention.count())));
+    o.demo_master_data = t["task_activity"]["demo_master_data"].value_or(false);
+  }
   if (auto* sc = t["scenarios"].as_table())
     for (const auto& [name, services] : *sc) c.scenarios[std::string(name.str())] = Strings(toml::node_view<const toml::node>(services));
 

@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "security/session_codec.h"
 #include "security/user_directory.h"
+#include "services/task_activity/mount.h"
 
 namespace causeway::app {
 
@@ -42,6 +43,7 @@ struct Config {
   bool runtime_command_templates = false;
   bool generate_tls = false;    // create a self-signed certificate for TLS listeners without one
   std::vector<DemoUser> demo_users;  // printed at start-up in demo mode
+  services::task_activity::Options task_activity;  // [task_activity]
 };
 
 // Parses a causeway.toml. Plain `password` values are hashed on load; `password_hash` is used

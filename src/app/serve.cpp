@@ -21,6 +21,7 @@
 #include "http/server.h"
 #include "security/gateway_guard.h"
 #include "services/control/control_endpoints.h"
+#include "services/task_activity/mount.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -146,6 +147,15 @@ int RunServe(const ServeOptions& options) {
   auto jobs = WireJobs(*db, clock, users, config, router);
   if (!jobs.ok()) {
     std::fprintf(stderr, "causeway: %s\n", jobs.error().text.c_str());
+    return 1;
+  }
+
+  services::task_activity::Options task_activity_options = config.task_activity;
+  task_activity_options.system_id = config.system_id;
+  task_activity_options.public_host = config.public_host;
+  auto task_activity = services::task_activity::Mount(router, &guard, *db, clock, task_activity_options);
+  if (!task_activity.ok()) {
+    std::fprintf(stderr, "causeway: %s\n", task_activity.error().text.c_str());
     return 1;
   }
 
