@@ -2,11 +2,13 @@
 with SOAP faults (never a crash, never a 200), and a stored idempotent response survives a
 restart of the server (kill -9 included)."""
 import json
+import os
 import random
 import re
+import subprocess
 import unittest
 
-from harness import Server, basic
+from harness import BINARY, Server, basic
 
 PATH = "/sap/bc/srt/scs/sap/managetaskactivityin"
 EXTRA_USERS = """
@@ -101,6 +103,24 @@ class TaskActivityRobustness(unittest.TestCase):
                                             {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")})
         names = [t["name"] for t in json.loads(listed)["tasks"]]
         self.assertEqual(names.count("restart"), 1)
+
+    def test_cli_lists_and_shows_tasks(self):
+        body = VALID.format(uuid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name="seen by the CLI").encode()
+        st, _, out = self.post(body)
+        self.assertEqual(st, 200, out)
+        task_id = re.search(rb"<ID>(\d+)</ID>", out).group(1).decode()
+        env = dict(os.environ, CAUSEWAY_PASSWORD="Admin1!")
+        common = ["--url", self.server.base, "--admin", "CAUSEWAY_ADMIN"]
+        p = subprocess.run([BINARY, "task", "list", "--limit", "1000"] + common, env=env, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("seen by the CLI", [t["name"] for t in json.loads(p.stdout)["tasks"]])
+        p = subprocess.run([BINARY, "task", "show", task_id] + common, env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["uuid"], json.loads(p.stdout)["uuid"].lower())
+        self.assertEqual(json.loads(p.stdout)["name"], "seen by the CLI")
+        p = subprocess.run([BINARY, "task", "show", "999999"] + common, env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 4)
 
 
 if __name__ == "__main__":

@@ -432,30 +432,64 @@ BundleResult TaskActivities::CheckMaintainBundle(const BundleRequest& request, c
   return Run(request, user, true);
 }
 
+namespace {
+
+LogItem TechnicalError(const core::Error& e, const std::string& sender_id) {
+  LogItem item{e.GatewayCode(), LogSeverity::kError, sender_id,
+               "Technical error; the activity task was not saved: " + e.text};
+  if (item.note.size() > 200) item.note.resize(200);
+  return item;
+}
+
+}  // namespace
+
+// One transaction per bundle, one savepoint per task: each task commits or rolls back on its
+// own (a store error in one task undoes only that task), the bundle waits for one durable
+// commit instead of one per task, and numbers are drawn in request order.
 BundleResult TaskActivities::Run(const BundleRequest& request, const std::string& user, bool check) {
-  BundleResult result;
-  size_t succeeded = 0;
-  for (const TaskChange& change : request.tasks) {
+  struct Outcome {
     std::vector<LogItem> log;
     std::optional<Confirmation> confirmation;
-    auto fn = [&](store::Tx& tx) -> core::Status {
-      log.clear();
-      confirmation.reset();
-      TaskProcessor p(tx, change, user, clock_.Now(), check, log);
-      return p.Run(&confirmation);
-    };
-    core::Status st = check ? db_.Read(fn) : db_.Write(fn);
-    if (!st.ok()) {
-      confirmation.reset();
-      LogItem item{st.error().GatewayCode(), LogSeverity::kError, change.sender_id,
-                   "Technical error; the activity task was not saved: " + st.error().text};
-      if (item.note.size() > 200) item.note.resize(200);
-      log.push_back(std::move(item));
+  };
+  std::vector<Outcome> outcomes(request.tasks.size());
+  auto fn = [&](store::Tx& tx) -> core::Status {
+    const core::SystemTime now = clock_.Now();
+    for (size_t i = 0; i < request.tasks.size(); ++i) {
+      Outcome& o = outcomes[i];
+      o = Outcome{};
+      if (!check) CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_task"));
+      TaskProcessor p(tx, request.tasks[i], user, now, check, o.log);
+      core::Status st = p.Run(&o.confirmation);
+      if (!check) {
+        if (st.ok()) {
+          CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
+        } else {
+          CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO SAVEPOINT activity_task"));
+          CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
+        }
+      }
+      if (!st.ok()) {
+        o.confirmation.reset();
+        o.log.push_back(TechnicalError(st.error(), request.tasks[i].sender_id));
+      }
     }
-    const bool ok = std::none_of(log.begin(), log.end(), [](const LogItem& i) { return i.severity == LogSeverity::kError; });
+    return core::Status::Ok();
+  };
+  core::Status st = check ? db_.Read(fn) : db_.Write(fn);
+  if (!st.ok()) {
+    // The commit itself failed: nothing of the bundle is stored.
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      outcomes[i] = Outcome{};
+      outcomes[i].log.push_back(TechnicalError(st.error(), request.tasks[i].sender_id));
+    }
+  }
+  BundleResult result;
+  size_t succeeded = 0;
+  for (Outcome& o : outcomes) {
+    const bool ok = std::none_of(o.log.begin(), o.log.end(), [](const LogItem& i) { return i.severity == LogSeverity::kError; });
     if (ok) ++succeeded;
-    if (ok && confirmation) result.confirmations.push_back(std::move(*confirmation));
-    for (auto& i : log) result.log.push_back(std::move(i));
+    if (ok && o.confirmation) result.confirmations.push_back(std::move(*o.confirmation));
+    for (auto& i : o.log) result.log.push_back(std::move(i));
   }
   result.processing_result_code = succeeded == request.tasks.size() ? "3" : succeeded == 0 ? "5" : "4";
   for (const auto& i : result.log)

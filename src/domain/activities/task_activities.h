@@ -1,8 +1,9 @@
 // The activity-task domain operations behind ManageTaskActivityIn: MaintainBundle and
 // CheckMaintainBundle (spec A.2, A.3), reading tasks, and the business-partner master data.
 //
-// MaintainBundle processes each TaskChange on its own: one Database::Write per task, so a task
-// either commits completely or not at all, and the others go on. Business errors become Log
+// MaintainBundle processes each TaskChange on its own: the bundle is one Database::Write and
+// each task runs inside its own savepoint, so a task either commits completely or not at all,
+// and the others go on (one durable commit per bundle, not per task). Business errors become Log
 // items (severity 3, pointing back with the task's or child's sender technical ID); a task with
 // an error writes nothing. CheckMaintainBundle runs the same code on a read snapshot: same
 // messages, no number drawn, nothing written.
