@@ -6,14 +6,17 @@ set -euo pipefail
 PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libpugixml-dev
+  libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libpugixml-dev libxml2-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl openssl sqlite3 procps
 )
 # Test and benchmark tools (load generator, peer ceiling, fuzzing compiler).
 if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
-  PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3 postgresql)
+  PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3 postgresql python3-zeep nodejs jaxws)
+  # node-soap for the SOAP end-to-end tests comes from the npm registry; Debian's npm only where
+  # node came without one (a NodeSource nodejs ships its own).
+  command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
 missing=()

@@ -8,6 +8,7 @@
 #include "app/serve.h"
 #include "app/user_commands.h"
 #include "client/job_commands.h"
+#include "services/task_activity/task_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Causeway: SAP-style integration APIs (job scheduling, ...)", "causeway"};
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
 
   auto users = causeway::app::AddUserCommands(app);
   auto job = causeway::client::AddJobCommand(app);
+  auto tasks = causeway::services::task_activity::AddTaskCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
 
   try {
@@ -42,5 +44,6 @@ int main(int argc, char** argv) {
   }
   if (job->Selected()) return job->Run();
   if (users->Selected()) return users->Run();
+  if (tasks->Selected()) return tasks->Run();
   return 0;
 }

@@ -44,9 +44,10 @@ Router::Route Router::Find(const Request& req) const {
     }
     return r;
   }
+  // ICF resolves paths case-insensitively (…/ManageTaskActivityIn reaches the same service).
   std::string_view path = req.Path();
   for (const auto& e : prefixes_) {
-    if (path.substr(0, e.key.size()) == e.key) {
+    if (core::IStartsWith(path, e.key)) {
       r.endpoint = &e;
       break;
     }

@@ -1,6 +1,7 @@
 // Maps a request to the endpoint that serves it (endpoint.h) and runs the security gate in
 // front of it. OData services match by service name (any namespace segment, any version form;
-// see sap_path.h), everything else by path prefix (the longest wins).
+// see sap_path.h), everything else by path prefix (the longest wins; compared
+// case-insensitively, as ICF resolves paths).
 //
 // For every request: route → (404 if nothing matches) → gate (authenticate, CSRF, the user's
 // arrangements for the endpoint's service) → 405 if the endpoint does not serve the method →

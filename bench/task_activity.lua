@@ -1,0 +1,51 @@
+-- wrk script: POST a ManageTaskActivityIn MaintainBundle with TASKS (default 10) new activity
+-- tasks per request, HTTP Basic from CW_AUTH. Each request carries its own BasicMessageHeader/UUID
+-- (so the idempotency store is exercised, as with a well-behaved SAP client) unless NO_UUID=1.
+local tasks = tonumber(os.getenv("TASKS") or "10")
+local no_uuid = os.getenv("NO_UUID") == "1"
+local counter = 0
+local thread_no = 0
+local next_thread = 0
+
+function setup(thread)
+  next_thread = next_thread + 1
+  thread:set("thread_no", next_thread)
+end
+
+local function body(uuid)
+  local parts = {'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/><soapenv:Body>',
+                 '<n0:TaskActivityBundleMaintainRequest_sync_V1 xmlns:n0="http://sap.com/xi/SAPGlobal20/Global">'}
+  if uuid then parts[#parts + 1] = '<BasicMessageHeader><UUID>' .. uuid .. '</UUID></BasicMessageHeader>' end
+  for i = 1, tasks do
+    parts[#parts + 1] = '<ActivityTask actionCode="01"><ObjectNodeSenderTechnicalID>' .. i ..
+      '</ObjectNodeSenderTechnicalID><Name>Call back customer ' .. i .. '</Name><PriorityCode>3</PriorityCode>' ..
+      '<ScheduledPeriod><StartDateTime timeZoneCode="UTC">2024-05-01T08:00:00Z</StartDateTime>' ..
+      '<EndDateTime timeZoneCode="UTC">2024-05-02T08:00:00Z</EndDateTime></ScheduledPeriod>' ..
+      '<ProcessorParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></ProcessorParty>' ..
+      '<MainActivityParty><BusinessPartnerInternalID>MC9785</BusinessPartnerInternalID></MainActivityParty>' ..
+      '<Text actionCode="01"><TextTypeCode>10002</TextTypeCode><ContentText>Benchmark task</ContentText></Text>' ..
+      '</ActivityTask>'
+  end
+  parts[#parts + 1] = '</n0:TaskActivityBundleMaintainRequest_sync_V1></soapenv:Body></soapenv:Envelope>'
+  return table.concat(parts)
+end
+
+local fixed_body = nil
+
+function request()
+  local headers = {["Content-Type"] = "text/xml; charset=utf-8", ["SOAPAction"] = '""',
+                   ["Authorization"] = os.getenv("CW_AUTH")}
+  if no_uuid then
+    fixed_body = fixed_body or body(nil)
+    return wrk.format("POST", nil, headers, fixed_body)
+  end
+  counter = counter + 1
+  local uuid = string.format("%08x-%04x-4000-8000-%012x", math.random(0, 0x7fffffff), (thread_no or 0) % 65536, counter)
+  return wrk.format("POST", nil, headers, body(uuid))
+end
+
+function response(status, headers, body_text)
+  if status ~= 200 then
+    io.stderr:write("status " .. status .. ": " .. body_text:sub(1, 300) .. "\n")
+  end
+end

@@ -1,0 +1,546 @@
+#include "domain/activities/task_activities.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/ascii.h"
+#include "core/time_format.h"
+#include "domain/activities/activity_messages.h"
+#include "domain/activities/task_repository.h"
+
+namespace causeway::activities {
+namespace {
+
+// Type code of a campaign reference: campaigns are always linked as predecessors.
+constexpr std::string_view kCampaignTypeCode = "764";
+constexpr std::string_view kPredecessor = "1";
+
+std::string Collapse(std::string_view s) { return std::string(core::Trim(s)); }
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  s = core::Trim(s);
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+// Processing of one TaskChange inside one transaction. Business errors go to `log`; store
+// errors are returned (and roll the task back).
+class TaskProcessor {
+ public:
+  TaskProcessor(store::Tx& tx, const TaskChange& change, const std::string& user, core::SystemTime now, bool check,
+                std::vector<LogItem>& log)
+      : tx_(tx), c_(change), user_(user), now_(now), check_(check), log_(log) {}
+
+  // Sets *confirmation for a task that committed (or would commit).
+  core::Status Run(std::optional<Confirmation>* confirmation);
+
+ private:
+  void Error(const char* number, std::initializer_list<std::string> vars, const std::string& sender = {}) {
+    log_.push_back(ErrorItem(number, sender.empty() ? c_.sender_id : sender, vars));
+    failed_ = true;
+  }
+  std::string Label() const { return c_.uuid ? Collapse(*c_.uuid) : c_.id ? Collapse(*c_.id) : std::string(); }
+  core::Result<std::optional<PartyRef>> ResolveParty(const PartyInput& in, const char* role, bool employee_only);
+  core::Status ApplyRoot(Task& t);
+  core::Status ApplyParties(Task& t);
+  void ApplyReferences(Task& t);
+  void ApplyTexts(Task& t);
+  void ApplyAttachments(Task& t);
+
+  store::Tx& tx_;
+  const TaskChange& c_;
+  const std::string& user_;
+  core::SystemTime now_;
+  bool check_;
+  std::vector<LogItem>& log_;
+  bool failed_ = false;
+};
+
+core::Result<std::optional<PartyRef>> TaskProcessor::ResolveParty(const PartyInput& in, const char* role,
+                                                                  bool employee_only) {
+  const std::string sender = in.sender_id.empty() ? c_.sender_id : in.sender_id;
+  PartyRef p;
+  p.main = in.main;
+  p.name = in.name;
+  if (!in.business_partner_id.empty()) {
+    CW_ASSIGN_OR_RETURN(auto found, partners::Find(tx_, in.business_partner_id));
+    if (!found) {
+      Error("004", {in.business_partner_id}, sender);
+      return std::optional<PartyRef>();
+    }
+    if (employee_only && found->kind != PartnerKind::kEmployee) {
+      Error("006", {in.business_partner_id, role}, sender);
+      return std::optional<PartyRef>();
+    }
+    p.business_partner_id = found->id;
+    p.employee_id = found->employee_id;
+    if (p.name.empty()) p.name = found->name;
+    return std::optional<PartyRef>(p);
+  }
+  if (!in.employee_id.empty()) {
+    CW_ASSIGN_OR_RETURN(auto found, partners::FindByEmployeeId(tx_, in.employee_id));
+    if (!found) {
+      Error("005", {in.employee_id}, sender);
+      return std::optional<PartyRef>();
+    }
+    p.business_partner_id = found->id;
+    p.employee_id = found->employee_id;
+    if (p.name.empty()) p.name = found->name;
+    return std::optional<PartyRef>(p);
+  }
+  if (!in.email.empty()) {
+    // A unique e-mail address identifies the partner; otherwise the party has no ID and keeps
+    // the address (SAP's rule for EmailURI).
+    CW_ASSIGN_OR_RETURN(auto found, partners::FindByEmail(tx_, in.email));
+    p.email = in.email;
+    if (found.size() == 1) {
+      p.business_partner_id = found[0].id;
+      p.employee_id = found[0].employee_id;
+      if (p.name.empty()) p.name = found[0].name;
+    }
+    return std::optional<PartyRef>(p);
+  }
+  return std::optional<PartyRef>();  // an empty party element: the party is removed
+}
+
+core::Status TaskProcessor::ApplyRoot(Task& t) {
+  auto set = [](std::string& field, const std::optional<std::string>& v) {
+    if (v) field = Collapse(*v);
+  };
+  set(t.document_type_code, c_.document_type_code);
+  if (c_.name) t.name = *c_.name;
+  set(t.priority_code, c_.priority_code);
+  set(t.sensitivity_code, c_.sensitivity_code);
+  set(t.group_code, c_.group_code);
+  set(t.data_origin_code, c_.data_origin_code);
+  set(t.completion_percent, c_.completion_percent);
+  if (c_.life_cycle_status) {
+    std::string to = Collapse(*c_.life_cycle_status);
+    if (!StatusTransitionAllowed(t.life_cycle_status, to)) Error("007", {t.life_cycle_status, to});
+    else t.life_cycle_status = to;
+    if (to == kStatusCompleted && !c_.completion_percent) t.completion_percent = "100";
+  }
+  if (c_.period) {
+    const PeriodInput& p = *c_.period;
+    if (!p.start || !p.end) {
+      Error("008", {});
+    } else {
+      auto start = core::ParseIso8601(Collapse(*p.start));
+      auto end = core::ParseIso8601(Collapse(*p.end));
+      if (start && end && *end < *start) Error("009", {Collapse(*p.end), Collapse(*p.start)});
+      t.period = ScheduledPeriod{Collapse(*p.start), Collapse(p.start_time_zone.value_or("")), Collapse(*p.end),
+                                 Collapse(p.end_time_zone.value_or(""))};
+    }
+  }
+  return core::Status::Ok();
+}
+
+core::Status TaskProcessor::ApplyParties(Task& t) {
+  auto one = [&](const std::optional<PartyInput>& in, std::optional<PartyRef>& slot, const char* role,
+                 bool employee_only) -> core::Status {
+    if (!in) return core::Status::Ok();
+    CW_ASSIGN_OR_RETURN(auto p, ResolveParty(*in, role, employee_only));
+    slot = std::move(p);
+    return core::Status::Ok();
+  };
+  CW_RETURN_IF_ERROR(one(c_.processor, t.processor, "processor", true));
+  CW_RETURN_IF_ERROR(one(c_.responsible, t.responsible, "employee responsible", true));
+  CW_RETURN_IF_ERROR(one(c_.main_activity, t.main_activity, "main activity party", false));
+  const auto& refs = c_.reference_parties;
+  if (refs.complete) t.reference_parties.clear();
+  for (const PartyInput& in : refs.items) {
+    CW_ASSIGN_OR_RETURN(auto p, ResolveParty(in, "reference party", false));
+    if (p) t.reference_parties.push_back(std::move(*p));
+  }
+  return core::Status::Ok();
+}
+
+void TaskProcessor::ApplyReferences(Task& t) {
+  auto same = [](const DocumentReference& a, const DocumentReference& b) {
+    if (!a.uuid.empty() && !b.uuid.empty()) return core::IEquals(a.uuid, b.uuid);
+    return a.id == b.id && a.type_code == b.type_code;
+  };
+  const std::string task_label = std::to_string(t.id);
+  std::vector<DocumentReference> result = c_.references.complete ? std::vector<DocumentReference>() : t.references;
+  for (const ReferenceChange& rc : c_.references.items) {
+    DocumentReference r = rc.reference;
+    r.id = Collapse(r.id);
+    r.type_code = Collapse(r.type_code);
+    r.role_code = Collapse(r.role_code);
+    if (r.type_code == kCampaignTypeCode) r.role_code = std::string(kPredecessor);
+    const std::string label = r.id.empty() ? r.uuid : r.id;
+    const std::string sender = rc.sender_id.empty() ? c_.sender_id : rc.sender_id;
+    auto existing_in = [&](const std::vector<DocumentReference>& list) {
+      return std::find_if(list.begin(), list.end(), [&](const auto& x) { return same(x, r); });
+    };
+    const bool existed = existing_in(t.references) != t.references.end();
+    auto it = std::find_if(result.begin(), result.end(), [&](const auto& x) { return same(x, r); });
+    switch (rc.action) {
+      case Action::kCreate:
+        if (existed && !c_.references.complete) Error("014", {label, task_label}, sender);
+        else if (it == result.end()) result.push_back(r);
+        break;
+      case Action::kUpdate:
+      case Action::kNoAction:
+        if (!existed) Error("013", {label, task_label}, sender);
+        else if (it != result.end()) *it = r;
+        else if (c_.references.complete) result.push_back(*existing_in(t.references));
+        break;
+      case Action::kDelete:
+        if (!existed) Error("013", {label, task_label}, sender);
+        else if (it != result.end()) result.erase(it);
+        break;
+      case Action::kSave:
+        if (it != result.end()) *it = r;
+        else result.push_back(r);
+        break;
+      case Action::kRemove:
+        if (it != result.end()) result.erase(it);
+        break;
+    }
+  }
+  t.references = std::move(result);
+}
+
+void TaskProcessor::ApplyTexts(Task& t) {
+  const std::string task_label = std::to_string(t.id);
+  std::vector<TaskText> result = c_.texts.complete ? std::vector<TaskText>() : t.texts;
+  for (const TextChange& tc : c_.texts.items) {
+    TaskText x = tc.text;
+    x.type_code = Collapse(x.type_code);
+    if (x.type_code.empty()) x.type_code = std::string(kTextBody);
+    const std::string sender = tc.sender_id.empty() ? c_.sender_id : tc.sender_id;
+    if (x.type_code != kTextBody && x.type_code != kTextComment) {
+      Error("011", {x.type_code}, sender);
+      continue;
+    }
+    // The body is unique; comments are told apart by their creation time (a comment without
+    // one is always new).
+    auto same = [&](const TaskText& y) {
+      if (y.type_code != x.type_code) return false;
+      return x.type_code == kTextBody || (!x.created_at.empty() && y.created_at == x.created_at);
+    };
+    auto it = std::find_if(result.begin(), result.end(), same);
+    const bool existed = std::find_if(t.texts.begin(), t.texts.end(), same) != t.texts.end();
+    if (x.created_at.empty()) x.created_at = core::FormatIso8601(now_);
+    switch (tc.action) {
+      case Action::kCreate:
+        if (existed && !c_.texts.complete && x.type_code == kTextBody) Error("012", {}, sender);
+        else if (x.type_code == kTextBody && it != result.end()) Error("012", {}, sender);
+        else result.push_back(x);
+        break;
+      case Action::kUpdate:
+      case Action::kDelete:
+        if (!existed && it == result.end()) {
+          Error("018", {x.type_code, task_label}, sender);
+        } else if (tc.action == Action::kUpdate) {
+          if (it != result.end()) *it = x;
+          else result.push_back(x);
+        } else if (it != result.end()) {
+          result.erase(it);
+        }
+        break;
+      case Action::kSave:
+        if (it != result.end()) *it = x;
+        else result.push_back(x);
+        break;
+      case Action::kRemove:
+        if (it != result.end()) result.erase(it);
+        break;
+      case Action::kNoAction:
+        break;
+    }
+  }
+  if (std::count_if(result.begin(), result.end(), [](const TaskText& x) { return x.type_code == kTextBody; }) > 1)
+    Error("012", {});
+  t.texts = std::move(result);
+}
+
+void TaskProcessor::ApplyAttachments(Task& t) {
+  if (!c_.attachment_folder_present) return;
+  const std::string task_label = std::to_string(t.id);
+  std::vector<Attachment> result = c_.attachments.complete ? std::vector<Attachment>() : t.attachments;
+  for (const AttachmentChange& ac : c_.attachments.items) {
+    Attachment a = ac.document;
+    a.uuid = core::ToLower(Collapse(a.uuid));
+    auto find = [&](std::vector<Attachment>& list) {
+      return std::find_if(list.begin(), list.end(), [&](const Attachment& y) { return !a.uuid.empty() && y.uuid == a.uuid; });
+    };
+    auto it = find(result);
+    const bool existed = find(t.attachments) != t.attachments.end();
+    auto merged = [&](const Attachment* old) {
+      if (!old) {
+        if (a.uuid.empty()) a.uuid = NewUuid();
+        return a;
+      }
+      Attachment m = *old;
+      auto keep = [](std::string& dst, const std::string& src) {
+        if (!src.empty()) dst = src;
+      };
+      keep(m.category_code, a.category_code);
+      keep(m.type_code, a.type_code);
+      keep(m.name, a.name);
+      keep(m.alternative_name, a.alternative_name);
+      keep(m.description, a.description);
+      keep(m.link_uri, a.link_uri);
+      keep(m.mime_code, a.mime_code);
+      keep(m.file_name, a.file_name);
+      m.visible = a.visible;
+      if (ac.has_file_content) m.content_base64 = a.content_base64;
+      return m;
+    };
+    const Attachment* old = existed ? &*find(t.attachments) : nullptr;
+    switch (ac.action) {
+      case Action::kCreate:
+        if (existed && !c_.attachments.complete) Error("019", {a.uuid, task_label});
+        else if (it == result.end()) result.push_back(merged(nullptr));
+        break;
+      case Action::kUpdate:
+      case Action::kDelete:
+      case Action::kNoAction:
+        if (!existed) {
+          Error("015", {a.uuid, task_label});
+        } else if (ac.action == Action::kDelete) {
+          if (it != result.end()) result.erase(it);
+        } else {
+          Attachment m = ac.action == Action::kUpdate ? merged(old) : *old;
+          if (it != result.end()) *it = m;
+          else result.push_back(m);
+        }
+        break;
+      case Action::kSave:
+        if (it != result.end()) *it = merged(old);
+        else result.push_back(merged(old));
+        break;
+      case Action::kRemove:
+        if (it != result.end()) result.erase(it);
+        break;
+    }
+  }
+  t.attachments = std::move(result);
+}
+
+core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
+  // 1. Which task is meant.
+  std::optional<Task> by_uuid, by_id;
+  if (c_.uuid && !Collapse(*c_.uuid).empty()) {
+    CW_ASSIGN_OR_RETURN(by_uuid, tasks::FindByUuid(tx_, Collapse(*c_.uuid)));
+  }
+  bool id_given = c_.id && !Collapse(*c_.id).empty();
+  if (id_given) {
+    if (auto id = ParseId(*c_.id)) {
+      CW_ASSIGN_OR_RETURN(by_id, tasks::FindById(tx_, *id));
+    }
+  }
+  const bool uuid_given = c_.uuid && !Collapse(*c_.uuid).empty();
+  if (uuid_given && id_given &&
+      (by_uuid.has_value() != by_id.has_value() || (by_uuid && by_id && by_uuid->id != by_id->id))) {
+    Error("010", {Collapse(*c_.id), Collapse(*c_.uuid)});
+    return core::Status::Ok();
+  }
+  std::optional<Task> current = by_uuid ? std::move(by_uuid) : std::move(by_id);
+
+  Action action = c_.action;
+  if (action == Action::kSave) action = current ? Action::kUpdate : Action::kCreate;
+  if (action == Action::kCreate) {
+    if (current) {
+      Error("001", {Label()});
+      return core::Status::Ok();
+    }
+    if (id_given) {
+      Error("017", {Collapse(*c_.id)});
+      return core::Status::Ok();
+    }
+  } else if (!current) {
+    if (action == Action::kRemove) return core::Status::Ok();  // nothing to remove, no error
+    if (!uuid_given && !id_given) Error("016", {ActionCode(c_.action)});
+    else Error("002", {Label()});
+    return core::Status::Ok();
+  }
+
+  // 2. Optimistic lock.
+  if (current && c_.change_state_id) {
+    std::string sent = Collapse(*c_.change_state_id);
+    if (!sent.empty() && sent != current->change_state_id) {
+      Error("003", {std::to_string(current->id), sent});
+      return core::Status::Ok();
+    }
+  }
+
+  // 3. The new state.
+  Confirmation conf;
+  conf.sender_id = c_.sender_id;
+  if (action == Action::kDelete || action == Action::kRemove) {
+    conf.uuid = current->uuid;
+    conf.id = std::to_string(current->id);
+    conf.change_state_id = NextChangeState(now_);
+    if (!check_) CW_RETURN_IF_ERROR(tasks::Delete(tx_, current->id));
+    *confirmation = conf;
+    return core::Status::Ok();
+  }
+  Task t;
+  const bool create = !current;
+  if (create) {
+    t.uuid = uuid_given ? core::ToLower(Collapse(*c_.uuid)) : NewUuid();
+    t.priority_code = "3";
+    t.sensitivity_code = "1";
+    t.life_cycle_status = std::string(kStatusOpen);
+    t.data_origin_code = "1";
+    t.created_at = now_;
+    t.created_by = user_;
+  } else {
+    t = *current;
+  }
+  if (action != Action::kNoAction) {
+    CW_RETURN_IF_ERROR(ApplyRoot(t));
+    CW_RETURN_IF_ERROR(ApplyParties(t));
+  }
+  ApplyReferences(t);
+  ApplyTexts(t);
+  ApplyAttachments(t);
+  if (failed_) return core::Status::Ok();
+
+  t.changed_at = now_;
+  t.changed_by = user_;
+  if (check_) {
+    t.change_state_id = create ? NextChangeState(now_) : current->change_state_id;
+  } else {
+    t.change_state_id = NextChangeState(now_);
+    if (create) {
+      CW_ASSIGN_OR_RETURN(t.id, tasks::DrawNumber(tx_, "TASK"));
+      CW_RETURN_IF_ERROR(tasks::Insert(tx_, t));
+    } else {
+      CW_RETURN_IF_ERROR(tasks::Update(tx_, t));
+    }
+  }
+  conf.uuid = t.uuid;
+  conf.id = t.id > 0 ? std::to_string(t.id) : std::string();
+  conf.change_state_id = t.change_state_id;
+  *confirmation = conf;
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+BundleResult TaskActivities::MaintainBundle(const BundleRequest& request, const std::string& user) {
+  return Run(request, user, false);
+}
+
+BundleResult TaskActivities::CheckMaintainBundle(const BundleRequest& request, const std::string& user) {
+  return Run(request, user, true);
+}
+
+namespace {
+
+LogItem TechnicalError(const core::Error& e, const std::string& sender_id) {
+  LogItem item{e.GatewayCode(), LogSeverity::kError, sender_id,
+               "Technical error; the activity task was not saved: " + e.text};
+  if (item.note.size() > 200) item.note.resize(200);
+  return item;
+}
+
+}  // namespace
+
+// One transaction per bundle, one savepoint per task: each task commits or rolls back on its
+// own (a store error in one task undoes only that task), the bundle waits for one durable
+// commit instead of one per task, and numbers are drawn in request order.
+BundleResult TaskActivities::Run(const BundleRequest& request, const std::string& user, bool check) {
+  struct Outcome {
+    std::vector<LogItem> log;
+    std::optional<Confirmation> confirmation;
+  };
+  std::vector<Outcome> outcomes(request.tasks.size());
+  auto fn = [&](store::Tx& tx) -> core::Status {
+    const core::SystemTime now = clock_.Now();
+    for (size_t i = 0; i < request.tasks.size(); ++i) {
+      Outcome& o = outcomes[i];
+      o = Outcome{};
+      if (!check) CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_task"));
+      TaskProcessor p(tx, request.tasks[i], user, now, check, o.log);
+      core::Status st = p.Run(&o.confirmation);
+      if (!check) {
+        if (st.ok()) {
+          CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
+        } else {
+          CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO SAVEPOINT activity_task"));
+          CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
+        }
+      }
+      if (!st.ok()) {
+        o.confirmation.reset();
+        o.log.push_back(TechnicalError(st.error(), request.tasks[i].sender_id));
+      }
+    }
+    return core::Status::Ok();
+  };
+  core::Status st = check ? db_.Read(fn) : db_.Write(fn);
+  if (!st.ok()) {
+    // The commit itself failed: nothing of the bundle is stored.
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      outcomes[i] = Outcome{};
+      outcomes[i].log.push_back(TechnicalError(st.error(), request.tasks[i].sender_id));
+    }
+  }
+  BundleResult result;
+  size_t succeeded = 0;
+  for (Outcome& o : outcomes) {
+    const bool ok = std::none_of(o.log.begin(), o.log.end(), [](const LogItem& i) { return i.severity == LogSeverity::kError; });
+    if (ok) ++succeeded;
+    if (ok && o.confirmation) result.confirmations.push_back(std::move(*o.confirmation));
+    for (auto& i : o.log) result.log.push_back(std::move(i));
+  }
+  result.processing_result_code = succeeded == request.tasks.size() ? "3" : succeeded == 0 ? "5" : "4";
+  for (const auto& i : result.log)
+    if (!result.max_severity || static_cast<int>(i.severity) > static_cast<int>(*result.max_severity))
+      result.max_severity = i.severity;
+  return result;
+}
+
+core::Result<std::vector<Task>> TaskActivities::ListTasks(int64_t after_id, size_t limit) {
+  std::vector<Task> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(out, tasks::List(tx, after_id, limit));
+    return core::Status::Ok();
+  }));
+  return out;
+}
+
+core::Result<std::optional<Task>> TaskActivities::FindTask(std::string_view id_or_uuid) {
+  std::optional<Task> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    if (auto id = ParseId(id_or_uuid)) {
+      CW_ASSIGN_OR_RETURN(out, tasks::FindById(tx, *id));
+    } else {
+      CW_ASSIGN_OR_RETURN(out, tasks::FindByUuid(tx, core::Trim(id_or_uuid)));
+    }
+    return core::Status::Ok();
+  }));
+  return out;
+}
+
+core::Status TaskActivities::UpsertPartner(const Partner& p) {
+  return db_.Write([&](store::Tx& tx) { return partners::Upsert(tx, p); });
+}
+
+core::Result<std::vector<Partner>> TaskActivities::ListPartners() {
+  std::vector<Partner> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(out, partners::List(tx));
+    return core::Status::Ok();
+  }));
+  return out;
+}
+
+core::Status TaskActivities::SeedDemoPartners() {
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    for (const Partner& p : DemoPartners()) {
+      CW_ASSIGN_OR_RETURN(auto existing, partners::Find(tx, p.id));
+      if (!existing) CW_RETURN_IF_ERROR(partners::Upsert(tx, p));
+    }
+    return core::Status::Ok();
+  });
+}
+
+}  // namespace causeway::activities

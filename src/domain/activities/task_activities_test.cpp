@@ -1,0 +1,264 @@
+#include "domain/activities/task_activities.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "domain/activities/task_repository.h"
+#include "store/migration.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::activities {
+namespace {
+
+class TaskActivitiesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cw_act_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "a.db").string()});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    ASSERT_TRUE(store::Migrate(*db_, ActivityMigrations()).ok());
+    acts_ = std::make_unique<TaskActivities>(*db_, clock_);
+    ASSERT_TRUE(acts_->SeedDemoPartners().ok());
+  }
+  void TearDown() override {
+    acts_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  BundleResult Maintain(std::vector<TaskChange> tasks) { return acts_->MaintainBundle({"", "", std::move(tasks)}, "TASK_SYNC"); }
+  static TaskChange Create(std::string sender, std::string name) {
+    TaskChange c;
+    c.sender_id = std::move(sender);
+    c.action = Action::kCreate;
+    c.name = std::move(name);
+    c.processor = PartyInput{"", "MC2471"};
+    return c;
+  }
+  Task Get(const std::string& id) {
+    auto t = acts_->FindTask(id);
+    EXPECT_TRUE(t.ok() && t->has_value()) << id;
+    return t.ok() && t->has_value() ? **t : Task{};
+  }
+  static std::vector<std::string> Notes(const BundleResult& r) {
+    std::vector<std::string> out;
+    for (const auto& i : r.log) out.push_back(i.type_id + " " + i.sender_id + " " + i.note);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  core::ManualClock clock_{core::FromUnixMillis(1714550400000)};
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  std::unique_ptr<TaskActivities> acts_;
+};
+
+TEST_F(TaskActivitiesTest, CreateDrawsNumbersAndReturnsConfirmations) {
+  BundleResult r = Maintain({Create("1", "A"), Create("2", "B")});
+  ASSERT_EQ(r.confirmations.size(), 2u);
+  EXPECT_EQ(r.processing_result_code, "3");
+  EXPECT_TRUE(r.log.empty());
+  EXPECT_FALSE(r.max_severity);
+  EXPECT_EQ(r.confirmations[0].id, "1");
+  EXPECT_EQ(r.confirmations[1].id, "2");
+  EXPECT_EQ(r.confirmations[0].sender_id, "1");
+  EXPECT_EQ(r.confirmations[0].uuid.size(), 36u);
+  EXPECT_EQ(r.confirmations[0].change_state_id.size(), 22u);  // YYYYMMDDhhmmss.fffffff
+  EXPECT_NE(r.confirmations[0].change_state_id, r.confirmations[1].change_state_id);
+  Task a = Get("1");
+  EXPECT_EQ(a.name, "A");
+  EXPECT_EQ(a.priority_code, "3");
+  EXPECT_EQ(a.life_cycle_status, "1");
+  ASSERT_TRUE(a.processor);
+  EXPECT_EQ(a.processor->employee_id, "E0001");
+  EXPECT_EQ(a.created_by, "TASK_SYNC");
+}
+
+TEST_F(TaskActivitiesTest, EachTaskOnItsOwn) {
+  TaskChange bad = Create("2", "B");
+  bad.main_activity = PartyInput{"", "NOPE"};
+  BundleResult r = Maintain({Create("1", "A"), bad, Create("3", "C")});
+  EXPECT_EQ(r.processing_result_code, "4");
+  ASSERT_EQ(r.confirmations.size(), 2u);
+  EXPECT_EQ(r.confirmations[1].sender_id, "3");
+  EXPECT_EQ(r.confirmations[1].id, "2");  // the failed task drew no number
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(Notes(r)[0], "004(CAUSEWAY/ACTIVITY) 2 Business partner NOPE does not exist");
+  EXPECT_EQ(r.max_severity, LogSeverity::kError);
+  EXPECT_EQ(Maintain({bad}).processing_result_code, "5");
+}
+
+struct ActionCase {
+  const char* name;
+  Action action;
+  bool exists;
+  const char* expected_log;  // "" = success
+  bool confirmed;
+  bool exists_after;
+};
+
+class ActionCodes : public TaskActivitiesTest, public ::testing::WithParamInterface<ActionCase> {};
+
+TEST_P(ActionCodes, FollowTheA2xTable) {
+  const ActionCase& ac = GetParam();
+  const std::string uuid = "00163e02-8b2e-1ed1-aeaa-6d7e616e72fd";
+  if (ac.exists) {
+    TaskChange c = Create("0", "Existing");
+    c.uuid = uuid;
+    ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  }
+  TaskChange c;
+  c.sender_id = "S";
+  c.action = ac.action;
+  c.uuid = uuid;
+  c.name = "Changed";
+  BundleResult r = Maintain({c});
+  EXPECT_EQ(r.log.empty() ? std::string() : Notes(r)[0], ac.expected_log);
+  EXPECT_EQ(r.confirmations.size(), ac.confirmed ? 1u : 0u);
+  auto t = acts_->FindTask(uuid);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->has_value(), ac.exists_after);
+  if (t->has_value()) {
+    EXPECT_EQ((*t)->name, ac.action == Action::kNoAction || !ac.confirmed ? "Existing" : "Changed");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ActionCodes,
+    ::testing::Values(
+        ActionCase{"create_new", Action::kCreate, false, "", true, true},
+        ActionCase{"create_existing", Action::kCreate, true,
+                   "001(CAUSEWAY/ACTIVITY) S Activity task 00163e02-8b2e-1ed1-aeaa-6d7e616e72fd already exists", false, true},
+        ActionCase{"update_existing", Action::kUpdate, true, "", true, true},
+        ActionCase{"update_missing", Action::kUpdate, false,
+                   "002(CAUSEWAY/ACTIVITY) S Activity task 00163e02-8b2e-1ed1-aeaa-6d7e616e72fd does not exist", false, false},
+        ActionCase{"delete_existing", Action::kDelete, true, "", true, false},
+        ActionCase{"delete_missing", Action::kDelete, false,
+                   "002(CAUSEWAY/ACTIVITY) S Activity task 00163e02-8b2e-1ed1-aeaa-6d7e616e72fd does not exist", false, false},
+        ActionCase{"save_existing", Action::kSave, true, "", true, true},
+        ActionCase{"save_new_with_client_uuid", Action::kSave, false, "", true, true},
+        ActionCase{"remove_existing", Action::kRemove, true, "", true, false},
+        ActionCase{"remove_missing", Action::kRemove, false, "", false, false},
+        ActionCase{"no_action", Action::kNoAction, true, "", true, true}),
+    [](const auto& test_case) { return std::string(test_case.param.name); });
+
+TEST_F(TaskActivitiesTest, StaleChangeStateChangesNothing) {
+  BundleResult created = Maintain({Create("1", "A")});
+  const std::string first_state = created.confirmations[0].change_state_id;
+  TaskChange u;
+  u.action = Action::kUpdate;
+  u.id = "1";
+  u.change_state_id = first_state;
+  u.name = "B";
+  BundleResult r1 = Maintain({u});
+  ASSERT_EQ(r1.confirmations.size(), 1u);
+  EXPECT_NE(r1.confirmations[0].change_state_id, first_state);
+  u.name = "C";
+  u.sender_id = "X";
+  BundleResult r2 = Maintain({u});  // the old change state again
+  EXPECT_TRUE(r2.confirmations.empty());
+  ASSERT_EQ(r2.log.size(), 1u);
+  EXPECT_EQ(r2.log[0].type_id, "003(CAUSEWAY/ACTIVITY)");
+  EXPECT_EQ(r2.log[0].sender_id, "X");
+  EXPECT_EQ(Get("1").name, "B");
+}
+
+TEST_F(TaskActivitiesTest, ListCompleteTransmissionPerList) {
+  TaskChange c = Create("1", "A");
+  for (const char* p : {"MCP6049", "MCPB9785", "MCPC9785"}) c.reference_parties.items.push_back(PartyInput{"", p});
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  TaskChange append;
+  append.action = Action::kUpdate;
+  append.id = "1";
+  append.reference_parties.items = {PartyInput{"", "MCP8300"}, PartyInput{"", "MCP60500"}};
+  ASSERT_EQ(Maintain({append}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").reference_parties.size(), 5u);
+  TaskChange replace;
+  replace.action = Action::kUpdate;
+  replace.id = "1";
+  replace.reference_parties.complete = true;
+  for (const char* p : {"MCPB9785", "MCP17101", "MCP17102", "MDECP9786"}) replace.reference_parties.items.push_back(PartyInput{"", p});
+  ASSERT_EQ(Maintain({replace}).processing_result_code, "3");
+  std::vector<std::string> ids;
+  for (const auto& p : Get("1").reference_parties) ids.push_back(p.business_partner_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"MCPB9785", "MCP17101", "MCP17102", "MDECP9786"}));
+  // An empty complete list removes all; other lists stay untouched.
+  TaskChange clear;
+  clear.action = Action::kUpdate;
+  clear.id = "1";
+  clear.reference_parties.complete = true;
+  ASSERT_EQ(Maintain({clear}).processing_result_code, "3");
+  EXPECT_TRUE(Get("1").reference_parties.empty());
+  EXPECT_TRUE(Get("1").processor.has_value());
+}
+
+TEST_F(TaskActivitiesTest, TextsAndReferences) {
+  TaskChange c = Create("1", "A");
+  c.texts.items = {{"t1", Action::kCreate, {"10002", "Body", "", ""}},
+                   {"t2", Action::kCreate, {"10011", "First", "", "2012-06-30T12:45:00Z"}}};
+  c.references.items = {{"r1", Action::kCreate, {"4711", "", "72", "2"}}, {"r2", Action::kCreate, {"99", "", "764", "2"}}};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  Task t = Get("1");
+  ASSERT_EQ(t.texts.size(), 2u);
+  ASSERT_EQ(t.references.size(), 2u);
+  EXPECT_EQ(t.references[1].role_code, "1");  // campaigns are predecessors
+  TaskChange u;
+  u.action = Action::kNoAction;
+  u.id = "1";
+  u.texts.items = {{"t3", Action::kCreate, {"10002", "Second body", "", ""}},
+                   {"t4", Action::kCreate, {"10099", "x", "", ""}}};
+  u.references.items = {{"r3", Action::kDelete, {"1234", "", "72", ""}}};
+  BundleResult r = Maintain({u});
+  EXPECT_EQ(r.processing_result_code, "5");
+  std::vector<std::string> senders;
+  for (const auto& i : r.log) senders.push_back(i.sender_id + ":" + i.type_id);
+  EXPECT_EQ(senders, (std::vector<std::string>{"r3:013(CAUSEWAY/ACTIVITY)", "t3:012(CAUSEWAY/ACTIVITY)",
+                                               "t4:011(CAUSEWAY/ACTIVITY)"}));
+  EXPECT_EQ(Get("1").texts.size(), 2u);
+}
+
+TEST_F(TaskActivitiesTest, LifeCycleTransitions) {
+  ASSERT_EQ(Maintain({Create("1", "A")}).processing_result_code, "3");
+  TaskChange u;
+  u.action = Action::kUpdate;
+  u.id = "1";
+  u.life_cycle_status = "3";
+  ASSERT_EQ(Maintain({u}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").completion_percent, "100");
+  u.life_cycle_status = "1";
+  BundleResult r = Maintain({u});
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0].note, "Status change from 3 to 1 is not allowed");
+}
+
+TEST_F(TaskActivitiesTest, CheckDrawsNoNumberAndWritesNothing) {
+  BundleResult check = acts_->CheckMaintainBundle({"", "", {Create("1", "A")}}, "TASK_SYNC");
+  ASSERT_EQ(check.confirmations.size(), 1u);
+  EXPECT_EQ(check.confirmations[0].id, "");
+  EXPECT_EQ(acts_->ListTasks(0, 10)->size(), 0u);
+  TaskChange bad = Create("2", "B");
+  bad.processor = PartyInput{"", "MC9785"};  // an account, not an employee
+  BundleResult r = acts_->CheckMaintainBundle({"", "", {bad}}, "TASK_SYNC");
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0].note, "Business partner MC9785 is not an employee; the processor must be an employee");
+  BundleResult real = Maintain({Create("1", "A")});
+  EXPECT_EQ(real.confirmations[0].id, "1");
+}
+
+TEST_F(TaskActivitiesTest, ScheduledPeriodRules) {
+  TaskChange c = Create("1", "A");
+  c.period = PeriodInput{"2012-06-30T12:00:00Z", "CET", std::nullopt, std::nullopt};
+  EXPECT_EQ(Maintain({c}).log.at(0).type_id, "008(CAUSEWAY/ACTIVITY)");
+  c.period = PeriodInput{"2012-06-30T12:00:00Z", "CET", "2012-06-28T12:00:00.0000000Z", "CET"};
+  EXPECT_EQ(Maintain({c}).log.at(0).type_id, "009(CAUSEWAY/ACTIVITY)");
+  c.period = PeriodInput{"2012-06-28T12:00:00.0000000Z", "CET", "2012-06-30T12:00:00.0000000Z", "CET"};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").period->end_time_zone, "CET");
+}
+
+}  // namespace
+}  // namespace causeway::activities

@@ -1,0 +1,155 @@
+#include "services/task_activity/control_routes.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "core/time_format.h"
+#include "domain/activities/task_repository.h"
+#include "services/common/problem_json.h"
+
+namespace causeway::services::task_activity {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kRoot = "/_causeway/task-activity/";
+
+http::Response Json(int status, std::string body) {
+  return http::Response(status, "application/json; charset=utf-8", std::move(body));
+}
+
+http::Response JsonError(const core::Error& e) { return ProblemJson(e); }
+
+core::Error ControlError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+
+std::string QueryParam(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view p = query.substr(0, amp);
+    if (p.substr(0, name.size()) == name && p.size() > name.size() && p[name.size()] == '=')
+      return std::string(p.substr(name.size() + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+int64_t IntParam(std::string_view query, std::string_view name, int64_t fallback) {
+  std::string v = QueryParam(query, name);
+  int64_t out = fallback;
+  if (!v.empty()) std::from_chars(v.data(), v.data() + v.size(), out);
+  return out;
+}
+
+json::object PartnerJson(const activities::Partner& p) {
+  return {{"id", p.id}, {"kind", activities::PartnerKindName(p.kind)}, {"name", p.name}, {"email", p.email},
+          {"employee_id", p.employee_id}};
+}
+
+http::Response Tasks(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
+  if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (rest.empty()) {
+    int64_t limit = std::clamp<int64_t>(IntParam(req.Query(), "limit", 100), 1, 1000);
+    auto list = acts.ListTasks(IntParam(req.Query(), "after", 0), static_cast<size_t>(limit));
+    if (!list.ok()) return JsonError(list.error());
+    std::string body = "{\"tasks\":[";
+    for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + activities::EncodeTask((*list)[i]);
+    return Json(200, body + "]}");
+  }
+  auto t = acts.FindTask(rest);
+  if (!t.ok()) return JsonError(t.error());
+  if (!t->has_value())
+    return JsonError(ControlError(core::Code::kNotFound, "001", "Activity task " + std::string(rest) + " does not exist"));
+  return Json(200, activities::EncodeTask(**t));
+}
+
+http::Response Partners(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
+  if (rest.empty()) {
+    if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+    auto list = acts.ListPartners();
+    if (!list.ok()) return JsonError(list.error());
+    json::array arr;
+    for (const auto& p : *list) arr.push_back(PartnerJson(p));
+    return Json(200, json::serialize(json::object{{"partners", arr}}));
+  }
+  if (req.method != "PUT") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
+  if (rest.size() > 10 || rest.find('/') != std::string_view::npos)
+    return JsonError(ControlError(core::Code::kBadRequest, "010", "A business partner ID has 1-10 characters"));
+  json::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec || !v.is_object()) return JsonError(ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object"));
+  const json::object& o = v.as_object();
+  auto str = [&](const char* key) {
+    auto* x = o.if_contains(key);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  activities::Partner p;
+  p.id = std::string(rest);
+  auto kind = activities::PartnerKindFromName(str("kind").empty() ? "account" : str("kind"));
+  if (!kind) return JsonError(ControlError(core::Code::kBadRequest, "010", "kind must be account, contact or employee"));
+  p.kind = *kind;
+  p.name = str("name");
+  p.email = str("email");
+  p.employee_id = str("employee_id");
+  if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
+    return JsonError(ControlError(core::Code::kBadRequest, "010", "an employee needs an employee_id"));
+  if (core::Status st = acts.UpsertPartner(p); !st.ok()) return JsonError(st.error());
+  return Json(200, json::serialize(PartnerJson(p)));
+}
+
+http::Response Errors(const soap::ErrorLog& log, const http::Request& req, std::string_view rest) {
+  if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (rest.empty()) {
+    int64_t limit = std::clamp<int64_t>(IntParam(req.Query(), "limit", 100), 1, 1000);
+    auto list = log.Recent(static_cast<size_t>(limit));
+    if (!list.ok()) return JsonError(list.error());
+    std::string body = "{\"errors\":[";
+    for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + ErrorLogEntryJson((*list)[i]);
+    return Json(200, body + "]}");
+  }
+  auto e = log.Find(rest);
+  if (!e.ok()) return JsonError(e.error());
+  if (!e->has_value())
+    return JsonError(ControlError(core::Code::kNotFound, "001", "No error log entry has transaction ID " + std::string(rest)));
+  return Json(200, ErrorLogEntryJson(**e));
+}
+
+}  // namespace
+
+std::string ErrorLogEntryJson(const soap::ErrorLogEntry& e) {
+  return json::serialize(json::object{{"transaction_id", e.transaction_id},
+                                      {"timestamp", core::FormatSapTimestampShort(e.logged_at)},
+                                      {"logged_at", core::FormatIso8601(e.logged_at)},
+                                      {"service", e.service},
+                                      {"operation", e.operation},
+                                      {"user", e.user},
+                                      {"soap_version", e.soap_version},
+                                      {"category", e.category},
+                                      {"error_code", e.error_code},
+                                      {"detail", e.detail}});
+}
+
+http::Endpoint ControlEndpoint(activities::TaskActivities& acts, const soap::ErrorLog& errors) {
+  return {
+      .key = std::string(kRoot),
+      .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
+      .handle = [&acts, &errors](http::Request& req, const http::RouteMatch& m) {
+        std::string_view rest = m.rest;
+        auto part = [&](std::string_view name) -> std::optional<std::string_view> {
+          if (rest == name) return std::string_view();
+          if (rest.substr(0, name.size()) == name && rest.size() > name.size() && rest[name.size()] == '/')
+            return rest.substr(name.size() + 1);
+          return std::nullopt;
+        };
+        if (auto r = part("tasks")) return Tasks(acts, req, *r);
+        if (auto r = part("partners")) return Partners(acts, req, *r);
+        if (auto r = part("errors")) return Errors(errors, req, *r);
+        return JsonError(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
+      },
+      .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+      .may_block = [](const http::Request&) { return true; }};
+}
+
+}  // namespace causeway::services::task_activity

@@ -1,0 +1,99 @@
+// The generic SOAP engine: the single entry point from the HTTP layer for one SOAP service.
+//
+// Handle() does, in order: `?wsdl` serving (GET/HEAD; `wsdl` in any case, `sap-vhost` kept in
+// the address) → SOAP 1.1/1.2 detection (envelope namespace; the content type must agree:
+// text/xml for 1.1, application/soap+xml with any `action` parameter for 1.2; SOAPAction is
+// accepted whatever its value, empty or missing) → hostile-input-safe parsing (envelope.h) →
+// dispatch on the body's root element QName → removal of foreign-namespace extension content →
+// XSD validation against the WSDL's schemas → idempotency by BasicMessageHeader/UUID for
+// operations with the policy → Service::Invoke → the response envelope (one line, `soap-env` /
+// `env` prefixes).
+//
+// Every failure is answered as SAP's A2X runtime answers it (spec A.3.6): HTTP 500, SOAP 1.1
+// `soap-env:Server` / SOAP 1.2 `env:Receiver`, reason "Web service processing error; more
+// details in the web service error log on provider side (UTC timestamp …; Transaction ID …)",
+// empty detail; what went wrong is recorded in the ErrorLog under that transaction ID.
+//
+// Not done here (done before, by the router and security layer): authentication and the
+// arrangement check; FaultResponse() renders their refusals in SOAP form.
+//
+// Thread-safe; blocking (store reads and durable writes): run it on the worker pool.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "http/message.h"
+#include "soap/envelope.h"
+#include "soap/error_log.h"
+#include "soap/idempotency.h"
+#include "soap/schema_set.h"
+#include "soap/service.h"
+#include "store/database.h"
+
+namespace causeway::soap {
+
+struct EngineOptions {
+  const core::Clock* clock = nullptr;  // timestamps, retention; null: the system clock
+  ParseLimits limits;
+  IdempotencyOptions idempotency;
+  std::string system_id = "CWY";  // realm of a 401 rendered by FaultResponse()
+};
+
+class Engine {
+ public:
+  // Compiles the service's schemas from its WSDL (kInternal CAUSEWAY/SOAP/020 if they do not
+  // compile). `db` holds the error log and the idempotency table (SoapMigrations() applied)
+  // and must outlive the engine.
+  static core::Result<std::unique_ptr<Engine>> Create(std::shared_ptr<const Service> service, store::Database& db,
+                                                      EngineOptions options = {});
+
+  // Never throws; always a complete response.
+  http::Response Handle(const http::Request& req, const CallContext& ctx) const;
+
+  // A refusal by the security gate in SOAP form: kUnauthorized → HTTP 401 with a Basic
+  // challenge; kForbidden → "Authorization role missing for service …" (HTTP 500, the operation
+  // taken from the body when it parses); anything else → the generic processing-error fault.
+  // Each is recorded in the error log.
+  http::Response FaultResponse(const http::Request& req, const core::Error& error) const;
+
+  const ErrorLog& error_log() const { return error_log_; }
+  const Service& service() const { return *service_; }
+  const SchemaSet& schemas() const { return *schemas_; }
+
+ private:
+  Engine(std::shared_ptr<const Service> service, std::shared_ptr<const SchemaSet> schemas, store::Database& db,
+         EngineOptions options);
+  const core::Clock& clock() const { return options_.clock ? *options_.clock : system_clock_; }
+  http::Response Wsdl(const http::Request& req, const CallContext& ctx) const;
+  http::Response Post(const http::Request& req, const CallContext& ctx) const;
+  // Records `error` in the error log and returns the generic fault (or `reason` if given).
+  http::Response Fault(SoapVersion v, const std::string& operation, const std::string& user,
+                       const std::string& category, const core::Error& error,
+                       const std::string& reason_override = {}, std::string transaction_id = {}) const;
+  const Operation* FindOperation(std::string_view ns, std::string_view local) const;
+
+  std::shared_ptr<const Service> service_;
+  std::shared_ptr<const SchemaSet> schemas_;
+  EngineOptions options_;
+  core::SystemClock system_clock_;
+  mutable ErrorLog error_log_;
+  mutable IdempotencyStore idempotency_;
+};
+
+// The SOAP version a request claims by its content type (application/soap+xml → 1.2, else 1.1),
+// for faults about requests whose envelope could not be read.
+SoapVersion VersionFromContentType(std::string_view content_type);
+
+// True if the query string asks for the WSDL (`wsdl` as a parameter name, any case).
+bool AsksForWsdl(std::string_view query);
+// The value of the `sap-vhost` query parameter, or "".
+std::string SapVhost(std::string_view query);
+
+// A digest of an element tree that ignores prefixes and blank-only text (idempotency).
+std::string PayloadDigest(XmlElement element);
+
+}  // namespace causeway::soap

@@ -1,0 +1,145 @@
+#include "soap/envelope.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include <mutex>
+
+namespace causeway::soap {
+namespace {
+
+core::Error SoapError(const char* number, std::string text) {
+  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/SOAP", number, std::move(text));
+}
+
+struct ParseState {
+  bool doctype = false;
+};
+
+// SAX hook: the parser reports <!DOCTYPE …> before it reads any declaration inside it; stopping
+// here means no entity is ever declared, let alone expanded or fetched.
+void RefuseDoctype(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
+  auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+  static_cast<ParseState*>(ctxt->_private)->doctype = true;
+  xmlStopParser(ctxt);
+}
+
+// Silences libxml2's default of printing errors to stderr; the error is read from the context.
+void IgnoreStructuredError(void*, xmlErrorPtr) {}
+
+// An iterative pre-order walk (no recursion on attacker-controlled depth).
+bool WithinShapeLimits(xmlNodePtr root, const ParseLimits& limits, std::string* why) {
+  size_t elements = 0;
+  int depth = 1;  // of n
+  xmlNodePtr n = root;
+  while (n) {
+    if (n->type == XML_ELEMENT_NODE) {
+      if (++elements > limits.max_elements) {
+        *why = "more than " + std::to_string(limits.max_elements) + " elements";
+        return false;
+      }
+      if (depth > limits.max_depth) {
+        *why = "elements nested deeper than " + std::to_string(limits.max_depth) + " levels";
+        return false;
+      }
+      if (n->children) {
+        n = n->children;
+        ++depth;
+        continue;
+      }
+    }
+    while (n != root && !n->next) {
+      n = n->parent;
+      --depth;
+    }
+    if (n == root) return true;
+    n = n->next;
+  }
+  return true;
+}
+
+}  // namespace
+
+void EnsureLibxml() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    xmlInitParser();
+    // Per-thread default handlers would print to stderr; the engine reads errors from contexts.
+    xmlSetStructuredErrorFunc(nullptr, IgnoreStructuredError);
+  });
+}
+
+XmlDocument::XmlDocument(_xmlDoc* doc) : doc_(doc) {}
+XmlDocument::~XmlDocument() {
+  if (doc_) xmlFreeDoc(doc_);
+}
+XmlDocument& XmlDocument::operator=(XmlDocument&& o) noexcept {
+  if (this != &o) {
+    if (doc_) xmlFreeDoc(doc_);
+    doc_ = o.doc_;
+    o.doc_ = nullptr;
+  }
+  return *this;
+}
+XmlElement XmlDocument::Root() const { return XmlElement(doc_ ? xmlDocGetRootElement(doc_) : nullptr); }
+
+core::Result<XmlDocument> ParseXml(std::string_view text, const ParseLimits& limits) {
+  EnsureLibxml();
+  if (text.size() > limits.max_bytes)
+    return SoapError("003", "The request has " + std::to_string(text.size()) + " bytes; at most " +
+                                std::to_string(limits.max_bytes) + " are accepted");
+  if (text.size() > static_cast<size_t>(INT32_MAX)) return SoapError("003", "The request is too large");
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt) return core::MakeError(core::Code::kInternal, "CAUSEWAY/SOAP", "009", "Out of memory");
+  ParseState state;
+  ctxt->_private = &state;
+  ctxt->sax->internalSubset = RefuseDoctype;
+  ctxt->sax->serror = IgnoreStructuredError;
+  // Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD/DTDATTR/DTDVALID,
+  // XML_PARSE_XINCLUDE or XML_PARSE_HUGE.
+  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), nullptr, nullptr, options);
+  std::string parse_error;
+  if (!doc || !ctxt->wellFormed) {
+    if (const xmlError* e = xmlCtxtGetLastError(ctxt); e && e->message) {
+      std::string_view msg = e->message;
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.remove_suffix(1);
+      parse_error = std::string(msg) + " (line " + std::to_string(e->line) + ")";
+    }
+  }
+  const bool well_formed = doc && ctxt->wellFormed;
+  xmlFreeParserCtxt(ctxt);
+  XmlDocument owned(doc);
+  if (state.doctype) return SoapError("002", "A document type declaration (DOCTYPE) is not allowed");
+  if (!well_formed) return SoapError("001", "The request is not well-formed XML: " + (parse_error.empty() ? "no document" : parse_error));
+  std::string why;
+  if (!WithinShapeLimits(xmlDocGetRootElement(doc), limits, &why)) return SoapError("004", "The request has " + why);
+  return owned;
+}
+
+core::Result<Envelope> ParseEnvelope(std::string_view text, const ParseLimits& limits) {
+  CW_ASSIGN_OR_RETURN(XmlDocument doc, ParseXml(text, limits));
+  Envelope env;
+  XmlElement root = doc.Root();
+  if (root.LocalName() != "Envelope")
+    return SoapError("005", "The root element " + std::string(root.LocalName()) + " is not a SOAP Envelope");
+  std::string_view ns = root.Namespace();
+  if (ns == kSoap11Namespace) env.version = SoapVersion::k11;
+  else if (ns == kSoap12Namespace) env.version = SoapVersion::k12;
+  else return SoapError("006", "Envelope namespace '" + std::string(ns) + "' is neither SOAP 1.1 nor SOAP 1.2");
+  XmlElement body;
+  for (XmlElement c : root.Children()) {
+    if (c.Namespace() != ns) continue;  // foreign elements around Header/Body are tolerated
+    if (c.LocalName() == "Header" && !env.header && !body) env.header = c;
+    else if (c.LocalName() == "Body" && !body) body = c;
+  }
+  if (!body) return SoapError("007", "The SOAP envelope has no Body");
+  XmlElement first = body.FirstChild();
+  if (!first || first.Next()) return SoapError("008", "The SOAP Body must contain exactly one element");
+  env.payload = first;
+  env.doc = std::move(doc);
+  return env;
+}
+
+}  // namespace causeway::soap

@@ -1,0 +1,107 @@
+#include "soap/envelope.h"
+
+#include <gtest/gtest.h>
+
+namespace causeway::soap {
+namespace {
+
+constexpr char kSoap11[] =
+    "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Header/><e:Body>"
+    "<n0:Req xmlns:n0=\"urn:test\"><Child>x</Child></n0:Req></e:Body></e:Envelope>";
+
+TEST(Envelope, Soap11AnyPrefix) {
+  auto env = ParseEnvelope(kSoap11, {});
+  ASSERT_TRUE(env.ok()) << env.error().text;
+  EXPECT_EQ(env->version, SoapVersion::k11);
+  EXPECT_EQ(env->payload.LocalName(), "Req");
+  EXPECT_EQ(env->payload.Namespace(), "urn:test");
+  EXPECT_TRUE(env->header);
+  EXPECT_EQ(env->payload.ChildText("Child").value_or(""), "x");
+}
+
+TEST(Envelope, Soap12DefaultNamespaceAndNoHeader) {
+  auto env = ParseEnvelope(
+      "<?xml version=\"1.0\"?><Envelope xmlns=\"http://www.w3.org/2003/05/soap-envelope\"><Body>"
+      "<Req xmlns=\"urn:test\"><Child xmlns=\"\">y</Child></Req></Body></Envelope>",
+      {});
+  ASSERT_TRUE(env.ok()) << env.error().text;
+  EXPECT_EQ(env->version, SoapVersion::k12);
+  EXPECT_FALSE(env->header);
+  EXPECT_EQ(env->payload.Namespace(), "urn:test");
+  // An unqualified child is found by Child(); a qualified one is not.
+  EXPECT_EQ(env->payload.ChildText("Child").value_or(""), "y");
+}
+
+struct BadCase {
+  const char* name;
+  std::string xml;
+  const char* number;
+};
+
+class EnvelopeRejects : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(EnvelopeRejects, WithItsNumber) {
+  ParseLimits limits;
+  limits.max_bytes = 4096;
+  limits.max_depth = 16;
+  auto env = ParseEnvelope(GetParam().xml, limits);
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.error().message_class, "CAUSEWAY/SOAP");
+  EXPECT_EQ(env.error().message_number, GetParam().number) << env.error().text;
+  EXPECT_EQ(env.error().code, core::Code::kBadRequest);
+}
+
+std::string Deep(int levels) {
+  std::string s = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body>";
+  for (int i = 0; i < levels; ++i) s += "<a>";
+  for (int i = 0; i < levels; ++i) s += "</a>";
+  return s + "</e:Body></e:Envelope>";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, EnvelopeRejects,
+    ::testing::Values(
+        BadCase{"not_xml", "<e:Envelope", "001"},
+        BadCase{"undeclared_entity",
+                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a>&x;</a></e:Body></e:Envelope>",
+                "001"},
+        BadCase{"billion_laughs",
+                "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
+                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x>&b;</x></e:Body></e:Envelope>",
+                "002"},
+        BadCase{"external_entity",
+                "<!DOCTYPE x [<!ENTITY f SYSTEM \"file:///etc/passwd\">]><e:Envelope "
+                "xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x>&f;</x></e:Body></e:Envelope>",
+                "002"},
+        BadCase{"external_dtd", "<!DOCTYPE x SYSTEM \"http://example.invalid/x.dtd\"><x/>", "002"},
+        BadCase{"too_large", std::string(5000, ' ') + "<x/>", "003"},
+        BadCase{"too_deep", Deep(40), "004"},
+        BadCase{"not_envelope", "<Envelope/>", "006"},
+        BadCase{"other_root", "<x:Body xmlns:x=\"http://schemas.xmlsoap.org/soap/envelope/\"/>", "005"},
+        BadCase{"no_body", "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Header/></e:Envelope>",
+                "007"},
+        BadCase{"empty_body",
+                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body> </e:Body></e:Envelope>", "008"},
+        BadCase{"two_payloads",
+                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a/><b/></e:Body></e:Envelope>",
+                "008"}),
+    [](const auto& test_case) { return std::string(test_case.param.name); });
+
+TEST(Envelope, ElementCountLimit) {
+  ParseLimits limits;
+  limits.max_elements = 10;
+  std::string s = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><r>";
+  for (int i = 0; i < 20; ++i) s += "<a/>";
+  s += "</r></e:Body></e:Envelope>";
+  auto env = ParseEnvelope(s, limits);
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.error().message_number, "004");
+}
+
+TEST(CollapseWhitespace, AsXsdToken) {
+  EXPECT_EQ(CollapseWhitespace("  a \n\t b  "), "a b");
+  EXPECT_EQ(CollapseWhitespace(""), "");
+}
+
+}  // namespace
+}  // namespace causeway::soap

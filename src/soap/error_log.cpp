@@ -1,0 +1,50 @@
+#include "soap/error_log.h"
+
+namespace causeway::soap {
+namespace {
+
+constexpr char kColumns[] =
+    "transaction_id, logged_at, service, operation, user_name, soap_version, category, error_code, detail";
+
+ErrorLogEntry FromRow(const store::Row& r) {
+  return ErrorLogEntry{r.String(0), core::FromUnixMillis(r.Int(1)), r.String(2), r.String(3), r.String(4),
+                       r.String(5), r.String(6), r.String(7), r.String(8)};
+}
+
+}  // namespace
+
+core::Status ErrorLog::Record(const ErrorLogEntry& e) {
+  return db_.Write([&](store::Tx& tx) {
+    return tx.Exec(std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation, e.user,
+                    e.soap_version, e.category, e.error_code, e.detail});
+  });
+}
+
+core::Result<std::optional<ErrorLogEntry>> ErrorLog::Find(std::string_view transaction_id) const {
+  std::optional<ErrorLogEntry> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) {
+    return tx.Query(std::string("SELECT ") + kColumns + " FROM soap_error_log WHERE transaction_id = ?",
+                    {std::string(transaction_id)}, [&](const store::Row& r) { out = FromRow(r); });
+  }));
+  return out;
+}
+
+core::Result<std::vector<ErrorLogEntry>> ErrorLog::Recent(size_t limit) const {
+  std::vector<ErrorLogEntry> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) {
+    return tx.Query(std::string("SELECT ") + kColumns + " FROM soap_error_log ORDER BY logged_at DESC, transaction_id LIMIT ?",
+                    {static_cast<int64_t>(limit)}, [&](const store::Row& r) { out.push_back(FromRow(r)); });
+  }));
+  return out;
+}
+
+core::Result<int64_t> ErrorLog::Purge(core::SystemTime before) {
+  int64_t changed = 0;
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) {
+    return tx.Exec("DELETE FROM soap_error_log WHERE logged_at < ?", {core::ToUnixMillis(before)}, &changed);
+  }));
+  return changed;
+}
+
+}  // namespace causeway::soap

@@ -1,0 +1,48 @@
+// The web-service error log (SAP: "more details in the web service error log on provider side"):
+// every SOAP fault the engine sends is recorded here under the transaction ID its text names,
+// with what actually went wrong. The control plane shows entries by transaction ID.
+// Thread-safe (the Database is); Record() is a durable write, so call it off the I/O threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/database.h"
+#include "store/migration.h"
+
+namespace causeway::soap {
+
+// The embedded migrations of migrations/*.sql (range 300-399).
+const std::vector<store::Migration>& SoapMigrations();
+
+struct ErrorLogEntry {
+  std::string transaction_id;  // 32 upper-case hex digits
+  core::SystemTime logged_at;
+  std::string service;         // interface name
+  std::string operation;       // "" when the request never got as far as an operation
+  std::string user;
+  std::string soap_version;    // "1.1" / "1.2"
+  std::string category;        // parse, envelope, dispatch, schema, idempotency, authorization, application
+  std::string error_code;      // "<class>/<number>" of the underlying core::Error
+  std::string detail;          // the underlying error's text (never sent to the client)
+};
+
+class ErrorLog {
+ public:
+  explicit ErrorLog(store::Database& db) : db_(db) {}
+
+  core::Status Record(const ErrorLogEntry& entry);
+  core::Result<std::optional<ErrorLogEntry>> Find(std::string_view transaction_id) const;
+  // Newest first.
+  core::Result<std::vector<ErrorLogEntry>> Recent(size_t limit) const;
+  // Deletes entries logged before `before`; returns how many.
+  core::Result<int64_t> Purge(core::SystemTime before);
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace causeway::soap

@@ -1,0 +1,84 @@
+// SAP's idempotency for synchronous operations (spec A.3.5): the same message UUID
+// (BasicMessageHeader/UUID) within the retention window gets the stored response and is not
+// processed again.
+//
+// Rules (choices where SAP documents nothing are marked [choice], see README.md):
+// - The key is (service, lower-case UUID). Without a UUID nothing is stored.
+// - Stored responses live `response_retention`, the registered UUID `id_retention` (longer).
+//   A repeat after the response was dropped but while the UUID is still registered is an error
+//   (as SAP's WSIDPADMIN documents).
+// - [choice] A repeat whose payload differs (another operation, or another digest of the payload
+//   tree: namespaces by URI, attributes, text without blank-only nodes) is an error, not a replay.
+// - [choice] A repeat that arrives while the first is still running waits for it and then gets
+//   its stored response. If the first ended without a storable response (a fault), the repeat is
+//   processed itself.
+// - Only replies are stored (business errors in a Log included); faults are not, so a client may
+//   retry after one.
+// - Rows survive a restart (they are in the store); expired rows are purged lazily, at most once
+//   a minute, by the next call that writes.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace causeway::soap {
+
+struct IdempotencyOptions {
+  std::chrono::seconds response_retention{std::chrono::hours(24)};
+  std::chrono::seconds id_retention{std::chrono::hours(24 * 7)};
+};
+
+class IdempotencyStore {
+ public:
+  IdempotencyStore(store::Database& db, const core::Clock& clock, IdempotencyOptions options);
+
+  struct Answer {
+    std::string payload;
+    bool replayed = false;
+  };
+  // Returns the stored payload for a known (service, uuid), or runs `process` and stores what it
+  // returns. Errors: process's own error (nothing stored); kConflict CAUSEWAY/SOAP/030 (UUID
+  // used for a different request), 031 (response no longer kept); store errors.
+  core::Result<Answer> Run(std::string_view service, std::string_view uuid, std::string_view operation,
+                           std::string_view request_digest,
+                           const std::function<core::Result<std::string>()>& process);
+
+  const IdempotencyOptions& options() const { return options_; }
+
+ private:
+  struct Stored {
+    std::string operation;
+    std::string digest;
+    std::optional<std::string> response;
+    int64_t response_expires = 0;
+    int64_t id_expires = 0;
+  };
+  core::Result<std::optional<Stored>> Load(const std::string& service, const std::string& uuid) const;
+  core::Status Save(const std::string& service, const std::string& uuid, std::string_view operation,
+                    std::string_view digest, const std::string& response);
+
+  struct Flight {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;  // GUARDED_BY(mu)
+  };
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  IdempotencyOptions options_;
+  std::mutex flights_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;  // GUARDED_BY(flights_mu_)
+  std::atomic<int64_t> next_purge_ms_{0};
+};
+
+}  // namespace causeway::soap

@@ -1,0 +1,82 @@
+#include "soap/xml_view.h"
+
+#include <libxml/tree.h>
+
+namespace causeway::soap {
+namespace {
+
+std::string_view View(const xmlChar* s) {
+  return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+}
+
+_xmlNode* NextElement(_xmlNode* n) {
+  while (n && n->type != XML_ELEMENT_NODE) n = n->next;
+  return n;
+}
+
+void AppendText(const xmlNode* n, std::string& out) {
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) out += View(c->content);
+    else if (c->type == XML_ELEMENT_NODE) AppendText(c, out);
+  }
+}
+
+}  // namespace
+
+std::string_view XmlElement::LocalName() const { return node_ ? View(node_->name) : std::string_view(); }
+
+std::string_view XmlElement::Namespace() const {
+  return node_ && node_->ns ? View(node_->ns->href) : std::string_view();
+}
+
+std::string XmlElement::Text() const {
+  std::string out;
+  if (node_) AppendText(node_, out);
+  return out;
+}
+
+std::optional<std::string> XmlElement::Attribute(std::string_view name) const {
+  if (!node_) return std::nullopt;
+  for (xmlAttr* a = node_->properties; a; a = a->next) {
+    if (a->ns != nullptr || View(a->name) != name) continue;
+    std::string out;
+    for (xmlNode* c = a->children; c; c = c->next)
+      if (c->type == XML_TEXT_NODE) out += View(c->content);
+    return out;
+  }
+  return std::nullopt;
+}
+
+XmlElement XmlElement::FirstChild() const { return XmlElement(node_ ? NextElement(node_->children) : nullptr); }
+
+XmlElement XmlElement::Next() const { return XmlElement(node_ ? NextElement(node_->next) : nullptr); }
+
+XmlElement XmlElement::Child(std::string_view local_name) const {
+  for (XmlElement c : Children())
+    if (c.node_->ns == nullptr && c.LocalName() == local_name) return c;
+  return XmlElement();
+}
+
+std::optional<std::string> XmlElement::ChildText(std::string_view local_name) const {
+  XmlElement c = Child(local_name);
+  if (!c) return std::nullopt;
+  return c.Text();
+}
+
+std::string CollapseWhitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (char ch : s) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace causeway::soap
