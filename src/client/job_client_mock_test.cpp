@@ -13,7 +13,7 @@
 #include "client/job_commands.h"
 #include "client/testing/fake_job_service.h"
 #include "client/testing/mock_http_server.h"
-#include "client/testing/test_pki.h"
+#include "tests/support/test_pki.h"
 
 namespace causeway::client {
 namespace {
@@ -325,7 +325,7 @@ TEST_F(JobClientMockTest, UsageErrors) {
 }
 
 TEST_F(JobClientMockTest, TlsWithClientCertificate) {
-  testing::TestPki pki;
+  causeway::testing::TestPki pki;
   ASSERT_TRUE(pki.ok()) << "openssl CLI failed";
   fake_.SetAcceptClientCert(true);
   Start(MockTls{pki.server_cert(), pki.server_key(), pki.ca_cert()});

@@ -21,7 +21,7 @@
 #include "core/base64.h"
 #include "core/time_format.h"
 #include "exchange/testing/receiver_process.h"
-#include "exchange/testing/test_pki.h"
+#include "tests/support/test_pki.h"
 
 namespace causeway::exchange {
 namespace {
@@ -29,7 +29,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ReceiverOptions;
 using testing::ReceiverProcess;
-using testing::TestPki;
+using causeway::testing::TestPki;
 
 const core::SystemTime kNow = *core::ParseIso8601("2026-03-01T12:00:00Z");
 constexpr auto kBound = std::chrono::seconds(60);  // only a broken run waits this long

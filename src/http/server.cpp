@@ -429,7 +429,21 @@ struct Server::Impl {
       std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
       if (!in.head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view());
       conn.deadline = Clock::now() + options.request_timeout;
-      auto [wec, written] = co_await asio::async_write(stream, wire, kTuple);
+      boost::system::error_code wec;
+      size_t written = 0;
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        std::tie(wec, written) = co_await asio::async_write(stream, wire, kTuple);
+      } else {
+        // Beast's flat_stream (inside ssl_stream) writes nothing when the sequence it is given
+        // starts with an exhausted buffer, and async_write takes that as done: head and body
+        // above 16 KB arrived as the head alone. One buffer per write avoids it.
+        for (const auto& part : wire) {
+          if (part.size() == 0 || wec) continue;
+          auto [ec, n] = co_await asio::async_write(stream, part, kTuple);
+          wec = ec;
+          written += n;
+        }
+      }
       if (on_request) {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
         on_request(RequestRecord{&in.req, status, written, us, label});

@@ -6,8 +6,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include <atomic>
 #include <thread>
+
+#include "tests/support/test_pki.h"
 
 namespace causeway::http {
 namespace {
@@ -24,6 +28,7 @@ class EchoHandler final : public Handler {
   Response Handle(Request& req) override {
     ++handled;
     if (req.target == "/throw") throw std::runtime_error("boom");
+    if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
     r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
@@ -257,6 +262,33 @@ TEST_F(ServerTest, BodiesBeyondTheServerWideBudgetAre503) {
   RawClient small(port_);
   small.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n" + std::string(500, 'x'));
   EXPECT_NE(small.Read().find("POST /b 500"), std::string::npos);
+}
+
+size_t Collect(char* p, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, size * n);
+  return size * n;
+}
+
+// TLS records carry at most 16 KB: a body larger than that must still arrive whole.
+TEST_F(ServerTest, LargeBodiesArriveWholeOverTls) {
+  causeway::testing::TestPki pki;
+  ASSERT_TRUE(pki.ok());
+  ServerOptions o;
+  o.listeners = {ListenerOptions{"127.0.0.1", 0, TlsOptions{pki.server_cert(), pki.server_key()}}};
+  StartServer(o);
+  for (size_t size : {size_t{100}, size_t{16 * 1024 - 200}, size_t{16 * 1024}, size_t{40 * 1024}, size_t{1 << 20}}) {
+    CURL* c = curl_easy_init();
+    std::string body;
+    std::string url = "https://127.0.0.1:" + std::to_string(port_) + "/big/" + std::to_string(size);
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_CAINFO, pki.ca_cert().c_str());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    EXPECT_EQ(rc, CURLE_OK) << size << ": " << curl_easy_strerror(rc);
+    EXPECT_EQ(body.size(), size);
+  }
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 // A throwaway PKI for TLS tests, generated at run time with the openssl CLI into a fresh
 // temporary directory (removed by the destructor): a CA, a server certificate for 127.0.0.1 and
 // localhost, and a client certificate (CN=COMM_USER), both signed by the CA. Two instances have
-// two unrelated CAs, so one serves as the "unknown CA" of the other.
-// (The same as client/testing/test_pki.h, one layer lower so that exchange's tests can use it.)
+// two unrelated CAs, so one serves as the "unknown CA" of the other. Library cw_test_pki.
 #pragma once
 
 #include <string>
 
-namespace causeway::exchange::testing {
+namespace causeway::testing {
 
 class TestPki {
  public:
@@ -29,4 +28,4 @@ class TestPki {
   bool ok_ = false;
 };
 
-}  // namespace causeway::exchange::testing
+}  // namespace causeway::testing

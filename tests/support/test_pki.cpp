@@ -1,12 +1,12 @@
-#include "exchange/testing/test_pki.h"
+#include "tests/support/test_pki.h"
 
 #include <cstdlib>
 #include <filesystem>
 
-namespace causeway::exchange::testing {
+namespace causeway::testing {
 
 TestPki::TestPki() {
-  char tmpl[] = "/tmp/cw_xpki_XXXXXX";
+  char tmpl[] = "/tmp/cw_pki_XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return;
   dir_ = tmpl;
   const std::string d = dir_;
@@ -33,4 +33,4 @@ TestPki::~TestPki() {
   }
 }
 
-}  // namespace causeway::exchange::testing
+}  // namespace causeway::testing
