@@ -31,7 +31,7 @@ access_log = "access.log"
 generate_tls = true
 request_timeout_ms = {request_timeout_ms}
 max_header_bytes = 16384
-max_body_bytes = 1048576
+max_body_bytes = {max_body_bytes}
 
 [security]
 max_failed_logons = 3
@@ -96,14 +96,16 @@ def basic(user, password):
 class Server:
     """A causeway process with its own data directory."""
 
-    def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None, extra_config=""):
+    def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None, extra_config="",
+                 max_body_bytes=1048576):
         if not BINARY:
             raise unittest.SkipTest("CAUSEWAY_BIN not set")
         self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
         self.own_dir = data is None
         self.config = os.path.join(self.dir, "causeway.toml")
         self.config_text = CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
-                                         client_ca=client_ca, extra_users=extra_users) + extra_config
+                                         client_ca=client_ca, extra_users=extra_users,
+                                         max_body_bytes=max_body_bytes) + extra_config
         with open(self.config, "w") as f:
             f.write(self.config_text)
         self.proc = None
@@ -130,6 +132,17 @@ class Server:
         self.port, self.tls_port = int(ports[0]), int(ports[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self.tls_base = f"https://127.0.0.1:{self.tls_port}"
+
+    def rss_bytes(self):
+        """The process' resident set size (VmRSS of /proc/<pid>/status), or None once it has exited."""
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            return None
+        return None
 
     def read_log(self):
         return self.read_file("server.log")
