@@ -62,6 +62,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   s.idle_timeout = std::chrono::milliseconds(t["server"]["idle_timeout_ms"].value_or(s.idle_timeout.count()));
   s.request_timeout = std::chrono::milliseconds(t["server"]["request_timeout_ms"].value_or(s.request_timeout.count()));
   c.generate_tls = t["server"]["generate_tls"].value_or(false);
+  CW_ASSIGN_OR_RETURN(c.store, ParseStoreConfig(t));
 
   s.listeners.clear();
   if (auto* arr = t["listeners"].as_array()) {

@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "app/store_config.h"
 #include "core/result.h"
 #include "http/server.h"
 #include "security/session_codec.h"
@@ -30,6 +31,7 @@ struct Config {
   std::string access_log = "access.log";  // relative to data_dir; "-" stderr; "" off
   std::string public_host;                // host[:port] for absolute URLs; empty: Host header
   http::ServerOptions server;
+  StoreConfig store;  // [store]
   int max_failed_logons = 3;
   security::SessionPolicy sessions;
   std::vector<security::UserConfig> users;
