@@ -26,6 +26,7 @@ struct Config {
   std::filesystem::path data_dir = "var";
   std::string system_id = "CWY";
   std::string default_client = "100";
+  std::vector<std::string> clients;  // [server] clients; empty: default_client only
   std::string session_secret;  // empty: generated once and kept in <data_dir>/session.secret
   std::string log_level = "info";
   std::string access_log = "access.log";  // relative to data_dir; "-" stderr; "" off

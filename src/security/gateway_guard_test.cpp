@@ -75,6 +75,22 @@ TEST_F(GatewayGuardTest, NoCredentialsGivesSapStyle401) {
   EXPECT_EQ(o.denied->headers.Get("content-type"), "text/html; charset=utf-8");
 }
 
+// The client travels into cookie names and the realm: only this system's clients get there.
+TEST_F(GatewayGuardTest, ClientsThisSystemDoesNotHaveFailTheLogonAndNeverReachACookie) {
+  for (const char* client : {"100;Domain=evil.example;Max-Age=99999", "1\"2", "200", "", "10"}) {
+    Outcome o;
+    o.req.method = "GET";
+    o.req.sap_client = client;
+    o.req.headers.Add("Authorization", Basic("JOB_SCHEDULER", "pw"));
+    o.denied = guard_.Admit(o.req, {kService, true, true}, {});
+    ASSERT_TRUE(o.denied) << client;
+    EXPECT_EQ(o.denied->status, 401) << client;
+    EXPECT_EQ(o.denied->headers.Get("www-authenticate"), "Basic realm=\"SAP NetWeaver Application Server [CWY/100]\"");
+    EXPECT_EQ(o.denied->headers.Get("set-cookie"), "sap-usercontext=sap-client=100; path=/");
+  }
+  EXPECT_EQ(users_.Find("JOB_SCHEDULER")->failed_logons, 0) << "a wrong client is not a wrong password";
+}
+
 TEST_F(GatewayGuardTest, FetchThenPostWithCookieAndToken) {
   auto fetch = Call("HEAD", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "Fetch"}});
   ASSERT_FALSE(fetch.denied);
