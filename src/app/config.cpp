@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <sstream>
+#include <utility>
 
 #include "core/ascii.h"
 #include "security/password_hash.h"
@@ -48,6 +49,12 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   if (c.data_dir.is_relative()) c.data_dir = file.parent_path() / c.data_dir;
   c.system_id = t["server"]["system_id"].value_or(c.system_id);
   c.default_client = t["server"]["default_client"].value_or(c.default_client);
+  c.clients = Strings(std::as_const(t)["server"]["clients"]);
+  for (const auto& client : c.clients)
+    if (client.size() != 3 || client.find_first_not_of("0123456789") != std::string::npos)
+      return ConfigError("[server] clients: '" + client + "' is not a three-digit client");
+  if (c.default_client.size() != 3 || c.default_client.find_first_not_of("0123456789") != std::string::npos)
+    return ConfigError("[server] default_client must be three digits");
   c.session_secret = t["server"]["session_secret"].value_or(std::string());
   c.log_level = t["server"]["log_level"].value_or(c.log_level);
   c.access_log = t["server"]["access_log"].value_or(c.access_log);
@@ -62,6 +69,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   s.idle_timeout = std::chrono::milliseconds(t["server"]["idle_timeout_ms"].value_or(s.idle_timeout.count()));
   s.request_timeout = std::chrono::milliseconds(t["server"]["request_timeout_ms"].value_or(s.request_timeout.count()));
   c.generate_tls = t["server"]["generate_tls"].value_or(false);
+  CW_ASSIGN_OR_RETURN(c.store, ParseStoreConfig(t));
 
   s.listeners.clear();
   if (auto* arr = t["listeners"].as_array()) {

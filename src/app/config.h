@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "app/store_config.h"
 #include "core/result.h"
 #include "http/server.h"
 #include "security/session_codec.h"
@@ -25,11 +26,13 @@ struct Config {
   std::filesystem::path data_dir = "var";
   std::string system_id = "CWY";
   std::string default_client = "100";
+  std::vector<std::string> clients;  // [server] clients; empty: default_client only
   std::string session_secret;  // empty: generated once and kept in <data_dir>/session.secret
   std::string log_level = "info";
   std::string access_log = "access.log";  // relative to data_dir; "-" stderr; "" off
   std::string public_host;                // host[:port] for absolute URLs; empty: Host header
   http::ServerOptions server;
+  StoreConfig store;  // [store]
   int max_failed_logons = 3;
   security::SessionPolicy sessions;
   std::vector<security::UserConfig> users;

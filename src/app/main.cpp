@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/serve.h"
+#include "app/store_commands.h"
 #include "app/user_commands.h"
 #include "client/job_commands.h"
 #include "services/task_activity/task_commands.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--access-log", access_log, "access log file ('-' stderr, '' off)");
 
   auto users = causeway::app::AddUserCommands(app);
+  auto stores = causeway::app::AddStoreCommands(app);
   auto job = causeway::client::AddJobCommand(app);
   auto tasks = causeway::services::task_activity::AddTaskCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   }
   if (job->Selected()) return job->Run();
   if (users->Selected()) return users->Run();
+  if (stores->Selected()) return stores->Run();
   if (tasks->Selected()) return tasks->Run();
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "app/serve.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "app/config.h"
 #include "app/modules.h"
 #include "app/self_signed.h"
+#include "app/store_config.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "http/access_log.h"
@@ -22,7 +24,6 @@
 #include "services/common/odata_endpoint.h"
 #include "services/control/control_module.h"
 #include "store/migration.h"
-#include "store/sqlite/sqlite_database.h"
 
 namespace causeway::app {
 namespace {
@@ -52,7 +53,8 @@ using Modules = std::vector<std::unique_ptr<services::Module>>;
 
 void PrintBanner(const Config& c, const http::Server& server, bool demo, const Modules& modules) {
   std::printf("Causeway %s is serving%s\n", kVersion, demo ? " the embedded demo" : "");
-  std::printf("  store   SQLite at %s\n", (c.data_dir / "causeway.db").c_str());
+  if (c.store.backend == "postgres") std::printf("  store   PostgreSQL (several nodes may share it)\n");
+  else std::printf("  store   SQLite at %s\n", (c.data_dir / "causeway.db").c_str());
   for (size_t i = 0; i < c.server.listeners.size(); ++i) {
     const auto& l = c.server.listeners[i];
     std::string base = std::string(l.tls ? "https://" : "http://") + l.address + ":" + std::to_string(server.ports()[i]);
@@ -69,7 +71,19 @@ void PrintBanner(const Config& c, const http::Server& server, bool demo, const M
 
 }  // namespace
 
+// Memory policy of the process. glibc raises its mmap threshold after each large free, so
+// request bodies of several MB end up in the worker threads' arenas and stay there; a fixed
+// threshold keeps every large buffer in its own mapping, returned when freed. A higher trim
+// threshold spares the store's writer thread a madvise after every savepoint.
+void SetMemoryPolicy() {
+#ifdef __GLIBC__
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+#endif
+}
+
 int RunServe(const ServeOptions& options) {
+  SetMemoryPolicy();
   // Signals are taken by a dedicated thread (sigwait); block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -118,7 +132,11 @@ int RunServe(const ServeOptions& options) {
       }
     }
   }
-  auto secret = SessionSecret(config);
+  const bool shared_store = config.store.backend == "postgres";
+  // (With a shared store and none configured, the secret comes from the store below.)
+  core::Result<std::string> secret = shared_store && config.session_secret.empty()
+                                         ? core::Result<std::string>(std::string())
+                                         : SessionSecret(config);
   if (!secret.ok()) {
     std::fprintf(stderr, "causeway: %s\n", secret.error().text.c_str());
     return 1;
@@ -152,18 +170,28 @@ int RunServe(const ServeOptions& options) {
   }
   for (const auto& [id, services] : config.scenarios) scenarios[id] = services;
 
-  auto db_or = store::sqlite::SqliteDatabase::Open({.path = (config.data_dir / "causeway.db").string()});
+  auto db_or = OpenStore(config.store, config.data_dir);
   if (!db_or.ok()) {
     std::fprintf(stderr, "causeway: %s\n", db_or.error().text.c_str());
     return 1;
   }
-  std::unique_ptr<store::sqlite::SqliteDatabase> db = std::move(db_or).value();
+  std::unique_ptr<store::Database> db = std::move(db_or).value();
   std::vector<store::Migration> migrations = security::UserDirectory::Migrations();
   for (const auto& m : modules)
     for (auto& mig : m->Migrations()) migrations.push_back(std::move(mig));
   if (auto st = store::Migrate(*db, migrations); !st.ok()) {
     std::fprintf(stderr, "causeway: migration failed: %s\n", st.error().text.c_str());
     return 1;
+  }
+  // Several nodes on one database verify each other's sessions and tokens: the secret is
+  // part of the shared state then, not a per-node file.
+  if (shared_store && config.session_secret.empty()) {
+    auto shared = SharedSetting(*db, "session_secret", [] { return core::RandomHexUpper(32); });
+    if (!shared.ok()) {
+      std::fprintf(stderr, "causeway: %s\n", shared.error().text.c_str());
+      return 1;
+    }
+    secret = std::move(shared).value();
   }
 
   core::SystemClock clock;
@@ -173,7 +201,9 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   security::SessionCodec sessions(*secret, config.sessions, clock);
-  security::GatewayGuard guard(users, sessions, clock, {.system_id = config.system_id});
+  security::GatewayGuard guard(users, sessions, clock,
+                               {.system_id = config.system_id, .clients = config.clients,
+                                .default_client = config.default_client});
   control.guard = &guard;
   http::Router router(&guard, config.default_client);
 
@@ -229,6 +259,18 @@ int RunServe(const ServeOptions& options) {
     std::filesystem::rename(options.ready_file + ".tmp", options.ready_file, ec);
   }
 
+  // Nodes sharing the store see each other's failed logons, locks and unlocks within a second.
+  core::Alarm refresh_alarm(clock);
+  std::thread refresh_thread;
+  if (shared_store) {
+    refresh_thread = std::thread([&] {
+      for (;;) {
+        if (!refresh_alarm.WaitUntil(clock.Now() + std::chrono::seconds(1), refresh_alarm.Arm())) return;
+        if (users.Refresh().ok()) guard.ClearCredentialCache();
+      }
+    });
+  }
+
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -239,6 +281,8 @@ int RunServe(const ServeOptions& options) {
   // Run() returned without a signal only if Stop() came from elsewhere; wake the waiter.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  refresh_alarm.Stop();
+  if (refresh_thread.joinable()) refresh_thread.join();
   stop_modules();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

@@ -12,7 +12,7 @@
 #include "security/password_hash.h"
 #include "security/user_directory.h"
 #include "store/migration.h"
-#include "store/sqlite/sqlite_database.h"
+#include "app/store_config.h"
 
 namespace causeway::app {
 namespace {
@@ -117,7 +117,7 @@ class UserCommandsImpl final : public UserCommands {
       c = DemoConfig();
     }
     if (!data_dir_.empty()) c.data_dir = data_dir_;
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (c.data_dir / "causeway.db").string(), .read_connections = 1});
+    auto db = OpenStore(c.store, c.data_dir);
     if (!db.ok()) {
       std::cerr << "causeway: " << db.error().text << "\n";
       return 1;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/utf8.h"
 #include "odata/errors.h"
 #include "odata/literal.h"
 
@@ -101,7 +102,8 @@ class Parser {
       if (i < text_.size() && text_[i] == '\'') return emit(Tok::kLiteral, QuotedEnd(i));  // datetime'…'
       return emit(Tok::kWord, i);
     }
-    return Error(std::string("unexpected character '") + c + "'");
+    // Quote the whole character, not the first byte of a multi-byte one.
+    return Error("unexpected character '" + std::string(text_.substr(pos_, core::Utf8SequenceLength(text_.substr(pos_)))) + "'");
   }
 
   // End of a quoted literal starting at text_[q] == '\'' (doubled quotes stay inside).

@@ -1,6 +1,7 @@
 #include "odata/gateway_error.h"
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 #include "core/random.h"
 #include "core/time_format.h"
 
@@ -34,8 +35,21 @@ ErrorStamp NewErrorStamp(const core::Clock& clock) {
   return ErrorStamp{core::RandomHexUpper(16), core::FormatSapTimestamp(clock.Now())};
 }
 
-std::string GatewayErrorJson(const core::Error& e, const ServiceInfo& info, std::string_view language,
+// Error texts echo what clients sent (segments, literals, filter fragments): the body must be
+// well-formed whatever that was.
+core::Error WireSafe(const core::Error& e, bool for_xml) {
+  core::Error out = e;
+  out.text = core::ValidUtf8(e.text, for_xml);
+  for (auto& d : out.details) {
+    d.message = core::ValidUtf8(d.message, for_xml);
+    d.target = core::ValidUtf8(d.target, for_xml);
+  }
+  return out;
+}
+
+std::string GatewayErrorJson(const core::Error& raw, const ServiceInfo& info, std::string_view language,
                              const ErrorStamp& stamp) {
+  const core::Error e = WireSafe(raw, /*for_xml=*/false);
   std::string out = "{\"error\":{\"code\":";
   AppendJsonString(out, e.GatewayCode());
   out += ",\"message\":{\"lang\":";
@@ -81,8 +95,9 @@ std::string GatewayErrorJson(const core::Error& e, const ServiceInfo& info, std:
   return out;
 }
 
-std::string GatewayErrorXml(const core::Error& e, const ServiceInfo& info, std::string_view language,
+std::string GatewayErrorXml(const core::Error& raw, const ServiceInfo& info, std::string_view language,
                             const ErrorStamp& stamp) {
+  const core::Error e = WireSafe(raw, /*for_xml=*/true);
   auto elem = [](std::string& out, std::string_view name, std::string_view value) {
     out += '<';
     out += name;

@@ -1,5 +1,6 @@
 #include "security/gateway_guard.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include <spdlog/spdlog.h>
@@ -174,8 +175,14 @@ bool GatewayGuard::IsCheap(const http::Request& req) const {
   return user && users_.IsCurrent(*user, version);
 }
 
+bool GatewayGuard::ClientAvailable(std::string_view client) const {
+  if (options_.clients.empty()) return client == options_.default_client;
+  return std::find(options_.clients.begin(), options_.clients.end(), client) != options_.clients.end();
+}
+
 http::Response GatewayGuard::Unauthorized(const http::Request& req, const http::ErrorRenderer& render) const {
-  std::string client = req.sap_client.empty() ? "100" : req.sap_client;
+  // The client goes into the realm and a cookie: only one of this system's, never what was sent.
+  std::string client = ClientAvailable(req.sap_client) ? req.sap_client : options_.default_client;
   http::Response r(401, "text/html; charset=utf-8",
                    "<html><head><title>Logon Error Message</title></head><body><h1>Logon failed</h1>"
                    "<p>You could not be logged on. Check your user name and password and try again.</p>"
@@ -190,6 +197,9 @@ http::Response GatewayGuard::Unauthorized(const http::Request& req, const http::
 
 std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http::GuardTarget& target,
                                                   const http::ErrorRenderer& render) {
+  // A client this system does not have: the logon fails (and what was sent never reaches a
+  // cookie name or the realm, where `sap-client=100;Domain=…` would add cookie attributes).
+  if (!ClientAvailable(req.sap_client)) return Unauthorized(req, render);
   const std::string cookie_name = SessionCookieName(req.sap_client);
   std::optional<Session> session;
   if (auto value = FindCookie(req.headers.GetAll("cookie"), cookie_name)) session = sessions_.Decode(*value);

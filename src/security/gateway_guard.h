@@ -24,6 +24,10 @@ namespace causeway::security {
 
 struct GuardOptions {
   std::string system_id = "CWY";  // SID in realm and cookie names
+  // The clients of this system (three digits each); a logon to any other client fails (401),
+  // as it does on a system where that client does not exist. Empty: default_client only.
+  std::vector<std::string> clients;
+  std::string default_client = "100";
   size_t credential_cache_size = 10000;
   std::chrono::seconds credential_cache_ttl{600};
 };
@@ -45,6 +49,7 @@ class GatewayGuard final : public http::RequestGuard {
   std::optional<std::string> CachedBasicUser(std::string_view authorization, uint64_t* version) const;
   void CacheBasicUser(std::string_view authorization, const std::string& user, uint64_t version);
   http::Response Unauthorized(const http::Request& req, const http::ErrorRenderer& render) const;
+  bool ClientAvailable(std::string_view client) const;
   static bool IsModifying(std::string_view method);
   // The set-cookie value of a session cookie, without "; secure".
   std::string SessionSetCookie(const Session& s) const;

@@ -75,6 +75,22 @@ TEST_F(GatewayGuardTest, NoCredentialsGivesSapStyle401) {
   EXPECT_EQ(o.denied->headers.Get("content-type"), "text/html; charset=utf-8");
 }
 
+// The client travels into cookie names and the realm: only this system's clients get there.
+TEST_F(GatewayGuardTest, ClientsThisSystemDoesNotHaveFailTheLogonAndNeverReachACookie) {
+  for (const char* client : {"100;Domain=evil.example;Max-Age=99999", "1\"2", "200", "", "10"}) {
+    Outcome o;
+    o.req.method = "GET";
+    o.req.sap_client = client;
+    o.req.headers.Add("Authorization", Basic("JOB_SCHEDULER", "pw"));
+    o.denied = guard_.Admit(o.req, {kService, true, true}, {});
+    ASSERT_TRUE(o.denied) << client;
+    EXPECT_EQ(o.denied->status, 401) << client;
+    EXPECT_EQ(o.denied->headers.Get("www-authenticate"), "Basic realm=\"SAP NetWeaver Application Server [CWY/100]\"");
+    EXPECT_EQ(o.denied->headers.Get("set-cookie"), "sap-usercontext=sap-client=100; path=/");
+  }
+  EXPECT_EQ(users_.Find("JOB_SCHEDULER")->failed_logons, 0) << "a wrong client is not a wrong password";
+}
+
 TEST_F(GatewayGuardTest, FetchThenPostWithCookieAndToken) {
   auto fetch = Call("HEAD", {{"Authorization", Basic("JOB_SCHEDULER", "pw")}, {"X-CSRF-Token", "Fetch"}});
   ASSERT_FALSE(fetch.denied);
@@ -333,6 +349,48 @@ TEST(UserDirectoryStoreTest, LockStateSurvivesRestart) {
     ASSERT_TRUE(users.AttachStore(db->get()).ok());
     EXPECT_TRUE(users.Find("u")->locked);
     EXPECT_EQ(users.CheckPassword("U", "pw"), UserDirectory::LogonResult::kLocked);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Nodes sharing one store count one series of failed logons and see each other's locks.
+TEST(UserDirectoryStoreTest, NodesSharingAStoreShareCountsAndLocks) {
+  auto dir = std::filesystem::temp_directory_path() / ("cw_users_nodes_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<UserConfig> cfg = {{.name = "U", .password_hash = HashPassword("pw", 1000)},
+                                 {.name = "V", .password_hash = HashPassword("pw", 1000)}};
+  {
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
+    ASSERT_TRUE(store::Migrate(**db, UserDirectory::Migrations()).ok());
+    UserDirectory a(cfg, TestCatalog(), 3), b(cfg, TestCatalog(), 3);
+    ASSERT_TRUE(a.AttachStore(db->get()).ok());
+    ASSERT_TRUE(b.AttachStore(db->get()).ok());
+    // Two failures on A, one on B: three consecutive failures of one user.
+    EXPECT_EQ(a.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_EQ(a.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_EQ(b.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_TRUE(b.Find("U")->locked);
+    ASSERT_TRUE(a.Refresh().ok());
+    EXPECT_TRUE(a.Find("U")->locked);
+    EXPECT_EQ(a.CheckPassword("U", "pw"), UserDirectory::LogonResult::kLocked);
+    // An unlock on one node reaches the other, and a cached credential of a locked user stops.
+    ASSERT_TRUE(a.Unlock("U").ok());
+    ASSERT_TRUE(b.Refresh().ok());
+    EXPECT_EQ(b.CheckPassword("U", "pw"), UserDirectory::LogonResult::kOk);
+    uint64_t version = b.Find("U")->password_version;
+    EXPECT_TRUE(b.IsCurrent("U", version));
+    ASSERT_TRUE(a.Lock("U").ok());
+    ASSERT_TRUE(b.Refresh().ok());
+    EXPECT_FALSE(b.IsCurrent("U", version));
+    // A success on one node ends the other node's series.
+    EXPECT_EQ(a.CheckPassword("V", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_EQ(a.CheckPassword("V", "x"), UserDirectory::LogonResult::kWrongPassword);
+    ASSERT_TRUE(b.Refresh().ok());
+    EXPECT_EQ(b.CheckPassword("V", "pw"), UserDirectory::LogonResult::kOk);
+    ASSERT_TRUE(a.Refresh().ok());
+    EXPECT_EQ(a.CheckPassword("V", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_FALSE(a.Find("V")->locked) << "only one failure since the success";
   }
   std::filesystem::remove_all(dir);
 }

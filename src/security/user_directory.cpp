@@ -1,14 +1,25 @@
 #include "security/user_directory.h"
 
 #include <algorithm>
+#include <chrono>
+#include <tuple>
 #include <mutex>
 #include <utility>
 
 #include "core/ascii.h"
+#include "core/time_format.h"
 #include "security/password_hash.h"
 #include "security_migrations.h"
 
 namespace causeway::security {
+
+namespace {
+
+// The audit column: when the lock state last changed (UTC, ISO 8601 on both back ends).
+store::Value Now() { return store::Value(core::FormatIso8601(std::chrono::system_clock::now())); }
+
+}  // namespace
+
 
 UserDirectory::UserDirectory(std::vector<UserConfig> users, ScenarioCatalog catalog, int max_failed_logons)
     : catalog_(std::move(catalog)), max_failed_(std::max(1, max_failed_logons)) {
@@ -75,7 +86,13 @@ void UserDirectory::NoteSuccessfulLogon(std::string_view name) {
     e->failed = 0;
     snapshot = *e;
   }
-  (void)Persist(snapshot);
+  if (!db_) return;
+  // Only the counter: a lock another node set meanwhile must stay.
+  std::string canonical = snapshot.config.name;
+  (void)db_->Write([&](store::Tx& tx) {
+    return tx.Exec("UPDATE security_user_state SET failed_logons = 0, changed_at = ? WHERE name = ? AND locked = 0",
+                   {Now(), store::Value(canonical)});
+  });
 }
 
 bool UserDirectory::IsBusinessUser(std::string_view name) const {
@@ -101,11 +118,52 @@ core::Status UserDirectory::Persist(const Entry& e) {
   int64_t failed = e.failed, locked = e.locked ? 1 : 0;
   return db_->Write([&](store::Tx& tx) {
     return tx.Exec(
-        "INSERT INTO security_user_state(name, failed_logons, locked, changed_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP) "
+        "INSERT INTO security_user_state(name, failed_logons, locked, changed_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(name) DO UPDATE SET failed_logons = excluded.failed_logons, locked = excluded.locked, "
         "changed_at = excluded.changed_at",
-        {store::Value(name), store::Value(failed), store::Value(locked)});
+        {store::Value(name), store::Value(failed), store::Value(locked), Now()});
   });
+}
+
+// Counted in the store itself, in one statement, so that nodes sharing it count one series of
+// failures together (a read-then-write from each node's memory would lose counts).
+core::Status UserDirectory::CountFailure(const std::string& name, int* failed, bool* locked) {
+  const int64_t max = max_failed_;
+  return db_->Write([&](store::Tx& tx) {
+    return tx.Query(
+        "INSERT INTO security_user_state(name, failed_logons, locked, changed_at) "
+        "VALUES (?, 1, CASE WHEN 1 >= ? THEN 1 ELSE 0 END, ?) "
+        "ON CONFLICT(name) DO UPDATE SET failed_logons = security_user_state.failed_logons + 1, "
+        "locked = CASE WHEN security_user_state.locked <> 0 OR security_user_state.failed_logons + 1 >= ? "
+        "THEN 1 ELSE 0 END, changed_at = excluded.changed_at "
+        "RETURNING failed_logons, locked",
+        {store::Value(name), store::Value(max), Now(), store::Value(max)}, [&](const store::Row& r) {
+          *failed = static_cast<int>(r.Int(0));
+          *locked = r.Int(1) != 0;
+        });
+  });
+}
+
+core::Status UserDirectory::Refresh() {
+  if (!db_) return core::Status::Ok();
+  std::vector<std::tuple<std::string, int, bool>> rows;
+  CW_RETURN_IF_ERROR(db_->Read([&](store::Tx& tx) {
+    rows.clear();
+    return tx.Query("SELECT name, failed_logons, locked FROM security_user_state", {}, [&](const store::Row& r) {
+      rows.emplace_back(r.String(0), static_cast<int>(r.Int(1)), r.Int(2) != 0);
+    });
+  }));
+  std::unique_lock lock(mu_);
+  for (const auto& [name, failed, locked] : rows) {
+    Entry* e = FindLocked(name);
+    if (!e) continue;
+    e->failed = failed;
+    if (e->locked != locked) {
+      e->locked = locked;
+      ++e->version;  // cached credentials and sessions of a locked user stop working
+    }
+  }
+  return core::Status::Ok();
 }
 
 UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, std::string_view password) {
@@ -120,25 +178,40 @@ UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, s
   // The slow hash runs without the lock so that other logons proceed.
   password_checks_.fetch_add(1, std::memory_order_relaxed);
   bool ok = !hash.empty() && VerifyPassword(password, hash);
-  Entry snapshot;
+  std::string canonical;
   {
     std::unique_lock lock(mu_);
     Entry* e = FindLocked(name);
     if (!e) return LogonResult::kUnknownUser;
     if (e->locked) return LogonResult::kLocked;
-    if (ok) {
-      if (e->failed == 0) return LogonResult::kOk;
-      e->failed = 0;
-    } else {
-      if (++e->failed >= max_failed_) {
+    canonical = e->config.name;
+    if (ok && e->failed == 0) return LogonResult::kOk;
+    if (!db_) {
+      if (ok) {
+        e->failed = 0;
+      } else if (++e->failed >= max_failed_) {
         e->locked = true;
         ++e->version;
       }
+      return ok ? LogonResult::kOk : LogonResult::kWrongPassword;
     }
-    snapshot = *e;
   }
-  (void)Persist(snapshot);
-  return ok ? LogonResult::kOk : LogonResult::kWrongPassword;
+  if (ok) {
+    NoteSuccessfulLogon(canonical);
+    return LogonResult::kOk;
+  }
+  int failed = 0;
+  bool locked = false;
+  if (!CountFailure(canonical, &failed, &locked).ok()) return LogonResult::kWrongPassword;
+  std::unique_lock lock(mu_);
+  if (Entry* e = FindLocked(canonical)) {
+    e->failed = failed;
+    if (locked && !e->locked) {
+      e->locked = true;
+      ++e->version;
+    }
+  }
+  return LogonResult::kWrongPassword;
 }
 
 bool UserDirectory::MayCall(std::string_view user, std::string_view service) const {

@@ -52,8 +52,12 @@ class UserDirectory {
  public:
   UserDirectory(std::vector<UserConfig> users, ScenarioCatalog catalog, int max_failed_logons = 3);
 
-  // Attaches persistence for lock state and loads it. Call once at start-up.
+  // Attaches persistence for lock state and loads it. Call once at start-up. With a store,
+  // failed logons are counted in it (atomically), so that nodes sharing it share one count.
   core::Status AttachStore(store::Database* db);
+  // Re-reads counters and locks from the store: what other nodes counted, locked or unlocked.
+  // Nodes sharing a store call it periodically (app/serve.cpp: every second).
+  core::Status Refresh();
   static const std::vector<store::Migration>& Migrations();
 
   std::optional<UserView> Find(std::string_view name) const;
@@ -88,6 +92,7 @@ class UserDirectory {
     uint64_t version = 1;
   };
   core::Status Persist(const Entry& e);
+  core::Status CountFailure(const std::string& name, int* failed, bool* locked);
   Entry* FindLocked(std::string_view name);
   const Entry* FindLocked(std::string_view name) const;
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
+
 namespace causeway::services {
 
 http::Response JsonResponse(int status, const boost::json::value& v) {
@@ -9,7 +11,8 @@ http::Response JsonResponse(int status, const boost::json::value& v) {
 }
 
 http::Response ProblemJson(const core::Error& e) {
-  return JsonResponse(e.HttpStatus(), {{"error", {{"code", e.GatewayCode()}, {"message", e.text}}}});
+  // The text may echo what a client sent: Boost.JSON writes strings byte for byte.
+  return JsonResponse(e.HttpStatus(), {{"error", {{"code", e.GatewayCode()}, {"message", core::ValidUtf8(e.text)}}}});
 }
 
 }  // namespace causeway::services

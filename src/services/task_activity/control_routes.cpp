@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/time_format.h"
+#include "core/utf8.h"
 #include "domain/activities/task_repository.h"
 #include "services/common/problem_json.h"
 
@@ -123,12 +124,12 @@ std::string ErrorLogEntryJson(const soap::ErrorLogEntry& e) {
                                       {"timestamp", core::FormatSapTimestampShort(e.logged_at)},
                                       {"logged_at", core::FormatIso8601(e.logged_at)},
                                       {"service", e.service},
-                                      {"operation", e.operation},
-                                      {"user", e.user},
+                                      {"operation", core::ValidUtf8(e.operation)},
+                                      {"user", core::ValidUtf8(e.user)},
                                       {"soap_version", e.soap_version},
                                       {"category", e.category},
                                       {"error_code", e.error_code},
-                                      {"detail", e.detail}});
+                                      {"detail", core::ValidUtf8(e.detail)}});  // echoes the request
 }
 
 http::Endpoint ControlEndpoint(activities::TaskActivities& acts, const soap::ErrorLog& errors) {

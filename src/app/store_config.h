@@ -1,0 +1,42 @@
+// The store a server (or `causeway store …`) uses: [store] of causeway.toml, docs/configuration.md.
+//   backend = "sqlite" (default: <data_dir>/causeway.db) or "postgres"
+//   uri = "postgresql://causeway@db.example:5432/causeway"   (libpq URI or key=value string)
+//   password_file = "/run/secrets/pg"  or  password_env = "CAUSEWAY_PG_PASSWORD"   (never logged)
+//   pool_size = 16
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "core/result.h"
+#include "store/database.h"
+#include "store/migration.h"
+
+namespace causeway::app {
+
+struct StoreConfig {
+  std::string backend = "sqlite";
+  std::string uri;
+  std::string password_file;
+  std::string password_env;
+  int pool_size = 16;
+};
+
+// Errors name the key (kBadRequest CAUSEWAY/CONFIG/001).
+core::Result<StoreConfig> ParseStoreConfig(const toml::table& root);
+
+// Opens the configured back end; SQLite under `data_dir`.
+core::Result<std::unique_ptr<store::Database>> OpenStore(const StoreConfig& c, const std::filesystem::path& data_dir);
+
+// A value every node sharing the store must agree on: the stored one, or `generate()`d and
+// stored by whichever node comes first (race-safe).
+core::Result<std::string> SharedSetting(store::Database& db, const std::string& name,
+                                        const std::function<std::string()>& generate);
+
+// The versions of `migrations` not yet recorded in the store.
+core::Result<std::vector<int>> PendingMigrations(store::Database& db, const std::vector<store::Migration>& migrations);
+
+}  // namespace causeway::app
