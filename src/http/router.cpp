@@ -95,7 +95,19 @@ std::optional<Response> Router::AdmitRoute(Request& req, const Route& route) {
 std::optional<Response> Router::Admit(Request& req) {
   Route route = Find(req);
   if (!route.endpoint) return std::nullopt;  // Handle() answers 404
-  return AdmitRoute(req, route);
+  std::optional<Response> denied = AdmitRoute(req, route);
+  if (denied && denied->status != 401) {
+    // Only a sender that is not logged on is refused before its body is read. Refusals of a
+    // logged-on user (CSRF, arrangement) come from Handle(), with the body there: a protocol may
+    // render them from it (a SOAP fault names the operation the body calls).
+    req.admitted = false;
+    req.user.clear();
+    req.session_id.clear();
+    req.scenarios.clear();
+    req.gate_response_headers.clear();
+    return std::nullopt;
+  }
+  return denied;
 }
 
 Response Router::Handle(Request& req) {

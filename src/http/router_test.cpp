@@ -127,6 +127,26 @@ TEST_F(RouterTest, BlockingRequestsSkipTheCheapCheck) {
   EXPECT_EQ(guard_.cheap_checks, 0);
 }
 
+// Before the body only "not logged on" is final; other refusals come from Handle(), body read.
+TEST_F(RouterTest, HeadAdmissionRefusesOnlyUnauthenticatedSenders) {
+  Request anonymous;
+  anonymous.method = "POST";
+  anonymous.target = "/sap/opu/odata/sap/NOPE/";
+  auto denied = router_.Admit(anonymous);
+  EXPECT_FALSE(denied) << "the fake answers 403 for anonymous callers of an authorized endpoint";
+  Request forbidden;
+  forbidden.method = "POST";
+  forbidden.target = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/JobSchedule";
+  forbidden.headers.Add("x-user", "other");
+  EXPECT_FALSE(router_.Admit(forbidden));
+  EXPECT_FALSE(forbidden.admitted);
+  EXPECT_TRUE(forbidden.gate_response_headers.empty());
+  forbidden.body = "the body";
+  Response r = router_.Handle(forbidden);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body, "<error>X/001</error>");
+}
+
 TEST_F(RouterTest, AFailedCommitIsAnsweredInTheEndpointFormatWithTheGateHeaders) {
   Router router(&guard_);
   auto pending = std::make_shared<core::Completion>();

@@ -69,9 +69,9 @@ class Handler {
   virtual bool RunsInline(const Request& req) const = 0;
   // The gate on the request head alone (body not read yet): called before the body when the
   // body has not fully arrived with the head, so that nobody's body is buffered before the
-  // sender is known to be allowed in. Returns the response to send instead (the body is then
-  // never read and the connection closes) or nullopt; Handle() follows with the body and must
-  // not run the gate again (it sees req.admitted). Must not throw.
+  // sender is known. Returns the response to send instead (the body is then never read and the
+  // connection closes) or nullopt; Handle() follows with the body and runs the gate again
+  // unless req.admitted says it passed. Must not throw.
   virtual std::optional<Response> Admit(Request& req) {
     (void)req;
     return std::nullopt;
