@@ -283,6 +283,8 @@ TEST_F(OutboxOperationsTest, AdminDestinationsAndMetricsShowNoSecret) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   MessageId cx = Enqueue(CaseOp("CR-1", "Assign", 1));
   ASSERT_TRUE(WaitState(cx, MessageState::kDelivered));
+  // The store shows the state once committed; the counter follows once it is durable.
+  ASSERT_TRUE(outbox_->WaitUntil([&] { return outbox_->metrics().Snapshot()["cx"].delivered == 1; }, kWait));
   auto metrics = admin::MetricsText(*outbox_);
   ASSERT_TRUE(metrics.ok());
   EXPECT_NE(metrics->find("causeway_outbox_queue_depth{destination=\"cx\",state=\"pending\"} 0"), std::string::npos);
