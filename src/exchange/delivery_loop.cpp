@@ -224,6 +224,7 @@ void DeliveryLoop::Run() {
     }
     for (Event& e : events) Handle(e);
     events.clear();
+    FlushRecords();
     wakes.clear();
 
     const core::SystemTime now = clock_.Now();
@@ -261,7 +262,7 @@ void DeliveryLoop::Handle(Event& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, ClaimDone>) OnClaimed(e);
         else if constexpr (std::is_same_v<T, AnswerDone>) OnAnswer(e);
-        else if constexpr (std::is_same_v<T, RecordDone>) OnRecorded(e);
+        else if constexpr (std::is_same_v<T, RecordsDone>) OnRecorded(e);
         else OnChore(e);
       },
       event);
@@ -430,7 +431,7 @@ void DeliveryLoop::FinishUnsent(Flight flight, MessageState state, std::string r
   const MessageId id = r.id;
   flight.record = std::move(r);
   flights_.insert_or_assign(id, std::move(flight));
-  WriteRecord(id);
+  QueueRecord(id);
 }
 
 void DeliveryLoop::OnAnswer(AnswerDone& done) {
@@ -468,45 +469,72 @@ void DeliveryLoop::OnAnswer(AnswerDone& done) {
     if (r.may_advance) r.lease_expires_ms = LeaseExpiry(*dest->second.destination, now);
   }
   f.record = std::move(r);
-  WriteRecord(done.id);
+  QueueRecord(done.id);
 }
 
-void DeliveryLoop::WriteRecord(MessageId id) {
-  Flight& f = flights_.at(id);
-  ++f.record_tries;
-  auto outcome = std::make_shared<outbox_store::RecordOutcome>();
+void DeliveryLoop::QueueRecord(MessageId id) {
+  ++flights_.at(id).record_tries;
+  unwritten_.push_back(id);
+}
+
+void DeliveryLoop::FlushRecords() {
+  if (unwritten_.empty()) return;
+  // Everything answered in one pass of the loop goes in one write: one savepoint and one
+  // completion for the lot. Record() fails only when the store does; then each is retried alone.
+  std::vector<MessageId> ids;
+  ids.swap(unwritten_);
+  WriteRecords(std::move(ids));
+}
+
+void DeliveryLoop::WriteRecords(std::vector<MessageId> ids) {
+  std::vector<RecordRequest> requests;
+  requests.reserve(ids.size());
+  for (MessageId id : ids) requests.push_back(*flights_.at(id).record);
+  auto outcomes = std::make_shared<std::vector<outbox_store::RecordOutcome>>();
   db_.WriteAsync(
-      [request = *f.record, outcome](store::Tx& tx) -> core::Status {
-        CW_ASSIGN_OR_RETURN(*outcome, outbox_store::Record(tx, request));
+      [requests = std::move(requests), outcomes](store::Tx& tx) -> core::Status {
+        outcomes->clear();
+        for (const RecordRequest& r : requests) {
+          CW_ASSIGN_OR_RETURN(auto outcome, outbox_store::Record(tx, r));
+          outcomes->push_back(std::move(outcome));
+        }
         return core::Status::Ok();
       },
-      [mailbox = mailbox_, id, outcome](core::Status status) {
-        RecordDone done{.id = id, .status = std::move(status), .outcome = {}};
-        if (done.status.ok()) done.outcome = std::move(*outcome);
+      [mailbox = mailbox_, ids = std::move(ids), outcomes](core::Status status) mutable {
+        RecordsDone done{.ids = std::move(ids), .status = std::move(status), .outcomes = {}};
+        if (done.status.ok()) done.outcomes = std::move(*outcomes);
         mailbox->Post(std::move(done));
       });
 }
 
-void DeliveryLoop::OnRecorded(RecordDone& done) {
-  auto it = flights_.find(done.id);
-  if (it == flights_.end()) return;
-  Flight& f = it->second;
-  const RecordRequest& r = *f.record;
+void DeliveryLoop::OnRecorded(RecordsDone& done) {
   if (!done.status.ok()) {
     const bool closing = done.status.error().code == core::Code::kUnavailable;
-    spdlog::error("outbox: recording message {} failed ({}): {}", done.id, f.record_tries, done.status.error().text);
-    if (!closing && f.record_tries < 3) {
-      WriteRecord(done.id);
-      return;
+    spdlog::error("outbox: recording {} outcomes failed: {}", done.ids.size(), done.status.error().text);
+    for (MessageId id : done.ids) {
+      auto it = flights_.find(id);
+      if (it == flights_.end()) continue;
+      if (!closing && it->second.record_tries < 3) {
+        ++it->second.record_tries;
+        WriteRecords({id});
+        continue;
+      }
+      // It stays in flight in the store; the next start sends it again.
+      std::string destination = it->second.record->destination;
+      flights_.erase(it);
+      ReleaseSlot(destination);
     }
-    // It stays in flight in the store; the next start sends it again.
-    std::string destination = r.destination;
-    flights_.erase(it);
-    ReleaseSlot(destination);
     return;
   }
+  for (size_t i = 0; i < done.ids.size(); ++i) Recorded(done.ids[i], done.outcomes[i]);
+}
+
+void DeliveryLoop::Recorded(MessageId id, outbox_store::RecordOutcome& outcome) {
+  auto it = flights_.find(id);
+  if (it == flights_.end()) return;
+  const RecordRequest& r = *it->second.record;
   const std::string destination = r.destination;
-  if (done.outcome.recorded) {
+  if (outcome.recorded) {
     switch (r.state) {
       case MessageState::kDelivered: metrics_->CountDelivered(destination); break;
       case MessageState::kFailed: metrics_->CountFailed(destination); break;
@@ -515,13 +543,14 @@ void DeliveryLoop::OnRecorded(RecordDone& done) {
         DueAt(core::FromUnixMillis(r.not_before_ms));
         break;
     }
+    if (r.state != MessageState::kPending && options_.on_finished) options_.on_finished(r.id, r.state);
   } else {
-    spdlog::warn("outbox: message {} was reclaimed by another node before its outcome was recorded", done.id);
+    spdlog::warn("outbox: message {} was reclaimed by another node before its outcome was recorded", id);
   }
   flights_.erase(it);
-  if (done.outcome.key_moved) WantClaimEverywhere();
-  if (done.outcome.next) {
-    StartAttempt(std::move(*done.outcome.next));  // the slot passes on
+  if (outcome.key_moved) WantClaimEverywhere();
+  if (outcome.next) {
+    StartAttempt(std::move(*outcome.next));  // the slot passes on
   } else {
     ReleaseSlot(destination);
   }
@@ -539,23 +568,34 @@ void DeliveryLoop::ReleaseSlot(const std::string& destination) {
 void DeliveryLoop::Chores(core::SystemTime now) {
   if (stopping_) return;
   if (!sweep_outstanding_ && now >= next_sweep_) {
-    sweep_outstanding_ = true;
     next_sweep_ = now + options_.lease_sweep_interval;
     auto result = std::make_shared<ChoreDone>();
     {
       std::lock_guard lock(config_mu_);
       result->pause_version = pause_version_;
     }
-    db_.WriteAsync(
-        [owner = options_.node_id, now_ms = Ms(now), result](store::Tx& tx) -> core::Status {
-          CW_ASSIGN_OR_RETURN(result->count, outbox_store::Reclaim(tx, "", owner, now_ms));
-          CW_ASSIGN_OR_RETURN(result->paused, outbox_store::LoadPaused(tx));
-          return core::Status::Ok();
-        },
-        [mailbox = mailbox_, result](core::Status status) {
-          result->status = std::move(status);
-          mailbox->Post(std::move(*result));
-        });
+    // A read first: on one node there is never anything to reclaim, and a write would hold
+    // the writer for a scan.
+    bool expired = false;
+    result->status = db_.Read([&](store::Tx& tx) -> core::Status {
+      CW_ASSIGN_OR_RETURN(expired, outbox_store::HasExpiredLeases(tx, options_.node_id, Ms(now)));
+      CW_ASSIGN_OR_RETURN(result->paused, outbox_store::LoadPaused(tx));
+      return core::Status::Ok();
+    });
+    if (!result->status.ok() || !expired) {
+      OnChore(*result);
+    } else {
+      sweep_outstanding_ = true;
+      db_.WriteAsync(
+          [owner = options_.node_id, now_ms = Ms(now), result](store::Tx& tx) -> core::Status {
+            CW_ASSIGN_OR_RETURN(result->count, outbox_store::Reclaim(tx, "", owner, now_ms));
+            return core::Status::Ok();
+          },
+          [mailbox = mailbox_, result](core::Status status) {
+            result->status = std::move(status);
+            mailbox->Post(std::move(*result));
+          });
+    }
   }
   if (!prune_outstanding_ && now >= next_prune_) {
     prune_outstanding_ = true;

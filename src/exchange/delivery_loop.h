@@ -90,10 +90,10 @@ class DeliveryLoop {
     MessageId id = 0;
     HttpOutcome outcome;
   };
-  struct RecordDone {
-    MessageId id = 0;
+  struct RecordsDone {
+    std::vector<MessageId> ids;
     core::Status status;
-    outbox_store::RecordOutcome outcome;
+    std::vector<outbox_store::RecordOutcome> outcomes;  // one per id when status is ok
   };
   struct ChoreDone {  // lease sweep or prune
     bool prune = false;
@@ -102,7 +102,7 @@ class DeliveryLoop {
     std::set<std::string> paused;  // sweep: the stored pause flags
     uint64_t pause_version = 0;    // sweep: pause_version_ when it was read
   };
-  using Event = std::variant<ClaimDone, AnswerDone, RecordDone, ChoreDone>;
+  using Event = std::variant<ClaimDone, AnswerDone, RecordsDone, ChoreDone>;
   friend class Mailbox;
 
   // What the loop holds of one destination. GUARDED_BY(config_mu_).
@@ -128,14 +128,17 @@ class DeliveryLoop {
   void Handle(Event& event);
   void OnClaimed(ClaimDone& done);
   void OnAnswer(AnswerDone& done);
-  void OnRecorded(RecordDone& done);
+  void OnRecorded(RecordsDone& done);
+  void Recorded(MessageId id, outbox_store::RecordOutcome& outcome);
   void OnChore(ChoreDone& done);
   void ClaimPass(core::SystemTime now);
   void Chores(core::SystemTime now);
   void StartAttempt(outbox_store::ClaimedMessage message);
   // Ends an attempt that was never sent (no handler, no destination, build error).
   void FinishUnsent(Flight flight, MessageState state, std::string reason, core::SystemTime not_before);
-  void WriteRecord(MessageId id);
+  void QueueRecord(MessageId id);  // written by FlushRecords at the end of the loop's pass
+  void FlushRecords();
+  void WriteRecords(std::vector<MessageId> ids);
   void ReleaseSlot(const std::string& destination);
   void WantClaimEverywhere();
   void DueAt(core::SystemTime t);
@@ -158,6 +161,7 @@ class DeliveryLoop {
 
   // Loop thread only.
   std::unordered_map<MessageId, Flight> flights_;
+  std::vector<MessageId> unwritten_;  // outcomes known, write not issued yet
   std::optional<core::SystemTime> next_due_;  // the earliest known not_before after now
   core::SystemTime next_sweep_, next_prune_;
   bool sweep_outstanding_ = false, prune_outstanding_ = false;

@@ -72,6 +72,10 @@ struct OutboxOptions {
   size_t answer_head_bytes = 512;  // of each answer kept with the attempt
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};  // real time
   uint64_t seed = 0;  // back-off jitter; 0: random
+  // Called once a message's final state (kDelivered or kFailed) is durable, on the scheduler
+  // thread: must be quick and must not call back into the outbox. For metrics, benchmarks and
+  // tests; consumers read results from the store (Get, Dependency) instead.
+  std::function<void(MessageId, MessageState)> on_finished;
 };
 
 // A destination as the control plane shows it: no password, only whether one is set.

@@ -16,48 +16,65 @@ Value OptS(const std::optional<std::string>& v) { return v ? Value(*v) : Value()
 
 std::string StateText(MessageState s) { return std::string(MessageStateName(s)); }
 
-// A message is unfinished while it is any of these; its key waits for it.
-constexpr std::string_view kDependencyReady =
-    "(m.depends_on_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.id = m.depends_on_id "
-    "AND d.state <> 'delivered' AND d.state <> 'skipped'))";
+constexpr std::string_view kUnfinished = "WHERE state IN ('pending', 'in_flight', 'failed')";
+
+// A head may go once its dependency (if any) is delivered, skipped or gone.
+std::string DependencyReady(std::string_view table) {
+  const std::string t(table);
+  return "(" + t + ".depends_on_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.id = " + t +
+         ".depends_on_id AND d.state <> 'delivered' AND d.state <> 'skipped'))";
+}
+
+// Plain statements only: an IN (subquery) or RETURNING makes SQLite build an ephemeral table
+// per execution, which costs more than the claim itself.
+const std::string& ClaimCandidatesSql() {
+  static const std::string sql =
+      "SELECT m.id FROM outbox_messages m WHERE m.head = 1 AND m.state = 'pending' AND m.destination = ? AND "
+      "m.not_before_ms <= ? AND " +
+      DependencyReady("m") + " ORDER BY m.not_before_ms LIMIT ?";
+  return sql;
+}
 
 constexpr std::string_view kClaimSet =
-    "UPDATE outbox_messages SET state = 'in_flight', lease_owner = ?, lease_expires_ms = ?, "
-    "attempts = attempts + 1, first_attempt_ms = COALESCE(first_attempt_ms, ?), last_attempt_ms = ? ";
+    "UPDATE outbox_messages SET state = 'in_flight', lease_owner = ?, lease_expires_ms = ?, attempts = attempts + 1, "
+    "first_attempt_ms = COALESCE(first_attempt_ms, ?), last_attempt_ms = ?";
 
-constexpr std::string_view kClaimReturning =
-    " RETURNING id, destination, kind, ordering_key, object_key, payload, idempotency_key, seq, creates, attempts, "
-    "budget_base, first_attempt_ms, last_delay_ms, maybe_received, depends_on_id, depends_on_object";
-
-const std::string& ClaimReadySql() {
+const std::string& ClaimUpdateSql() {
   static const std::string sql = std::string(kClaimSet) +
-                                 "WHERE id IN (SELECT m.id FROM outbox_messages m WHERE m.head = 1 AND "
-                                 "m.state = 'pending' AND m.destination = ? AND m.not_before_ms <= ? AND " +
-                                 std::string(kDependencyReady) + " ORDER BY m.not_before_ms, m.id LIMIT ?)" +
-                                 std::string(kClaimReturning);
+                                 " WHERE id = ? AND head = 1 AND state = 'pending' AND destination = ? AND "
+                                 "not_before_ms <= ? AND " +
+                                 DependencyReady("outbox_messages");
   return sql;
 }
 
-const std::string& ClaimOneSql() {
+// The key's next message becomes its head and is claimed in one statement (a delivered head
+// hands its slot on): one index update less than passing the head, then claiming.
+const std::string& ClaimNextSql() {
   static const std::string sql = std::string(kClaimSet) +
-                                 "WHERE id IN (SELECT m.id FROM outbox_messages m WHERE m.id = ? AND m.head = 1 AND "
-                                 "m.state = 'pending' AND m.destination = ? AND m.not_before_ms <= ? AND " +
-                                 std::string(kDependencyReady) + ")" + std::string(kClaimReturning);
+                                 ", head = 1 WHERE id = ? AND state = 'pending' AND destination = ? AND "
+                                 "not_before_ms <= ? AND " +
+                                 DependencyReady("outbox_messages");
   return sql;
 }
+
+constexpr std::string_view kClaimedSql =
+    "SELECT id, destination, kind, ordering_key, object_key, payload, idempotency_key, seq, creates, attempts, "
+    "budget_base, first_attempt_ms, last_delay_ms, maybe_received, depends_on_id, depends_on_object "
+    "FROM outbox_messages WHERE id = ?";
 
 const std::string& ProbeSql() {
   static const std::string sql =
       "SELECT 1 FROM outbox_messages m WHERE m.head = 1 AND m.state = 'pending' AND m.destination = ? AND "
       "m.not_before_ms <= ? AND " +
-      std::string(kDependencyReady) + " LIMIT 1";
+      DependencyReady("m") + " LIMIT 1";
   return sql;
 }
 
 constexpr std::string_view kRecordColumns =
     "id, destination, kind, ordering_key, object_key, seq, state, head, creates, idempotency_key, depends_on_id, "
     "depends_on_object, coalesced, created_ms, not_before_ms, attempts, last_attempt_ms, finished_ms, maybe_received, "
-    "lease_owner, lease_expires_ms, result, last_error, LENGTH(payload)";
+    "lease_owner, lease_expires_ms, result, last_error, LENGTH(payload), last_status, last_latency_us, last_outcome, "
+    "last_answer_head";
 
 MessageRecord ReadRecord(const Row& r) {
   MessageRecord m;
@@ -88,6 +105,19 @@ MessageRecord ReadRecord(const Row& r) {
   return m;
 }
 
+// The message's last attempt, when it succeeded: it has no row in outbox_attempts.
+std::optional<AttemptRecord> InlineSuccess(const Row& r, const MessageRecord& m) {
+  if (r.Text(26) != "success" || !m.last_attempt) return std::nullopt;
+  AttemptRecord a;
+  a.attempt = m.attempts;
+  a.started = *m.last_attempt;
+  a.latency = std::chrono::microseconds(r.Int(25));
+  a.status = static_cast<int>(r.Int(24));
+  a.outcome = "success";
+  a.answer_head = r.String(27);
+  return a;
+}
+
 core::Error Conflict(MessageId id, std::string_view state, std::string_view action) {
   return core::MakeError(core::Code::kConflict, "CAUSEWAY/EXCHANGE", "021",
                          "Message &1 is &2; only a failed message can be &3",
@@ -103,14 +133,12 @@ Result<std::optional<std::string>> StateOf(Tx& tx, MessageId id) {
 }
 
 // Passes the head of a key to the first message after `seq` (all of which are pending).
-Status PassHead(Tx& tx, std::string_view destination, std::string_view ordering_key, int64_t seq,
-                std::optional<MessageId>* next = nullptr) {
+Status PassHead(Tx& tx, std::string_view destination, std::string_view ordering_key, int64_t seq) {
   std::optional<MessageId> id;
   CW_RETURN_IF_ERROR(tx.Query(
       "SELECT id FROM outbox_messages WHERE destination = ? AND ordering_key = ? AND seq > ? ORDER BY seq LIMIT 1",
       {S(destination), S(ordering_key), I(seq)}, [&](const Row& r) { id = r.Int(0); }));
   if (id) CW_RETURN_IF_ERROR(tx.Exec("UPDATE outbox_messages SET head = 1 WHERE id = ?", {I(*id)}));
-  if (next) *next = id;
   return Status::Ok();
 }
 
@@ -154,7 +182,8 @@ Status Insert(Tx& tx, const NewMessage& n) {
     // Never attempted, and no other message names it as its dependency.
     static constexpr std::string_view kFoldable =
         "WHERE destination = ? AND ordering_key = ? AND object_key = ? AND kind = ? AND state = 'pending' "
-        "AND attempts = 0 AND NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.depends_on_id = outbox_messages.id)";
+        "AND attempts = 0 AND coalescing = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.depends_on_id = outbox_messages.id)";
     static const std::string kCount =
         "SELECT COUNT(*), COALESCE(SUM(coalesced), 0), MIN(CASE WHEN head = 1 THEN seq END) FROM outbox_messages " +
         std::string(kFoldable);
@@ -199,12 +228,15 @@ Status Insert(Tx& tx, const NewMessage& n) {
   std::string idempotency_key = m.idempotency_key.empty() ? "causeway-outbox-" + std::to_string(n.id) : m.idempotency_key;
   CW_RETURN_IF_ERROR(tx.Exec(
       "INSERT INTO outbox_messages (id, destination, kind, ordering_key, seq, object_key, creates, payload, "
-      "idempotency_key, depends_on_id, depends_on_object, state, head, coalesced, created_ms, not_before_ms, attempts, "
+      "idempotency_key, depends_on_id, depends_on_object, state, head, coalescing, coalesced, created_ms, not_before_ms, "
+      "attempts, "
       "budget_base, first_attempt_ms, last_attempt_ms, last_delay_ms, maybe_received, lease_owner, lease_expires_ms, "
-      "finished_ms, result, last_error) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '')",
+      "finished_ms, result, last_error, last_status, last_latency_us, last_outcome, last_answer_head) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '', "
+      "0, 0, '', '')",
       {I(n.id), S(m.destination), S(m.kind), S(m.ordering_key), I(seq), S(m.object_key), I(n.creates ? 1 : 0),
-       S(m.payload), S(idempotency_key), OptI(depends_on_id), OptS(depends_on_object), I(head ? 1 : 0), I(folded),
+       S(m.payload), S(idempotency_key), OptI(depends_on_id), OptS(depends_on_object), I(head ? 1 : 0),
+       I(m.coalesce_with_pending ? 1 : 0), I(folded),
        I(n.now_ms), I(n.now_ms)}));
   // A folded head hands its place to the first message after it (possibly this one).
   if (folded_head_seq) CW_RETURN_IF_ERROR(PassHead(tx, m.destination, m.ordering_key, *folded_head_seq));
@@ -212,51 +244,47 @@ Status Insert(Tx& tx, const NewMessage& n) {
 }
 
 Result<std::vector<ClaimedMessage>> Claim(Tx& tx, const ClaimRequest& q) {
-  struct Raw {
+  // Candidates, then each one claimed if it is still a ready head. On PostgreSQL the candidate
+  // query takes FOR UPDATE SKIP LOCKED, so that nodes claiming at once take different rows.
+  std::vector<MessageId> candidates;
+  if (q.next_of_key != 0) {
+    candidates.push_back(q.next_of_key);
+  } else {
+    CW_RETURN_IF_ERROR(tx.Query(ClaimCandidatesSql(), {S(q.destination), I(q.now_ms), I(q.limit)},
+                                [&](const Row& r) { candidates.push_back(r.Int(0)); }));
+  }
+  std::vector<ClaimedMessage> out;
+  for (MessageId id : candidates) {
+    int64_t changed = 0;
+    CW_RETURN_IF_ERROR(tx.Exec(q.next_of_key != 0 ? ClaimNextSql() : ClaimUpdateSql(),
+                               {S(q.owner), I(q.lease_expires_ms), I(q.now_ms), I(q.now_ms), I(id), S(q.destination),
+                                I(q.now_ms)},
+                               &changed));
+    if (changed == 0) continue;
     ClaimedMessage c;
     std::optional<int64_t> depends_on_id;
     std::optional<std::string> depends_on_object;
-  };
-  std::vector<Raw> raw;
-  auto on_row = [&](const Row& r) {
-    Raw x;
-    x.c.id = r.Int(0);
-    x.c.destination = r.String(1);
-    x.c.kind = r.String(2);
-    x.c.ordering_key = r.String(3);
-    x.c.object_key = r.String(4);
-    x.c.payload = r.String(5);
-    x.c.idempotency_key = r.String(6);
-    x.c.seq = r.Int(7);
-    x.c.creates = r.Int(8) != 0;
-    x.c.attempts = static_cast<int>(r.Int(9));
-    x.c.budget_base = static_cast<int>(r.Int(10));
-    x.c.first_attempt_ms = r.OptInt(11).value_or(q.now_ms);
-    x.c.last_delay_ms = r.Int(12);
-    x.c.maybe_received = r.Int(13) != 0;
-    x.depends_on_id = r.OptInt(14);
-    if (!r.IsNull(15)) x.depends_on_object = r.String(15);
-    raw.push_back(std::move(x));
-  };
-  if (q.only != 0) {
-    CW_RETURN_IF_ERROR(tx.Query(ClaimOneSql(),
-                                {S(q.owner), I(q.lease_expires_ms), I(q.now_ms), I(q.now_ms), I(q.only),
-                                 S(q.destination), I(q.now_ms)},
-                                on_row));
-  } else {
-    CW_RETURN_IF_ERROR(tx.Query(ClaimReadySql(),
-                                {S(q.owner), I(q.lease_expires_ms), I(q.now_ms), I(q.now_ms), S(q.destination),
-                                 I(q.now_ms), I(q.limit)},
-                                on_row));
+    CW_RETURN_IF_ERROR(tx.Query(kClaimedSql, {I(id)}, [&](const Row& r) {
+      c.id = r.Int(0);
+      c.destination = r.String(1);
+      c.kind = r.String(2);
+      c.ordering_key = r.String(3);
+      c.object_key = r.String(4);
+      c.payload = r.String(5);
+      c.idempotency_key = r.String(6);
+      c.seq = r.Int(7);
+      c.creates = r.Int(8) != 0;
+      c.attempts = static_cast<int>(r.Int(9));
+      c.budget_base = static_cast<int>(r.Int(10));
+      c.first_attempt_ms = r.OptInt(11).value_or(q.now_ms);
+      c.last_delay_ms = r.Int(12);
+      c.maybe_received = r.Int(13) != 0;
+      depends_on_id = r.OptInt(14);
+      if (!r.IsNull(15)) depends_on_object = r.String(15);
+    }));
+    CW_RETURN_IF_ERROR(LoadDependency(tx, c, depends_on_id, depends_on_object));
+    out.push_back(std::move(c));
   }
-  // RETURNING gives no order; the oldest due go out first.
-  std::vector<ClaimedMessage> out;
-  out.reserve(raw.size());
-  for (Raw& x : raw) {
-    CW_RETURN_IF_ERROR(LoadDependency(tx, x.c, x.depends_on_id, x.depends_on_object));
-    out.push_back(std::move(x.c));
-  }
-  std::sort(out.begin(), out.end(), [](const ClaimedMessage& a, const ClaimedMessage& b) { return a.id < b.id; });
   return out;
 }
 
@@ -275,21 +303,25 @@ Result<RecordOutcome> Record(Tx& tx, const RecordRequest& q) {
   const bool delivered = q.state == MessageState::kDelivered;
   const bool finished = q.state != MessageState::kPending;
   int64_t changed = 0;
+  const AttemptRow& a = q.attempt;
   CW_RETURN_IF_ERROR(tx.Exec(
       "UPDATE outbox_messages SET state = ?, head = ?, not_before_ms = ?, last_delay_ms = ?, maybe_received = ?, "
-      "lease_owner = NULL, lease_expires_ms = NULL, finished_ms = ?, result = ?, last_error = ? "
+      "lease_owner = NULL, lease_expires_ms = NULL, finished_ms = ?, result = ?, last_error = ?, last_status = ?, "
+      "last_latency_us = ?, last_outcome = ?, last_answer_head = ? "
       "WHERE id = ? AND state = 'in_flight' AND lease_owner = ?",
       {S(StateText(q.state)), I(delivered ? 0 : 1), I(q.not_before_ms), I(q.last_delay_ms), I(q.maybe_received ? 1 : 0),
-       finished ? I(q.now_ms) : Value(), OptS(q.result), S(q.last_error), I(q.id), S(q.owner)},
+       finished ? I(q.now_ms) : Value(), OptS(q.result), S(q.last_error), I(a.status), I(a.latency_us), S(a.outcome),
+       S(a.answer_head), I(q.id), S(q.owner)},
       &changed));
   if (changed == 0) return out;
   out.recorded = true;
-  const AttemptRow& a = q.attempt;
-  CW_RETURN_IF_ERROR(tx.Exec(
-      "INSERT INTO outbox_attempts (message_id, attempt, started_ms, latency_us, status, outcome, error, answer_head) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {I(q.id), I(a.attempt), I(a.started_ms), I(a.latency_us), I(a.status), S(a.outcome), S(a.error),
-       S(a.answer_head)}));
+  if (a.outcome != "success") {
+    CW_RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO outbox_attempts (message_id, attempt, started_ms, latency_us, status, outcome, error, answer_head) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {I(q.id), I(a.attempt), I(a.started_ms), I(a.latency_us), I(a.status), S(a.outcome), S(a.error),
+         S(a.answer_head)}));
+  }
   if (!delivered) return out;
   if (q.creates && !q.object_key.empty()) {
     CW_RETURN_IF_ERROR(tx.Exec(
@@ -300,26 +332,31 @@ Result<RecordOutcome> Record(Tx& tx, const RecordRequest& q) {
   }
   out.key_moved = true;
   std::optional<MessageId> next;
-  CW_RETURN_IF_ERROR(PassHead(tx, q.destination, q.ordering_key, q.seq, &next));
-  if (next && q.may_advance) {
+  CW_RETURN_IF_ERROR(tx.Query(
+      "SELECT id FROM outbox_messages WHERE destination = ? AND ordering_key = ? AND seq > ? ORDER BY seq LIMIT 1",
+      {S(q.destination), S(q.ordering_key), I(q.seq)}, [&](const Row& r) { next = r.Int(0); }));
+  if (!next) return out;
+  if (q.may_advance) {
     CW_ASSIGN_OR_RETURN(auto claimed, Claim(tx, ClaimRequest{.destination = q.destination,
                                                              .owner = q.owner,
                                                              .now_ms = q.now_ms,
                                                              .lease_expires_ms = q.lease_expires_ms,
                                                              .limit = 1,
-                                                             .only = *next}));
-    if (!claimed.empty()) out.next = std::move(claimed.front());
+                                                             .next_of_key = *next}));
+    if (!claimed.empty()) {
+      out.next = std::move(claimed.front());
+      return out;
+    }
   }
+  CW_RETURN_IF_ERROR(tx.Exec("UPDATE outbox_messages SET head = 1 WHERE id = ?", {I(*next)}));
   return out;
 }
 
 Result<int> Reclaim(Tx& tx, std::string_view own_owner, std::string_view self, int64_t now_ms) {
   static constexpr std::string_view kText = "the process ended before the answer was recorded";
-  // Two statements for the two cases, so that each can use the state index.
   const bool at_start = !own_owner.empty();
-  const std::string where =
-      at_start ? "WHERE state = 'in_flight' AND (lease_owner = ? OR lease_expires_ms <= ?)"
-               : "WHERE state = 'in_flight' AND lease_expires_ms <= ? AND lease_owner <> ?";
+  const std::string where = at_start ? "WHERE state = 'in_flight' AND (lease_owner = ? OR lease_expires_ms <= ?)"
+                                     : "WHERE state = 'in_flight' AND lease_expires_ms <= ? AND lease_owner <> ?";
   std::vector<Value> where_params = at_start ? std::vector<Value>{S(own_owner), I(now_ms)}
                                              : std::vector<Value>{I(now_ms), S(self)};
   std::vector<Value> p1 = {S(kText)};
@@ -338,6 +375,14 @@ Result<int> Reclaim(Tx& tx, std::string_view own_owner, std::string_view self, i
           where,
       p2, &changed));
   return static_cast<int>(changed);
+}
+
+Result<bool> HasExpiredLeases(Tx& tx, std::string_view self, int64_t now_ms) {
+  bool found = false;
+  CW_RETURN_IF_ERROR(tx.Query(
+      "SELECT 1 FROM outbox_messages WHERE state = 'in_flight' AND lease_expires_ms <= ? AND lease_owner <> ? LIMIT 1",
+      {I(now_ms), S(self)}, [&](const Row&) { found = true; }));
+  return found;
 }
 
 Result<int> Prune(Tx& tx, int64_t cutoff_ms, int limit) {
@@ -444,11 +489,13 @@ Result<MessagePage> List(Tx& tx, const MessageFilter& f) {
 
 Result<MessageDetail> Get(Tx& tx, MessageId id) {
   std::optional<MessageDetail> d;
+  std::optional<AttemptRecord> success;
   CW_RETURN_IF_ERROR(tx.Query("SELECT " + std::string(kRecordColumns) + ", payload FROM outbox_messages WHERE id = ?",
                               {I(id)}, [&](const Row& r) {
                                 d.emplace();
                                 d->message = ReadRecord(r);
-                                d->message.payload = r.String(24);
+                                d->message.payload = r.String(28);
+                                success = InlineSuccess(r, d->message);
                               }));
   if (!d) return NotFound(id);
   CW_RETURN_IF_ERROR(tx.Query(
@@ -465,6 +512,7 @@ Result<MessageDetail> Get(Tx& tx, MessageId id) {
         a.answer_head = r.String(6);
         d->attempts.push_back(std::move(a));
       }));
+  if (success) d->attempts.push_back(std::move(*success));
   return std::move(*d);
 }
 
@@ -474,8 +522,8 @@ Result<std::vector<DepthRow>> Depths(Tx& tx) {
   std::vector<DepthRow> rows;
   std::vector<MessageId> oldest;
   CW_RETURN_IF_ERROR(tx.Query(
-      "SELECT destination, state, COUNT(*), MIN(id) FROM outbox_messages "
-      "WHERE state IN ('pending', 'in_flight', 'failed') GROUP BY state, destination",
+      "SELECT destination, state, COUNT(*), MIN(id) FROM outbox_messages " + std::string(kUnfinished) +
+          " GROUP BY state, destination",
       {}, [&](const Row& r) {
         DepthRow d;
         d.destination = r.String(0);

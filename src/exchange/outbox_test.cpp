@@ -438,6 +438,30 @@ TEST_F(OutboxTest, MessageKindIsNotCalledForAnUnknownDestinationOrKind) {
   EXPECT_TRUE(page->messages.empty());
 }
 
+TEST_F(OutboxTest, FinishedObserverHearsOfEachFinalState) {
+  std::mutex mu;
+  std::vector<std::pair<MessageId, MessageState>> heard;
+  OutboxOptions o = Options();
+  o.on_finished = [&](MessageId id, MessageState state) {
+    std::lock_guard lock(mu);
+    heard.emplace_back(id, state);
+  };
+  http_.Script("/cx/R/Bad", {Answer(400)});
+  Open(o);
+  MessageId good = Enqueue(CaseOp("Q", "Good", 1));
+  MessageId bad = Enqueue(CaseOp("R", "Bad", 1));
+  ASSERT_TRUE(outbox_->WaitUntil(
+      [&] {
+        std::lock_guard lock(mu);
+        return heard.size() == 2;
+      },
+      kWait));
+  std::lock_guard lock(mu);
+  std::sort(heard.begin(), heard.end());
+  EXPECT_EQ(heard, (std::vector<std::pair<MessageId, MessageState>>{{good, MessageState::kDelivered},
+                                                                    {bad, MessageState::kFailed}}));
+}
+
 TEST_F(OutboxTest, OpenRefusesBadDestinationsAndKinds) {
   OutboxOptions o = Options();
   o.destinations.push_back(Dest("fb"));

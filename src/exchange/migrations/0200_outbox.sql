@@ -1,6 +1,9 @@
 -- Outbox schema (migration range 200-299). Times are milliseconds since the Unix epoch (BIGINT);
 -- flags are INTEGER 0/1. Portable SQL: the same text runs on SQLite and PostgreSQL.
 --
+-- Each index costs every message a b-tree update or two in the one writer, so there are few:
+-- counts by state (metrics) and the lease sweep scan on a reader connection instead.
+--
 -- Invariant per (destination, ordering_key), in seq order: a prefix of finished messages
 -- (delivered, skipped), then at most one head (head = 1: pending, in_flight or failed), then
 -- pending messages. Only a head is ever claimed, so a key is delivered strictly in order.
@@ -18,6 +21,7 @@ CREATE TABLE outbox_messages (
   depends_on_object TEXT,                  -- reads this object's stored result (latest create)
   state             TEXT NOT NULL,         -- pending, in_flight, delivered, failed, skipped
   head              INTEGER NOT NULL,
+  coalescing        INTEGER NOT NULL,      -- 1: enqueued with coalesce_with_pending
   coalesced         INTEGER NOT NULL,      -- earlier unsent messages folded into this one
   created_ms        BIGINT NOT NULL,
   not_before_ms     BIGINT NOT NULL,       -- not claimed before (back-off, Retry-After)
@@ -31,19 +35,26 @@ CREATE TABLE outbox_messages (
   lease_expires_ms  BIGINT,
   finished_ms       BIGINT,                -- when delivered, failed or skipped
   result            TEXT,                  -- what MessageKind::ResultOf kept of the answer
-  last_error        TEXT NOT NULL
+  last_error        TEXT NOT NULL,
+  -- The last attempt's answer. A successful attempt lives only here (the usual case costs no
+  -- row in outbox_attempts); every other attempt also has its row there.
+  last_status       INTEGER NOT NULL,
+  last_latency_us   BIGINT NOT NULL,
+  last_outcome      TEXT NOT NULL,         -- '' before the first attempt ends
+  last_answer_head  TEXT NOT NULL
 );
 CREATE UNIQUE INDEX outbox_key_seq ON outbox_messages (destination, ordering_key, seq);
 -- Claimable heads, oldest due first.
 CREATE INDEX outbox_ready ON outbox_messages (destination, not_before_ms) WHERE head = 1 AND state = 'pending';
-CREATE INDEX outbox_state ON outbox_messages (state, destination, id);
 CREATE INDEX outbox_finished ON outbox_messages (finished_ms) WHERE state = 'delivered' OR state = 'skipped';
+-- Messages a later one may fold into itself; only those that asked to coalesce.
 CREATE INDEX outbox_unsent ON outbox_messages (destination, ordering_key, object_key, kind)
-  WHERE state = 'pending' AND attempts = 0;
+  WHERE state = 'pending' AND attempts = 0 AND coalescing = 1;
 CREATE INDEX outbox_creates ON outbox_messages (destination, object_key, id) WHERE creates = 1;
 CREATE INDEX outbox_dependents ON outbox_messages (depends_on_id) WHERE depends_on_id IS NOT NULL;
 
--- Every attempt: the operator's history of a message. Pruned with it.
+-- Every attempt that did not succeed (the successful one is the message's last_*): the
+-- operator's history of a message. Pruned with it.
 CREATE TABLE outbox_attempts (
   message_id  BIGINT NOT NULL,
   attempt     INTEGER NOT NULL,
