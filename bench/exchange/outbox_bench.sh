@@ -5,7 +5,7 @@
 #   enqueue-to-delivered p50 <= 5 ms, p99 <= 50 ms at 1,000 messages/s;
 #   100,000 pending messages with RSS <= 100 MiB; a restart with 100,000 pending delivers
 #   again within 1 s.
-# Env: PRESET (release), MESSAGES (100000), PRODUCERS (4), UNIT (1), SECONDS_PER_RUN (10),
+# Env: PRESET (release), MESSAGES (100000), PRODUCERS (32), UNIT (1), SECONDS_PER_RUN (10),
 #      CEILING_PORT (18080), SKIP_BUILD=1, BENCH_DIR (a temporary folder for the store).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,7 +13,7 @@ PRESET="${PRESET:-release}"
 PEERS="${PEERS:-$ROOT/../shared/bench-peers}"
 PORT="${CEILING_PORT:-18080}"
 MESSAGES="${MESSAGES:-100000}"
-PRODUCERS="${PRODUCERS:-4}"
+PRODUCERS="${PRODUCERS:-32}"
 UNIT="${UNIT:-1}"
 RUN="${SECONDS_PER_RUN:-10}"
 BIN="$ROOT/build/$PRESET/bench/exchange/outbox_bench"

@@ -110,6 +110,28 @@ std::function<void()> DeliveryLoop::WakeLater(std::string destination) const {
   return [mailbox = mailbox_, destination = std::move(destination)] { mailbox->Wake(destination); };
 }
 
+std::optional<int64_t> DeliveryLoop::TryReserve(std::string_view destination, core::SystemTime now) {
+  if (stopping_) return std::nullopt;
+  std::lock_guard lock(config_mu_);
+  auto it = destinations_.find(destination);
+  if (it == destinations_.end()) return std::nullopt;
+  DestinationState& s = it->second;
+  if (!s.destination || s.paused || s.busy >= s.destination->max_concurrent) return std::nullopt;
+  ++s.busy;
+  return LeaseExpiry(*s.destination, now);
+}
+
+std::function<void(std::optional<ClaimedMessage>)> DeliveryLoop::ReservationDone(std::string destination) const {
+  return [mailbox = mailbox_, destination = std::move(destination)](std::optional<ClaimedMessage> claimed) {
+    mailbox->Post(ReservationEnded{.destination = destination, .claimed = std::move(claimed)});
+  };
+}
+
+void DeliveryLoop::OnReservationEnded(ReservationEnded& ended) {
+  if (ended.claimed) StartAttempt(std::move(*ended.claimed));  // the reserved slot is its
+  else ReleaseSlot(ended.destination);
+}
+
 bool DeliveryLoop::HasDestination(std::string_view name) const {
   std::lock_guard lock(config_mu_);
   auto it = destinations_.find(name);
@@ -263,6 +285,7 @@ void DeliveryLoop::Handle(Event& event) {
         if constexpr (std::is_same_v<T, ClaimDone>) OnClaimed(e);
         else if constexpr (std::is_same_v<T, AnswerDone>) OnAnswer(e);
         else if constexpr (std::is_same_v<T, RecordsDone>) OnRecorded(e);
+        else if constexpr (std::is_same_v<T, ReservationEnded>) OnReservationEnded(e);
         else OnChore(e);
       },
       event);

@@ -68,6 +68,14 @@ class DeliveryLoop {
   // A callable for OnCommit hooks that may outlive the loop.
   std::function<void()> WakeLater(std::string destination) const;
 
+  // An eager claim (Outbox::Enqueue): reserves a slot of `destination` for a message whose
+  // enqueue may claim it (not paused, not stopping, a slot free). Returns the lease expiry to
+  // insert it with, or nullopt. Any thread.
+  std::optional<int64_t> TryReserve(std::string_view destination, core::SystemTime now);
+  // What the commit (or rollback) of a reserving enqueue says: the message it claimed, to be
+  // sent at once, or nullopt (the slot is free again). Any thread; dropped once the loop ended.
+  std::function<void(std::optional<outbox_store::ClaimedMessage>)> ReservationDone(std::string destination) const;
+
   bool HasDestination(std::string_view name) const;
   void SetDestination(std::shared_ptr<const Destination> destination);
   bool RemoveDestination(std::string_view name);
@@ -102,7 +110,11 @@ class DeliveryLoop {
     std::set<std::string> paused;  // sweep: the stored pause flags
     uint64_t pause_version = 0;    // sweep: pause_version_ when it was read
   };
-  using Event = std::variant<ClaimDone, AnswerDone, RecordsDone, ChoreDone>;
+  struct ReservationEnded {
+    std::string destination;
+    std::optional<outbox_store::ClaimedMessage> claimed;
+  };
+  using Event = std::variant<ClaimDone, AnswerDone, RecordsDone, ChoreDone, ReservationEnded>;
   friend class Mailbox;
 
   // What the loop holds of one destination. GUARDED_BY(config_mu_).
@@ -131,6 +143,7 @@ class DeliveryLoop {
   void OnRecorded(RecordsDone& done);
   void Recorded(MessageId id, outbox_store::RecordOutcome& outcome);
   void OnChore(ChoreDone& done);
+  void OnReservationEnded(ReservationEnded& ended);
   void ClaimPass(core::SystemTime now);
   void Chores(core::SystemTime now);
   void StartAttempt(outbox_store::ClaimedMessage message);

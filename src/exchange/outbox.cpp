@@ -131,13 +131,51 @@ core::Result<MessageId> Outbox::Enqueue(store::UnitOfWork& unit, Message m) {
   }
   const MessageId id = ++last_id_;
   const bool creates = kind->second->creates();
-  const int64_t now_ms = core::ToUnixMillis(clock_.Now());
+  const core::SystemTime now = clock_.Now();
+  const int64_t now_ms = core::ToUnixMillis(now);
   const std::string destination = m.destination;
+  if (m.idempotency_key.empty()) m.idempotency_key = "causeway-outbox-" + std::to_string(id);
+  // A message without a dependency may be claimed by its own insert when its key is idle: it
+  // goes out as soon as the unit is durable, without a claim write of its own.
+  std::optional<int64_t> lease;
+  if (m.depends_on.empty()) lease = loop_->TryReserve(destination, now);
   auto message = std::make_shared<const Message>(std::move(m));
-  unit.Add([message, id, creates, now_ms](store::Tx& tx) {
-    return outbox_store::Insert(tx, {.id = id, .message = message.get(), .creates = creates, .now_ms = now_ms});
+  auto inserted = std::make_shared<outbox_store::Inserted>();
+  unit.Add([message, id, creates, now_ms, inserted, owner = lease ? options_.node_id : std::string(),
+            lease_expires_ms = lease.value_or(0)](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(*inserted, outbox_store::Insert(tx, {.id = id,
+                                                             .message = message.get(),
+                                                             .creates = creates,
+                                                             .now_ms = now_ms,
+                                                             .claim_owner = owner,
+                                                             .lease_expires_ms = lease_expires_ms}));
+    return core::Status::Ok();
   });
-  unit.OnCommit(loop_->WakeLater(destination));
+  if (!lease) {
+    unit.OnCommit(loop_->WakeLater(destination));
+    return id;
+  }
+  auto done = loop_->ReservationDone(destination);
+  unit.OnCommit([done, message, inserted, id, creates, now_ms] {
+    if (!inserted->claimed) {
+      done(std::nullopt);
+      return;
+    }
+    outbox_store::ClaimedMessage c;
+    c.id = id;
+    c.destination = message->destination;
+    c.kind = message->kind;
+    c.ordering_key = message->ordering_key;
+    c.object_key = message->object_key;
+    c.payload = message->payload;
+    c.idempotency_key = message->idempotency_key;
+    c.seq = inserted->seq;
+    c.creates = creates;
+    c.attempts = 1;
+    c.first_attempt_ms = now_ms;
+    done(std::move(c));
+  });
+  unit.OnRollback([done] { done(std::nullopt); });
   return id;
 }
 

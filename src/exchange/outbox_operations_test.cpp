@@ -96,6 +96,46 @@ TEST_F(ManualOutboxOperationsTest, MessagesInFlightAtACrashAreSentAgainWithTheAt
   outbox_.reset();  // before after_restart goes
 }
 
+TEST_F(ManualOutboxOperationsTest, AnIdleKeysMessageIsClaimedByItsOwnInsert) {
+  Open();
+  store::UnitOfWork unit(*db_);
+  auto first = outbox_->Enqueue(unit, CaseOp("CR-1", "Assign", 1));
+  auto second = outbox_->Enqueue(unit, CaseOp("CR-1", "Accept", 2));
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(unit.Commit().ok());
+  // Committed together: the first is in flight under this node's lease without a claim of its
+  // own, the second waits behind it.
+  MessageDetail d = Detail(*first);
+  EXPECT_EQ(d.message.state, MessageState::kInFlight);
+  EXPECT_EQ(d.message.attempts, 1);
+  EXPECT_EQ(d.message.lease_owner, "local");
+  EXPECT_EQ(StateOf(*second), MessageState::kPending);
+  ASSERT_TRUE(http_.WaitForRequests(1, kWait));
+  EXPECT_EQ(http_.Requests()[0].path, "/cx/CR-1/Assign");
+  ASSERT_TRUE(http_.CompleteNext());
+  ASSERT_TRUE(http_.WaitForRequests(2, kWait));
+  ASSERT_TRUE(http_.CompleteNext());
+  EXPECT_TRUE(WaitState(*second, MessageState::kDelivered));
+}
+
+TEST_F(OutboxOperationsTest, AClaimByAnInsertWhoseHandOffWasLostIsSentAfterTheRestart) {
+  Open();
+  store::UnitOfWork unit(*db_);
+  auto id = outbox_->Enqueue(unit, CaseOp("CR-1", "Assign", 1));
+  ASSERT_TRUE(id.ok());
+  outbox_->Stop();  // the commit hook finds no scheduler: as if the process died after the commit
+  ASSERT_TRUE(unit.Commit().ok());
+  EXPECT_EQ(StateOf(*id), MessageState::kInFlight);
+  EXPECT_EQ(http_.RequestCount(), 0u);
+  outbox_.reset();
+  Open();
+  ASSERT_TRUE(WaitState(*id, MessageState::kDelivered));
+  MessageDetail d = Detail(*id);
+  ASSERT_EQ(d.attempts.size(), 2u);
+  EXPECT_EQ(d.attempts[0].outcome, "interrupted");
+  EXPECT_EQ(http_.RequestCount(), 1u);
+}
+
 TEST_F(OutboxOperationsTest, AnotherNodesExpiredLeaseIsReclaimedAndALiveOneIsNot) {
   Open();
   ASSERT_TRUE(outbox_->Pause("cx").ok());

@@ -174,7 +174,7 @@ core::Error NotFound(MessageId id) {
   return e;
 }
 
-Status Insert(Tx& tx, const NewMessage& n) {
+Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
   const Message& m = *n.message;
   int64_t folded = 0;
   std::optional<int64_t> folded_head_seq;
@@ -226,21 +226,21 @@ Status Insert(Tx& tx, const NewMessage& n) {
       }));
 
   std::string idempotency_key = m.idempotency_key.empty() ? "causeway-outbox-" + std::to_string(n.id) : m.idempotency_key;
+  const bool claim = head && !n.claim_owner.empty() && !depends_on_id && !depends_on_object;
   CW_RETURN_IF_ERROR(tx.Exec(
       "INSERT INTO outbox_messages (id, destination, kind, ordering_key, seq, object_key, creates, payload, "
       "idempotency_key, depends_on_id, depends_on_object, state, head, coalescing, coalesced, created_ms, not_before_ms, "
-      "attempts, "
-      "budget_base, first_attempt_ms, last_attempt_ms, last_delay_ms, maybe_received, lease_owner, lease_expires_ms, "
-      "finished_ms, result, last_error, last_status, last_latency_us, last_outcome, last_answer_head) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '', "
-      "0, 0, '', '')",
+      "attempts, budget_base, first_attempt_ms, last_attempt_ms, last_delay_ms, maybe_received, lease_owner, "
+      "lease_expires_ms, finished_ms, result, last_error, last_status, last_latency_us, last_outcome, last_answer_head) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, 0, ?, ?, NULL, NULL, '', 0, 0, '', '')",
       {I(n.id), S(m.destination), S(m.kind), S(m.ordering_key), I(seq), S(m.object_key), I(n.creates ? 1 : 0),
-       S(m.payload), S(idempotency_key), OptI(depends_on_id), OptS(depends_on_object), I(head ? 1 : 0),
-       I(m.coalesce_with_pending ? 1 : 0), I(folded),
-       I(n.now_ms), I(n.now_ms)}));
+       S(m.payload), S(idempotency_key), OptI(depends_on_id), OptS(depends_on_object),
+       S(claim ? "in_flight" : "pending"), I(head ? 1 : 0), I(m.coalesce_with_pending ? 1 : 0), I(folded),
+       I(n.now_ms), I(n.now_ms), I(claim ? 1 : 0), claim ? I(n.now_ms) : Value(), claim ? I(n.now_ms) : Value(),
+       claim ? S(n.claim_owner) : Value(), claim ? I(n.lease_expires_ms) : Value()}));
   // A folded head hands its place to the first message after it (possibly this one).
   if (folded_head_seq) CW_RETURN_IF_ERROR(PassHead(tx, m.destination, m.ordering_key, *folded_head_seq));
-  return Status::Ok();
+  return Inserted{.seq = seq, .claimed = claim};
 }
 
 Result<std::vector<ClaimedMessage>> Claim(Tx& tx, const ClaimRequest& q) {

@@ -32,11 +32,22 @@ struct NewMessage {
   const Message* message = nullptr;  // validated by the caller
   bool creates = false;
   int64_t now_ms = 0;
+  // Not empty: claim the message in the same insert if it is its key's head (the key was idle),
+  // under this lease; the caller has reserved a slot of the destination for it. Only for
+  // messages without a dependency.
+  std::string claim_owner;
+  int64_t lease_expires_ms = 0;
 };
 
-// Inserts a pending message at the end of its key (folding earlier unsent ones when it
-// coalesces), resolving Dependency::created_object to the latest create's id.
-Status Insert(store::Tx& tx, const NewMessage& message);
+struct Inserted {
+  int64_t seq = 0;
+  bool claimed = false;  // inserted in_flight under the lease, its first attempt counted
+};
+
+// Inserts a message at the end of its key (folding earlier unsent ones when it coalesces),
+// resolving Dependency::created_object to the latest create's id: pending, or in flight when
+// it may be claimed at once (see NewMessage::claim_owner).
+Result<Inserted> Insert(store::Tx& tx, const NewMessage& message);
 
 // A message this node holds a lease on, with what building its request needs.
 struct ClaimedMessage {
