@@ -192,4 +192,45 @@ class DeliveryLoop {
   mutable uint64_t progress_ = 0;  // GUARDED_BY(progress_mu_)
 };
 
+// Shared by the loop and every callback it hands out; outlives the loop when a callback comes
+// late, and then drops what it is given.
+class Mailbox {
+ public:
+  explicit Mailbox(core::Alarm* alarm) : alarm_(alarm) {}
+
+  void Post(DeliveryLoop::Event event) {
+    std::lock_guard lock(mu_);
+    if (!alarm_) return;
+    events_.push_back(std::move(event));
+    alarm_->Notify();
+  }
+  void Wake(const std::string& destination) {
+    std::lock_guard lock(mu_);
+    if (!alarm_) return;
+    if (destination.empty()) wake_all_ = true;
+    else wakes_.insert(destination);
+    alarm_->Notify();
+  }
+  // The loop's side: everything posted since the last call.
+  void Take(std::vector<DeliveryLoop::Event>& events, std::set<std::string>& wakes, bool& wake_all) {
+    std::lock_guard lock(mu_);
+    events.swap(events_);
+    wakes.swap(wakes_);
+    wake_all = wake_all_;
+    wake_all_ = false;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    alarm_ = nullptr;
+    events_.clear();
+  }
+
+ private:
+  std::mutex mu_;
+  core::Alarm* alarm_;                       // GUARDED_BY(mu_); null once closed
+  std::vector<DeliveryLoop::Event> events_;  // GUARDED_BY(mu_)
+  std::set<std::string> wakes_;              // GUARDED_BY(mu_)
+  bool wake_all_ = false;                    // GUARDED_BY(mu_)
+};
+
 }  // namespace causeway::exchange::internal

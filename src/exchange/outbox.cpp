@@ -269,6 +269,10 @@ core::Status Outbox::RemoveDestination(std::string_view name) {
 std::vector<DestinationInfo> Outbox::Destinations() const { return loop_->Destinations(); }
 
 core::Status Outbox::ForgetObject(store::UnitOfWork& unit, std::string_view destination, std::string_view object_key) {
+  if (&unit.database() != &db_) {
+    return core::MakeError(core::Code::kInternal, "CAUSEWAY/EXCHANGE", "014",
+                           "The unit of work belongs to another database than the outbox");
+  }
   unit.Add([destination = std::string(destination), object_key = std::string(object_key)](store::Tx& tx) {
     return outbox_store::ForgetObject(tx, destination, object_key);
   });

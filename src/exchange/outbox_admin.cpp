@@ -125,7 +125,7 @@ json::object MessageJson(const MessageRecord& m) {
       {"lease", m.lease_owner ? json::value(std::move(lease)) : json::value(nullptr)},
       {"result", OptString(m.result)},
       {"last_error", m.last_error},
-      {"payload_length", m.payload_bytes},
+      {"payload_length", m.payload_length},
   };
 }
 

@@ -104,7 +104,7 @@ struct MessageRecord {
   std::optional<core::SystemTime> lease_expires;
   std::optional<std::string> result;
   std::string last_error;
-  size_t payload_bytes = 0;
+  size_t payload_length = 0;  // in characters (SQL LENGTH)
   std::string payload;  // only filled by Outbox::Get
 };
 

@@ -101,7 +101,7 @@ MessageRecord ReadRecord(const Row& r) {
   if (!r.IsNull(20)) m.lease_expires = core::FromUnixMillis(r.Int(20));
   if (!r.IsNull(21)) m.result = r.String(21);
   m.last_error = r.String(22);
-  m.payload_bytes = static_cast<size_t>(r.Int(23));
+  m.payload_length = static_cast<size_t>(r.Int(23));
   return m;
 }
 

@@ -405,6 +405,14 @@ TEST_F(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
   EXPECT_EQ(Detail(update).message.depends_on.message, 0);
   ASSERT_TRUE(WaitState(update, MessageState::kDelivered));
   EXPECT_EQ(Paths().back(), "PUT /fb/wp/EXT-1");
+
+  // The consumer deleted the package: its result is forgotten with it.
+  store::UnitOfWork unit(*db_);
+  ASSERT_TRUE(outbox_->ForgetObject(unit, "fb", "G1").ok());
+  ASSERT_TRUE(unit.Commit().ok());
+  MessageId late = Enqueue(WpUpdate("G1", "WP-G1", "after the delete"));
+  ASSERT_TRUE(WaitState(late, MessageState::kFailed));
+  EXPECT_NE(Detail(late).message.last_error.find("has no EXTERNAL_ID"), std::string::npos);
 }
 
 TEST_F(OutboxTest, MessageKindIsNotCalledForAnUnknownDestinationOrKind) {
