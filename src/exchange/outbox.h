@@ -15,8 +15,8 @@
 //  - Claims are leases (owner = node_id, expiry): several nodes on one PostgreSQL database can
 //    share the work (see outbox_store.h); on SQLite one node delivers.
 //
-// Threading: every public method is thread-safe. Enqueue only stages (no I/O) and may run on
-// any thread; the other calls that touch the store (List, Get, Retry, Skip, Pause, Resume,
+// Threading: every public method is thread-safe. Enqueue only stages (no I/O; a short lock)
+// and may run on any thread; the other calls that touch the store (List, Get, Retry, Skip, Pause, Resume,
 // Depths) block on a read or a durable write: call them from a worker thread, not an I/O
 // thread. Delivery runs on one scheduler thread of the outbox; requests go through the
 // HttpClient, whose callbacks only post to that thread. Time (back-off, leases, retention)
@@ -112,7 +112,11 @@ class Outbox {
   Outbox& operator=(const Outbox&) = delete;
 
   // Stages the message into `unit` (which must be on this outbox's database) and returns its
-  // id; it is sent once the unit commits. Nothing is written if the unit rolls back. Checks
+  // id; it is sent once the unit commits. Nothing is written if the unit rolls back. When the
+  // message has no dependency and a slot of its destination is free, the slot is reserved
+  // here and the insert claims the message if its key is idle (the commit hook then hands it to
+  // the scheduler: no claim write of its own); the rollback hook frees the slot. 014 (kInternal)
+  // for a unit of another database. Checks
   // (kBadRequest, target = the field): 010 unknown destination, 011 unknown kind, 012 a field
   // out of range (ordering_key 1-200 bytes, object_key ≤ 200, payload ≤ 16 MiB,
   // idempotency_key ≤ 200 without line breaks, a negative dependency id); 030 (kUnavailable)
