@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 
 #include "core/base64.h"
 #include "core/time_format.h"
+#include "exchange/testing/log_capture.h"
 #include "exchange/testing/receiver_process.h"
 #include "tests/support/test_pki.h"
 
@@ -27,6 +27,7 @@ namespace causeway::exchange {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::LogCapture;
 using testing::ReceiverOptions;
 using testing::ReceiverProcess;
 using causeway::testing::TestPki;
@@ -86,25 +87,6 @@ class Collector {
   std::condition_variable cv_;
   std::vector<HttpOutcome> outcomes_;
   std::vector<std::thread::id> threads_;
-};
-
-// Routes the process-wide logger into a string for the lifetime of the object.
-class LogCapture {
- public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
-    logger->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  std::string text() {
-    spdlog::default_logger()->flush();
-    return out_.str();
-  }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
 };
 
 class CurlHttpClientTest : public ::testing::Test {
