@@ -127,6 +127,7 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
     }
   }
   c.root = std::move(t);
+  c.config_dir = std::filesystem::absolute(file).parent_path();
   return c;
 }
 

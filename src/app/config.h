@@ -40,6 +40,7 @@ struct Config {
   bool generate_tls = false;    // create a self-signed certificate for TLS listeners without one
   bool demo = false;            // the embedded demo: modules add their demo users and data
   std::vector<DemoUser> demo_users;  // printed at start-up in demo mode
+  std::filesystem::path config_dir;  // the file's folder (relative paths in it resolve there)
   // The whole file, for the modules: each reads its own sections (services/common/module.h).
   toml::table root;
 };

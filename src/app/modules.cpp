@@ -1,12 +1,14 @@
 #include "app/modules.h"
 
 #include "services/appjob/appjob_module.h"
+#include "services/outbox/outbox_module.h"
 #include "services/task_activity/task_activity_module.h"
 
 namespace causeway::app {
 
 std::vector<std::unique_ptr<services::Module>> ServiceModules() {
   std::vector<std::unique_ptr<services::Module>> m;
+  m.push_back(services::outbox::MakeOutboxModule());  // first: later modules enqueue through it
   m.push_back(services::appjob::MakeAppJobModule());
   m.push_back(services::task_activity::MakeTaskActivityModule());
   return m;

@@ -213,7 +213,9 @@ int RunServe(const ServeOptions& options) {
                                   .demo = demo,
                                   .data_dir = config.data_dir,
                                   .public_host = config.public_host,
-                                  .version = kVersion};
+                                  .version = kVersion,
+                                  .config_dir = config.config_dir};
+  for (const auto& m : modules) m->AddMessageKinds(context.message_kinds);
   size_t started = 0;
   // Stops what started, newest first (also on a failed start).
   auto stop_modules = [&] {

@@ -11,7 +11,6 @@
 namespace causeway::exchange {
 
 // Generated from migrations/*.sql by causeway_embed_migrations.
-const std::vector<store::Migration>& OutboxMigrations();
 
 namespace {
 

@@ -28,6 +28,8 @@
 // messages still in flight are sent again after the next Open.
 #pragma once
 
+#include "store/migration.h"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -55,6 +57,9 @@ namespace causeway::exchange {
 namespace internal {
 class DeliveryLoop;
 }
+
+// The outbox's embedded migrations (200–299); Open applies them, `causeway store migrate` too.
+const std::vector<store::Migration>& OutboxMigrations();
 
 struct OutboxOptions {
   std::vector<Destination> destinations;  // each validated at Open

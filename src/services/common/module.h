@@ -2,9 +2,10 @@
 // a service is adding a folder under services/ and one line in app/modules.cpp.
 //
 // Life cycle (app/serve.cpp): Configure (its sections of causeway.toml, or the demo) →
-// Migrations are applied → Start (domain objects, workers) → Endpoints are mounted → the server
-// runs → Stop (after the last request drained). Scenarios and demo users are asked for before
-// the user directory is built.
+// Migrations are applied → AddMessageKinds → Start, in the order of app/modules.cpp (the outbox
+// first, so that later modules find ModuleContext::outbox) → Endpoints are mounted → the server
+// runs → Stop, newest first (after the last request drained). Scenarios and demo users are
+// asked for before the user directory is built.
 #pragma once
 
 #include <filesystem>
@@ -16,10 +17,15 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "exchange/message_kind.h"
 #include "http/endpoint.h"
 #include "security/user_directory.h"
 #include "store/database.h"
 #include "store/migration.h"
+
+namespace causeway::exchange {
+class Outbox;
+}
 
 namespace causeway::services {
 
@@ -39,6 +45,11 @@ struct ModuleContext {
   std::filesystem::path data_dir;
   std::string public_host;  // host[:port] for absolute URLs; empty: the Host header
   std::string version;
+  std::filesystem::path config_dir;  // relative file names in the configuration resolve here
+  // Every module's outbound message kinds (AddMessageKinds), before any module starts.
+  exchange::KindRegistry message_kinds;
+  // The durable outbox, once the outbox module started (it is listed first); null without it.
+  exchange::Outbox* outbox = nullptr;
 };
 
 class Module {
@@ -53,6 +64,9 @@ class Module {
   // Communication scenarios this module grants (scenario id → services).
   virtual security::ScenarioCatalog Scenarios() const { return {}; }
   virtual std::vector<DemoUser> DemoUsers() const { return {}; }
+  // The outbound message kinds it enqueues (exchange/message_kind.h), added before any module
+  // starts so that the outbox knows them when it opens.
+  virtual void AddMessageKinds(exchange::KindRegistry& kinds) const { (void)kinds; }
   // Its forward-only store migrations (applied before Start, also by `causeway store migrate`).
   virtual std::vector<store::Migration> Migrations() const { return {}; }
   // Builds the domain objects and starts its workers.
