@@ -29,13 +29,6 @@ http::Response Ok(int status, std::string content_type, std::string body) {
   return r;
 }
 
-// Everything a single request needs after parsing.
-struct Parsed {
-  ParsedPath path;
-  std::vector<QueryParam> params;
-  Format format = Format::kAtom;
-};
-
 // $format wins over Accept; Accept selects JSON only when it names a JSON type.
 core::Result<Format> Negotiate(const http::Request& req, const std::vector<QueryParam>& params) {
   for (const auto& p : params) {
@@ -216,9 +209,10 @@ std::string NextUrl(std::string_view root, std::string_view path, std::string_vi
   return url;
 }
 
-class Request {
+// One parsed request against the model: resolves the path and runs the service call.
+class ResourceRequest {
  public:
-  Request(const Engine& engine, const http::Request& req, const RoutedRequest& r, Context& ctx, Format format)
+  ResourceRequest(const Engine& engine, const http::Request& req, const RoutedRequest& r, Context& ctx, Format format)
       : engine_(engine), model_(engine.model()), req_(req), r_(r), ctx_(ctx), format_(format) {}
 
   core::Result<http::Response> Run(const ParsedPath& path, const std::vector<QueryParam>& params) {
@@ -555,7 +549,7 @@ http::Response Engine::Impl::HandleSingle(const Engine& engine, const http::Requ
   std::string cache_key = ReadCacheKey(engine, req, r, ctx, format, *path, *params);
   if (!cache_key.empty())
     if (auto hit = engine.read_cache_->Find(cache_key)) return *hit;
-  Request request(engine, req, r, ctx, format);
+  ResourceRequest request(engine, req, r, ctx, format);
   auto result = request.Run(*path, *params);
   if (!result.ok()) return Error(engine, result.error(), format, ctx);
   http::Response resp = std::move(result).value();
