@@ -8,6 +8,7 @@
 #include "app/serve.h"
 #include "app/store_commands.h"
 #include "app/user_commands.h"
+#include "services/outbox/outbox_commands.h"
 #include "client/job_commands.h"
 #include "services/task_activity/task_commands.h"
 
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
 
   auto users = causeway::app::AddUserCommands(app);
   auto stores = causeway::app::AddStoreCommands(app);
+  auto outbox = causeway::services::outbox::AddOutboxCommands(app);
   auto job = causeway::client::AddJobCommand(app);
   auto tasks = causeway::services::task_activity::AddTaskCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
   if (job->Selected()) return job->Run();
   if (users->Selected()) return users->Run();
   if (stores->Selected()) return stores->Run();
+  if (outbox->Selected()) return outbox->Run();
   if (tasks->Selected()) return tasks->Run();
   return 0;
 }

@@ -1,6 +1,5 @@
 #include "app/user_commands.h"
 
-#include <curl/curl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 
 #include "app/config.h"
 #include "core/ascii.h"
+#include "exchange/control_call.h"
 #include "security/password_hash.h"
 #include "security/user_directory.h"
 #include "store/migration.h"
@@ -34,11 +34,6 @@ std::string ReadPassword() {
     std::cerr << "\n";
   }
   return pw;
-}
-
-size_t CollectBody(char* p, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, size * n);
-  return size * n;
 }
 
 class UserCommandsImpl final : public UserCommands {
@@ -80,28 +75,9 @@ class UserCommandsImpl final : public UserCommands {
       std::cerr << "causeway: --url needs --admin and CAUSEWAY_PASSWORD\n";
       return 2;
     }
-    CURL* curl = curl_easy_init();
-    std::string url = url_ + "/_causeway/users/" + core::ToUpper(name_) + (unlock ? "/unlock" : "/lock");
-    std::string body;
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, admin_.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, pw);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) {
-      std::cerr << "causeway: " << curl_easy_strerror(rc) << "\n";
-      return 1;
-    }
-    std::cout << body << "\n";
-    return status == 200 ? 0 : 1;
+    auto answer = exchange::CallControl({.base_url = url_, .user = admin_, .password = pw}, "POST",
+                                        "/_causeway/users/" + core::ToUpper(name_) + (unlock ? "/unlock" : "/lock"));
+    return exchange::PrintControlAnswer(answer) == 0 ? 0 : 1;
   }
 
   int Offline(bool unlock) {

@@ -48,9 +48,11 @@ struct HttpOptions {
   std::chrono::milliseconds request_timeout{120000};
 };
 
-// libcurl, one easy handle reused for all requests (keep-alive, TLS session reuse) with the
-// in-memory cookie engine enabled, so session cookies (SAP_SESSIONID_…, sap-XSRF_…) set by the
-// CSRF fetch are sent on the following POST. Not thread-safe.
+// Causeway's one outbound HTTP client (exchange::CurlHttpClient) with one destination per origin
+// the client talks to: connections kept alive and reused, TLS as configured, credentials sent
+// preemptively, and the destination's in-memory cookie jar, so session cookies
+// (SAP_SESSIONID_…, sap-XSRF_…) set by the CSRF fetch are sent on the following POST.
+// Redirects are reported, not followed. Thread-safe.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(HttpOptions options);
@@ -61,8 +63,8 @@ class CurlHttpClient final : public HttpClient {
   core::Result<HttpResponse> Send(const HttpRequest& request) override;
 
  private:
-  HttpOptions options_;
-  void* curl_ = nullptr;  // CURL*
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace causeway::client

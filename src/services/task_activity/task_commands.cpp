@@ -1,18 +1,13 @@
 #include "services/task_activity/task_commands.h"
 
-#include <curl/curl.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
+#include "exchange/control_call.h"
+
 namespace causeway::services::task_activity {
 namespace {
-
-size_t CollectBody(char* p, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, size * n);
-  return size * n;
-}
 
 class TaskCommandsImpl final : public TaskCommands {
  public:
@@ -38,39 +33,18 @@ class TaskCommandsImpl final : public TaskCommands {
       std::cerr << "causeway: set CAUSEWAY_PASSWORD to the password of " << admin_ << "\n";
       return 2;
     }
-    std::string url = url_ + "/_causeway/task-activity/tasks";
+    std::string path = "/_causeway/task-activity/tasks";
     if (show_->parsed()) {
-      url += "/" + id_;
+      path += "/" + id_;
     } else {
-      url += "?limit=" + std::to_string(limit_) + "&after=" + std::to_string(after_);
+      path += "?limit=" + std::to_string(limit_) + "&after=" + std::to_string(after_);
     }
-    CURL* curl = curl_easy_init();
-    std::string body;
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, admin_.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, pw);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) {
-      std::cerr << "causeway: " << curl_easy_strerror(rc) << "\n";
-      return 1;
-    }
-    if (status == 404) {
-      std::cerr << body << "\n";
+    auto answer = exchange::CallControl({.base_url = url_, .user = admin_, .password = pw}, "GET", path);
+    if (answer.ok() && answer->status == 404) {
+      std::cerr << answer->body << "\n";
       return 4;
     }
-    if (status != 200) {
-      std::cerr << "causeway: HTTP " << status << " " << body << "\n";
-      return 1;
-    }
-    std::cout << body << "\n";
-    return 0;
+    return exchange::PrintControlAnswer(answer);
   }
 
  private:

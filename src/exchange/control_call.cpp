@@ -1,0 +1,50 @@
+#include "exchange/control_call.h"
+
+#include <iostream>
+
+#include "exchange/curl_http_client.h"
+
+namespace causeway::exchange {
+
+core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::string& method, const std::string& path,
+                                        const std::string& body) {
+  auto d = std::make_shared<Destination>();
+  d->name = "control";
+  d->base_url = call.base_url;
+  d->user = call.user;
+  d->password = Secret(call.password);
+  d->ca_file = call.ca_file;
+  d->insecure = call.insecure;
+  d->max_answer_bytes = 64u << 20;
+  d->idempotency_header.clear();
+  CW_RETURN_IF_ERROR(ValidateDestination(*d));
+  OutboundRequest req;
+  req.destination = d;
+  req.method = method;
+  req.path = path;
+  req.body = body;
+  if (!body.empty()) req.headers.Add("Content-Type", "application/json");
+  CurlHttpClient http;
+  HttpOutcome out = http.SendAndWait(std::move(req));
+  if (!out.answered())
+    return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/EXCHANGE", "004",
+                           std::string(TransportErrorName(out.error)) + ": " + out.error_text);
+  return ControlAnswer{out.status, std::move(out.body)};
+}
+
+int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
+  if (!answer.ok()) {
+    std::cerr << "causeway: " << answer.error().text << "\n";
+    return 1;
+  }
+  if (answer->status >= 200 && answer->status < 300) {
+    std::cout << answer->body << "\n";
+    return 0;
+  }
+  std::cerr << "causeway: HTTP " << answer->status << " " << answer->body << "\n";
+  if (answer->status == 404) return 4;
+  if (answer->status == 401 || answer->status == 403) return 3;
+  return 1;
+}
+
+}  // namespace causeway::exchange
