@@ -19,6 +19,22 @@ import time
 import unittest
 
 BINARY = os.environ.get("CAUSEWAY_BIN", "")
+# "postgres": every Server gets its own throw-away PostgreSQL cluster (tests/support/pg_cluster.sh)
+# instead of SQLite, so the whole suite runs on both back ends (scripts/test.sh does both).
+STORE = os.environ.get("CAUSEWAY_E2E_STORE", "sqlite")
+PG_CLUSTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "pg_cluster.sh")
+
+
+class PgCluster:
+    """A throw-away PostgreSQL cluster (pg_cluster.sh) for one Server."""
+
+    def __init__(self):
+        out = subprocess.run([PG_CLUSTER, "start"], capture_output=True, text=True, check=True).stdout
+        env = dict(re.findall(r"export (\w+)='?([^'\n]*)'?", out))
+        self.dir, self.uri = env["CAUSEWAY_PG_DIR"], env["CAUSEWAY_PG_URI"]
+
+    def stop(self):
+        subprocess.run([PG_CLUSTER, "stop", self.dir], capture_output=True)
 SERVICE = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/"
 
 CONFIG = """
@@ -106,6 +122,11 @@ class Server:
         self.config_text = CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
                                          client_ca=client_ca, extra_users=extra_users,
                                          max_body_bytes=max_body_bytes) + extra_config
+        self.pg = None
+        if STORE == "postgres":
+            self.pg = PgCluster()
+            self.config_text += f'\n[store]\nbackend = "postgres"\nuri = "{self.pg.uri}"\n'
+
         with open(self.config, "w") as f:
             f.write(self.config_text)
         self.proc = None
@@ -196,6 +217,8 @@ class Server:
 
     def close(self):
         self.stop()
+        if self.pg:
+            self.pg.stop()
         if self.own_dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -8,7 +8,7 @@ import threading
 import time
 import unittest
 
-from harness import SERVICE, Server, basic, header, raw_exchange
+from harness import SERVICE, STORE, Server, basic, header, raw_exchange
 
 ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 
@@ -31,7 +31,7 @@ class Platform(unittest.TestCase):
         st, h, body = self.server.request("GET", "/_causeway/health")
         self.assertEqual(st, 200)
         doc = json.loads(body)
-        self.assertEqual(doc["store"], {"kind": "sqlite", "state": "ok"})
+        self.assertEqual(doc["store"], {"kind": STORE, "state": "ok"})
         self.assertIn("version", doc)
 
     def test_metrics_need_the_control_arrangement(self):
