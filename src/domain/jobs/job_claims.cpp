@@ -23,7 +23,9 @@ int64_t Ms(core::SystemTime t) { return core::ToUnixMillis(t); }
 void JobEngine::StartThreads() {
   const int n = std::max(1, options_.workers);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  dispatcher_ = std::thread([this] { DispatchLoop(); });
+  // The first deadlines count from Open, not from whenever the thread gets to run (a virtual
+  // clock may have moved by then).
+  dispatcher_ = std::thread([this, start = Now()] { DispatchLoop(start); });
 }
 
 JobEngine::~JobEngine() {
@@ -50,9 +52,8 @@ JobEngine::~JobEngine() {
   queue_.clear();
 }
 
-void JobEngine::DispatchLoop() {
+void JobEngine::DispatchLoop(core::SystemTime start) {
   Hub& hub = *hub_;
-  const core::SystemTime start = Now();
   core::SystemTime next_renewal = start + options_.lease_renewal;
   core::SystemTime next_recovery = start + options_.recovery_interval;
   for (;;) {
@@ -83,17 +84,19 @@ void JobEngine::DispatchLoop() {
 int JobEngine::ClaimWaiting(int slots) {
   const int64_t now_ms = Ms(Now());
   // Look before writing: an idle node polls every claim_interval and must not write to find
-  // nothing.
-  bool any = false;
-  core::Status probe = db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_ASSIGN_OR_RETURN(any, leases::AnyWaiting(tx, now_ms));
-    return core::Status::Ok();
-  });
-  if (!probe.ok()) {
-    spdlog::warn("jobs: cannot look for waiting jobs: {}", probe.error().text);
-    return 0;
+  // nothing. A job of this node that committed since the last claim needs no look.
+  if (!hub_->waiting_here.exchange(false)) {
+    bool any = false;
+    core::Status probe = db_.Read([&](store::Tx& tx) -> core::Status {
+      CW_ASSIGN_OR_RETURN(any, leases::AnyWaiting(tx, now_ms));
+      return core::Status::Ok();
+    });
+    if (!probe.ok()) {
+      spdlog::warn("jobs: cannot look for waiting jobs: {}", probe.error().text);
+      return 0;
+    }
+    if (!any) return 0;
   }
-  if (!any) return 0;
   const core::SystemTime started = Now();
   std::vector<Job> claimed;
   std::vector<int64_t> start_seqs;

@@ -216,8 +216,8 @@ class JobEngine {
   // --- worker side (job_runner.cpp, job_claims.cpp) ---
   void StartThreads();
   // The dispatcher thread: claims, lease renewals and recovery, each on its own deadline on the
-  // Clock, waiting on Hub::dispatch in between.
-  void DispatchLoop();
+  // Clock from `start`, waiting on Hub::dispatch in between.
+  void DispatchLoop(core::SystemTime start);
   void WorkerLoop();
   // Claims up to `slots` waiting jobs, starts them in the store and queues them; returns how many.
   int ClaimWaiting(int slots);

@@ -43,9 +43,11 @@ struct JobEngine::ActiveJob {
 };
 
 struct JobEngine::Hub {
-  Hub(const core::Clock& clock, bool cache_reads, size_t cache_capacity)
-      : dispatch(clock), sleepers(clock),
+  Hub(const core::Clock& clock, int worker_count, bool cache_reads, size_t cache_capacity)
+      : workers(worker_count), dispatch(clock), sleepers(clock),
         cache(cache_reads ? std::make_unique<JobCache>(cache_capacity) : nullptr) {}
+
+  const int workers;  // slots of this node
 
   // The dispatcher (claims, renewals, recovery) waits here: notified when a local schedule
   // committed, a slot freed up or a hold was released; stopped at shutdown.
@@ -56,6 +58,14 @@ struct JobEngine::Hub {
 
   mutable std::mutex active_mu;
   std::unordered_map<std::string, std::shared_ptr<ActiveJob>> active;  // GUARDED_BY(active_mu)
+
+  // A job of this node committed and waits: wake the dispatcher if it has a free slot (if not,
+  // the next job to end frees one and wakes it) and tell it a claim will find something.
+  void JobWaiting() {
+    waiting_here = true;
+    if (static_cast<int>(ActiveCount()) < workers) dispatch.Notify();
+  }
+  std::atomic<bool> waiting_here{false};
 
   std::shared_ptr<ActiveJob> FindActive(const JobKey& key) const {
     std::lock_guard lock(active_mu);
