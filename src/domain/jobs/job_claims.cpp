@@ -146,10 +146,18 @@ void JobEngine::RenewLeases() {
   if (recs.empty()) return;
   const int64_t until = Ms(Now()) + options_.lease.count();
   std::vector<std::optional<leases::Held>> held;
+  std::vector<bool> taken;
   core::Status st = db_.Write([&](store::Tx& tx) -> core::Status {
     held.assign(recs.size(), std::nullopt);
+    taken.assign(recs.size(), false);
     for (size_t i = 0; i < recs.size(); ++i) {
       CW_ASSIGN_OR_RETURN(held[i], leases::Renew(tx, recs[i]->key, node_id_, until));
+      // No lease of ours: the job just ended here (its worker released it), or another node
+      // took it over.
+      if (!held[i]) {
+        CW_ASSIGN_OR_RETURN(bool other, leases::HeldByAnother(tx, recs[i]->key, node_id_));
+        taken[i] = other;
+      }
     }
     return core::Status::Ok();
   });
@@ -160,7 +168,7 @@ void JobEngine::RenewLeases() {
   bool woke = false;
   for (size_t i = 0; i < recs.size(); ++i) {
     ActiveJob& rec = *recs[i];
-    if (!held[i]) {
+    if (taken[i]) {
       // Another node ended it after our lease expired (this node stalled): stop, write nothing.
       if (!rec.lease_lost.exchange(true)) {
         spdlog::warn("jobs: job {} was taken over by another node; stopping it here", rec.key.Joined());

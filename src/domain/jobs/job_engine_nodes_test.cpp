@@ -102,7 +102,8 @@ TEST_P(JobNodesTest, SchedulesOfACommittedUnitRunOnceEach) {
 
 TEST_P(JobNodesTest, ACancelOfAWaitingJobRolledBackLeavesItToRun) {
   OpenEngine({.workers = 1});
-  Job blocker = ScheduleOk("SLEEP");
+  // Sleeps 10 s: the clock may move past its end but not past the hold of the staged cancel.
+  Job blocker = ScheduleOk("SLEEP", R"({"VALUES":[{"NAME":"P_SECONDS","T_VALUE":[{"LOW":"10"}]}]})");
   ASSERT_TRUE(engine_->WaitUntil(
       [&] { return engine_->GetJob(kComm, blocker.key)->steps[0].started_at.has_value(); }, kWait));
   Job waiting = ScheduleOk("NOOP");
@@ -114,7 +115,7 @@ TEST_P(JobNodesTest, ACancelOfAWaitingJobRolledBackLeavesItToRun) {
     EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs WHERE job_name = ? AND status = 'Y' AND lease_owner IS NOT NULL",
                     {store::Value(waiting.key.name)}),
               1);
-    clock_.Advance(std::chrono::seconds(3601));
+    clock_.Advance(std::chrono::seconds(11));
     EXPECT_EQ(WaitTerminal(blocker.key).status, JobStatus::kFinished);
     EXPECT_EQ(engine_->GetStatus(kComm, waiting.key).value(), JobStatus::kReady);
     unit.Rollback();

@@ -85,6 +85,14 @@ core::Result<std::optional<Held>> Renew(store::Tx& tx, const JobKey& key, const 
   return out;
 }
 
+core::Result<bool> HeldByAnother(store::Tx& tx, const JobKey& key, const std::string& owner) {
+  bool other = false;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT 1 FROM jobs WHERE job_name = ? AND run_count = ? AND lease_owner IS NOT NULL "
+                              "AND lease_owner <> ?",
+                              {Key0(key), Key1(key), Value(owner)}, [&](const store::Row&) { other = true; }));
+  return other;
+}
+
 core::Result<bool> HoldWaiting(store::Tx& tx, const JobKey& key, const std::string& owner, int64_t now_ms,
                                int64_t until_ms) {
   int64_t changed = 0;

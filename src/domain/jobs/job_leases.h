@@ -41,6 +41,9 @@ struct Held {
 // transaction) and returns the job's stored status; nullopt if `owner` does not hold it.
 core::Result<std::optional<Held>> Renew(store::Tx& tx, const JobKey& key, const std::string& owner,
                                         int64_t until_ms);
+// After Renew found no lease of `owner`: whether another owner holds the job now (taken over),
+// rather than nobody (the job ended and released it, or is gone).
+core::Result<bool> HeldByAnother(store::Tx& tx, const JobKey& key, const std::string& owner);
 // Takes the lease of a waiting job whose lease is free at `now_ms`; false if the job is not
 // waiting or someone holds it.
 core::Result<bool> HoldWaiting(store::Tx& tx, const JobKey& key, const std::string& owner, int64_t now_ms,

@@ -24,13 +24,36 @@ Value KeyCount(const JobKey& k) { return Str(k.run_count); }
 // Terminal statuses (IsTerminal) as an SQL list; the letters are case-sensitive ('c' is not).
 constexpr char kTerminal[] = "status IN ('F', 'W', 'A', 'U', 'C', 'D', 'K', 'X')";
 
+// Lines per INSERT statement: one statement for the lines of a transition (a handful), and a
+// bounded number of statement texts in each connection's cache.
+constexpr size_t kLinesPerInsert = 8;
+
+const std::string& InsertLinesSql(size_t rows) {
+  static const std::vector<std::string> kSql = [] {
+    std::vector<std::string> out(kLinesPerInsert + 1);
+    for (size_t n = 1; n <= kLinesPerInsert; ++n) {
+      out[n] = "INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES ";
+      for (size_t i = 0; i < n; ++i) out[n] += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+    }
+    return out;
+  }();
+  return kSql[rows];
+}
+
 core::Status InsertLines(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& lines, int64_t first_seq) {
   int64_t seq = first_seq;
-  for (const LogLine& l : lines) {
-    CW_RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {KeyName(key), KeyCount(key), Int(seq++), Int(l.step_nr), Ms(l.at), Str(std::string(1, l.type)),
-         Str(StorableText(l.text))}));
+  std::vector<Value> params;
+  for (size_t begin = 0; begin < lines.size(); begin += kLinesPerInsert) {
+    const size_t n = std::min(kLinesPerInsert, lines.size() - begin);
+    params.clear();
+    params.reserve(n * 7);
+    for (size_t i = begin; i < begin + n; ++i) {
+      const LogLine& l = lines[i];
+      for (Value v : {KeyName(key), KeyCount(key), Int(seq++), Int(l.step_nr), Ms(l.at), Str(std::string(1, l.type)),
+                      Str(StorableText(l.text))})
+        params.push_back(std::move(v));
+    }
+    CW_RETURN_IF_ERROR(tx.Exec(InsertLinesSql(n), params));
   }
   return core::Status::Ok();
 }
