@@ -85,7 +85,8 @@ JobEngine::JobEngine(store::Database& db, const core::Clock& clock, ProcessRunne
       options_(std::move(options)),
       node_id_(options_.node_id.empty() ? "node-" + core::RandomHexUpper(8) : options_.node_id),
       hub_(std::make_shared<Hub>(clock, std::max(1, options_.workers), options_.cache_reads,
-                                 options_.cache_capacity)) {}
+                                 options_.cache_capacity)),
+      status_reads_(db) {}
 
 core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, const core::Clock& clock,
                                                          ProcessRunner& runner, const UserDirectory& users,
@@ -327,12 +328,9 @@ core::Result<Job> JobEngine::GetJob(const Caller& caller, const JobKey& key) con
 
 core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey& key) const {
   if (hub_->cache == nullptr) {
-    // Every read asks the store, so that other nodes' writes are seen at once.
-    std::optional<repository::StatusRow> row;
-    CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-      CW_ASSIGN_OR_RETURN(row, repository::LoadStatus(tx, key));
-      return core::Status::Ok();
-    }));
+    // Every read asks the store, so that other nodes' writes are seen at once; concurrent
+    // reads share a query.
+    CW_ASSIGN_OR_RETURN(std::optional<repository::StatusRow> row, status_reads_.Get(key));
     if (!row) return JobNotFound();
     if (!caller.all_jobs && row->creator != caller.user) return NoAuthDetails(caller.user);
     return row->status;

@@ -49,6 +49,7 @@
 #include "core/result.h"
 #include "domain/jobs/job.h"
 #include "domain/jobs/job_repository.h"
+#include "domain/jobs/job_status_reads.h"
 #include "domain/jobs/process_runner.h"
 #include "store/database.h"
 
@@ -245,6 +246,7 @@ class JobEngine {
   const EngineOptions options_;
   const std::string node_id_;
   std::shared_ptr<Hub> hub_;  // shared with OnCommit/OnRollback callbacks, which may outlive a call
+  mutable StatusReads status_reads_;  // GetStatus without the cache
 
   mutable std::shared_mutex templates_mu_;
   std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)

@@ -184,14 +184,6 @@ core::Result<std::optional<Job>> LoadJob(store::Tx& tx, const JobKey& key) {
   return job;
 }
 
-core::Result<std::optional<StatusRow>> LoadStatus(store::Tx& tx, const JobKey& key) {
-  std::optional<StatusRow> out;
-  CW_RETURN_IF_ERROR(tx.Query("SELECT status, creator FROM jobs WHERE job_name = ? AND run_count = ?",
-                              {KeyName(key), KeyCount(key)},
-                              [&](const store::Row& r) { out = StatusRow{StatusOf(r.Text(0)), r.String(1)}; }));
-  return out;
-}
-
 core::Result<std::vector<Job>> FindJobs(store::Tx& tx, const JobFilter& filter, const std::string* creator) {
   std::vector<Job> out;
   if (!filter.variant.empty()) return out;

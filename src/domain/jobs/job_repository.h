@@ -35,12 +35,11 @@ core::Result<bool> DeleteTemplate(store::Tx& tx, std::string_view name);
 // --- jobs: reads ---
 // The job with its steps; nullopt if there is none. kInternal if its stored data is corrupt.
 core::Result<std::optional<Job>> LoadJob(store::Tx& tx, const JobKey& key);
+// What JobStatusGet needs (no steps, no parameters); read in batches by StatusReads.
 struct StatusRow {
   JobStatus status = JobStatus::kUnknown;
   std::string creator;
 };
-// Only what JobStatusGet needs (no steps, no parameters).
-core::Result<std::optional<StatusRow>> LoadStatus(store::Tx& tx, const JobKey& key);
 // Jobs that may match `filter`, with their steps, created by `*creator` unless it is null,
 // ordered by creation time, JobName, JobRunCount. The string filters run as LIKE, which SQLite
 // applies without regard to ASCII case: callers re-check each row with the exact rule.
