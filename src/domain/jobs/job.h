@@ -51,13 +51,26 @@ struct Job {
   std::string restart_mode;  // "", "E", "A"
 };
 
-// One job log line. Log lines are kept in the store only (not in the in-memory index).
+// One job log line. Log lines live in the store only.
 struct LogLine {
-  int64_t seq = 0;   // 1-based, per job
+  int64_t seq = 0;   // 1-based, per job; assigned when the line is stored
   int step_nr = 0;   // 0 = job-level message
   core::SystemTime at{};
   char type = 'I';   // S, I, W, E, A (ABAP message types)
   std::string text;
+};
+
+// JobListGet filter. Empty fields do not filter; string fields accept '*' wildcards; text and
+// creator are matched case-insensitively (ASCII).
+struct JobFilter {
+  std::string job_name;
+  std::string text;
+  std::string template_name;
+  std::string creator;
+  std::string report;
+  std::string variant;  // jobs have no variants: a non-empty variant matches nothing
+  std::optional<core::SystemTime> created_from;
+  std::optional<core::SystemTime> created_to;
 };
 
 // JobName: 16 random bytes as upper-case hex; JobRunCount: 8 random [A-Za-z0-9].

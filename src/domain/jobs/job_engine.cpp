@@ -1,15 +1,28 @@
+// The API side of JobEngine: templates, validation, operations staged into units of work, reads.
 #include "domain/jobs/job_engine.h"
 
 #include <algorithm>
 
 #include "core/ascii.h"
 #include "core/log.h"
+#include "core/random.h"
 #include "domain/jobs/job_errors.h"
+#include "domain/jobs/job_leases.h"
 #include "domain/jobs/job_record.h"
 #include "domain/jobs/parameter_resolution.h"
+#include "domain/jobs/storable_text.h"
+#include "store/unit_of_work.h"
 
 namespace causeway::jobs {
 namespace {
+
+using namespace std::chrono_literals;
+
+// A staged cancel holds a waiting job this many leases long at most (a unit that takes longer
+// loses the hold; its delete then fails rather than remove a job that started meanwhile).
+constexpr int kHoldLeases = 6;
+// WaitUntil re-checks its condition at least this often, for changes made by other nodes.
+constexpr auto kWaitRecheck = 100ms;
 
 // '*' matches any run of characters; everything else literally (optionally ignoring case).
 bool WildcardMatch(std::string_view pattern, std::string_view s, bool ignore_case) {
@@ -37,11 +50,43 @@ bool FieldMatches(std::string_view filter, std::string_view value, bool ignore_c
   return filter.empty() || WildcardMatch(filter, value, ignore_case);
 }
 
+// The exact JobListGet rule; the store query only narrows (repository::FindJobs).
+bool Matches(const JobFilter& f, const Job& j) {
+  if (!FieldMatches(f.job_name, j.key.name) || !FieldMatches(f.text, j.text, true) ||
+      !FieldMatches(f.template_name, j.template_name) || !FieldMatches(f.creator, j.creator, true) ||
+      !FieldMatches(f.report, j.report_name) || !f.variant.empty())
+    return false;
+  if (f.created_from && j.created_at < *f.created_from) return false;
+  if (f.created_to && j.created_at > *f.created_to) return false;
+  return true;
+}
+
+bool Stopped(JobStatus s) { return s != JobStatus::kRunning && s != JobStatus::kCanceling; }
+
+// JobParameterValues first, then JobParameterValuesSimple on top (same parameter: Simple wins).
+core::Result<std::vector<ParameterValue>> SuppliedValues(const ScheduleRequest& req) {
+  CW_ASSIGN_OR_RETURN(auto values, ParseParameterValues(req.parameter_values));
+  CW_ASSIGN_OR_RETURN(auto simple, ParseParameterValues(req.parameter_values_simple));
+  for (auto& s : simple) {
+    std::erase_if(values, [&](const ParameterValue& v) { return v.name == s.name && v.step_nr == s.step_nr; });
+    values.push_back(std::move(s));
+  }
+  return values;
+}
+
 }  // namespace
 
 JobEngine::JobEngine(store::Database& db, const core::Clock& clock, ProcessRunner& runner,
                      const UserDirectory& users, EngineOptions options)
-    : db_(db), repo_(db), clock_(clock), runner_(runner), users_(users), options_(std::move(options)) {}
+    : db_(db),
+      clock_(clock),
+      runner_(runner),
+      users_(users),
+      options_(std::move(options)),
+      node_id_(options_.node_id.empty() ? "node-" + core::RandomHexUpper(8) : options_.node_id),
+      hub_(std::make_shared<Hub>(clock, std::max(1, options_.workers), options_.cache_reads,
+                                 options_.cache_capacity)),
+      status_reads_(db) {}
 
 core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, const core::Clock& clock,
                                                          ProcessRunner& runner, const UserDirectory& users,
@@ -49,39 +94,25 @@ core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, co
                                                          EngineOptions options) {
   CW_RETURN_IF_ERROR(store::Migrate(db, JobMigrations()));
   std::unique_ptr<JobEngine> engine(new JobEngine(db, clock, runner, users, std::move(options)));
-  CW_RETURN_IF_ERROR(engine->Load(std::move(config_templates)));
-  engine->StartWorkers();
+  CW_RETURN_IF_ERROR(engine->LoadTemplates(std::move(config_templates)));
+  CW_RETURN_IF_ERROR(engine->RecoverOrphans(engine->options_.take_over_at_start));
+  engine->StartThreads();
   return engine;
 }
 
-JobEngine::~JobEngine() {
-  shutting_down_ = true;
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  // Terminate running processes so that workers return promptly; their jobs end in A.
-  {
-    std::shared_lock lock(index_mu_);
-    for (auto& [k, rec] : index_) {
-      std::lock_guard plock(rec->process_mu);
-      if (rec->process != nullptr) rec->process->Terminate();
-    }
-  }
-  {
-    std::lock_guard lock(wake_mu_);
-  }
-  wake_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-}
+core::SystemTime JobEngine::Now() const { return core::FromUnixMillis(core::ToUnixMillis(clock_.Now())); }
 
-core::Status JobEngine::Load(std::vector<JobTemplate> config_templates) {
-  CW_ASSIGN_OR_RETURN(auto stored_templates, repo_.LoadTemplates());
-  for (auto& t : stored_templates) templates_[t.name] = std::move(t);
+core::Status JobEngine::LoadTemplates(std::vector<JobTemplate> config_templates) {
+  std::vector<JobTemplate> stored;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(stored, repository::LoadTemplates(tx));
+    return core::Status::Ok();
+  }));
+  for (auto& t : stored) templates_[t.name] = std::move(t);
   // Config is the source of truth for the templates it names; run-time edits of those last
   // until the next start. Zero timestamps in config keep the stored ones.
-  const core::SystemTime now = clock_.Now();
+  const core::SystemTime now = Now();
+  std::vector<std::string> from_config;
   for (auto& t : config_templates) {
     if (auto it = templates_.find(t.name); it != templates_.end()) {
       if (t.created_at == core::SystemTime{}) t.created_at = it->second.created_at;
@@ -89,39 +120,15 @@ core::Status JobEngine::Load(std::vector<JobTemplate> config_templates) {
     }
     if (t.created_at == core::SystemTime{}) t.created_at = now;
     if (t.changed_at == core::SystemTime{}) t.changed_at = t.created_at;
-    CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
+    from_config.push_back(t.name);
     templates_[t.name] = std::move(t);
-    templates_version_.fetch_add(1, std::memory_order_acq_rel);
   }
-
-  CW_ASSIGN_OR_RETURN(auto stored_jobs, repo_.LoadJobs());
-  std::vector<std::shared_ptr<JobRecord>> waiting;
-  for (auto& s : stored_jobs) {
-    auto rec = std::make_shared<JobRecord>();
-    rec->job = std::move(s.job);
-    rec->last_log_seq = s.last_log_seq;
-    if (IsActive(rec->job.status)) {
-      // The process that ran this job is gone with the previous server process.
-      CW_RETURN_IF_ERROR(Transition(*rec, [&](Job& j, LogBuilder& log) {
-        for (StepRun& step : j.steps) {
-          if (!IsActive(step.status)) continue;
-          step.status = JobStatus::kFailed;
-          step.ended_at = now;
-        }
-        j.status = JobStatus::kFailed;
-        j.ended_at = now;
-        log.Add(0, 'A', ApjText("001"));
-        log.Add(0, 'E', "The server stopped while the job was running; the job was ended at restart.");
-      }));
-    } else if (IsWaiting(rec->job.status)) {
-      waiting.push_back(rec);
-    }
-    index_[IndexKey(rec->job.key)] = std::move(rec);
-  }
-  std::sort(waiting.begin(), waiting.end(),
-            [](const auto& a, const auto& b) { return a->job.created_at < b->job.created_at; });
-  for (auto& rec : waiting) Enqueue(rec);
-  return core::Status::Ok();
+  if (from_config.empty()) return core::Status::Ok();
+  templates_version_.fetch_add(1, std::memory_order_acq_rel);
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    for (const auto& name : from_config) CW_RETURN_IF_ERROR(repository::UpsertTemplate(tx, templates_.at(name)));
+    return core::Status::Ok();
+  });
 }
 
 // --- templates ---
@@ -144,7 +151,7 @@ core::Result<JobTemplate> JobEngine::FindTemplate(std::string_view name) const {
 core::Result<JobEngine::UpsertedTemplate> JobEngine::UpsertTemplate(JobTemplate t, std::string_view actor) {
   CW_RETURN_IF_ERROR(ValidateTemplate(t));
   std::lock_guard write_lock(template_write_mu_);
-  const core::SystemTime now = clock_.Now();
+  const core::SystemTime now = Now();
   bool created = false;
   {
     std::shared_lock lock(templates_mu_);
@@ -159,7 +166,7 @@ core::Result<JobEngine::UpsertedTemplate> JobEngine::UpsertTemplate(JobTemplate 
   }
   t.changed_at = now;
   t.changed_by = std::string(actor);
-  CW_RETURN_IF_ERROR(repo_.UpsertTemplate(t));
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) { return repository::UpsertTemplate(tx, t); }));
   UpsertedTemplate out{t, created};
   std::unique_lock lock(templates_mu_);
   templates_[t.name] = std::move(t);
@@ -170,7 +177,10 @@ core::Result<JobEngine::UpsertedTemplate> JobEngine::UpsertTemplate(JobTemplate 
 core::Status JobEngine::DeleteTemplate(std::string_view name) {
   std::lock_guard write_lock(template_write_mu_);
   bool existed = false;
-  CW_RETURN_IF_ERROR(repo_.DeleteTemplate(name, &existed));
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(existed, repository::DeleteTemplate(tx, name));
+    return core::Status::Ok();
+  }));
   std::unique_lock lock(templates_mu_);
   auto it = templates_.find(name);
   if (it == templates_.end() && !existed) return TemplateNotFound(std::string(name));
@@ -198,19 +208,6 @@ core::Result<ScheduleRequest> JobEngine::ValidateSchedule(const Caller& caller, 
   return req;
 }
 
-namespace {
-// JobParameterValues first, then JobParameterValuesSimple on top (same parameter: Simple wins).
-core::Result<std::vector<ParameterValue>> SuppliedValues(const ScheduleRequest& req) {
-  CW_ASSIGN_OR_RETURN(auto values, ParseParameterValues(req.parameter_values));
-  CW_ASSIGN_OR_RETURN(auto simple, ParseParameterValues(req.parameter_values_simple));
-  for (auto& s : simple) {
-    std::erase_if(values, [&](const ParameterValue& v) { return v.name == s.name && v.step_nr == s.step_nr; });
-    values.push_back(std::move(s));
-  }
-  return values;
-}
-}  // namespace
-
 core::Result<ScheduleResult> JobEngine::Schedule(const Caller& caller, const ScheduleRequest& req) {
   JobTemplate tmpl;
   std::string job_user;
@@ -225,12 +222,11 @@ core::Result<ScheduleResult> JobEngine::Schedule(const Caller& caller, const Sch
     return e;
   }
 
-  const core::SystemTime now = clock_.Now();
+  const core::SystemTime now = Now();
   Job job;
-  do {
-    job.key = GenerateJobKey();
-  } while (Find(job.key) != nullptr);
-  job.text = req.text.empty() ? tmpl.text : req.text;
+  // 128 random bits: a collision would fail the insert (primary key) rather than overwrite.
+  job.key = GenerateJobKey();
+  job.text = StorableText(req.text.empty() ? tmpl.text : req.text);
   job.template_name = tmpl.name;
   job.template_text = tmpl.text;
   job.report_name = tmpl.report_name;
@@ -250,18 +246,29 @@ core::Result<ScheduleResult> JobEngine::Schedule(const Caller& caller, const Sch
 
   ScheduleResult result;
   std::vector<LogLine> log;
-  int64_t seq = 0;
   for (const auto& name : resolved.removed_read_only) {
     result.warnings.push_back(core::SubstituteMessageVars(ApjText("074"), {name}));
-    log.push_back({++seq, 0, now, 'W', result.warnings.back()});
+    log.push_back({0, 0, now, 'W', result.warnings.back()});
   }
-  log.push_back({++seq, 0, now, 'S', core::SubstituteMessageVars(ApjText("013"), {job.text})});
-  log.push_back({++seq, 0, now, 'I', "Scheduled by " + caller.user + " to run as " + job_user});
-  const JobKey key = job.key;
-  CW_RETURN_IF_ERROR(Insert(std::move(job), std::move(log)));
-  auto rec = Find(key);
-  result.job = rec->Snapshot();
+  log.push_back({0, 0, now, 'S', core::SubstituteMessageVars(ApjText("013"), {job.text})});
+  log.push_back({0, 0, now, 'I', "Scheduled by " + caller.user + " to run as " + job_user});
+  CW_RETURN_IF_ERROR(StageNewJob(job, std::move(log)));
+  result.job = std::move(job);
   return result;
+}
+
+core::Status JobEngine::StageNewJob(const Job& job, std::vector<LogLine> log) {
+  auto stored = std::make_shared<const Job>(job);
+  auto lines = std::make_shared<const std::vector<LogLine>>(std::move(log));
+  return store::Transact(db_, [&](store::UnitOfWork& unit) {
+    unit.Add([stored, lines](store::Tx& tx) { return repository::InsertJob(tx, *stored, *lines); });
+    // Only a committed job is visible and claimable: publish it, then wake the dispatcher.
+    unit.OnCommit([hub = hub_, stored] {
+      hub->Published(stored);
+      hub->JobWaiting();
+    });
+    return core::Status::Ok();
+  });
 }
 
 core::Result<ScheduleCheck> JobEngine::CheckSchedule(const Caller& caller, const ScheduleRequest& req) const {
@@ -287,27 +294,25 @@ core::Result<ScheduleCheck> JobEngine::CheckSchedule(const Caller& caller, const
   return out;
 }
 
-core::Status JobEngine::Insert(Job job, std::vector<LogLine> log) {
-  CW_RETURN_IF_ERROR(repo_.InsertJob(job, log));
-  auto rec = std::make_shared<JobRecord>();
-  rec->last_log_seq = log.empty() ? 0 : log.back().seq;
-  const std::string key = IndexKey(job.key);
-  rec->job = std::move(job);
-  {
-    std::unique_lock lock(index_mu_);
-    index_[key] = rec;
-  }
-  Enqueue(std::move(rec));
-  NotifyEvent();
-  return core::Status::Ok();
-}
-
 // --- reads ---
 
-std::shared_ptr<JobEngine::JobRecord> JobEngine::Find(const JobKey& key) const {
-  std::shared_lock lock(index_mu_);
-  auto it = index_.find(IndexKey(key));
-  return it == index_.end() ? nullptr : it->second;
+core::Result<std::shared_ptr<const Job>> JobEngine::Lookup(const JobKey& key) const {
+  JobCache* cache = hub_->cache.get();
+  if (cache != nullptr) {
+    // The only writer: a job running here is newest in memory, any other one in the cache.
+    if (auto rec = hub_->FindActive(key)) return std::make_shared<const Job>(rec->Snapshot());
+    if (auto hit = cache->Find(key)) return hit;
+  }
+  const uint64_t generation = cache != nullptr ? cache->Generation(key) : 0;
+  std::optional<Job> job;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(job, repository::LoadJob(tx, key));
+    return core::Status::Ok();
+  }));
+  if (!job) return std::shared_ptr<const Job>();
+  auto out = std::make_shared<const Job>(std::move(*job));
+  if (cache != nullptr) cache->Offer(out, generation);
+  return out;
 }
 
 bool JobEngine::Visible(const Caller& caller, const Job& job) const {
@@ -315,101 +320,159 @@ bool JobEngine::Visible(const Caller& caller, const Job& job) const {
 }
 
 core::Result<Job> JobEngine::GetJob(const Caller& caller, const JobKey& key) const {
-  auto rec = Find(key);
-  if (rec == nullptr) return JobNotFound();
-  Job job = rec->Snapshot();
-  if (!Visible(caller, job)) return NoAuthDetails(caller.user);
-  return job;
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> job, Lookup(key));
+  if (job == nullptr) return JobNotFound();
+  if (!Visible(caller, *job)) return NoAuthDetails(caller.user);
+  return *job;
 }
 
 core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey& key) const {
-  auto rec = Find(key);
-  if (rec == nullptr) return JobNotFound();
-  std::lock_guard lock(rec->state_mu);
-  if (!caller.all_jobs && rec->job.creator != caller.user) return NoAuthDetails(caller.user);
-  return rec->job.status;
+  if (hub_->cache == nullptr) {
+    // Every read asks the store, so that other nodes' writes are seen at once; concurrent
+    // reads share a query.
+    CW_ASSIGN_OR_RETURN(std::optional<repository::StatusRow> row, status_reads_.Get(key));
+    if (!row) return JobNotFound();
+    if (!caller.all_jobs && row->creator != caller.user) return NoAuthDetails(caller.user);
+    return row->status;
+  }
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> job, Lookup(key));
+  if (job == nullptr) return JobNotFound();
+  if (!Visible(caller, *job)) return NoAuthDetails(caller.user);
+  return job->status;
 }
 
-std::vector<Job> JobEngine::ListJobs(const Caller& caller, const JobFilter& f) const {
-  std::vector<std::shared_ptr<JobRecord>> recs;
-  {
-    std::shared_lock lock(index_mu_);
-    recs.reserve(index_.size());
-    for (const auto& [k, rec] : index_) recs.push_back(rec);
-  }
-  std::vector<Job> out;
-  for (const auto& rec : recs) {
-    Job j = rec->Snapshot();
-    if (!Visible(caller, j)) continue;
-    if (!FieldMatches(f.job_name, j.key.name) || !FieldMatches(f.text, j.text, true) ||
-        !FieldMatches(f.template_name, j.template_name) || !FieldMatches(f.creator, j.creator, true) ||
-        !FieldMatches(f.report, j.report_name) || !f.variant.empty())
-      continue;
-    if (f.created_from && j.created_at < *f.created_from) continue;
-    if (f.created_to && j.created_at > *f.created_to) continue;
-    out.push_back(std::move(j));
-  }
-  std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) {
-    return a.created_at != b.created_at ? a.created_at < b.created_at : a.key.name < b.key.name;
+core::Result<std::vector<Job>> JobEngine::ListJobs(const Caller& caller, const JobFilter& filter) const {
+  std::vector<Job> jobs;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(jobs, repository::FindJobs(tx, filter, caller.all_jobs ? nullptr : &caller.user));
+    return core::Status::Ok();
+  }));
+  std::erase_if(jobs, [&](const Job& j) { return !Matches(filter, j); });
+  // Byte order of the keys after the creation time, whatever the database's collation.
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    if (a.created_at != b.created_at) return a.created_at < b.created_at;
+    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
   });
-  return out;
+  return jobs;
 }
 
 core::Result<std::vector<LogLine>> JobEngine::JobLog(const Caller& caller, const JobKey& key) const {
   CW_RETURN_IF_ERROR(GetJob(caller, key));
-  return repo_.LoadLog(key);
+  std::vector<LogLine> lines;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(lines, repository::LoadLog(tx, key));
+    return core::Status::Ok();
+  }));
+  return lines;
 }
 
-size_t JobEngine::JobCount() const {
-  std::shared_lock lock(index_mu_);
-  return index_.size();
+core::Result<int64_t> JobEngine::JobCount() const {
+  int64_t n = 0;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(n, repository::CountJobs(tx));
+    return core::Status::Ok();
+  }));
+  return n;
 }
+
+size_t JobEngine::ActiveJobCount() const { return hub_->ActiveCount(); }
+
+size_t JobEngine::CachedJobCount() const { return hub_->cache ? hub_->cache->size() : 0; }
 
 // --- cancel / abort / restart ---
 
-core::Status JobEngine::Cancel(const Caller& caller, const JobKey& key) {
-  return StopRunning(caller, key, /*remove_waiting=*/true);
+core::Status JobEngine::Cancel(const Caller& caller, const JobKey& key) { return StopJob(caller, key, true); }
+
+core::Status JobEngine::Abort(const Caller& caller, const JobKey& key) { return StopJob(caller, key, false); }
+
+bool JobEngine::InCallersUnit() const {
+  store::UnitOfWork* unit = store::UnitOfWork::Current();
+  return unit != nullptr && &unit->database() == &db_;
 }
 
-core::Status JobEngine::Abort(const Caller& caller, const JobKey& key) {
-  return StopRunning(caller, key, /*remove_waiting=*/false);
+core::Status JobEngine::StopJob(const Caller& caller, const JobKey& key, bool cancel) {
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> job, Lookup(key));
+  if (job == nullptr) return cancel ? CancelNotFound() : JobNotFound();
+  if (!Visible(caller, *job)) return NoAuthCancel(caller.user);
+  if (IsWaiting(job->status)) {
+    if (!cancel) return NotRunning();
+    // SAP removes a job that has not started from the job list (spec §1.4.3).
+    return CancelWaiting(caller, key);
+  }
+  if (job->status != JobStatus::kRunning) return NotRunning();  // finished, or already canceling
+  return CancelRunning(caller, key);
 }
 
-core::Status JobEngine::StopRunning(const Caller& caller, const JobKey& key, bool remove_waiting) {
-  auto rec = Find(key);
-  if (rec == nullptr) return remove_waiting ? CancelNotFound() : JobNotFound();
-  {
-    std::lock_guard tlock(rec->transition_mu);
-    if (rec->removed) return remove_waiting ? CancelNotFound() : JobNotFound();
-    const Job job = rec->Snapshot();
-    if (!Visible(caller, job)) return NoAuthCancel(caller.user);
-    if (IsWaiting(job.status)) {
-      if (!remove_waiting) return NotRunning();
-      // SAP removes a job that has not started from the job list (spec §1.4.3).
-      CW_RETURN_IF_ERROR(repo_.DeleteJobs({key}));
-      rec->removed = true;
-      {
-        std::unique_lock lock(index_mu_);
-        index_.erase(IndexKey(key));
-      }
-      NotifyEvent();
+core::Status JobEngine::CancelWaiting(const Caller& caller, const JobKey& key) {
+  // Hold the job first (a lease of its own), so that no worker on any node starts it while the
+  // delete is staged; the delete then requires the hold, and a rollback releases it.
+  const std::string hold = node_id_ + "/cancel-" + std::to_string(holds_.fetch_add(1) + 1);
+  const int64_t now_ms = core::ToUnixMillis(Now());
+  const int64_t until_ms = now_ms + kHoldLeases * options_.lease.count();
+  bool held = false;
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(held, leases::HoldWaiting(tx, key, hold, now_ms, until_ms));
+    return core::Status::Ok();
+  }));
+  if (!held) {
+    // A worker took it meanwhile, it is gone, or another cancel of it is staged.
+    CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> now, Lookup(key));
+    if (now != nullptr && now->status == JobStatus::kRunning) return CancelRunning(caller, key);
+    if (now == nullptr || IsWaiting(now->status)) return CancelNotFound();
+    return NotRunning();
+  }
+  store::Database* db = &db_;
+  return store::Transact(db_, [&](store::UnitOfWork& unit) {
+    unit.Add([key, hold](store::Tx& tx) -> core::Status {
+      CW_ASSIGN_OR_RETURN(bool deleted, repository::DeleteHeldWaitingJob(tx, key, hold));
+      // The hold lapsed and a worker started the job: fail rather than delete a running job.
+      return deleted ? core::Status::Ok() : core::Status(NotRunning());
+    });
+    unit.OnCommit([hub = hub_, key] { hub->Removed(key); });
+    unit.OnRollback([hub = hub_, db, key, hold] {
+      db->WriteAsync([key, hold](store::Tx& tx) { return leases::Release(tx, key, hold); },
+                     [hub, key](core::Status st) {
+                       if (!st.ok())
+                         spdlog::warn("jobs: cannot release the cancel hold of {}: {} (it lapses by itself)",
+                                      key.Joined(), st.error().text);
+                       hub->dispatch.Notify();
+                     });
+    });
+    return core::Status::Ok();
+  });
+}
+
+core::Status JobEngine::CancelRunning(const Caller& caller, const JobKey& key) {
+  const bool own_unit = !InCallersUnit();
+  const LogLine line{0, 0, Now(), 'W', core::SubstituteMessageVars(ApjText("076"), {caller.user})};
+  CW_RETURN_IF_ERROR(store::Transact(db_, [&](store::UnitOfWork& unit) {
+    unit.Add([key, line](store::Tx& tx) -> core::Status {
+      CW_ASSIGN_OR_RETURN(bool marked, repository::MarkCanceling(tx, key));
+      // It ended (or was canceled) since the call: the cancel must not overwrite that.
+      if (!marked) return NotRunning();
+      CW_RETURN_IF_ERROR(repository::AppendLog(tx, key, {line}));
       return core::Status::Ok();
-    }
-    if (job.status != JobStatus::kRunning) return NotRunning();  // finished, or already canceling
-    CW_RETURN_IF_ERROR(Transition(*rec, [&](Job& j, LogBuilder& log) {
-      j.status = JobStatus::kCanceling;
-      log.Add(0, 'W', core::SubstituteMessageVars(ApjText("076"), {caller.user}));
-    }));
-    rec->cancel_requested = true;
-    std::lock_guard plock(rec->process_mu);
-    if (rec->process != nullptr) rec->process->Terminate();
+    });
+    // On this node the process stops now; another node sees the request at its next renewal.
+    unit.OnCommit([hub = hub_, key] {
+      if (auto rec = hub->FindActive(key)) {
+        rec->cancel_requested = true;
+        rec->TerminateProcess();
+      }
+      hub->sleepers.Notify();
+      hub->Removed(key);
+    });
+    return core::Status::Ok();
+  }));
+  if (own_unit) {
+    // Answer once the job has really stopped, so that a status poll right after sees C.
+    WaitUntil(
+        [&] {
+          auto j = Lookup(key);
+          return !j.ok() || *j == nullptr || Stopped((*j)->status);
+        },
+        options_.cancel_wait);
   }
-  {
-    std::lock_guard lock(wake_mu_);
-  }
-  wake_cv_.notify_all();
-  // Answer once the job has really stopped, so that a status poll right after sees C.
-  WaitUntil([&] { return rec->Snapshot().status != JobStatus::kCanceling; }, options_.cancel_wait);
   return core::Status::Ok();
 }
 
@@ -417,10 +480,20 @@ core::Result<Job> JobEngine::Restart(const Caller& caller, const JobKey& key, st
   if (mode != "E" && mode != "A")
     return core::MakeError(core::Code::kBadRequest, "APJ_RT", "082",
                            "Invalid restart mode &1 (use E or A)", {std::string(mode)});
-  auto rec = Find(key);
-  if (rec == nullptr) return JobNotFound();
-  const Job orig = rec->Snapshot();
-  if (!Visible(caller, orig)) return NoAuthCancel(caller.user);
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> found, Lookup(key));
+  if (found == nullptr) return JobNotFound();
+  if (!Visible(caller, *found)) return NoAuthCancel(caller.user);
+  if (found->status == JobStatus::kCanceling) {
+    // A cancel that answered without waiting (inside a request): restart what it leaves.
+    WaitUntil(
+        [&] {
+          auto j = Lookup(key);
+          if (j.ok() && *j != nullptr) found = *j;
+          return !j.ok() || *j == nullptr || found->status != JobStatus::kCanceling;
+        },
+        options_.cancel_wait);
+  }
+  const Job& orig = *found;
   if (!IsRestartable(orig.status)) return RestartWrongStatus();
   // The failed step: the first that did not finish (a cancel between steps leaves it waiting).
   size_t failed = orig.steps.size();
@@ -435,11 +508,9 @@ core::Result<Job> JobEngine::Restart(const Caller& caller, const JobKey& key, st
   if (mode == "A" && failed + 1 >= orig.steps.size()) return RestartAfterLastStep();
   const size_t first_run = mode == "E" ? failed : failed + 1;
 
-  const core::SystemTime now = clock_.Now();
+  const core::SystemTime now = Now();
   Job copy;
-  do {
-    copy.key = GenerateJobKey();
-  } while (Find(copy.key) != nullptr);
+  copy.key = GenerateJobKey();
   copy.text = orig.text;
   copy.template_name = orig.template_name;
   copy.template_text = orig.template_text;
@@ -462,71 +533,43 @@ core::Result<Job> JobEngine::Restart(const Caller& caller, const JobKey& key, st
     copy.steps.push_back(std::move(s));
   }
   std::vector<LogLine> log;
-  log.push_back({1, 0, now, 'S',
+  log.push_back({0, 0, now, 'S',
                  "Restart of job " + orig.key.name + "/" + orig.key.run_count + " in mode " + std::string(mode) +
                      " by " + caller.user + "; steps before " + std::to_string(first_run + 1) + " are skipped"});
-  const JobKey new_key = copy.key;
-  CW_RETURN_IF_ERROR(Insert(std::move(copy), std::move(log)));
-  return Find(new_key)->Snapshot();
+  CW_RETURN_IF_ERROR(StageNewJob(copy, std::move(log)));
+  return copy;
 }
 
 core::Result<int> JobEngine::CleanupFinishedJobs(std::chrono::hours age) {
-  const core::SystemTime cutoff = clock_.Now() - age;
-  std::vector<std::shared_ptr<JobRecord>> candidates;
-  {
-    std::shared_lock lock(index_mu_);
-    for (const auto& [k, rec] : index_) {
-      Job j = rec->Snapshot();
-      if (IsTerminal(j.status) && j.ended_at.value_or(j.created_at) < cutoff) candidates.push_back(rec);
-    }
-  }
-  std::vector<JobKey> keys;
-  for (const auto& rec : candidates) keys.push_back(rec->Snapshot().key);
-  CW_RETURN_IF_ERROR(repo_.DeleteJobs(keys));
-  {
-    std::unique_lock lock(index_mu_);
-    for (const JobKey& k : keys) index_.erase(IndexKey(k));
-  }
-  NotifyEvent();
-  return static_cast<int>(keys.size());
+  const core::SystemTime cutoff = Now() - age;
+  int64_t deleted = 0;
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(deleted, repository::DeleteFinishedBefore(tx, cutoff));
+    return core::Status::Ok();
+  }));
+  // The keys are not known here; finished jobs are re-read on demand.
+  if (hub_->cache) hub_->cache->Clear();
+  hub_->NotifyEvent();
+  return static_cast<int>(deleted);
 }
 
-// --- transitions and events ---
-
-core::Status JobEngine::Transition(JobRecord& rec, const std::function<void(Job&, LogBuilder&)>& mutate) {
-  Job next = rec.Snapshot();
-  LogBuilder log(rec.last_log_seq, clock_.Now());
-  mutate(next, log);
-  CW_RETURN_IF_ERROR(repo_.UpdateJob(next, log.lines()));
-  rec.last_log_seq = log.last_seq();
-  {
-    std::lock_guard lock(rec.state_mu);
-    rec.job = std::move(next);
-  }
-  NotifyEvent();
-  return core::Status::Ok();
-}
-
-void JobEngine::NotifyEvent() const {
-  {
-    std::lock_guard lock(events_mu_);
-    ++events_seq_;
-  }
-  events_cv_.notify_all();
-}
+// --- events ---
 
 bool JobEngine::WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(events_mu_);
+  Hub& hub = *hub_;
+  std::unique_lock lock(hub.events_mu);
   for (;;) {
-    const uint64_t seen = events_seq_;
+    const uint64_t seen = hub.events_seq;
     lock.unlock();
     if (condition()) return true;
     lock.lock();
-    if (!events_cv_.wait_until(lock, deadline, [&] { return events_seq_ != seen; })) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
       lock.unlock();
       return condition();
     }
+    hub.events_cv.wait_until(lock, std::min(deadline, now + kWaitRecheck), [&] { return hub.events_seq != seen; });
   }
 }
 
@@ -534,20 +577,14 @@ std::optional<Job> JobEngine::WaitForTerminal(const JobKey& key, std::chrono::mi
   std::optional<Job> last;
   WaitUntil(
       [&] {
-        auto rec = Find(key);
-        if (rec == nullptr) return true;
-        last = rec->Snapshot();
+        auto j = Lookup(key);
+        if (!j.ok()) return false;
+        if (*j == nullptr) return true;
+        last = **j;
         return IsTerminal(last->status);
       },
       timeout);
   return last;
-}
-
-void JobEngine::NotifyClockChanged() {
-  {
-    std::lock_guard lock(wake_mu_);
-  }
-  wake_cv_.notify_all();
 }
 
 }  // namespace causeway::jobs

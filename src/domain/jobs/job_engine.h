@@ -1,13 +1,30 @@
-// The job engine: templates, scheduling, a worker pool that runs job steps, cancel/abort/
-// restart, recovery after a crash, and an in-memory index of every job for fast reads.
+// The job engine: templates, scheduling, workers that run job steps, cancel/abort/restart, and
+// recovery of jobs whose node died — on a store that one node or several share.
 //
-// Durability: every call that changes state (Schedule, Cancel, Abort, Restart, template
-// upsert/delete) returns only after the change is durable (store::Database::Write). Workers
-// write each step transition through as well.
+// Units of work. Schedule, Restart, Cancel and Abort validate when called and then stage their
+// store change with store::Transact: into the caller's current store::UnitOfWork (a request, a
+// $batch change set), which commits or rolls back all of it together, or into a unit of their
+// own that is committed before they return. Nothing of an operation is visible, run or
+// terminated before its unit committed (OnCommit publishes it); a unit that rolls back leaves no
+// trace. The job returned by Schedule/Restart is the one built locally, committed or not.
 //
-// Threading: all public methods are thread-safe. Schedule/Cancel/Abort/Restart block on a
-// durable write, so call them from a worker thread, not an I/O thread. GetJob is a hash lookup
-// plus a copy under a per-job mutex and never touches the store.
+// Several nodes. Workers take waiting jobs from the store with a claim (oldest first; FOR UPDATE
+// SKIP LOCKED on PostgreSQL) and hold a lease on each job while it runs, renewed every
+// `lease_renewal` of the engine's Clock; each job runs on exactly one node. A job whose lease
+// expired belongs to a node that died: any node ends it in A (recovery). A cancel of a job that
+// runs on another node is stored (status c, cancel_requested) and reaches the process when its
+// node renews the lease. Jobs scheduled elsewhere are found by a claim attempt every
+// `claim_interval`; local schedules wake the workers at once. Every timer runs on the Clock
+// (core::Alarm), so virtual time drives leases, sleeps and polls alike.
+//
+// Memory and reads. Only the jobs this node runs are held in memory. Reads go to the store,
+// behind a bounded cache (`cache_reads`) when this engine is the store's only writer (SQLite):
+// a cache hit never touches the store. Without the cache every read is a store read, so writes
+// of other nodes are seen at once. The memory used does not grow with the number of jobs stored.
+//
+// Threading: all public methods are thread-safe. Schedule/Cancel/Abort/Restart may block on the
+// store (a durable write of their own unit, or reads), so call them from a worker thread, not an
+// I/O thread; with cache_reads, GetStatus/GetJob of a cached job never block.
 //
 // Authorization (spec §1.1): a Caller without SAP_COM_0326 (all_jobs == false) may read and
 // act only on jobs it created, and may schedule only templates whose allowed_users admit the
@@ -26,13 +43,13 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/jobs/job.h"
 #include "domain/jobs/job_repository.h"
+#include "domain/jobs/job_status_reads.h"
 #include "domain/jobs/process_runner.h"
 #include "store/database.h"
 
@@ -51,15 +68,29 @@ struct Caller {
 };
 
 struct EngineOptions {
-  int workers = 4;                      // jobs running in parallel
+  int workers = 4;                      // jobs running in parallel on this node
   size_t step_output_limit = 64 * 1024;  // bytes of process output kept in the log per step
   // Environment every command step starts with (before step env and CW_* variables).
   std::vector<std::pair<std::string, std::string>> base_env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}};
-  // How often a sleeping built-in re-reads the Clock (virtual clocks move without notice;
-  // NotifyClockChanged() wakes sleepers at once).
-  std::chrono::milliseconds clock_poll{200};
-  // How long Cancel/Abort wait for a running job to reach C before answering.
+  // How long Cancel/Abort with a unit of their own wait for a running job to stop.
   std::chrono::milliseconds cancel_wait{10000};
+
+  // This node's name as the owner of leases; empty: a random one per Open.
+  std::string node_id;
+  // Leases, on the engine's Clock: how long a claim lasts without renewal, how often a running
+  // job's lease is renewed (which is also how soon a cancel from another node reaches it).
+  std::chrono::milliseconds lease{5000};
+  std::chrono::milliseconds lease_renewal{500};
+  // How often to look for jobs other nodes scheduled, and for jobs of dead nodes.
+  std::chrono::milliseconds claim_interval{200};
+  std::chrono::milliseconds recovery_interval{1000};
+  // This engine is the store's only node (SQLite): at Open it ends every job left running, whose
+  // lease a previous process of this node held, without waiting for the lease to expire.
+  // Otherwise (nodes sharing PostgreSQL) such jobs end once their lease expired.
+  bool take_over_at_start = true;
+  // Reads through a bounded cache; only correct when this engine is the store's only writer.
+  bool cache_reads = true;
+  size_t cache_capacity = 4096;  // jobs
 };
 
 struct ScheduleRequest {
@@ -72,7 +103,7 @@ struct ScheduleRequest {
 };
 
 struct ScheduleResult {
-  Job job;                            // snapshot right after scheduling (status Y or R)
+  Job job;                            // as scheduled (status Y)
   std::vector<std::string> warnings;  // e.g. APJ_RT/074 texts
 };
 
@@ -84,34 +115,25 @@ struct ScheduleCheck {
   std::vector<std::string> messages;  // errors and warnings
 };
 
-// JobListGet filter. Empty fields do not filter; string fields accept '*' wildcards; text is
-// matched case-insensitively.
-struct JobFilter {
-  std::string job_name;
-  std::string text;
-  std::string template_name;
-  std::string creator;
-  std::string report;
-  std::string variant;  // jobs have no variants: a non-empty variant matches nothing
-  std::optional<core::SystemTime> created_from;
-  std::optional<core::SystemTime> created_to;
-};
-
 class JobEngine {
  public:
-  // Applies the job migrations, upserts `config_templates`, loads every job, ends jobs that
-  // were running when the process died (status A, with a log line) and starts the workers,
-  // which pick up jobs still waiting. The references must outlive the engine.
+  // Applies the job migrations, upserts `config_templates`, ends jobs left running by dead
+  // nodes (take_over_at_start: by any previous process) in status A with two log lines, and
+  // starts the workers, which pick up jobs still waiting. Loads no jobs. The references must
+  // outlive the engine.
   static core::Result<std::unique_ptr<JobEngine>> Open(store::Database& db, const core::Clock& clock,
                                                       ProcessRunner& runner, const UserDirectory& users,
                                                       std::vector<JobTemplate> config_templates,
                                                       EngineOptions options = {});
-  // Stops the workers; running steps are terminated and their jobs end in A.
+  // Stops claiming, terminates running steps (their jobs end in A, leases released) and puts
+  // claimed jobs that had not started back in the queue.
   ~JobEngine();
   JobEngine(const JobEngine&) = delete;
   JobEngine& operator=(const JobEngine&) = delete;
 
-  // --- templates ---
+  const std::string& node_id() const { return node_id_; }
+
+  // --- templates (this node's copy; changes are written through) ---
   std::vector<JobTemplate> Templates() const;
   // Changes whenever a template is added, replaced or deleted, so callers can cache views.
   uint64_t TemplatesVersion() const { return templates_version_.load(std::memory_order_acquire); }
@@ -128,6 +150,7 @@ class JobEngine {
   core::Result<std::vector<ParameterValue>> TemplateParameterValues(std::string_view template_name) const;
 
   // --- jobs ---
+  // Stages the new job (status Y); it runs once its unit committed.
   core::Result<ScheduleResult> Schedule(const Caller& caller, const ScheduleRequest& req);
   // JobScheduleCheck: validation without side effects. Unknown template / invalid user are
   // errors; parameter problems come back as successful == false.
@@ -135,84 +158,110 @@ class JobEngine {
   core::Result<Job> GetJob(const Caller& caller, const JobKey& key) const;  // 003, 028
   // JobStatusGet fast path: the status only, without copying steps and parameters.
   core::Result<JobStatus> GetStatus(const Caller& caller, const JobKey& key) const;  // 003, 028
-  // Not started: removed. Running: process group terminated, ends in C. Finished: 040.
+  // Not started: removed (a staged conditional delete; until the unit ends no worker starts
+  // the job). Running: status c, its process group is terminated once the unit committed (on
+  // whichever node runs it), and it ends in C. Finished, or canceling already: 040. A job that
+  // changed between the call and the commit fails the unit with 040 (never overwritten). With
+  // a unit of its own, returns once the job stopped (at most cancel_wait); inside a caller's
+  // unit it returns at once (the job shows c until it stopped).
   core::Status Cancel(const Caller& caller, const JobKey& key);
-  // Running jobs only (040 otherwise); ends in C.
+  // Running jobs only (040 otherwise); as Cancel otherwise.
   core::Status Abort(const Caller& caller, const JobKey& key);
-  // mode "E" (from the failed step) or "A" (after it). Returns the new copy.
+  // mode "E" (from the failed step) or "A" (after it). Stages and returns the new copy. A job
+  // still canceling is waited for (at most cancel_wait) before its status is checked.
   core::Result<Job> Restart(const Caller& caller, const JobKey& key, std::string_view mode);
-  // Jobs visible to `caller`, oldest first.
-  std::vector<Job> ListJobs(const Caller& caller, const JobFilter& filter) const;
+  // Jobs visible to `caller` that match `filter`, oldest first (a store query).
+  core::Result<std::vector<Job>> ListJobs(const Caller& caller, const JobFilter& filter) const;
   core::Result<std::vector<LogLine>> JobLog(const Caller& caller, const JobKey& key) const;
   // Deletes finished jobs (terminal status) that ended before now - `age`, with their logs.
   core::Result<int> CleanupFinishedJobs(std::chrono::hours age);
+  // Jobs in the store (all statuses, all nodes).
+  core::Result<int64_t> JobCount() const;
+  // Jobs this node holds in memory: claimed and running here (at most `workers`), and cached
+  // snapshots (at most `cache_capacity`).
+  size_t ActiveJobCount() const;
+  size_t CachedJobCount() const;
 
   // --- events ---
-  // Blocks until `condition` holds (evaluated after every job state change) or `timeout`
-  // passes; returns the last evaluation. For tests, the sandbox and long polls.
+  // Blocks until `condition` holds or `timeout` (real time) passes; returns the last evaluation.
+  // `condition` is evaluated after every job state change of this node and at least every
+  // 100 ms (for changes other nodes make). For tests, the sandbox and long polls.
   bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) const;
   // Waits until the job is in a terminal state (or gone); returns the last snapshot seen.
   std::optional<Job> WaitForTerminal(const JobKey& key, std::chrono::milliseconds timeout) const;
-  // Wakes sleeping built-ins after a virtual clock jump.
-  void NotifyClockChanged();
-  size_t JobCount() const;
 
  private:
-  struct JobRecord;
+  struct ActiveJob;
+  struct Hub;
   class LogBuilder;
   struct StepOutcome;
+  using Mutation = std::function<void(Job&, LogBuilder&, bool cancel_requested)>;
 
   JobEngine(store::Database& db, const core::Clock& clock, ProcessRunner& runner, const UserDirectory& users,
             EngineOptions options);
-  core::Status Load(std::vector<JobTemplate> config_templates);
-  void StartWorkers();
-  void WorkerLoop();
-  void RunJob(const std::shared_ptr<JobRecord>& rec);
-  StepOutcome ExecuteStep(JobRecord& rec, const Job& job, const StepRun& step);
-  StepOutcome RunCommand(JobRecord& rec, const Job& job, const StepRun& step);
-  StepOutcome RunSleep(JobRecord& rec, const Job& job, const StepRun& step);
-  StepOutcome RunLogCleanup(const Job& job, const StepRun& step);
+  core::Status LoadTemplates(std::vector<JobTemplate> config_templates);
+  core::SystemTime Now() const;  // the Clock, to the millisecond the store keeps
 
-  // Under rec.transition_mu: applies `mutate` to a copy of the job, writes it through and
-  // publishes it. On a store error nothing is published.
-  core::Status Transition(JobRecord& rec, const std::function<void(Job&, LogBuilder&)>& mutate);
-  core::Status StopRunning(const Caller& caller, const JobKey& key, bool remove_waiting);
+  // --- API side (job_engine.cpp) ---
   core::Result<ScheduleRequest> ValidateSchedule(const Caller& caller, const ScheduleRequest& req,
                                                  JobTemplate* tmpl, std::string* job_user) const;
-  std::shared_ptr<JobRecord> Find(const JobKey& key) const;
-  core::Status Insert(Job job, std::vector<LogLine> log);
-  void Enqueue(std::shared_ptr<JobRecord> rec);
-  void NotifyEvent() const;
+  // The job as this node knows it: its own running copy, the cache, or the store. Null if none.
+  core::Result<std::shared_ptr<const Job>> Lookup(const JobKey& key) const;
+  core::Status StageNewJob(const Job& job, std::vector<LogLine> log);
+  core::Status StopJob(const Caller& caller, const JobKey& key, bool cancel);
+  core::Status CancelWaiting(const Caller& caller, const JobKey& key);
+  core::Status CancelRunning(const Caller& caller, const JobKey& key);
+  bool InCallersUnit() const;
   bool Visible(const Caller& caller, const Job& job) const;
 
+  // --- worker side (job_runner.cpp, job_claims.cpp) ---
+  void StartThreads();
+  // The dispatcher thread: claims, lease renewals and recovery, each on its own deadline on the
+  // Clock from `start`, waiting on Hub::dispatch in between.
+  void DispatchLoop(core::SystemTime start);
+  void WorkerLoop();
+  // Claims up to `slots` waiting jobs, starts them in the store and queues them; returns how many.
+  int ClaimWaiting(int slots);
+  void RenewLeases();
+  // Ends jobs of dead nodes in A. `take_over`: every job left running, whatever its lease.
+  core::Status RecoverOrphans(bool take_over);
+  void Unclaim(const ActiveJob& rec);
+  void RunJob(const std::shared_ptr<ActiveJob>& rec);
+  // Writes `working` (the job after the steps ran so far) and `lines`, then what `last` adds if
+  // given, under this node's lease (renewed on the way); on success that is the job's state.
+  // `release`: the job ended, its lease goes. A lost lease sets rec.lease_lost.
+  core::Status Transition(ActiveJob& rec, const Job& working, const std::vector<LogLine>& lines,
+                          const Mutation& last, bool release);
+  // The job left this node: publishes its last state (`publish`) and frees its slot.
+  void Finish(const std::shared_ptr<ActiveJob>& rec, bool publish);
+  StepOutcome ExecuteStep(ActiveJob& rec, const Job& job, const StepRun& step);
+  StepOutcome RunCommand(ActiveJob& rec, const Job& job, const StepRun& step);
+  StepOutcome RunSleep(ActiveJob& rec, const Job& job, const StepRun& step);
+  StepOutcome RunLogCleanup(const Job& job, const StepRun& step);
+
   store::Database& db_;
-  mutable JobRepository repo_;  // stateless; JobLog() reads through it
   const core::Clock& clock_;
   ProcessRunner& runner_;
   const UserDirectory& users_;
   const EngineOptions options_;
+  const std::string node_id_;
+  std::shared_ptr<Hub> hub_;  // shared with OnCommit/OnRollback callbacks, which may outlive a call
+  mutable StatusReads status_reads_;  // GetStatus without the cache
 
   mutable std::shared_mutex templates_mu_;
   std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)
   std::atomic<uint64_t> templates_version_{1};
-  std::mutex template_write_mu_;  // serializes template writes (held across the store write)
+  std::mutex template_write_mu_;  // serializes template writes
 
-  mutable std::shared_mutex index_mu_;
-  std::unordered_map<std::string, std::shared_ptr<JobRecord>> index_;  // GUARDED_BY(index_mu_)
+  std::atomic<uint64_t> holds_{0};  // numbers the holds of staged cancels
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<std::shared_ptr<JobRecord>> queue_;  // GUARDED_BY(queue_mu_)
+  std::deque<std::shared_ptr<ActiveJob>> queue_;  // GUARDED_BY(queue_mu_): claimed, not started
   bool stopping_ = false;                         // GUARDED_BY(queue_mu_)
   std::atomic<bool> shutting_down_{false};
   std::vector<std::thread> workers_;
-
-  std::mutex wake_mu_;
-  std::condition_variable wake_cv_;  // sleeping built-ins
-
-  mutable std::mutex events_mu_;
-  mutable std::condition_variable events_cv_;
-  mutable uint64_t events_seq_ = 0;  // GUARDED_BY(events_mu_)
+  std::thread dispatcher_;
 };
 
 }  // namespace causeway::jobs

@@ -1,166 +1,13 @@
 #include "domain/jobs/job_engine.h"
 
-#include <gtest/gtest.h>
-#include <signal.h>
+#include "domain/jobs/job_engine_fixture.h"
 
-#include <cerrno>
-#include <filesystem>
-#include <set>
-
-#include "domain/jobs/job_record.h"
-#include "store/sqlite/sqlite_database.h"
-
-namespace causeway::jobs {
+namespace causeway::jobs::testing {
 namespace {
 
-using namespace std::chrono_literals;
-constexpr auto kWait = 20s;  // generous: the tests run under sanitizers on a shared machine
+CW_STORE_BACKENDS(JobEngineTest);
 
-class FakeUsers final : public UserDirectory {
- public:
-  bool IsBusinessUser(std::string_view u) const override { return u == "ALICE" || u == "BOB"; }
-};
-
-// Wraps the real runner and remembers the pids it started (for the process-group checks).
-class RecordingRunner final : public ProcessRunner {
- public:
-  core::Result<std::unique_ptr<RunningProcess>> Start(const ProcessSpec& spec) override {
-    auto p = real_.Start(spec);
-    if (p.ok()) {
-      std::lock_guard lock(mu_);
-      pids_.push_back((*p)->Pid());
-      specs_.push_back(spec);
-    }
-    return p;
-  }
-  std::vector<int> pids() const {
-    std::lock_guard lock(mu_);
-    return pids_;
-  }
-  std::vector<ProcessSpec> specs() const {
-    std::lock_guard lock(mu_);
-    return specs_;
-  }
-
- private:
-  PosixProcessRunner real_{std::chrono::milliseconds(500)};
-  mutable std::mutex mu_;
-  std::vector<int> pids_;
-  std::vector<ProcessSpec> specs_;
-};
-
-StepDefinition Step(StepKind kind, std::string name = "") {
-  StepDefinition s;
-  s.kind = kind;
-  s.catalog_entry_name = std::move(name);
-  return s;
-}
-
-StepDefinition Command(std::vector<std::string> argv) {
-  StepDefinition s = Step(StepKind::kCommand, "CMD");
-  s.argv = std::move(argv);
-  return s;
-}
-
-JobTemplate Template(std::string name, std::vector<StepDefinition> steps, std::vector<ParameterDefinition> params = {}) {
-  JobTemplate t;
-  t.name = std::move(name);
-  t.text = "Template " + t.name;
-  t.report_name = "R_" + t.name;
-  t.steps = std::move(steps);
-  t.parameters = std::move(params);
-  return t;
-}
-
-std::vector<JobTemplate> TestTemplates() {
-  std::vector<JobTemplate> ts;
-  ts.push_back(Template("NOOP", {Step(StepKind::kNoop)}));
-  ts.push_back(Template("CHAIN", {Step(StepKind::kNoop), Step(StepKind::kNoop), Step(StepKind::kNoop)}));
-  ts.push_back(Template("FAIL_MIDDLE", {Step(StepKind::kNoop), Step(StepKind::kFail), Step(StepKind::kNoop)}));
-  ts.push_back(Template("FAIL_LAST", {Step(StepKind::kNoop), Step(StepKind::kFail)}));
-  ts.push_back(Template("SLEEP", {Step(StepKind::kSleep)},
-                        {{.name = "P_SECONDS", .step_nr = 1, .defaults = {{"I", "EQ", "3600", ""}}}}));
-  ts.push_back(Template("CLEANUP", {Step(StepKind::kLogCleanup)},
-                        {{.name = "P_DAYS", .step_nr = 1, .mandatory = true, .defaults = {{"I", "EQ", "30", ""}}}}));
-  ts.push_back(Template("SLEEP30", {Command({"sleep", "30"})}));
-  ts.push_back(Template("EXIT", {Command({"/bin/sh", "-c", "echo \"days=$CW_PARAM_P_DAYS step=$CW_STEP_NR\"; exit $CW_PARAM_P_RC"})},
-                        {{.name = "P_RC", .step_nr = 1, .defaults = {{"I", "EQ", "0", ""}}},
-                         {.name = "P_DAYS", .step_nr = 1}}));
-  ts.push_back(Template("CHATTY", {Command({"/bin/sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line-$i; i=$((i+1)); done"})}));
-  JobTemplate restricted = Template("RESTRICTED", {Step(StepKind::kNoop)});
-  restricted.allowed_users = {"ALICE"};
-  ts.push_back(restricted);
-  return ts;
-}
-
-class JobEngineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cw_jobs_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    OpenDb();
-  }
-  void TearDown() override {
-    engine_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void OpenDb() {
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "jobs.sqlite").string()});
-    ASSERT_TRUE(db.ok()) << db.error().text;
-    db_ = std::move(db).value();
-  }
-  void OpenEngine(EngineOptions options = {}) {
-    options.clock_poll = 20ms;
-    auto e = JobEngine::Open(*db_, clock_, runner_, users_, TestTemplates(), options);
-    ASSERT_TRUE(e.ok()) << e.error().text;
-    engine_ = std::move(e).value();
-  }
-  Job ScheduleOk(const std::string& tmpl, std::string params = "", const Caller& caller = kComm) {
-    auto r = engine_->Schedule(caller, {.template_name = tmpl, .text = "test " + tmpl, .job_user = "ALICE",
-                                        .parameter_values = std::move(params)});
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().text);
-    return r.ok() ? r->job : Job{};
-  }
-  Job WaitTerminal(const JobKey& key) {
-    auto j = engine_->WaitForTerminal(key, kWait);
-    EXPECT_TRUE(j.has_value());
-    EXPECT_TRUE(j && IsTerminal(j->status)) << (j ? std::string(1, Letter(j->status)) : "gone");
-    return j.value_or(Job{});
-  }
-  bool WaitStatus(const JobKey& key, JobStatus st) {
-    return engine_->WaitUntil(
-        [&] {
-          auto j = engine_->GetJob(kAdmin, key);
-          return j.ok() && j->status == st;
-        },
-        kWait);
-  }
-  std::string LogText(const JobKey& key) {
-    auto log = engine_->JobLog(kAdmin, key);
-    EXPECT_TRUE(log.ok());
-    std::string all;
-    if (log.ok())
-      for (const auto& l : *log) all += std::string(1, l.type) + " " + l.text + "\n";
-    return all;
-  }
-
-  static inline const Caller kComm{"COMM_USER", false};
-  static inline const Caller kOther{"OTHER_COMM", false};
-  static inline const Caller kAdmin{"ADMIN_COMM", true};
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
-  core::ManualClock clock_{core::FromUnixMillis(1700000000000)};
-  RecordingRunner runner_;
-  FakeUsers users_;
-  std::unique_ptr<JobEngine> engine_;
-};
-
-TEST_F(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
+TEST_P(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
   OpenEngine();
   Job j = ScheduleOk("NOOP");
   EXPECT_EQ(j.key.name.size(), 32u);
@@ -176,7 +23,7 @@ TEST_F(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
   EXPECT_NE(LogText(j.key).find("Job completed without errors"), std::string::npos);
 }
 
-TEST_F(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
+TEST_P(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
   OpenEngine({.workers = 1});
   Job blocker = ScheduleOk("SLEEP");
   ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
@@ -190,7 +37,7 @@ TEST_F(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
   EXPECT_EQ(status, "Y");
 }
 
-TEST_F(JobEngineTest, ChainRunsStepsInOrder) {
+TEST_P(JobEngineTest, ChainRunsStepsInOrder) {
   OpenEngine();
   Job done = WaitTerminal(ScheduleOk("CHAIN").key);
   EXPECT_EQ(done.status, JobStatus::kFinished);
@@ -203,7 +50,7 @@ TEST_F(JobEngineTest, ChainRunsStepsInOrder) {
   EXPECT_LT(p2, p3);
 }
 
-TEST_F(JobEngineTest, FailedStepFailsTheJobAndStopsTheChain) {
+TEST_P(JobEngineTest, FailedStepFailsTheJobAndStopsTheChain) {
   OpenEngine();
   Job done = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
   EXPECT_EQ(done.status, JobStatus::kFailed);
@@ -213,7 +60,7 @@ TEST_F(JobEngineTest, FailedStepFailsTheJobAndStopsTheChain) {
   EXPECT_FALSE(done.steps[2].started_at.has_value());
 }
 
-TEST_F(JobEngineTest, ExitCodesMapToStepStatusAndParametersReachTheEnvironment) {
+TEST_P(JobEngineTest, ExitCodesMapToStepStatusAndParametersReachTheEnvironment) {
   OpenEngine();
   struct Case {
     const char* rc;
@@ -236,7 +83,7 @@ TEST_F(JobEngineTest, ExitCodesMapToStepStatusAndParametersReachTheEnvironment) 
     EXPECT_TRUE(names.count(n)) << n;
 }
 
-TEST_F(JobEngineTest, StepOutputIsBoundedInTheLog) {
+TEST_P(JobEngineTest, StepOutputIsBoundedInTheLog) {
   OpenEngine({.step_output_limit = 200});
   Job done = WaitTerminal(ScheduleOk("CHATTY").key);
   EXPECT_EQ(done.status, JobStatus::kFinished);
@@ -246,7 +93,7 @@ TEST_F(JobEngineTest, StepOutputIsBoundedInTheLog) {
   EXPECT_NE(log.find("Output truncated"), std::string::npos);
 }
 
-TEST_F(JobEngineTest, CancelOfNotStartedJobRemovesIt) {
+TEST_P(JobEngineTest, CancelOfNotStartedJobRemovesIt) {
   OpenEngine({.workers = 1});
   Job blocker = ScheduleOk("SLEEP");
   ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
@@ -268,7 +115,7 @@ TEST_F(JobEngineTest, CancelOfNotStartedJobRemovesIt) {
   EXPECT_EQ(WaitTerminal(blocker.key).status, JobStatus::kCanceled);
 }
 
-TEST_F(JobEngineTest, CancelOfRunningCommandTerminatesItsProcessGroup) {
+TEST_P(JobEngineTest, CancelOfRunningCommandTerminatesItsProcessGroup) {
   OpenEngine();
   Job j = ScheduleOk("SLEEP30");
   ASSERT_TRUE(engine_->WaitUntil([&] { return !runner_.pids().empty(); }, kWait));
@@ -290,7 +137,7 @@ TEST_F(JobEngineTest, CancelOfRunningCommandTerminatesItsProcessGroup) {
   EXPECT_EQ(again.error().GatewayCode(), "APJ_RT/040");
 }
 
-TEST_F(JobEngineTest, AbortAppliesToRunningJobsOnly) {
+TEST_P(JobEngineTest, AbortAppliesToRunningJobsOnly) {
   OpenEngine({.workers = 1});
   Job running = ScheduleOk("SLEEP");
   ASSERT_TRUE(WaitStatus(running.key, JobStatus::kRunning));
@@ -309,7 +156,7 @@ TEST_F(JobEngineTest, AbortAppliesToRunningJobsOnly) {
             "APJ_RT/039");
 }
 
-TEST_F(JobEngineTest, RestartFromFailedStepReRunsIt) {
+TEST_P(JobEngineTest, RestartFromFailedStepReRunsIt) {
   OpenEngine();
   Job failed = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
   ASSERT_EQ(failed.status, JobStatus::kFailed);
@@ -331,7 +178,7 @@ TEST_F(JobEngineTest, RestartFromFailedStepReRunsIt) {
   EXPECT_EQ(second->restart_count, 2);
 }
 
-TEST_F(JobEngineTest, RestartAfterFailedStepSkipsIt) {
+TEST_P(JobEngineTest, RestartAfterFailedStepSkipsIt) {
   OpenEngine();
   Job failed = WaitTerminal(ScheduleOk("FAIL_MIDDLE").key);
   auto copy = engine_->Restart(kComm, failed.key, "A");
@@ -343,7 +190,7 @@ TEST_F(JobEngineTest, RestartAfterFailedStepSkipsIt) {
   EXPECT_EQ(done.status, JobStatus::kFinished);
 }
 
-TEST_F(JobEngineTest, RestartErrors) {
+TEST_P(JobEngineTest, RestartErrors) {
   OpenEngine();
   Job last = WaitTerminal(ScheduleOk("FAIL_LAST").key);
   EXPECT_EQ(engine_->Restart(kComm, last.key, "A").error().GatewayCode(), "APJ_RT/082");
@@ -352,19 +199,17 @@ TEST_F(JobEngineTest, RestartErrors) {
   EXPECT_EQ(engine_->Restart(kOther, last.key, "E").error().GatewayCode(), "APJ_RT/031");
 }
 
-TEST_F(JobEngineTest, SleepFollowsTheInjectedClock) {
+TEST_P(JobEngineTest, SleepFollowsTheInjectedClock) {
   OpenEngine();
   Job j = ScheduleOk("SLEEP");
   ASSERT_TRUE(engine_->WaitUntil([&] { return engine_->GetJob(kComm, j.key)->steps[0].started_at.has_value(); }, kWait));
   clock_.Advance(std::chrono::seconds(3599));
-  engine_->NotifyClockChanged();
   EXPECT_FALSE(engine_->WaitUntil([&] { return IsTerminal(engine_->GetJob(kComm, j.key)->status); }, 300ms));
   clock_.Advance(std::chrono::seconds(2));
-  engine_->NotifyClockChanged();
   EXPECT_EQ(WaitTerminal(j.key).status, JobStatus::kFinished);
 }
 
-TEST_F(JobEngineTest, ValidationErrorsUseApjMessages) {
+TEST_P(JobEngineTest, ValidationErrorsUseApjMessages) {
   OpenEngine();
   auto unknown = engine_->Schedule(kComm, {.template_name = "NOPE", .job_user = "ALICE"});
   EXPECT_EQ(unknown.error().GatewayCode(), "APJ_RT/015");
@@ -384,7 +229,7 @@ TEST_F(JobEngineTest, ValidationErrorsUseApjMessages) {
   EXPECT_TRUE(engine_->Schedule(kComm, {.template_name = "RESTRICTED", .job_user = "ALICE"}).ok());
 }
 
-TEST_F(JobEngineTest, CallersWithoutScenario0326SeeOnlyTheirOwnJobs) {
+TEST_P(JobEngineTest, CallersWithoutScenario0326SeeOnlyTheirOwnJobs) {
   OpenEngine();
   Job mine = WaitTerminal(ScheduleOk("NOOP").key);
   EXPECT_EQ(engine_->GetJob(kOther, mine.key).error().GatewayCode(), "APJ_RT/028");
@@ -393,14 +238,14 @@ TEST_F(JobEngineTest, CallersWithoutScenario0326SeeOnlyTheirOwnJobs) {
   EXPECT_EQ(engine_->GetStatus(kComm, {"X", "Y"}).error().GatewayCode(), "APJ_RT/003");
   EXPECT_TRUE(engine_->GetJob(kAdmin, mine.key).ok());
   EXPECT_EQ(engine_->Cancel(kOther, mine.key).error().GatewayCode(), "APJ_RT/031");
-  EXPECT_TRUE(engine_->ListJobs(kOther, {}).empty());
-  EXPECT_EQ(engine_->ListJobs(kComm, {}).size(), 1u);
-  EXPECT_EQ(engine_->ListJobs(kAdmin, {.template_name = "NO*"}).size(), 1u);
-  EXPECT_EQ(engine_->ListJobs(kAdmin, {.text = "*NOOP"}).size(), 1u);
-  EXPECT_TRUE(engine_->ListJobs(kAdmin, {.template_name = "CHAIN"}).empty());
+  EXPECT_TRUE(engine_->ListJobs(kOther, {})->empty());
+  EXPECT_EQ(engine_->ListJobs(kComm, {})->size(), 1u);
+  EXPECT_EQ(engine_->ListJobs(kAdmin, {.template_name = "NO*"})->size(), 1u);
+  EXPECT_EQ(engine_->ListJobs(kAdmin, {.text = "*NOOP"})->size(), 1u);
+  EXPECT_TRUE(engine_->ListJobs(kAdmin, {.template_name = "CHAIN"})->empty());
 }
 
-TEST_F(JobEngineTest, ScheduleCheckReportsReadOnlyRemovalAndErrors) {
+TEST_P(JobEngineTest, ScheduleCheckReportsReadOnlyRemovalAndErrors) {
   JobTemplate t = Template("RO", {Step(StepKind::kNoop)},
                            {{.name = "P_MODE", .step_nr = 1, .read_only = true, .hidden = true,
                              .defaults = {{"I", "EQ", "FULL", ""}}}});
@@ -420,10 +265,10 @@ TEST_F(JobEngineTest, ScheduleCheckReportsReadOnlyRemovalAndErrors) {
                                             .parameter_values = R"({"VALUES":[{"NAME":"P_X"}]})"});
   ASSERT_TRUE(bad.ok());
   EXPECT_FALSE(bad->successful);
-  EXPECT_EQ(engine_->JobCount(), 0u);
+  EXPECT_EQ(engine_->JobCount().value(), 0);
 }
 
-TEST_F(JobEngineTest, LogCleanupDeletesOldFinishedJobs) {
+TEST_P(JobEngineTest, LogCleanupDeletesOldFinishedJobs) {
   OpenEngine();
   Job old_job = WaitTerminal(ScheduleOk("NOOP").key);
   clock_.Advance(std::chrono::hours(24 * 10));
@@ -442,10 +287,9 @@ TEST_F(JobEngineTest, LogCleanupDeletesOldFinishedJobs) {
   EXPECT_EQ(log_rows, 0);
 }
 
-TEST_F(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
+TEST_P(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
   // Simulate a crash: jobs written as running / ready by a previous process, no engine alive.
   ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
-  JobRepository repo(*db_);
   auto make = [&](JobStatus status) {
     Job j;
     j.key = GenerateJobKey();
@@ -462,7 +306,9 @@ TEST_F(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
       s.status = status == JobStatus::kRunning && i == 1 ? JobStatus::kRunning : JobStatus::kReady;
       j.steps.push_back(s);
     }
-    EXPECT_TRUE(repo.InsertJob(j, {{1, 0, clock_.Now(), 'I', "scheduled"}}).ok());
+    EXPECT_TRUE(db_->Write([&](store::Tx& tx) {
+                     return repository::InsertJob(tx, j, {{1, 0, clock_.Now(), 'I', "scheduled"}});
+                   }).ok());
     return j.key;
   };
   JobKey was_running = make(JobStatus::kRunning);
@@ -483,7 +329,7 @@ TEST_F(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
   EXPECT_EQ(engine_->GetJob(kAdmin, was_ready)->status, JobStatus::kFinished);
 }
 
-TEST_F(JobEngineTest, TemplatesAreEditableAndStored) {
+TEST_P(JobEngineTest, TemplatesAreEditableAndStored) {
   OpenEngine();
   JobTemplate t = Template("ZCUSTOM", {Step(StepKind::kNoop), Step(StepKind::kNoop)});
   ASSERT_TRUE(engine_->UpsertTemplate(t, "ADMIN").ok());
@@ -502,7 +348,7 @@ TEST_F(JobEngineTest, TemplatesAreEditableAndStored) {
   EXPECT_EQ(id[0], 'Z');
 }
 
-TEST_F(JobEngineTest, ShutdownEndsRunningJobsInFailed) {
+TEST_P(JobEngineTest, ShutdownEndsRunningJobsInFailed) {
   OpenEngine();
   Job j = ScheduleOk("SLEEP30");
   ASSERT_TRUE(engine_->WaitUntil([&] { return !runner_.pids().empty(); }, kWait));
@@ -515,4 +361,4 @@ TEST_F(JobEngineTest, ShutdownEndsRunningJobsInFailed) {
 }
 
 }  // namespace
-}  // namespace causeway::jobs
+}  // namespace causeway::jobs::testing

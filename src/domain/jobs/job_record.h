@@ -1,45 +1,113 @@
-// Private to the engine: one job's in-memory state and the helpers both engine .cpp files use.
+// Private to the engine: what the API side and the worker side share — the jobs this node runs,
+// the bounded read cache, the alarms its threads wait on, and the event counter waiters watch.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "core/clock.h"
+#include "domain/jobs/job_cache.h"
 #include "domain/jobs/job_engine.h"
 
 namespace causeway::jobs {
 
-struct JobEngine::JobRecord {
-  // Serializes state transitions of this job; held across the store write of a transition
-  // (never while a step executes). Lock order: transition_mu -> state_mu.
-  std::mutex transition_mu;
+// A job this node claimed: from the claim until it ended (or was put back at shutdown).
+struct JobEngine::ActiveJob {
+  explicit ActiveJob(Job claimed) : key(claimed.key), job(std::move(claimed)) {}
+  const JobKey key;
   mutable std::mutex state_mu;
-  Job job;                    // GUARDED_BY(state_mu); written only under transition_mu as well
-  int64_t last_log_seq = 0;   // GUARDED_BY(transition_mu)
-  bool removed = false;       // GUARDED_BY(transition_mu): cancelled before it started
+  Job job;  // GUARDED_BY(state_mu); replaced only by its worker, after each durable transition
+  int64_t start_seq = 0;  // the claim's "Job started" log line (Unclaim removes it)
+  // A cancel or abort committed (on this node: its OnCommit; from another node: seen at a lease
+  // renewal). Sticky: whatever order the worker and the canceler publish in, reads show c.
   std::atomic<bool> cancel_requested{false};
-  std::atomic<bool> enqueued{false};
+  std::atomic<bool> lease_lost{false};  // another node took the job over: stop, write nothing
   std::mutex process_mu;
   RunningProcess* process = nullptr;  // GUARDED_BY(process_mu): the running step's process, if any
 
   Job Snapshot() const {
     std::lock_guard lock(state_mu);
-    return job;
+    Job j = job;
+    if (j.status == JobStatus::kRunning && cancel_requested) j.status = JobStatus::kCanceling;
+    return j;
+  }
+  void TerminateProcess() {
+    std::lock_guard lock(process_mu);
+    if (process != nullptr) process->Terminate();
   }
 };
 
-// Collects log lines for one transition, numbering them after the job's last line.
+struct JobEngine::Hub {
+  Hub(const core::Clock& clock, int worker_count, bool cache_reads, size_t cache_capacity)
+      : workers(worker_count), dispatch(clock), sleepers(clock),
+        cache(cache_reads ? std::make_unique<JobCache>(cache_capacity) : nullptr) {}
+
+  const int workers;  // slots of this node
+
+  // The dispatcher (claims, renewals, recovery) waits here: notified when a local schedule
+  // committed, a slot freed up or a hold was released; stopped at shutdown.
+  core::Alarm dispatch;
+  // Sleeping built-ins wait here: notified when a cancel committed; stopped at shutdown.
+  core::Alarm sleepers;
+  std::unique_ptr<JobCache> cache;  // null: every read goes to the store
+
+  mutable std::mutex active_mu;
+  std::unordered_map<std::string, std::shared_ptr<ActiveJob>> active;  // GUARDED_BY(active_mu)
+
+  // A job of this node committed and waits: wake the dispatcher if it has a free slot (if not,
+  // the next job to end frees one and wakes it) and tell it a claim will find something.
+  void JobWaiting() {
+    waiting_here = true;
+    if (static_cast<int>(ActiveCount()) < workers) dispatch.Notify();
+  }
+  std::atomic<bool> waiting_here{false};
+
+  std::shared_ptr<ActiveJob> FindActive(const JobKey& key) const {
+    std::lock_guard lock(active_mu);
+    auto it = active.find(key.Joined());
+    return it == active.end() ? nullptr : it->second;
+  }
+  size_t ActiveCount() const {
+    std::lock_guard lock(active_mu);
+    return active.size();
+  }
+
+  // A committed job, as this node publishes it: cached, and waiters woken.
+  void Published(std::shared_ptr<const Job> job) {
+    if (cache) cache->Publish(std::move(job));
+    NotifyEvent();
+  }
+  void Removed(const JobKey& key) {
+    if (cache) cache->Erase(key);
+    NotifyEvent();
+  }
+
+  void NotifyEvent() {
+    {
+      std::lock_guard lock(events_mu);
+      ++events_seq;
+    }
+    events_cv.notify_all();
+  }
+  mutable std::mutex events_mu;
+  mutable std::condition_variable events_cv;
+  uint64_t events_seq = 0;  // GUARDED_BY(events_mu)
+};
+
+// Log lines of one transition, all stamped with the transition's time.
 class JobEngine::LogBuilder {
  public:
-  LogBuilder(int64_t last_seq, core::SystemTime now) : next_(last_seq + 1), now_(now) {}
-  void Add(int step_nr, char type, std::string text) {
-    lines_.push_back({next_++, step_nr, now_, type, std::move(text)});
-  }
+  explicit LogBuilder(core::SystemTime now) : now_(now) {}
+  void Add(int step_nr, char type, std::string text) { lines_.push_back({0, step_nr, now_, type, std::move(text)}); }
   std::vector<LogLine>& lines() { return lines_; }
-  int64_t last_seq() const { return next_ - 1; }
+  core::SystemTime now() const { return now_; }
 
  private:
-  int64_t next_;
   core::SystemTime now_;
   std::vector<LogLine> lines_;
 };
@@ -49,7 +117,5 @@ struct JobEngine::StepOutcome {
   int app_rc = 0;
   std::vector<std::pair<char, std::string>> log;  // (type, text)
 };
-
-inline std::string IndexKey(const JobKey& k) { return k.name + "/" + k.run_count; }
 
 }  // namespace causeway::jobs

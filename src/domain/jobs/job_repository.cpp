@@ -1,256 +1,351 @@
 #include "domain/jobs/job_repository.h"
 
-#include <map>
+#include <algorithm>
+#include <unordered_map>
 
 #include "domain/jobs/job_codec.h"
+#include "domain/jobs/job_rows.h"
+#include "domain/jobs/storable_text.h"
 
-namespace causeway::jobs {
+namespace causeway::jobs::repository {
 namespace {
 
+using rows::Ms;
+using rows::OptMs;
+using rows::StatusOf;
+using rows::StatusValue;
+using rows::Str;
 using store::Value;
 
-Value Ms(core::SystemTime t) { return Value(core::ToUnixMillis(t)); }
-Value OptMs(const std::optional<core::SystemTime>& t) { return t ? Ms(*t) : Value(); }
-Value Str(std::string s) { return Value(std::move(s)); }
 Value Int(int64_t i) { return Value(i); }
-std::optional<core::SystemTime> OptTime(const store::Row& r, int col) {
-  if (r.IsNull(col)) return std::nullopt;
-  return core::FromUnixMillis(r.Int(col));
-}
-JobStatus StatusOf(std::string_view s) {
-  auto st = s.empty() ? std::nullopt : StatusFromLetter(s[0]);
-  return st.value_or(JobStatus::kUnknown);
+Value KeyName(const JobKey& k) { return Str(k.name); }
+Value KeyCount(const JobKey& k) { return Str(k.run_count); }
+
+// Terminal statuses (IsTerminal) as an SQL list; the letters are case-sensitive ('c' is not).
+constexpr char kTerminal[] = "status IN ('F', 'W', 'A', 'U', 'C', 'D', 'K', 'X')";
+
+// Lines per INSERT statement: one statement for the lines of a transition (a handful), and a
+// bounded number of statement texts in each connection's cache.
+constexpr size_t kLinesPerInsert = 8;
+
+const std::string& InsertLinesSql(size_t rows) {
+  static const std::vector<std::string> kSql = [] {
+    std::vector<std::string> out(kLinesPerInsert + 1);
+    for (size_t n = 1; n <= kLinesPerInsert; ++n) {
+      out[n] = "INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES ";
+      for (size_t i = 0; i < n; ++i) out[n] += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+    }
+    return out;
+  }();
+  return kSql[rows];
 }
 
-core::Status InsertSteps(store::Tx& tx, const Job& job) {
-  for (const StepRun& s : job.steps) {
-    CW_RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO job_steps (job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {Str(job.key.name), Str(job.key.run_count), Int(s.step_nr), Str(EncodeStep(s.definition)),
-         Str(std::string(1, Letter(s.status))), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc)}));
+core::Status InsertLines(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& lines, int64_t first_seq) {
+  int64_t seq = first_seq;
+  std::vector<Value> params;
+  for (size_t begin = 0; begin < lines.size(); begin += kLinesPerInsert) {
+    const size_t n = std::min(kLinesPerInsert, lines.size() - begin);
+    params.clear();
+    params.reserve(n * 7);
+    for (size_t i = begin; i < begin + n; ++i) {
+      const LogLine& l = lines[i];
+      for (Value v : {KeyName(key), KeyCount(key), Int(seq++), Int(l.step_nr), Ms(l.at), Str(std::string(1, l.type)),
+                      Str(StorableText(l.text))})
+        params.push_back(std::move(v));
+    }
+    CW_RETURN_IF_ERROR(tx.Exec(InsertLinesSql(n), params));
   }
   return core::Status::Ok();
 }
 
-core::Status AppendLog(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& log) {
-  for (const LogLine& l : log) {
-    CW_RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {Str(key.name), Str(key.run_count), Int(l.seq), Int(l.step_nr), Ms(l.at), Str(std::string(1, l.type)),
-         Str(l.text)}));
+// A JobListGet pattern as LIKE: '*' is any run of characters, everything else literal.
+std::string LikePattern(std::string_view wildcard) {
+  std::string out;
+  for (char c : wildcard) {
+    if (c == '*') {
+      out += '%';
+      continue;
+    }
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
   }
-  return core::Status::Ok();
+  return out;
 }
 
-core::Status DeleteChildren(store::Tx& tx, const JobKey& key) {
-  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_steps WHERE job_name = ? AND run_count = ?",
-                             {Str(key.name), Str(key.run_count)}));
-  return core::Status::Ok();
+// WHERE conditions and their parameters for FindJobs, on the jobs table aliased `j`.
+struct Conditions {
+  std::string sql = "1 = 1";
+  std::vector<Value> params;
+  void Add(std::string condition, Value v) {
+    sql += " AND " + std::move(condition);
+    params.push_back(std::move(v));
+  }
+};
+
+Conditions FilterConditions(const JobFilter& f, const std::string* creator) {
+  Conditions c;
+  if (creator != nullptr) c.Add("j.creator = ?", Str(*creator));
+  auto like = [&](const std::string& column, const std::string& pattern, bool ignore_case) {
+    if (pattern.empty() || pattern.find_first_not_of('*') == std::string::npos) return;
+    if (ignore_case) c.Add("UPPER(j." + column + ") LIKE UPPER(CAST(? AS TEXT)) ESCAPE '\\'", Str(LikePattern(pattern)));
+    else c.Add("j." + column + " LIKE ? ESCAPE '\\'", Str(LikePattern(pattern)));
+  };
+  like("job_name", f.job_name, false);
+  like("text", f.text, true);
+  like("template_name", f.template_name, false);
+  like("creator", f.creator, true);
+  like("report_name", f.report, false);
+  if (f.created_from) c.Add("j.created_at >= ?", Ms(*f.created_from));
+  if (f.created_to) c.Add("j.created_at <= ?", Ms(*f.created_to));
+  return c;
 }
 
 }  // namespace
 
-core::Result<std::vector<JobTemplate>> JobRepository::LoadTemplates() {
+// --- templates ---
+
+core::Result<std::vector<JobTemplate>> LoadTemplates(store::Tx& tx) {
   std::vector<JobTemplate> out;
   core::Status decode_error;
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) {
-    return tx.Query(
-        "SELECT name, version, text, report_name, user_name, steps, parameters, periodic_granularity, "
-        "periodic_value, supports_test_mode, allowed_users, created_at, created_by, changed_at, changed_by "
-        "FROM job_templates ORDER BY name",
-        {}, [&](const store::Row& r) {
-          JobTemplate t;
-          t.name = r.String(0);
-          t.version = r.String(1);
-          t.text = r.String(2);
-          t.report_name = r.String(3);
-          t.user_name = r.String(4);
-          auto steps = DecodeSteps(r.Text(5));
-          auto params = DecodeParameterDefinitions(r.Text(6));
-          auto users = DecodeStrings(r.Text(10));
-          if (!steps.ok() || !params.ok() || !users.ok()) {
-            decode_error = core::MakeError(core::Code::kInternal, "", "", "template " + t.name + " is corrupt");
-            return;
-          }
-          t.steps = std::move(steps).value();
-          t.parameters = std::move(params).value();
-          t.allowed_users = std::move(users).value();
-          t.periodic_granularity = r.String(7);
-          t.periodic_value = r.String(8);
-          t.supports_test_mode = r.Int(9) != 0;
-          t.created_at = core::FromUnixMillis(r.Int(11));
-          t.created_by = r.String(12);
-          t.changed_at = core::FromUnixMillis(r.Int(13));
-          t.changed_by = r.String(14);
-          out.push_back(std::move(t));
-        });
-  }));
+  CW_RETURN_IF_ERROR(tx.Query(
+      "SELECT name, version, text, report_name, user_name, steps, parameters, periodic_granularity, "
+      "periodic_value, supports_test_mode, allowed_users, created_at, created_by, changed_at, changed_by "
+      "FROM job_templates",
+      {}, [&](const store::Row& r) {
+        JobTemplate t;
+        t.name = r.String(0);
+        t.version = r.String(1);
+        t.text = r.String(2);
+        t.report_name = r.String(3);
+        t.user_name = r.String(4);
+        auto steps = DecodeSteps(r.Text(5));
+        auto params = DecodeParameterDefinitions(r.Text(6));
+        auto users = DecodeStrings(r.Text(10));
+        if (!steps.ok() || !params.ok() || !users.ok()) {
+          decode_error = core::MakeError(core::Code::kInternal, "", "", "template " + t.name + " is corrupt");
+          return;
+        }
+        t.steps = std::move(steps).value();
+        t.parameters = std::move(params).value();
+        t.allowed_users = std::move(users).value();
+        t.periodic_granularity = r.String(7);
+        t.periodic_value = r.String(8);
+        t.supports_test_mode = r.Int(9) != 0;
+        t.created_at = core::FromUnixMillis(r.Int(11));
+        t.created_by = r.String(12);
+        t.changed_at = core::FromUnixMillis(r.Int(13));
+        t.changed_by = r.String(14);
+        out.push_back(std::move(t));
+      }));
   CW_RETURN_IF_ERROR(decode_error);
+  // Byte order of the names, whatever the database's collation (callers keep them in a map too).
+  std::sort(out.begin(), out.end(), [](const JobTemplate& a, const JobTemplate& b) { return a.name < b.name; });
   return out;
 }
 
-core::Status JobRepository::UpsertTemplate(const JobTemplate& t) {
-  return db_.Write([&](store::Tx& tx) {
-    // ON CONFLICT ... DO UPDATE is understood by SQLite (>= 3.24) and PostgreSQL alike.
-    return tx.Exec(
-        "INSERT INTO job_templates (name, version, text, report_name, user_name, steps, parameters, "
-        "periodic_granularity, periodic_value, supports_test_mode, allowed_users, created_at, created_by, "
-        "changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET version = excluded.version, text = excluded.text, "
-        "report_name = excluded.report_name, user_name = excluded.user_name, steps = excluded.steps, "
-        "parameters = excluded.parameters, periodic_granularity = excluded.periodic_granularity, "
-        "periodic_value = excluded.periodic_value, supports_test_mode = excluded.supports_test_mode, "
-        "allowed_users = excluded.allowed_users, changed_at = excluded.changed_at, "
-        "changed_by = excluded.changed_by",
-        {Str(t.name), Str(t.version), Str(t.text), Str(t.report_name), Str(t.user_name), Str(EncodeSteps(t.steps)),
-         Str(EncodeParameterDefinitions(t.parameters)), Str(t.periodic_granularity), Str(t.periodic_value),
-         Int(t.supports_test_mode ? 1 : 0), Str(EncodeStrings(t.allowed_users)), Ms(t.created_at), Str(t.created_by),
-         Ms(t.changed_at), Str(t.changed_by)});
-  });
+core::Status UpsertTemplate(store::Tx& tx, const JobTemplate& t) {
+  // ON CONFLICT ... DO UPDATE is understood by SQLite (>= 3.24) and PostgreSQL alike.
+  return tx.Exec(
+      "INSERT INTO job_templates (name, version, text, report_name, user_name, steps, parameters, "
+      "periodic_granularity, periodic_value, supports_test_mode, allowed_users, created_at, created_by, "
+      "changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (name) DO UPDATE SET version = excluded.version, text = excluded.text, "
+      "report_name = excluded.report_name, user_name = excluded.user_name, steps = excluded.steps, "
+      "parameters = excluded.parameters, periodic_granularity = excluded.periodic_granularity, "
+      "periodic_value = excluded.periodic_value, supports_test_mode = excluded.supports_test_mode, "
+      "allowed_users = excluded.allowed_users, changed_at = excluded.changed_at, "
+      "changed_by = excluded.changed_by",
+      {Str(t.name), Str(t.version), Str(StorableText(t.text)), Str(t.report_name), Str(t.user_name),
+       Str(EncodeSteps(t.steps)), Str(EncodeParameterDefinitions(t.parameters)), Str(t.periodic_granularity),
+       Str(t.periodic_value), Int(t.supports_test_mode ? 1 : 0), Str(EncodeStrings(t.allowed_users)),
+       Ms(t.created_at), Str(t.created_by), Ms(t.changed_at), Str(t.changed_by)});
 }
 
-core::Status JobRepository::DeleteTemplate(std::string_view name, bool* existed) {
+core::Result<bool> DeleteTemplate(store::Tx& tx, std::string_view name) {
   int64_t changed = 0;
-  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) {
-    return tx.Exec("DELETE FROM job_templates WHERE name = ?", {Str(std::string(name))}, &changed);
-  }));
-  *existed = changed > 0;
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_templates WHERE name = ?", {Str(std::string(name))}, &changed));
+  return changed > 0;
+}
+
+// --- jobs: reads ---
+
+core::Result<std::optional<Job>> LoadJob(store::Tx& tx, const JobKey& key) {
+  std::optional<Job> job;
+  core::Status decode_error;
+  CW_RETURN_IF_ERROR(tx.Query(std::string("SELECT ") + rows::kJobColumns +
+                                  " FROM jobs WHERE job_name = ? AND run_count = ?",
+                              {KeyName(key), KeyCount(key)}, [&](const store::Row& r) {
+                                auto j = rows::DecodeJob(r);
+                                if (!j.ok()) decode_error = std::move(j).error();
+                                else job = std::move(j).value();
+                              }));
+  CW_RETURN_IF_ERROR(decode_error);
+  if (job) CW_RETURN_IF_ERROR(rows::LoadSteps(tx, &*job));
+  return job;
+}
+
+core::Result<std::vector<Job>> FindJobs(store::Tx& tx, const JobFilter& filter, const std::string* creator) {
+  std::vector<Job> out;
+  if (!filter.variant.empty()) return out;
+  const Conditions where = FilterConditions(filter, creator);
+  std::string columns;
+  for (const std::string& c : rows::JobColumnList()) columns += (columns.empty() ? "j." : ", j.") + c;
+  core::Status decode_error;
+  std::unordered_map<std::string, size_t> index;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT " + columns + " FROM jobs j WHERE " + where.sql +
+                                  " ORDER BY j.created_at, j.job_name, j.run_count",
+                              where.params, [&](const store::Row& r) {
+                                auto j = rows::DecodeJob(r);
+                                if (!j.ok()) {
+                                  decode_error = std::move(j).error();
+                                  return;
+                                }
+                                index[j->key.Joined()] = out.size();
+                                out.push_back(std::move(j).value());
+                              }));
+  CW_RETURN_IF_ERROR(decode_error);
+  if (out.empty()) return out;
+  CW_RETURN_IF_ERROR(tx.Query(
+      "SELECT s.job_name, s.run_count, s.step_nr, s.definition, s.status, s.started_at, s.ended_at, s.app_rc "
+      "FROM job_steps s JOIN jobs j ON j.job_name = s.job_name AND j.run_count = s.run_count WHERE " +
+          where.sql + " ORDER BY s.job_name, s.run_count, s.step_nr",
+      where.params, [&](const store::Row& r) {
+        auto it = index.find(r.String(0) + "/" + r.String(1));
+        if (it == index.end()) return;
+        auto def = DecodeStep(r.Text(3));
+        if (!def.ok()) {
+          decode_error = std::move(def).error();
+          return;
+        }
+        StepRun s;
+        s.step_nr = static_cast<int>(r.Int(2));
+        s.definition = std::move(def).value();
+        s.status = StatusOf(r.Text(4));
+        s.started_at = r.IsNull(5) ? std::nullopt : std::optional(core::FromUnixMillis(r.Int(5)));
+        s.ended_at = r.IsNull(6) ? std::nullopt : std::optional(core::FromUnixMillis(r.Int(6)));
+        s.app_rc = static_cast<int>(r.Int(7));
+        out[it->second].steps.push_back(std::move(s));
+      }));
+  CW_RETURN_IF_ERROR(decode_error);
+  // ORDER BY on the step rows' text keys follows the collation; the step order within a job is
+  // what matters, and step numbers are integers.
+  for (Job& j : out)
+    std::sort(j.steps.begin(), j.steps.end(), [](const StepRun& a, const StepRun& b) { return a.step_nr < b.step_nr; });
+  return out;
+}
+
+core::Result<std::vector<LogLine>> LoadLog(store::Tx& tx, const JobKey& key) {
+  std::vector<LogLine> out;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT seq, step_nr, at, msg_type, text FROM job_log WHERE job_name = ? AND "
+                              "run_count = ? ORDER BY seq",
+                              {KeyName(key), KeyCount(key)}, [&](const store::Row& r) {
+                                LogLine l;
+                                l.seq = r.Int(0);
+                                l.step_nr = static_cast<int>(r.Int(1));
+                                l.at = core::FromUnixMillis(r.Int(2));
+                                auto type = r.Text(3);
+                                l.type = type.empty() ? 'I' : type[0];
+                                l.text = r.String(4);
+                                out.push_back(std::move(l));
+                              }));
+  return out;
+}
+
+core::Result<int64_t> CountJobs(store::Tx& tx) {
+  int64_t n = 0;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT COUNT(*) FROM jobs", {}, [&](const store::Row& r) { n = r.Int(0); }));
+  return n;
+}
+
+// --- jobs: writes ---
+
+core::Status InsertJob(store::Tx& tx, const Job& j, const std::vector<LogLine>& log) {
+  CW_RETURN_IF_ERROR(tx.Exec(
+      "INSERT INTO jobs (job_name, run_count, text, template_name, template_text, report_name, job_user, creator, "
+      "status, created_at, planned_start, started_at, ended_at, app_rc, parameters, orig_job_name, orig_job_count, "
+      "restart_count, restart_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {KeyName(j.key), KeyCount(j.key), Str(StorableText(j.text)), Str(j.template_name),
+       Str(StorableText(j.template_text)), Str(j.report_name), Str(j.job_user), Str(j.creator), StatusValue(j.status),
+       Ms(j.created_at), Ms(j.planned_start), OptMs(j.started_at), OptMs(j.ended_at), Int(j.app_rc),
+       Str(StorableText(FormatParameterValues(j.parameters))), Str(j.orig_name), Str(j.orig_count),
+       Int(j.restart_count), Str(j.restart_mode)}));
+  for (const StepRun& s : j.steps) {
+    CW_RETURN_IF_ERROR(tx.Exec(
+        "INSERT INTO job_steps (job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {KeyName(j.key), KeyCount(j.key), Int(s.step_nr), Str(StorableText(EncodeStep(s.definition))),
+         StatusValue(s.status), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc)}));
+  }
+  return InsertLines(tx, j.key, log, 1);
+}
+
+core::Result<int64_t> AppendLog(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& lines) {
+  int64_t last = 0;
+  if (lines.empty()) return last + 1;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT COALESCE(MAX(seq), 0) FROM job_log WHERE job_name = ? AND run_count = ?",
+                              {KeyName(key), KeyCount(key)}, [&](const store::Row& r) { last = r.Int(0); }));
+  CW_RETURN_IF_ERROR(InsertLines(tx, key, lines, last + 1));
+  return last + 1;
+}
+
+core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease) {
+  const bool job_changed = before.status != after.status || before.started_at != after.started_at ||
+                           before.ended_at != after.ended_at || before.app_rc != after.app_rc;
+  if (job_changed || release_lease) {
+    CW_RETURN_IF_ERROR(tx.Exec(release_lease ? "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
+                                               "lease_owner = NULL, lease_expires_ms = NULL "
+                                               "WHERE job_name = ? AND run_count = ?"
+                                             : "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
+                                               "WHERE job_name = ? AND run_count = ?",
+                               {StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
+                                Int(after.app_rc), KeyName(after.key), KeyCount(after.key)}));
+  }
+  for (size_t i = 0; i < after.steps.size(); ++i) {
+    const StepRun& s = after.steps[i];
+    if (i < before.steps.size()) {
+      const StepRun& b = before.steps[i];
+      if (b.status == s.status && b.started_at == s.started_at && b.ended_at == s.ended_at && b.app_rc == s.app_rc)
+        continue;
+    }
+    CW_RETURN_IF_ERROR(tx.Exec(
+        "UPDATE job_steps SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
+        "WHERE job_name = ? AND run_count = ? AND step_nr = ?",
+        {StatusValue(s.status), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc), KeyName(after.key),
+         KeyCount(after.key), Int(s.step_nr)}));
+  }
   return core::Status::Ok();
 }
 
-core::Result<std::vector<StoredJob>> JobRepository::LoadJobs() {
-  std::vector<StoredJob> out;
-  std::map<std::pair<std::string, std::string>, size_t> index;
-  core::Status decode_error;
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_RETURN_IF_ERROR(tx.Query(
-        "SELECT job_name, run_count, text, template_name, template_text, report_name, job_user, creator, status, "
-        "created_at, planned_start, started_at, ended_at, app_rc, parameters, orig_job_name, orig_job_count, "
-        "restart_count, restart_mode FROM jobs",
-        {}, [&](const store::Row& r) {
-          StoredJob s;
-          Job& j = s.job;
-          j.key = {r.String(0), r.String(1)};
-          j.text = r.String(2);
-          j.template_name = r.String(3);
-          j.template_text = r.String(4);
-          j.report_name = r.String(5);
-          j.job_user = r.String(6);
-          j.creator = r.String(7);
-          j.status = StatusOf(r.Text(8));
-          j.created_at = core::FromUnixMillis(r.Int(9));
-          j.planned_start = core::FromUnixMillis(r.Int(10));
-          j.started_at = OptTime(r, 11);
-          j.ended_at = OptTime(r, 12);
-          j.app_rc = static_cast<int>(r.Int(13));
-          auto params = ParseParameterValues(r.Text(14));
-          if (!params.ok()) {
-            decode_error = core::MakeError(core::Code::kInternal, "", "", "job " + j.key.Joined() + " is corrupt");
-            return;
-          }
-          j.parameters = std::move(params).value();
-          j.orig_name = r.String(15);
-          j.orig_count = r.String(16);
-          j.restart_count = static_cast<int>(r.Int(17));
-          j.restart_mode = r.String(18);
-          index[{j.key.name, j.key.run_count}] = out.size();
-          out.push_back(std::move(s));
-        }));
-    CW_RETURN_IF_ERROR(tx.Query(
-        "SELECT job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc FROM job_steps "
-        "ORDER BY job_name, run_count, step_nr",
-        {}, [&](const store::Row& r) {
-          auto it = index.find({r.String(0), r.String(1)});
-          if (it == index.end()) return;
-          auto def = DecodeStep(r.Text(3));
-          if (!def.ok()) {
-            decode_error = std::move(def).error();
-            return;
-          }
-          StepRun s;
-          s.step_nr = static_cast<int>(r.Int(2));
-          s.definition = std::move(def).value();
-          s.status = StatusOf(r.Text(4));
-          s.started_at = OptTime(r, 5);
-          s.ended_at = OptTime(r, 6);
-          s.app_rc = static_cast<int>(r.Int(7));
-          out[it->second].job.steps.push_back(std::move(s));
-        }));
-    return tx.Query("SELECT job_name, run_count, MAX(seq) FROM job_log GROUP BY job_name, run_count", {},
-                    [&](const store::Row& r) {
-                      auto it = index.find({r.String(0), r.String(1)});
-                      if (it != index.end()) out[it->second].last_log_seq = r.Int(2);
-                    });
-  }));
-  CW_RETURN_IF_ERROR(decode_error);
-  return out;
+core::Result<bool> MarkCanceling(store::Tx& tx, const JobKey& key) {
+  int64_t changed = 0;
+  CW_RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET status = 'c', cancel_requested = 1 "
+                             "WHERE job_name = ? AND run_count = ? AND status = 'R'",
+                             {KeyName(key), KeyCount(key)}, &changed));
+  return changed > 0;
 }
 
-core::Status JobRepository::InsertJob(const Job& j, const std::vector<LogLine>& log) {
-  return db_.Write([&](store::Tx& tx) -> core::Status {
-    CW_RETURN_IF_ERROR(tx.Exec(
-        "INSERT INTO jobs (job_name, run_count, text, template_name, template_text, report_name, job_user, creator, "
-        "status, created_at, planned_start, started_at, ended_at, app_rc, parameters, orig_job_name, orig_job_count, "
-        "restart_count, restart_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {Str(j.key.name), Str(j.key.run_count), Str(j.text), Str(j.template_name), Str(j.template_text),
-         Str(j.report_name), Str(j.job_user), Str(j.creator), Str(std::string(1, Letter(j.status))), Ms(j.created_at),
-         Ms(j.planned_start), OptMs(j.started_at), OptMs(j.ended_at), Int(j.app_rc),
-         Str(FormatParameterValues(j.parameters)), Str(j.orig_name), Str(j.orig_count), Int(j.restart_count),
-         Str(j.restart_mode)}));
-    CW_RETURN_IF_ERROR(InsertSteps(tx, j));
-    return AppendLog(tx, j.key, log);
-  });
+core::Result<bool> DeleteHeldWaitingJob(store::Tx& tx, const JobKey& key, std::string_view hold_owner) {
+  int64_t changed = 0;
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM jobs WHERE job_name = ? AND run_count = ? AND status = 'Y' "
+                             "AND lease_owner = ?",
+                             {KeyName(key), KeyCount(key), Str(std::string(hold_owner))}, &changed));
+  if (changed == 0) return false;
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_steps WHERE job_name = ? AND run_count = ?", {KeyName(key), KeyCount(key)}));
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_log WHERE job_name = ? AND run_count = ?", {KeyName(key), KeyCount(key)}));
+  return true;
 }
 
-core::Status JobRepository::UpdateJob(const Job& j, const std::vector<LogLine>& log) {
-  return db_.Write([&](store::Tx& tx) -> core::Status {
-    CW_RETURN_IF_ERROR(tx.Exec(
-        "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ? WHERE job_name = ? AND run_count = ?",
-        {Str(std::string(1, Letter(j.status))), OptMs(j.started_at), OptMs(j.ended_at), Int(j.app_rc),
-         Str(j.key.name), Str(j.key.run_count)}));
-    for (const StepRun& s : j.steps) {
-      CW_RETURN_IF_ERROR(tx.Exec(
-          "UPDATE job_steps SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
-          "WHERE job_name = ? AND run_count = ? AND step_nr = ?",
-          {Str(std::string(1, Letter(s.status))), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc),
-           Str(j.key.name), Str(j.key.run_count), Int(s.step_nr)}));
-    }
-    return AppendLog(tx, j.key, log);
-  });
+core::Result<int64_t> DeleteFinishedBefore(store::Tx& tx, core::SystemTime cutoff) {
+  const std::string finished = std::string("SELECT job_name, run_count FROM jobs WHERE ") + kTerminal +
+                               " AND (ended_at < ? OR (ended_at IS NULL AND created_at < ?))";
+  const Value at = Ms(cutoff);
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_log WHERE (job_name, run_count) IN (" + finished + ")", {at, at}));
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_steps WHERE (job_name, run_count) IN (" + finished + ")", {at, at}));
+  int64_t deleted = 0;
+  CW_RETURN_IF_ERROR(tx.Exec(std::string("DELETE FROM jobs WHERE ") + kTerminal +
+                                 " AND (ended_at < ? OR (ended_at IS NULL AND created_at < ?))",
+                             {at, at}, &deleted));
+  return deleted;
 }
 
-core::Status JobRepository::DeleteJobs(const std::vector<JobKey>& keys) {
-  if (keys.empty()) return core::Status::Ok();
-  return db_.Write([&](store::Tx& tx) -> core::Status {
-    for (const JobKey& k : keys) {
-      CW_RETURN_IF_ERROR(DeleteChildren(tx, k));
-      CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_log WHERE job_name = ? AND run_count = ?",
-                                 {Str(k.name), Str(k.run_count)}));
-      CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM jobs WHERE job_name = ? AND run_count = ?",
-                                 {Str(k.name), Str(k.run_count)}));
-    }
-    return core::Status::Ok();
-  });
-}
-
-core::Result<std::vector<LogLine>> JobRepository::LoadLog(const JobKey& key) {
-  std::vector<LogLine> out;
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) {
-    return tx.Query("SELECT seq, step_nr, at, msg_type, text FROM job_log WHERE job_name = ? AND run_count = ? "
-                    "ORDER BY seq",
-                    {Str(key.name), Str(key.run_count)}, [&](const store::Row& r) {
-                      LogLine l;
-                      l.seq = r.Int(0);
-                      l.step_nr = static_cast<int>(r.Int(1));
-                      l.at = core::FromUnixMillis(r.Int(2));
-                      auto type = r.Text(3);
-                      l.type = type.empty() ? 'I' : type[0];
-                      l.text = r.String(4);
-                      out.push_back(std::move(l));
-                    });
-  }));
-  return out;
-}
-
-}  // namespace causeway::jobs
+}  // namespace causeway::jobs::repository

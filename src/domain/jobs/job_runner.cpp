@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "domain/jobs/job_engine.h"
 #include "domain/jobs/job_errors.h"
+#include "domain/jobs/job_leases.h"
 #include "domain/jobs/job_record.h"
 
 namespace causeway::jobs {
@@ -32,29 +33,25 @@ bool HasParameter(const Job& job, int step_nr, std::string_view name) {
   return false;
 }
 
+// Built-ins that end at once: their start and end are written together with what follows.
+// Every other step's start is written before it runs, so readers see it running.
+bool Instant(StepKind kind) { return kind == StepKind::kNoop || kind == StepKind::kFail; }
+
+core::Error LeaseLost(const JobKey& key) {
+  return core::MakeError(core::Code::kConflict, "CAUSEWAY/JOBS", "001", "job &1 is no longer leased to this node",
+                         {key.Joined()});
+}
+
 }  // namespace
-
-void JobEngine::StartWorkers() {
-  const int n = std::max(1, options_.workers);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-}
-
-void JobEngine::Enqueue(std::shared_ptr<JobRecord> rec) {
-  if (rec->enqueued.exchange(true)) return;
-  {
-    std::lock_guard lock(queue_mu_);
-    queue_.push_back(std::move(rec));
-  }
-  queue_cv_.notify_one();
-}
 
 void JobEngine::WorkerLoop() {
   for (;;) {
-    std::shared_ptr<JobRecord> rec;
+    std::shared_ptr<ActiveJob> rec;
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;  // waiting jobs stay Y in the store and run after the next start
+      // Claimed jobs still queued at shutdown go back to the store's queue (~JobEngine).
+      if (stopping_) return;
       rec = std::move(queue_.front());
       queue_.pop_front();
     }
@@ -62,84 +59,153 @@ void JobEngine::WorkerLoop() {
   }
 }
 
-void JobEngine::RunJob(const std::shared_ptr<JobRecord>& rec) {
-  auto log_error = [&](const core::Status& st) {
-    if (!st.ok()) spdlog::error("jobs: cannot persist job {}: {}", rec->Snapshot().key.Joined(), st.error().text);
-  };
+core::Status JobEngine::Transition(ActiveJob& rec, const Job& working, const std::vector<LogLine>& lines,
+                                   const Mutation& last, bool release) {
+  Job before;
   {
-    std::lock_guard tlock(rec->transition_mu);
-    if (rec->removed || !IsWaiting(rec->Snapshot().status)) return;
-    log_error(Transition(*rec, [&](Job& j, LogBuilder& log) {
-      j.status = JobStatus::kRunning;
-      j.started_at = clock_.Now();
-      log.Add(0, 'I', "Job started");
-    }));
+    std::lock_guard lock(rec.state_mu);
+    before = rec.job;
   }
-  const size_t step_count = rec->Snapshot().steps.size();
-  bool stop = false;
-  for (size_t i = 0; i < step_count && !stop; ++i) {
-    Job job = rec->Snapshot();
-    StepRun step = job.steps[i];
-    if (step.status == JobStatus::kSkipped) continue;
-    if (rec->cancel_requested || shutting_down_) break;
-    {
-      std::lock_guard tlock(rec->transition_mu);
-      log_error(Transition(*rec, [&](Job& j, LogBuilder& log) {
-        j.steps[i].status = JobStatus::kRunning;
-        j.steps[i].started_at = clock_.Now();
-        log.Add(step.step_nr, 'I',
-                "Step " + std::to_string(step.step_nr) + " started (" + StepKindName(step.definition.kind) +
-                    (step.definition.catalog_entry_name.empty() ? "" : ", " + step.definition.catalog_entry_name) +
-                    ")");
-      }));
-      job = rec->Snapshot();
+  const core::SystemTime now = Now();
+  const int64_t until = core::ToUnixMillis(now) + options_.lease.count();
+  Job after;
+  bool lost = false;
+  bool cancel_seen = false;
+  core::Status st = db_.Write([&](store::Tx& tx) -> core::Status {
+    lost = false;
+    // Renewing the lease locks the job's row: a cancel (another transaction) waits for this one
+    // or this one for it, and the status read here is current.
+    CW_ASSIGN_OR_RETURN(std::optional<leases::Held> held, leases::Renew(tx, rec.key, node_id_, until));
+    if (!held) {
+      lost = true;
+      return LeaseLost(rec.key);
     }
-    StepOutcome outcome = ExecuteStep(*rec, job, job.steps[i]);
-    stop = outcome.status != JobStatus::kFinished && outcome.status != JobStatus::kWarning;
-    std::lock_guard tlock(rec->transition_mu);
-    log_error(Transition(*rec, [&](Job& j, LogBuilder& log) {
-      StepRun& s = j.steps[i];
-      s.status = outcome.status;
-      s.app_rc = outcome.app_rc;
-      s.ended_at = clock_.Now();
-      for (auto& [type, text] : outcome.log) log.Add(s.step_nr, type, std::move(text));
-      log.Add(s.step_nr, outcome.status == JobStatus::kFinished ? 'S' : 'W',
-              "Step " + std::to_string(s.step_nr) + " ended with status " + std::string(1, Letter(s.status)) +
-                  ", return code " + std::to_string(s.app_rc));
-    }));
+    cancel_seen = held->cancel_requested;
+    after = working;
+    // A cancel stored c; never write R over it.
+    if (held->status == JobStatus::kCanceling && after.status == JobStatus::kRunning)
+      after.status = JobStatus::kCanceling;
+    std::vector<LogLine> all = lines;
+    if (last) {
+      LogBuilder log(now);
+      last(after, log, cancel_seen || rec.cancel_requested);
+      all.insert(all.end(), log.lines().begin(), log.lines().end());
+    }
+    CW_RETURN_IF_ERROR(repository::WriteChanges(tx, before, after, release));
+    CW_RETURN_IF_ERROR(repository::AppendLog(tx, rec.key, all));
+    return core::Status::Ok();
+  });
+  if (!st.ok()) {
+    if (lost) rec.lease_lost = true;
+    return st;
   }
-  std::lock_guard tlock(rec->transition_mu);
-  log_error(Transition(*rec, [&](Job& j, LogBuilder& log) {
-    bool warning = false;
-    JobStatus failure = JobStatus::kFinished;
-    int rc = 0;
-    for (const StepRun& s : j.steps) {
-      rc = std::max(rc, s.app_rc);
-      if (s.status == JobStatus::kWarning) warning = true;
-      if ((s.status == JobStatus::kFailed || s.status == JobStatus::kUserError || s.status == JobStatus::kCanceled) &&
-          failure == JobStatus::kFinished)
-        failure = s.status;
-    }
-    if (rec->cancel_requested) {
-      j.status = JobStatus::kCanceled;
-    } else if (failure != JobStatus::kFinished) {
-      j.status = failure;
-    } else if (shutting_down_ && std::any_of(j.steps.begin(), j.steps.end(), [](const StepRun& s) {
-                 return s.status == JobStatus::kReady;
-               })) {
-      j.status = JobStatus::kFailed;  // stopped between steps by a server shutdown
-      log.Add(0, 'A', ApjText("001"));
-    } else {
-      j.status = warning ? JobStatus::kWarning : JobStatus::kFinished;
-    }
-    j.app_rc = rc;
-    j.ended_at = clock_.Now();
-    if (j.status == JobStatus::kFinished) log.Add(0, 'S', ApjText("026"));
-    log.Add(0, 'I', "Job ended with status " + std::string(1, Letter(j.status)));
-  }));
+  if (cancel_seen && !rec.cancel_requested.exchange(true)) rec.TerminateProcess();
+  {
+    std::lock_guard lock(rec.state_mu);
+    rec.job = std::move(after);
+  }
+  hub_->NotifyEvent();
+  return core::Status::Ok();
 }
 
-JobEngine::StepOutcome JobEngine::ExecuteStep(JobRecord& rec, const Job& job, const StepRun& step) {
+void JobEngine::RunJob(const std::shared_ptr<ActiveJob>& rec) {
+  ActiveJob& r = *rec;
+  Job working;
+  {
+    std::lock_guard lock(r.state_mu);
+    working = r.job;
+  }
+  // Transitions not written yet: consecutive instant steps and the job's end share one write.
+  std::vector<LogLine> pending;
+  auto flush = [&] {
+    core::Status st = Transition(r, working, pending, nullptr, /*release=*/false);
+    if (st.ok()) pending.clear();
+    else if (!r.lease_lost) spdlog::error("jobs: cannot persist job {}: {}", r.key.Joined(), st.error().text);
+    // On a store error the changes stay pending and go with the next write.
+  };
+  bool stop = false;
+  for (size_t i = 0; i < working.steps.size() && !stop; ++i) {
+    if (working.steps[i].status == JobStatus::kSkipped) continue;
+    if (r.cancel_requested || r.lease_lost || shutting_down_) break;
+    {
+      StepRun& step = working.steps[i];
+      const core::SystemTime t = Now();
+      step.status = JobStatus::kRunning;
+      step.started_at = t;
+      pending.push_back({0, step.step_nr, t, 'I',
+                         "Step " + std::to_string(step.step_nr) + " started (" + StepKindName(step.definition.kind) +
+                             (step.definition.catalog_entry_name.empty() ? "" : ", " + step.definition.catalog_entry_name) +
+                             ")"});
+      if (!Instant(step.definition.kind)) flush();
+    }
+    if (r.lease_lost) break;
+    StepOutcome outcome = ExecuteStep(r, working, working.steps[i]);
+    stop = outcome.status != JobStatus::kFinished && outcome.status != JobStatus::kWarning;
+    StepRun& s = working.steps[i];
+    const core::SystemTime t = Now();
+    s.status = outcome.status;
+    s.app_rc = outcome.app_rc;
+    s.ended_at = t;
+    for (auto& [type, text] : outcome.log) pending.push_back({0, s.step_nr, t, type, std::move(text)});
+    pending.push_back({0, s.step_nr, t, outcome.status == JobStatus::kFinished ? 'S' : 'W',
+                       "Step " + std::to_string(s.step_nr) + " ended with status " + std::string(1, Letter(s.status)) +
+                           ", return code " + std::to_string(s.app_rc)});
+  }
+  if (r.lease_lost) {
+    // Another node ended the job after this node's lease expired; its state is theirs now.
+    Finish(rec, /*publish=*/false);
+    return;
+  }
+  const bool shutting_down = shutting_down_;
+  core::Status st = Transition(
+      r, working, pending,
+      [&](Job& j, LogBuilder& log, bool cancel_requested) {
+        bool warning = false;
+        JobStatus failure = JobStatus::kFinished;
+        int rc = 0;
+        for (const StepRun& s : j.steps) {
+          rc = std::max(rc, s.app_rc);
+          if (s.status == JobStatus::kWarning) warning = true;
+          if ((s.status == JobStatus::kFailed || s.status == JobStatus::kUserError || s.status == JobStatus::kCanceled) &&
+              failure == JobStatus::kFinished)
+            failure = s.status;
+        }
+        if (cancel_requested) {
+          j.status = JobStatus::kCanceled;
+        } else if (failure != JobStatus::kFinished) {
+          j.status = failure;
+        } else if (shutting_down && std::any_of(j.steps.begin(), j.steps.end(), [](const StepRun& s) {
+                     return s.status == JobStatus::kReady;
+                   })) {
+          j.status = JobStatus::kFailed;  // stopped between steps by a server shutdown
+          log.Add(0, 'A', ApjText("001"));
+        } else {
+          j.status = warning ? JobStatus::kWarning : JobStatus::kFinished;
+        }
+        j.app_rc = rc;
+        j.ended_at = log.now();
+        if (j.status == JobStatus::kFinished) log.Add(0, 'S', ApjText("026"));
+        log.Add(0, 'I', "Job ended with status " + std::string(1, Letter(j.status)));
+      },
+      /*release=*/true);
+  if (!st.ok() && !r.lease_lost)
+    spdlog::error("jobs: cannot persist the end of job {}: {} (it ends in A once its lease expired)", r.key.Joined(),
+                  st.error().text);
+  Finish(rec, /*publish=*/st.ok());
+}
+
+void JobEngine::Finish(const std::shared_ptr<ActiveJob>& rec, bool publish) {
+  // Cached before it leaves the active set, so that reads never fall back to an older state.
+  if (publish && hub_->cache) hub_->cache->Publish(std::make_shared<const Job>(rec->Snapshot()));
+  {
+    std::lock_guard lock(hub_->active_mu);
+    hub_->active.erase(rec->key.Joined());
+  }
+  hub_->NotifyEvent();
+  hub_->dispatch.Notify();  // a slot is free
+}
+
+JobEngine::StepOutcome JobEngine::ExecuteStep(ActiveJob& rec, const Job& job, const StepRun& step) {
   switch (step.definition.kind) {
     case StepKind::kNoop:
       return {JobStatus::kFinished, 0, {{'I', "Nothing to do (noop)"}}};
@@ -155,7 +221,7 @@ JobEngine::StepOutcome JobEngine::ExecuteStep(JobRecord& rec, const Job& job, co
   return {JobStatus::kFailed, 0, {{'E', "Unknown step kind"}}};
 }
 
-JobEngine::StepOutcome JobEngine::RunSleep(JobRecord& rec, const Job& job, const StepRun& step) {
+JobEngine::StepOutcome JobEngine::RunSleep(ActiveJob& rec, const Job& job, const StepRun& step) {
   const std::string& param = step.definition.sleep_parameter;
   std::optional<int64_t> seconds = ParameterNumber(job, step.step_nr, param);
   if (!seconds) {
@@ -164,16 +230,16 @@ JobEngine::StepOutcome JobEngine::RunSleep(JobRecord& rec, const Job& job, const
     seconds = 0;
   }
   // The deadline is in Clock time from the recorded step start, so a virtual clock can
-  // fast-forward a long sleep.
-  const core::SystemTime until = step.started_at.value_or(clock_.Now()) + std::chrono::seconds(*seconds);
-  std::unique_lock lock(wake_mu_);
+  // fast-forward a long sleep: the alarm wakes when the clock moves past it.
+  const core::SystemTime until = step.started_at.value_or(Now()) + std::chrono::seconds(*seconds);
+  core::Alarm& alarm = hub_->sleepers;
   for (;;) {
+    const uint64_t armed = alarm.Arm();
     if (rec.cancel_requested) return {JobStatus::kCanceled, 0, {{'W', "Sleep interrupted by cancel"}}};
+    if (rec.lease_lost) return {JobStatus::kFailed, 0, {{'A', "Sleep interrupted: another node took the job over"}}};
     if (shutting_down_) return {JobStatus::kFailed, 0, {{'A', "Sleep interrupted by server shutdown"}}};
-    const core::SystemTime now = clock_.Now();
-    if (now >= until) break;
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
-    wake_cv_.wait_for(lock, std::min(remaining, options_.clock_poll));
+    if (clock_.Now() >= until) break;
+    alarm.WaitUntil(until, armed);
   }
   return {JobStatus::kFinished, 0, {{'I', "Slept " + std::to_string(*seconds) + " s"}}};
 }
@@ -193,7 +259,7 @@ JobEngine::StepOutcome JobEngine::RunLogCleanup(const Job& job, const StepRun& s
                      " days with their logs"}}};
 }
 
-JobEngine::StepOutcome JobEngine::RunCommand(JobRecord& rec, const Job& job, const StepRun& step) {
+JobEngine::StepOutcome JobEngine::RunCommand(ActiveJob& rec, const Job& job, const StepRun& step) {
   const StepDefinition& def = step.definition;
   ProcessSpec spec;
   spec.argv = def.argv;
@@ -225,9 +291,9 @@ JobEngine::StepOutcome JobEngine::RunCommand(JobRecord& rec, const Job& job, con
     std::lock_guard lock(rec.process_mu);
     rec.process = process.get();
     // A cancel that came in between the step start and here found no process to stop.
-    if (rec.cancel_requested || shutting_down_) process->Terminate();
+    if (rec.cancel_requested || rec.lease_lost || shutting_down_) process->Terminate();
   }
-  NotifyEvent();  // "process started" is an event waiters (tests, sandbox) may be looking for
+  hub_->NotifyEvent();  // "process started" is an event waiters (tests, sandbox) may be looking for
   StepOutcome out;
   out.log.emplace_back('I', "Process " + std::to_string(process->Pid()) + " started: " + def.argv.front());
   ProcessOutcome po = process->Wait();
@@ -245,6 +311,9 @@ JobEngine::StepOutcome JobEngine::RunCommand(JobRecord& rec, const Job& job, con
       if (rec.cancel_requested) {
         out.status = JobStatus::kCanceled;
         out.log.emplace_back('W', "Process group terminated on cancel");
+      } else if (rec.lease_lost) {
+        out.status = JobStatus::kFailed;
+        out.log.emplace_back('A', "Process group terminated: another node took the job over");
       } else {
         out.status = JobStatus::kFailed;
         out.log.emplace_back('A', "Process group terminated: server shutdown");

@@ -73,8 +73,21 @@ class AppJobModule final : public Module {
     if (config_.demo_templates) {
       for (auto& t : DemoTemplates()) templates.push_back(std::move(t));
     }
+    // SQLite: this process is the store's only node (the read cache is exact, and jobs left
+    // running by a previous process end at start). PostgreSQL: nodes share the store, every read
+    // asks it (and may wait on the network, so reads run on the worker pool).
+    const bool sole_node = ctx.db.dialect() == store::Dialect::kSqlite;
     jobs::EngineOptions options;
     options.workers = config_.workers;
+    options.node_id = config_.node_id;
+    options.lease = config_.lease;
+    options.lease_renewal = config_.lease_renewal;
+    options.claim_interval = config_.claim_interval;
+    options.recovery_interval = config_.recovery_interval;
+    options.take_over_at_start = sole_node;
+    options.cache_reads = config_.cache_reads.value_or(sole_node);
+    options.cache_capacity = static_cast<size_t>(config_.cache_capacity);
+    blocking_reads_ = !sole_node;
     CW_ASSIGN_OR_RETURN(engine_, jobs::JobEngine::Open(ctx.db, ctx.clock, runner_, *business_users_,
                                                        std::move(templates), options));
     auto service = std::make_shared<AppJobService>(*engine_, ctx.db);
@@ -86,7 +99,8 @@ class AppJobModule final : public Module {
 
   std::vector<http::Endpoint> Endpoints() override {
     std::vector<http::Endpoint> out;
-    out.push_back(ODataEndpoint({.engine = odata_, .db = db_, .public_host = public_host_}));
+    out.push_back(
+        ODataEndpoint({.engine = odata_, .db = db_, .public_host = public_host_, .blocking_reads = blocking_reads_}));
     http::Endpoint templates;
     templates.key = "/_causeway/templates";
     templates.guard = {.service = kControlService, .authenticate = true, .csrf = false};
@@ -102,8 +116,14 @@ class AppJobModule final : public Module {
   }
 
   std::string MetricsText() const override {
-    return "# HELP causeway_jobs Jobs known to the job engine (all statuses).\n# TYPE causeway_jobs gauge\n"
-           "causeway_jobs " + std::to_string(engine_->JobCount()) + "\n";
+    std::string out =
+        "# HELP causeway_jobs_active Jobs this node has claimed and runs.\n# TYPE causeway_jobs_active gauge\n"
+        "causeway_jobs_active " + std::to_string(engine_->ActiveJobCount()) + "\n";
+    // A count over the store: the engine no longer holds every job.
+    if (auto stored = engine_->JobCount(); stored.ok())
+      out += "# HELP causeway_jobs Jobs in the store (all statuses, all nodes).\n# TYPE causeway_jobs gauge\n"
+             "causeway_jobs " + std::to_string(*stored) + "\n";
+    return out;
   }
 
   void Stop() override { engine_.reset(); }
@@ -149,6 +169,7 @@ class AppJobModule final : public Module {
   JobsConfig config_;
 
   store::Database* db_ = nullptr;
+  bool blocking_reads_ = false;
   std::string public_host_;
   std::unique_ptr<BusinessUsers> business_users_;
   jobs::PosixProcessRunner runner_;

@@ -132,7 +132,8 @@ core::Result<odata::EntityCollection> AppJobService::ReadEntitySet(const odata::
                          .Set("JobStatusText", std::string(st.text))
                          .Build());
   } else if (set.name == "JobHeaderSet") {
-    for (const auto& j : engine_.ListJobs(CallerOf(ctx), {})) rows.push_back(JobHeaderEntity(type, j));
+    CW_ASSIGN_OR_RETURN(std::vector<jobs::Job> list, engine_.ListJobs(CallerOf(ctx), {}));
+    for (const auto& j : list) rows.push_back(JobHeaderEntity(type, j));
   } else {
     return odata::NotImplemented("GET_ENTITYSET");
   }
@@ -312,8 +313,9 @@ core::Result<odata::FunctionResult> AppJobService::CallFunction(const odata::Fun
     f.variant = p.Str("Variant");
     f.created_from = p.Time("CreationTimeFrom");
     f.created_to = p.Time("CreationTimeTo");
+    CW_ASSIGN_OR_RETURN(std::vector<jobs::Job> list, engine_.ListJobs(caller, f));
     std::vector<odata::Entity> rows;
-    for (const auto& j : engine_.ListJobs(caller, f)) rows.push_back(JoblistEntity(Type("Joblist"), j));
+    for (const auto& j : list) rows.push_back(JoblistEntity(Type("Joblist"), j));
     return Many(std::move(rows));
   }
   if (name == "JobParamValuesGet" || name == "JobParamValuesStructGet") {

@@ -21,7 +21,7 @@ class AppJobServiceTest : public ::testing::Test, protected testing::AppJobStack
  protected:
   AppJobServiceTest() : AppJobStack(core::FromUnixMillis(1700000000000)) {}
   void SetUp() override {
-    auto st = OpenStack(::testing::UnitTest::GetInstance()->current_test_info()->name(), {.clock_poll = 20ms});
+    auto st = OpenStack(::testing::UnitTest::GetInstance()->current_test_info()->name(), {});
     ASSERT_TRUE(st.ok()) << st.error().text;
   }
 
@@ -106,7 +106,6 @@ TEST_F(AppJobServiceTest, ScheduleAndPollStatusInJson) {
   jobs::JobKey key{S(d, "JobName"), S(d, "JobRunCount")};
   ASSERT_TRUE(jobs_->WaitUntil([&] { return jobs_->GetJob({"COMM", true}, key)->steps[1].started_at.has_value(); }, kWait));
   clock_.Advance(5s);
-  jobs_->NotifyClockChanged();
   Terminal(key);
   json::value st = Json({.path = "JobStatusGet", .query = "JobName='" + key.name + "'&JobRunCount='" + key.run_count + "'"});
   EXPECT_EQ(S(st.at("d"), "JobStatus"), "F");
@@ -219,7 +218,6 @@ TEST_F(AppJobServiceTest, JobLogsThroughMultiLevelExpand) {
 TEST_F(AppJobServiceTest, RecoveryLineAfterCrashIsReadableAsJobLog) {
   // Simulate a crash: a job stored as running by a previous process, then the engine restarts.
   CloseEngines();
-  jobs::JobRepository repo(*db_);
   jobs::Job j;
   j.key = jobs::GenerateJobKey();
   j.text = "crashed";
@@ -236,10 +234,12 @@ TEST_F(AppJobServiceTest, RecoveryLineAfterCrashIsReadableAsJobLog) {
     step.started_at = clock_.Now();
     j.steps.push_back(step);
   }
-  ASSERT_TRUE(repo.InsertJob(j, {{1, 0, clock_.Now(), 'S', "Job crashed has been scheduled."},
-                                 {2, 1, clock_.Now(), 'I', "Step 1 started"},
-                                 {3, 2, clock_.Now(), 'I', "Step 2 started"}})
-                  .ok());
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) {
+                   return jobs::repository::InsertJob(tx, j,
+                                                      {{1, 0, clock_.Now(), 'S', "Job crashed has been scheduled."},
+                                                       {2, 1, clock_.Now(), 'I', "Step 1 started"},
+                                                       {3, 2, clock_.Now(), 'I', "Step 2 started"}});
+                 }).ok());
   auto reopened = OpenEngines();
   ASSERT_TRUE(reopened.ok()) << reopened.error().text;
 

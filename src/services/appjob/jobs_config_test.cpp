@@ -58,6 +58,40 @@ TEST(JobsConfigTest, WorkersDemoAndCommandSwitch) {
   EXPECT_FALSE(d->allow_command_templates);
 }
 
+TEST(JobsConfigTest, NodeLeasesAndCache) {
+  auto c = Parse(
+      "[jobs]\nnode_id = \"node-7\"\nlease_ms = 8000\nlease_renewal_ms = 1000\nclaim_interval_ms = 50\n"
+      "recovery_interval_ms = 3000\ncache_reads = false\ncache_capacity = 100\n");
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->node_id, "node-7");
+  EXPECT_EQ(c->lease.count(), 8000);
+  EXPECT_EQ(c->lease_renewal.count(), 1000);
+  EXPECT_EQ(c->claim_interval.count(), 50);
+  EXPECT_EQ(c->recovery_interval.count(), 3000);
+  EXPECT_EQ(c->cache_reads, std::optional<bool>(false));
+  EXPECT_EQ(c->cache_capacity, 100);
+  auto d = Parse("");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->node_id, "");
+  EXPECT_EQ(d->lease.count(), 5000);
+  EXPECT_EQ(d->lease_renewal.count(), 500);
+  EXPECT_FALSE(d->cache_reads.has_value());  // chosen by the store's back end
+  struct Case {
+    const char* text;
+    const char* expect;
+  } bad[] = {
+      {"[jobs]\nlease_ms = 0\n", "lease_ms must be a positive"},
+      {"[jobs]\nlease_ms = 1000\nlease_renewal_ms = 600\n", "at most half of lease_ms"},
+      {"[jobs]\nworkers = 0\n", "workers must be at least 1"},
+      {"[jobs]\ncache_capacity = 0\n", "cache_capacity must be at least 1"},
+  };
+  for (const auto& b : bad) {
+    auto r = Parse(b.text);
+    ASSERT_FALSE(r.ok()) << b.text;
+    EXPECT_NE(r.error().text.find(b.expect), std::string::npos) << r.error().text;
+  }
+}
+
 TEST(JobsConfigTest, ErrorsNameTheTemplate) {
   struct Case {
     const char* text;

@@ -59,7 +59,7 @@ class AppJobGoldenTest : public ::testing::TestWithParam<std::string>, protected
   AppJobGoldenTest() : AppJobStack(core::FromUnixMillis(1704110400000)) {}  // 2024-01-01T12:00:00Z
   void SetUp() override {
     auto st = OpenStack("golden_" + golden::CaseTestName(GetParam()),
-                        {.workers = 1, .clock_poll = 20ms, .cancel_wait = 10s});
+                        {.workers = 1, .cancel_wait = 10s});
     ASSERT_TRUE(st.ok()) << st.error().text;
   }
 

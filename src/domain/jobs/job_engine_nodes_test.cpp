@@ -1,0 +1,354 @@
+// The engine on units of work (issue 9), claims and leases shared by nodes (issue 11), and reads
+// from the store (bounded memory, SQL job list, text PostgreSQL accepts) — on both back ends.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "domain/jobs/job_engine.h"
+#include "domain/jobs/job_engine_fixture.h"
+#include "domain/jobs/job_errors.h"
+#include "store/unit_of_work.h"
+
+namespace causeway::jobs::testing {
+namespace {
+
+class JobNodesTest : public JobEngineTest {
+ protected:
+  // Options of a node that shares its store with others (no cache, no take-over at start).
+  static EngineOptions Shared(std::string node_id, int workers = 2) {
+    EngineOptions o;
+    o.workers = workers;
+    o.node_id = std::move(node_id);
+    o.cache_reads = false;
+    o.take_over_at_start = false;
+    return o;
+  }
+  // The second node's store: another connection pool on PostgreSQL; on SQLite the same
+  // database (its single writer is the one process that may open the file).
+  store::Database& SecondStore() {
+    if (!postgres()) return *db_;
+    if (!second_db_) second_db_ = OpenNode();
+    return *second_db_;
+  }
+  void TearDown() override {
+    node_b_.reset();
+    node_a_.reset();
+    second_db_.reset();
+    JobEngineTest::TearDown();
+  }
+  void OpenTwoNodes(int workers = 2) {
+    node_a_ = OpenOn(*db_, Shared("node-a", workers));
+    ASSERT_NE(node_a_, nullptr);
+    node_b_ = OpenOn(SecondStore(), Shared("node-b", workers));
+    ASSERT_NE(node_b_, nullptr);
+  }
+  std::string LeaseOwner(const JobKey& key) {
+    std::string owner;
+    EXPECT_TRUE(db_->Read([&](store::Tx& tx) {
+                     return tx.Query("SELECT lease_owner FROM jobs WHERE job_name = ? AND run_count = ?",
+                                     {store::Value(key.name), store::Value(key.run_count)},
+                                     [&](const store::Row& r) { owner = r.IsNull(0) ? "" : r.String(0); });
+                   }).ok());
+    return owner;
+  }
+
+  std::unique_ptr<store::Database> second_db_;
+  std::unique_ptr<JobEngine> node_a_;
+  std::unique_ptr<JobEngine> node_b_;
+};
+CW_STORE_BACKENDS(JobNodesTest);
+
+// --- units of work (issue 9) ---
+
+TEST_P(JobNodesTest, SchedulesOfARolledBackUnitLeaveNoRowNoRunNoCacheEntry) {
+  OpenEngine();
+  Job a, b;
+  {
+    store::UnitOfWork unit(*db_);
+    store::UnitOfWork::Scope scope(unit);
+    a = ScheduleOk("NOOP");
+    b = ScheduleOk("CHAIN");
+    EXPECT_EQ(a.status, JobStatus::kReady);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 0) << "staged writes reached the store before the commit";
+    unit.Rollback();
+  }
+  EXPECT_EQ(engine_->GetJob(kAdmin, a.key).error().GatewayCode(), "APJ_RT/003");
+  EXPECT_EQ(engine_->GetStatus(kAdmin, b.key).error().GatewayCode(), "APJ_RT/003");
+  // A job scheduled afterwards runs; the rolled-back ones never existed for the workers.
+  Job c = WaitTerminal(ScheduleOk("NOOP").key);
+  EXPECT_EQ(c.status, JobStatus::kFinished);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE job_name <> ?", {store::Value(c.key.name)}), 0);
+  EXPECT_EQ(engine_->ListJobs(kAdmin, {})->size(), 1u);
+}
+
+TEST_P(JobNodesTest, SchedulesOfACommittedUnitRunOnceEach) {
+  OpenEngine();
+  store::UnitOfWork unit(*db_);
+  Job a, b;
+  {
+    store::UnitOfWork::Scope scope(unit);
+    a = ScheduleOk("NOOP");
+    b = ScheduleOk("CHAIN");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 0);
+  ASSERT_TRUE(unit.Commit().ok());
+  EXPECT_EQ(WaitTerminal(a.key).status, JobStatus::kFinished);
+  EXPECT_EQ(WaitTerminal(b.key).status, JobStatus::kFinished);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE text = 'Job started'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE text = 'Step 3 started (noop)'"), 1);
+}
+
+TEST_P(JobNodesTest, ACancelOfAWaitingJobRolledBackLeavesItToRun) {
+  OpenEngine({.workers = 1});
+  // Sleeps 10 s: the clock may move past its end but not past the hold of the staged cancel.
+  Job blocker = ScheduleOk("SLEEP", R"({"VALUES":[{"NAME":"P_SECONDS","T_VALUE":[{"LOW":"10"}]}]})");
+  ASSERT_TRUE(engine_->WaitUntil(
+      [&] { return engine_->GetJob(kComm, blocker.key)->steps[0].started_at.has_value(); }, kWait));
+  Job waiting = ScheduleOk("NOOP");
+  {
+    store::UnitOfWork unit(*db_);
+    store::UnitOfWork::Scope scope(unit);
+    ASSERT_TRUE(engine_->Cancel(kComm, waiting.key).ok());
+    // Staged: the job is still there, held so that no worker starts it, even with a free slot.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs WHERE job_name = ? AND status = 'Y' AND lease_owner IS NOT NULL",
+                    {store::Value(waiting.key.name)}),
+              1);
+    clock_.Advance(std::chrono::seconds(11));
+    EXPECT_EQ(WaitTerminal(blocker.key).status, JobStatus::kFinished);
+    EXPECT_EQ(engine_->GetStatus(kComm, waiting.key).value(), JobStatus::kReady);
+    unit.Rollback();
+  }
+  EXPECT_EQ(WaitTerminal(waiting.key).status, JobStatus::kFinished);
+  EXPECT_EQ(LogText(waiting.key).find("canceled"), std::string::npos);
+}
+
+TEST_P(JobNodesTest, ACancelOfARunningJobRolledBackLeavesItRunning) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP");
+  ASSERT_TRUE(
+      engine_->WaitUntil([&] { return engine_->GetJob(kComm, j.key)->steps[0].started_at.has_value(); }, kWait));
+  {
+    store::UnitOfWork unit(*db_);
+    store::UnitOfWork::Scope scope(unit);
+    ASSERT_TRUE(engine_->Cancel(kComm, j.key).ok());  // inside a unit: answers without waiting
+    EXPECT_EQ(engine_->GetStatus(kComm, j.key).value(), JobStatus::kRunning);
+    unit.Rollback();
+  }
+  EXPECT_EQ(engine_->GetStatus(kComm, j.key).value(), JobStatus::kRunning);
+  clock_.Advance(std::chrono::seconds(3601));
+  EXPECT_EQ(WaitTerminal(j.key).status, JobStatus::kFinished);
+  EXPECT_EQ(LogText(j.key).find("canceled by user"), std::string::npos);
+}
+
+TEST_P(JobNodesTest, ACancelRacingTheJobsEndFailsItsUnitAndOverwritesNothing) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP");
+  ASSERT_TRUE(
+      engine_->WaitUntil([&] { return engine_->GetJob(kComm, j.key)->steps[0].started_at.has_value(); }, kWait));
+  store::UnitOfWork unit(*db_);
+  {
+    store::UnitOfWork::Scope scope(unit);
+    ASSERT_TRUE(engine_->Cancel(kComm, j.key).ok());  // validated while it ran
+  }
+  clock_.Advance(std::chrono::seconds(3601));  // it finishes before the unit commits
+  ASSERT_EQ(WaitTerminal(j.key).status, JobStatus::kFinished);
+  core::Status st = unit.Commit();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().GatewayCode(), "APJ_RT/040");
+  EXPECT_EQ(engine_->GetJob(kAdmin, j.key)->status, JobStatus::kFinished);
+  EXPECT_EQ(LogText(j.key).find("canceled by user"), std::string::npos);
+}
+
+TEST_P(JobNodesTest, RestartOfAJobStillCancelingWaitsForItsEnd) {
+  OpenEngine();
+  Job j = ScheduleOk("SLEEP");
+  ASSERT_TRUE(
+      engine_->WaitUntil([&] { return engine_->GetJob(kComm, j.key)->steps[0].started_at.has_value(); }, kWait));
+  {
+    store::UnitOfWork unit(*db_);
+    {
+      store::UnitOfWork::Scope scope(unit);
+      ASSERT_TRUE(engine_->Abort(kComm, j.key).ok());
+    }
+    ASSERT_TRUE(unit.Commit().ok());
+  }
+  auto copy = engine_->Restart(kComm, j.key, "E");
+  ASSERT_TRUE(copy.ok()) << copy.error().text;
+  EXPECT_EQ(engine_->GetJob(kAdmin, j.key)->status, JobStatus::kCanceled);
+  EXPECT_EQ(copy->orig_name, j.key.name);
+}
+
+// --- several nodes on one store (issue 11) ---
+
+TEST_P(JobNodesTest, EachJobRunsOnExactlyOneOfTwoNodes) {
+  OpenTwoNodes(/*workers=*/3);
+  std::vector<JobKey> keys;
+  for (int i = 0; i < 30; ++i) keys.push_back(ScheduleOn(i % 2 == 0 ? *node_a_ : *node_b_, "CHAIN").key);
+  for (const JobKey& k : keys) EXPECT_EQ(WaitTerminalOn(*node_a_, k).status, JobStatus::kFinished);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE text = 'Job started'"), 30);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE text = 'Step 2 started (noop)'"), 30);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM job_log WHERE text = 'Job ended with status F'"), 30);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs WHERE lease_owner IS NOT NULL"), 0) << "a lease was not released";
+}
+
+TEST_P(JobNodesTest, AJobScheduledOnOneNodeIsVisibleOnTheOtherAtOnce) {
+  OpenTwoNodes();
+  Job j = ScheduleOn(*node_a_, "CHAIN");
+  auto status = node_b_->GetStatus(kComm, j.key);
+  ASSERT_TRUE(status.ok()) << status.error().text;
+  EXPECT_TRUE(*status == JobStatus::kReady || *status == JobStatus::kRunning || *status == JobStatus::kFinished);
+  auto job = node_b_->GetJob(kComm, j.key);
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->steps.size(), 3u);
+  EXPECT_EQ(node_b_->ListJobs(kComm, {})->size(), 1u);
+  EXPECT_EQ(node_b_->GetStatus(kOther, j.key).error().GatewayCode(), "APJ_RT/028");
+  // And its end, wherever it ran.
+  EXPECT_EQ(WaitTerminalOn(*node_b_, j.key).status, JobStatus::kFinished);
+  EXPECT_EQ(node_b_->GetStatus(kComm, j.key).value(), JobStatus::kFinished);
+}
+
+TEST_P(JobNodesTest, ARunningJobOfADeadNodeEndsInFailedOnceItsLeaseExpired) {
+  ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+  Job j;
+  j.key = GenerateJobKey();
+  j.text = "orphan";
+  j.template_name = "CHAIN";
+  j.job_user = "ALICE";
+  j.creator = "COMM_USER";
+  j.status = JobStatus::kRunning;
+  j.created_at = j.planned_start = clock_.Now();
+  j.started_at = clock_.Now();
+  for (int i = 1; i <= 2; ++i) {
+    StepRun s;
+    s.step_nr = i;
+    s.status = i == 1 ? JobStatus::kRunning : JobStatus::kReady;
+    j.steps.push_back(s);
+  }
+  const int64_t expires = core::ToUnixMillis(clock_.Now()) + 5000;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                   CW_RETURN_IF_ERROR(repository::InsertJob(tx, j, {{1, 1, clock_.Now(), 'I', "Step 1 started"}}));
+                   return tx.Exec("UPDATE jobs SET lease_owner = 'dead-node', lease_expires_ms = ? WHERE job_name = ?",
+                                  {store::Value(expires), store::Value(j.key.name)});
+                 }).ok());
+  EngineOptions o = Shared("survivor");
+  engine_ = OpenOn(*db_, o);
+  ASSERT_NE(engine_, nullptr);
+  // Open ran the recovery: its node may still be alive until the lease expires.
+  EXPECT_EQ(engine_->GetStatus(kAdmin, j.key).value(), JobStatus::kRunning);
+  clock_.Advance(std::chrono::milliseconds(6000));
+  ASSERT_TRUE(WaitStatus(j.key, JobStatus::kFailed));
+  Job ended = engine_->GetJob(kAdmin, j.key).value();
+  EXPECT_EQ(ended.steps[0].status, JobStatus::kFailed);
+  EXPECT_EQ(ended.steps[1].status, JobStatus::kReady);
+  std::string log = LogText(j.key);
+  EXPECT_NE(log.find("A Job was aborted due to a technical error."), std::string::npos) << log;
+  EXPECT_NE(log.find("E The server stopped while the job was running"), std::string::npos) << log;
+  EXPECT_EQ(LeaseOwner(j.key), "");
+}
+
+TEST_P(JobNodesTest, ACancelOnOneNodeStopsTheProcessOnTheNodeThatRunsIt) {
+  OpenTwoNodes(/*workers=*/1);
+  Job j = ScheduleOn(*node_a_, "SLEEP30");
+  ASSERT_TRUE(node_a_->WaitUntil([&] { return !runner_.pids().empty(); }, kWait));
+  ASSERT_TRUE(WaitStatusOn(*node_a_, j.key, JobStatus::kRunning));
+  const int pid = runner_.pids().front();
+  const std::string owner = LeaseOwner(j.key);
+  ASSERT_TRUE(owner == "node-a" || owner == "node-b") << owner;
+  JobEngine& running = owner == "node-a" ? *node_a_ : *node_b_;
+  JobEngine& other = owner == "node-a" ? *node_b_ : *node_a_;
+  store::Database& other_db = owner == "node-a" ? SecondStore() : *db_;
+  {
+    store::UnitOfWork unit(other_db);
+    {
+      store::UnitOfWork::Scope scope(unit);
+      ASSERT_TRUE(other.Cancel(kComm, j.key).ok());
+    }
+    ASSERT_TRUE(unit.Commit().ok());
+  }
+  // Stored at once (every node reads c); the process runs until its node renews the lease.
+  EXPECT_EQ(running.GetStatus(kComm, j.key).value(), JobStatus::kCanceling);
+  EXPECT_EQ(::kill(pid, 0), 0);
+  clock_.Advance(std::chrono::milliseconds(600));  // one renewal, well within the lease
+  Job done = WaitTerminalOn(running, j.key);
+  EXPECT_EQ(done.status, JobStatus::kCanceled);
+  EXPECT_EQ(done.steps[0].status, JobStatus::kCanceled);
+  errno = 0;
+  EXPECT_EQ(::kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_NE(LogTextOn(other, j.key).find("Job was canceled by user COMM_USER"), std::string::npos);
+}
+
+// --- reads from the store ---
+
+TEST_P(JobNodesTest, MemoryStaysBoundedAndEvictedJobsAreReadFromTheStore) {
+  OpenEngine({.workers = 2, .cache_capacity = 16});
+  std::vector<JobKey> keys;
+  for (int i = 0; i < 40; ++i) keys.push_back(ScheduleOk(i % 3 == 0 ? "FAIL_MIDDLE" : "NOOP").key);
+  for (const JobKey& k : keys) WaitTerminal(k);
+  EXPECT_LE(engine_->CachedJobCount(), 16u);
+  EXPECT_EQ(engine_->ActiveJobCount(), 0u);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const JobStatus want = i % 3 == 0 ? JobStatus::kFailed : JobStatus::kFinished;
+    EXPECT_EQ(engine_->GetStatus(kComm, keys[i]).value(), want) << i;
+    auto j = engine_->GetJob(kComm, keys[i]);
+    ASSERT_TRUE(j.ok());
+    EXPECT_EQ(j->status, want);
+    EXPECT_EQ(j->steps.size(), i % 3 == 0 ? 3u : 1u);
+  }
+  EXPECT_LE(engine_->CachedJobCount(), 16u);
+  EXPECT_EQ(engine_->JobCount().value(), 40);
+}
+
+TEST_P(JobNodesTest, ProcessOutputIsStoredAsValidUtf8OnEveryBackEnd) {
+  OpenEngine();
+  Job done = WaitTerminal(ScheduleOk("BINARY").key);
+  EXPECT_EQ(done.status, JobStatus::kFinished);
+  std::string log = LogText(done.key);
+  EXPECT_NE(log.find("I bad \xEF\xBF\xBD byte\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("I nul \xEF\xBF\xBD char\n"), std::string::npos) << log;
+}
+
+TEST_P(JobNodesTest, JobListFiltersInTheStoreWithWildcardsCaseAndTime) {
+  OpenEngine();
+  auto schedule = [&](const std::string& tmpl, const std::string& text, const Caller& caller) {
+    auto r = engine_->Schedule(caller, {.template_name = tmpl, .text = text, .job_user = "ALICE"});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->job : Job{};
+  };
+  Job first = schedule("NOOP", "Night 50%_load", kComm);
+  clock_.Advance(std::chrono::hours(1));
+  const core::SystemTime later = clock_.Now();
+  Job second = schedule("NOOP", "night 50xxload", kComm);
+  clock_.Advance(std::chrono::seconds(1));
+  Job third = schedule("CHAIN", "other", kOther);
+  auto names = [&](const Caller& caller, const JobFilter& f) {
+    std::vector<std::string> out;
+    auto jobs = engine_->ListJobs(caller, f);
+    EXPECT_TRUE(jobs.ok());
+    if (jobs.ok())
+      for (const Job& j : *jobs) out.push_back(j.key.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(kAdmin, {}), (V{first.key.name, second.key.name, third.key.name}));  // oldest first
+  EXPECT_EQ(names(kAdmin, {.text = "NIGHT 50%_*"}), V{first.key.name});  // % and _ are literal
+  EXPECT_EQ(names(kAdmin, {.text = "night*"}), (V{first.key.name, second.key.name}));
+  EXPECT_EQ(names(kAdmin, {.template_name = "noop"}), V{});  // case-sensitive
+  EXPECT_EQ(names(kAdmin, {.template_name = "*OO*"}), (V{first.key.name, second.key.name}));
+  EXPECT_EQ(names(kAdmin, {.creator = "comm_*"}), (V{first.key.name, second.key.name}));
+  EXPECT_EQ(names(kAdmin, {.job_name = third.key.name}), V{third.key.name});
+  EXPECT_EQ(names(kAdmin, {.report = "R_CHAIN"}), V{third.key.name});
+  EXPECT_EQ(names(kAdmin, {.variant = "X"}), V{});
+  EXPECT_EQ(names(kAdmin, {.created_from = later}), (V{second.key.name, third.key.name}));
+  EXPECT_EQ(names(kAdmin, {.created_to = later - std::chrono::seconds(1)}), V{first.key.name});
+  EXPECT_EQ(names(kOther, {}), V{third.key.name});
+  auto listed = engine_->ListJobs(kAdmin, {.job_name = third.key.name});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().steps.size(), 3u);
+}
+
+}  // namespace
+}  // namespace causeway::jobs::testing

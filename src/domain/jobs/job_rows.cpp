@@ -1,0 +1,91 @@
+#include "domain/jobs/job_rows.h"
+
+#include "domain/jobs/job_codec.h"
+#include "domain/jobs/job_parameters.h"
+
+namespace causeway::jobs::rows {
+
+const char kJobColumns[] =
+    "job_name, run_count, text, template_name, template_text, report_name, job_user, creator, status, created_at, "
+    "planned_start, started_at, ended_at, app_rc, parameters, orig_job_name, orig_job_count, restart_count, "
+    "restart_mode";
+
+std::vector<std::string> JobColumnList() {
+  std::vector<std::string> out;
+  std::string_view all = kJobColumns;
+  while (!all.empty()) {
+    size_t comma = all.find(',');
+    std::string_view col = all.substr(0, comma);
+    while (!col.empty() && col.front() == ' ') col.remove_prefix(1);
+    out.emplace_back(col);
+    all = comma == std::string_view::npos ? std::string_view() : all.substr(comma + 1);
+  }
+  return out;
+}
+
+namespace {
+std::optional<core::SystemTime> OptTime(const store::Row& r, int col) {
+  if (r.IsNull(col)) return std::nullopt;
+  return core::FromUnixMillis(r.Int(col));
+}
+}  // namespace
+
+JobStatus StatusOf(std::string_view s) {
+  auto st = s.empty() ? std::nullopt : StatusFromLetter(s[0]);
+  return st.value_or(JobStatus::kUnknown);
+}
+store::Value StatusValue(JobStatus s) { return store::Value(std::string(1, jobs::Letter(s))); }
+store::Value Ms(core::SystemTime t) { return store::Value(core::ToUnixMillis(t)); }
+store::Value OptMs(const std::optional<core::SystemTime>& t) { return t ? Ms(*t) : store::Value(); }
+store::Value Str(std::string s) { return store::Value(std::move(s)); }
+
+core::Result<Job> DecodeJob(const store::Row& r) {
+  Job j;
+  j.key = {r.String(0), r.String(1)};
+  j.text = r.String(2);
+  j.template_name = r.String(3);
+  j.template_text = r.String(4);
+  j.report_name = r.String(5);
+  j.job_user = r.String(6);
+  j.creator = r.String(7);
+  j.status = StatusOf(r.Text(8));
+  j.created_at = core::FromUnixMillis(r.Int(9));
+  j.planned_start = core::FromUnixMillis(r.Int(10));
+  j.started_at = OptTime(r, 11);
+  j.ended_at = OptTime(r, 12);
+  j.app_rc = static_cast<int>(r.Int(13));
+  auto params = ParseParameterValues(r.Text(14));
+  if (!params.ok()) return core::MakeError(core::Code::kInternal, "", "", "job " + j.key.Joined() + " is corrupt");
+  j.parameters = std::move(params).value();
+  j.orig_name = r.String(15);
+  j.orig_count = r.String(16);
+  j.restart_count = static_cast<int>(r.Int(17));
+  j.restart_mode = r.String(18);
+  return j;
+}
+
+core::Status LoadSteps(store::Tx& tx, Job* job) {
+  job->steps.clear();
+  core::Status decode_error;
+  CW_RETURN_IF_ERROR(tx.Query(
+      "SELECT step_nr, definition, status, started_at, ended_at, app_rc FROM job_steps "
+      "WHERE job_name = ? AND run_count = ? ORDER BY step_nr",
+      {Str(job->key.name), Str(job->key.run_count)}, [&](const store::Row& r) {
+        auto def = DecodeStep(r.Text(1));
+        if (!def.ok()) {
+          decode_error = std::move(def).error();
+          return;
+        }
+        StepRun s;
+        s.step_nr = static_cast<int>(r.Int(0));
+        s.definition = std::move(def).value();
+        s.status = StatusOf(r.Text(2));
+        s.started_at = OptTime(r, 3);
+        s.ended_at = OptTime(r, 4);
+        s.app_rc = static_cast<int>(r.Int(5));
+        job->steps.push_back(std::move(s));
+      }));
+  return decode_error;
+}
+
+}  // namespace causeway::jobs::rows
