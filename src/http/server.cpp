@@ -414,8 +414,18 @@ struct Server::Impl {
         res = co_await Dispatch(in.req);
         if (res.after) {
           // Answer only once the request's writes are durable; no thread waits meanwhile.
-          core::Status st = res.after->done() ? res.after->Wait() : co_await AwaitCompletion(res.after);
-          if (!st.ok()) res = res.on_failure ? res.on_failure(st.error()) : PlainError(500, "Internal server error");
+          std::shared_ptr<core::Completion> after = std::move(res.after);
+          core::Status st;
+          if (after->done()) {
+            st = after->Wait();
+          } else {
+            st = co_await AwaitCompletion(after, co_await asio::this_coro::executor);
+          }
+          if (!st.ok()) {
+            auto on_failure = std::move(res.on_failure);
+            Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
+            res = std::move(replaced);
+          }
           res.after.reset();
         }
         --stats.in_flight;
@@ -540,11 +550,12 @@ struct Server::Impl {
                                       asio::use_awaitable);
   }
 
-  // Resumes the calling coroutine on its own I/O thread once `c` completed.
-  static awaitable<core::Status> AwaitCompletion(std::shared_ptr<core::Completion> c) {
-    auto ex = co_await asio::this_coro::executor;
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::Status)>(
-        [c, ex](auto handler) {
+  // What resumes the calling coroutine on `ex` (its own I/O thread) once `c` completed. Not a
+  // coroutine itself: GCC 12 destroyed the by-value parameter of a nested coroutine awaited in
+  // an expression twice, freeing the completion while the request still held it.
+  static auto AwaitCompletion(std::shared_ptr<core::Completion> c, asio::any_io_executor ex) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(core::Status)>(
+        [c = std::move(c), ex](auto handler) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
           c->Then([h, ex](const core::Status& s) { asio::post(ex, [h, s]() mutable { (*h)(std::move(s)); }); });
         },

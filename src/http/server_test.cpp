@@ -9,8 +9,10 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
+#include "core/completion.h"
 #include "tests/support/test_pki.h"
 
 namespace causeway::http {
@@ -28,6 +30,16 @@ class EchoHandler final : public Handler {
   Response Handle(Request& req) override {
     ++handled;
     if (req.target == "/throw") throw std::runtime_error("boom");
+    if (req.target == "/after") {
+      // Answered once `pending` completes (a unit of work's commit); replaced if it fails.
+      auto c = std::make_shared<core::Completion>();
+      Response r(200, "text/plain", "committed");
+      r.after = c;
+      r.on_failure = [](const core::Error& e) { return Response(500, "text/plain", "failed: " + e.text); };
+      std::lock_guard lock(mu);
+      pending = c;
+      return r;
+    }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
@@ -37,6 +49,8 @@ class EchoHandler final : public Handler {
   }
   std::atomic<int> admitted_heads{0};
   std::atomic<int> handled{0};
+  std::mutex mu;
+  std::shared_ptr<core::Completion> pending;  // GUARDED_BY(mu)
 };
 
 // A raw TCP client so that tests can send exactly the bytes they mean (bad framing included).
@@ -110,6 +124,39 @@ TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
   EXPECT_LT(a, b);
   EXPECT_LT(b, cc);
   EXPECT_NE(out.find("x-thread: worker"), std::string::npos) << "POST must run on the worker pool";
+}
+
+// The answer waits for its completion without a thread; a failed one is replaced by on_failure.
+TEST_F(ServerTest, DeferredAnswersGoOutOnceTheirCompletionEnds) {
+  StartServer({});
+  for (bool fail : {false, true, false}) {
+    RawClient c(port_);
+    c.Send("POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    std::shared_ptr<core::Completion> pending;
+    // Until the server awaits it (its copies raise the count): the asynchronous path.
+    for (int spins = 0; spins < 50'000'000; ++spins) {
+      {
+        std::lock_guard lock(handler_.mu);
+        pending = handler_.pending;
+      }
+      if (pending && pending.use_count() > 3) break;
+      pending.reset();
+      std::this_thread::yield();
+    }
+    ASSERT_TRUE(pending);
+    {
+      std::lock_guard lock(handler_.mu);
+      handler_.pending.reset();
+    }
+    if (fail) {
+      pending->Complete(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "disk"));
+    } else {
+      pending->Complete(core::Status::Ok());
+    }
+    pending.reset();
+    std::string out = c.Read(fail ? "failed: disk" : "committed");
+    EXPECT_EQ(out.rfind(fail ? "HTTP/1.1 500" : "HTTP/1.1 200", 0), 0u) << out;
+  }
 }
 
 TEST_F(ServerTest, OversizedHeaderIs431AndConnectionCloses) {
