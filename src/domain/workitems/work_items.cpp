@@ -447,12 +447,9 @@ core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& a
       return core::Status::Ok();
     }));
   }
-  const core::SystemTime now = clock_.Now();
-  auto touch = [&](WorkObject& x) {
-    x.handed_over = true;
-    x.changed_at = now;
-    x.changed_by = actor.user;
-  };
+  // The action changes no field of the object: CHANGED_AT/CHANGED_BY stay those of its last
+  // change (the appendix's payload shows the package's, not the handover's).
+  auto touch = [](WorkObject& x) { x.handed_over = true; };
   SaveResult result;
   CW_RETURN_IF_ERROR(store::Transact(db_, [&](store::UnitOfWork& unit) -> core::Status {
     touch(o);
