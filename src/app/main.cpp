@@ -10,6 +10,7 @@
 #include "app/user_commands.h"
 #include "services/outbox/outbox_commands.h"
 #include "client/job_commands.h"
+#include "services/ext_integration/fb_commands.h"
 #include "services/task_activity/task_commands.h"
 
 int main(int argc, char** argv) {
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   auto outbox = causeway::services::outbox::AddOutboxCommands(app);
   auto job = causeway::client::AddJobCommand(app);
   auto tasks = causeway::services::task_activity::AddTaskCommands(app);
+  auto fb = causeway::services::ext_integration::AddFbCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
 
   try {
@@ -51,5 +53,6 @@ int main(int argc, char** argv) {
   if (stores->Selected()) return stores->Run();
   if (outbox->Selected()) return outbox->Run();
   if (tasks->Selected()) return tasks->Run();
+  if (fb->Selected()) return fb->Run();
   return 0;
 }

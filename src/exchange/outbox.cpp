@@ -278,6 +278,16 @@ core::Status Outbox::ForgetObject(store::UnitOfWork& unit, std::string_view dest
   return core::Status::Ok();
 }
 
+core::Result<std::optional<std::string>> Outbox::ObjectResult(std::string_view destination,
+                                                              std::string_view object_key) const {
+  std::optional<std::string> out;
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(out, outbox_store::ObjectResult(tx, destination, object_key));
+    return core::Status::Ok();
+  }));
+  return out;
+}
+
 core::Result<std::vector<QueueDepth>> Outbox::Depths() const {
   std::vector<outbox_store::DepthRow> rows;
   CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {

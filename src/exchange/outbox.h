@@ -150,6 +150,11 @@ class Outbox {
   std::vector<DestinationInfo> Destinations() const;
   // Forgets the stored create result of an object (the consumer deleted the object).
   core::Status ForgetObject(store::UnitOfWork& unit, std::string_view destination, std::string_view object_key);
+  // The result kept from the latest delivered create of `object_key` at `destination` (what
+  // Dependency::OnCreateOf hands later messages, also after the create was pruned): e.g. the
+  // consumer's EXTERNAL_ID, to show it. nullopt when no create was delivered (or it was
+  // forgotten). Blocks on a read.
+  core::Result<std::optional<std::string>> ObjectResult(std::string_view destination, std::string_view object_key) const;
 
   // Unfinished messages per configured destination (one read: counts by the state index).
   core::Result<std::vector<QueueDepth>> Depths() const;

@@ -544,4 +544,11 @@ Status ForgetObject(Tx& tx, std::string_view destination, std::string_view objec
                  {S(destination), S(object_key)});
 }
 
+Result<std::optional<std::string>> ObjectResult(Tx& tx, std::string_view destination, std::string_view object_key) {
+  std::optional<std::string> out;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT result FROM outbox_objects WHERE destination = ? AND object_key = ?",
+                              {S(destination), S(object_key)}, [&](const store::Row& r) { out = r.String(0); }));
+  return out;
+}
+
 }  // namespace causeway::exchange::outbox_store

@@ -169,6 +169,9 @@ Result<std::vector<DepthRow>> Depths(store::Tx& tx);
 
 // Forgets an object's stored create result (the consumer deleted the object).
 Status ForgetObject(store::Tx& tx, std::string_view destination, std::string_view object_key);
+// The stored result of the object's latest delivered create; nullopt if there is none.
+Result<std::optional<std::string>> ObjectResult(store::Tx& tx, std::string_view destination,
+                                                std::string_view object_key);
 
 core::Error NotFound(MessageId id);
 

@@ -394,8 +394,11 @@ TEST_F(OutboxTest, SuccessWithoutTheExpectedResultFailsAndDependentsCannotBeBuil
 TEST_F(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   Open();
+  EXPECT_EQ(outbox_->ObjectResult("fb", "G1").value(), std::nullopt);
   MessageId create = Enqueue(WpCreate("G1", "WP-G1"));
   ASSERT_TRUE(WaitState(create, MessageState::kDelivered));
+  EXPECT_EQ(outbox_->ObjectResult("fb", "G1").value(), std::optional<std::string>("EXT-1"));
+  EXPECT_EQ(outbox_->ObjectResult("cx", "G1").value(), std::nullopt);
   clock_.Advance(std::chrono::hours(24 * 8));
   auto pruned = outbox_->PruneNow();
   ASSERT_TRUE(pruned.ok());
@@ -405,11 +408,13 @@ TEST_F(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
   EXPECT_EQ(Detail(update).message.depends_on.message, 0);
   ASSERT_TRUE(WaitState(update, MessageState::kDelivered));
   EXPECT_EQ(Paths().back(), "PUT /fb/wp/EXT-1");
+  EXPECT_EQ(outbox_->ObjectResult("fb", "G1").value(), std::optional<std::string>("EXT-1"));
 
   // The consumer deleted the package: its result is forgotten with it.
   store::UnitOfWork unit(*db_);
   ASSERT_TRUE(outbox_->ForgetObject(unit, "fb", "G1").ok());
   ASSERT_TRUE(unit.Commit().ok());
+  EXPECT_EQ(outbox_->ObjectResult("fb", "G1").value(), std::nullopt);
   MessageId late = Enqueue(WpUpdate("G1", "WP-G1", "after the delete"));
   ASSERT_TRUE(WaitState(late, MessageState::kFailed));
   EXPECT_NE(Detail(late).message.last_error.find("has no EXTERNAL_ID"), std::string::npos);

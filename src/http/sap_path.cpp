@@ -9,6 +9,8 @@ namespace causeway::http {
 namespace {
 
 constexpr std::string_view kPrefix = "/sap/opu/odata/";
+// ICF's alias without /sap, as the Focused Build guide writes its service URL.
+constexpr std::string_view kShortPrefix = "/opu/odata/";
 
 bool ParseVersion(std::string_view v, int* out) {
   if (v.empty() || v.size() > 4) return false;
@@ -56,9 +58,13 @@ std::string FilterQuery(std::string_view query, SapODataPath* out) {
 }  // namespace
 
 std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
-  if (!core::IStartsWith(target, kPrefix)) return std::nullopt;
-  std::string_view rest = target.substr(kPrefix.size());
+  std::string_view prefix = core::IStartsWith(target, kPrefix)        ? kPrefix
+                            : core::IStartsWith(target, kShortPrefix) ? kShortPrefix
+                                                                      : std::string_view();
+  if (prefix.empty()) return std::nullopt;
+  std::string_view rest = target.substr(prefix.size());
   SapODataPath out;
+  bool explicit_version = false;
 
   size_t slash = rest.find('/');
   size_t q = rest.find('?');
@@ -79,7 +85,10 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
     std::string_view param = segment.substr(0, semi);
     if (param.size() > 2 && (param[0] == 'v' || param[0] == 'V') && param[1] == '=') {
       int v;
-      if (ParseVersion(param.substr(2), &v)) out.version = v;
+      if (ParseVersion(param.substr(2), &v)) {
+        out.version = v;
+        explicit_version = true;
+      }
     }
   }
 
@@ -92,7 +101,10 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
     std::string_view inner = rest.substr(3);
     size_t s = inner.find('/');
     int v;
-    if (ParseVersion(inner.substr(0, s), &v)) out.version = v;
+    if (ParseVersion(inner.substr(0, s), &v)) {
+      out.version = v;
+      explicit_version = true;
+    }
     inner = inner.substr(s + 1);
     size_t iq = inner.find('?');
     resource = inner.substr(0, iq);
@@ -107,11 +119,19 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
   // Tolerate the trailing '/' clients put after a resource ("JobSchedule/?...").
   while (!resource.empty() && resource.back() == '/') resource.remove_suffix(1);
   out.resource_path = std::string(resource);
+  const int version_before_query = out.version;
   out.query = FilterQuery(query, &out);
+  explicit_version = explicit_version || out.version != version_before_query;
 
-  char vbuf[8];
-  std::snprintf(vbuf, sizeof vbuf, "%04d", out.version);
-  out.root_path = std::string(kPrefix) + out.namespace_segment + "/" + out.service + ";v=" + vbuf + "/";
+  // The root as the client addressed it: a service addressed without a version (version 1)
+  // has no ";v=" in its ids, as Gateway writes them.
+  out.root_path = std::string(prefix) + out.namespace_segment + "/" + out.service;
+  if (explicit_version || out.version != 1) {
+    char vbuf[8];
+    std::snprintf(vbuf, sizeof vbuf, "%04d", out.version);
+    out.root_path += std::string(";v=") + vbuf;
+  }
+  out.root_path += "/";
   return out;
 }
 

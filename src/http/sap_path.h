@@ -4,6 +4,8 @@
 //   /sap/opu/odata/<ns>/<SERVICE>[;v=NNNN][;o=...][/<resource>][?query]
 //   /sap/opu/odata/<ns>/<SERVICE>?v=N/<resource>[/][?query]     (IBP guide's curl script)
 //   /sap/opu/odata/<ns>/<SERVICE>/<resource>?v=N&...             (version as a query option)
+//   /opu/odata/<ns>/<SERVICE>/…                                   (ICF's alias without /sap, as
+//                                                                  the Focused Build guide writes it)
 // The namespace segment and the service name match case-insensitively. `sap-client`,
 // `sap-language` and `saml2` are taken out of the query (headers `sap-client` and
 // `sap-language` are honoured too, the header winning for the client as ICF does).
@@ -19,14 +21,17 @@ struct SapODataPath {
   std::string namespace_segment;  // as sent, e.g. "sap" or "SAP"
   std::string service;            // as sent, e.g. "BC_EXT_APPJOB_MANAGEMENT"
   int version = 1;                // ;v=0002 / ;v=2 / ?v=2 -> 2; absent -> 1
-  std::string root_path;          // canonical "/sap/opu/odata/<ns>/<SERVICE>;v=NNNN/" as sent
+  // "/sap/opu/odata/<ns>/<SERVICE>;v=NNNN/" with prefix and namespace as sent; ";v=NNNN" only
+  // when the request named a version (or one above 1), as Gateway writes its ids.
+  std::string root_path;
   std::string resource_path;      // raw, percent-encoded, relative to the root ("" = root)
   std::string query;              // raw query without sap-client/sap-language/saml2/v
   std::string sap_client;         // from the query, empty if absent
   std::string sap_language;       // from the query, empty if absent
 };
 
-// Returns nullopt if `target` is not under /sap/opu/odata/ (prefix compared case-insensitively).
+// Returns nullopt if `target` is not under /sap/opu/odata/ or /opu/odata/ (prefix compared
+// case-insensitively).
 std::optional<SapODataPath> ParseSapODataPath(std::string_view target);
 
 }  // namespace causeway::http

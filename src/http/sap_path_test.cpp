@@ -32,6 +32,8 @@ TEST(SapPathTest, AcceptsEveryFormClientsUse) {
        ""},
       {"/sap/opu/odata/sap/SVC", "SVC", 1, "", "", "", ""},
       {"/sap/opu/odata/sap/SVC;o=LOCAL;v=0003/Set", "SVC", 3, "Set", "", "", ""},
+      {"/opu/odata/SALM/EXT_INTEGRATION_SRV/StatusSet(Guid='00505683226E1EE5B5AA9CEE1DADAC68')",
+       "EXT_INTEGRATION_SRV", 1, "StatusSet(Guid='00505683226E1EE5B5AA9CEE1DADAC68')", "", "", ""},
   };
   for (const Case& c : cases) {
     auto p = ParseSapODataPath(c.target);
@@ -51,9 +53,28 @@ TEST(SapPathTest, BuildsCanonicalRootKeepingTheNamespaceAsSent) {
   EXPECT_EQ(p->root_path, "/sap/opu/odata/SAP/BC_EXT_APPJOB_MANAGEMENT;v=0002/");
 }
 
+TEST(SapPathTest, RootCarriesTheVersionOnlyWhenTheClientNamedOne) {
+  struct Case {
+    const char* target;
+    const char* root;
+  };
+  const Case cases[] = {
+      {"/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/StatusSet", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
+      {"/opu/odata/SALM/EXT_INTEGRATION_SRV/", "/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
+      {"/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=1/", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=0001/"},
+      {"/sap/opu/odata/sap/SVC/Set?v=2", "/sap/opu/odata/sap/SVC;v=0002/"},
+      {"/sap/opu/odata/sap/SVC;v=0002/", "/sap/opu/odata/sap/SVC;v=0002/"},
+  };
+  for (const Case& c : cases) {
+    auto p = ParseSapODataPath(c.target);
+    ASSERT_TRUE(p) << c.target;
+    EXPECT_EQ(p->root_path, c.root) << c.target;
+  }
+}
+
 TEST(SapPathTest, RejectsOtherPaths) {
   for (const char* t : {"/", "/sap/opu/odata/", "/sap/opu/odata/sap", "/sap/opu/odata/sap/", "/other/x",
-                        "/sap/opu/odata?x=/y/z"})
+                        "/sap/opu/odata?x=/y/z", "/opu/odata/", "/opu/odata/SALM", "/sap/opu/odatax/S/V"})
     EXPECT_FALSE(ParseSapODataPath(t).has_value()) << t;
 }
 

@@ -13,6 +13,10 @@ constexpr char kTransactionText[] =
     "/IWFND/ERROR_LOG on SAP Gateway hub system and search for entries with the timestamp above for more details";
 constexpr char kNoteText[] =
     "See SAP Note 1797736 for error analysis (https://service.sap.com/sap/support/notes/1797736)";
+// The text of Gateway releases before SAP_GWFND 7.50 (the Focused Build guide's example).
+constexpr char kLegacyTransactionText[] =
+    "Run transaction /IWFND/ERROR_LOG on SAP NW Gateway hub system and search for entries with the timestamp above "
+    "for more details";
 constexpr char kBatchNoteText[] =
     "See SAP Note 1869434 for details about working with $batch (https://service.sap.com/sap/support/notes/1869434)";
 
@@ -56,24 +60,30 @@ std::string GatewayErrorJson(const core::Error& raw, const ServiceInfo& info, st
   AppendJsonString(out, Lang(language));
   out += ",\"value\":";
   AppendJsonString(out, e.text);
-  out += "},\"innererror\":{\"application\":{\"component_id\":";
-  AppendJsonString(out, info.component_id);
-  out += ",\"service_namespace\":";
-  AppendJsonString(out, info.service_namespace);
-  out += ",\"service_id\":";
-  AppendJsonString(out, info.service_id);
-  out += ",\"service_version\":";
-  AppendJsonString(out, info.service_version);
-  out += "},\"transactionid\":";
+  out += "},\"innererror\":{";
+  if (!info.legacy_error_body) {
+    out += "\"application\":{\"component_id\":";
+    AppendJsonString(out, info.component_id);
+    out += ",\"service_namespace\":";
+    AppendJsonString(out, info.service_namespace);
+    out += ",\"service_id\":";
+    AppendJsonString(out, info.service_id);
+    out += ",\"service_version\":";
+    AppendJsonString(out, info.service_version);
+    out += "},";
+  }
+  out += "\"transactionid\":";
   AppendJsonString(out, stamp.transaction_id);
   out += ",\"timestamp\":";
   AppendJsonString(out, stamp.timestamp);
   out += ",\"Error_Resolution\":{\"SAP_Transaction\":";
-  AppendJsonString(out, kTransactionText);
+  AppendJsonString(out, info.legacy_error_body ? kLegacyTransactionText : kTransactionText);
   out += ",\"SAP_Note\":";
   AppendJsonString(out, kNoteText);
-  out += ",\"Batch_SAP_Note\":";
-  AppendJsonString(out, kBatchNoteText);
+  if (!info.legacy_error_body) {
+    out += ",\"Batch_SAP_Note\":";
+    AppendJsonString(out, kBatchNoteText);
+  }
   out += "},\"errordetails\":[";
   bool first = true;
   for (const auto& d : DetailsOf(e)) {
@@ -119,18 +129,21 @@ std::string GatewayErrorXml(const core::Error& raw, const ServiceInfo& info, std
   AppendXmlEscaped(out, Lang(language), true);
   out += "\">";
   AppendXmlEscaped(out, e.text);
-  out += "</message><innererror><application>";
-  elem(out, "component_id", info.component_id);
-  elem(out, "service_namespace", info.service_namespace);
-  elem(out, "service_id", info.service_id);
-  elem(out, "service_version", info.service_version);
-  out += "</application>";
+  out += "</message><innererror>";
+  if (!info.legacy_error_body) {
+    out += "<application>";
+    elem(out, "component_id", info.component_id);
+    elem(out, "service_namespace", info.service_namespace);
+    elem(out, "service_id", info.service_id);
+    elem(out, "service_version", info.service_version);
+    out += "</application>";
+  }
   elem(out, "transactionid", stamp.transaction_id);
   elem(out, "timestamp", stamp.timestamp);
   out += "<Error_Resolution>";
-  elem(out, "SAP_Transaction", kTransactionText);
+  elem(out, "SAP_Transaction", info.legacy_error_body ? kLegacyTransactionText : kTransactionText);
   elem(out, "SAP_Note", kNoteText);
-  elem(out, "Batch_SAP_Note", kBatchNoteText);
+  if (!info.legacy_error_body) elem(out, "Batch_SAP_Note", kBatchNoteText);
   out += "</Error_Resolution><errordetails>";
   for (const auto& d : DetailsOf(e)) {
     out += "<errordetail>";

@@ -30,6 +30,11 @@ struct ServiceInfo {
   std::string component_id;                 // may be empty
   // Value of the `sap-metadata-last-modified` response header (an HTTP date); empty: omitted.
   std::string metadata_last_modified;
+  // Error bodies as Gateway releases before SAP_GWFND 7.50 write them (the Focused Build
+  // guide's example, appendix 5.2): `innererror` without `application` and `Batch_SAP_Note`,
+  // and the older SAP_Transaction text ("Run transaction /IWFND/ERROR_LOG on SAP NW Gateway
+  // hub system …").
+  bool legacy_error_body = false;
 };
 
 // Per-request context handed to every handler.

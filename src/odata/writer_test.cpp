@@ -90,5 +90,29 @@ TEST(AppendJsonValue, WritesTypedValues) {
   EXPECT_EQ(out, "-42 \"42\" \"a\\\"b\" null \"\\/Date(1700000000000)\\/\"");
 }
 
+// Gateway before SAP_GWFND 7.50 (the Focused Build guide's appendix 5.2) writes no application
+// block and no Batch_SAP_Note, and the older SAP_Transaction text.
+TEST(GatewayErrorBody, LegacyReleasesOmitTheApplicationBlock) {
+  core::Error e = core::MakeError(core::Code::kInternal, "/SALM/EXT_INTEG", "003", "Status mapping missing.");
+  ServiceInfo info{.service_namespace = "/SALM/", .service_id = "EXT_INTEGRATION_SRV", .service_version = "0001"};
+  const ErrorStamp stamp{"5779D741E1072697E10000000A4DA024", "20160704140612.0949610"};
+  const std::string current = GatewayErrorJson(e, info, "EN", stamp);
+  EXPECT_NE(current.find("\"application\":{"), std::string::npos);
+  EXPECT_NE(current.find("Batch_SAP_Note"), std::string::npos);
+  info.legacy_error_body = true;
+  EXPECT_EQ(GatewayErrorJson(e, info, "EN", stamp),
+            "{\"error\":{\"code\":\"/SALM/EXT_INTEG/003\",\"message\":{\"lang\":\"en\",\"value\":\"Status mapping "
+            "missing.\"},\"innererror\":{\"transactionid\":\"5779D741E1072697E10000000A4DA024\",\"timestamp\":"
+            "\"20160704140612.0949610\",\"Error_Resolution\":{\"SAP_Transaction\":\"Run transaction /IWFND/ERROR_LOG "
+            "on SAP NW Gateway hub system and search for entries with the timestamp above for more details\",\"SAP_Note\":"
+            "\"See SAP Note 1797736 for error analysis (https://service.sap.com/sap/support/notes/1797736)\"},"
+            "\"errordetails\":[{\"code\":\"/SALM/EXT_INTEG/003\",\"message\":\"Status mapping missing.\","
+            "\"propertyref\":\"\",\"severity\":\"error\",\"target\":\"\"}]}}}");
+  const std::string xml = GatewayErrorXml(e, info, "EN", stamp);
+  EXPECT_EQ(xml.find("<application>"), std::string::npos);
+  EXPECT_EQ(xml.find("Batch_SAP_Note"), std::string::npos);
+  EXPECT_NE(xml.find("<SAP_Transaction>Run transaction /IWFND/ERROR_LOG on SAP NW Gateway hub system"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace causeway::odata

@@ -1,0 +1,350 @@
+#include "services/ext_integration/control_routes.h"
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <vector>
+
+#include "core/url.h"
+#include "domain/workitems/workitems_errors.h"
+#include "exchange/outbox_admin.h"
+#include "services/common/problem_json.h"
+#include "services/ext_integration/customizing_codec.h"
+#include "services/ext_integration/object_json.h"
+#include "services/ext_integration/push_kinds.h"
+#include "services/ext_integration/status_service.h"
+
+namespace causeway::services::ext_integration {
+namespace {
+
+namespace json = boost::json;
+using workitems::WorkObject;
+
+core::Error ControlError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
+http::Response WrongMethod(const char* allowed) {
+  return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed));
+}
+
+std::vector<std::string> Split(std::string_view s) {
+  std::vector<std::string> parts;
+  while (!s.empty()) {
+    size_t slash = s.find('/');
+    std::string part;
+    if (!core::PercentDecode(s.substr(0, slash), false, &part)) part = "\x01";  // matches nothing
+    parts.push_back(std::move(part));
+    s = slash == std::string_view::npos ? std::string_view() : s.substr(slash + 1);
+  }
+  return parts;
+}
+
+core::Result<std::map<std::string, std::string, std::less<>>> QueryMap(std::string_view query) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    std::string name, value;
+    if (!core::PercentDecode(item.substr(0, eq), true, &name) ||
+        (eq != std::string_view::npos && !core::PercentDecode(item.substr(eq + 1), true, &value)))
+      return ControlError(core::Code::kBadRequest, "010", "Malformed query string");
+    out[name] = value;
+  }
+  return out;
+}
+
+core::Result<json::value> ParseBody(const http::Request& req) {
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec) return workitems::BadField("body", "is not JSON: " + ec.message());
+  return v;
+}
+
+std::string FillExternalId(std::string_view uri, std::string_view external_id) {
+  std::string out(uri);
+  for (size_t at = out.find("#EXTERNAL_ID#"); at != std::string::npos; at = out.find("#EXTERNAL_ID#", at))
+    out.replace(at, 13, PercentEncode(external_id));
+  return out;
+}
+
+class Routes {
+ public:
+  Routes(FbRuntime& rt, http::Request& req) : rt_(rt), req_(req), actor_{req.user, rt.LinkBase(&req)} {}
+
+  http::Response Handle(std::string_view rest) {
+    const std::vector<std::string> p = Split(rest);
+    if (p.empty()) return ProblemJson(NotFound());
+    if (p[0] == "system" && p.size() == 1) return Get([&] { return System(); });
+    if (p[0] == "customizing") return Customizing(p);
+    if (p[0] != "objects") return ProblemJson(NotFound());
+    if (p.size() == 1) {
+      if (req_.method == "GET") return List();
+      if (req_.method == "POST") return Create();
+      return WrongMethod("GET or POST");
+    }
+    const std::string& id = p[1];
+    if (p.size() == 2) {
+      if (req_.method == "GET") return Show(id);
+      if (req_.method == "PATCH") return Change(id);
+      return WrongMethod("GET or PATCH");
+    }
+    const std::string& what = p[2];
+    if (p.size() == 3 && what == "texts") return Post([&] { return AddText(id); });
+    if (p.size() == 3 && what == "status") {
+      if (req_.method != "POST" && req_.method != "PUT") return WrongMethod("POST");
+      return SetStatus(id);
+    }
+    if (p.size() == 3 && what == "documents") return Post([&] { return AddDocument(id); });
+    if (p.size() == 4 && what == "documents") {
+      if (req_.method != "DELETE") return WrongMethod("DELETE");
+      return Saved(rt_.items->RemoveDocument(id, p[3], actor_));
+    }
+    if (p.size() == 3 && what == "links") return Get([&] { return Links(id); });
+    if (p.size() == 3 && what == "history") return Get([&] { return History(id); });
+    if (p.size() == 3 && what == "pushes") return Get([&] { return Pushes(id); });
+    if (p.size() == 4 && what == "actions") {
+      if (p[3] != "S1_CALL_EXT")
+        return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown action " + p[3] + " (only S1_CALL_EXT)"));
+      return Post([&] { return Saved(rt_.items->HandOver(id, actor_)); });
+    }
+    return ProblemJson(NotFound());
+  }
+
+ private:
+  template <typename F>
+  http::Response Get(F f) {
+    return req_.method == "GET" ? f() : WrongMethod("GET");
+  }
+  template <typename F>
+  http::Response Post(F f) {
+    return req_.method == "POST" ? f() : WrongMethod("POST");
+  }
+
+  http::Response System() {
+    return JsonResponse(200, {{"system_guid", rt_.items->system_guid()},
+                              {"service_root", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
+                              {"link_base_url", rt_.LinkBase(&req_)},
+                              {"link_validity_s", rt_.options.link_validity.count()},
+                              {"sap_client", rt_.options.sap_client}});
+  }
+
+  json::object Integration(const WorkObject& o) {
+    const auto c = rt_.items->customizing();
+    json::object out{{"destination", o.push_destination}, {"handed_over", o.handed_over}};
+    std::string external_id, parent_external_id;
+    if (auto r = rt_.items->CreateResult(o); r.ok() && *r) {
+      if (auto parsed = ParseCreateResult(**r)) {
+        external_id = parsed->external_id;
+        parent_external_id = parsed->parent_external_id;
+      }
+    }
+    out["external_id"] = external_id;
+    out["parent_external_id"] = parent_external_id;
+    const workitems::ProjectMapping* m = c->FindMapping(o.project);
+    const workitems::RfcDestination* d = m ? c->FindDestination(m->destination) : nullptr;
+    const workitems::IntegrationProfile* profile = m ? c->FindProfile(m->profile) : nullptr;
+    const workitems::ProcessTypeSettings* s = profile ? profile->Find(o.process_type) : nullptr;
+    out["project_jump_in_url"] = d && !m->jump_in_url.empty() ? d->BaseUrl() + m->jump_in_url : "";
+    out["jump_in_url"] =
+        d && s && !s->jump_in_url.empty() && !external_id.empty() ? d->BaseUrl() + FillExternalId(s->jump_in_url, external_id) : "";
+    return out;
+  }
+
+  json::object View(const WorkObject& o) {
+    return {{"object", ObjectToJson(o, *rt_.items->customizing())}, {"integration", Integration(o)}};
+  }
+
+  http::Response Saved(const core::Result<workitems::SaveResult>& r, int status = 200) {
+    if (!r.ok()) return ProblemJson(r.error());
+    json::object out = View(r->object);
+    json::array pushes;
+    for (const auto& p : r->pushes)
+      pushes.push_back({{"ticket_id", p.ticket_id},
+                        {"guid", p.guid},
+                        {"kind", p.kind == workitems::PushKind::kCreate ? "create" : "update"},
+                        {"message", p.message},
+                        {"destination", p.destination}});
+    out["pushes"] = std::move(pushes);
+    out["not_pushed"] = json::value_from(r->not_pushed);
+    return JsonResponse(status, out);
+  }
+
+  http::Response List() {
+    auto query = QueryMap(req_.Query());
+    if (!query.ok()) return ProblemJson(query.error());
+    std::string after, type;
+    int limit = 100;
+    for (const auto& [k, v] : *query) {
+      if (k == "after") {
+        after = v;
+      } else if (k == "process_type") {
+        type = v;
+      } else if (k == "limit") {
+        try {
+          limit = std::stoi(v);
+        } catch (const std::exception&) {
+          limit = 0;
+        }
+        if (limit < 1 || limit > 1000)
+          return ProblemJson(ControlError(core::Code::kBadRequest, "010", "limit must be 1-1000"));
+      } else {
+        return ProblemJson(ControlError(core::Code::kBadRequest, "010", "Unknown query parameter " + k));
+      }
+    }
+    auto objects = rt_.items->List(after, limit, type);
+    if (!objects.ok()) return ProblemJson(objects.error());
+    json::array out;
+    for (const auto& o : *objects)
+      out.push_back({{"ticket_id", o.ticket_id},
+                     {"guid", o.guid},
+                     {"process_type", o.process_type},
+                     {"parent_guid", o.parent_guid},
+                     {"description", o.description},
+                     {"status", o.status},
+                     {"project", o.project},
+                     {"handed_over", o.handed_over}});
+    std::string next = objects->size() == static_cast<size_t>(limit) ? objects->back().ticket_id : "";
+    return JsonResponse(200, {{"objects", std::move(out)}, {"next_after", next}});
+  }
+
+  http::Response Create() {
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    auto in = CreateFromJson(*body);
+    if (!in.ok()) return ProblemJson(in.error());
+    return Saved(rt_.items->Create(in->object, in->package, actor_), 201);
+  }
+
+  http::Response Show(const std::string& id) {
+    auto o = rt_.items->Get(id);
+    if (!o.ok()) return ProblemJson(o.error());
+    json::object out = View(*o);
+    if (o->is_package()) {
+      auto items = rt_.items->ItemsOf(o->guid);
+      if (!items.ok()) return ProblemJson(items.error());
+      json::array list;
+      for (const auto& i : *items)
+        list.push_back({{"ticket_id", i.ticket_id}, {"guid", i.guid}, {"process_type", i.process_type},
+                        {"status", i.status}, {"handed_over", i.handed_over}});
+      out["items"] = std::move(list);
+    }
+    return JsonResponse(200, out);
+  }
+
+  http::Response Change(const std::string& id) {
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    auto patch = PatchFromJson(*body);
+    if (!patch.ok()) return ProblemJson(patch.error());
+    return Saved(rt_.items->Change(id, *patch, actor_));
+  }
+
+  http::Response AddText(const std::string& id) {
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    auto text = TextFromJson(*body);
+    if (!text.ok()) return ProblemJson(text.error());
+    return Saved(rt_.items->AddText(id, std::move(text).value(), actor_));
+  }
+
+  http::Response SetStatus(const std::string& id) {
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    const json::value* status = body->is_object() ? body->as_object().if_contains("status") : nullptr;
+    if (!status || !status->is_string() || body->as_object().size() != 1)
+      return ProblemJson(workitems::BadField("status", "send {\"status\": \"E00xx\"}"));
+    return Saved(rt_.items->SetStatus(id, status->as_string(), actor_));
+  }
+
+  http::Response AddDocument(const std::string& id) {
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    auto doc = DocumentFromJson(*body);
+    if (!doc.ok()) return ProblemJson(doc.error());
+    return Saved(rt_.items->AddDocument(id, std::move(doc).value(), actor_), 201);
+  }
+
+  http::Response Links(const std::string& id) {
+    auto o = rt_.items->Get(id);
+    if (!o.ok()) return ProblemJson(o.error());
+    json::array out;
+    const std::string base = rt_.LinkBase(&req_);
+    for (const auto& d : o->documents) {
+      const bool attachment = d.kind == workitems::DocumentKind::kAttachment;
+      std::string url = attachment && !d.link_url.empty()
+                            ? d.link_url
+                            : rt_.links->Make({attachment, d.id, d.technical_name}, base, rt_.options.sap_client,
+                                              rt_.clock->Now());
+      out.push_back({{"id", d.id}, {"kind", workitems::DocumentKindName(d.kind)}, {"file_name", d.file_name},
+                     {"url", std::move(url)}});
+    }
+    return JsonResponse(200, {{"links", std::move(out)}});
+  }
+
+  http::Response History(const std::string& id) {
+    auto h = rt_.items->History(id);
+    if (!h.ok()) return ProblemJson(h.error());
+    json::array out;
+    for (const auto& line : *h) out.push_back(HistoryToJson(line));
+    return JsonResponse(200, {{"history", std::move(out)}});
+  }
+
+  http::Response Pushes(const std::string& id) {
+    auto o = rt_.items->Get(id);
+    if (!o.ok()) return ProblemJson(o.error());
+    json::array out;
+    if (rt_.outbox && !o->push_destination.empty()) {
+      exchange::MessageFilter filter;
+      filter.destination = o->push_destination;
+      filter.ordering_key = o->is_package() ? o->guid : o->parent_guid;
+      filter.limit = 1000;
+      for (;;) {
+        auto page = rt_.outbox->List(filter);
+        if (!page.ok()) return ProblemJson(page.error());
+        for (const auto& m : page->messages)
+          if (m.object_key == o->guid) out.push_back(exchange::admin::MessageJson(m));
+        if (page->next_after == 0) break;
+        filter.after = page->next_after;
+      }
+    }
+    json::object answer{{"pushes", std::move(out)}};
+    answer["integration"] = Integration(*o);
+    return JsonResponse(200, answer);
+  }
+
+  http::Response Customizing(const std::vector<std::string>& p) {
+    if (p.size() > 2) return ProblemJson(NotFound());
+    auto current = rt_.items->customizing();
+    json::value all = CustomizingToJson(*current, /*with_secrets=*/false);
+    if (p.size() == 2 && !all.as_object().contains(p[1]))
+      return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown customizing section " + p[1]));
+    if (req_.method == "GET") return JsonResponse(200, p.size() == 2 ? all.as_object()[p[1]] : all);
+    if (req_.method != "PUT") return WrongMethod("GET or PUT");
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    json::value next = p.size() == 2 ? all : *body;
+    if (p.size() == 2) next.as_object()[p[1]] = *body;
+    auto c = CustomizingFromJson(next);
+    if (!c.ok()) return ProblemJson(c.error());
+    core::Status st = rt_.ApplyCustomizing(std::move(c).value(), req_.user);
+    if (!st.ok()) return ProblemJson(st.error());
+    json::value now = CustomizingToJson(*rt_.items->customizing(), false);
+    return JsonResponse(200, p.size() == 2 ? now.as_object()[p[1]] : now);
+  }
+
+  FbRuntime& rt_;
+  http::Request& req_;
+  workitems::Actor actor_;
+};
+
+}  // namespace
+
+http::Response HandleControl(FbRuntime& runtime, http::Request& req, std::string_view rest) {
+  return Routes(runtime, req).Handle(rest);
+}
+
+}  // namespace causeway::services::ext_integration

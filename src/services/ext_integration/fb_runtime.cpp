@@ -1,0 +1,158 @@
+#include "services/ext_integration/fb_runtime.h"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <set>
+
+#include "domain/workitems/workitems_errors.h"
+#include "services/ext_integration/customizing_codec.h"
+
+namespace causeway::services::ext_integration {
+namespace {
+
+core::Error ConfigError(const std::string& key, const std::string& text) {
+  core::Error e = core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", "&1: &2", {key, text});
+  e.target = key;
+  return e;
+}
+
+}  // namespace
+
+core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
+  FbOptions o;
+  if (const toml::table* server = root["server"].as_table()) {
+    o.system_id = (*server)["system_id"].value_or(o.system_id);
+    o.sap_client = (*server)["default_client"].value_or(std::string("100"));
+  } else {
+    o.sap_client = "100";
+  }
+  const toml::node* section_node = root.get("ext_integration");
+  if (!section_node) return o;
+  const toml::table* section = section_node->as_table();
+  if (!section) return ConfigError("ext_integration", "must be a table");
+  static const std::set<std::string, std::less<>> kKnown = {
+      "demo", "demo_tool_url", "system_guid", "link_base_url", "link_validity_s", "max_document_bytes",
+      "gateway_hub_detail", "sap_client", "customizing"};
+  for (const auto& [key, value] : *section)
+    if (!kKnown.count(key.str())) return ConfigError("ext_integration." + std::string(key.str()), "is not a known setting");
+  auto str = [&](const char* key, std::string& out) -> core::Status {
+    const toml::node* n = section->get(key);
+    if (!n) return core::Status::Ok();
+    if (!n->is_string()) return ConfigError(std::string("ext_integration.") + key, "must be a string");
+    out = *n->value<std::string>();
+    return core::Status::Ok();
+  };
+  auto boolean = [&](const char* key, bool& out) -> core::Status {
+    const toml::node* n = section->get(key);
+    if (!n) return core::Status::Ok();
+    if (!n->is_boolean()) return ConfigError(std::string("ext_integration.") + key, "must be true or false");
+    out = *n->value<bool>();
+    return core::Status::Ok();
+  };
+  auto integer = [&](const char* key, int64_t& out, int64_t min, int64_t max) -> core::Status {
+    const toml::node* n = section->get(key);
+    if (!n) return core::Status::Ok();
+    if (!n->is_integer() || *n->value<int64_t>() < min || *n->value<int64_t>() > max)
+      return ConfigError(std::string("ext_integration.") + key,
+                         "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    out = *n->value<int64_t>();
+    return core::Status::Ok();
+  };
+  CW_RETURN_IF_ERROR(boolean("demo", o.demo));
+  CW_RETURN_IF_ERROR(str("demo_tool_url", o.demo_tool_url));
+  CW_RETURN_IF_ERROR(str("system_guid", o.system_guid));
+  CW_RETURN_IF_ERROR(str("link_base_url", o.link_base_url));
+  int64_t validity = o.link_validity.count();
+  CW_RETURN_IF_ERROR(integer("link_validity_s", validity, 60, 366 * 86400));
+  o.link_validity = std::chrono::seconds(validity);
+  CW_RETURN_IF_ERROR(integer("max_document_bytes", o.max_document_bytes, 1, int64_t{1} << 30));
+  CW_RETURN_IF_ERROR(boolean("gateway_hub_detail", o.gateway_hub_detail));
+  CW_RETURN_IF_ERROR(str("sap_client", o.sap_client));
+  if (!o.link_base_url.empty() && o.link_base_url.rfind("http://", 0) != 0 && o.link_base_url.rfind("https://", 0) != 0)
+    return ConfigError("ext_integration.link_base_url", "must start with http:// or https://");
+  while (!o.link_base_url.empty() && o.link_base_url.back() == '/') o.link_base_url.pop_back();
+  if (!o.system_guid.empty() && !workitems::IsUpperHexGuid(o.system_guid))
+    return ConfigError("ext_integration.system_guid", "must be 32 upper-case hexadecimal characters");
+  if (o.sap_client.size() != 3 || o.sap_client.find_first_not_of("0123456789") != std::string::npos)
+    return ConfigError("ext_integration.sap_client", "must be three digits");
+  if (const toml::node* c = section->get("customizing")) {
+    if (!c->is_table()) return ConfigError("ext_integration.customizing", "must be a table");
+    CW_ASSIGN_OR_RETURN(workitems::Customizing customizing,
+                        CustomizingFromToml(*c->as_table(), "ext_integration.customizing"));
+    core::Status valid = workitems::Validate(customizing);
+    if (!valid.ok()) {
+      core::Error e = valid.error();
+      e.target = "ext_integration.customizing." + e.target;
+      e.text = "[ext_integration.customizing] " + e.text;
+      return e;
+    }
+    o.customizing = std::move(customizing);
+  }
+  return o;
+}
+
+core::Result<exchange::Destination> ToOutboxDestination(const workitems::RfcDestination& d,
+                                                        const exchange::DestinationInfo* base) {
+  exchange::Destination out;
+  out.name = d.name;
+  out.base_url = d.BaseUrl();
+  out.user = d.user;
+  out.password = d.password;
+  const std::string at = "destinations[" + d.name + "]";
+  if (out.password.empty() && !d.password_env.empty()) {
+    const char* value = std::getenv(d.password_env.c_str());
+    if (!value) return workitems::BadCustomizing(at + ".password_env", "environment variable " + d.password_env + " is not set");
+    out.password = exchange::Secret(value);
+  }
+  out.ca_file = d.ca_file;
+  out.insecure = d.insecure;
+  out.max_concurrent = d.max_concurrent;
+  if (base) {
+    out.retry = base->retry;
+    out.connect_timeout = base->connect_timeout;
+    out.total_timeout = base->total_timeout;
+  }
+  core::Status st = exchange::ValidateDestination(out);
+  if (!st.ok()) return workitems::BadCustomizing(at + "." + st.error().target, st.error().text);
+  return out;
+}
+
+core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::string& user) {
+  std::shared_ptr<const workitems::Customizing> current = items->customizing();
+  for (auto& d : c.destinations) {
+    if (!d.password.empty() || !d.password_env.empty()) continue;
+    if (const workitems::RfcDestination* old = current->FindDestination(d.name)) {
+      d.password = old->password;
+      d.password_env = old->password_env;
+    }
+  }
+  CW_RETURN_IF_ERROR(workitems::Validate(c));
+  std::vector<exchange::Destination> destinations;
+  std::vector<exchange::DestinationInfo> infos;
+  if (outbox) infos = outbox->Destinations();
+  for (const auto& d : c.destinations) {
+    const exchange::DestinationInfo* base = nullptr;
+    for (const auto& i : infos)
+      if (i.name == d.name) base = &i;
+    CW_ASSIGN_OR_RETURN(exchange::Destination od, ToOutboxDestination(d, base));
+    destinations.push_back(std::move(od));
+  }
+  std::string document = boost::json::serialize(CustomizingToJson(c, /*with_secrets=*/true));
+  CW_RETURN_IF_ERROR(items->SaveCustomizing(std::move(c), std::move(document), user));
+  if (outbox)
+    for (auto& d : destinations) CW_RETURN_IF_ERROR(outbox->SetDestination(std::move(d)));
+  return core::Status::Ok();
+}
+
+std::string FbRuntime::LinkBase(const http::Request* req) const {
+  if (!options.link_base_url.empty()) return options.link_base_url;
+  const std::string scheme = req && req->tls ? "https://" : "http://";
+  if (!public_host.empty()) return scheme + public_host;
+  if (req) {
+    if (auto host = req->headers.Get("host"); host && !host->empty()) return scheme + std::string(*host);
+  }
+  return "http://localhost";
+}
+
+}  // namespace causeway::services::ext_integration

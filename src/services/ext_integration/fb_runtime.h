@@ -1,0 +1,72 @@
+// What the Focused Build module's endpoints share once it started: the domain, the link
+// signer, the options of [ext_integration], and the two things that touch more than one layer:
+// making a customizing current (domain + outbox destinations + store) and the base URL of the
+// document links a save's pushes carry.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "domain/workitems/work_items.h"
+#include "exchange/destination.h"
+#include "exchange/outbox.h"
+#include "http/message.h"
+#include "security/user_directory.h"
+#include "services/ext_integration/document_links.h"
+
+namespace causeway::services::ext_integration {
+
+// [ext_integration] of causeway.toml (docs/configuration.md).
+struct FbOptions {
+  bool demo = false;                              // demo customizing and the appendix sample
+  std::string demo_tool_url = "http://127.0.0.1:8083";  // where the demo destination points
+  std::string system_guid;                        // fixed SYSTEM_GUID; "" = generated once
+  std::string link_base_url;                      // "" = http(s)://public_host, else the request's Host
+  std::chrono::seconds link_validity{7200};
+  int64_t max_document_bytes = 8 * 1024 * 1024;
+  bool gateway_hub_detail = false;                // the guide's second errordetails entry
+  std::string sap_client;                         // in link paths; "" = [server] default_client
+  std::string system_id = "CWY";                  // [server] system_id (realm, authId)
+  std::optional<workitems::Customizing> customizing;  // [ext_integration.customizing]
+};
+
+// Reads [ext_integration] (and [server] system_id, default_client). Errors name the key
+// (CAUSEWAY/CONFIG/001, or the customizing's CAUSEWAY/FB/012 with target
+// "ext_integration.customizing.…").
+core::Result<FbOptions> ParseFbOptions(const toml::table& root);
+
+// The outbox destination of an RFC destination: base URL from protocol, host, port and path
+// prefix; Basic user and password (or the environment variable's value); TLS settings. What
+// SM59 does not know (retry, timeouts, headers) comes from `base` (a configured
+// [outbox.destinations.<name>] of the same name) or the outbox's defaults.
+core::Result<exchange::Destination> ToOutboxDestination(const workitems::RfcDestination& d,
+                                                        const exchange::DestinationInfo* base);
+
+struct FbRuntime {
+  store::Database* db = nullptr;
+  const core::Clock* clock = nullptr;
+  exchange::Outbox* outbox = nullptr;
+  security::UserDirectory* users = nullptr;
+  std::string public_host;
+  FbOptions options;
+  std::unique_ptr<workitems::PayloadBuilder> builder;
+  std::unique_ptr<workitems::WorkItems> items;
+  std::shared_ptr<const DocumentLinks> links;
+  std::atomic<uint64_t> downloads{0}, downloads_refused{0};
+
+  // Validates `c`, keeps the stored passwords of destinations sent without one, checks and
+  // sets its destinations in the outbox, stores it durably and makes it current. Errors name
+  // the field; nothing changes on an error.
+  core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user);
+  // The base of document links for pushes a request causes: link_base_url, else
+  // http(s)://public_host, else the request's scheme and Host.
+  std::string LinkBase(const http::Request* req) const;
+};
+
+}  // namespace causeway::services::ext_integration
