@@ -414,7 +414,11 @@ struct Server::Impl {
         res = co_await Dispatch(in.req);
         if (res.after) {
           // Answer only once the request's writes are durable; no thread waits meanwhile.
-          core::Status st = res.after->done() ? res.after->Wait() : co_await AwaitCompletion(res.after);
+          // An if, not `?:`: g++ 12 mishandles the temporaries of a co_await inside a
+          // conditional expression (ASan: bad-free of the Status in the session's frame).
+          core::Status st;
+          if (res.after->done()) st = res.after->Wait();
+          else st = co_await AwaitCompletion(*res.after);
           if (!st.ok()) res = res.on_failure ? res.on_failure(st.error()) : PlainError(500, "Internal server error");
           res.after.reset();
         }
@@ -540,9 +544,13 @@ struct Server::Impl {
                                       asio::use_awaitable);
   }
 
-  // Resumes the calling coroutine on its own I/O thread once `c` completed.
-  static awaitable<core::Status> AwaitCompletion(std::shared_ptr<core::Completion> c) {
+  // Resumes the calling coroutine on its own I/O thread once `completion` completed; the
+  // caller keeps it alive meanwhile. A reference, not a shared_ptr by value: g++ 12 released the
+  // by-value parameter of this coroutine once too often (a response's `after` was freed while
+  // the session still held it; ASan: heap-use-after-free in Session).
+  static awaitable<core::Status> AwaitCompletion(core::Completion& completion) {
     auto ex = co_await asio::this_coro::executor;
+    core::Completion* c = &completion;
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::Status)>(
         [c, ex](auto handler) {
           auto h = std::make_shared<decltype(handler)>(std::move(handler));

@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "tests/support/test_pki.h"
@@ -28,6 +30,15 @@ class EchoHandler final : public Handler {
   Response Handle(Request& req) override {
     ++handled;
     if (req.target == "/throw") throw std::runtime_error("boom");
+    if (req.target == "/after") {
+      // Answered once the test completes the response's `after` (as a commit would).
+      Response r(200, "text/plain", "durable");
+      r.after = std::make_shared<core::Completion>();
+      std::lock_guard lock(after_mu);
+      pending_after = r.after;
+      after_cv.notify_all();
+      return r;
+    }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
@@ -37,6 +48,9 @@ class EchoHandler final : public Handler {
   }
   std::atomic<int> admitted_heads{0};
   std::atomic<int> handled{0};
+  std::mutex after_mu;
+  std::condition_variable after_cv;
+  std::shared_ptr<core::Completion> pending_after;  // GUARDED_BY(after_mu)
 };
 
 // A raw TCP client so that tests can send exactly the bytes they mean (bad framing included).
@@ -96,6 +110,24 @@ class ServerTest : public ::testing::Test {
   std::mutex mu_;
   std::vector<int> statuses_;
 };
+
+TEST_F(ServerTest, AnAnswerWaitsForItsAfterCompletion) {
+  StartServer(ServerOptions{});
+  RawClient c(port_);
+  for (int i = 0; i < 20; ++i) {
+    c.Send("POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    std::shared_ptr<core::Completion> after;
+    {
+      std::unique_lock lock(handler_.after_mu);
+      handler_.after_cv.wait(lock, [&] { return handler_.pending_after != nullptr; });
+      after.swap(handler_.pending_after);
+    }
+    after->Complete(core::Status::Ok());  // the handler's copy is gone: the server holds the rest
+    after.reset();
+    std::string answer = c.Read("durable");
+    EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+  }
+}
 
 TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
   StartServer({});
