@@ -9,6 +9,7 @@
 #include "app/store_commands.h"
 #include "app/user_commands.h"
 #include "client/job_commands.h"
+#include "services/business_agreement/message_commands.h"
 #include "services/task_activity/task_commands.h"
 
 int main(int argc, char** argv) {
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   auto stores = causeway::app::AddStoreCommands(app);
   auto job = causeway::client::AddJobCommand(app);
   auto tasks = causeway::services::task_activity::AddTaskCommands(app);
+  auto messages = causeway::services::business_agreement::AddMessageCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
 
   try {
@@ -48,5 +50,6 @@ int main(int argc, char** argv) {
   if (users->Selected()) return users->Run();
   if (stores->Selected()) return stores->Run();
   if (tasks->Selected()) return tasks->Run();
+  if (messages->Selected()) return messages->Run();
   return 0;
 }
