@@ -11,6 +11,7 @@
 #include "services/outbox/outbox_commands.h"
 #include "client/job_commands.h"
 #include "services/ext_integration/fb_commands.h"
+#include "services/business_agreement/message_commands.h"
 #include "services/task_activity/task_commands.h"
 
 int main(int argc, char** argv) {
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   auto job = causeway::client::AddJobCommand(app);
   auto tasks = causeway::services::task_activity::AddTaskCommands(app);
   auto fb = causeway::services::ext_integration::AddFbCommands(app);
+  auto messages = causeway::services::business_agreement::AddMessageCommands(app);
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "causeway 0.1.0\n"; });
 
   try {
@@ -54,5 +56,6 @@ int main(int argc, char** argv) {
   if (outbox->Selected()) return outbox->Run();
   if (tasks->Selected()) return tasks->Run();
   if (fb->Selected()) return fb->Run();
+  if (messages->Selected()) return messages->Run();
   return 0;
 }

@@ -140,14 +140,17 @@ const Operation* Engine::FindOperation(std::string_view ns, std::string_view loc
 
 http::Response Engine::Fault(SoapVersion v, const std::string& operation, const std::string& user,
                              const std::string& category, const core::Error& error,
-                             const std::string& reason_override, std::string transaction_id) const {
+                             const std::string& reason_override, std::string transaction_id, bool blocking) const {
   const core::SystemTime at = clock().Now();
   if (transaction_id.empty()) transaction_id = core::RandomHexUpper(16);
   ErrorLogEntry entry{transaction_id, at, service_->Description().interface_name, operation, user,
                       VersionName(v), category, error.GatewayCode(), error.text};
-  if (core::Status st = error_log_.Record(entry); !st.ok())
-    spdlog::error("soap: error log entry {} not written: {}", transaction_id, st.error().text);
   spdlog::info("soap fault {} {} {} ({}): {}", transaction_id, entry.service, operation, category, error.text);
+  if (!blocking) {
+    error_log_.RecordAsync(std::move(entry));
+  } else if (core::Status st = error_log_.Record(entry); !st.ok()) {
+    spdlog::error("soap: error log entry {} not written: {}", transaction_id, st.error().text);
+  }
   std::string reason = reason_override.empty() ? ProcessingErrorText(at, transaction_id) : reason_override;
   return http::Response(500, ContentTypeOf(v), FaultEnvelope(v, reason));
 }
@@ -198,6 +201,8 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
   if (core::Status st = schemas_->Validate(env.payload); !st.ok())
     return Fault(env.version, op->name, ctx.user, "schema", st.error());
 
+  if (op->one_way && options_.messages) return Store(env, *op, ctx);
+
   auto invoke = [&]() -> core::Result<std::string> {
     CW_ASSIGN_OR_RETURN(Reply reply, service_->Invoke(*op, env.payload, ctx));
     return std::move(reply.payload);
@@ -231,6 +236,40 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
     return r;
   }
   return http::Response(200, ContentTypeOf(env.version), WrapInEnvelope(env.version, *payload));
+}
+
+http::Response Engine::Store(const Envelope& env, const Operation& op, const CallContext& ctx) const {
+  InboundMessage m;
+  m.service = service_->Description().interface_name;
+  m.operation = op.name;
+  if (auto header = env.payload.Child("BasicMessageHeader")) {
+    m.message_id = CollapseWhitespace(header.ChildText("ID").value_or(""));
+    m.message_uuid = CollapseWhitespace(header.ChildText("UUID").value_or(""));
+  }
+  m.queue_key = service_->QueueKey(op, env.payload);
+  m.user = ctx.user;
+  m.client = ctx.client;
+  m.language = ctx.language;
+  m.soap_version = VersionName(env.version);
+  m.received_at = clock().Now();
+  m.payload = Markup(env.payload);
+  http::Response accepted;
+  accepted.status = 202;
+  store::UnitOfWork* current = store::UnitOfWork::Current();
+  if (current && &current->database() == &options_.messages->database()) {
+    options_.messages->StageReceive(*current, std::move(m), nullptr);
+    if (options_.on_stored) current->OnCommit(options_.on_stored);
+    return accepted;
+  }
+  store::UnitOfWork unit(options_.messages->database());
+  options_.messages->StageReceive(unit, std::move(m), nullptr);
+  if (options_.on_stored) unit.OnCommit(options_.on_stored);
+  accepted.after = unit.CommitAsync();
+  // Not stored: the generic fault (so that the sender resends), written from the I/O thread.
+  accepted.on_failure = [this, v = env.version, operation = op.name, user = ctx.user](const core::Error& e) {
+    return Fault(v, operation, user, "store", e, {}, {}, /*blocking=*/false);
+  };
+  return accepted;
 }
 
 http::Response Engine::FaultResponse(const http::Request& req, const core::Error& error) const {

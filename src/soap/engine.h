@@ -9,6 +9,13 @@
 // operations with the policy → Service::Invoke → the response envelope (one line, `soap-env` /
 // `env` prefixes).
 //
+// A one-way operation with a message store (EngineOptions::messages) is not invoked: the
+// validated payload is stored (message_store.h: a resend of a stored BasicMessageHeader
+// UUID/ID stores nothing) in a unit of work, and the answer, HTTP 202 with an empty body, goes
+// out only once that unit is durable (http::Response::after; a failed commit is answered with
+// the generic fault instead, so the sender resends). Inside a unit that is already Current()
+// on the same database the message is staged there and the caller commits it.
+//
 // Every failure is answered as SAP's A2X runtime answers it (spec A.3.6): HTTP 500, SOAP 1.1
 // `soap-env:Server` / SOAP 1.2 `env:Receiver`, reason "Web service processing error; more
 // details in the web service error log on provider side (UTC timestamp …; Transaction ID …)",
@@ -20,6 +27,7 @@
 // Thread-safe; blocking (store reads and durable writes): run it on the worker pool.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +38,7 @@
 #include "soap/envelope.h"
 #include "soap/error_log.h"
 #include "soap/idempotency.h"
+#include "soap/message_store.h"
 #include "soap/schema_set.h"
 #include "soap/service.h"
 #include "store/database.h"
@@ -41,6 +50,11 @@ struct EngineOptions {
   ParseLimits limits;
   IdempotencyOptions idempotency;
   std::string system_id = "CWY";  // realm of a 401 rendered by FaultResponse()
+  // Where one-way operations' messages are stored (null: one-way operations are invoked at
+  // once). Must outlive the engine and use the engine's database.
+  MessageStore* messages = nullptr;
+  // Runs once a stored message is durable (e.g. wakes the processor); must not block.
+  std::function<void()> on_stored;
 };
 
 class Engine {
@@ -70,10 +84,13 @@ class Engine {
   const core::Clock& clock() const { return options_.clock ? *options_.clock : system_clock_; }
   http::Response Wsdl(const http::Request& req, const CallContext& ctx) const;
   http::Response Post(const http::Request& req, const CallContext& ctx) const;
+  http::Response Store(const Envelope& env, const Operation& op, const CallContext& ctx) const;
   // Records `error` in the error log and returns the generic fault (or `reason` if given).
+  // `blocking` false: the entry is written without waiting (the caller is an I/O thread).
   http::Response Fault(SoapVersion v, const std::string& operation, const std::string& user,
                        const std::string& category, const core::Error& error,
-                       const std::string& reason_override = {}, std::string transaction_id = {}) const;
+                       const std::string& reason_override = {}, std::string transaction_id = {},
+                       bool blocking = true) const;
   const Operation* FindOperation(std::string_view ns, std::string_view local) const;
 
   std::shared_ptr<const Service> service_;

@@ -1,5 +1,7 @@
 #include "soap/error_log.h"
 
+#include <spdlog/spdlog.h>
+
 namespace causeway::soap {
 namespace {
 
@@ -19,6 +21,19 @@ core::Status ErrorLog::Record(const ErrorLogEntry& e) {
                    {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation, e.user,
                     e.soap_version, e.category, e.error_code, e.detail});
   });
+}
+
+void ErrorLog::RecordAsync(ErrorLogEntry e) {
+  auto entry = std::make_shared<ErrorLogEntry>(std::move(e));
+  db_.WriteAsync(
+      [entry](store::Tx& tx) {
+        return tx.Exec(std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       {entry->transaction_id, core::ToUnixMillis(entry->logged_at), entry->service, entry->operation,
+                        entry->user, entry->soap_version, entry->category, entry->error_code, entry->detail});
+      },
+      [entry](core::Status st) {
+        if (!st.ok()) spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
+      });
 }
 
 core::Result<std::optional<ErrorLogEntry>> ErrorLog::Find(std::string_view transaction_id) const {

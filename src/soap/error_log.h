@@ -35,6 +35,8 @@ class ErrorLog {
   explicit ErrorLog(store::Database& db) : db_(db) {}
 
   core::Status Record(const ErrorLogEntry& entry);
+  // The same without waiting (for an I/O thread); a failure is only logged.
+  void RecordAsync(ErrorLogEntry entry);
   core::Result<std::optional<ErrorLogEntry>> Find(std::string_view transaction_id) const;
   // Newest first.
   core::Result<std::vector<ErrorLogEntry>> Recent(size_t limit) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "soap/inbound_message.h"
 #include "soap/xml_view.h"
 
 namespace causeway::soap {
@@ -16,7 +17,9 @@ struct Operation {
   std::string request_namespace;  // QName of the body's root element
   std::string request_element;
   // Asynchronous one-way operation (e.g. a replication In-interface): answered with HTTP 202
-  // and no body once Invoke() returned.
+  // and no body. With a message store (EngineOptions::messages) the message is stored durably
+  // before that answer and processed later by Service::Process (inbound_processor.h);
+  // without one, once Invoke() returned.
   bool one_way = false;
   // The operation carries SAP's idempotency policy: a request whose BasicMessageHeader/UUID was
   // seen before is answered from the stored response (spec A.3.5).
@@ -56,6 +59,31 @@ class Service {
   // business errors reported in a Log) are replies; a returned error becomes the generic SOAP
   // fault, its text kept in the web-service error log only. Called from many threads at once.
   virtual core::Result<Reply> Invoke(const Operation& op, XmlElement payload, const CallContext& ctx) const = 0;
+
+  // ---- asynchronous operations (one_way, stored by the engine) ---------------------------
+  // The business object a message of `op` changes: its queue. Messages with the same key are
+  // processed one at a time, in the order they were received; "" (the default) makes the
+  // message a queue of its own. Called at reception on the validated payload.
+  virtual std::string QueueKey(const Operation& op, XmlElement payload) const {
+    (void)op;
+    (void)payload;
+    return {};
+  }
+  // Processes a stored message (its payload parsed again; `ctx` is the sender's, without
+  // base_url) inside the unit of work that is store::UnitOfWork::Current() on the calling
+  // thread: the service stages its domain writes there, and they (or writes staged after them)
+  // fill `outcome`; the unit then records the message's status and log in the same
+  // transaction. `outcome` lives until the unit completed; staged writes may run more than
+  // once, so they fill it from scratch. A returned error is technical: nothing staged is
+  // written and the message ends in error with the error's text. The default refuses.
+  virtual core::Status Process(const Operation& op, XmlElement payload, const CallContext& ctx,
+                               ProcessingOutcome* outcome) const {
+    (void)payload;
+    (void)ctx;
+    (void)outcome;
+    return core::MakeError(core::Code::kNotImplemented, "CAUSEWAY/SOAP", "047",
+                           "Operation &1 cannot process stored messages", {op.name});
+  }
 };
 
 }  // namespace causeway::soap

@@ -63,6 +63,25 @@ std::optional<std::string> XmlElement::ChildText(std::string_view local_name) co
   return c.Text();
 }
 
+std::string Markup(XmlElement element) {
+  if (!element) return {};
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  // xmlDocCopyNode declares the namespaces the copy uses but its original declared above it
+  // on the copy's root, so the result parses on its own.
+  xmlNodePtr copy = xmlDocCopyNode(element.raw(), doc, 1);
+  std::string out;
+  if (copy) {
+    xmlDocSetRootElement(doc, copy);
+    xmlReconciliateNs(doc, copy);
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (buf && xmlNodeDump(buf, doc, copy, 0, 0) >= 0)
+      out.assign(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
+    if (buf) xmlBufferFree(buf);
+  }
+  xmlFreeDoc(doc);
+  return out;
+}
+
 std::string CollapseWhitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());

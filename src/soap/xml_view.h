@@ -69,6 +69,11 @@ struct XmlChildRange {
 
 inline XmlChildRange XmlElement::Children() const { return XmlChildRange{FirstChild()}; }
 
+// The element and its subtree as standalone markup: every namespace it (or a descendant) uses
+// is declared on it, even where the original document declared it on an ancestor; no XML
+// declaration. "" for an empty view. Reads only (the copy is made in a document of its own).
+std::string Markup(XmlElement element);
+
 // XSD whitespace "collapse" as for xsd:token: trims and folds inner runs of blanks to one space.
 std::string CollapseWhitespace(std::string_view s);
 

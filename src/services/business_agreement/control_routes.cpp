@@ -1,0 +1,121 @@
+#include "services/business_agreement/control_routes.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/url.h"
+#include "domain/agreements/agreement_repository.h"
+#include "services/common/problem_json.h"
+
+namespace causeway::services::business_agreement {
+namespace json = boost::json;
+namespace {
+
+core::Error ControlError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+
+http::Response Json(int status, std::string body) {
+  return http::Response(status, "application/json; charset=utf-8", std::move(body));
+}
+
+std::string QueryParam(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view p = query.substr(0, amp);
+    if (p.substr(0, name.size()) == name && p.size() > name.size() && p[name.size()] == '=') {
+      std::string out;
+      return core::PercentDecode(p.substr(name.size() + 1), true, &out) ? out : std::string();
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+json::object PartnerJson(const activities::Partner& p) {
+  return {{"id", p.id}, {"kind", activities::PartnerKindName(p.kind)}, {"name", p.name}, {"email", p.email},
+          {"employee_id", p.employee_id}};
+}
+
+http::Response Agreements(agreements::BusinessAgreements& agreements, const http::Request& req, std::string_view rest) {
+  if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (rest.empty()) {
+    int64_t limit = 100;
+    std::string l = QueryParam(req.Query(), "limit");
+    if (!l.empty()) std::from_chars(l.data(), l.data() + l.size(), limit);
+    auto list = agreements.List(QueryParam(req.Query(), "after"), static_cast<size_t>(std::clamp<int64_t>(limit, 1, 1000)));
+    if (!list.ok()) return ProblemJson(list.error());
+    std::string body = "{\"agreements\":[";
+    for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + agreements::EncodeAgreement((*list)[i]);
+    return Json(200, body + "]}");
+  }
+  std::string key;
+  if (!core::PercentDecode(rest, false, &key))
+    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "Malformed agreement ID"));
+  auto a = agreements.Find(key);
+  if (!a.ok()) return ProblemJson(a.error());
+  if (!*a) return ProblemJson(ControlError(core::Code::kNotFound, "001", "Business agreement " + key + " does not exist"));
+  return Json(200, agreements::EncodeAgreement(**a));
+}
+
+http::Response Partners(agreements::BusinessAgreements& agreements, const http::Request& req, std::string_view rest) {
+  if (rest.empty()) {
+    if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+    auto list = agreements.ListPartners();
+    if (!list.ok()) return ProblemJson(list.error());
+    json::array arr;
+    for (const auto& p : *list) arr.push_back(PartnerJson(p));
+    return JsonResponse(200, json::object{{"partners", std::move(arr)}});
+  }
+  if (req.method != "PUT") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
+  if (rest.size() > 10 || rest.find('/') != std::string_view::npos)
+    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "A business partner ID has 1-10 characters"));
+  json::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec || !v.is_object())
+    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object"));
+  const json::object& o = v.as_object();
+  auto str = [&](const char* key) {
+    auto* x = o.if_contains(key);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  activities::Partner p;
+  p.id = std::string(rest);
+  auto kind = activities::PartnerKindFromName(str("kind").empty() ? "account" : str("kind"));
+  if (!kind) return ProblemJson(ControlError(core::Code::kBadRequest, "010", "kind must be account, contact or employee"));
+  p.kind = *kind;
+  p.name = str("name");
+  p.email = str("email");
+  p.employee_id = str("employee_id");
+  if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
+    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "an employee needs an employee_id"));
+  if (core::Status st = agreements.UpsertPartner(p); !st.ok()) return ProblemJson(st.error());
+  return JsonResponse(200, PartnerJson(p));
+}
+
+}  // namespace
+
+http::Endpoint ControlEndpoint(agreements::BusinessAgreements& agreements) {
+  return {
+      .key = kControlPath,
+      .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
+      .handle = [&agreements](http::Request& req, const http::RouteMatch& m) {
+        std::string_view rest = m.rest;
+        auto part = [&](std::string_view name) -> std::optional<std::string_view> {
+          if (rest == name) return std::string_view();
+          if (rest.substr(0, name.size()) == name && rest.size() > name.size() && rest[name.size()] == '/')
+            return rest.substr(name.size() + 1);
+          return std::nullopt;
+        };
+        if (auto r = part("agreements")) return Agreements(agreements, req, *r);
+        if (auto r = part("partners")) return Partners(agreements, req, *r);
+        return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
+      },
+      .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+      .may_block = [](const http::Request&) { return true; }};
+}
+
+}  // namespace causeway::services::business_agreement

@@ -1,0 +1,126 @@
+#include "soap/a2x.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "soap/a2x_list.h"
+
+namespace causeway::soap::a2x {
+namespace {
+
+TEST(A2x, ActionCodes) {
+  const struct {
+    const char* code;
+    std::optional<Action> action;
+  } cases[] = {{"01", Action::kCreate}, {"02", Action::kUpdate}, {"03", Action::kDelete}, {"04", Action::kSave},
+               {"05", Action::kRemove}, {"06", Action::kNoAction}, {"07", std::nullopt}, {"1", std::nullopt},
+               {"", std::nullopt},      {"00", std::nullopt}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(ActionFromCode(c.code), c.action) << c.code;
+    if (c.action) EXPECT_EQ(ActionCode(*c.action), c.code);
+  }
+}
+
+TEST(A2x, LogItemSubstitutesAndCutsAtWholeCharacters) {
+  LogItem i = MakeLogItem(Severity::kWarning, "CAUSEWAY/X", "007", "Partner &1 of &2", "S1", {"P1", "A9"});
+  EXPECT_EQ(i, (LogItem{"007(CAUSEWAY/X)", Severity::kWarning, "S1", "Partner P1 of A9"}));
+  std::string umlauts;
+  for (int k = 0; k < 250; ++k) umlauts += "\xc3\xa4";  // ä, two bytes each
+  LogItem cut = MakeLogItem(Severity::kError, "C", "001", umlauts, "");
+  EXPECT_EQ(cut.note.size(), 400u);  // 200 characters, none split
+}
+
+TEST(A2x, ReferenceSenderIdInheritsTheParentsWhenInitial) {
+  EXPECT_EQ(ReferenceSenderId("C1", "R1"), "C1");
+  EXPECT_EQ(ReferenceSenderId("", "R1"), "R1");
+  EXPECT_EQ(ReferenceSenderId("  ", " R1 "), "R1");
+  EXPECT_EQ(ReferenceSenderId("", ""), "");
+}
+
+TEST(A2x, SeverityAndResultCodes) {
+  std::vector<LogItem> items = {{"1(C)", Severity::kInfo, "", "i"}, {"2(C)", Severity::kWarning, "", "w"}};
+  EXPECT_EQ(MaxSeverity(items), Severity::kWarning);
+  EXPECT_FALSE(HasError(items));
+  items.push_back({"3(C)", Severity::kError, "", "e"});
+  EXPECT_EQ(MaxSeverity(items), Severity::kError);
+  EXPECT_TRUE(HasError(items));
+  EXPECT_EQ(MaxSeverity({}), std::nullopt);
+  EXPECT_EQ(ProcessingResultCode(2, 2), "3");
+  EXPECT_EQ(ProcessingResultCode(1, 2), "4");
+  EXPECT_EQ(ProcessingResultCode(0, 2), "5");
+}
+
+TEST(A2x, ChangeStatesIncreaseAndCompareAsTokens) {
+  core::SystemTime t = core::FromUnixMillis(1714550400000);
+  std::string a = NextChangeState(t), b = NextChangeState(t);
+  EXPECT_EQ(a.size(), 22u);
+  EXPECT_EQ(a.substr(0, 14), "20240501080000");
+  EXPECT_LT(a, b);
+  EXPECT_TRUE(ChangeStateMatches("", a));
+  EXPECT_TRUE(ChangeStateMatches("   " + a + " ", a));
+  EXPECT_FALSE(ChangeStateMatches(b, a));
+  std::string u = NewUuid();
+  EXPECT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_NE(u, NewUuid());
+}
+
+// The list rules on a list of (key, value) pairs.
+struct Node {
+  std::string key, value;
+  bool operator==(const Node&) const = default;
+};
+struct Change {
+  Action action = Action::kSave;
+  std::optional<std::string> key, value;
+};
+
+struct ListCase {
+  const char* name;
+  std::vector<Node> stored;
+  ListChange<Change> change;
+  std::vector<Node> expected;
+  std::vector<std::pair<std::string, ListError>> errors;
+};
+
+TEST(A2x, ListChangeRules) {
+  const std::vector<Node> ab = {{"a", "1"}, {"b", "2"}};
+  const ListCase cases[] = {
+      {"04 changes and creates, the rest stays", ab,
+       {false, {{Action::kSave, "a", "9"}, {Action::kSave, "c", "3"}}},
+       {{"a", "9"}, {"b", "2"}, {"c", "3"}}, {}},
+      {"04 keeps leaves not transmitted", ab, {false, {{Action::kSave, "a", std::nullopt}}}, ab, {}},
+      {"complete list: what was not sent is deleted", ab, {true, {{Action::kSave, "b", std::nullopt}}},
+       {{"b", "2"}}, {}},
+      {"complete and empty: cleared", ab, {true, {}}, {}, {}},
+      {"01 on an existing node is an error", ab, {false, {{Action::kCreate, "a", "x"}}}, ab, {{"a", ListError::kExists}}},
+      {"02 and 03 on missing nodes are errors", ab,
+       {false, {{Action::kUpdate, "z", "x"}, {Action::kDelete, "y", std::nullopt}}}, ab,
+       {{"z", ListError::kMissing}, {"y", ListError::kMissing}}},
+      {"03 deletes, 05 removes silently", ab,
+       {false, {{Action::kDelete, "a", std::nullopt}, {Action::kRemove, "q", std::nullopt}}}, {{"b", "2"}}, {}},
+      {"06 keeps a node in a complete list", ab, {true, {{Action::kNoAction, "a", "ignored"}}}, {{"a", "1"}}, {}},
+      {"unidentified: 04 appends, 02 is an error, 05 nothing", ab,
+       {false, {{Action::kSave, std::nullopt, "n"}, {Action::kUpdate, std::nullopt, "m"},
+                {Action::kRemove, std::nullopt, std::nullopt}}},
+       {{"a", "1"}, {"b", "2"}, {"", "n"}}, {{"", ListError::kUnidentified}}},
+  };
+  for (const ListCase& c : cases) {
+    std::vector<std::pair<std::string, ListError>> errors;
+    ListRules<Node, Change, std::string> rules{
+        .change_key = [](const Change& ch) { return ch.key; },
+        .key = [](const Node& n) { return n.key; },
+        .apply = [](const Node* stored, const Change& ch) -> std::optional<Node> {
+          Node n = stored ? *stored : Node{ch.key.value_or(""), ""};
+          if (ch.value) n.value = *ch.value;
+          return n;
+        },
+        .error = [&](const Change& ch, ListError e) { errors.emplace_back(ch.key.value_or(""), e); }};
+    EXPECT_EQ(ApplyListChange(c.stored, c.change, rules), c.expected) << c.name;
+    EXPECT_EQ(errors, c.errors) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace causeway::soap::a2x
