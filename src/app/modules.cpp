@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "services/appjob/appjob_module.h"
+#include "services/case_exchange/case_exchange_module.h"
 #include "services/outbox/outbox_module.h"
 #include "services/task_activity/task_activity_module.h"
 
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<services::Module>> ServiceModules() {
   m.push_back(services::outbox::MakeOutboxModule());  // first: later modules enqueue through it
   m.push_back(services::appjob::MakeAppJobModule());
   m.push_back(services::task_activity::MakeTaskActivityModule());
+  m.push_back(services::case_exchange::MakeCaseExchangeModule());
   return m;
 }
 
