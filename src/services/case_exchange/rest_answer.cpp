@@ -46,9 +46,13 @@ http::Response AnswerWhenDurable(store::Database& db, const std::function<http::
     store::UnitOfWork::Scope scope(unit);
     res = handle();
   }
+  // Waits on this worker thread for the durable commit rather than handing the server
+  // Response::after: with g++ 12 the server's AwaitCompletion releases the completion once too
+  // often (heap-use-after-free under ASan on the first answer that waits). Concurrent requests
+  // still share commits (SQLite group commit).
   if (!unit.empty()) {
-    res.after = unit.CommitAsync();
-    res.on_failure = [](const core::Error& e) { return RestError(e); };
+    core::Status st = unit.Commit();
+    if (!st.ok()) return RestError(st.error());
   }
   return res;
 }

@@ -25,8 +25,9 @@ http::Response RestError(const core::Error& e);
 // IMF-fixdate of the second `ms` falls in ("Wed, 01 May 2024 08:00:00 GMT").
 std::string HttpDate(int64_t ms);
 // Runs `handle` with a unit of work of its own as the current one and commits what it staged
-// whatever the answer's status (a refused incoming operation is still logged); the answer
-// goes out once that is durable, or RestError(the commit's failure) instead.
+// whatever the answer's status (a refused incoming operation is still logged); returns the
+// answer once that is durable, or RestError(the commit's failure) instead. Blocks the calling
+// (worker) thread for the commit.
 http::Response AnswerWhenDurable(store::Database& db, const std::function<http::Response()>& handle);
 
 }  // namespace causeway::services::case_exchange
