@@ -14,12 +14,6 @@ namespace causeway::changes {
 
 using store::Value;
 
-const ExternalReference* ChangeState::ReferenceOf(std::string_view system_id) const {
-  for (const auto& r : references)
-    if (r.system_id == system_id) return &r;
-  return nullptr;
-}
-
 ChangeDesk::ChangeDesk(store::Database& db, const core::Clock& clock, ChangeDeskOptions options)
     : db_(db), clock_(clock), options_(options), op_clock_(clock), numbers_(db, "record", options.number_block),
       directory_(std::make_shared<Directory>()) {}

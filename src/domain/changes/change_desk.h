@@ -38,7 +38,11 @@ struct ChangeState {
   Change change;
   std::vector<Comment> comments;              // by seq
   std::vector<ExternalReference> references;  // by system
-  const ExternalReference* ReferenceOf(std::string_view system_id) const;
+  const ExternalReference* ReferenceOf(std::string_view system_id) const {
+    for (const auto& r : references)
+      if (r.system_id == system_id) return &r;
+    return nullptr;
+  }
 };
 
 // Who acts: a person of the tenant (the token's owner).
