@@ -1,0 +1,380 @@
+#include "domain/changes/change_desk.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "store/migration.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::changes {
+namespace {
+
+constexpr char kTenant[] = "100000002";
+
+class ChangeDeskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cw_cx_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    OpenStore();
+    ASSERT_TRUE(desk_->PutTenant(kTenant, "Demo").ok());
+    ASSERT_TRUE(desk_->PutPerson(kTenant, {"10010", "ana", "Ana", "Lopez", "ana@example.com", "", "", {"agent"}}).ok());
+    ASSERT_TRUE(desk_->PutPerson(kTenant, {"10020", "sx", "Service", "Exchange", "", "", "", {}}).ok());
+    ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW", "ServiceNow", "sx", "", "", ""}).ok());
+    ASSERT_TRUE(desk_->PutSystem(kTenant, {"JIRA", "Jira", "jira", "", "", ""}).ok());
+    ASSERT_TRUE(desk_->PutGroup(kTenant, {"20001", "Change Advisory", ""}).ok());
+    ASSERT_TRUE(desk_->PutGroup(kTenant, {"20003", "ServiceNow Fulfillment", "SNOW"}).ok());
+  }
+  void OpenStore() {
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "c.db").string()});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+    ASSERT_TRUE(store::Migrate(*db_, ChangeMigrations()).ok());
+    desk_ = std::make_unique<ChangeDesk>(*db_, clock_);
+    ASSERT_TRUE(desk_->Open().ok());
+  }
+  void TearDown() override {
+    desk_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Caller Agent() const { return {kTenant, "10010", "ana"}; }
+  Caller Integration() const { return {kTenant, "10020", "sx"}; }
+
+  // A change in phase Evaluate (all Log requirements met), owned by `group`.
+  std::string NewChange(const std::string& group = "20001") {
+    ChangeInput in;
+    in.properties = {{"DisplayLabel", std::string("Patch routers")},  {"Description", std::string("Firmware")},
+                     {"ReasonForChange", std::string("Security")},    {"Justification", std::string("CVE")},
+                     {"ChangeModel", std::string("Router patch")},    {"Category", std::string("Network")},
+                     {"AffectsActualService", std::string("WAN")},    {"OwningGroup", group}};
+    auto r = desk_->Create(Agent(), {in});
+    EXPECT_TRUE(r.ok());
+    EXPECT_TRUE((*r)[0].status.ok()) << (*r)[0].status.error().text;
+    return (*r)[0].id;
+  }
+  EntityOutcome Update(const std::string& id, PropertyList props, const Caller* caller = nullptr) {
+    ChangeInput in;
+    in.properties = std::move(props);
+    auto r = desk_->Update(caller ? *caller : Agent(), {{id, in}});
+    EXPECT_TRUE(r.ok());
+    return std::move((*r)[0]);
+  }
+  EntityOutcome Incoming(std::string op, PropertyList props, std::vector<CommentInput> comments = {},
+                         std::optional<std::string> external_id = std::nullopt, std::string system = "SNOW",
+                         std::string type = "Change") {
+    IncomingOperation o;
+    o.entity_type = std::move(type);
+    o.input.properties = std::move(props);
+    o.input.comments = std::move(comments);
+    o.ext.system = std::move(system);
+    o.ext.operation = std::move(op);
+    o.ext.external_id = std::move(external_id);
+    auto r = desk_->ApplyIncoming(Integration(), {o});
+    EXPECT_TRUE(r.ok());
+    return std::move((*r)[0]);
+  }
+  std::string Ops(const std::string& system = "SNOW", int64_t since = 0) {
+    auto page = desk_->Poll(kTenant, system, since, 0, 4000);
+    EXPECT_TRUE(page.ok());
+    std::string s;
+    for (const auto& p : page->operations)
+      s += (s.empty() ? "" : " ") + p.operation.change_id + ":" + p.operation.operation;
+    return s;
+  }
+  std::shared_ptr<const ChangeState> Get(const std::string& id) {
+    auto s = desk_->Find(kTenant, id);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? *s : nullptr;
+  }
+  static std::string Code(const EntityOutcome& o) { return o.status.ok() ? "" : o.status.error().GatewayCode(); }
+
+  std::filesystem::path dir_;
+  core::ManualClock clock_{core::FromUnixMillis(1714550400000)};
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  std::unique_ptr<ChangeDesk> desk_;
+};
+
+TEST_F(ChangeDeskTest, CreateSetsDefaultsAndMovesToEvaluate) {
+  std::string id = NewChange();
+  EXPECT_EQ(id, "10001");
+  auto s = Get(id);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->change.phase_id, "Evaluate");  // Log's requirements held at once
+  EXPECT_EQ(s->change.requested_by, "10010");  // the current user
+  EXPECT_EQ(s->change.urgency, "SlightDisruption");
+  EXPECT_EQ(s->change.impact_scope, "SingleUser");
+  EXPECT_EQ(s->change.created_ms, 1714550400000);
+  EXPECT_EQ(Ops(), "");  // an internal group: nothing to send
+}
+
+TEST_F(ChangeDeskTest, OwningGroupMovesGenerateAssignAndAccept) {
+  std::string id = NewChange();
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(Update(id, {{"OwningGroup", std::string("20003")}}).status.ok());
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(Update(id, {{"OwningGroup", std::string("20001")}}).status.ok());
+  EXPECT_EQ(Ops(), id + ":Assign " + id + ":Accept");
+  auto log = desk_->Operations(kTenant, id);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->outgoing.size(), 2u);
+  EXPECT_EQ(log->outgoing[0].rseq, 1);
+  EXPECT_EQ(log->outgoing[0].time_ms, 1714550401000);
+  EXPECT_EQ(log->outgoing[1].time_ms, 1714550402000);
+  EXPECT_EQ(log->outgoing[0].cause, "OwningGroup 20001 -> 20003");
+  // The watermark: only what happened at or after `since`.
+  EXPECT_EQ(Ops("SNOW", 1714550402000), id + ":Accept");
+  EXPECT_EQ(Ops("SNOW", 1714550402001), "");
+}
+
+TEST_F(ChangeDeskTest, CommentsAndAttachmentsGenerateUpdateButNotSystemOrPrivateOnes) {
+  std::string id = NewChange("20003");
+  EXPECT_EQ(Ops(), id + ":Assign");
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "Please schedule", "", std::nullopt, std::nullopt, ""})->status.ok());
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "internal note", "PRIVATE", std::nullopt, std::nullopt, ""})->status.ok());
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "robot", "", true, std::nullopt, ""})->status.ok());
+  EXPECT_EQ(Ops(), id + ":Assign " + id + ":Update");
+  auto file = desk_->StoreFile(Agent(), "plan.pdf", "application/pdf", "%PDF");
+  ASSERT_TRUE(file.ok());
+  ChangeInput in;
+  in.attachments = std::vector<Attachment>{{file->guid, "", "", "", "", 0, 0}};
+  auto r = desk_->Update(Agent(), {{id, in}});
+  ASSERT_TRUE(r.ok() && (*r)[0].status.ok());
+  EXPECT_EQ(Ops(), id + ":Assign " + id + ":Update " + id + ":Update");
+  auto s = Get(id);
+  ASSERT_EQ(s->change.attachments.size(), 1u);
+  EXPECT_EQ(s->change.attachments[0].file_name, "plan.pdf");
+  EXPECT_EQ(s->change.attachments[0].file_extension, "pdf");
+  EXPECT_EQ(s->change.attachments[0].size, 4);
+  // Re-sending the same list adds nothing.
+  r = desk_->Update(Agent(), {{id, in}});
+  ASSERT_TRUE(r.ok() && (*r)[0].status.ok());
+  EXPECT_EQ(desk_->Operations(kTenant, id)->outgoing.size(), 3u);
+  in.attachments = std::vector<Attachment>{{"nothere", "", "", "", "", 0, 0}};
+  r = desk_->Update(Agent(), {{id, in}});
+  EXPECT_EQ(Code((*r)[0]), "CAUSEWAY/CX/017");
+}
+
+TEST_F(ChangeDeskTest, NoUpdateAfterCancel) {
+  std::string id = NewChange("20003");
+  ASSERT_TRUE(Update(id, {{"CompletionCode", std::string("Withdrawn")}}).status.ok());
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "after cancel", "", std::nullopt, std::nullopt, ""})->status.ok());
+  EXPECT_EQ(Ops(), id + ":Assign " + id + ":Cancel");
+  EXPECT_TRUE(Get(id)->change.cancel_generated);
+}
+
+TEST_F(ChangeDeskTest, IncomingCreateIsIdempotentPerExternalId) {
+  auto first = Incoming("Create", {{"DisplayLabel", std::string("From SNOW")}}, {{"", "hello", "", false, 1714000000000, ""}},
+                        "CHG0042");
+  ASSERT_TRUE(first.status.ok()) << first.status.error().text;
+  auto again = Incoming("Create", {{"DisplayLabel", std::string("From SNOW")}}, {}, "CHG0042");
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.id, first.id);
+  auto s = Get(first.id);
+  ASSERT_EQ(s->references.size(), 1u);
+  EXPECT_EQ(s->references[0].external_id, "CHG0042");
+  EXPECT_EQ(s->references[0].system_id, "SNOW");
+  ASSERT_EQ(s->comments.size(), 1u);
+  EXPECT_TRUE(s->comments[0].is_system);  // written by the integration
+  EXPECT_EQ(s->change.requested_by, "10020");
+  auto log = desk_->Operations(kTenant, first.id);
+  ASSERT_EQ(log->incoming.size(), 2u);
+  EXPECT_EQ(log->incoming[1].http_status, 200);
+  EXPECT_NE(log->incoming[1].message.find("Create repeated"), std::string::npos);
+}
+
+TEST_F(ChangeDeskTest, IncomingUpdateKeepsExternalIdAndSendsNothingBack) {
+  std::string id = NewChange("20003");
+  ASSERT_TRUE(Incoming("Update", {{"Id", id}}, {}, "CHG7").status.ok());
+  auto u = Incoming("Update", {{"Id", id}, {"Description", std::string("new text")}},
+                    {{"", "from snow", "", false, 1714000000000, ""}});
+  ASSERT_TRUE(u.status.ok()) << u.status.error().text;
+  auto s = Get(id);
+  EXPECT_EQ(s->change.description, "new text");
+  EXPECT_EQ(s->ReferenceOf("SNOW")->external_id, "CHG7");
+  EXPECT_EQ(Ops(), id + ":Assign");  // the system comment goes nowhere
+  // Re-sent comments (the integration merges lists) are not added twice.
+  ASSERT_TRUE(Incoming("Update", {{"Id", id}}, {{"", "from snow", "", false, 1714000000000, ""}}).status.ok());
+  EXPECT_EQ(Get(id)->comments.size(), 1u);
+}
+
+TEST_F(ChangeDeskTest, FailingPhaseChangeChangesNothing) {
+  std::string id = NewChange("20003");
+  auto before = Get(id);
+  auto r = Incoming("Update", {{"Id", id}, {"Description", std::string("changed")}, {"PhaseId", std::string("Build")}},
+                    {{"", "comment in a failing update", "", false, std::nullopt, ""}}, "CHG9");
+  EXPECT_EQ(Code(r), "CAUSEWAY/CX/021");
+  EXPECT_EQ(r.status.error().HttpStatus(), 400);
+  auto after = Get(id);
+  EXPECT_EQ(after->change.description, before->change.description);
+  EXPECT_EQ(after->change.version, before->change.version);
+  EXPECT_TRUE(after->comments.empty());
+  EXPECT_TRUE(after->references.empty());
+  auto log = desk_->Operations(kTenant, id);
+  ASSERT_EQ(log->incoming.size(), 1u);
+  EXPECT_EQ(log->incoming[0].http_status, 400);
+  // The defined transition works.
+  EXPECT_TRUE(Incoming("Update", {{"Id", id}, {"PhaseId", std::string("Plan")}}).status.ok());
+  EXPECT_EQ(Get(id)->change.phase_id, "Plan");
+}
+
+TEST_F(ChangeDeskTest, CancelNeedsATransitionToAbandon) {
+  std::string id = NewChange("20003");
+  for (const char* phase : {"Plan", "Approve", "Build", "Test", "Implement"})
+    ASSERT_TRUE(Update(id, {{"PhaseId", std::string(phase)}}).status.ok()) << phase;
+  auto before = Get(id);
+  auto r = Incoming("Cancel", {{"Id", id}});
+  EXPECT_EQ(Code(r), "CAUSEWAY/CX/021");
+  auto after = Get(id);
+  EXPECT_EQ(after->change.completion_code, "");
+  EXPECT_EQ(after->change.phase_id, "Implement");
+  EXPECT_EQ(after->change.version, before->change.version);
+
+  std::string other = NewChange("20003");
+  ASSERT_TRUE(Incoming("Cancel", {{"Id", other}}).status.ok());
+  EXPECT_EQ(Get(other)->change.phase_id, "Abandon");
+  EXPECT_EQ(Get(other)->change.completion_code, "Withdrawn");
+  ASSERT_TRUE(Incoming("Cancel", {{"Id", other}}).status.ok());  // delivered again: still fine
+  // The Cancel came from SNOW: no Cancel back to it, and no Update either afterwards.
+  ASSERT_TRUE(desk_->AddComment(Agent(), other, {"", "too late", "", std::nullopt, std::nullopt, ""})->status.ok());
+  EXPECT_EQ(Ops(), id + ":Assign " + other + ":Assign");
+}
+
+TEST_F(ChangeDeskTest, AssignAndRejectComment) {
+  std::string id = NewChange("20003");
+  ASSERT_TRUE(Incoming("Assign", {{"Id", id}}, {}, "CHG1").status.ok());
+  auto s = Get(id);
+  ASSERT_EQ(s->comments.size(), 1u);
+  EXPECT_EQ(s->comments[0].body, "Change was assigned locally from external system");
+  EXPECT_TRUE(s->comments[0].is_system);
+  EXPECT_EQ(s->references.size(), 1u);
+  ASSERT_TRUE(Incoming("Reject", {{"Id", id}}).status.ok());
+  s = Get(id);
+  EXPECT_TRUE(s->references.empty());
+  EXPECT_EQ(s->comments.back().body, "Change was rejected by the external fulfillment system");
+}
+
+TEST_F(ChangeDeskTest, RefusalsPerEntity) {
+  std::string id = NewChange();
+  IncomingOperation good;
+  good.entity_type = "Change";
+  good.input.properties = {{"Id", id}, {"Description", std::string("ok")}};
+  good.ext = {"SNOW", "Update", {}, {}, {}};
+  struct Row {
+    IncomingOperation op;
+    const char* code;
+    int status;
+  };
+  auto with = [&](auto fn) {
+    IncomingOperation o = good;
+    fn(o);
+    return o;
+  };
+  std::vector<Row> rows = {
+      {good, "", 200},
+      {with([](auto& o) { o.ext.operation = "update"; }), "CAUSEWAY/CX/006", 400},
+      {with([](auto& o) { o.ext.operation = "Close"; }), "CAUSEWAY/CX/007", 400},
+      {with([](auto& o) { o.ext.system = "NOPE"; }), "CAUSEWAY/CX/004", 400},
+      {with([](auto& o) { o.ext.system = "JIRA"; }), "CAUSEWAY/CX/005", 403},
+      {with([](auto& o) { o.entity_type = "Incident"; }), "CAUSEWAY/CX/003", 400},
+      {with([](auto& o) { o.input.properties = {{"Id", std::string("99999")}}; }), "CAUSEWAY/CX/002", 404},
+      {with([](auto& o) { o.input.properties = {{"Description", std::string("x")}}; }), "CAUSEWAY/CX/008", 400},
+      {with([](auto& o) { o.input.properties.push_back({"Urgency", std::string("Bad")}); }), "CAUSEWAY/CX/012", 400},
+  };
+  std::vector<IncomingOperation> ops;
+  for (const Row& r : rows) ops.push_back(r.op);
+  auto out = desk_->ApplyIncoming(Integration(), ops);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(Code((*out)[i]), rows[i].code);
+    if (!(*out)[i].status.ok()) {
+      EXPECT_EQ((*out)[i].status.error().HttpStatus(), rows[i].status);
+    }
+  }
+  EXPECT_EQ(Get(id)->change.description, "ok");  // the good one was applied
+}
+
+TEST_F(ChangeDeskTest, PollDateNeverPassesAnOperationInFlight) {
+  std::string id = NewChange("20003");
+  clock_.Advance(std::chrono::seconds(5));
+  store::UnitOfWork unit(*db_);
+  {
+    store::UnitOfWork::Scope scope(unit);
+    ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "in flight", "", std::nullopt, std::nullopt, ""})->status.ok());
+  }
+  const int64_t stamp = 1714550405000;
+  clock_.Advance(std::chrono::seconds(5));
+  auto page = desk_->Poll(kTenant, "SNOW", 0, 0, 100);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->operations.size(), 1u);  // not committed yet: invisible
+  EXPECT_EQ(page->read_moment_ms, stamp);  // so the next poll starts no later than its stamp
+  ASSERT_TRUE(unit.Commit().ok());
+  page = desk_->Poll(kTenant, "SNOW", page->read_moment_ms, 0, 100);
+  ASSERT_EQ(page->operations.size(), 1u);
+  EXPECT_EQ(page->operations[0].operation.operation, "Update");
+  EXPECT_EQ(page->read_moment_ms, 1714550410000);
+  EXPECT_EQ(desk_->locks().held(), 0u);
+}
+
+TEST_F(ChangeDeskTest, RolledBackEditLeavesNothing) {
+  std::string id = NewChange("20003");
+  {
+    store::UnitOfWork unit(*db_);
+    store::UnitOfWork::Scope scope(unit);
+    ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "never", "", std::nullopt, std::nullopt, ""})->status.ok());
+  }  // destroyed without commit
+  EXPECT_EQ(Ops(), id + ":Assign");
+  EXPECT_TRUE(Get(id)->comments.empty());
+  EXPECT_EQ(desk_->locks().held(), 0u);
+  EXPECT_EQ(desk_->operation_clock().SafeMoment(), 1714550400000);
+}
+
+TEST_F(ChangeDeskTest, OperationsAndTimesSurviveARestart) {
+  std::string id = NewChange("20003");
+  clock_.Advance(std::chrono::seconds(3));
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "x", "", std::nullopt, std::nullopt, ""})->status.ok());
+  auto before = desk_->Poll(kTenant, "SNOW", 0, 0, 100);
+  desk_.reset();
+  db_.reset();
+  OpenStore();
+  auto after = desk_->Poll(kTenant, "SNOW", 0, 0, 100);
+  ASSERT_EQ(after->operations.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(after->operations[i].operation.time_ms, before->operations[i].operation.time_ms);
+    EXPECT_EQ(after->operations[i].operation.operation, before->operations[i].operation.operation);
+  }
+  std::string next = NewChange();
+  EXPECT_GT(std::stoll(next), std::stoll(id));  // numbers of the old block are never reused
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "y", "", std::nullopt, std::nullopt, ""})->status.ok());
+  EXPECT_EQ(desk_->Operations(kTenant, id)->outgoing.back().rseq, 3);
+}
+
+TEST_F(ChangeDeskTest, ConcurrentEditsOfOneRecordAreSerialized) {
+  std::string id = NewChange("20003");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = desk_->AddComment(Agent(), id, {"", "c" + std::to_string(t) + "-" + std::to_string(i), "", std::nullopt,
+                                                 std::nullopt, ""});
+        EXPECT_TRUE(r.ok() && r->status.ok());
+      }
+    });
+  for (auto& th : threads) th.join();
+  auto s = Get(id);
+  EXPECT_EQ(s->comments.size(), 40u);
+  EXPECT_EQ(s->change.comment_count, 40);
+  EXPECT_EQ(desk_->Operations(kTenant, id)->outgoing.size(), 41u);  // Assign + 40 Updates
+  for (size_t i = 0; i < s->comments.size(); ++i) EXPECT_EQ(s->comments[i].seq, static_cast<int64_t>(i + 1));
+}
+
+}  // namespace
+}  // namespace causeway::changes

@@ -1,0 +1,240 @@
+// The REST surface through the router, beyond the golden files: who may do what (the
+// authorization matrix), token life (many at once, expiry, a changed password), the slow hash
+// once per credential, and the push of outgoing operations through the outbox.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "exchange/outbox.h"
+#include "exchange/testing/fake_http_client.h"
+#include "security/password_hash.h"
+#include "services/case_exchange/outbox_publisher.h"
+#include "services/case_exchange/testing/cx_stack.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::services::case_exchange {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using testing::Call;
+
+constexpr char kTenant[] = "100000002";
+constexpr char kConfig[] = R"(
+[case_exchange]
+token_lifetime_s = 600
+hash_iterations = 1000
+[[case_exchange.tenants]]
+id = "100000002"
+[[case_exchange.tenants.external_systems]]
+id = "SNOW"
+authorized_user = "sx.snow"
+url = "http://127.0.0.1:9/snow"
+[[case_exchange.tenants.external_systems]]
+id = "JIRA"
+authorized_user = "sx.jira"
+[[case_exchange.tenants.groups]]
+id = "20001"
+name = "Internal"
+[[case_exchange.tenants.groups]]
+id = "20003"
+name = "ServiceNow"
+external_system = "SNOW"
+[[case_exchange.tenants.people]]
+id = "10010"
+login = "ana.agent"
+password = "Welcome1!"
+roles = ["agent"]
+[[case_exchange.tenants.people]]
+id = "10020"
+login = "sx.snow"
+password = "Welcome1!"
+[[case_exchange.tenants.people]]
+id = "10030"
+login = "sx.jira"
+password = "Welcome1!"
+[[case_exchange.tenants.people]]
+id = "10040"
+login = "rita.requester"
+password = "Welcome1!"
+[[case_exchange.tenants]]
+id = "200000003"
+[[case_exchange.tenants.people]]
+id = "10010"
+login = "ana.agent"
+password = "Welcome1!"
+roles = ["agent"]
+)";
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cw_cxapi_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "a.db").string()});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+  }
+  void Start(exchange::Outbox* outbox = nullptr) {
+    auto stack = testing::StartCaseExchange(*db_, clock_, kConfig, outbox);
+    ASSERT_TRUE(stack.ok()) << stack.error().text;
+    stack_ = std::move(stack).value();
+  }
+  void TearDown() override {
+    stack_ = {};
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string Token(const char* login, const char* tenant = kTenant) {
+    return testing::LogOn(*stack_.router, tenant, login, "Welcome1!");
+  }
+  http::Response As(const std::string& token, std::string method, std::string target, std::string body = {},
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    headers.emplace_back("Cookie", "LWSSO_COOKIE_KEY=" + token);
+    http::Response r = Call(*stack_.router, std::move(method), std::move(target), std::move(body), std::move(headers));
+    if (r.after) {
+      core::Status st = r.after->Wait();
+      if (!st.ok()) r = r.on_failure(st.error());
+    }
+    return r;
+  }
+  std::string CreateChange(const std::string& agent_token, const char* group) {
+    http::Response r = As(agent_token, "POST", std::string("/rest/") + kTenant + "/ems/bulk",
+                          R"({"operation":"CREATE","entities":[{"entity_type":"Change","properties":{"DisplayLabel":"x","OwningGroup":")" +
+                              std::string(group) + R"("}}]})");
+    EXPECT_EQ(r.status, 200);
+    return std::string(json::parse(r.body_view()).at("entity_result_list").at(0).at("entity").at("properties").at("Id").as_string());
+  }
+
+  fs::path dir_;
+  core::ManualClock clock_{core::FromUnixMillis(1714550400000)};
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  testing::CxStack stack_;
+};
+
+TEST_F(ApiTest, AuthorizationMatrix) {
+  Start();
+  const std::string agent = Token("ana.agent"), snow = Token("sx.snow"), jira = Token("sx.jira"),
+                    rita = Token("rita.requester"), other = Token("ana.agent", "200000003");
+  ASSERT_FALSE(agent.empty() || snow.empty() || jira.empty() || rita.empty() || other.empty());
+  const std::string id = CreateChange(agent, "20001");
+  const std::string base = std::string("/rest/") + kTenant;
+  const std::string incoming =
+      R"({"entities":[{"entity_type":"Change","properties":{"Id":")" + id +
+      R"(","Description":"d"},"ext_properties":{"ExternalSystem":"SNOW","Operation":"Update"}}]})";
+  struct Route {
+    const char* name;
+    std::string method, target, body;
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  const std::vector<Route> calls = {
+      {"ems read", "GET", base + "/ems/Change/" + id, "", {}},
+      {"ems bulk", "POST", base + "/ems/bulk",
+       R"({"operation":"UPDATE","entities":[{"entity_type":"Change","properties":{"Id":")" + id + R"(","Description":"e"}}]})", {}},
+      {"poll SNOW", "GET", base + "/ces?system=SNOW&time=0", "", {}},
+      {"incoming SNOW", "POST", base + "/ces", incoming, {}},
+      {"comment", "POST", base + "/collaboration/comments/Change/" + id, R"({"Body":"b"})", {}},
+      {"comments read", "GET", base + "/collaboration/comments/Change/" + id + "/comments", "", {}},
+      {"upload", "POST", base + "/frs/file-list", "data", {{"fs_filename", "a.txt"}}},
+  };
+  // Expected status per caller: agent, snow, jira, rita, other tenant's token, no token.
+  const std::vector<std::vector<int>> expected = {
+      {200, 200, 200, 200, 401, 401},  // ems read: any person of the tenant
+      {200, 200, 200, 403, 401, 401},  // ems bulk: agents and integrations
+      {403, 200, 403, 403, 401, 401},  // poll: the system's authorized user only
+      {403, 200, 403, 403, 401, 401},  // incoming: the system's authorized user only
+      {200, 200, 200, 403, 401, 401},  // comment
+      {200, 200, 200, 200, 401, 401},  // comments read
+      {200, 200, 200, 403, 401, 401},  // upload
+  };
+  const std::vector<std::pair<const char*, std::string>> callers = {
+      {"agent", agent}, {"snow", snow}, {"jira", jira}, {"rita", rita}, {"other tenant", other}, {"none", ""}};
+  for (size_t c = 0; c < calls.size(); ++c)
+    for (size_t p = 0; p < callers.size(); ++p) {
+      SCOPED_TRACE(std::string(calls[c].name) + " as " + callers[p].first);
+      http::Response r = callers[p].second.empty()
+                             ? Call(*stack_.router, calls[c].method, calls[c].target, calls[c].body, calls[c].headers)
+                             : As(callers[p].second, calls[c].method, calls[c].target, calls[c].body, calls[c].headers);
+      EXPECT_EQ(r.status, expected[c][p]) << r.body_view();
+    }
+}
+
+TEST_F(ApiTest, ManyTokensExpiryAndPasswordChange) {
+  Start();
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 5; ++i) tokens.push_back(Token("sx.snow"));  // clients log on before every call
+  const std::string poll = std::string("/rest/") + kTenant + "/ces?system=SNOW&time=0";
+  for (const auto& t : tokens) EXPECT_EQ(As(t, "GET", poll).status, 200);
+  // The slow hash ran once for the five logons.
+  EXPECT_EQ(stack_.module->MetricsText().find("causeway_cx_password_checks_total 1\n") != std::string::npos, true)
+      << stack_.module->MetricsText();
+  clock_.Advance(std::chrono::seconds(599));
+  EXPECT_EQ(As(tokens[0], "GET", poll).status, 200);
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(As(tokens[0], "GET", poll).status, 401);  // token_lifetime_s = 600
+  const std::string fresh = Token("sx.snow");
+  EXPECT_EQ(As(fresh, "GET", poll).status, 200);
+  // A new password ends the person's tokens at once.
+  changes::Person p = *stack_.module->desk().directory()->FindTenant(kTenant)->FindPerson("10020");
+  p.password_hash = security::HashPassword("Changed1!", 1000);
+  ASSERT_TRUE(stack_.module->desk().PutPerson(kTenant, p).ok());
+  EXPECT_EQ(As(fresh, "GET", poll).status, 401);
+  EXPECT_TRUE(Token("sx.snow").empty());
+  EXPECT_FALSE(testing::LogOn(*stack_.router, kTenant, "sx.snow", "Changed1!").empty());
+}
+
+TEST_F(ApiTest, PollDateIsTheReadMomentAndDecodesQueries) {
+  Start();
+  const std::string agent = Token("ana.agent"), snow = Token("sx.snow");
+  const std::string id = CreateChange(agent, "20003");
+  clock_.Advance(std::chrono::milliseconds(1750));
+  http::Response r = As(snow, "GET", std::string("/rest/") + kTenant + "/ces?layout=Id%2CDisplayLabel&system=SN%4FW&time=0");
+  ASSERT_EQ(r.status, 200) << r.body_view();
+  EXPECT_EQ(r.headers.Get("date").value_or(""), "Wed, 01 May 2024 08:00:01 GMT");  // rounded down, never later
+  auto doc = json::parse(r.body_view());
+  EXPECT_EQ(doc.at("entities").at(0).at("properties").at("DisplayLabel").as_string(), "x");
+  EXPECT_EQ(doc.at("entities").at(0).at("ext_properties").at("Operation").as_string(), "Assign");
+  EXPECT_EQ(doc.at("meta").at("total_count").as_int64(), 1);
+  // '+' is a space in query strings: a layout "Id,+DisplayLabel" still names DisplayLabel.
+  r = As(snow, "GET", std::string("/rest/") + kTenant + "/ces?layout=Id,+DisplayLabel&system=SNOW&time=0&type=Incident");
+  EXPECT_EQ(json::parse(r.body_view()).at("entities").as_array().size(), 0u);  // another record type: nothing
+  EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&time=x").status, 400);
+  EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&size=4001").status, 400);
+}
+
+TEST_F(ApiTest, OperationsArePushedThroughTheOutboxInOrder) {
+  exchange::testing::FakeHttpClient http;
+  exchange::OutboxOptions options;
+  AddCaseExchangeKinds(options.kinds);
+  auto outbox = exchange::Outbox::Open(*db_, clock_, http, std::move(options));
+  ASSERT_TRUE(outbox.ok()) << outbox.error().text;
+  Start(outbox->get());
+  const std::string agent = Token("ana.agent");
+  const std::string id = CreateChange(agent, "20003");  // Assign
+  ASSERT_EQ(As(agent, "POST", std::string("/rest/") + kTenant + "/collaboration/comments/Change/" + id, R"({"Body":"b"})").status,
+            200);  // Update
+  ASSERT_TRUE(http.WaitForRequests(2, std::chrono::seconds(10)));
+  auto requests = http.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const char* ops[] = {"Assign", "Update"};
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(requests[i].destination->base_url, "http://127.0.0.1:9/snow");
+    EXPECT_EQ(requests[i].method, "POST");
+    EXPECT_EQ(requests[i].idempotency_key, std::string("cx-") + kTenant + "-" + id + "-" + std::to_string(i + 1));
+    auto body = json::parse(requests[i].body);
+    EXPECT_EQ(body.at("entities").at(0).at("ext_properties").at("Operation").as_string(), ops[i]);
+    EXPECT_EQ(body.at("entities").at(0).at("properties").at("Id").as_string(), id);
+  }
+  auto log = stack_.module->desk().Operations(kTenant, id);
+  ASSERT_TRUE(log.ok());
+  EXPECT_TRUE(log->outgoing[0].pushed);
+  (*outbox)->Stop();
+  stack_ = {};
+}
+
+}  // namespace
+}  // namespace causeway::services::case_exchange

@@ -1,0 +1,249 @@
+#include "services/case_exchange/control_routes.h"
+
+#include <boost/json.hpp>
+
+#include "core/url.h"
+#include "core/utf8.h"
+#include "domain/changes/change_properties.h"
+#include "security/password_hash.h"
+#include "services/case_exchange/entity_json.h"
+#include "services/common/problem_json.h"
+
+namespace causeway::services::case_exchange {
+namespace json = boost::json;
+namespace {
+
+core::Error ControlError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+
+http::Response Json(const json::value& v) { return JsonResponse(200, v); }
+
+std::string Str(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::vector<std::string> Strings(const json::object& o, const char* key) {
+  std::vector<std::string> out;
+  if (const json::value* v = o.if_contains(key); v && v->is_array())
+    for (const auto& x : v->as_array())
+      if (x.is_string()) out.emplace_back(x.as_string());
+  return out;
+}
+
+json::object PersonJson(const changes::Person& p) {
+  return {{"id", p.id},       {"login", p.login}, {"first_name", p.first_name}, {"last_name", p.last_name},
+          {"email", p.email}, {"upn", p.upn},     {"roles", json::value_from(p.roles)},
+          {"has_password", !p.password_hash.empty()}};
+}
+
+json::object GroupJson(const changes::Group& g) {
+  return {{"id", g.id}, {"name", g.name}, {"external_system", g.external_system}};
+}
+
+json::object SystemJson(const changes::ExternalSystem& s) {
+  return {{"id", s.id}, {"description", s.description}, {"authorized_user", s.authorized_user}, {"url", s.url},
+          {"user", s.push_user}, {"has_password", !s.push_password.empty()}};
+}
+
+json::object WorkflowJson(const changes::Workflow& w) {
+  json::array phases, transitions;
+  for (const auto& p : w.phases) phases.push_back(json::object{{"id", p.id}, {"metaphase", p.metaphase}});
+  for (const auto& t : w.transitions)
+    transitions.push_back(json::object{
+        {"from", t.from}, {"to", t.to}, {"requires", json::value_from(t.required)}, {"automatic", t.automatic}});
+  return {{"change_type", w.change_type}, {"phases", std::move(phases)}, {"transitions", std::move(transitions)}};
+}
+
+json::object OperationsJson(const changes::OperationLog& log) {
+  json::array out, in;
+  for (const auto& o : log.outgoing)
+    out.push_back(json::object{{"rseq", o.rseq},          {"operation", o.operation}, {"system", o.system_id},
+                               {"time", o.time_ms},       {"cause", o.cause},         {"pushed", o.pushed}});
+  for (const auto& i : log.incoming)
+    in.push_back(json::object{{"id", i.id},
+                              {"operation", core::ValidUtf8(i.operation)},
+                              {"system", core::ValidUtf8(i.system_id)},
+                              {"external_id", core::ValidUtf8(i.external_id)},
+                              {"caller", i.caller},
+                              {"time", i.time_ms},
+                              {"http_status", i.http_status},
+                              {"message", core::ValidUtf8(i.message)}});
+  return {{"outgoing", std::move(out)}, {"incoming", std::move(in)}};
+}
+
+class Routes {
+ public:
+  Routes(changes::ChangeDesk& desk, const Options& options) : desk_(desk), options_(options) {}
+
+  http::Response Handle(const http::Request& req, std::string_view rest) {
+    std::vector<std::string> seg;
+    while (!rest.empty()) {
+      size_t slash = rest.find('/');
+      std::string decoded;
+      if (!core::PercentDecode(rest.substr(0, slash), false, &decoded)) return Fail(NotFound());
+      if (!decoded.empty()) seg.push_back(std::move(decoded));
+      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    }
+    if (seg.empty()) return Fail(NotFound());
+    if (seg[0] == "workflows") return Workflows(req, seg);
+    if (seg[0] != "tenants") return Fail(NotFound());
+    auto dir = desk_.directory();
+    if (seg.size() == 1) {
+      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      json::array list;
+      for (const auto& [id, t] : dir->tenants)
+        list.push_back(json::object{{"id", id},
+                                    {"name", t.name},
+                                    {"people", t.people.size()},
+                                    {"groups", t.groups.size()},
+                                    {"systems", t.systems.size()}});
+      return Json(json::object{{"tenants", std::move(list)}});
+    }
+    const std::string& tid = seg[1];
+    if (seg.size() == 2) {
+      if (req.method == "PUT") {
+        auto body = Body(req);
+        if (!body.ok()) return Fail(body.error());
+        if (auto st = desk_.PutTenant(tid, Str(*body, "name")); !st.ok()) return Fail(st.error());
+        dir = desk_.directory();
+      } else if (req.method != "GET") {
+        return Fail(WrongMethod("GET, PUT"));
+      }
+      return TenantAnswer(*dir, tid);
+    }
+    const changes::Tenant* tenant = dir->FindTenant(tid);
+    if (!tenant) return Fail(ControlError(core::Code::kNotFound, "001", "Tenant " + tid + " does not exist"));
+    if (seg.size() == 4 && (seg[2] == "people" || seg[2] == "groups" || seg[2] == "systems")) {
+      if (req.method != "PUT") return Fail(WrongMethod("PUT"));
+      auto body = Body(req);
+      if (!body.ok()) return Fail(body.error());
+      return PutItem(*tenant, seg[2], seg[3], *body);
+    }
+    if (seg[2] == "changes" && (seg.size() == 4 || (seg.size() == 5 && seg[4] == "operations"))) {
+      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      auto log = desk_.Operations(tid, seg[3]);
+      if (!log.ok()) return Fail(log.error());
+      if (seg.size() == 5) return Json(OperationsJson(*log));
+      auto state = desk_.Find(tid, seg[3]);
+      if (!state.ok()) return Fail(state.error());
+      json::array comments, refs;
+      for (const auto& c : (*state)->comments) comments.push_back(CommentJson(c));
+      for (const auto& r : (*state)->references)
+        refs.push_back(json::object{{"id", r.id},
+                                    {"system", r.system_id},
+                                    {"external_id", r.external_id},
+                                    {"external_status", r.external_status},
+                                    {"external_entity_type", r.external_entity_type}});
+      return Json(json::object{{"change", ChangeEntity(**state, *tenant, dir->workflows, Layout())},
+                               {"comments", std::move(comments)},
+                               {"references", std::move(refs)},
+                               {"operations", OperationsJson(*log)}});
+    }
+    return Fail(NotFound());
+  }
+
+ private:
+  static http::Response Fail(const core::Error& e) { return ProblemJson(e); }
+  static core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
+  static core::Error WrongMethod(const char* allowed) {
+    return ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed);
+  }
+  static core::Result<json::object> Body(const http::Request& req) {
+    json::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    if (ec || !v.is_object()) return ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object");
+    return std::move(v.as_object());
+  }
+
+  http::Response TenantAnswer(const changes::Directory& dir, const std::string& tid) {
+    const changes::Tenant* t = dir.FindTenant(tid);
+    if (!t) return Fail(ControlError(core::Code::kNotFound, "001", "Tenant " + tid + " does not exist"));
+    json::array people, groups, systems;
+    for (const auto& [id, p] : t->people) people.push_back(PersonJson(p));
+    for (const auto& [id, g] : t->groups) groups.push_back(GroupJson(g));
+    for (const auto& [id, s] : t->systems) systems.push_back(SystemJson(s));
+    return Json(json::object{{"id", t->id}, {"name", t->name}, {"people", std::move(people)},
+                             {"groups", std::move(groups)}, {"systems", std::move(systems)}});
+  }
+
+  http::Response PutItem(const changes::Tenant& tenant, const std::string& kind, const std::string& id,
+                         const json::object& body) {
+    core::Status st;
+    if (kind == "people") {
+      changes::Person p;
+      if (const changes::Person* old = tenant.FindPerson(id)) p = *old;
+      p.id = id;
+      p.login = Str(body, "login");
+      p.first_name = Str(body, "first_name");
+      p.last_name = Str(body, "last_name");
+      p.email = Str(body, "email");
+      p.upn = Str(body, "upn");
+      p.roles = Strings(body, "roles");
+      if (std::string hash = Str(body, "password_hash"); !hash.empty()) p.password_hash = hash;
+      if (std::string pw = Str(body, "password"); !pw.empty()) p.password_hash = security::HashPassword(pw, options_.hash_iterations);
+      st = desk_.PutPerson(tenant.id, p);
+      if (st.ok()) return Json(PersonJson(p));
+    } else if (kind == "groups") {
+      changes::Group g{id, Str(body, "name"), Str(body, "external_system")};
+      st = desk_.PutGroup(tenant.id, g);
+      if (st.ok()) return Json(GroupJson(g));
+    } else {
+      changes::ExternalSystem s;
+      if (const changes::ExternalSystem* old = tenant.FindSystem(id)) s = *old;
+      s.id = id;
+      s.description = Str(body, "description");
+      s.authorized_user = Str(body, "authorized_user");
+      s.url = Str(body, "url");
+      s.push_user = Str(body, "user");
+      if (body.if_contains("password")) s.push_password = Str(body, "password");
+      st = desk_.PutSystem(tenant.id, s);
+      if (st.ok()) return Json(SystemJson(s));
+    }
+    return Fail(st.error());
+  }
+
+  http::Response Workflows(const http::Request& req, const std::vector<std::string>& seg) {
+    if (seg.size() == 1) {
+      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      json::array list;
+      for (const auto& [type, w] : desk_.directory()->workflows) list.push_back(WorkflowJson(w));
+      return Json(json::object{{"workflows", std::move(list)}});
+    }
+    if (seg.size() != 2) return Fail(NotFound());
+    if (req.method != "PUT") return Fail(WrongMethod("PUT"));
+    auto body = Body(req);
+    if (!body.ok()) return Fail(body.error());
+    changes::Workflow w;
+    w.change_type = seg[1];
+    if (const json::value* p = body->if_contains("phases"); p && p->is_array())
+      for (const auto& x : p->as_array())
+        if (x.is_object()) w.phases.push_back({Str(x.as_object(), "id"), Str(x.as_object(), "metaphase")});
+    if (const json::value* t = body->if_contains("transitions"); t && t->is_array())
+      for (const auto& x : t->as_array())
+        if (x.is_object()) {
+          const json::value* a = x.as_object().if_contains("automatic");
+          w.transitions.push_back({Str(x.as_object(), "from"), Str(x.as_object(), "to"), Strings(x.as_object(), "requires"),
+                                   a && a->is_bool() && a->as_bool()});
+        }
+    if (auto st = desk_.PutWorkflow(w); !st.ok()) return Fail(st.error());
+    return Json(WorkflowJson(w));
+  }
+
+  changes::ChangeDesk& desk_;
+  const Options& options_;
+};
+
+}  // namespace
+
+http::Endpoint ControlEndpoint(changes::ChangeDesk& desk, const Options& options) {
+  auto routes = std::make_shared<Routes>(desk, options);
+  return {.key = "/_causeway/cx/",
+          .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
+          .handle = [routes](http::Request& req, const http::RouteMatch& m) { return routes->Handle(req, m.rest); },
+          .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+          .may_block = [](const http::Request&) { return true; }};
+}
+
+}  // namespace causeway::services::case_exchange

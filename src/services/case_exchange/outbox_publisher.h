@@ -1,0 +1,42 @@
+// Pushes outgoing operations to external systems configured with a URL, through the durable
+// outbox: one message per operation, enqueued in the unit of work of the change that caused
+// it, ordered per record (ordering key "<tenant>/<change id>"), POSTed to the system's URL as
+// {"entities":[<the /ces entity of the operation, as of the change>]} with the idempotency key
+// "cx-<tenant>-<change id>-<rseq>". The destination of a system is "cx.<tenant>.<system id>"
+// (characters outside [A-Za-z0-9_.-] become '_'), kept in step with the master data whenever a
+// push is planned. Message kinds: cx.assign, cx.accept, cx.cancel, cx.update.
+//
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "domain/changes/change_desk.h"
+#include "exchange/message_kind.h"
+#include "exchange/outbox.h"
+
+namespace causeway::services::case_exchange {
+
+void AddCaseExchangeKinds(exchange::KindRegistry& kinds);
+std::string DestinationName(std::string_view tenant, std::string_view system);
+
+class OutboxPublisher final : public changes::OperationPublisher {
+ public:
+  // `outbox` may be null (no outbox module): then nothing is pushed. `workflows` for the entity
+  // JSON is read from the desk's directory at stage time.
+  OutboxPublisher(exchange::Outbox* outbox, changes::ChangeDesk& desk) : outbox_(outbox), desk_(desk) {}
+
+  bool Pushes(const changes::Tenant& tenant, const changes::ExternalSystem& system) const override;
+  core::Status Stage(store::UnitOfWork& unit, const changes::Tenant& tenant, const changes::OutgoingRecord& operation,
+                     const changes::ChangeState& state) override;
+
+ private:
+  exchange::Outbox* outbox_;
+  changes::ChangeDesk& desk_;
+  mutable std::mutex mu_;
+  mutable std::map<std::string, exchange::Destination, std::less<>> known_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace causeway::services::case_exchange
