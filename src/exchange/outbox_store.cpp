@@ -246,6 +246,12 @@ Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
 Result<std::vector<ClaimedMessage>> Claim(Tx& tx, const ClaimRequest& q) {
   // Candidates, then each one claimed if it is still a ready head. On PostgreSQL the candidate
   // query takes FOR UPDATE SKIP LOCKED, so that nodes claiming at once take different rows.
+  // A claim decided before a pause may run after it: the paused flag is committed before the
+  // loop learns of it, so the store's flag is the one a claim must respect.
+  bool paused = false;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT 1 FROM outbox_destination_state WHERE destination = ? AND paused = 1",
+                              {S(q.destination)}, [&](const Row&) { paused = true; }));
+  if (paused) return std::vector<ClaimedMessage>{};
   std::vector<MessageId> candidates;
   if (q.next_of_key != 0) {
     candidates.push_back(q.next_of_key);

@@ -18,7 +18,9 @@ TEST(A2x, ActionCodes) {
                {"", std::nullopt},      {"00", std::nullopt}};
   for (const auto& c : cases) {
     EXPECT_EQ(ActionFromCode(c.code), c.action) << c.code;
-    if (c.action) EXPECT_EQ(ActionCode(*c.action), c.code);
+    if (c.action) {
+      EXPECT_EQ(ActionCode(*c.action), c.code);
+    }
   }
 }
 

@@ -92,7 +92,9 @@ class MessageStoreTest : public BackendTest {
                            std::string status = r.String(2);
                            if (r.Int(1)) ++heads;
                            if (r.Int(1) || status == "received" || status == "waiting") ++open;
-                           if (r.Int(1)) EXPECT_TRUE(status == "received" || status == "error") << status;
+                           if (r.Int(1)) {
+                             EXPECT_TRUE(status == "received" || status == "error") << status;
+                           }
                          }));
                      return tx.Query("SELECT queue_key, open_count FROM soap_message_queues", {},
                                      [&](const store::Row& r) { open_counts[r.String(0)] = r.Int(1); });
