@@ -50,6 +50,9 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   c.system_id = t["server"]["system_id"].value_or(c.system_id);
   c.default_client = t["server"]["default_client"].value_or(c.default_client);
   c.clients = Strings(std::as_const(t)["server"]["clients"]);
+  c.node_id = t["server"]["node_id"].value_or(std::string());
+  if (c.node_id.size() > 64 || c.node_id.find_first_of(" /\\\t\r\n") != std::string::npos)
+    return ConfigError("[server] node_id must be at most 64 characters without spaces or slashes");
   for (const auto& client : c.clients)
     if (client.size() != 3 || client.find_first_not_of("0123456789") != std::string::npos)
       return ConfigError("[server] clients: '" + client + "' is not a three-digit client");

@@ -28,6 +28,10 @@ struct Config {
   std::string default_client = "100";
   std::vector<std::string> clients;  // [server] clients; empty: default_client only
   std::string session_secret;  // empty: generated once and kept in <data_dir>/session.secret
+  // This process's name among the nodes sharing a store (lease owner of jobs, outbox messages
+  // and inbound SOAP messages). Empty: generated once and kept in <data_dir>/node.id, so a
+  // restarted node knows its own leases and ends its orphans at once.
+  std::string node_id;
   std::string log_level = "info";
   std::string access_log = "access.log";  // relative to data_dir; "-" stderr; "" off
   std::string public_host;                // host[:port] for absolute URLs; empty: Host header

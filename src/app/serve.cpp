@@ -49,6 +49,23 @@ core::Result<std::string> SessionSecret(const Config& c) {
   return s;
 }
 
+// This node's id: from the config, else generated once and kept beside the data (a restart
+// keeps it, so the node recognizes the leases its previous process left).
+core::Result<std::string> NodeId(const Config& c) {
+  if (!c.node_id.empty()) return c.node_id;
+  auto file = c.data_dir / "node.id";
+  if (std::ifstream in(file); in) {
+    std::string s;
+    std::getline(in, s);
+    if (!s.empty()) return s;
+  }
+  std::string s = "node-" + core::RandomHexUpper(8);
+  std::ofstream out(file, std::ios::trunc);
+  if (!out) return core::MakeError(core::Code::kInternal, "CAUSEWAY/APP", "001", "cannot write " + file.string());
+  out << s << "\n";
+  return s;
+}
+
 using Modules = std::vector<std::unique_ptr<services::Module>>;
 
 void PrintBanner(const Config& c, const http::Server& server, bool demo, const Modules& modules) {
@@ -207,11 +224,17 @@ int RunServe(const ServeOptions& options) {
   control.guard = &guard;
   http::Router router(&guard, config.default_client);
 
+  auto node_id = NodeId(config);
+  if (!node_id.ok()) {
+    std::fprintf(stderr, "causeway: %s\n", node_id.error().text.c_str());
+    return 1;
+  }
   services::ModuleContext context{.db = *db,
                                   .clock = clock,
                                   .users = users,
                                   .demo = demo,
                                   .data_dir = config.data_dir,
+                                  .node_id = *node_id,
                                   .public_host = config.public_host,
                                   .version = kVersion,
                                   .config_dir = config.config_dir};

@@ -20,8 +20,10 @@ namespace json = boost::json;
 
 class OutboxOperationsTest : public testing::OutboxFixture {};
 class ManualOutboxOperationsTest : public testing::ManualOutboxFixture {};
+CW_STORE_BACKENDS(OutboxOperationsTest);
+CW_STORE_BACKENDS(ManualOutboxOperationsTest);
 
-TEST_F(OutboxOperationsTest, PausedDestinationIsNotClaimedAndResumes) {
+TEST_P(OutboxOperationsTest, PausedDestinationIsNotClaimedAndResumes) {
   Open();
   ASSERT_TRUE(outbox_->Pause("fb").ok());
   MessageId held = Enqueue(WpCreate("G1", "WP-G1"));
@@ -46,7 +48,7 @@ TEST_F(OutboxOperationsTest, PausedDestinationIsNotClaimedAndResumes) {
   EXPECT_EQ(outbox_->Pause("nowhere").error().GatewayCode(), "CAUSEWAY/EXCHANGE/022");
 }
 
-TEST_F(OutboxOperationsTest, DestinationChangedAtRunTimeAppliesToLaterRequests) {
+TEST_P(OutboxOperationsTest, DestinationChangedAtRunTimeAppliesToLaterRequests) {
   Open();
   MessageId before = Enqueue(CaseOp("CR-1", "A", 1));
   ASSERT_TRUE(WaitState(before, MessageState::kDelivered));
@@ -73,7 +75,7 @@ TEST_F(OutboxOperationsTest, DestinationChangedAtRunTimeAppliesToLaterRequests) 
   EXPECT_EQ(outbox_->RemoveDestination("cx").error().code, core::Code::kNotFound);
 }
 
-TEST_F(ManualOutboxOperationsTest, MessagesInFlightAtACrashAreSentAgainWithTheAttemptCounted) {
+TEST_P(ManualOutboxOperationsTest, MessagesInFlightAtACrashAreSentAgainWithTheAttemptCounted) {
   OutboxOptions o = Options();
   o.stop_timeout = 50ms;  // the held request never completes: this is the "crash"
   Open(o);
@@ -96,7 +98,7 @@ TEST_F(ManualOutboxOperationsTest, MessagesInFlightAtACrashAreSentAgainWithTheAt
   outbox_.reset();  // before after_restart goes
 }
 
-TEST_F(ManualOutboxOperationsTest, AnIdleKeysMessageIsClaimedByItsOwnInsert) {
+TEST_P(ManualOutboxOperationsTest, AnIdleKeysMessageIsClaimedByItsOwnInsert) {
   Open();
   store::UnitOfWork unit(*db_);
   auto first = outbox_->Enqueue(unit, CaseOp("CR-1", "Assign", 1));
@@ -118,7 +120,7 @@ TEST_F(ManualOutboxOperationsTest, AnIdleKeysMessageIsClaimedByItsOwnInsert) {
   EXPECT_TRUE(WaitState(*second, MessageState::kDelivered));
 }
 
-TEST_F(OutboxOperationsTest, AClaimByAnInsertWhoseHandOffWasLostIsSentAfterTheRestart) {
+TEST_P(OutboxOperationsTest, AClaimByAnInsertWhoseHandOffWasLostIsSentAfterTheRestart) {
   Open();
   store::UnitOfWork unit(*db_);
   auto id = outbox_->Enqueue(unit, CaseOp("CR-1", "Assign", 1));
@@ -136,7 +138,7 @@ TEST_F(OutboxOperationsTest, AClaimByAnInsertWhoseHandOffWasLostIsSentAfterTheRe
   EXPECT_EQ(http_.RequestCount(), 1u);
 }
 
-TEST_F(OutboxOperationsTest, AnotherNodesExpiredLeaseIsReclaimedAndALiveOneIsNot) {
+TEST_P(OutboxOperationsTest, AnotherNodesExpiredLeaseIsReclaimedAndALiveOneIsNot) {
   Open();
   ASSERT_TRUE(outbox_->Pause("cx").ok());
   MessageId id = Enqueue(CaseOp("CR-1", "Assign", 1));
@@ -160,7 +162,7 @@ TEST_F(OutboxOperationsTest, AnotherNodesExpiredLeaseIsReclaimedAndALiveOneIsNot
   EXPECT_EQ(d.attempts[0].outcome, "interrupted");
 }
 
-TEST_F(OutboxOperationsTest, PruningKeepsWhatAnUnfinishedMessageDependsOn) {
+TEST_P(OutboxOperationsTest, PruningKeepsWhatAnUnfinishedMessageDependsOn) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   Open();
   MessageId create = Enqueue(WpCreate("G1", "WP-G1"));
@@ -179,7 +181,7 @@ TEST_F(OutboxOperationsTest, PruningKeepsWhatAnUnfinishedMessageDependsOn) {
   ASSERT_TRUE(WaitState(update, MessageState::kDelivered));
 }
 
-TEST_F(OutboxOperationsTest, ScheduledPruningRunsOnTheClock) {
+TEST_P(OutboxOperationsTest, ScheduledPruningRunsOnTheClock) {
   OutboxOptions o = Options();
   o.retention = std::chrono::hours(1);
   o.prune_interval = std::chrono::minutes(10);
@@ -190,7 +192,7 @@ TEST_F(OutboxOperationsTest, ScheduledPruningRunsOnTheClock) {
   EXPECT_TRUE(outbox_->WaitUntil([&] { return !outbox_->Get(id).ok(); }, kWait));
 }
 
-TEST_F(OutboxOperationsTest, IdsAreNeverReusedAfterPruning) {
+TEST_P(OutboxOperationsTest, IdsAreNeverReusedAfterPruning) {
   Open();
   MessageId last = 0;
   for (int i = 0; i < 3; ++i) last = Enqueue(CaseOp("CR-1", "op", i));
@@ -202,7 +204,7 @@ TEST_F(OutboxOperationsTest, IdsAreNeverReusedAfterPruning) {
   EXPECT_GT(Enqueue(CaseOp("CR-1", "op", 4)), last);
 }
 
-TEST_F(ManualOutboxOperationsTest, StopWaitsForTheAnswerInFlightAndRecordsIt) {
+TEST_P(ManualOutboxOperationsTest, StopWaitsForTheAnswerInFlightAndRecordsIt) {
   Open();
   MessageId id = Enqueue(CaseOp("CR-1", "Assign", 1));
   MessageId next = Enqueue(CaseOp("CR-1", "Accept", 2));
@@ -222,7 +224,7 @@ TEST_F(ManualOutboxOperationsTest, StopWaitsForTheAnswerInFlightAndRecordsIt) {
 
 // --- control-plane functions ---
 
-TEST_F(OutboxOperationsTest, AdminListPagesAndFilters) {
+TEST_P(OutboxOperationsTest, AdminListPagesAndFilters) {
   Open();
   ASSERT_TRUE(outbox_->Pause("cx").ok());
   std::vector<MessageId> ids;
@@ -266,7 +268,7 @@ TEST_F(OutboxOperationsTest, AdminListPagesAndFilters) {
   EXPECT_EQ(*admin::ParseMessageId("12"), 12);
 }
 
-TEST_F(OutboxOperationsTest, AdminShowRetrySkipAndErrors) {
+TEST_P(OutboxOperationsTest, AdminShowRetrySkipAndErrors) {
   http_.Script("/cx/CR-1/Bad", {Answer(422, "{\"message\":\"invalid transition\"}")});
   Open();
   MessageId bad = Enqueue(CaseOp("CR-1", "Bad", 1));
@@ -296,7 +298,7 @@ TEST_F(OutboxOperationsTest, AdminShowRetrySkipAndErrors) {
   EXPECT_EQ(admin::ShowMessage(*outbox_, 999).error().code, core::Code::kNotFound);
 }
 
-TEST_F(OutboxOperationsTest, AdminDestinationsAndMetricsShowNoSecret) {
+TEST_P(OutboxOperationsTest, AdminDestinationsAndMetricsShowNoSecret) {
   OutboxOptions o = Options();
   o.destinations[0].user = "CAUSEWAY_FB";
   o.destinations[0].password = Secret("S3cret-Pa55");
@@ -335,7 +337,7 @@ TEST_F(OutboxOperationsTest, AdminDestinationsAndMetricsShowNoSecret) {
   EXPECT_EQ(metrics->find("S3cret-Pa55"), std::string::npos);
 }
 
-TEST_F(OutboxOperationsTest, DepthsCountUnfinishedMessagesPerState) {
+TEST_P(OutboxOperationsTest, DepthsCountUnfinishedMessagesPerState) {
   http_.Script("/cx/CR-1/Bad", {Answer(400)});
   Open();
   MessageId bad = Enqueue(CaseOp("CR-1", "Bad", 1));

@@ -132,8 +132,18 @@ Result<std::optional<std::string>> StateOf(Tx& tx, MessageId id) {
   return state;
 }
 
+// Serializes the transactions that decide or move a key's head (0201_outbox_key_locks.sql). On
+// SQLite the single writer does that already; the upsert is cheap there.
+Status LockKey(Tx& tx, std::string_view destination, std::string_view ordering_key) {
+  return tx.Exec(
+      "INSERT INTO outbox_key_locks (destination, ordering_key) VALUES (?, ?) "
+      "ON CONFLICT (destination, ordering_key) DO UPDATE SET ordering_key = excluded.ordering_key",
+      {S(destination), S(ordering_key)});
+}
+
 // Passes the head of a key to the first message after `seq` (all of which are pending).
 Status PassHead(Tx& tx, std::string_view destination, std::string_view ordering_key, int64_t seq) {
+  CW_RETURN_IF_ERROR(LockKey(tx, destination, ordering_key));
   std::optional<MessageId> id;
   CW_RETURN_IF_ERROR(tx.Query(
       "SELECT id FROM outbox_messages WHERE destination = ? AND ordering_key = ? AND seq > ? ORDER BY seq LIMIT 1",
@@ -176,6 +186,8 @@ core::Error NotFound(MessageId id) {
 
 Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
   const Message& m = *n.message;
+  // First: what this insert reads of its key below must include every committed hand-off.
+  CW_RETURN_IF_ERROR(LockKey(tx, m.destination, m.ordering_key));
   int64_t folded = 0;
   std::optional<int64_t> folded_head_seq;
   if (m.coalesce_with_pending) {
@@ -244,8 +256,9 @@ Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
 }
 
 Result<std::vector<ClaimedMessage>> Claim(Tx& tx, const ClaimRequest& q) {
-  // Candidates, then each one claimed if it is still a ready head. On PostgreSQL the candidate
-  // query takes FOR UPDATE SKIP LOCKED, so that nodes claiming at once take different rows.
+  // Candidates, then each one claimed if it is still a ready head: the UPDATE re-checks the
+  // conditions on the row it locks (PostgreSQL re-evaluates them after waiting for another
+  // node's claim), so a row two nodes chose is claimed by one; the other gets changed = 0.
   // A claim decided before a pause may run after it: the paused flag is committed before the
   // loop learns of it, so the store's flag is the one a claim must respect.
   bool paused = false;
@@ -337,6 +350,8 @@ Result<RecordOutcome> Record(Tx& tx, const RecordRequest& q) {
         {S(q.destination), S(q.object_key), S(q.result.value_or("")), I(q.id), I(q.now_ms)}));
   }
   out.key_moved = true;
+  // An enqueue of this key that read it busy has committed before this point, or reads it idle.
+  CW_RETURN_IF_ERROR(LockKey(tx, q.destination, q.ordering_key));
   std::optional<MessageId> next;
   CW_RETURN_IF_ERROR(tx.Query(
       "SELECT id FROM outbox_messages WHERE destination = ? AND ordering_key = ? AND seq > ? ORDER BY seq LIMIT 1",
@@ -407,6 +422,9 @@ Result<int> Prune(Tx& tx, int64_t cutoff_ms, int limit) {
   }
   CW_RETURN_IF_ERROR(tx.Exec("UPDATE outbox_counters SET value = ? WHERE name = 'max_pruned_id' AND value < ?",
                              {I(max_id), I(max_id)}));
+  CW_RETURN_IF_ERROR(tx.Exec(
+      "DELETE FROM outbox_key_locks WHERE NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.destination = "
+      "outbox_key_locks.destination AND m.ordering_key = outbox_key_locks.ordering_key)"));
   return static_cast<int>(ids.size());
 }
 

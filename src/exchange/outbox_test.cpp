@@ -19,6 +19,8 @@ using testing::Failure;
 
 class OutboxTest : public testing::OutboxFixture {};
 class ManualOutboxTest : public testing::ManualOutboxFixture {};
+CW_STORE_BACKENDS(OutboxTest);
+CW_STORE_BACKENDS(ManualOutboxTest);
 
 // The n of each cx.op request to `record`, in the order they were sent.
 std::vector<int> SentOrder(const std::vector<OutboundRequest>& requests, const std::string& record) {
@@ -31,7 +33,7 @@ std::vector<int> SentOrder(const std::vector<OutboundRequest>& requests, const s
   return out;
 }
 
-TEST_F(OutboxTest, CommittedMessageIsSentWithItsIdempotencyKey) {
+TEST_P(OutboxTest, CommittedMessageIsSentWithItsIdempotencyKey) {
   Open();
   Message m = CaseOp("CR-1", "Assign", 1);
   m.idempotency_key = "3F2A-GUID";
@@ -53,14 +55,14 @@ TEST_F(OutboxTest, CommittedMessageIsSentWithItsIdempotencyKey) {
   EXPECT_EQ(d.attempts[0].status, 200);
 }
 
-TEST_F(OutboxTest, DefaultIdempotencyKeyIsStableAndNamesTheMessage) {
+TEST_P(OutboxTest, DefaultIdempotencyKeyIsStableAndNamesTheMessage) {
   Open();
   MessageId id = Enqueue(CaseOp("CR-1", "Assign", 1));
   ASSERT_TRUE(WaitState(id, MessageState::kDelivered));
   EXPECT_EQ(http_.Requests().at(0).idempotency_key, "causeway-outbox-" + std::to_string(id));
 }
 
-TEST_F(OutboxTest, RolledBackUnitSendsNothingCommittedOneSendsBoth) {
+TEST_P(OutboxTest, RolledBackUnitSendsNothingCommittedOneSendsBoth) {
   Open();
   {
     store::UnitOfWork unit(*db_);
@@ -89,7 +91,7 @@ TEST_F(OutboxTest, RolledBackUnitSendsNothingCommittedOneSendsBoth) {
   EXPECT_EQ(page->messages.size(), 2u);
 }
 
-TEST_F(OutboxTest, EnqueueJoinsTheCurrentUnitOfWork) {
+TEST_P(OutboxTest, EnqueueJoinsTheCurrentUnitOfWork) {
   Open();
   store::UnitOfWork unit(*db_);
   {
@@ -106,7 +108,7 @@ TEST_F(OutboxTest, EnqueueJoinsTheCurrentUnitOfWork) {
   EXPECT_TRUE(WaitState(page->messages[0].id, MessageState::kDelivered));
 }
 
-TEST_F(ManualOutboxTest, OneMessagePerKeyInFlightKeysInParallel) {
+TEST_P(ManualOutboxTest, OneMessagePerKeyInFlightKeysInParallel) {
   Open();
   for (int i = 1; i <= 3; ++i) {
     Enqueue(CaseOp("A", "op", i));
@@ -124,7 +126,7 @@ TEST_F(ManualOutboxTest, OneMessagePerKeyInFlightKeysInParallel) {
   EXPECT_EQ(SentOrder(http_.Requests(), "B"), (std::vector<int>{1, 2, 3}));
 }
 
-TEST_F(ManualOutboxTest, ConcurrencyLimitPerDestination) {
+TEST_P(ManualOutboxTest, ConcurrencyLimitPerDestination) {
   OutboxOptions o = Options();
   o.destinations = {Dest("fb"), Dest("cx", 2)};
   Open(o);
@@ -141,7 +143,7 @@ TEST_F(ManualOutboxTest, ConcurrencyLimitPerDestination) {
   for (MessageId id : ids) EXPECT_TRUE(WaitState(id, MessageState::kDelivered));
 }
 
-TEST_F(OutboxTest, RetriesFollowTheBackoffOnTheClock) {
+TEST_P(OutboxTest, RetriesFollowTheBackoffOnTheClock) {
   http_.Script("/cx/R/op", {Answer(503), Answer(500), Answer(200)});
   Open();
   const core::SystemTime t0 = clock_.Now();
@@ -170,7 +172,7 @@ TEST_F(OutboxTest, RetriesFollowTheBackoffOnTheClock) {
   for (const auto& r : requests) EXPECT_EQ(r.idempotency_key, requests[0].idempotency_key);
 }
 
-TEST_F(OutboxTest, RetryAfterFromTheServerWins) {
+TEST_P(OutboxTest, RetryAfterFromTheServerWins) {
   http_.Script("/cx/R/op", {Answer(503, "", {{"Retry-After", "120"}}), Answer(200)});
   Open();
   const core::SystemTime t0 = clock_.Now();
@@ -181,7 +183,7 @@ TEST_F(OutboxTest, RetryAfterFromTheServerWins) {
   EXPECT_TRUE(WaitState(id, MessageState::kDelivered));
 }
 
-TEST_F(OutboxTest, GivingUpFailsTheMessageAndBlocksItsKeyUntilRetried) {
+TEST_P(OutboxTest, GivingUpFailsTheMessageAndBlocksItsKeyUntilRetried) {
   http_.SetDefault(Answer(503));
   Open();
   MessageId first = Enqueue(CaseOp("R", "op", 1));
@@ -210,7 +212,7 @@ TEST_F(OutboxTest, GivingUpFailsTheMessageAndBlocksItsKeyUntilRetried) {
   EXPECT_EQ(Detail(first).attempts.size(), 5u);
 }
 
-TEST_F(OutboxTest, RetryGivesAFreshBudget) {
+TEST_P(OutboxTest, RetryGivesAFreshBudget) {
   http_.SetDefault(Answer(503));
   Open();
   MessageId id = Enqueue(CaseOp("R", "op", 1));
@@ -227,7 +229,7 @@ TEST_F(OutboxTest, RetryGivesAFreshBudget) {
   EXPECT_EQ(d.message.not_before, clock_.Now() + 1s);
 }
 
-TEST_F(OutboxTest, PermanentFailureThenSkipReleasesTheKey) {
+TEST_P(OutboxTest, PermanentFailureThenSkipReleasesTheKey) {
   http_.Script("/cx/R/Bad", {Answer(400, "{\"error\":\"no such record\"}")});
   Open();
   MessageId bad = Enqueue(CaseOp("R", "Bad", 1));
@@ -246,7 +248,7 @@ TEST_F(OutboxTest, PermanentFailureThenSkipReleasesTheKey) {
   EXPECT_EQ(Paths(), (std::vector<std::string>{"POST /cx/R/Bad", "POST /cx/R/Next"}));
 }
 
-TEST_F(OutboxTest, RetryAndSkipOnlyFailedMessages) {
+TEST_P(OutboxTest, RetryAndSkipOnlyFailedMessages) {
   Open();
   MessageId id = Enqueue(CaseOp("R", "op", 1));
   ASSERT_TRUE(WaitState(id, MessageState::kDelivered));
@@ -263,7 +265,7 @@ TEST_F(OutboxTest, RetryAndSkipOnlyFailedMessages) {
   EXPECT_EQ(outbox_->Skip(id + 100).error().GatewayCode(), "CAUSEWAY/EXCHANGE/020");
 }
 
-TEST_F(OutboxTest, CoalescingFoldsUnsentUpdatesIntoTheLatest) {
+TEST_P(OutboxTest, CoalescingFoldsUnsentUpdatesIntoTheLatest) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   Open();
   ASSERT_TRUE(outbox_->Pause("fb").ok());
@@ -284,7 +286,7 @@ TEST_F(OutboxTest, CoalescingFoldsUnsentUpdatesIntoTheLatest) {
   EXPECT_EQ(http_.Requests()[1].body, "{\"TITLE\":\"title 5\"}");
 }
 
-TEST_F(OutboxTest, CoalescingKeepsAnAttemptedUpdate) {
+TEST_P(OutboxTest, CoalescingKeepsAnAttemptedUpdate) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   http_.Script("/fb/wp/EXT-1", {Answer(503)});
   Open();
@@ -301,7 +303,7 @@ TEST_F(OutboxTest, CoalescingKeepsAnAttemptedUpdate) {
   EXPECT_EQ(http_.Requests()[3].body, "{\"TITLE\":\"second\"}");
 }
 
-TEST_F(OutboxTest, DependentMessagesCarryTheEarlierResult) {
+TEST_P(OutboxTest, DependentMessagesCarryTheEarlierResult) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("WP-EXT-7"))});
   http_.Script("/fb/create/wi/I1", {Answer(201, ExternalIdAnswer("WI-EXT-8"))});
   Open();
@@ -314,7 +316,7 @@ TEST_F(OutboxTest, DependentMessagesCarryTheEarlierResult) {
   EXPECT_EQ(Detail(item).message.result, "WI-EXT-8");
 }
 
-TEST_F(ManualOutboxTest, DependencyInAnotherKeyWaitsForItsDelivery) {
+TEST_P(ManualOutboxTest, DependencyInAnotherKeyWaitsForItsDelivery) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   Open();
   MessageId create = Enqueue(WpCreate("G1", "package-key"));
@@ -330,7 +332,7 @@ TEST_F(ManualOutboxTest, DependencyInAnotherKeyWaitsForItsDelivery) {
   EXPECT_NE(http_.Requests()[1].body.find("EXT-1"), std::string::npos);
 }
 
-TEST_F(OutboxTest, LostCreateAnswerIsRetriedAsTheSameCreateAndUpdatesWait) {
+TEST_P(OutboxTest, LostCreateAnswerIsRetriedAsTheSameCreateAndUpdatesWait) {
   http_.Script("/fb/create/wp/G1", {Failure(TransportError::kTimeout), Answer(201, ExternalIdAnswer("EXT-5"))});
   Open();
   MessageId create = Enqueue(WpCreate("G1", "WP-G1"));
@@ -350,7 +352,7 @@ TEST_F(OutboxTest, LostCreateAnswerIsRetriedAsTheSameCreateAndUpdatesWait) {
   EXPECT_EQ(requests[0].body, requests[1].body);
 }
 
-TEST_F(OutboxTest, MaybeReceivedReachesTheKindOnTheNextAttempt) {
+TEST_P(OutboxTest, MaybeReceivedReachesTheKindOnTheNextAttempt) {
   std::vector<std::pair<int, bool>> seen;
   std::mutex mu;
   OutboxOptions o = Options();
@@ -374,7 +376,7 @@ TEST_F(OutboxTest, MaybeReceivedReachesTheKindOnTheNextAttempt) {
   EXPECT_EQ(seen, (std::vector<std::pair<int, bool>>{{1, false}, {2, false}, {3, true}}));
 }
 
-TEST_F(OutboxTest, SuccessWithoutTheExpectedResultFailsAndDependentsCannotBeBuilt) {
+TEST_P(OutboxTest, SuccessWithoutTheExpectedResultFailsAndDependentsCannotBeBuilt) {
   http_.Script("/fb/create/wp/G1", {Answer(200, "{}")});
   Open();
   MessageId create = Enqueue(WpCreate("G1", "WP-G1"));
@@ -391,7 +393,7 @@ TEST_F(OutboxTest, SuccessWithoutTheExpectedResultFailsAndDependentsCannotBeBuil
   EXPECT_EQ(http_.RequestCount(), 1u);
 }
 
-TEST_F(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
+TEST_P(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
   http_.Script("/fb/create/wp/G1", {Answer(201, ExternalIdAnswer("EXT-1"))});
   Open();
   EXPECT_EQ(outbox_->ObjectResult("fb", "G1").value(), std::nullopt);
@@ -420,7 +422,7 @@ TEST_F(OutboxTest, ObjectResultOutlivesThePrunedCreate) {
   EXPECT_NE(Detail(late).message.last_error.find("has no EXTERNAL_ID"), std::string::npos);
 }
 
-TEST_F(OutboxTest, MessageKindIsNotCalledForAnUnknownDestinationOrKind) {
+TEST_P(OutboxTest, MessageKindIsNotCalledForAnUnknownDestinationOrKind) {
   Open();
   struct Case {
     Message message;
@@ -451,7 +453,7 @@ TEST_F(OutboxTest, MessageKindIsNotCalledForAnUnknownDestinationOrKind) {
   EXPECT_TRUE(page->messages.empty());
 }
 
-TEST_F(OutboxTest, FinishedObserverHearsOfEachFinalState) {
+TEST_P(OutboxTest, FinishedObserverHearsOfEachFinalState) {
   std::mutex mu;
   std::vector<std::pair<MessageId, MessageState>> heard;
   OutboxOptions o = Options();
@@ -475,7 +477,7 @@ TEST_F(OutboxTest, FinishedObserverHearsOfEachFinalState) {
                                                                     {bad, MessageState::kFailed}}));
 }
 
-TEST_F(OutboxTest, OpenRefusesBadDestinationsAndKinds) {
+TEST_P(OutboxTest, OpenRefusesBadDestinationsAndKinds) {
   OutboxOptions o = Options();
   o.destinations.push_back(Dest("fb"));
   auto twice = Outbox::Open(*db_, clock_, http_, o);

@@ -122,6 +122,24 @@ TEST_P(DatabaseConformanceTest, ValuesRoundTrip) {
   EXPECT_TRUE(std::get<4>(rows[2]));
 }
 
+TEST_P(DatabaseConformanceTest, NulAndIllFormedUtf8AreStoredAndLookedUpAsReplacements) {
+  // What clients send in keys and texts may hold both; PostgreSQL refuses them, so every back
+  // end binds core::StorableText: the same row on both, and a lookup with the raw bytes finds it.
+  ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.Exec("CREATE TABLE n (k TEXT PRIMARY KEY, s TEXT)"); }).ok());
+  const std::string raw_key = "\xC3(", raw_text = std::string("a\0b\xFF", 4);
+  ASSERT_TRUE(db_->Write([&](Tx& tx) { return tx.Exec("INSERT INTO n VALUES (?, ?)", {Value(raw_key), Value(raw_text)}); })
+                  .ok());
+  std::string key, text;
+  ASSERT_TRUE(db_->Read([&](Tx& tx) {
+                   return tx.Query("SELECT k, s FROM n WHERE k = ?", {Value(raw_key)}, [&](const Row& r) {
+                     key = r.String(0);
+                     text = r.String(1);
+                   });
+                 }).ok());
+  EXPECT_EQ(key, "\xEF\xBF\xBD(");
+  EXPECT_EQ(text, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+}
+
 TEST_P(DatabaseConformanceTest, ChangedCountsAffectedRows) {
   int64_t changed = -1;
   ASSERT_TRUE(db_->Write([&](Tx& tx) -> Status {

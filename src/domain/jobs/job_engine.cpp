@@ -10,7 +10,7 @@
 #include "domain/jobs/job_leases.h"
 #include "domain/jobs/job_record.h"
 #include "domain/jobs/parameter_resolution.h"
-#include "domain/jobs/storable_text.h"
+#include "core/storable_text.h"
 #include "store/unit_of_work.h"
 
 namespace causeway::jobs {
@@ -95,6 +95,9 @@ core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, co
   CW_RETURN_IF_ERROR(store::Migrate(db, JobMigrations()));
   std::unique_ptr<JobEngine> engine(new JobEngine(db, clock, runner, users, std::move(options)));
   CW_RETURN_IF_ERROR(engine->LoadTemplates(std::move(config_templates)));
+  if (!engine->options_.take_over_at_start && !engine->options_.node_id.empty()) {
+    CW_RETURN_IF_ERROR(db.Write([&](store::Tx& tx) { return leases::ExpireLeasesOfPreviousProcess(tx, engine->node_id_); }));
+  }
   CW_RETURN_IF_ERROR(engine->RecoverOrphans(engine->options_.take_over_at_start));
   engine->StartThreads();
   return engine;
@@ -226,7 +229,7 @@ core::Result<ScheduleResult> JobEngine::Schedule(const Caller& caller, const Sch
   Job job;
   // 128 random bits: a collision would fail the insert (primary key) rather than overwrite.
   job.key = GenerateJobKey();
-  job.text = StorableText(req.text.empty() ? tmpl.text : req.text);
+  job.text = core::StorableText(req.text.empty() ? tmpl.text : req.text);
   job.template_name = tmpl.name;
   job.template_text = tmpl.text;
   job.report_name = tmpl.report_name;

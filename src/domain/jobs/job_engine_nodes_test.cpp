@@ -248,6 +248,43 @@ TEST_P(JobNodesTest, ARunningJobOfADeadNodeEndsInFailedOnceItsLeaseExpired) {
   EXPECT_EQ(LeaseOwner(j.key), "");
 }
 
+TEST_P(JobNodesTest, ANodeRestartedUnderItsIdEndsItsOwnOrphansAtOnce) {
+  // The node id outlives the process (<data_dir>/node.id): a lease this id holds at start was
+  // left by its previous process, so the job ends without waiting for the lease; another
+  // node's unexpired lease stays untouched.
+  ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+  auto orphan = [&](const std::string& owner) {
+    Job j;
+    j.key = GenerateJobKey();
+    j.text = "orphan of " + owner;
+    j.template_name = "CHAIN";
+    j.job_user = "ALICE";
+    j.creator = "COMM_USER";
+    j.status = JobStatus::kRunning;
+    j.created_at = j.planned_start = clock_.Now();
+    j.started_at = clock_.Now();
+    StepRun s;
+    s.step_nr = 1;
+    s.status = JobStatus::kRunning;
+    j.steps.push_back(s);
+    const int64_t expires = core::ToUnixMillis(clock_.Now()) + 60'000;
+    EXPECT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                     CW_RETURN_IF_ERROR(repository::InsertJob(tx, j, {}));
+                     return tx.Exec("UPDATE jobs SET lease_owner = ?, lease_expires_ms = ? WHERE job_name = ?",
+                                    {store::Value(owner), store::Value(expires), store::Value(j.key.name)});
+                   }).ok());
+    return j.key;
+  };
+  const JobKey mine = orphan("node-a"), theirs = orphan("node-b"), held = orphan("node-a/cancel-1");
+  engine_ = OpenOn(*db_, Shared("node-a"));
+  ASSERT_NE(engine_, nullptr);
+  ASSERT_TRUE(WaitStatus(mine, JobStatus::kFailed));
+  ASSERT_TRUE(WaitStatus(held, JobStatus::kFailed));
+  EXPECT_EQ(engine_->GetStatus(kAdmin, theirs).value(), JobStatus::kRunning);
+  EXPECT_EQ(LeaseOwner(theirs), "node-b");
+  EXPECT_EQ(LeaseOwner(mine), "");
+}
+
 TEST_P(JobNodesTest, ACancelOnOneNodeStopsTheProcessOnTheNodeThatRunsIt) {
   OpenTwoNodes(/*workers=*/1);
   Job j = ScheduleOn(*node_a_, "SLEEP30");

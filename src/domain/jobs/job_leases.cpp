@@ -123,4 +123,10 @@ core::Status FreeWaitingLeases(store::Tx& tx) {
                  "lease_owner IS NOT NULL");
 }
 
+core::Status ExpireLeasesOfPreviousProcess(store::Tx& tx, const std::string& owner) {
+  return tx.Exec("UPDATE jobs SET lease_expires_ms = 0 WHERE lease_owner IS NOT NULL AND (lease_owner = ? OR "
+                 "substr(lease_owner, 1, ?) = ?)",
+                 {Value(owner), Value(static_cast<int64_t>(owner.size() + 1)), Value(owner + "/")});
+}
+
 }  // namespace causeway::jobs::leases

@@ -56,4 +56,9 @@ core::Status Unclaim(store::Tx& tx, const JobKey& key, const std::string& owner,
 // Clears every lease on waiting jobs (a sole node restarting: those holds died with it).
 core::Status FreeWaitingLeases(store::Tx& tx);
 
+// At start, with a node id that outlives the process: the leases `owner` (and its cancel holds,
+// `owner/…`) still hold belong to its previous process, which is gone. They expire now, so this
+// node's recovery ends its orphans at once instead of after lease_ms.
+core::Status ExpireLeasesOfPreviousProcess(store::Tx& tx, const std::string& owner);
+
 }  // namespace causeway::jobs::leases

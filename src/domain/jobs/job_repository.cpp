@@ -5,7 +5,6 @@
 
 #include "domain/jobs/job_codec.h"
 #include "domain/jobs/job_rows.h"
-#include "domain/jobs/storable_text.h"
 
 namespace causeway::jobs::repository {
 namespace {
@@ -50,7 +49,7 @@ core::Status InsertLines(store::Tx& tx, const JobKey& key, const std::vector<Log
     for (size_t i = begin; i < begin + n; ++i) {
       const LogLine& l = lines[i];
       for (Value v : {KeyName(key), KeyCount(key), Int(seq++), Int(l.step_nr), Ms(l.at), Str(std::string(1, l.type)),
-                      Str(StorableText(l.text))})
+                      Str(l.text)})
         params.push_back(std::move(v));
     }
     CW_RETURN_IF_ERROR(tx.Exec(InsertLinesSql(n), params));
@@ -155,7 +154,7 @@ core::Status UpsertTemplate(store::Tx& tx, const JobTemplate& t) {
       "periodic_value = excluded.periodic_value, supports_test_mode = excluded.supports_test_mode, "
       "allowed_users = excluded.allowed_users, changed_at = excluded.changed_at, "
       "changed_by = excluded.changed_by",
-      {Str(t.name), Str(t.version), Str(StorableText(t.text)), Str(t.report_name), Str(t.user_name),
+      {Str(t.name), Str(t.version), Str(t.text), Str(t.report_name), Str(t.user_name),
        Str(EncodeSteps(t.steps)), Str(EncodeParameterDefinitions(t.parameters)), Str(t.periodic_granularity),
        Str(t.periodic_value), Int(t.supports_test_mode ? 1 : 0), Str(EncodeStrings(t.allowed_users)),
        Ms(t.created_at), Str(t.created_by), Ms(t.changed_at), Str(t.changed_by)});
@@ -264,16 +263,16 @@ core::Status InsertJob(store::Tx& tx, const Job& j, const std::vector<LogLine>& 
       "INSERT INTO jobs (job_name, run_count, text, template_name, template_text, report_name, job_user, creator, "
       "status, created_at, planned_start, started_at, ended_at, app_rc, parameters, orig_job_name, orig_job_count, "
       "restart_count, restart_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {KeyName(j.key), KeyCount(j.key), Str(StorableText(j.text)), Str(j.template_name),
-       Str(StorableText(j.template_text)), Str(j.report_name), Str(j.job_user), Str(j.creator), StatusValue(j.status),
+      {KeyName(j.key), KeyCount(j.key), Str(j.text), Str(j.template_name),
+       Str(j.template_text), Str(j.report_name), Str(j.job_user), Str(j.creator), StatusValue(j.status),
        Ms(j.created_at), Ms(j.planned_start), OptMs(j.started_at), OptMs(j.ended_at), Int(j.app_rc),
-       Str(StorableText(FormatParameterValues(j.parameters))), Str(j.orig_name), Str(j.orig_count),
+       Str(FormatParameterValues(j.parameters)), Str(j.orig_name), Str(j.orig_count),
        Int(j.restart_count), Str(j.restart_mode)}));
   for (const StepRun& s : j.steps) {
     CW_RETURN_IF_ERROR(tx.Exec(
         "INSERT INTO job_steps (job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        {KeyName(j.key), KeyCount(j.key), Int(s.step_nr), Str(StorableText(EncodeStep(s.definition))),
+        {KeyName(j.key), KeyCount(j.key), Int(s.step_nr), Str(EncodeStep(s.definition)),
          StatusValue(s.status), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc)}));
   }
   return InsertLines(tx, j.key, log, 1);

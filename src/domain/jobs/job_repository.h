@@ -5,7 +5,7 @@
 // are re-run after a PostgreSQL serialization failure): none keeps state between runs.
 //
 // SQL is the portable subset of store/README.md (same statements on SQLite and PostgreSQL);
-// every free text written goes through StorableText(). Orders that clients see are made
+// the store binds every text through core::StorableText (NUL, ill-formed UTF-8 → U+FFFD). Orders that clients see are made
 // deterministic on keys and numbers, never on collated text.
 #pragma once
 

@@ -1,4 +1,5 @@
-// A gtest fixture for outbox unit tests: a temporary SQLite store, a ManualClock, a
+// A gtest fixture for outbox unit tests, on both back ends (store/backend_fixture.h: a temporary
+// SQLite store or a database in the throw-away PostgreSQL cluster), a ManualClock, a
 // FakeHttpClient (manual or immediate) and the sample kinds. Nothing sleeps: tests wait for
 // states through Outbox::WaitUntil, which wakes on every step of the scheduler.
 #pragma once
@@ -13,31 +14,19 @@
 #include "exchange/outbox.h"
 #include "exchange/testing/fake_http_client.h"
 #include "exchange/testing/sample_kinds.h"
-#include "store/sqlite/sqlite_database.h"
+#include "store/backend_fixture.h"
 
 namespace causeway::exchange::testing {
 
-class OutboxFixture : public ::testing::Test {
+class OutboxFixture : public store::testing::BackendTest {
  protected:
   static constexpr auto kWait = std::chrono::seconds(20);  // a bound, not a delay: sanitizers, shared host
 
   explicit OutboxFixture(FakeHttpClient::Mode mode = FakeHttpClient::Mode::kImmediate) : http_(mode) {}
 
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cw_outbox_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "outbox.sqlite").string()});
-    ASSERT_TRUE(db.ok()) << db.error().text;
-    db_ = std::move(db).value();
-  }
-
   void TearDown() override {
     outbox_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    store::testing::BackendTest::TearDown();
   }
 
   static Destination Dest(std::string name = "fb", int max_concurrent = 4) {
@@ -129,8 +118,6 @@ class OutboxFixture : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
   core::ManualClock clock_{core::FromUnixMillis(1'700'000'000'000)};
   FakeHttpClient http_;
   std::unique_ptr<Outbox> outbox_;

@@ -79,7 +79,7 @@ class AppJobModule final : public Module {
     const bool sole_node = ctx.db.dialect() == store::Dialect::kSqlite;
     jobs::EngineOptions options;
     options.workers = config_.workers;
-    options.node_id = config_.node_id;
+    options.node_id = config_.node_id.empty() ? ctx.node_id : config_.node_id;
     options.lease = config_.lease;
     options.lease_renewal = config_.lease_renewal;
     options.claim_interval = config_.claim_interval;

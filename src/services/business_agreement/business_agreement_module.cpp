@@ -53,7 +53,6 @@ core::Result<Options> ParseOptions(const toml::table& root) {
     if (!d.is_boolean()) return ConfigError("demo_master_data must be true or false");
     o.demo_master_data = *d.value<bool>();
   }
-  o.node_id = root["outbox"]["node_id"].value_or(o.node_id);
   if (auto n = section["node_id"]) {
     if (!n.is_string() || n.value<std::string>()->empty()) return ConfigError("node_id must be a non-empty string");
     o.node_id = *n.value<std::string>();
@@ -117,7 +116,7 @@ core::Status BusinessAgreementModule::Start(ModuleContext& ctx) {
   auto service = std::make_shared<ReplicationService>(*agreements_);
 
   soap::ProcessorOptions p;
-  p.node_id = options_.node_id;
+  p.node_id = options_.node_id.empty() ? ctx.node_id : options_.node_id;
   p.lease = options_.lease;
   p.poll = options_.poll;
   p.claim_batch = options_.claim_batch;

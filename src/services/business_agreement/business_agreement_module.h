@@ -37,7 +37,7 @@ struct Options {
   bool demo_master_data = false;
   // 1: this node processes stored messages; 0: it only receives them (another node processes).
   int workers = 1;
-  std::string node_id = "local";  // lease owner; one per node sharing a database
+  std::string node_id;  // lease owner; empty: the server's node id ([server] node_id)
   std::chrono::milliseconds lease{std::chrono::minutes(1)};
   std::chrono::milliseconds poll{std::chrono::seconds(5)};
   int claim_batch = 64;
@@ -47,7 +47,7 @@ struct Options {
 };
 
 // Reads [business_agreement] (endpoint_suffix, demo_master_data, workers, node_id — default
-// [outbox] node_id —, lease_s, poll_s, claim_batch, max_in_flight, retention_h); errors name
+// [server] node_id —, lease_s, poll_s, claim_batch, max_in_flight, retention_h); errors name
 // the key (CAUSEWAY/CONFIG/001).
 core::Result<Options> ParseOptions(const toml::table& root);
 

@@ -116,11 +116,11 @@ TEST(BusinessAgreementService, TheQueueIsTheAgreement) {
 
 TEST(BusinessAgreementService, ConfigurationNamesTheBadKey) {
   auto opts = ParseOptions(toml::parse(
-      "[outbox]\nnode_id = \"n7\"\n[business_agreement]\nendpoint_suffix = \"2\"\nworkers = 0\nlease_s = 30\n"));
+      "[business_agreement]\nendpoint_suffix = \"2\"\nworkers = 0\nlease_s = 30\n"));
   ASSERT_TRUE(opts.ok()) << opts.error().text;
   EXPECT_EQ(opts->endpoint_suffix, "2");
   EXPECT_EQ(opts->workers, 0);
-  EXPECT_EQ(opts->node_id, "n7");  // the outbox's node name unless given
+  EXPECT_EQ(opts->node_id, "");  // the server's node id, given at start
   EXPECT_EQ(opts->lease, std::chrono::seconds(30));
   const struct {
     const char* toml;

@@ -43,6 +43,9 @@ struct ModuleContext {
   security::UserDirectory& users;
   bool demo = false;
   std::filesystem::path data_dir;
+  // This node among those sharing the store ([server] node_id or <data_dir>/node.id): the lease
+  // owner a module uses unless its own section names another.
+  std::string node_id = "local";
   std::string public_host;  // host[:port] for absolute URLs; empty: the Host header
   std::string version;
   std::filesystem::path config_dir;  // relative file names in the configuration resolve here

@@ -65,6 +65,7 @@ class OutboxModule final : public Module {
   core::Status Start(ModuleContext& ctx) override {
     CW_ASSIGN_OR_RETURN(exchange::OutboxOptions options, exchange::ParseOutboxConfig(section_, ctx.config_dir));
     options.kinds = ctx.message_kinds;
+    if (!section_.contains("node_id")) options.node_id = ctx.node_id;
     http_ = std::make_unique<exchange::CurlHttpClient>();
     CW_ASSIGN_OR_RETURN(outbox_, exchange::Outbox::Open(ctx.db, ctx.clock, *http_, std::move(options)));
     ctx.outbox = outbox_.get();

@@ -1,5 +1,7 @@
 #include "store/postgres/pg_connection.h"
 
+#include "core/storable_text.h"
+
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
@@ -321,9 +323,13 @@ Status PgConnection::Bind(std::span<const Value> params) {
     if (std::holds_alternative<std::monostate>(v)) {
       values_[i] = nullptr;
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-      if (s->find('\0') != std::string::npos)
-        return StoreError(core::Code::kBadRequest, "008", "a text value holds a NUL character, which PostgreSQL cannot store");
-      values_[i] = s->c_str();
+      // PostgreSQL refuses NUL and ill-formed UTF-8; every back end binds the same storable text.
+      if (core::IsStorableText(*s)) {
+        values_[i] = s->c_str();
+      } else {
+        texts_[i] = core::StorableText(*s);
+        values_[i] = texts_[i].c_str();
+      }
     } else {
       char buf[32];
       std::to_chars_result res = std::holds_alternative<int64_t>(v)

@@ -368,15 +368,6 @@ TEST_P(PostgresDatabaseTest, ManyStatementsInOneWriteAllLand) {
   EXPECT_EQ(One(*db, "SELECT COUNT(*) FROM t"), "500");
 }
 
-TEST_P(PostgresDatabaseTest, TextWithANulIsABadRequest) {
-  auto db = Open();
-  ASSERT_TRUE(Exec(*db, "CREATE TABLE t (s TEXT)").ok());
-  Status st = db->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?)", {Value(std::string("a\0b", 3))}); });
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code, core::Code::kBadRequest);
-  EXPECT_EQ(st.error().message_number, "008");
-}
-
 TEST_P(PostgresDatabaseTest, ReadsAreReadOnly) {
   auto db = Open();
   ASSERT_TRUE(Exec(*db, "CREATE TABLE t (k BIGINT)").ok());

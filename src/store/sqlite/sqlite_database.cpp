@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include "core/storable_text.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <spdlog/spdlog.h>
@@ -118,8 +120,15 @@ class SqliteDatabase::Connection final : public Tx {
       else if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(s, idx, *n);
       else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(s, idx, *d);
       else {
+        // The same storable text as on PostgreSQL (core/storable_text.h); SQLite copies a
+        // sanitized one, the caller's string outlives the statement otherwise.
         const auto& str = std::get<std::string>(v);
-        rc = sqlite3_bind_text64(s, idx, str.data(), str.size(), SQLITE_STATIC, SQLITE_UTF8);
+        if (core::IsStorableText(str)) {
+          rc = sqlite3_bind_text64(s, idx, str.data(), str.size(), SQLITE_STATIC, SQLITE_UTF8);
+        } else {
+          const std::string clean = core::StorableText(str);
+          rc = sqlite3_bind_text64(s, idx, clean.data(), clean.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        }
       }
       if (rc != SQLITE_OK) return SqlError(db_, "bind");
     }

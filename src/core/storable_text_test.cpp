@@ -1,8 +1,8 @@
-#include "domain/jobs/storable_text.h"
+#include "core/storable_text.h"
 
 #include <gtest/gtest.h>
 
-namespace causeway::jobs {
+namespace causeway::core {
 namespace {
 
 struct Case {
@@ -27,8 +27,11 @@ TEST(StorableTextTest, ReplacesNulAndIllFormedUtf8Only) {
       {"above U+10FFFF", "\xF4\x90\x80\x80", r + r + r + r},
       {"f5 lead", "\xF5", r},
   };
-  for (const Case& c : cases) EXPECT_EQ(StorableText(c.in), c.want) << c.name;
+  for (const Case& c : cases) {
+    EXPECT_EQ(StorableText(c.in), c.want) << c.name;
+    EXPECT_EQ(IsStorableText(c.in), c.in == c.want) << c.name;
+  }
 }
 
 }  // namespace
-}  // namespace causeway::jobs
+}  // namespace causeway::core

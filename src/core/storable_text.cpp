@@ -1,6 +1,6 @@
-#include "domain/jobs/storable_text.h"
+#include "core/storable_text.h"
 
-namespace causeway::jobs {
+namespace causeway::core {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -40,17 +40,29 @@ size_t SequenceLength(std::string_view s, size_t i, size_t* bad) {
   return 0;
 }
 
-}  // namespace
-
-std::string StorableText(std::string_view text) {
+// Length of the storable prefix of `text`.
+size_t StorablePrefix(std::string_view text) {
   size_t i = 0;
   size_t bad = 0;
-  // Fast path: most text is valid; copy it once.
   while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) - 1u < 0x7Fu) {  // ASCII but NUL, the usual case
+      ++i;
+      continue;
+    }
     const size_t len = SequenceLength(text, i, &bad);
     if (len == 0) break;
     i += len;
   }
+  return i;
+}
+
+}  // namespace
+
+bool IsStorableText(std::string_view text) { return StorablePrefix(text) == text.size(); }
+
+std::string StorableText(std::string_view text) {
+  size_t i = StorablePrefix(text);
+  size_t bad = 0;
   if (i == text.size()) return std::string(text);
   std::string out(text.substr(0, i));
   while (i < text.size()) {
@@ -66,4 +78,4 @@ std::string StorableText(std::string_view text) {
   return out;
 }
 
-}  // namespace causeway::jobs
+}  // namespace causeway::core
