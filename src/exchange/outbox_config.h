@@ -1,7 +1,7 @@
 // The outbox's section of causeway.toml: destinations and the scheduler's settings.
 //
 //   [outbox]
-//   node_id = "local"              # lease owner; one per node sharing a database
+//   node_id = "node-1"             # lease owner; default: the server's node id ([server] node_id)
 //   retention_h = 168              # delivered and skipped messages are kept this long
 //   lease_s = 300                  # claims held at least this long
 //   lease_sweep_s = 30             # other nodes' expired leases looked for this often

@@ -109,6 +109,7 @@ core::Status JobEngine::LoadTemplates(std::vector<JobTemplate> config_templates)
   std::vector<JobTemplate> stored;
   CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
     CW_ASSIGN_OR_RETURN(stored, repository::LoadTemplates(tx));
+    CW_ASSIGN_OR_RETURN(stored_templates_version_, repository::TemplatesVersion(tx));
     return core::Status::Ok();
   }));
   for (auto& t : stored) templates_[t.name] = std::move(t);
@@ -136,7 +137,43 @@ core::Status JobEngine::LoadTemplates(std::vector<JobTemplate> config_templates)
 
 // --- templates ---
 
+void JobEngine::RefreshTemplates() const {
+  if (options_.cache_reads) return;  // this process is the store's only writer
+  int64_t version = 0;
+  std::vector<JobTemplate> stored;
+  bool changed = false;
+  core::Status st = db_.Read([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(version, repository::TemplatesVersion(tx));
+    {
+      std::shared_lock lock(templates_mu_);
+      changed = version > stored_templates_version_;
+    }
+    if (changed) {
+      CW_ASSIGN_OR_RETURN(stored, repository::LoadTemplates(tx));
+    }
+    return core::Status::Ok();
+  });
+  if (!st.ok()) {
+    // Serve this node's copy: a store that cannot be read fails the request's own store call.
+    spdlog::warn("jobs: templates not refreshed from the store: {}", st.error().text);
+    return;
+  }
+  if (!changed) return;
+  std::unique_lock lock(templates_mu_);
+  if (version <= stored_templates_version_) return;
+  templates_.clear();
+  for (auto& t : stored) templates_[t.name] = std::move(t);
+  stored_templates_version_ = version;
+  templates_version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+uint64_t JobEngine::TemplatesVersion() const {
+  RefreshTemplates();
+  return templates_version_.load(std::memory_order_acquire);
+}
+
 std::vector<JobTemplate> JobEngine::Templates() const {
+  RefreshTemplates();
   std::shared_lock lock(templates_mu_);
   std::vector<JobTemplate> out;
   out.reserve(templates_.size());
@@ -145,6 +182,7 @@ std::vector<JobTemplate> JobEngine::Templates() const {
 }
 
 core::Result<JobTemplate> JobEngine::FindTemplate(std::string_view name) const {
+  RefreshTemplates();
   std::shared_lock lock(templates_mu_);
   auto it = templates_.find(name);
   if (it == templates_.end()) return TemplateNotFound(std::string(name));

@@ -135,8 +135,10 @@ class JobEngine {
 
   // --- templates (this node's copy; changes are written through) ---
   std::vector<JobTemplate> Templates() const;
-  // Changes whenever a template is added, replaced or deleted, so callers can cache views.
-  uint64_t TemplatesVersion() const { return templates_version_.load(std::memory_order_acquire); }
+  // Changes whenever a template is added, replaced or deleted (on a shared store also by another
+  // node: these three read the stored templates version first and reload on a change), so
+  // callers can cache views.
+  uint64_t TemplatesVersion() const;
   core::Result<JobTemplate> FindTemplate(std::string_view name) const;  // APJ_RT/015
   // Creates or replaces a template (ValidateTemplate first); keeps the creation info of an
   // existing one. Returns the stored template and whether it is new.
@@ -249,8 +251,11 @@ class JobEngine {
   mutable StatusReads status_reads_;  // GetStatus without the cache
 
   mutable std::shared_mutex templates_mu_;
-  std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)
-  std::atomic<uint64_t> templates_version_{1};
+  mutable std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)
+  mutable std::atomic<uint64_t> templates_version_{1};
+  mutable int64_t stored_templates_version_ = 0;  // GUARDED_BY(templates_mu_): the store's, as loaded
+  // Other processes write the store (no read cache): reload templates another node changed.
+  void RefreshTemplates() const;
   std::mutex template_write_mu_;  // serializes template writes
 
   std::atomic<uint64_t> holds_{0};  // numbers the holds of staged cancels

@@ -193,6 +193,23 @@ TEST_P(JobNodesTest, EachJobRunsOnExactlyOneOfTwoNodes) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs WHERE lease_owner IS NOT NULL"), 0) << "a lease was not released";
 }
 
+TEST_P(JobNodesTest, ATemplateChangedOnOneNodeIsSeenByTheOtherInItsNextRead) {
+  OpenTwoNodes();
+  const uint64_t before = node_b_->TemplatesVersion();
+  ASSERT_EQ(node_b_->FindTemplate("ZNEW").error().GatewayCode(), "APJ_RT/015");
+  ASSERT_TRUE(node_a_->UpsertTemplate(Template("ZNEW", {Step(StepKind::kNoop)}), "ADMIN").ok());
+  auto found = node_b_->FindTemplate("ZNEW");
+  ASSERT_TRUE(found.ok()) << "node b served its stale copy";
+  EXPECT_EQ(found->created_by, "ADMIN");
+  EXPECT_GT(node_b_->TemplatesVersion(), before) << "a view cached by version would stay stale";
+  // A job of the new template scheduled on node b runs.
+  EXPECT_EQ(WaitTerminalOn(*node_b_, ScheduleOn(*node_b_, "ZNEW").key).status, JobStatus::kFinished);
+  ASSERT_TRUE(node_a_->DeleteTemplate("ZNEW").ok());
+  EXPECT_EQ(node_b_->FindTemplate("ZNEW").error().GatewayCode(), "APJ_RT/015");
+  const auto names = node_b_->Templates();
+  EXPECT_TRUE(std::none_of(names.begin(), names.end(), [](const JobTemplate& t) { return t.name == "ZNEW"; }));
+}
+
 TEST_P(JobNodesTest, AJobScheduledOnOneNodeIsVisibleOnTheOtherAtOnce) {
   OpenTwoNodes();
   Job j = ScheduleOn(*node_a_, "CHAIN");

@@ -13,6 +13,9 @@ core::Error ApjError(const char* number, std::initializer_list<std::string> vars
 const char* ApjText(const char* number);
 
 inline core::Error JobNotFound() { return ApjError("003"); }
+// Whether `e` is JobNotFound(): a read of an entity that does not exist (or is not visible to
+// the caller), which OData answers as "no entity" rather than as this error.
+inline bool IsJobNotFound(const core::Error& e) { return e.message_class == "APJ_RT" && e.message_number == "003"; }
 inline core::Error TemplateNotFound(const std::string& t) { return ApjError("015", {t}); }
 inline core::Error CancelNotFound() { return ApjError("039"); }
 inline core::Error NotRunning() { return ApjError("040"); }

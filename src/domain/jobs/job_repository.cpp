@@ -142,9 +142,15 @@ core::Result<std::vector<JobTemplate>> LoadTemplates(store::Tx& tx) {
   return out;
 }
 
+namespace {
+core::Status CountTemplateChange(store::Tx& tx) {
+  return tx.Exec("UPDATE job_templates_version SET version = version + 1 WHERE id = 1");
+}
+}  // namespace
+
 core::Status UpsertTemplate(store::Tx& tx, const JobTemplate& t) {
   // ON CONFLICT ... DO UPDATE is understood by SQLite (>= 3.24) and PostgreSQL alike.
-  return tx.Exec(
+  CW_RETURN_IF_ERROR(tx.Exec(
       "INSERT INTO job_templates (name, version, text, report_name, user_name, steps, parameters, "
       "periodic_granularity, periodic_value, supports_test_mode, allowed_users, created_at, created_by, "
       "changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -157,13 +163,22 @@ core::Status UpsertTemplate(store::Tx& tx, const JobTemplate& t) {
       {Str(t.name), Str(t.version), Str(t.text), Str(t.report_name), Str(t.user_name),
        Str(EncodeSteps(t.steps)), Str(EncodeParameterDefinitions(t.parameters)), Str(t.periodic_granularity),
        Str(t.periodic_value), Int(t.supports_test_mode ? 1 : 0), Str(EncodeStrings(t.allowed_users)),
-       Ms(t.created_at), Str(t.created_by), Ms(t.changed_at), Str(t.changed_by)});
+       Ms(t.created_at), Str(t.created_by), Ms(t.changed_at), Str(t.changed_by)}));
+  return CountTemplateChange(tx);
 }
 
 core::Result<bool> DeleteTemplate(store::Tx& tx, std::string_view name) {
   int64_t changed = 0;
   CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_templates WHERE name = ?", {Str(std::string(name))}, &changed));
+  if (changed > 0) CW_RETURN_IF_ERROR(CountTemplateChange(tx));
   return changed > 0;
+}
+
+core::Result<int64_t> TemplatesVersion(store::Tx& tx) {
+  int64_t version = 0;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT version FROM job_templates_version WHERE id = 1", {},
+                              [&](const store::Row& r) { version = r.Int(0); }));
+  return version;
 }
 
 // --- jobs: reads ---

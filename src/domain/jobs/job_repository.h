@@ -28,9 +28,11 @@ namespace repository {
 
 // --- templates ---
 core::Result<std::vector<JobTemplate>> LoadTemplates(store::Tx& tx);
+// Both count the change in the stored templates version (0102), in the same transaction.
 core::Status UpsertTemplate(store::Tx& tx, const JobTemplate& t);
 // True if a row was deleted.
 core::Result<bool> DeleteTemplate(store::Tx& tx, std::string_view name);
+core::Result<int64_t> TemplatesVersion(store::Tx& tx);
 
 // --- jobs: reads ---
 // The job with its steps; nullopt if there is none. kInternal if its stored data is corrupt.

@@ -90,7 +90,7 @@ class AppJobModule final : public Module {
     blocking_reads_ = !sole_node;
     CW_ASSIGN_OR_RETURN(engine_, jobs::JobEngine::Open(ctx.db, ctx.clock, runner_, *business_users_,
                                                        std::move(templates), options));
-    auto service = std::make_shared<AppJobService>(*engine_, ctx.db);
+    CW_ASSIGN_OR_RETURN(std::shared_ptr<AppJobService> service, AppJobService::Create(*engine_, ctx.db));
     CW_ASSIGN_OR_RETURN(std::unique_ptr<odata::Engine> odata, odata::Engine::Create(service, {.clock = &ctx.clock}));
     odata_ = std::shared_ptr<const odata::Engine>(std::move(odata));
     public_host_ = ctx.public_host;

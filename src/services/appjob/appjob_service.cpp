@@ -1,6 +1,6 @@
 #include "services/appjob/appjob_service.h"
 
-#include <cstdlib>
+#include <unordered_map>
 
 #include "domain/jobs/job_errors.h"
 #include "odata/query_memory.h"
@@ -71,8 +71,57 @@ odata::FunctionResult Many(std::vector<odata::Entity> es) {
 
 }  // namespace
 
-AppJobService::AppJobService(jobs::JobEngine& engine, store::Database& db)
-    : engine_(engine), db_(db), schema_(BuildAppJobSchema()) {}
+struct AppJobService::Types {
+  // Entity types of the entity sets, by type name.
+  std::unordered_map<std::string, const odata::EntityType*> by_name;
+  // Results of the function imports.
+  const odata::EntityType* schedule_check = nullptr;
+  const odata::EntityType* schedule_status = nullptr;
+  const odata::EntityType* func_imp_return = nullptr;
+  const odata::EntityType* jobinfo = nullptr;
+  const odata::EntityType* joblist = nullptr;
+  const odata::EntityType* param_values = nullptr;
+  const odata::EntityType* param_values_struct = nullptr;
+  const odata::EntityType* template_data = nullptr;
+  const odata::EntityType* job_template = nullptr;
+
+  const odata::EntityType& Of(const odata::EntitySet& set) const { return *by_name.at(set.entity_type); }
+};
+
+core::Result<std::shared_ptr<AppJobService>> AppJobService::Create(jobs::JobEngine& engine, store::Database& db) {
+  odata::Schema schema = BuildAppJobSchema();
+  auto types = std::make_unique<Types>();
+  for (const auto& t : schema.entity_types) types->by_name[t.name] = &t;
+  auto find = [&](const char* name, const odata::EntityType** out) -> core::Status {
+    auto it = types->by_name.find(name);
+    if (it == types->by_name.end())
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/APPJOB", "001", "The schema has no entity type &1", {name});
+    *out = it->second;
+    return core::Status::Ok();
+  };
+  CW_RETURN_IF_ERROR(find("JobScheduleCheck", &types->schedule_check));
+  CW_RETURN_IF_ERROR(find("JobScheduleStatus", &types->schedule_status));
+  CW_RETURN_IF_ERROR(find("FuncImpReturn", &types->func_imp_return));
+  CW_RETURN_IF_ERROR(find("Jobinfo", &types->jobinfo));
+  CW_RETURN_IF_ERROR(find("Joblist", &types->joblist));
+  CW_RETURN_IF_ERROR(find("JobParamValues", &types->param_values));
+  CW_RETURN_IF_ERROR(find("JobParamValuesStruct", &types->param_values_struct));
+  CW_RETURN_IF_ERROR(find("JobTemplateParamValueData", &types->template_data));
+  CW_RETURN_IF_ERROR(find("JobTemplate", &types->job_template));
+  for (const auto& set : schema.entity_sets) {
+    if (!types->by_name.count(set.entity_type))
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/APPJOB", "001", "The schema has no entity type &1",
+                             {set.entity_type});
+  }
+  // The pointers stay valid: the schema's vectors are moved, not copied, into the service.
+  return std::shared_ptr<AppJobService>(new AppJobService(engine, db, std::move(schema), std::move(types)));
+}
+
+AppJobService::AppJobService(jobs::JobEngine& engine, store::Database& db, odata::Schema schema,
+                             std::unique_ptr<const Types> types)
+    : engine_(engine), db_(db), schema_(std::move(schema)), types_(std::move(types)) {}
+
+AppJobService::~AppJobService() = default;
 
 core::Status AppJobService::RunChangeSet(odata::Context&, const std::function<core::Status()>& operations) const {
   return RunInUnitOfWork(db_, operations);
@@ -89,18 +138,11 @@ odata::ServiceInfo AppJobService::Info() const {
 
 odata::Schema AppJobService::DefineSchema() const { return schema_; }
 
-const odata::EntityType& AppJobService::Type(std::string_view name) const {
-  for (const auto& t : schema_.entity_types)
-    if (t.name == name) return t;
-  // Every name used below is defined in appjob_schema.cpp; reaching this is a programming error.
-  std::abort();
-}
-
 std::shared_ptr<const std::vector<odata::Entity>> AppJobService::TemplateRows() const {
   uint64_t version = engine_.TemplatesVersion();
   std::lock_guard lock(template_rows_mu_);
   if (!template_rows_ || template_rows_version_ != version) {
-    const odata::EntityType& type = Type("JobTemplate");
+    const odata::EntityType& type = *types_->job_template;
     auto rows = std::make_shared<std::vector<odata::Entity>>();
     for (const auto& t : engine_.Templates()) rows->push_back(JobTemplateEntity(type, t));
     template_rows_ = std::move(rows);
@@ -121,7 +163,7 @@ std::optional<uint64_t> AppJobService::ReadVersion(const odata::EntitySet& set) 
 core::Result<odata::EntityCollection> AppJobService::ReadEntitySet(const odata::EntitySet& set,
                                                                    const odata::QueryOptions& q,
                                                                    odata::Context& ctx) const {
-  const odata::EntityType& type = Type(set.entity_type);
+  const odata::EntityType& type = types_->Of(set);
   std::vector<odata::Entity> rows;
   if (set.name == "JobTemplateSet") {
     return odata::ApplyQueryInMemory(set, type, *TemplateRows(), q);
@@ -143,7 +185,7 @@ core::Result<odata::EntityCollection> AppJobService::ReadEntitySet(const odata::
 core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata::EntitySet& set,
                                                                      const odata::KeyValues& key,
                                                                      odata::Context& ctx) const {
-  const odata::EntityType& type = Type(set.entity_type);
+  const odata::EntityType& type = types_->Of(set);
   if (set.name == "JobTemplateSet") {
     const std::string* name = KeyString(key, 0);
     const std::string* version = KeyString(key, 1);
@@ -171,7 +213,7 @@ core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata
     if (!name || !count) return std::optional<odata::Entity>();
     auto job = engine_.GetJob(CallerOf(ctx), {*name, *count});
     if (!job.ok()) {
-      if (job.error().message_number == "003") return std::optional<odata::Entity>();
+      if (jobs::IsJobNotFound(job.error())) return std::optional<odata::Entity>();
       return std::move(job).error();
     }
     if (set.name == "JobHeaderSet") return std::optional(JobHeaderEntity(type, *job));
@@ -180,7 +222,7 @@ core::Result<std::optional<odata::Entity>> AppJobService::ReadEntity(const odata
   if (set.name == "JobStepSet" || set.name == "JobStepLogInfoSet" || set.name == "JobLogMessageSet") {
     auto logs = LoadLogs(key, ctx);
     if (!logs.ok()) {
-      if (logs.error().message_number == "003") return std::optional<odata::Entity>();
+      if (jobs::IsJobNotFound(logs.error())) return std::optional<odata::Entity>();
       return std::move(logs).error();
     }
     const jobs::Job& job = logs->job;
@@ -255,84 +297,126 @@ core::Result<AppJobService::StepLogs> AppJobService::LoadLogs(const odata::KeyVa
   return out;
 }
 
+namespace {
+
+// One function import's call: its parameters, the caller and what the handler may use.
+struct FunctionCall {
+  jobs::JobEngine& engine;
+  const AppJobService::Types& types;
+  const Params& p;
+  const jobs::Caller caller;
+  odata::Context& ctx;
+  const std::string& name;
+
+  // JobParamValues(Struct)Get call the run count `JobCount` (spec §1.4.8).
+  jobs::JobKey Key() const { return {p.Str("JobName"), p.Find("JobCount") ? p.Str("JobCount") : p.Str("JobRunCount")}; }
+};
+using Handler = core::Result<odata::FunctionResult> (*)(const FunctionCall&);
+
+core::Result<odata::FunctionResult> ScheduleOrCheck(const FunctionCall& c) {
+  jobs::ScheduleRequest req;
+  req.template_name = c.p.Str("JobTemplateName");
+  req.text = c.p.Str("JobText");
+  // JobUserName / JobUserID are obsolete spellings of JobUser (spec §1.4.1).
+  req.job_user = c.p.Str("JobUser");
+  if (req.job_user.empty()) req.job_user = c.p.Str("JobUserName");
+  if (req.job_user.empty()) req.job_user = c.p.Str("JobUserID");
+  req.parameter_values = c.p.Str("JobParameterValues");
+  req.parameter_values_simple = c.p.Str("JobParameterValuesSimple");
+  req.test_mode = c.p.Bool("TestModeInd");
+  if (req.template_name.empty()) return jobs::TemplateNotFound("");
+  if (c.name == "JobScheduleCheck") {
+    CW_ASSIGN_OR_RETURN(auto check, c.engine.CheckSchedule(c.caller, req));
+    return One(ScheduleCheckEntity(*c.types.schedule_check, check));
+  }
+  CW_ASSIGN_OR_RETURN(auto result, c.engine.Schedule(c.caller, req));
+  for (const auto& w : result.warnings)
+    c.ctx.messages.push_back({.code = "APJ_RT/074", .message = w, .target = "", .severity = core::Severity::kWarning});
+  return One(ScheduleStatusEntity(*c.types.schedule_status, result.job));
+}
+
+core::Result<odata::FunctionResult> StatusGet(const FunctionCall& c) {
+  jobs::Job job;
+  job.key = c.Key();
+  CW_ASSIGN_OR_RETURN(job.status, c.engine.GetStatus(c.caller, job.key));
+  return One(ScheduleStatusEntity(*c.types.schedule_status, job));
+}
+
+core::Result<odata::FunctionResult> CancelOrAbort(const FunctionCall& c) {
+  CW_RETURN_IF_ERROR(c.name == "JobCancel" ? c.engine.Cancel(c.caller, c.Key()) : c.engine.Abort(c.caller, c.Key()));
+  return One(FuncImpReturnEntity(*c.types.func_imp_return));
+}
+
+core::Result<odata::FunctionResult> Restart(const FunctionCall& c) {
+  CW_ASSIGN_OR_RETURN(auto job, c.engine.Restart(c.caller, c.Key(), c.p.Str("JobRestartMode")));
+  return One(ScheduleStatusEntity(*c.types.schedule_status, job));
+}
+
+core::Result<odata::FunctionResult> InfoGet(const FunctionCall& c) {
+  CW_ASSIGN_OR_RETURN(auto job, c.engine.GetJob(c.caller, c.Key()));
+  return Many(JobinfoEntities(*c.types.jobinfo, job));
+}
+
+core::Result<odata::FunctionResult> ListGet(const FunctionCall& c) {
+  jobs::JobFilter f;
+  f.job_name = c.p.Str("JobName");
+  f.text = c.p.Str("JobText");
+  f.template_name = c.p.Str("TemplateName");
+  f.creator = c.p.Str("JobCreator");
+  f.report = c.p.Str("Report");
+  f.variant = c.p.Str("Variant");
+  f.created_from = c.p.Time("CreationTimeFrom");
+  f.created_to = c.p.Time("CreationTimeTo");
+  CW_ASSIGN_OR_RETURN(std::vector<jobs::Job> list, c.engine.ListJobs(c.caller, f));
+  std::vector<odata::Entity> rows;
+  for (const auto& j : list) rows.push_back(JoblistEntity(*c.types.joblist, j));
+  return Many(std::move(rows));
+}
+
+// The values as one string (…Get) or one entity per parameter (…StructGet).
+odata::FunctionResult ParamValues(const FunctionCall& c, const std::vector<jobs::ParameterValue>& values) {
+  if (c.name.ends_with("StructGet")) return Many(ParamStructEntities(*c.types.param_values_struct, values));
+  return One(EntityBuilder(*c.types.param_values).Set("ParameterValues", jobs::FormatParameterValues(values)).Build());
+}
+
+core::Result<odata::FunctionResult> JobParamValues(const FunctionCall& c) {
+  CW_ASSIGN_OR_RETURN(auto job, c.engine.GetJob(c.caller, c.Key()));
+  return ParamValues(c, job.parameters);
+}
+
+core::Result<odata::FunctionResult> TemplateValues(const FunctionCall& c) {
+  CW_ASSIGN_OR_RETURN(auto defaults, c.engine.TemplateParameterValues(c.p.Str("JobTemplateName")));
+  return ParamValues(c, defaults);
+}
+
+core::Result<odata::FunctionResult> TemplateRead(const FunctionCall& c) {
+  CW_ASSIGN_OR_RETURN(auto tmpl, c.engine.FindTemplate(c.p.Str("JobTemplateName")));
+  return One(EntityBuilder(*c.types.template_data).Set("TemplateData", TemplateDataJson(tmpl)).Build());
+}
+
+// Every function import of the schema (appjob_schema.cpp) and its handler.
+const std::unordered_map<std::string_view, Handler>& Handlers() {
+  static const std::unordered_map<std::string_view, Handler> handlers = {
+      {"JobSchedule", ScheduleOrCheck},         {"JobScheduleCheck", ScheduleOrCheck},
+      {"JobStatusGet", StatusGet},              {"JobCancel", CancelOrAbort},
+      {"JobAbort", CancelOrAbort},              {"JobRestart", Restart},
+      {"JobinfoGet", InfoGet},                  {"JobListGet", ListGet},
+      {"JobParamValuesGet", JobParamValues},    {"JobParamValuesStructGet", JobParamValues},
+      {"TemplateValuesGet", TemplateValues},    {"TemplateValuesStructGet", TemplateValues},
+      {"JobTemplateRead", TemplateRead},
+  };
+  return handlers;
+}
+
+}  // namespace
+
 core::Result<odata::FunctionResult> AppJobService::CallFunction(const odata::FunctionImport& fn,
                                                                 const std::vector<Value>& values,
                                                                 odata::Context& ctx) const {
+  auto handler = Handlers().find(fn.name);
+  if (handler == Handlers().end()) return odata::NotImplemented(fn.name);
   const Params p(fn, values);
-  const jobs::Caller caller = CallerOf(ctx);
-  const std::string& name = fn.name;
-  if (name == "JobSchedule" || name == "JobScheduleCheck") {
-    jobs::ScheduleRequest req;
-    req.template_name = p.Str("JobTemplateName");
-    req.text = p.Str("JobText");
-    // JobUserName / JobUserID are obsolete spellings of JobUser (spec §1.4.1).
-    req.job_user = p.Str("JobUser");
-    if (req.job_user.empty()) req.job_user = p.Str("JobUserName");
-    if (req.job_user.empty()) req.job_user = p.Str("JobUserID");
-    req.parameter_values = p.Str("JobParameterValues");
-    req.parameter_values_simple = p.Str("JobParameterValuesSimple");
-    req.test_mode = p.Bool("TestModeInd");
-    if (req.template_name.empty()) return jobs::TemplateNotFound("");
-    if (name == "JobScheduleCheck") {
-      CW_ASSIGN_OR_RETURN(auto check, engine_.CheckSchedule(caller, req));
-      return One(ScheduleCheckEntity(Type("JobScheduleCheck"), check));
-    }
-    CW_ASSIGN_OR_RETURN(auto result, engine_.Schedule(caller, req));
-    for (const auto& w : result.warnings)
-      ctx.messages.push_back({.code = "APJ_RT/074", .message = w, .target = "", .severity = core::Severity::kWarning});
-    return One(ScheduleStatusEntity(Type("JobScheduleStatus"), result.job));
-  }
-  // JobParamValues(Struct)Get call the run count `JobCount` (spec §1.4.8).
-  const jobs::JobKey key{p.Str("JobName"), p.Find("JobCount") ? p.Str("JobCount") : p.Str("JobRunCount")};
-  if (name == "JobStatusGet") {
-    CW_ASSIGN_OR_RETURN(jobs::JobStatus status, engine_.GetStatus(caller, key));
-    jobs::Job job;
-    job.key = key;
-    job.status = status;
-    return One(ScheduleStatusEntity(Type("JobScheduleStatus"), job));
-  }
-  if (name == "JobCancel" || name == "JobAbort") {
-    CW_RETURN_IF_ERROR(name == "JobCancel" ? engine_.Cancel(caller, key) : engine_.Abort(caller, key));
-    return One(FuncImpReturnEntity(Type("FuncImpReturn")));
-  }
-  if (name == "JobRestart") {
-    CW_ASSIGN_OR_RETURN(auto job, engine_.Restart(caller, key, p.Str("JobRestartMode")));
-    return One(ScheduleStatusEntity(Type("JobScheduleStatus"), job));
-  }
-  if (name == "JobinfoGet") {
-    CW_ASSIGN_OR_RETURN(auto job, engine_.GetJob(caller, key));
-    return Many(JobinfoEntities(Type("Jobinfo"), job));
-  }
-  if (name == "JobListGet") {
-    jobs::JobFilter f;
-    f.job_name = p.Str("JobName");
-    f.text = p.Str("JobText");
-    f.template_name = p.Str("TemplateName");
-    f.creator = p.Str("JobCreator");
-    f.report = p.Str("Report");
-    f.variant = p.Str("Variant");
-    f.created_from = p.Time("CreationTimeFrom");
-    f.created_to = p.Time("CreationTimeTo");
-    CW_ASSIGN_OR_RETURN(std::vector<jobs::Job> list, engine_.ListJobs(caller, f));
-    std::vector<odata::Entity> rows;
-    for (const auto& j : list) rows.push_back(JoblistEntity(Type("Joblist"), j));
-    return Many(std::move(rows));
-  }
-  if (name == "JobParamValuesGet" || name == "JobParamValuesStructGet") {
-    CW_ASSIGN_OR_RETURN(auto job, engine_.GetJob(caller, key));
-    if (name == "JobParamValuesStructGet") return Many(ParamStructEntities(Type("JobParamValuesStruct"), job.parameters));
-    return One(EntityBuilder(Type("JobParamValues")).Set("ParameterValues", jobs::FormatParameterValues(job.parameters)).Build());
-  }
-  if (name == "TemplateValuesGet" || name == "TemplateValuesStructGet") {
-    CW_ASSIGN_OR_RETURN(auto defaults, engine_.TemplateParameterValues(p.Str("JobTemplateName")));
-    if (name == "TemplateValuesStructGet") return Many(ParamStructEntities(Type("JobParamValuesStruct"), defaults));
-    return One(EntityBuilder(Type("JobParamValues")).Set("ParameterValues", jobs::FormatParameterValues(defaults)).Build());
-  }
-  if (name == "JobTemplateRead") {
-    CW_ASSIGN_OR_RETURN(auto tmpl, engine_.FindTemplate(p.Str("JobTemplateName")));
-    return One(EntityBuilder(Type("JobTemplateParamValueData")).Set("TemplateData", TemplateDataJson(tmpl)).Build());
-  }
-  return odata::NotImplemented(name);
+  return handler->second(FunctionCall{engine_, *types_, p, CallerOf(ctx), ctx, fn.name});
 }
 
 }  // namespace causeway::services::appjob

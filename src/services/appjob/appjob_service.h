@@ -19,7 +19,12 @@ namespace causeway::services::appjob {
 
 class AppJobService final : public odata::Service {
  public:
-  AppJobService(jobs::JobEngine& engine, store::Database& db);
+  // The service over `engine` and its store; fails (CAUSEWAY/APPJOB/001) if the schema lacks an
+  // entity type the handlers build, so that a schema edit is caught at start, not per request.
+  static core::Result<std::shared_ptr<AppJobService>> Create(jobs::JobEngine& engine, store::Database& db);
+  // The entity types of the schema by name, resolved once (see appjob_service.cpp).
+  struct Types;
+  ~AppJobService() override;
 
   odata::ServiceInfo Info() const override;
   odata::Schema DefineSchema() const override;
@@ -38,7 +43,7 @@ class AppJobService final : public odata::Service {
   core::Status RunChangeSet(odata::Context& ctx, const std::function<core::Status()>& operations) const override;
 
  private:
-  const odata::EntityType& Type(std::string_view name) const;
+  AppJobService(jobs::JobEngine& engine, store::Database& db, odata::Schema schema, std::unique_ptr<const Types> types);
   // JobTemplateSet rows, rebuilt only when the engine's templates change (reads are hot: every
   // scheduler lists or reads templates, the templates rarely change).
   std::shared_ptr<const std::vector<odata::Entity>> TemplateRows() const;
@@ -56,7 +61,8 @@ class AppJobService final : public odata::Service {
 
   jobs::JobEngine& engine_;
   store::Database& db_;
-  odata::Schema schema_;  // built once; entity types are looked up here by name
+  odata::Schema schema_;  // built once
+  std::unique_ptr<const Types> types_;  // point into schema_
   mutable std::mutex template_rows_mu_;
   mutable std::shared_ptr<const std::vector<odata::Entity>> template_rows_;  // GUARDED_BY(template_rows_mu_)
   mutable uint64_t template_rows_version_ = 0;                               // GUARDED_BY(template_rows_mu_)

@@ -24,7 +24,8 @@ core::Status AppJobStack::OpenStack(const std::string& name, jobs::EngineOptions
 
 core::Status AppJobStack::OpenEngines() {
   CW_ASSIGN_OR_RETURN(jobs_, jobs::JobEngine::Open(*db_, clock_, runner_, users_, DemoTemplates(), options_));
-  CW_ASSIGN_OR_RETURN(odata_, odata::Engine::Create(std::make_shared<AppJobService>(*jobs_, *db_), {.clock = &clock_}));
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<AppJobService> service, AppJobService::Create(*jobs_, *db_));
+  CW_ASSIGN_OR_RETURN(odata_, odata::Engine::Create(std::move(service), {.clock = &clock_}));
   return core::Status::Ok();
 }
 
