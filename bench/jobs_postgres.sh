@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Issue-11 figures: BC_EXT_APPJOB_MANAGEMENT on PostgreSQL (a throw-away local cluster,
+# tests/support/pg_cluster.sh, fsync and synchronous_commit on) with one node and with two nodes
+# on the same machine, next to SQLite with one node, measured in one run:
+#   JobStatusGet (JSON) and JobSchedule (POST with CSRF, durable) with wrk, 64 connections in
+#   total (two nodes: 32 each, run at the same time, totals summed).
+# Usage: bench/jobs_postgres.sh   (DURATION=10 seconds per figure; SKIP_BUILD=1 to use the build)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DURATION="${DURATION:-10}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build_release
+rm -rf "$BENCH_DIR"
+mkdir -p "$BENCH_DIR"
+
+PIDS=()
+PG_DIR=""
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -n "$PG_DIR" ]] && "$ROOT/tests/support/pg_cluster.sh" stop "$PG_DIR"
+}
+trap cleanup EXIT
+
+node_config() {  # node_config NAME PORT STORE_TOML
+  local dir="$BENCH_DIR/$1"
+  mkdir -p "$dir"
+  cat > "$dir/causeway.toml" <<TOML
+[server]
+data_dir = "$dir/data"
+node_id = "$1"
+log_level = "warn"
+access_log = ""
+$3
+[jobs]
+demo_templates = true
+workers = ${JOB_WORKERS:-8}
+[[listeners]]
+address = "127.0.0.1"
+port = $2
+[[users]]
+name = "JOB_ADMIN"
+password = "Welcome1!"
+scenarios = ["SAP_COM_0064", "SAP_COM_0326"]
+[[users]]
+name = "PLANNER"
+kind = "business"
+password = "Welcome1!"
+TOML
+}
+
+start_node() {  # start_node NAME: starts it in the background
+  local dir="$BENCH_DIR/$1"
+  rm -f "$dir/ready"
+  "$BIN" serve --config "$dir/causeway.toml" --ready-file "$dir/ready" > "$dir/server.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 400); do [[ -f "$dir/ready" ]] && return 0; sleep 0.05; done
+  echo "node $1 did not start" >&2; cat "$dir/server.log" >&2; return 1
+}
+
+stop_nodes() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+# Session, token and one finished job per node, exported for schedule.lua.
+prepare() {  # prepare PORT → sets TOKEN, COOKIE, NAME, COUNT
+  local b="http://127.0.0.1:$1$SRV" jar="$BENCH_DIR/jar.$1" hdrs
+  hdrs=$(curl -fsS -u "$AUTH" -c "$jar" -I -H 'X-CSRF-Token: Fetch' "$b/")
+  TOKEN=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' <<<"$hdrs" | tr -d '\r')
+  COOKIE=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$jar")
+  local job
+  job=$(curl -fsS -u "$AUTH" -b "$jar" -H "X-CSRF-Token: $TOKEN" -X POST \
+    "$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='bench'&JobUser='PLANNER'&\$format=json")
+  NAME=$(sed -E 's/.*"JobName":"([^"]+)".*/\1/' <<<"$job")
+  COUNT=$(sed -E 's/.*"JobRunCount":"([^"]+)".*/\1/' <<<"$job")
+}
+
+AUTH_HEADER="Authorization: Basic $(printf '%s' "$AUTH" | base64 -w0)"
+
+# wrk_on PORT CONNS KIND OUT: one wrk run (after a short warm-up) of KIND status|schedule.
+wrk_on() {
+  local port=$1 conns=$2 kind=$3 out=$4 b="http://127.0.0.1:$1$SRV"
+  prepare "$port"
+  if [[ $kind == status ]]; then
+    local url="$b/JobStatusGet?JobName='$NAME'&JobRunCount='$COUNT'&\$format=json"
+    wrk -t1 -c"$conns" -d2s -H "$AUTH_HEADER" "$url" >/dev/null
+    wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" "$url" > "$out"
+  else
+    local url="$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='b'&JobUser='PLANNER'&\$format=json"
+    CW_TOKEN=$TOKEN CW_COOKIE=$COOKIE CW_AUTH="${AUTH_HEADER#Authorization: }" \
+      wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" -s "$HERE/schedule.lua" "$url" > "$out"
+  fi
+}
+
+# measure LABEL KIND PORT... : wrk on every port at once, 64 connections split between them.
+measure() {
+  local label=$1 kind=$2; shift 2
+  local n=$# conns=$((64 / $#)) i=0 pids=() total=0 p99s="" non2xx=0
+  for port in "$@"; do
+    wrk_on "$port" "$conns" "$kind" "$BENCH_DIR/wrk.$kind.$i" & pids+=($!)
+    i=$((i + 1))
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  for ((i = 0; i < n; i++)); do
+    local f="$BENCH_DIR/wrk.$kind.$i"
+    total=$(awk -v t="$total" '/Requests\/sec/{printf "%.0f", t + $2}' "$f")
+    p99s="$p99s $(awk '$1=="99%"{print $2}' "$f")"
+    non2xx=$((non2xx + $(awk '/Non-2xx/{s += $5} END {print s + 0}' "$f")))
+  done
+  printf '%-44s %8s req/s  p99%-20s non-2xx %s\n' "$label" "$total" "$p99s" "$non2xx"
+}
+
+echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+
+node_config sqlite 18301 ""
+start_node sqlite
+measure "SQLite, one node: JobStatusGet" status 18301
+measure "SQLite, one node: JobSchedule (durable)" schedule 18301
+stop_nodes
+
+eval "$("$ROOT/tests/support/pg_cluster.sh" start)"
+PG_DIR=$CAUSEWAY_PG_DIR
+PG_STORE="[store]
+backend = \"postgres\"
+uri = \"$CAUSEWAY_PG_URI\"
+pool_size = ${POOL_SIZE:-16}"
+node_config pg1 18311 "$PG_STORE"
+node_config pg2 18312 "$PG_STORE"
+
+start_node pg1
+measure "PostgreSQL, one node: JobStatusGet" status 18311
+measure "PostgreSQL, one node: JobSchedule (durable)" schedule 18311
+start_node pg2
+measure "PostgreSQL, two nodes: JobStatusGet" status 18311 18312
+measure "PostgreSQL, two nodes: JobSchedule (durable)" schedule 18311 18312
+stop_nodes
