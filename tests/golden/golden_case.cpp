@@ -10,13 +10,6 @@
 namespace causeway::golden {
 namespace {
 
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string TrimTrailingNewline(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
@@ -162,6 +155,13 @@ void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::s
   } else {
     EXPECT_EQ(TrimTrailingNewline(masked_body), TrimTrailingNewline(c.expected_body));
   }
+}
+
+std::string ReadFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 http::Response AwaitAfter(http::Response resp) {

@@ -81,6 +81,9 @@ void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::s
 // `resp` as the server sends it: once its `after` completed, replaced by on_failure if that failed.
 http::Response AwaitAfter(http::Response resp);
 
+// The bytes of a file ("" if it cannot be read).
+std::string ReadFile(const std::filesystem::path& file);
+
 // The *.txt files of a directory, sorted, and a gtest-safe name for one.
 std::vector<std::string> CaseFiles(const std::filesystem::path& dir);
 std::string CaseTestName(const std::string& file);
