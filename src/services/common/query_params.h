@@ -25,6 +25,9 @@ struct QueryMessages {
   const char* bad_number;     // e.g. "010"
 };
 
+// The control plane's (/_causeway/…): CAUSEWAY/CONTROL 010, malformed input (docs/errors.md).
+inline constexpr QueryMessages kControlQueryMessages{"CAUSEWAY/CONTROL", "010", "010"};
+
 class QueryParams {
  public:
   using Map = std::map<std::string, std::string, std::less<>>;
