@@ -12,7 +12,6 @@
 // updated. In answers, tokens are masked as <token> and file guids as <guid>.
 // CW_GOLDEN_UPDATE=1 rewrites the expected parts (review them!).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -20,8 +19,8 @@
 
 #include "exchange/http_date.h"
 #include "golden_case.h"
+#include "scratch_store.h"
 #include "services/case_exchange/testing/cx_stack.h"
-#include "store/sqlite/sqlite_database.h"
 
 namespace causeway::services::case_exchange {
 namespace {
@@ -34,22 +33,12 @@ const std::regex kGuid("[0-9a-f]{32}");
 class Golden : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cw_cxgolden_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "g.db").string()});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    auto stack = testing::StartCaseExchange(*db_, clock_, golden::ReadFile(fs::path(CW_GOLDEN_DIR) / "config.toml"));
+    core::Status opened = store_.Open();
+    ASSERT_TRUE(opened.ok()) << opened.error().text;
+    auto stack = testing::StartCaseExchange(store_.db(), clock_, golden::ReadFile(fs::path(CW_GOLDEN_DIR) / "config.toml"));
     ASSERT_TRUE(stack.ok()) << stack.error().text;
     stack_ = std::move(stack).value();
   }
-  void TearDown() override {
-    stack_ = {};
-    db_.reset();
-    fs::remove_all(dir_);
-  }
-
   std::string Substitute(std::string text) {
     static const std::regex placeholder("\\{\\{token:([^:}]+):([^:}]+)(?::([^}]+))?\\}\\}");
     std::smatch m;
@@ -68,9 +57,8 @@ class Golden : public ::testing::Test {
     return text;
   }
 
-  fs::path dir_;
   core::ManualClock clock_{core::FromUnixMillis(1714550400000)};  // 2024-05-01T08:00:00Z
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  golden::ScratchStore store_{"cw_cxgolden"};
   testing::CxStack stack_;
   std::map<std::string, std::string> tokens_;
   std::string last_guid_, last_created_;

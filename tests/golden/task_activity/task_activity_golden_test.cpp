@@ -3,19 +3,18 @@
 // security gate, SOAP engine, service and domain, on a fixed clock.
 //
 // Case format: ../golden_case.h, with the target as sent to the server ("#! contains" = the
-// expected body is a substring, not all). Masked before comparison: ChangeStateID values, UUIDs the request did not contain (generated
-// ones), fault Transaction IDs. CW_GOLDEN_UPDATE=1 rewrites the expected parts (review them!).
+// expected body is a substring, not all). Masked before comparison: ChangeStateID values, UUIDs
+// the request did not contain (generated ones), fault Transaction IDs. CW_GOLDEN_UPDATE=1
+// rewrites the expected parts (review them!). Users: ../gated_router.h (TASK_SYNC the caller).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <regex>
 
+#include "gated_router.h"
 #include "golden_case.h"
-#include "security/gateway_guard.h"
-#include "security/password_hash.h"
+#include "scratch_store.h"
 #include "services/task_activity/testing/task_activity_stack.h"
-#include "store/sqlite/sqlite_database.h"
 
 namespace causeway::services::task_activity {
 namespace {
@@ -40,39 +39,16 @@ std::string Mask(std::string body, const std::string& request_body) {
 class Golden : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cw_tagolden_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "g.db").string()});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    std::string hash = security::HashPassword("Welcome1!", 1000);
-    security::ScenarioCatalog catalog = {{kScenario, {kGuardService}}, {"CAUSEWAY_CONTROL", {"CAUSEWAY_CONTROL"}}};
-    users_ = std::make_unique<security::UserDirectory>(
-        std::vector<security::UserConfig>{{.name = "TASK_SYNC", .password_hash = hash, .scenarios = {kScenario}},
-                                          {.name = "NOARR", .password_hash = hash},
-                                          {.name = "ADMIN", .password_hash = hash, .scenarios = {"CAUSEWAY_CONTROL"}}},
-        catalog);
-    sessions_ = std::make_unique<security::SessionCodec>(std::string(64, 'k'), security::SessionPolicy{}, clock_);
-    guard_ = std::make_unique<security::GatewayGuard>(*users_, *sessions_, clock_, security::GuardOptions{});
-    router_ = std::make_unique<http::Router>(guard_.get());
-    auto stack = testing::StartTaskActivity(*db_, clock_, *router_, users_.get());
+    core::Status opened = store_.Open();
+    ASSERT_TRUE(opened.ok()) << opened.error().text;
+    auto stack = testing::StartTaskActivity(store_.db(), clock_, gate_.router(), &gate_.users());
     ASSERT_TRUE(stack.ok()) << stack.error().text;
     stack_ = std::move(stack).value();
   }
-  void TearDown() override {
-    stack_ = {};
-    db_.reset();
-    fs::remove_all(dir_);
-  }
 
-  fs::path dir_;
   core::ManualClock clock_{core::FromUnixMillis(1714550400000)};  // 2024-05-01T08:00:00Z
-  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
-  std::unique_ptr<security::UserDirectory> users_;
-  std::unique_ptr<security::SessionCodec> sessions_;
-  std::unique_ptr<security::GatewayGuard> guard_;
-  std::unique_ptr<http::Router> router_;
+  golden::ScratchStore store_{"cw_tagolden"};
+  golden::GatedRouter gate_{clock_, "TASK_SYNC", kScenario, kGuardService};
   testing::TaskActivityStack stack_;
 };
 
@@ -84,7 +60,7 @@ TEST_F(Golden, AllCasesInOrder) {
     golden::GoldenCase c;
     ASSERT_EQ(golden::LoadCase(fs::path(CW_GOLDEN_DIR) / f, c, {.absolute_target = true}), "");
     c.request.headers.Add("Host", "causeway.test");
-    http::Response r = router_->Handle(c.request);
+    http::Response r = gate_.router().Handle(c.request);
     clock_.Advance(std::chrono::seconds(1));
     golden::CheckResponse(c, r, Mask(std::string(r.body_view()), c.request.body), {"content-type", "www-authenticate"});
   }
