@@ -10,13 +10,6 @@
 namespace causeway::golden {
 namespace {
 
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string TrimTrailingNewline(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
@@ -43,6 +36,10 @@ std::string TakeSapLanguage(std::string& query) {
 
 std::string LoadCase(const std::filesystem::path& file, GoldenCase& out,
                      const std::function<std::string(std::string)>& substitute) {
+  return LoadCase(file, out, CaseOptions{.substitute = substitute});
+}
+
+std::string LoadCase(const std::filesystem::path& file, GoldenCase& out, const CaseOptions& options) {
   out = GoldenCase{};
   out.file = file;
   std::string text = ReadFile(file);
@@ -64,7 +61,7 @@ std::string LoadCase(const std::filesystem::path& file, GoldenCase& out,
     start = rin.tellg();
   }
   std::string request_text = out.request_part.substr(static_cast<size_t>(start));
-  if (substitute) request_text = substitute(request_text);
+  if (options.substitute) request_text = options.substitute(request_text);
   std::istringstream qin(request_text);
   std::getline(qin, line);
   http::Request& req = out.request;
@@ -93,8 +90,10 @@ std::string LoadCase(const std::filesystem::path& file, GoldenCase& out,
   size_t q = req.target.find('?');
   out.resource_path = req.target.substr(0, q);
   if (q != std::string::npos) out.query = req.target.substr(q + 1);
-  std::string language = TakeSapLanguage(out.query);
-  req.sap_language = language.empty() ? "EN" : language;
+  if (!options.absolute_target) {
+    std::string language = TakeSapLanguage(out.query);
+    req.sap_language = language.empty() ? "EN" : language;
+  }
 
   // Expected response.
   std::istringstream sin(resp_part);
@@ -126,11 +125,22 @@ std::string MaskVolatile(std::string s) {
   return out;
 }
 
-void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::string& masked_body) {
+bool HasDirective(const GoldenCase& c, std::string_view name) {
+  return std::find(c.directives.begin(), c.directives.end(), name) != c.directives.end();
+}
+
+void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::string& masked_body,
+                   const std::vector<std::string>& recorded_headers) {
+  const bool contains = HasDirective(c, "contains");
   if (std::getenv("CW_GOLDEN_UPDATE")) {
     std::string out = c.request_part + "===\n" + std::to_string(resp.status) + "\n";
-    for (const auto& [k, v] : resp.headers.items()) out += k + ": " + v + "\n";
-    out += "\n" + masked_body + "\n";
+    if (recorded_headers.empty()) {
+      for (const auto& [k, v] : resp.headers.items()) out += k + ": " + v + "\n";
+    } else {
+      for (const std::string& name : recorded_headers)
+        if (auto v = resp.headers.Get(name)) out += name + ": " + std::string(*v) + "\n";
+    }
+    out += "\n" + (contains ? TrimTrailingNewline(c.expected_body) : masked_body) + "\n";
     std::ofstream(c.file, std::ios::binary) << out;
     GTEST_SKIP() << "updated " << c.file.filename().string();
   }
@@ -140,7 +150,24 @@ void CheckResponse(const GoldenCase& c, const http::Response& resp, const std::s
     ASSERT_TRUE(got.has_value()) << "missing response header " << name;
     EXPECT_EQ(*got, value) << "header " << name;
   }
-  EXPECT_EQ(TrimTrailingNewline(masked_body), TrimTrailingNewline(c.expected_body));
+  if (contains) {
+    EXPECT_NE(masked_body.find(TrimTrailingNewline(c.expected_body)), std::string::npos) << masked_body;
+  } else {
+    EXPECT_EQ(TrimTrailingNewline(masked_body), TrimTrailingNewline(c.expected_body));
+  }
+}
+
+std::string ReadFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+http::Response AwaitAfter(http::Response resp) {
+  if (!resp.after) return resp;
+  core::Status st = resp.after->Wait();
+  return st.ok() ? resp : resp.on_failure(st.error());
 }
 
 std::vector<std::string> CaseFiles(const std::filesystem::path& dir) {

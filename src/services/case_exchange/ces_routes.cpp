@@ -53,11 +53,11 @@ http::Response RestApi::CesGet(const Context& ctx) {
   if (!core::IEquals(system->authorized_user, ctx.caller.login))
     return RestError(changes::errors::NotAuthorizedUser(ctx.caller.login, system->id));
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  auto since = ctx.query.Int("time", 0, kMax);
+  auto since = ctx.query.Int("time", 0, 0, kMax);
   if (!since.ok()) return RestError(since.error());
-  auto skip = ctx.query.Int("skip", 0, kMax);
+  auto skip = ctx.query.Int("skip", 0, 0, kMax);
   if (!skip.ok()) return RestError(skip.error());
-  auto size = ctx.query.Int("size", options_.page_size, options_.page_size);
+  auto size = ctx.query.Int("size", options_.page_size, 0, options_.page_size);
   if (!size.ok()) return RestError(size.error());
   const Layout layout = Layout::Parse(ctx.query.GetOr("layout", ""));
 

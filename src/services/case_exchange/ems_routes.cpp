@@ -152,9 +152,9 @@ http::Response RestApi::EmsGet(const Context& ctx, std::string_view type, std::s
   if (!filter.ok()) return RestError(filter.error());
   auto order = ParseOrder(ctx.query.GetOr("order", ""));
   if (!order.ok()) return RestError(order.error());
-  auto skip = ctx.query.Int("skip", 0, std::numeric_limits<int64_t>::max());
+  auto skip = ctx.query.Int("skip", 0, 0, std::numeric_limits<int64_t>::max());
   if (!skip.ok()) return RestError(skip.error());
-  auto size = ctx.query.Int("size", options_.ems_page_size, options_.ems_max_page_size);
+  auto size = ctx.query.Int("size", options_.ems_page_size, 0, options_.ems_max_page_size);
   if (!size.ok()) return RestError(size.error());
   const changes::Tenant& tenant = *ctx.tenant;
   const auto& wfs = ctx.directory->workflows;

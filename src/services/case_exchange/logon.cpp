@@ -64,7 +64,7 @@ std::optional<std::string> Logon::Check(std::string_view tenant_id, std::string_
 }
 
 http::Response Logon::Handle(const http::Request& req, std::string_view rest) {
-  auto query = QueryParams::Parse(req.Query());
+  auto query = QueryParams::Parse(req.Query(), kQueryMessages);
   if (!query.ok()) return Unauthorized();
   if (rest == "login" && (req.method == "GET" || req.method == "POST")) {
     auto token = Check(TenantOf(req, query->Get("TENANTID")), query->GetOr("login", ""), query->GetOr("password", ""));

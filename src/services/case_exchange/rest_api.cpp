@@ -39,7 +39,7 @@ http::Response RestApi::Handle(http::Request& req, std::string_view rest) {
   if (seg.size() < 2) return NotFound();
   auto caller = logon_.Authenticate(req, seg[0]);
   if (!caller.ok()) return RestError(caller.error());
-  auto query = QueryParams::Parse(req.Query());
+  auto query = QueryParams::Parse(req.Query(), kQueryMessages);
   if (!query.ok()) return RestError(query.error());
   Context ctx{*caller, desk_.directory(), nullptr, nullptr, std::move(*query), false};
   ctx.tenant = ctx.directory->FindTenant(ctx.caller.tenant);

@@ -2,14 +2,13 @@
 
 #include <boost/json.hpp>
 
-#include <map>
-
 #include "core/url.h"
 #include "exchange/curl_http_client.h"
 #include "exchange/outbox.h"
 #include "exchange/outbox_admin.h"
 #include "exchange/outbox_config.h"
 #include "services/common/problem_json.h"
+#include "services/common/query_params.h"
 
 namespace causeway::services::outbox {
 namespace {
@@ -29,24 +28,6 @@ core::Error NotFound() {
 
 core::Error WrongMethod(const char* allowed) {
   return core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", std::string("Use ") + allowed);
-}
-
-// The raw query as decoded name → value pairs (the outbox refuses what it does not know).
-core::Result<std::map<std::string, std::string, std::less<>>> QueryMap(std::string_view query) {
-  std::map<std::string, std::string, std::less<>> out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    std::string name, value;
-    if (!core::PercentDecode(item.substr(0, eq), true, &name) ||
-        (eq != std::string_view::npos && !core::PercentDecode(item.substr(eq + 1), true, &value)))
-      return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", "Malformed query string");
-    out[name] = value;
-  }
-  return out;
 }
 
 class OutboxModule final : public Module {
@@ -110,9 +91,10 @@ class OutboxModule final : public Module {
     if (parts[0] == "messages") {
       if (parts.size() == 1) {
         if (req.method != "GET") return ProblemJson(WrongMethod("GET"));
-        auto query = QueryMap(req.Query());
+        // The outbox refuses names it does not know.
+        auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
         if (!query.ok()) return ProblemJson(query.error());
-        auto filter = exchange::admin::ParseListQuery(*query);
+        auto filter = exchange::admin::ParseListQuery(query->values());
         if (!filter.ok()) return ProblemJson(filter.error());
         return Answer(exchange::admin::ListMessages(*outbox_, *filter));
       }

@@ -38,13 +38,6 @@ namespace {
 
 constexpr char kRoot[] = "https://127.0.0.1:8443/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/";
 
-std::string ReadFile(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class Stack {
  public:
   explicit Stack(const std::string& name, exchange::HttpClient* http = nullptr) {
@@ -158,11 +151,11 @@ TEST(ExtIntegrationErrorGolden, TheAppendixErrorIsTheFixture) {
   req.user = "FB_CONNECTOR";
   req.headers.Add("Content-Type", "application/json");
   req.headers.Add("Accept", "application/json");
-  req.body = ReadFile(std::filesystem::path(CW_GOLDEN_DIR) / "fixtures" / "status-update-request.json");
+  req.body = golden::ReadFile(std::filesystem::path(CW_GOLDEN_DIR) / "fixtures" / "status-update-request.json");
   odata::RoutedRequest routed{kRoot, "StatusSet(Guid='00505683226E1EE5B5AA9CEE1DADAC68')", ""};
   http::Response resp = Answer(*engine, *stack.db_, false, req, routed);
   EXPECT_EQ(resp.status, 500);
-  const std::string fixture = ReadFile(std::filesystem::path(CW_GOLDEN_DIR) / "fixtures" / "status-update-error-response.json");
+  const std::string fixture = golden::ReadFile(std::filesystem::path(CW_GOLDEN_DIR) / "fixtures" / "status-update-error-response.json");
   auto normalize = [](const std::string& body) {
     boost::json::value v = boost::json::parse(body);
     auto& inner = v.as_object()["error"].as_object()["innererror"].as_object();
@@ -202,12 +195,12 @@ TEST(ExtIntegrationPayloadGolden, HandOverOfTheSampleSendsTheAppendixPayloads) {
     EXPECT_EQ(r.path, "/plugins/servlet/IssueService.svc/Issues");
     EXPECT_EQ(r.headers.Get("Content-Type"), "application/json");
     std::string body = std::regex_replace(r.body, std::regex("secKey=[A-Za-z0-9%]+"), "secKey=<secKey>");
-    const std::filesystem::path golden = std::filesystem::path(CW_GOLDEN_DIR) / "payload" / names[i];
+    const std::filesystem::path file = std::filesystem::path(CW_GOLDEN_DIR) / "payload" / names[i];
     if (std::getenv("CW_GOLDEN_UPDATE")) {
-      std::ofstream(golden, std::ios::binary) << body << "\n";
+      std::ofstream(file, std::ios::binary) << body << "\n";
       continue;
     }
-    EXPECT_EQ(body + "\n", ReadFile(golden)) << golden;
+    EXPECT_EQ(body + "\n", golden::ReadFile(file)) << file;
   }
 }
 

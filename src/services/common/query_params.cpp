@@ -1,13 +1,14 @@
-#include "services/case_exchange/query_params.h"
+#include "services/common/query_params.h"
 
 #include <charconv>
 
 #include "core/url.h"
 
-namespace causeway::services::case_exchange {
+namespace causeway::services {
 
-core::Result<QueryParams> QueryParams::Parse(std::string_view query) {
+core::Result<QueryParams> QueryParams::Parse(std::string_view query, const QueryMessages& messages) {
   QueryParams q;
+  q.messages_ = messages;
   while (!query.empty()) {
     size_t amp = query.find('&');
     std::string_view item = query.substr(0, amp);
@@ -17,8 +18,9 @@ core::Result<QueryParams> QueryParams::Parse(std::string_view query) {
     std::string name, value;
     if (!core::PercentDecode(item.substr(0, eq), true, &name) ||
         (eq != std::string_view::npos && !core::PercentDecode(item.substr(eq + 1), true, &value)))
-      return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CX", "100", "Malformed query string");
-    q.values_[name] = std::move(value);
+      return core::MakeError(core::Code::kBadRequest, messages.message_class, messages.malformed,
+                             "Malformed query string");
+    q.values_[std::move(name)] = std::move(value);
   }
   return q;
 }
@@ -34,19 +36,19 @@ std::string QueryParams::GetOr(std::string_view name, std::string fallback) cons
   return v ? *v : std::move(fallback);
 }
 
-core::Result<int64_t> QueryParams::Int(std::string_view name, int64_t fallback, int64_t max) const {
+core::Result<int64_t> QueryParams::Int(std::string_view name, int64_t fallback, int64_t min, int64_t max) const {
   auto v = Get(name);
   if (!v || v->empty()) return fallback;
   int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < 0 || out > max) {
-    core::Error e = core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CX", "101",
-                                    "Query parameter " + std::string(name) + " must be a whole number from 0 to " +
-                                        std::to_string(max));
+  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    core::Error e = core::MakeError(core::Code::kBadRequest, messages_.message_class, messages_.bad_number,
+                                    "Query parameter " + std::string(name) + " must be a whole number from " +
+                                        std::to_string(min) + " to " + std::to_string(max));
     e.target = std::string(name);
     return e;
   }
   return out;
 }
 
-}  // namespace causeway::services::case_exchange
+}  // namespace causeway::services
