@@ -5,6 +5,7 @@ tests run in parallel and leave nothing behind. Only the standard library and th
 are used, so that what is tested is the wire, not a client library's forgiveness.
 """
 import base64
+import concurrent.futures
 import http.client
 import json
 import os
@@ -25,16 +26,48 @@ STORE = os.environ.get("CAUSEWAY_E2E_STORE", "sqlite")
 PG_CLUSTER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "pg_cluster.sh")
 
 
+class PgDatabase:
+    """One database of a PgCluster as a Server's store (`Server(pg=…)`): its URI without the
+    password, which reaches the node through `[store] password_file`."""
+
+    def __init__(self, uri_without_password, password):
+        self.uri_without_password, self.password = uri_without_password, password
+
+
 class PgCluster:
-    """A throw-away PostgreSQL cluster (pg_cluster.sh) for one Server."""
+    """A throw-away PostgreSQL cluster (pg_cluster.sh): one Server's own (CAUSEWAY_E2E_STORE=postgres),
+    or one whose databases several Servers share (`database()`, Nodes); that caller stops it."""
+
+    BIN_DIR = "/usr/lib/postgresql/15/bin"
+
+    @classmethod
+    def require(cls):
+        """Skips the calling test unless the binary and PostgreSQL's server binaries are there."""
+        if not BINARY:
+            raise unittest.SkipTest("CAUSEWAY_BIN not set")
+        if not os.access(os.path.join(cls.BIN_DIR, "initdb"), os.X_OK):
+            raise unittest.SkipTest(f"this test needs PostgreSQL: no {cls.BIN_DIR}/initdb "
+                                    "(CAUSEWAY_TEST_DEPS=1 scripts/install-deps.sh installs it)")
 
     def __init__(self):
         out = subprocess.run([PG_CLUSTER, "start"], capture_output=True, text=True, check=True).stdout
         env = dict(re.findall(r"export (\w+)='?([^'\n]*)'?", out))
         self.dir, self.uri = env["CAUSEWAY_PG_DIR"], env["CAUSEWAY_PG_URI"]
+        self.user, self.password, self.address = re.match(
+            r"postgresql://([^:@/]+):([^@]*)@([^/]+)/", self.uri).groups()
+        self.port = env["CAUSEWAY_PG_PORT"]
+
+    def database(self, name="causeway"):
+        """The database `name` (created unless it is pg_cluster.sh's `causeway`)."""
+        if name != "causeway":
+            subprocess.run(["psql", "-X", "-q", "-h", self.dir, "-p", self.port, "-U", self.user, "-d", "postgres",
+                            "-c", f'CREATE DATABASE "{name}"'], capture_output=True, text=True, check=True)
+        return PgDatabase(f"postgresql://{self.user}@{self.address}/{name}", self.password)
 
     def stop(self):
         subprocess.run([PG_CLUSTER, "stop", self.dir], capture_output=True)
+
+
 SERVICE = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/"
 
 CONFIG = """
@@ -105,6 +138,24 @@ scenarios = ["CAUSEWAY_CONTROL"]
 """
 
 
+def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(str(value))  # a TOML basic string
+
+
+def with_settings(text, settings):
+    """The config text with `settings` ({table: {key: value}}) added right below each table's header."""
+    for table, values in (settings or {}).items():
+        lines = "".join(f"{k} = {toml_value(v)}\n" for k, v in values.items())
+        text, n = re.subn(rf"(?m)^\[{re.escape(table)}\]\n", lambda m: m.group(0) + lines, text, count=1)
+        if n != 1:
+            raise ValueError(f"the config template has no [{table}] table")
+    return text
+
+
 def basic(user, password):
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
@@ -113,17 +164,27 @@ class Server:
     """A causeway process with its own data directory."""
 
     def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None, extra_config="",
-                 max_body_bytes=1048576):
+                 max_body_bytes=1048576, pg=None, settings=None):
+        """`pg`: a PgDatabase (PgCluster.database()) shared with other Servers; this one neither
+        creates nor stops it. `settings`: keys added to the
+        template's own tables, e.g. {"server": {"node_id": "node-1"}, "jobs": {"lease_ms": 3000}}
+        (extra_config can only add tables the template does not have)."""
         if not BINARY:
             raise unittest.SkipTest("CAUSEWAY_BIN not set")
         self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
         self.own_dir = data is None
         self.config = os.path.join(self.dir, "causeway.toml")
-        self.config_text = CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
-                                         client_ca=client_ca, extra_users=extra_users,
-                                         max_body_bytes=max_body_bytes) + extra_config
-        self.pg = None
-        if STORE == "postgres":
+        self.config_text = with_settings(CONFIG.format(data=self.dir, idle=idle, request_timeout_ms=request_timeout_ms,
+                                                       client_ca=client_ca, extra_users=extra_users,
+                                                       max_body_bytes=max_body_bytes), settings) + extra_config
+        self.pg = None  # a cluster of its own, stopped by close()
+        if pg is not None:
+            password_file = os.path.join(self.dir, "pg.password")
+            with open(os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                f.write(pg.password + "\n")
+            self.config_text += (f'\n[store]\nbackend = "postgres"\nuri = "{pg.uri_without_password}"\n'
+                                 f'password_file = "{password_file}"\n')
+        elif STORE == "postgres":
             self.pg = PgCluster()
             self.config_text += f'\n[store]\nbackend = "postgres"\nuri = "{self.pg.uri}"\n'
 
@@ -238,6 +299,49 @@ class Server:
         if conn is None:
             c.close()
         return r.status, hdrs, data
+
+
+class Nodes:
+    """Several causeway nodes on one PostgreSQL database, whatever CAUSEWAY_E2E_STORE says: node
+    ids node-1 … node-N ([server] node_id), each with its own data directory and ports.
+    `database` is a PgCluster.database() to use; without one they get a cluster of their own.
+    Indexable like a list; close() stops the nodes, then their own cluster. Skips (SkipTest)
+    when the binary or PostgreSQL's server binaries are missing."""
+
+    def __init__(self, count, database=None, settings=None, **server_args):
+        PgCluster.require()
+        self.own_cluster = PgCluster() if database is None else None
+        database = database or self.own_cluster.database()
+        self.servers = []
+
+        def start(i):
+            node_settings = {table: dict(values) for table, values in (settings or {}).items()}
+            node_settings.setdefault("server", {})["node_id"] = f"node-{i + 1}"
+            return Server(pg=database, settings=node_settings, **server_args)
+
+        # All at once, as a cluster starts (the nodes migrate the store under an advisory lock).
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            futures = [pool.submit(start, i) for i in range(count)]
+        failed = [f.exception() for f in futures if f.exception()]
+        self.servers = [f.result() for f in futures if not f.exception()]
+        if failed:
+            self.close()
+            raise failed[0]
+
+    def __getitem__(self, i):
+        return self.servers[i]
+
+    def __iter__(self):
+        return iter(self.servers)
+
+    def __len__(self):
+        return len(self.servers)
+
+    def close(self):
+        for s in self.servers:
+            s.close()
+        if self.own_cluster:
+            self.own_cluster.stop()
 
 
 def header(headers, name):
