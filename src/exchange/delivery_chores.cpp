@@ -13,6 +13,12 @@ int64_t Ms(core::SystemTime t) { return core::ToUnixMillis(t); }
 
 void DeliveryLoop::Chores(core::SystemTime now) {
   if (stopping_) return;
+  if (now >= next_poll_) {
+    // Messages this node did not enqueue (another node's, or accepted before a restart) wake
+    // nothing here: look for them once per interval.
+    next_poll_ = now + options_.claim_poll_interval;
+    WantClaimEverywhere();
+  }
   if (!sweep_outstanding_ && now >= next_sweep_) {
     next_sweep_ = now + options_.lease_sweep_interval;
     auto result = std::make_shared<ChoreDone>();

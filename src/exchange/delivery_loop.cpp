@@ -43,6 +43,7 @@ void DeliveryLoop::Start() {
   const core::SystemTime now = clock_.Now();
   next_sweep_ = now + options_.lease_sweep_interval;
   next_prune_ = now + options_.prune_interval;
+  next_poll_ = now + options_.claim_poll_interval;
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -129,7 +130,7 @@ void DeliveryLoop::Run() {
       }
       drain_cv_.notify_all();
     }
-    core::SystemTime deadline = std::min(next_sweep_, next_prune_);
+    core::SystemTime deadline = std::min({next_sweep_, next_prune_, next_poll_});
     if (next_due_) deadline = std::min(deadline, *next_due_);
     if (!alarm_.WaitUntil(deadline, armed)) return;
   }

@@ -176,7 +176,7 @@ class DeliveryLoop {
   std::unordered_map<MessageId, Flight> flights_;
   std::vector<MessageId> unwritten_;  // outcomes known, write not issued yet
   std::optional<core::SystemTime> next_due_;  // the earliest known not_before after now
-  core::SystemTime next_sweep_, next_prune_;
+  core::SystemTime next_sweep_, next_prune_, next_poll_;
   bool sweep_outstanding_ = false, prune_outstanding_ = false;
   std::mt19937_64 rng_;
 

@@ -61,8 +61,8 @@ core::Result<std::unique_ptr<Outbox>> Outbox::Open(store::Database& db, const co
                                             "' needs a name of 1-64 characters A-Z a-z 0-9 _ . - : and a handler");
     }
   }
-  if (options.prune_batch < 1 || options.claim_batch < 1) {
-    return FieldError("012", "batch", "The outbox prune_batch and claim_batch must be at least 1");
+  if (options.prune_batch < 1 || options.claim_batch < 1 || options.id_block < 1) {
+    return FieldError("012", "batch", "The outbox prune_batch, claim_batch and id_block must be at least 1");
   }
   if (options.node_id.empty() || HasLineBreakOrNul(options.node_id)) {
     return FieldError("012", "node_id", "The outbox node_id must be a non-empty line");
@@ -74,14 +74,15 @@ core::Result<std::unique_ptr<Outbox>> Outbox::Open(store::Database& db, const co
 }
 
 core::Status Outbox::Start() {
-  MessageId max_id = 0;
   std::set<std::string> paused;
   CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_ASSIGN_OR_RETURN(max_id, outbox_store::MaxUsedId(tx));
     CW_ASSIGN_OR_RETURN(paused, outbox_store::LoadPaused(tx));
     return core::Status::Ok();
   }));
-  last_id_ = max_id;
+  {
+    std::lock_guard lock(ids_->mu);
+    CW_RETURN_IF_ERROR(ReserveIdsNow(*ids_));
+  }
   int reclaimed = 0;
   const int64_t now_ms = core::ToUnixMillis(clock_.Now());
   CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
@@ -128,7 +129,7 @@ core::Result<MessageId> Outbox::Enqueue(store::UnitOfWork& unit, Message m) {
   if (m.depends_on.message < 0 || m.depends_on.created_object.size() > kMaxKeyBytes) {
     return FieldError("012", "depends_on", "The dependency must name a message id or an object key of at most 200 bytes");
   }
-  const MessageId id = ++last_id_;
+  CW_ASSIGN_OR_RETURN(const MessageId id, NextId());
   const bool creates = kind->second->creates();
   const core::SystemTime now = clock_.Now();
   const int64_t now_ms = core::ToUnixMillis(now);
@@ -176,6 +177,49 @@ core::Result<MessageId> Outbox::Enqueue(store::UnitOfWork& unit, Message m) {
   });
   unit.OnRollback([done] { done(std::nullopt); });
   return id;
+}
+
+core::Status Outbox::ReserveIdsNow(Ids& ids) {
+  MessageId first = 0;
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
+    CW_ASSIGN_OR_RETURN(first, outbox_store::ReserveIds(tx, options_.id_block));
+    return core::Status::Ok();
+  }));
+  ids.next = first;
+  ids.end = first + options_.id_block;
+  return core::Status::Ok();
+}
+
+core::Result<MessageId> Outbox::NextId() {
+  std::lock_guard lock(ids_->mu);
+  Ids& ids = *ids_;
+  if (ids.next >= ids.end) {
+    if (ids.spare != 0) {
+      ids.next = ids.spare;
+      ids.end = ids.spare + options_.id_block;
+      ids.spare = 0;
+    } else {
+      CW_RETURN_IF_ERROR(ReserveIdsNow(ids));  // ids ran out before the reserve came back
+    }
+  }
+  if (!ids.reserving && ids.spare == 0 && ids.end - ids.next <= options_.id_block / 2) {
+    // A write of its own, committed whatever happens to the units the ids go into (unused
+    // ids are gaps). The callback runs on a store thread and may outlive this outbox.
+    ids.reserving = true;
+    auto first = std::make_shared<MessageId>(0);
+    db_.WriteAsync(
+        [first, count = options_.id_block](store::Tx& tx) -> core::Status {
+          CW_ASSIGN_OR_RETURN(*first, outbox_store::ReserveIds(tx, count));
+          return core::Status::Ok();
+        },
+        [state = ids_, first](core::Status st) {
+          std::lock_guard done_lock(state->mu);
+          state->reserving = false;
+          if (st.ok()) state->spare = *first;
+          else spdlog::warn("outbox: reserving message ids failed: {}", st.error().text);
+        });
+  }
+  return ids.next++;
 }
 
 core::Result<MessageId> Outbox::Enqueue(Message message) {

@@ -70,6 +70,10 @@ struct OutboxOptions {
   // How long a claim is held: the larger of this and 2 × the destination's total_timeout + 1 min.
   std::chrono::milliseconds lease{std::chrono::minutes(5)};
   std::chrono::milliseconds lease_sweep_interval{std::chrono::seconds(30)};  // other nodes' leases
+  // How often the node looks for ready messages it did not enqueue itself (other nodes', or
+  // accepted before a restart): each destination is probed once per interval.
+  std::chrono::milliseconds claim_poll_interval{std::chrono::seconds(1)};
+  int64_t id_block = 512;  // message ids taken from the store at a time (>= 1)
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};  // delivered and skipped ones
   std::chrono::milliseconds prune_interval{std::chrono::minutes(10)};
   int prune_batch = 1000;  // messages deleted per write (>= 1)
@@ -184,7 +188,18 @@ class Outbox {
   HttpClient& http_;
   const OutboxOptions options_;
   std::shared_ptr<OutboxMetrics> metrics_;
-  std::atomic<MessageId> last_id_{0};
+  // The ids this node took from the store and has not used yet: the current block, and the next
+  // one, reserved in the background once half of the current one is used (so Enqueue waits for
+  // the store only if ids run out faster than one write). Shared with that write's callback.
+  struct Ids {
+    std::mutex mu;
+    MessageId next = 0, end = 0;  // the current block [next, end)
+    MessageId spare = 0;          // the first id of the reserved next block; 0: none
+    bool reserving = false;
+  };
+  core::Result<MessageId> NextId();
+  core::Status ReserveIdsNow(Ids& ids);  // with ids.mu held
+  std::shared_ptr<Ids> ids_ = std::make_shared<Ids>();
   std::atomic<bool> stopped_{false};
   std::unique_ptr<internal::DeliveryLoop> loop_;
 };

@@ -241,6 +241,7 @@ core::Result<OutboxOptions> ParseOutboxConfig(const toml::table& outbox, const s
       {"retention_h", f.Millis(&o.retention, 3'600'000, 1, 24 * 3650)},
       {"lease_s", f.Millis(&o.lease, 1000, 1, kYearS)},
       {"lease_sweep_s", f.Millis(&o.lease_sweep_interval, 1000, 1, kYearS)},
+      {"claim_poll_ms", f.Millis(&o.claim_poll_interval, 1, 10, 3'600'000)},
       {"prune_interval_s", f.Millis(&o.prune_interval, 1000, 1, kYearS)},
       {"stop_timeout_s", f.Millis(&o.stop_timeout, 1000, 0, 3600)},
       {"destinations",

@@ -3,10 +3,13 @@
 // allocation, graceful stop, and the control-plane functions (JSON, Prometheus text).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <boost/json.hpp>
 
 #include "exchange/outbox.h"
 #include "exchange/outbox_admin.h"
+#include "exchange/outbox_store.h"
 #include "exchange/testing/outbox_fixture.h"
 
 namespace causeway::exchange {
@@ -160,6 +163,46 @@ TEST_P(OutboxOperationsTest, AnotherNodesExpiredLeaseIsReclaimedAndALiveOneIsNot
   MessageDetail d = Detail(id);
   ASSERT_EQ(d.attempts.size(), 2u);
   EXPECT_EQ(d.attempts[0].outcome, "interrupted");
+}
+
+TEST_P(OutboxOperationsTest, AMessageAnotherNodeAcceptedIsFoundByThePoll) {
+  Open();
+  // Another node's insert (or one accepted before a restart): nothing on this node wakes for it.
+  const Message m = CaseOp("CR-9", "Assign", 1);
+  MessageId id = 0;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                   CW_ASSIGN_OR_RETURN(id, outbox_store::ReserveIds(tx, 1));
+                   CW_ASSIGN_OR_RETURN(auto inserted, outbox_store::Insert(tx, {.id = id, .message = &m,
+                                                                                 .now_ms = core::ToUnixMillis(clock_.Now())}));
+                   (void)inserted;
+                   return core::Status::Ok();
+                 }).ok());
+  clock_.Advance(std::chrono::seconds(1));  // claim_poll_interval
+  ASSERT_TRUE(WaitState(id, MessageState::kDelivered));
+  EXPECT_EQ(http_.RequestCount(), 1u);
+}
+
+TEST_P(OutboxOperationsTest, NodesSharingAStoreNeverTakeTheSameId) {
+  OutboxOptions other = Options();
+  other.node_id = "node-b";
+  other.id_block = 3;  // small blocks, so that the two nodes' blocks interleave
+  OutboxOptions mine = Options();
+  mine.id_block = 3;
+  Open(mine);
+  auto second_store = postgres() ? OpenNode() : nullptr;
+  auto b = Outbox::Open(second_store ? *second_store : *db_, clock_, http_, other);
+  ASSERT_TRUE(b.ok()) << b.error().text;
+  std::set<MessageId> ids;
+  for (int i = 0; i < 20; ++i) {
+    auto on_a = outbox_->Enqueue(CaseOp("A-" + std::to_string(i), "Assign", 1));
+    auto on_b = (*b)->Enqueue(CaseOp("B-" + std::to_string(i), "Assign", 1));
+    ASSERT_TRUE(on_a.ok()) << on_a.error().text;
+    ASSERT_TRUE(on_b.ok()) << on_b.error().text;
+    EXPECT_TRUE(ids.insert(*on_a).second) << *on_a;
+    EXPECT_TRUE(ids.insert(*on_b).second) << *on_b;
+  }
+  for (MessageId id : ids) ASSERT_TRUE(WaitState(id, MessageState::kDelivered)) << id;
+  (*b)->Stop();
 }
 
 TEST_P(OutboxOperationsTest, PruningKeepsWhatAnUnfinishedMessageDependsOn) {

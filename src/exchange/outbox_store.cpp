@@ -475,13 +475,15 @@ Result<std::set<std::string>> LoadPaused(Tx& tx) {
   return paused;
 }
 
-Result<MessageId> MaxUsedId(Tx& tx) {
-  MessageId max_id = 0;
-  CW_RETURN_IF_ERROR(tx.Query("SELECT MAX(id) FROM outbox_messages", {},
-                              [&](const Row& r) { max_id = std::max(max_id, r.OptInt(0).value_or(0)); }));
-  CW_RETURN_IF_ERROR(tx.Query("SELECT value FROM outbox_counters WHERE name = 'max_pruned_id'", {},
-                              [&](const Row& r) { max_id = std::max(max_id, r.Int(0)); }));
-  return max_id;
+Result<MessageId> ReserveIds(Tx& tx, int64_t count) {
+  std::optional<int64_t> end;
+  CW_RETURN_IF_ERROR(tx.Query("UPDATE outbox_counters SET value = value + ? WHERE name = 'next_id' RETURNING value",
+                              {I(count)}, [&](const Row& r) { end = r.Int(0); }));
+  if (!end) {
+    return core::MakeError(core::Code::kInternal, "CAUSEWAY/EXCHANGE", "015",
+                           "The outbox id counter is missing (migration 0202 not applied)");
+  }
+  return *end - count;
 }
 
 Result<MessagePage> List(Tx& tx, const MessageFilter& f) {

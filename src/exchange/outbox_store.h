@@ -151,8 +151,10 @@ Status Skip(store::Tx& tx, MessageId id, int64_t now_ms);
 Status SetPaused(store::Tx& tx, std::string_view destination, bool paused, int64_t now_ms);
 Result<std::set<std::string>> LoadPaused(store::Tx& tx);
 
-// The highest id ever used (stored or pruned); new ids start above it.
-Result<MessageId> MaxUsedId(store::Tx& tx);
+// Takes `count` ids no node has taken (0202_outbox_id_blocks.sql) and returns the first; the
+// block is [first, first + count). Ids are unique across nodes, never reused after pruning, and
+// ascend within a node's block (not across nodes).
+Result<MessageId> ReserveIds(store::Tx& tx, int64_t count);
 
 Result<MessagePage> List(store::Tx& tx, const MessageFilter& filter);
 Result<MessageDetail> Get(store::Tx& tx, MessageId id);  // kNotFound (020)

@@ -359,13 +359,14 @@ TEST(UserDirectoryStoreTest, NodesSharingAStoreShareCountsAndLocks) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::vector<UserConfig> cfg = {{.name = "U", .password_hash = HashPassword("pw", 1000)},
-                                 {.name = "V", .password_hash = HashPassword("pw", 1000)}};
+                                 {.name = "V", .password_hash = HashPassword("pw", 1000)},
+                                 {.name = "W", .password_hash = HashPassword("pw", 1000)}};
   {
     auto db = store::sqlite::SqliteDatabase::Open({.path = (dir / "s.db").string()});
     ASSERT_TRUE(store::Migrate(**db, UserDirectory::Migrations()).ok());
     UserDirectory a(cfg, TestCatalog(), 3), b(cfg, TestCatalog(), 3);
-    ASSERT_TRUE(a.AttachStore(db->get()).ok());
-    ASSERT_TRUE(b.AttachStore(db->get()).ok());
+    ASSERT_TRUE(a.AttachStore(db->get(), /*shared=*/true).ok());
+    ASSERT_TRUE(b.AttachStore(db->get(), /*shared=*/true).ok());
     // Two failures on A, one on B: three consecutive failures of one user.
     EXPECT_EQ(a.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
     EXPECT_EQ(a.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
@@ -391,6 +392,13 @@ TEST(UserDirectoryStoreTest, NodesSharingAStoreShareCountsAndLocks) {
     ASSERT_TRUE(a.Refresh().ok());
     EXPECT_EQ(a.CheckPassword("V", "x"), UserDirectory::LogonResult::kWrongPassword);
     EXPECT_FALSE(a.Find("V")->locked) << "only one failure since the success";
+    // The same when the node that sees the success has not yet seen the failures (no refresh
+    // in between): its password check resets the stored count all the same.
+    EXPECT_EQ(a.CheckPassword("W", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_EQ(a.CheckPassword("W", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_EQ(b.CheckPassword("W", "pw"), UserDirectory::LogonResult::kOk);
+    EXPECT_EQ(a.CheckPassword("W", "x"), UserDirectory::LogonResult::kWrongPassword);
+    EXPECT_FALSE(a.Find("W")->locked) << "the failures before b's success still counted";
   }
   std::filesystem::remove_all(dir);
 }

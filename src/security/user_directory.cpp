@@ -32,8 +32,9 @@ UserDirectory::UserDirectory(std::vector<UserConfig> users, ScenarioCatalog cata
 
 const std::vector<store::Migration>& UserDirectory::Migrations() { return SecurityMigrations(); }
 
-core::Status UserDirectory::AttachStore(store::Database* db) {
+core::Status UserDirectory::AttachStore(store::Database* db, std::optional<bool> shared) {
   db_ = db;
+  shared_store_ = shared.value_or(db->dialect() != store::Dialect::kSqlite);  // SQLite: one node
   std::unique_lock lock(mu_);
   return db->Read([&](store::Tx& tx) {
     return tx.Query("SELECT name, failed_logons, locked FROM security_user_state", {}, [&](const store::Row& r) {
@@ -77,12 +78,13 @@ bool UserDirectory::IsCurrent(std::string_view name, uint64_t version) const {
   return e && !e->locked && e->version == version && e->failed == 0;
 }
 
-void UserDirectory::NoteSuccessfulLogon(std::string_view name) {
+void UserDirectory::NoteSuccessfulLogon(std::string_view name, bool even_if_none_seen) {
   Entry snapshot;
   {
     std::unique_lock lock(mu_);
     Entry* e = FindLocked(name);
-    if (!e || e->failed == 0 || e->locked) return;
+    if (!e || e->locked) return;
+    if (e->failed == 0 && !(even_if_none_seen && shared_store_ && db_)) return;
     e->failed = 0;
     snapshot = *e;
   }
@@ -90,7 +92,8 @@ void UserDirectory::NoteSuccessfulLogon(std::string_view name) {
   // Only the counter: a lock another node set meanwhile must stay.
   std::string canonical = snapshot.config.name;
   (void)db_->Write([&](store::Tx& tx) {
-    return tx.Exec("UPDATE security_user_state SET failed_logons = 0, changed_at = ? WHERE name = ? AND locked = 0",
+    return tx.Exec("UPDATE security_user_state SET failed_logons = 0, changed_at = ? WHERE name = ? AND locked = 0 "
+                   "AND failed_logons > 0",
                    {Now(), store::Value(canonical)});
   });
 }
@@ -185,7 +188,7 @@ UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, s
     if (!e) return LogonResult::kUnknownUser;
     if (e->locked) return LogonResult::kLocked;
     canonical = e->config.name;
-    if (ok && e->failed == 0) return LogonResult::kOk;
+    if (ok && e->failed == 0 && !shared_store_) return LogonResult::kOk;
     if (!db_) {
       if (ok) {
         e->failed = 0;
@@ -197,7 +200,8 @@ UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, s
     }
   }
   if (ok) {
-    NoteSuccessfulLogon(canonical);
+    // Failures other nodes counted may not have reached this node yet: reset the stored count.
+    NoteSuccessfulLogon(canonical, /*even_if_none_seen=*/true);
     return LogonResult::kOk;
   }
   int failed = 0;

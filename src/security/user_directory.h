@@ -54,7 +54,8 @@ class UserDirectory {
 
   // Attaches persistence for lock state and loads it. Call once at start-up. With a store,
   // failed logons are counted in it (atomically), so that nodes sharing it share one count.
-  core::Status AttachStore(store::Database* db);
+  // `shared`: other nodes use the store too (default: any back end but SQLite).
+  core::Status AttachStore(store::Database* db, std::optional<bool> shared = std::nullopt);
   // Re-reads counters and locks from the store: what other nodes counted, locked or unlocked.
   // Nodes sharing a store call it periodically (app/serve.cpp: every second).
   core::Status Refresh();
@@ -73,8 +74,10 @@ class UserDirectory {
   LogonResult CheckPassword(std::string_view name, std::string_view password);
   // A logon that proved the credentials without the slow hash (a cached Basic credential, a
   // client certificate) ends a run of failures as CheckPassword's success does: SAP resets the
-  // counter on every successful logon. Writes only when there is something to reset.
-  void NoteSuccessfulLogon(std::string_view name);
+  // counter on every successful logon. Writes only when there is something to reset, or, with
+  // `even_if_none_seen` on a store other nodes share, also when this node has not seen their
+  // failures yet (they reach it within a second): CheckPassword does so after the slow hash.
+  void NoteSuccessfulLogon(std::string_view name, bool even_if_none_seen = false);
   // How many slow password hashes CheckPassword has run.
   uint64_t password_checks() const { return password_checks_.load(std::memory_order_relaxed); }
   // True if `user` may call `service` (by its scenarios or direct grants).
@@ -102,6 +105,7 @@ class UserDirectory {
   int max_failed_;
   std::atomic<uint64_t> password_checks_{0};
   store::Database* db_ = nullptr;
+  bool shared_store_ = false;  // other nodes count failures in db_ too (PostgreSQL)
 };
 
 }  // namespace causeway::security

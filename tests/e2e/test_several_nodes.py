@@ -9,7 +9,6 @@ DeadNode: node 3 is killed (kill -9) while it runs long jobs, has jobs waiting a
 outbox messages that its receiver refused (503): the survivors end its running jobs in A once
 its lease expired, run its waiting jobs once, and deliver its messages.
 
-Cases marked expectedFailure show server defects that need a fix in C++ (see each docstring).
 """
 import base64
 import calendar
@@ -402,14 +401,11 @@ class SeveralNodes(PushChecks, unittest.TestCase):
         self.assertEqual(st, 200, body)
         wait_for(lambda: self.logon(n1, "LOCKME", "Welcome1!") == 200, "the unlock on node 1", timeout=10)
 
-    @unittest.expectedFailure
     def test_a_success_on_another_node_ends_the_run_of_failures(self):
-        """Defect (C++, security/user_directory.cpp): a logon with the right password resets the
-        stored count only when the node's own copy, refreshed once a second, shows failures. A
-        success on node 3 right after failures on nodes 1 and 2 leaves the count at 2, so the next
-        failure locks the user after one failure since the success ("consecutive failed logons
-        since the last success", SAP's rule). Eight users, so that a refresh landing in the
-        window (node 3's logon, tens of milliseconds) of some of them cannot hide the defect."""
+        """SAP's rule is consecutive failed logons since the last success: a success on node 3
+        right after failures on nodes 1 and 2 (which node 3 has not refreshed yet) resets the
+        stored count, so the next failure does not lock. Eight users, so that a refresh landing
+        in the window of some of them cannot hide a regression."""
         n1, n2, n3 = self.nodes
         locked = []
         for user in RACE_USERS:
@@ -420,12 +416,10 @@ class SeveralNodes(PushChecks, unittest.TestCase):
                 locked.append(user)
         self.assertEqual(locked, [], "locked after one failure since a successful logon")
 
-    @unittest.expectedFailure
     def test_every_node_accepts_edits_that_push_through_the_outbox(self):
-        """Defect (C++, exchange/outbox.cpp): outbox message ids come from a counter in each
-        process (MAX(id) at start, then ++), so the second node's first push reuses an id the first
-        node stored: PostgreSQL answers "duplicate key value violates unique constraint
-        outbox_messages_pkey" and the agent's edit fails with 409 CAUSEWAY/STORE/001."""
+        """Edits on every node enqueue outbox messages: their ids come from the store in blocks,
+        so no node takes an id another node took (a per-process counter made the second node's
+        push fail with 409 CAUSEWAY/STORE/001, duplicate key)."""
         after = self.receiver.last_seq()
         changes, failures = [], []
         for i, node in enumerate(self.nodes):
@@ -557,15 +551,10 @@ class DeadNode(PushChecks, unittest.TestCase):
                 self.assertEqual(self.sessions[0].wait_status(name, count, {"C", "A", "F"}), "C", name)
                 self.assertEqual(len(self.starts(name)), 1, name)
 
-    @unittest.expectedFailure
     def test_outbox_messages_the_dead_node_accepted_are_delivered_by_a_survivor(self):
-        """Defects (C++): (1) services/case_exchange/outbox_publisher.cpp registers a pushed
-        system's outbox destination on a node only when that node itself plans an operation for
-        it, so the survivors (and node 3 after a restart) do not know cx.100000002.PUSHY and never
-        claim its messages; (2) exchange/delivery_loop.cpp looks for ready messages only after an
-        enqueue of its own, a freed slot, a due time it saw itself, a reclaimed lease or a pause
-        change — never for messages other nodes accepted, so a survivor that knows the destination
-        still leaves the dead node's pending messages alone."""
+        """Every node knows every pushed system's destination from its start, and looks for ready
+        messages it did not enqueue itself once per claim_poll_ms: the dead node's pending
+        messages are delivered by a survivor, in order per record."""
         self.assertEqual([c for c in self.push_calls if c[1] != 200], [])
         self.assertTrue(self.outbox_quiet, "node 3's pushes were not all refused and pending before the kill")
         survivor = self.nodes[0]

@@ -76,6 +76,13 @@ core::Status CaseExchangeModule::Start(ModuleContext& ctx) {
   tokens_ = std::make_unique<TokenCodec>(key, ctx.clock, options_.token_lifetime);
   publisher_ = std::make_unique<OutboxPublisher>(ctx.outbox, *desk_);
   desk_->SetPublisher(publisher_.get());
+  // Every system with a URL is a destination from the start: messages accepted before a restart,
+  // or by another node, are delivered without waiting for this node's own next push to it.
+  {
+    auto dir = desk_->directory();
+    for (const auto& [tenant_id, tenant] : dir->tenants)
+      for (const auto& [system_id, system] : tenant.systems) (void)publisher_->Pushes(tenant, system);
+  }
   logon_ = std::make_unique<Logon>(*desk_, *tokens_, options_);
   rest_ = std::make_unique<RestApi>(*desk_, ctx.db, *logon_, options_);
   if (ctx.demo)
