@@ -29,12 +29,17 @@ fi
 rm -rf "$BENCH_DIR"
 write_config
 
-python3 "$HERE/focused_build_receiver.py" > "$BENCH_DIR-receiver.out" 2>&1 &
+python3 "$HERE/focused_build_receiver.py" > "$BENCH_DIR/receiver.out" 2>&1 &
 RECEIVER_PID=$!
 cleanup() { stop_server; kill "$RECEIVER_PID" 2>/dev/null || true; wait "$RECEIVER_PID" 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do [[ -s "$BENCH_DIR-receiver.out" ]] && break; sleep 0.05; done
-RECEIVER_PORT=$(sed -E 's/.*"port": ([0-9]+).*/\1/' "$BENCH_DIR-receiver.out")
+RECEIVER_PORT=
+for _ in $(seq 1 200); do
+  RECEIVER_PORT=$(sed -nE 's/^\{"port": ([0-9]+)\}$/\1/p' "$BENCH_DIR/receiver.out")
+  [[ -n "$RECEIVER_PORT" ]] && break
+  sleep 0.05
+done
+[[ -n "$RECEIVER_PORT" ]] || { echo "receiver did not start" >&2; cat "$BENCH_DIR/receiver.out" >&2; exit 1; }
 
 cat >> "$BENCH_DIR/causeway.toml" <<TOML
 [[users]]
@@ -83,7 +88,7 @@ requests=$(awk '/requests in/{print $1}' <<<"$out")
 printf 'StatusSet PUT (durable, 64 connections): %s req/s  p50 %s  p90 %s  p99 %s  non-2xx %s  server CPU %s µs/request\n' \
   "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="50%"{print $2}' <<<"$out")" \
   "$(awk '$1=="90%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
-  "$(awk '/Non-2xx/{print $5}' <<<"$out")" \
+  "$(awk '/Non-2xx/{n=$5} END{print n+0}' <<<"$out")" \
   "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b-a)/hz/n*1e6}')"
 grep -E '^status [0-9]+' <<<"$out" | head -3 || true
 first=$(head -1 "$FB_GUIDS")
