@@ -31,6 +31,40 @@ TEST(CustomizingTest, DemoIsValidAndDeliversFbdf) {
   EXPECT_FALSE(wi->Allows("E0001", "E0006"));
 }
 
+TEST(CustomizingTest, DemoToolUrlIsReadWithoutThrowing) {
+  struct Case {
+    std::string url, base;  // base "" = refused
+  };
+  const std::vector<Case> cases = {
+      {"http://127.0.0.1:8083", "http://127.0.0.1:8083"},
+      {"https://tool.example", "https://tool.example:443"},
+      {"http://tool:8083/jira", "http://tool:8083/jira"},
+      {"http://[::1]:9000/x", "http://[::1]:9000/x"},
+      {"http://tool:", ""},
+      {"http://tool:abc", ""},
+      {"http://tool:99999", ""},
+      {"http://:80", ""},
+      {"ftp://tool", ""},
+      {"tool:8083", ""},
+  };
+  for (const auto& c : cases) {
+    Customizing demo;
+    ASSERT_NO_THROW(demo = DemoCustomizing(c.url)) << c.url;
+    const RfcDestination* d = demo.FindDestination("JIRA_DEMO");
+    ASSERT_NE(d, nullptr) << c.url;
+    core::Status valid = Validate(demo);
+    if (c.base.empty()) {
+      ASSERT_FALSE(valid.ok()) << c.url;
+      EXPECT_EQ(valid.error().target, "destinations[JIRA_DEMO].host") << c.url;
+      EXPECT_FALSE(DemoToolDestination(c.url).has_value()) << c.url;
+    } else {
+      EXPECT_TRUE(valid.ok()) << c.url << ": " << valid.error().text;
+      EXPECT_EQ(d->BaseUrl(), c.base);
+      EXPECT_EQ(d->user, "SOLMAN_SYNC");
+    }
+  }
+}
+
 TEST(CustomizingTest, DestinationBaseUrl) {
   RfcDestination d;
   d.protocol = "https";

@@ -1,5 +1,7 @@
 #include "domain/workitems/demo_data.h"
 
+#include <charconv>
+
 #include "core/time_format.h"
 #include "domain/workitems/payload_attributes.h"
 #include "domain/workitems/workitems_errors.h"
@@ -69,24 +71,50 @@ NewDocument Doc(const char* id, const char* file, const char* type, const char* 
 
 }  // namespace
 
+std::optional<RfcDestination> DemoToolDestination(std::string_view url) {
+  RfcDestination d;
+  d.name = "JIRA_DEMO";
+  d.user = "SOLMAN_SYNC";
+  d.password = exchange::Secret("Welcome1!");
+  if (url.substr(0, 8) == "https://") {
+    d.protocol = "https";
+    d.port = 443;
+    url.remove_prefix(8);
+  } else if (url.substr(0, 7) == "http://") {
+    d.protocol = "http";
+    d.port = 80;
+    url.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
+  const size_t slash = url.find('/');
+  std::string_view authority = url.substr(0, slash);
+  if (slash != std::string_view::npos) d.path_prefix = std::string(url.substr(slash));
+  // "[::1]:8083": the port's colon comes after the bracket.
+  const size_t colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    std::string_view port = authority.substr(colon + 1);
+    int value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535)
+      return std::nullopt;
+    d.port = value;
+    authority = authority.substr(0, colon);
+  }
+  if (authority.empty()) return std::nullopt;
+  d.host = std::string(authority);
+  return d;
+}
+
 Customizing DemoCustomizing(const std::string& tool_base_url) {
   Customizing c;
   RfcDestination jira;
-  jira.name = "JIRA_DEMO";
-  std::string_view url = tool_base_url;
-  if (url.substr(0, 8) == "https://") {
-    jira.protocol = "https";
-    url.remove_prefix(8);
+  if (auto d = DemoToolDestination(tool_base_url)) {
+    jira = std::move(*d);
   } else {
-    jira.protocol = "http";
-    if (url.substr(0, 7) == "http://") url.remove_prefix(7);
+    jira.name = "JIRA_DEMO";  // no host: Validate names the field
+    jira.host.clear();
   }
-  size_t colon = url.rfind(':');
-  jira.host = std::string(url.substr(0, colon));
-  jira.port = colon == std::string_view::npos ? (jira.protocol == "https" ? 443 : 80)
-                                              : std::stoi(std::string(url.substr(colon + 1)));
-  jira.user = "SOLMAN_SYNC";
-  jira.password = exchange::Secret("Welcome1!");
   c.destinations = {jira};
   c.projects = {{"ST_OST_SP2", "ST-OST SP02 Master Projekt"}};
   c.project_mappings = {{.project = "ST_OST_SP2",

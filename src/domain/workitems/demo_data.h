@@ -9,7 +9,9 @@
 // source lists them).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "domain/workitems/customizing.h"
@@ -17,7 +19,14 @@
 
 namespace causeway::workitems {
 
-// `tool_base_url`: where the demo destination JIRA_DEMO points ("http://127.0.0.1:8083").
+// The demo's RFC destination JIRA_DEMO (Basic SOLMAN_SYNC) for a tool at `url`, read as
+// http(s)://host[:port][/path prefix] (port default 80 / 443); nullopt when `url` is not of that
+// form (no scheme or another one, no host, a port that is not 1-65535).
+std::optional<RfcDestination> DemoToolDestination(std::string_view url);
+
+// `tool_base_url`: where the demo destination JIRA_DEMO points ("http://127.0.0.1:8083"). Never
+// throws: for a URL DemoToolDestination cannot read, JIRA_DEMO has no host, which Validate
+// refuses (destinations[JIRA_DEMO].host).
 Customizing DemoCustomizing(const std::string& tool_base_url = "http://127.0.0.1:8083");
 
 inline constexpr char kDemoPackageGuid[] = "00505683226E1EE5BEFB3A231046E491";

@@ -273,6 +273,17 @@ core::Status Update(store::Tx& tx, const WorkObject& o, int64_t expected_version
   return WriteLists(tx, o);
 }
 
+core::Status UpdatePushState(store::Tx& tx, const WorkObject& o, int64_t expected_version) {
+  int64_t changed = 0;
+  CW_RETURN_IF_ERROR(tx.Exec(
+      "UPDATE fb_objects SET handed_over = ?, push_destination = ?, create_message = ?, version = ? "
+      "WHERE guid = ? AND version = ?",
+      {int64_t{o.handed_over ? 1 : 0}, o.push_destination, o.create_message, o.version, o.guid, expected_version},
+      &changed));
+  if (changed != 1) return ChangedMeanwhile(o.ticket_id);
+  return core::Status::Ok();
+}
+
 core::Status UpdateStatus(store::Tx& tx, const WorkObject& o, int64_t expected_version) {
   int64_t changed = 0;
   CW_RETURN_IF_ERROR(tx.Exec(

@@ -36,6 +36,10 @@ core::Status Insert(store::Tx& tx, const WorkObject& o);
 // Replaces header and lists (not documents) if the stored version is `expected_version`, and
 // stores o.version; otherwise ChangedMeanwhile (kConflict).
 core::Status Update(store::Tx& tx, const WorkObject& o, int64_t expected_version);
+// Only what S1_CALL_EXT changes: handed_over, push_destination, create_message and version, if
+// the stored version is `expected_version` (else ChangedMeanwhile). Lists stay as they are: a
+// handover rewrites none of them (each list row is a page of the write-ahead log per object).
+core::Status UpdatePushState(store::Tx& tx, const WorkObject& o, int64_t expected_version);
 // Only the status columns (inbound update): status, changed_at/by, last_external_status,
 // version + 1, if the stored version is `expected_version`.
 core::Status UpdateStatus(store::Tx& tx, const WorkObject& o, int64_t expected_version);

@@ -456,7 +456,7 @@ core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& a
     CW_RETURN_IF_ERROR(StagePush(c, o, package, actor, unit, result.pushes));
     const int64_t expected = o.version;
     o.version = expected + 1;
-    unit.Add([o, expected](store::Tx& tx) { return repo::Update(tx, o, expected); });
+    unit.Add([o, expected](store::Tx& tx) { return repo::UpdatePushState(tx, o, expected); });
     for (WorkObject& item : items) {
       if (std::string why = PushBlocker(c, item, &o); !why.empty()) {
         result.not_pushed.push_back(item.ticket_id + ": " + why);
@@ -466,7 +466,7 @@ core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& a
       CW_RETURN_IF_ERROR(StagePush(c, item, &o, actor, unit, result.pushes));
       const int64_t item_expected = item.version;
       item.version = item_expected + 1;
-      unit.Add([item, item_expected](store::Tx& tx) { return repo::Update(tx, item, item_expected); });
+      unit.Add([item, item_expected](store::Tx& tx) { return repo::UpdatePushState(tx, item, item_expected); });
     }
     return core::Status::Ok();
   }));

@@ -113,6 +113,10 @@ TEST(FbOptionsTest, ConfigurationErrorsNameTheKey) {
       {"[ext_integration]\nlink_base_url = \"ftp://x\"", "ext_integration.link_base_url"},
       {"[ext_integration]\nsystem_guid = \"abc\"", "ext_integration.system_guid"},
       {"[ext_integration]\ndemo = \"yes\"", "ext_integration.demo"},
+      // These aborted the server (std::stoi threw while the demo customizing was built).
+      {"[ext_integration]\ndemo_tool_url = \"http://127.0.0.1:\"", "ext_integration.demo_tool_url"},
+      {"[ext_integration]\ndemo_tool_url = \"http://127.0.0.1:abc\"", "ext_integration.demo_tool_url"},
+      {"[ext_integration]\ndemo_tool_url = \"ftp://tool\"", "ext_integration.demo_tool_url"},
       {"[ext_integration.customizing]\n[[ext_integration.customizing.project_mappings]]\nproject = \"P\"\n"
        "destination = \"D\"\ncreate_uri = \"/c\"\nupdate_uri = \"/u/#EXTERNAL_ID#\"\nprofile = \"X\"",
        "ext_integration.customizing.process_types[S1IT]"},  // the first problem: no process types

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "domain/workitems/demo_data.h"
 #include "domain/workitems/workitems_errors.h"
 #include "services/ext_integration/customizing_codec.h"
 
@@ -69,6 +70,8 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
   CW_RETURN_IF_ERROR(integer("max_document_bytes", o.max_document_bytes, 1, int64_t{1} << 30));
   CW_RETURN_IF_ERROR(boolean("gateway_hub_detail", o.gateway_hub_detail));
   CW_RETURN_IF_ERROR(str("sap_client", o.sap_client));
+  if (!workitems::DemoToolDestination(o.demo_tool_url))
+    return ConfigError("ext_integration.demo_tool_url", "must be http(s)://host[:port][/path], port 1-65535");
   if (!o.link_base_url.empty() && o.link_base_url.rfind("http://", 0) != 0 && o.link_base_url.rfind("https://", 0) != 0)
     return ConfigError("ext_integration.link_base_url", "must start with http:// or https://");
   while (!o.link_base_url.empty() && o.link_base_url.back() == '/') o.link_base_url.pop_back();
