@@ -252,6 +252,13 @@ int RunServe(const ServeOptions& options) {
     }
     ++started;
   }
+  for (auto& m : modules) {
+    if (auto st = m->AllStarted(context); !st.ok()) {
+      std::fprintf(stderr, "causeway: %s: %s\n", std::string(m->Name()).c_str(), st.error().text.c_str());
+      stop_modules();
+      return 1;
+    }
+  }
   control.module_metrics = [&] {
     std::string text;
     for (const auto& m : modules) text += m->MetricsText();

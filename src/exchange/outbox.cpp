@@ -98,8 +98,13 @@ core::Status Outbox::Start() {
     setups.push_back({std::make_shared<const Destination>(d), paused.count(d.name) > 0});
   }
   loop_ = std::make_unique<internal::DeliveryLoop>(db_, clock_, http_, options_, metrics_, std::move(setups));
-  loop_->Start();
+  if (options_.deliver_at_open) StartDelivery();
   return core::Status::Ok();
+}
+
+void Outbox::StartDelivery() {
+  if (stopped_ || delivering_.exchange(true)) return;
+  loop_->Start();
 }
 
 void Outbox::Stop() {

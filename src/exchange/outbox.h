@@ -73,6 +73,9 @@ struct OutboxOptions {
   // How often the node looks for ready messages it did not enqueue itself (other nodes', or
   // accepted before a restart): each destination is probed once per interval.
   std::chrono::milliseconds claim_poll_interval{std::chrono::seconds(1)};
+  // false: Open prepares everything but sends nothing until StartDelivery (the house starts
+  // delivery once every module has set its destinations).
+  bool deliver_at_open = true;
   int64_t id_block = 512;  // message ids taken from the store at a time (>= 1)
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};  // delivered and skipped ones
   std::chrono::milliseconds prune_interval{std::chrono::minutes(10)};
@@ -175,6 +178,10 @@ class Outbox {
   // sandbox.
   bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout) const;
 
+  // Starts delivering (with deliver_at_open = false; otherwise Open did). Messages enqueued
+  // before wait for it. Idempotent.
+  void StartDelivery();
+
   // Graceful stop (see the lifetime note above). Idempotent. Enqueue fails afterwards.
   void Stop();
 
@@ -201,6 +208,7 @@ class Outbox {
   core::Status ReserveIdsNow(Ids& ids);  // with ids.mu held
   std::shared_ptr<Ids> ids_ = std::make_shared<Ids>();
   std::atomic<bool> stopped_{false};
+  std::atomic<bool> delivering_{false};
   std::unique_ptr<internal::DeliveryLoop> loop_;
 };
 

@@ -74,6 +74,12 @@ class Module {
   virtual std::vector<store::Migration> Migrations() const { return {}; }
   // Builds the domain objects and starts its workers.
   virtual core::Status Start(ModuleContext& ctx) = 0;
+  // Called once every module has started (in module order): what must wait for the others,
+  // e.g. the outbox delivers only once every module applied its destinations and kinds' state.
+  virtual core::Status AllStarted(ModuleContext& ctx) {
+    (void)ctx;
+    return core::Status::Ok();
+  }
   // Service endpoints and its own control routes; called once, after Start.
   virtual std::vector<http::Endpoint> Endpoints() = 0;
   // Paths of its service roots, printed with the listeners' URLs at start.

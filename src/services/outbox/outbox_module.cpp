@@ -47,9 +47,15 @@ class OutboxModule final : public Module {
     CW_ASSIGN_OR_RETURN(exchange::OutboxOptions options, exchange::ParseOutboxConfig(section_, ctx.config_dir));
     options.kinds = ctx.message_kinds;
     if (!section_.contains("node_id")) options.node_id = ctx.node_id;
+    options.deliver_at_open = false;  // AllStarted: once every module has set its destinations
     http_ = std::make_unique<exchange::CurlHttpClient>();
     CW_ASSIGN_OR_RETURN(outbox_, exchange::Outbox::Open(ctx.db, ctx.clock, *http_, std::move(options)));
     ctx.outbox = outbox_.get();
+    return core::Status::Ok();
+  }
+
+  core::Status AllStarted(ModuleContext&) override {
+    outbox_->StartDelivery();
     return core::Status::Ok();
   }
 
