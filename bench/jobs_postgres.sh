@@ -80,16 +80,16 @@ AUTH_HEADER="Authorization: Basic $(printf '%s' "$AUTH" | base64 -w0)"
 
 # wrk_on PORT CONNS KIND OUT: one wrk run (after a short warm-up) of KIND status|schedule.
 wrk_on() {
-  local port=$1 conns=$2 kind=$3 out=$4 b="http://127.0.0.1:$1$SRV"
+  local port=$1 conns=$2 kind=$3 out=$4 b="http://127.0.0.1:$1$SRV" t=$WRK_THREADS
   prepare "$port"
   if [[ $kind == status ]]; then
     local url="$b/JobStatusGet?JobName='$NAME'&JobRunCount='$COUNT'&\$format=json"
-    wrk -t1 -c"$conns" -d2s -H "$AUTH_HEADER" "$url" >/dev/null
-    wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" "$url" > "$out"
+    wrk -t"$t" -c"$conns" -d2s -H "$AUTH_HEADER" "$url" >/dev/null
+    wrk -t"$t" -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" "$url" > "$out"
   else
     local url="$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='b'&JobUser='PLANNER'&\$format=json"
     CW_TOKEN=$TOKEN CW_COOKIE=$COOKIE CW_AUTH="${AUTH_HEADER#Authorization: }" \
-      wrk -t1 -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" -s "$HERE/schedule.lua" "$url" > "$out"
+      wrk -t"$t" -c"$conns" -d"${DURATION}s" --latency -H "$AUTH_HEADER" -s "$HERE/schedule.lua" "$url" > "$out"
   fi
 }
 
@@ -97,6 +97,7 @@ wrk_on() {
 measure() {
   local label=$1 kind=$2; shift 2
   local n=$# conns=$((64 / $#)) i=0 pids=() total=0 p99s="" non2xx=0
+  WRK_THREADS=$((2 / $# > 0 ? 2 / $# : 1))  # two wrk threads in all, as bench/jobs_load.sh
   for port in "$@"; do
     wrk_on "$port" "$conns" "$kind" "$BENCH_DIR/wrk.$kind.$i" & pids+=($!)
     i=$((i + 1))
