@@ -156,14 +156,16 @@ core::Result<int> InboundProcessor::Drain() {
   const int64_t before = finished_.load();
   for (;;) {
     RecordFailures();
+    // Armed before the claim: a unit that completes while the claim runs may make its queue's
+    // next message claimable only after the claim looked.
+    const uint64_t armed = alarm_.Arm();
     CW_ASSIGN_OR_RETURN(int claimed, ClaimAndStart());
     if (claimed > 0) continue;
-    if (in_flight_.load() == 0) {
+    {
+      // Completions decrement in_flight_ and notify under mu_: both seen, or neither.
       std::lock_guard<std::mutex> lock(mu_);
-      if (failed_.empty()) break;
-      continue;
+      if (in_flight_.load() == 0 && alarm_.Arm() == armed && failed_.empty()) break;
     }
-    const uint64_t armed = alarm_.Arm();
     if (in_flight_.load() > 0) alarm_.Wait(armed);
   }
   return static_cast<int>(finished_.load() - before);
