@@ -70,7 +70,9 @@ class MessageStore {
 
   // ---- processing ------------------------------------------------------------------------
   // Claims up to `limit` received heads of `service`, oldest first, under a lease of `owner`
-  // until `lease_until` (a durable write). The messages come with their payloads.
+  // until `lease_until` (a durable write). The messages come with their payloads (read after
+  // the claim committed; if that read fails, the claimed messages wait for their leases to
+  // expire).
   core::Result<std::vector<StoredMessage>> Claim(std::string_view service, std::string_view owner, int limit,
                                                  core::SystemTime lease_until);
   // Drops the leases `owner` holds (its earlier self died): they are claimable at once.
@@ -85,7 +87,7 @@ class MessageStore {
   // After a unit that failed (a technical error): the message ends in error with `error` as its
   // log item, in a write of its own. Not done (Ok) if the lease is no longer `owner`'s.
   core::Status RecordFailure(const StoredMessage& message, std::string_view owner, const core::Error& error);
-  // Deletes processed and cancelled messages finished before `before` (and their log), at most
+  // Deletes processed and cancelled messages finished before `before` (with log and payload), at most
   // `limit`; returns how many.
   core::Result<int64_t> Purge(core::SystemTime before, int limit);
 
