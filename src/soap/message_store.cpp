@@ -1,5 +1,7 @@
 #include "soap/message_store.h"
 
+#include <algorithm>
+
 #include "soap/message_rows.h"
 #include "store/claim.h"
 
@@ -134,8 +136,9 @@ void MessageStore::StageReceive(store::UnitOfWork& unit, InboundMessage m, std::
   unit.OnCommit([this, service, result] { Count(service, result->duplicate ? "duplicate" : "received"); });
 }
 
-core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view service, std::string_view owner,
-                                                             int limit, core::SystemTime lease_until) {
+namespace {
+
+const store::ClaimSpec& ClaimSpecOfMessages() {
   static const store::ClaimSpec kSpec = [] {
     store::ClaimSpec s;
     s.table = "soap_messages";
@@ -149,27 +152,63 @@ core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view se
     s.expires_column = "lease_expires";
     return s;
   }();
+  return kSpec;
+}
+
+// RETURNING gives no order; processing order across queues is oldest first.
+void SortById(std::vector<StoredMessage>& messages) {
+  std::sort(messages.begin(), messages.end(), [](const StoredMessage& a, const StoredMessage& b) { return a.id < b.id; });
+}
+
+}  // namespace
+
+store::ClaimRequest MessageStore::ClaimRequestFor(std::string_view service, std::string_view owner, int limit,
+                                                  core::SystemTime lease_until) const {
+  return store::ClaimRequest{.owner = std::string(owner),
+                             .lease_until_ms = core::ToUnixMillis(lease_until),
+                             .now_ms = core::ToUnixMillis(clock_.Now()),
+                             .limit = limit,
+                             .ready_params = {std::string(service)}};
+}
+
+core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view service, std::string_view owner,
+                                                             int limit, core::SystemTime lease_until) {
   std::vector<StoredMessage> out;
-  store::ClaimRequest req{.owner = std::string(owner),
-                          .lease_until_ms = core::ToUnixMillis(lease_until),
-                          .now_ms = core::ToUnixMillis(clock_.Now()),
-                          .limit = limit,
-                          .ready_params = {std::string(service)}};
+  const store::ClaimRequest req = ClaimRequestFor(service, owner, limit, lease_until);
   CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) {
     out.clear();
-    return store::Claim(tx, db_.dialect(), kSpec, req, [&](const store::Row& r) { out.push_back(MessageFromRow(r)); });
+    return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+                        [&](const store::Row& r) { out.push_back(MessageFromRow(r)); });
   }));
-  // RETURNING gives no order; processing order across queues is oldest first.
-  std::sort(out.begin(), out.end(), [](const StoredMessage& a, const StoredMessage& b) { return a.id < b.id; });
-  // The payloads are read after the claim, from a reader: a claimed message is never purged,
-  // and its payload never changes, so the single writer spends no time on them.
-  if (!out.empty()) {
-    CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-      for (StoredMessage& m : out) CW_RETURN_IF_ERROR(ReadPayload(tx, m));
-      return core::Status::Ok();
-    }));
-  }
+  SortById(out);
+  CW_RETURN_IF_ERROR(ReadPayloads(out));
   return out;
+}
+
+void MessageStore::ClaimAsync(std::string_view service, std::string_view owner, int limit,
+                              core::SystemTime lease_until, ClaimDone done) {
+  auto out = std::make_shared<std::vector<StoredMessage>>();
+  db_.WriteAsync(
+      [this, out, req = ClaimRequestFor(service, owner, limit, lease_until)](store::Tx& tx) {
+        out->clear();
+        return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+                            [&](const store::Row& r) { out->push_back(MessageFromRow(r)); });
+      },
+      [out, done = std::move(done)](core::Status st) {
+        if (!st.ok()) return done(st.error());
+        SortById(*out);
+        done(std::move(*out));
+      });
+}
+
+core::Status MessageStore::ReadPayloads(std::vector<StoredMessage>& messages) const {
+  // From a reader: a claimed message is never purged and its payload never changes, so the
+  // single writer spends no time on them.
+  if (messages.empty()) return core::Status::Ok();
+  return db_.Read([&](store::Tx& tx) -> core::Status {
+    for (StoredMessage& m : messages) CW_RETURN_IF_ERROR(ReadPayload(tx, m));
+    return core::Status::Ok();
+  });
 }
 
 core::Result<int64_t> MessageStore::ReleaseLeases(std::string_view owner) {

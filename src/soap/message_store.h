@@ -32,6 +32,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "soap/inbound_message.h"
+#include "store/claim.h"
 #include "store/database.h"
 #include "store/unit_of_work.h"
 
@@ -75,6 +77,14 @@ class MessageStore {
   // expire).
   core::Result<std::vector<StoredMessage>> Claim(std::string_view service, std::string_view owner, int limit,
                                                  core::SystemTime lease_until);
+  // The same without waiting and without the payloads: `done` gets the claimed messages, oldest
+  // first (or the write's error) once the claim is durable, on a store thread: it must not
+  // block. ReadPayloads() fills the payloads later.
+  using ClaimDone = std::function<void(core::Result<std::vector<StoredMessage>>)>;
+  void ClaimAsync(std::string_view service, std::string_view owner, int limit, core::SystemTime lease_until,
+                  ClaimDone done);
+  // Reads the payloads of claimed `messages` (a read; they never change while claimed).
+  core::Status ReadPayloads(std::vector<StoredMessage>& messages) const;
   // Drops the leases `owner` holds (its earlier self died): they are claimable at once.
   core::Result<int64_t> ReleaseLeases(std::string_view owner);
   // Stages recording how processing `message` (claimed by `owner`) ended: processed, or error
@@ -106,6 +116,9 @@ class MessageStore {
   void Count(const std::string& service, const char* event, int64_t n = 1);
 
  private:
+  store::ClaimRequest ClaimRequestFor(std::string_view service, std::string_view owner, int limit,
+                                      core::SystemTime lease_until) const;
+
   store::Database& db_;
   const core::Clock& clock_;
   mutable std::mutex counters_mu_;
