@@ -51,10 +51,12 @@ std::string ProcessingResultCode(size_t succeeded, size_t total) {
   return succeeded == total ? "3" : succeeded == 0 ? "5" : "4";
 }
 
-std::string NewUuid() {
+std::string NewUuid(core::SystemTime now) {
   unsigned char b[16];
   core::RandomBytes(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  const uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(0, core::ToUnixMillis(now)));
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static const char* kHex = "0123456789abcdef";
   std::string out;

@@ -62,10 +62,18 @@ TEST(A2x, ChangeStatesIncreaseAndCompareAsTokens) {
   EXPECT_TRUE(ChangeStateMatches("", a));
   EXPECT_TRUE(ChangeStateMatches("   " + a + " ", a));
   EXPECT_FALSE(ChangeStateMatches(b, a));
-  std::string u = NewUuid();
-  EXPECT_EQ(u.size(), 36u);
-  EXPECT_EQ(u[14], '4');
-  EXPECT_NE(u, NewUuid());
+}
+
+TEST(A2x, NewUuidsAreVersion7AndSortByTheirTime) {
+  const core::SystemTime t = core::FromUnixMillis(1714550400123);  // 2024-05-01T08:00:00.123Z
+  const std::string u = NewUuid(t);
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u.substr(0, 13), "018f332a-e47b") << u;  // 0x018F332AE47B ms
+  EXPECT_EQ(u[14], '7');
+  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos) << u;  // RFC 9562 variant
+  EXPECT_NE(u, NewUuid(t));
+  EXPECT_LT(NewUuid(t), NewUuid(t + std::chrono::milliseconds(1)));
+  EXPECT_LT(NewUuid(t + std::chrono::milliseconds(1)), NewUuid(t + std::chrono::hours(24 * 365)));
 }
 
 // The list rules on a list of (key, value) pairs.

@@ -1,5 +1,7 @@
 #include "soap/engine.h"
 
+#include <algorithm>
+
 #include <libxml/tree.h>
 #include <spdlog/spdlog.h>
 
@@ -130,7 +132,16 @@ Engine::Engine(std::shared_ptr<const Service> service, std::shared_ptr<const Sch
       schemas_(std::move(schemas)),
       options_(std::move(options)),
       error_log_(db),
-      idempotency_(db, options_.clock ? *options_.clock : system_clock_, options_.idempotency) {}
+      idempotency_(db, options_.clock ? *options_.clock : system_clock_, options_.idempotency) {
+  const auto& ops = service_->Description().operations;
+  stores_every_operation_ = options_.messages != nullptr && !ops.empty() &&
+                            std::all_of(ops.begin(), ops.end(), [](const Operation& op) { return op.one_way; });
+}
+
+bool Engine::MayBlock(const http::Request& req) const {
+  if (req.method != "POST") return false;
+  return !stores_every_operation_ || req.body.size() > options_.inline_body_limit;
+}
 
 const Operation* Engine::FindOperation(std::string_view ns, std::string_view local) const {
   for (const auto& op : service_->Description().operations)
@@ -139,20 +150,33 @@ const Operation* Engine::FindOperation(std::string_view ns, std::string_view loc
 }
 
 http::Response Engine::Fault(SoapVersion v, const std::string& operation, const std::string& user,
-                             const std::string& category, const core::Error& error,
-                             const std::string& reason_override, std::string transaction_id, bool blocking) const {
+                             const std::string& category, const core::Error& error, FaultLog log,
+                             const std::string& reason_override, std::string transaction_id) const {
   const core::SystemTime at = clock().Now();
   if (transaction_id.empty()) transaction_id = core::RandomHexUpper(16);
   ErrorLogEntry entry{transaction_id, at, service_->Description().interface_name, operation, user,
                       VersionName(v), category, error.GatewayCode(), error.text};
   spdlog::info("soap fault {} {} {} ({}): {}", transaction_id, entry.service, operation, category, error.text);
-  if (!blocking) {
-    error_log_.RecordAsync(std::move(entry));
-  } else if (core::Status st = error_log_.Record(entry); !st.ok()) {
-    spdlog::error("soap: error log entry {} not written: {}", transaction_id, st.error().text);
-  }
   std::string reason = reason_override.empty() ? ProcessingErrorText(at, transaction_id) : reason_override;
-  return http::Response(500, ContentTypeOf(v), FaultEnvelope(v, reason));
+  http::Response fault(500, ContentTypeOf(v), FaultEnvelope(v, reason));
+  switch (log) {
+    case FaultLog::kWait:
+      if (core::Status st = error_log_.Record(entry); !st.ok())
+        spdlog::error("soap: error log entry {} not written: {}", transaction_id, st.error().text);
+      break;
+    case FaultLog::kAfter: {
+      // The fault goes out once its entry is durable, and also if the entry could not be
+      // written (RecordAsync logged that): the sender's answer does not depend on the log.
+      http::Response unchanged = fault;
+      fault.after = error_log_.RecordAsync(std::move(entry));
+      fault.on_failure = [unchanged = std::move(unchanged)](const core::Error&) { return unchanged; };
+      break;
+    }
+    case FaultLog::kBackground:
+      error_log_.RecordAsync(std::move(entry));
+      break;
+  }
+  return fault;
 }
 
 http::Response Engine::Handle(const http::Request& req, const CallContext& ctx) const {
@@ -177,29 +201,32 @@ http::Response Engine::Wsdl(const http::Request& req, const CallContext& ctx) co
 }
 
 http::Response Engine::Post(const http::Request& req, const CallContext& ctx) const {
+  const FaultLog log = MayBlock(req) ? FaultLog::kWait : FaultLog::kAfter;
+  auto fault = [&](SoapVersion v, const std::string& operation, const char* category, const core::Error& e) {
+    return Fault(v, operation, ctx.user, category, e, log);
+  };
   const std::string content_type(req.headers.Get("content-type").value_or(""));
   const std::string media = MediaType(content_type);
   const SoapVersion claimed = VersionFromContentType(content_type);
   if (media != "text/xml" && media != "application/soap+xml")
-    return Fault(claimed, "", ctx.user, "envelope",
+    return fault(claimed, "", "envelope",
                  SoapError("011", "Content type '" + content_type + "' is not a SOAP content type (text/xml for "
                                   "SOAP 1.1, application/soap+xml for SOAP 1.2)"));
   auto parsed = ParseEnvelope(req.body, options_.limits);
-  if (!parsed.ok()) return Fault(claimed, "", ctx.user, "parse", parsed.error());
+  if (!parsed.ok()) return fault(claimed, "", "parse", parsed.error());
   Envelope env = std::move(parsed).value();
   if (env.version != claimed)
-    return Fault(env.version, "", ctx.user, "envelope",
+    return fault(env.version, "", "envelope",
                  SoapError("012", std::string("A SOAP ") + VersionName(env.version) + " envelope was sent as '" +
                                       media + "'"));
   const Operation* op = FindOperation(env.payload.Namespace(), env.payload.LocalName());
   if (!op)
-    return Fault(env.version, "", ctx.user, "dispatch",
+    return fault(env.version, "", "dispatch",
                  SoapError("013", "No operation of " + service_->Description().interface_name +
                                       " has the request message {" + std::string(env.payload.Namespace()) + "}" +
                                       std::string(env.payload.LocalName())));
   schemas_->StripForeign(env.payload);
-  if (core::Status st = schemas_->Validate(env.payload); !st.ok())
-    return Fault(env.version, op->name, ctx.user, "schema", st.error());
+  if (core::Status st = schemas_->Validate(env.payload); !st.ok()) return fault(env.version, op->name, "schema", st.error());
 
   if (op->one_way && options_.messages) return Store(env, *op, ctx);
 
@@ -223,12 +250,12 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
     if (!answer.ok()) {
       const core::Error& e = answer.error();
       bool idp = e.message_class == "CAUSEWAY/SOAP" && (e.message_number == "030" || e.message_number == "031");
-      return Fault(env.version, op->name, ctx.user, idp ? "idempotency" : "application", e);
+      return fault(env.version, op->name, idp ? "idempotency" : "application", e);
     }
     payload = std::move(answer->payload);
   } else {
     payload = invoke();
-    if (!payload.ok()) return Fault(env.version, op->name, ctx.user, "application", payload.error());
+    if (!payload.ok()) return fault(env.version, op->name, "application", payload.error());
   }
   if (op->one_way) {
     http::Response r;
@@ -267,7 +294,7 @@ http::Response Engine::Store(const Envelope& env, const Operation& op, const Cal
   accepted.after = unit.CommitAsync();
   // Not stored: the generic fault (so that the sender resends), written from the I/O thread.
   accepted.on_failure = [this, v = env.version, operation = op.name, user = ctx.user](const core::Error& e) {
-    return Fault(v, operation, user, "store", e, {}, {}, /*blocking=*/false);
+    return Fault(v, operation, user, "store", e, FaultLog::kBackground);
   };
   return accepted;
 }
@@ -281,6 +308,7 @@ http::Response Engine::FaultResponse(const http::Request& req, const core::Error
                   "Basic realm=\"SAP NetWeaver Application Server [" + options_.system_id + "/" + client + "]\"");
     return r;
   }
+  const FaultLog log = MayBlock(req) ? FaultLog::kWait : FaultLog::kAfter;
   std::string operation;
   if (req.method == "POST") {
     if (auto env = ParseEnvelope(req.body, options_.limits); env.ok()) {
@@ -292,9 +320,9 @@ http::Response Engine::FaultResponse(const http::Request& req, const core::Error
     std::string txid = core::RandomHexUpper(16);
     std::string reason = AuthorizationRoleMissingText(d.interface_namespace, d.interface_name,
                                                       operation.empty() ? "<unknown>" : operation, clock().Now(), txid);
-    return Fault(v, operation, req.user, "authorization", error, reason, txid);
+    return Fault(v, operation, req.user, "authorization", error, log, reason, txid);
   }
-  return Fault(v, operation, req.user, "gate", error);
+  return Fault(v, operation, req.user, "gate", error, log);
 }
 
 }  // namespace causeway::soap

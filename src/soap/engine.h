@@ -24,7 +24,8 @@
 // Not done here (done before, by the router and security layer): authentication and the
 // arrangement check; FaultResponse() renders their refusals in SOAP form.
 //
-// Thread-safe; blocking (store reads and durable writes): run it on the worker pool.
+// Thread-safe. Handle() and FaultResponse() may block (store reads, durable writes): run them on
+// the worker pool unless MayBlock() says the request is answered without blocking.
 #pragma once
 
 #include <functional>
@@ -55,6 +56,11 @@ struct EngineOptions {
   MessageStore* messages = nullptr;
   // Runs once a stored message is durable (e.g. wakes the processor); must not block.
   std::function<void()> on_stored;
+  // POST bodies up to this size are answered without blocking when every operation is one-way
+  // and stored (MayBlock): parsing and validating them costs an I/O thread well under a
+  // millisecond, while the hop to the worker pool and back cost about a third of a stored
+  // message's CPU (bench/results/business_agreement.md).
+  size_t inline_body_limit = 16 * 1024;
 };
 
 class Engine {
@@ -71,8 +77,16 @@ class Engine {
   // A refusal by the security gate in SOAP form: kUnauthorized → HTTP 401 with a Basic
   // challenge; kForbidden → "Authorization role missing for service …" (HTTP 500, the operation
   // taken from the body when it parses); anything else → the generic processing-error fault.
-  // Each is recorded in the error log.
+  // Each is recorded in the error log (without blocking when MayBlock(req) is false: the
+  // response then waits for the entry through http::Response::after).
   http::Response FaultResponse(const http::Request& req, const core::Error& error) const;
+
+  // False if Handle(req) and FaultResponse(req, …) answer without blocking, so that the request
+  // may run on an I/O thread: GET, HEAD and other methods that are not POST (the WSDL, 405), and
+  // — when every operation is one-way and stored (EngineOptions::messages) — POSTs of at most
+  // EngineOptions::inline_body_limit bytes: their message is stored, and their fault's error-log
+  // entry written, through http::Response::after. True for every other POST.
+  bool MayBlock(const http::Request& req) const;
 
   const ErrorLog& error_log() const { return error_log_; }
   const Service& service() const { return *service_; }
@@ -85,17 +99,20 @@ class Engine {
   http::Response Wsdl(const http::Request& req, const CallContext& ctx) const;
   http::Response Post(const http::Request& req, const CallContext& ctx) const;
   http::Response Store(const Envelope& env, const Operation& op, const CallContext& ctx) const;
+  // How a fault's error-log entry is written: before Fault returns (blocking), before the fault
+  // goes out (through http::Response::after), or in the background (for an answer that is
+  // already being sent, e.g. from on_failure).
+  enum class FaultLog { kWait, kAfter, kBackground };
   // Records `error` in the error log and returns the generic fault (or `reason` if given).
-  // `blocking` false: the entry is written without waiting (the caller is an I/O thread).
   http::Response Fault(SoapVersion v, const std::string& operation, const std::string& user,
-                       const std::string& category, const core::Error& error,
-                       const std::string& reason_override = {}, std::string transaction_id = {},
-                       bool blocking = true) const;
+                       const std::string& category, const core::Error& error, FaultLog log,
+                       const std::string& reason_override = {}, std::string transaction_id = {}) const;
   const Operation* FindOperation(std::string_view ns, std::string_view local) const;
 
   std::shared_ptr<const Service> service_;
   std::shared_ptr<const SchemaSet> schemas_;
   EngineOptions options_;
+  bool stores_every_operation_ = false;  // every operation one-way, with a message store
   core::SystemClock system_clock_;
   mutable ErrorLog error_log_;
   mutable IdempotencyStore idempotency_;

@@ -160,6 +160,63 @@ TEST_P(EngineAsyncTest, AFailedCommitIsAnsweredWithTheFaultSoThatTheSenderResend
   EXPECT_EQ(stored_.load(), 0);
 }
 
+TEST_P(EngineAsyncTest, OnlyLargePostsOrServicesWithoutAStoreMayBlock) {
+  auto plain = MakeEngine(*db_, nullptr);  // one-way operations invoked at once
+  ASSERT_NE(plain, nullptr);
+  const size_t limit = EngineOptions{}.inline_body_limit;
+  struct Row {
+    const char* method;
+    size_t body_size;
+    bool stored_may_block;
+    bool plain_may_block;
+  } rows[] = {
+      {"GET", 0, false, false},  {"HEAD", 0, false, false},       {"PUT", 10, false, false},
+      {"POST", 0, false, true},  {"POST", limit, false, true},    {"POST", limit + 1, true, true},
+  };
+  for (const Row& row : rows) {
+    http::Request req;
+    req.method = row.method;
+    req.body.assign(row.body_size, ' ');
+    EXPECT_EQ(engine_->MayBlock(req), row.stored_may_block) << row.method << " " << row.body_size;
+    EXPECT_EQ(plain->MayBlock(req), row.plain_may_block) << row.method << " " << row.body_size;
+  }
+}
+
+TEST_P(EngineAsyncTest, AFaultAnsweredWithoutBlockingGoesOutOnceItsErrorLogEntryIsWritten) {
+  http::Request req;
+  req.method = "POST";
+  req.target = "/echo";
+  req.headers.Add("Content-Type", "text/xml; charset=utf-8");
+  req.body = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>" +
+             testing::QueueRequest("A-12345678901") + "</s:Body></s:Envelope>";
+  ASSERT_FALSE(engine_->MayBlock(req));
+  http::Response r = engine_->Handle(req, CallContext{"SENDER", "100", "EN", "http://h"});
+  EXPECT_EQ(r.status, 500);
+  ASSERT_TRUE(r.after) << "the fault must wait for its error-log entry";
+  ASSERT_TRUE(r.after->Wait().ok());
+  EXPECT_EQ(CountRows("soap_error_log"), 1);
+
+  // The gate's refusal of a user without the arrangement: the same.
+  http::Response refused = engine_->FaultResponse(
+      req, core::MakeError(core::Code::kForbidden, "CAUSEWAY/SECURITY", "001", "no arrangement"));
+  EXPECT_EQ(refused.status, 500);
+  EXPECT_NE(refused.body.find("Authorization role missing"), std::string::npos) << refused.body;
+  ASSERT_TRUE(refused.after);
+  ASSERT_TRUE(refused.after->Wait().ok());
+  EXPECT_EQ(CountRows("soap_error_log"), 2);
+}
+
+TEST_P(EngineAsyncTest, AFaultIsSentEvenIfItsErrorLogEntryCannotBeWritten) {
+  FailingWrites failing(*db_);
+  MessageStore broken(failing, clock_);
+  auto engine = MakeEngine(failing, &broken);
+  ASSERT_NE(engine, nullptr);
+  http::Response r = Post(*engine, testing::QueueRequest("A-12345678901"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("Web service processing error"), std::string::npos) << r.body;
+  EXPECT_EQ(CountRows("soap_error_log"), 0);
+}
+
 CW_STORE_BACKENDS(EngineAsyncTest);
 
 }  // namespace

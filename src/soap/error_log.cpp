@@ -23,17 +23,20 @@ core::Status ErrorLog::Record(const ErrorLogEntry& e) {
   });
 }
 
-void ErrorLog::RecordAsync(ErrorLogEntry e) {
+std::shared_ptr<core::Completion> ErrorLog::RecordAsync(ErrorLogEntry e) {
   auto entry = std::make_shared<ErrorLogEntry>(std::move(e));
+  auto written = std::make_shared<core::Completion>();
   db_.WriteAsync(
       [entry](store::Tx& tx) {
         return tx.Exec(std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        {entry->transaction_id, core::ToUnixMillis(entry->logged_at), entry->service, entry->operation,
                         entry->user, entry->soap_version, entry->category, entry->error_code, entry->detail});
       },
-      [entry](core::Status st) {
+      [entry, written](core::Status st) {
         if (!st.ok()) spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
+        written->Complete(std::move(st));
       });
+  return written;
 }
 
 core::Result<std::optional<ErrorLogEntry>> ErrorLog::Find(std::string_view transaction_id) const {

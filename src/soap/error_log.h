@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/completion.h"
 #include "core/result.h"
 #include "store/database.h"
 #include "store/migration.h"
@@ -35,8 +36,9 @@ class ErrorLog {
   explicit ErrorLog(store::Database& db) : db_(db) {}
 
   core::Status Record(const ErrorLogEntry& entry);
-  // The same without waiting (for an I/O thread); a failure is only logged.
-  void RecordAsync(ErrorLogEntry entry);
+  // The same without waiting (for an I/O thread): the completion completes once the entry is
+  // durable or failed; a failure is also logged.
+  std::shared_ptr<core::Completion> RecordAsync(ErrorLogEntry entry);
   core::Result<std::optional<ErrorLogEntry>> Find(std::string_view transaction_id) const;
   // Newest first.
   core::Result<std::vector<ErrorLogEntry>> Recent(size_t limit) const;

@@ -35,7 +35,13 @@ InboundProcessor::InboundProcessor(std::shared_ptr<const Service> service, Messa
 
 InboundProcessor::~InboundProcessor() { Stop(); }
 
-void InboundProcessor::Notify() { alarm_.Notify(); }
+void InboundProcessor::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++signals_;
+  }
+  alarm_.Notify();
+}
 
 void InboundProcessor::Stop() {
   if (stopping_.exchange(true)) {
@@ -44,9 +50,10 @@ void InboundProcessor::Stop() {
   }
   alarm_.Stop();
   if (thread_.joinable()) thread_.join();
-  // Units still committing reference this object: wait for them (commits end on their own).
+  // A claim and units still committing reference this object: wait for them (they end on
+  // their own).
   std::unique_lock<std::mutex> lock(mu_);
-  idle_.wait(lock, [&] { return in_flight_.load() == 0; });
+  idle_.wait(lock, [&] { return in_flight_.load() == 0 && !claiming_; });
 }
 
 const Operation* InboundProcessor::FindOperation(const std::string& name) const {
@@ -100,6 +107,7 @@ void InboundProcessor::StartOne(StoredMessage message) {
     // Stop() waits on, so `this` outlives it.
     std::lock_guard<std::mutex> lock(mu_);
     --in_flight_;
+    ++signals_;
     alarm_.Notify();
     idle_.notify_all();
   });
@@ -120,14 +128,75 @@ void InboundProcessor::RecordFailures() {
   }
 }
 
-core::Result<int> InboundProcessor::ClaimAndStart() {
-  const int64_t room = options_.max_in_flight - in_flight_.load();
-  if (room <= 0) return 0;
-  const int limit = static_cast<int>(std::min<int64_t>(room, options_.claim_batch));
-  CW_ASSIGN_OR_RETURN(auto claimed, messages_.Claim(service_->Description().interface_name, options_.node_id, limit,
-                                                    clock_.Now() + options_.lease));
-  for (StoredMessage& m : claimed) StartOne(std::move(m));
-  return static_cast<int>(claimed.size());
+void InboundProcessor::MaybeClaim() {
+  if (stopping_.load()) return;
+  const core::SystemTime now = clock_.Now();
+  int limit = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (claiming_) return;
+    const int64_t room = options_.max_in_flight - in_flight_.load() - claimed_count_;
+    if (room <= 0) return;
+    // After a claim that found nothing: again only if something happened since it started, or
+    // to poll (other nodes' expired leases, heads their commits made claimable).
+    if (last_claim_empty_ && signals_ == signals_at_claim_ && now < next_poll_) return;
+    limit = static_cast<int>(std::min<int64_t>(room, options_.claim_batch));
+    claiming_ = true;
+    signals_at_claim_ = signals_;
+    next_poll_ = now + options_.poll;
+  }
+  messages_.ClaimAsync(
+      service_->Description().interface_name, options_.node_id, limit, now + options_.lease,
+      [this](core::Result<std::vector<StoredMessage>> claimed) {
+        // Under mu_, which Stop() waits on (claiming_), so `this` outlives it.
+        std::lock_guard<std::mutex> lock(mu_);
+        claiming_ = false;
+        if (!claimed.ok()) {
+          spdlog::warn("soap: claiming messages failed: {}", claimed.error().text);
+          claim_error_ = claimed.error();
+          last_claim_empty_ = true;  // tried again at the next signal or poll
+        } else {
+          last_claim_empty_ = claimed->empty();
+          if (!claimed->empty()) {
+            claimed_count_ += static_cast<int64_t>(claimed->size());
+            claimed_.push_back(std::move(claimed).value());
+          }
+        }
+        alarm_.Notify();
+        idle_.notify_all();
+      });
+}
+
+bool InboundProcessor::Step() {
+  RecordFailures();
+  // The next claim first: queued ahead of this batch's units, it is committed and synced while
+  // the store works through them.
+  MaybeClaim();
+  std::vector<std::vector<StoredMessage>> batches;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    batches.swap(claimed_);
+  }
+  bool started = false;
+  for (std::vector<StoredMessage>& batch : batches) {
+    const auto n = static_cast<int64_t>(batch.size());
+    if (core::Status st = messages_.ReadPayloads(batch); !st.ok()) {
+      spdlog::warn("soap: the payloads of {} claimed message(s) were not read ({}); they are claimed again once "
+                   "their lease ended",
+                   n, st.error().text);
+    } else {
+      for (StoredMessage& m : batch) StartOne(std::move(m));
+      started = true;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    claimed_count_ -= n;
+  }
+  return started;
+}
+
+bool InboundProcessor::IdleLocked() const {
+  return !claiming_ && claimed_.empty() && in_flight_.load() == 0 && failed_.empty() && last_claim_empty_ &&
+         signals_ == signals_at_claim_;
 }
 
 void InboundProcessor::MaybePurge() {
@@ -142,29 +211,38 @@ void InboundProcessor::MaybePurge() {
 void InboundProcessor::Loop() {
   while (!alarm_.stopped()) {
     const uint64_t armed = alarm_.Arm();
-    RecordFailures();
     MaybePurge();
-    auto claimed = ClaimAndStart();
-    if (!claimed.ok()) spdlog::warn("soap: claiming messages failed: {}", claimed.error().text);
-    if (claimed.ok() && *claimed > 0) continue;
-    // Nothing claimable (or no room): a commit, a new message or the poll wakes us.
-    alarm_.WaitUntil(clock_.Now() + options_.poll, armed);
+    if (Step()) continue;
+    // A claim or commit completing, a new message, or the poll wakes us.
+    core::SystemTime wake = core::SystemTime::max();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!claiming_ && next_poll_ > clock_.Now()) wake = next_poll_;
+    }
+    alarm_.WaitUntil(wake, armed);
   }
 }
 
 core::Result<int> InboundProcessor::Drain() {
   const int64_t before = finished_.load();
+  {
+    // The caller asks to look again, whatever the last claim found.
+    std::lock_guard<std::mutex> lock(mu_);
+    ++signals_;
+  }
   for (;;) {
-    RecordFailures();
-    CW_ASSIGN_OR_RETURN(int claimed, ClaimAndStart());
-    if (claimed > 0) continue;
-    if (in_flight_.load() == 0) {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (failed_.empty()) break;
-      continue;
-    }
     const uint64_t armed = alarm_.Arm();
-    if (in_flight_.load() > 0) alarm_.Wait(armed);
+    if (Step()) continue;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!claim_error_.ok()) {
+        core::Status error = std::move(claim_error_);
+        claim_error_ = core::Status::Ok();
+        return error.error();
+      }
+      if (IdleLocked()) break;
+    }
+    alarm_.Wait(armed);
   }
   return static_cast<int>(finished_.load() - before);
 }

@@ -10,11 +10,19 @@
 // its lease is no longer this node's. After kill -9, this node's claims are dropped at the next
 // Start (same node_id); other nodes take a dead node's claims once their leases expired.
 //
+// Claims are pipelined: the next claim is queued before the units of the batch the last one
+// brought, so the store commits (and syncs) it while it works through them, and the single
+// writer never waits for this thread between batches. One claim is outstanding at a time; after
+// one that found nothing, the next waits for a reason (Notify, a unit that completed) or the
+// poll interval.
+//
 // Threading: one processing thread (unless started without: then Drain() does the work on the
 // caller's thread). It sleeps on a core::Alarm on the injected clock, so a ManualClock drives
-// lease expiry and polling in tests; Notify() (reception's commit hook) wakes it. Commit
-// completions only post to it. Stop() (or the destructor) stops claiming, waits for units in
-// flight to complete and ends the thread; the Service, MessageStore and Clock must outlive it.
+// lease expiry and polling in tests; Notify() (reception's commit hook) wakes it. Claim and
+// commit completions only post to it. Stop() (or the destructor) stops claiming, waits for the
+// claim and the units in flight to complete and ends the thread (messages claimed but not
+// started stay leased to this node until its next Start); the Service, MessageStore and Clock
+// must outlive it.
 #pragma once
 
 #include <atomic>
@@ -73,6 +81,7 @@ class InboundProcessor {
   // ended (processed or error). Not while the processing thread runs.
   core::Result<int> Drain();
 
+  // Units committing.
   int64_t in_flight() const { return in_flight_.load(); }
   int64_t finished() const { return finished_.load(); }
   const ProcessorOptions& options() const { return options_; }
@@ -82,9 +91,14 @@ class InboundProcessor {
   InboundProcessor(std::shared_ptr<const Service> service, MessageStore& messages, const core::Clock& clock,
                    ProcessorOptions options);
   void Loop();
-  // Claims what fits and starts each message's unit; returns how many were claimed.
-  core::Result<int> ClaimAndStart();
+  // One round: queues the next claim if one is due, then starts the units of the batches
+  // claimed so far. Returns whether it started anything.
+  bool Step();
+  void MaybeClaim();
   void StartOne(StoredMessage message);
+  // Nothing claimed and not started, no claim or unit in flight, no failure to record, and
+  // nothing happened since the last claim found nothing. Under mu_.
+  bool IdleLocked() const;
   // Records the failures commit completions posted.
   void RecordFailures();
   void MaybePurge();
@@ -98,8 +112,19 @@ class InboundProcessor {
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> finished_{0};
   std::mutex mu_;
-  std::condition_variable idle_;                 // in_flight_ dropped (under mu_)
+  std::condition_variable idle_;                 // in_flight_ dropped or a claim completed (under mu_)
   std::vector<std::shared_ptr<Flight>> failed_;  // GUARDED_BY(mu_): commits that failed
+  // Claims (all GUARDED_BY(mu_)).
+  bool claiming_ = false;                             // a claim is outstanding
+  std::vector<std::vector<StoredMessage>> claimed_;  // batches claimed, not started
+  int64_t claimed_count_ = 0;                         // messages in claimed_
+  // Work may have appeared (Notify, a unit completed): counted, so that a claim that found
+  // nothing is repeated only if something happened since it started (or the poll is due).
+  uint64_t signals_ = 0;
+  uint64_t signals_at_claim_ = 0;  // signals_ when the last claim started
+  bool last_claim_empty_ = false;  // it found nothing (or failed)
+  core::Status claim_error_;       // its failure, for Drain()
+  core::SystemTime next_poll_{};
   core::SystemTime next_purge_{};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

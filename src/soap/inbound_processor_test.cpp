@@ -18,6 +18,58 @@ namespace {
 
 using store::testing::BackendTest;
 
+// The database as the processor sees it, noting for every write the order it ran in: "C" a
+// claim, "U" anything else (a message's unit).
+class WriteOrder final : public store::Database {
+ public:
+  explicit WriteOrder(store::Database& inner) : inner_(inner) {}
+  void WriteAsync(store::TxFn fn, store::WriteDone done) override {
+    inner_.WriteAsync(
+        [this, fn = std::move(fn)](store::Tx& tx) {
+          Noting noting(tx, *this);
+          return fn(noting);
+        },
+        std::move(done));
+  }
+  store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
+  std::string Health() override { return inner_.Health(); }
+  std::string Kind() const override { return inner_.Kind(); }
+  store::Dialect dialect() const override { return inner_.dialect(); }
+  std::string order() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return order_;
+  }
+
+ private:
+  class Noting final : public store::Tx {
+   public:
+    Noting(store::Tx& tx, WriteOrder& owner) : tx_(tx), owner_(owner) {}
+    store::Status Exec(std::string_view sql, std::span<const store::Value> params, int64_t* changed) override {
+      Note(sql);
+      return tx_.Exec(sql, params, changed);
+    }
+    store::Status Query(std::string_view sql, std::span<const store::Value> params,
+                        const std::function<void(const store::Row&)>& on_row) override {
+      Note(sql);
+      return tx_.Query(sql, params, on_row);
+    }
+
+   private:
+    void Note(std::string_view sql) {
+      if (noted_) return;
+      noted_ = true;
+      std::lock_guard<std::mutex> lock(owner_.mu_);
+      owner_.order_ += sql.starts_with("UPDATE soap_messages SET lease_owner") ? 'C' : 'U';
+    }
+    store::Tx& tx_;
+    WriteOrder& owner_;
+    bool noted_ = false;
+  };
+  store::Database& inner_;
+  std::mutex mu_;
+  std::string order_;  // GUARDED_BY(mu_)
+};
+
 class InboundProcessorTest : public BackendTest {
  protected:
   void SetUp() override {
@@ -183,6 +235,24 @@ TEST_P(InboundProcessorTest, ItsOwnClaimsFromBeforeACrashAreProcessedAtOnceAfter
   EXPECT_EQ(*processor_->Drain(), 1);
   EXPECT_EQ(Status(a1), "processed");
   EXPECT_EQ(Changes(), std::vector<std::string>{"A-1"});
+}
+
+TEST_P(InboundProcessorTest, TheNextClaimIsQueuedAheadOfTheUnitsOfTheBatchTheLastOneBrought) {
+  // With SQLite's single writer the order writes run in is the order they were queued in.
+  if (postgres()) GTEST_SKIP() << "PostgreSQL runs writes side by side";
+  for (const char* name : {"A-1", "B-1", "C-1", "D-1", "E-1", "F-1"}) Receive(name);
+  WriteOrder db(*db_);
+  MessageStore messages(db, clock_);
+  ProcessorOptions o;
+  o.start_thread = false;
+  o.claim_batch = 4;
+  auto p = InboundProcessor::Start(service_, messages, clock_, o);
+  ASSERT_TRUE(p.ok()) << p.error().text;
+  const std::string before = db.order();  // Start dropped this node's old leases
+  EXPECT_EQ(*(*p)->Drain(), 6);
+  // Claim 1 (4 messages); claim 2 before their 4 units; claim 3 before the 2 units of claim 2.
+  EXPECT_EQ(db.order().substr(before.size(), 9), "CCUUUUCUU") << db.order();
+  for (int64_t id = 1; id <= 6; ++id) EXPECT_EQ(Status(id), "processed");
 }
 
 CW_STORE_BACKENDS(InboundProcessorTest);

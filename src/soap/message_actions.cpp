@@ -13,7 +13,7 @@ using internal::MessageFromRow;
 core::Result<std::optional<StoredMessage>> Load(store::Tx& tx, int64_t id) {
   std::optional<StoredMessage> out;
   CW_RETURN_IF_ERROR(tx.Query(std::string("SELECT ") + kMessageColumns + " FROM soap_messages WHERE id = ?", {id},
-                              [&](const store::Row& r) { out = MessageFromRow(r, false); }));
+                              [&](const store::Row& r) { out = MessageFromRow(r); }));
   return out;
 }
 
@@ -152,7 +152,7 @@ core::Result<StoredMessage> MessageStore::Release(int64_t id, std::string_view u
       std::optional<StoredMessage> head;
       CW_RETURN_IF_ERROR(tx.Query(std::string("SELECT ") + kMessageColumns +
                                       " FROM soap_messages WHERE service = ? AND queue_key = ? AND head = 1",
-                                  {m.service, m.queue_key}, [&](const store::Row& row) { head = MessageFromRow(row, false); }));
+                                  {m.service, m.queue_key}, [&](const store::Row& row) { head = MessageFromRow(row); }));
       if (!head) return WrongStatus(m, "a release", "an error message at the head of its queue");
       m = *head;
     }

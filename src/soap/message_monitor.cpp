@@ -161,7 +161,7 @@ core::Result<MonitorPage> MessageMonitor::List(const MonitorFilter& f) const {
       sql += " ORDER BY received_ms DESC, id DESC LIMIT ?";
       params.emplace_back(fetch);
       CW_RETURN_IF_ERROR(tx.Query(sql, params, [&](const store::Row& r) {
-        async.push_back(FromMessage(MessageFromRow(r, false), now));
+        async.push_back(FromMessage(MessageFromRow(r), now));
       }));
     }
     if (want_sync) {
@@ -214,7 +214,7 @@ core::Result<std::optional<MonitorEntry>> MessageMonitor::Find(std::string_view 
     out.reset();
     std::optional<StoredMessage> m;
     CW_RETURN_IF_ERROR(tx.Query(std::string("SELECT ") + kMessageColumns + " FROM soap_messages WHERE id = ?", {number},
-                                [&](const store::Row& r) { m = MessageFromRow(r, false); }));
+                                [&](const store::Row& r) { m = MessageFromRow(r); }));
     if (!m) return core::Status::Ok();
     out = FromMessage(*m, clock_.Now());
     if (m->status == MessageStatus::kWaiting) {

@@ -1,5 +1,7 @@
 #include "soap/message_store.h"
 
+#include <algorithm>
+
 #include "soap/message_rows.h"
 #include "store/claim.h"
 
@@ -10,7 +12,7 @@ const char kMessageColumns[] =
     "id, service, operation, message_id, message_uuid, queue_key, seq, head, status, user_name, client, language, "
     "soap_version, received_ms, finished_ms, attempts, lease_owner, lease_expires";
 
-StoredMessage MessageFromRow(const store::Row& r, bool with_payload) {
+StoredMessage MessageFromRow(const store::Row& r) {
   StoredMessage m;
   m.id = r.Int(0);
   m.service = r.String(1);
@@ -30,7 +32,6 @@ StoredMessage MessageFromRow(const store::Row& r, bool with_payload) {
   m.attempts = static_cast<int>(r.Int(15));
   if (!r.IsNull(16)) m.lease_owner = r.String(16);
   if (!r.IsNull(17)) m.lease_expires = core::FromUnixMillis(r.Int(17));
-  if (with_payload) m.payload = r.String(18);
   return m;
 }
 
@@ -61,6 +62,11 @@ core::Status BlockQueue(store::Tx& tx, const std::string& service, const std::st
   return tx.Exec("UPDATE soap_messages SET status = 'waiting' WHERE service = ? AND queue_key = ? AND seq > ? AND "
                  "status = 'received'",
                  {service, queue_key, seq});
+}
+
+core::Status ReadPayload(store::Tx& tx, StoredMessage& m) {
+  return tx.Query("SELECT payload FROM soap_message_payloads WHERE message_id = ?", {m.id},
+                  [&](const store::Row& r) { m.payload = r.String(0); });
 }
 
 core::Error LeaseLost(int64_t id) {
@@ -106,11 +112,11 @@ void MessageStore::StageReceive(store::UnitOfWork& unit, InboundMessage m, std::
     int64_t id = 0;
     CW_RETURN_IF_ERROR(tx.Query(
         "INSERT INTO soap_messages (service, operation, message_key, message_id, message_uuid, queue_key, seq, head, "
-        "status, user_name, client, language, soap_version, received_ms, attempts, payload) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING RETURNING id",
+        "status, user_name, client, language, soap_version, received_ms, attempts) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING RETURNING id",
         {m.service, m.operation, MessageKey(m.message_id, m.message_uuid), m.message_id, m.message_uuid, m.queue_key,
          seq, static_cast<int64_t>(head ? 1 : 0), std::string(MessageStatusName(status)), m.user, m.client,
-         m.language, m.soap_version, core::ToUnixMillis(m.received_at), m.payload},
+         m.language, m.soap_version, core::ToUnixMillis(m.received_at)},
         [&](const store::Row& r) { id = r.Int(0); }));
     if (id == 0) {
       // A resend: the seq drawn stays a gap, the message is not in line.
@@ -121,6 +127,8 @@ void MessageStore::StageReceive(store::UnitOfWork& unit, InboundMessage m, std::
                                    {m.service, m.queue_key}));
       return core::Status::Ok();
     }
+    CW_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO soap_message_payloads (message_id, payload) VALUES (?, ?)", {id, m.payload}));
     result->id = id;
     result->status = status;
     return core::Status::Ok();
@@ -128,35 +136,79 @@ void MessageStore::StageReceive(store::UnitOfWork& unit, InboundMessage m, std::
   unit.OnCommit([this, service, result] { Count(service, result->duplicate ? "duplicate" : "received"); });
 }
 
-core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view service, std::string_view owner,
-                                                             int limit, core::SystemTime lease_until) {
+namespace {
+
+const store::ClaimSpec& ClaimSpecOfMessages() {
   static const store::ClaimSpec kSpec = [] {
     store::ClaimSpec s;
     s.table = "soap_messages";
     s.key_columns = {"id"};
     s.ready = "service = ? AND head = 1 AND status = 'received'";
     s.order_by = "id";
-    s.returning = {"id",          "service",       "operation",   "message_id", "message_uuid",  "queue_key",
-                   "seq",         "head",          "status",      "user_name",  "client",        "language",
-                   "soap_version", "received_ms",  "finished_ms", "attempts",   "lease_owner",   "lease_expires",
-                   "payload"};
+    s.returning = {"id",          "service",      "operation",   "message_id", "message_uuid", "queue_key",
+                   "seq",         "head",         "status",      "user_name",  "client",       "language",
+                   "soap_version", "received_ms", "finished_ms", "attempts",   "lease_owner",  "lease_expires"};
     s.owner_column = "lease_owner";
     s.expires_column = "lease_expires";
     return s;
   }();
+  return kSpec;
+}
+
+// RETURNING gives no order; processing order across queues is oldest first.
+void SortById(std::vector<StoredMessage>& messages) {
+  std::sort(messages.begin(), messages.end(), [](const StoredMessage& a, const StoredMessage& b) { return a.id < b.id; });
+}
+
+}  // namespace
+
+store::ClaimRequest MessageStore::ClaimRequestFor(std::string_view service, std::string_view owner, int limit,
+                                                  core::SystemTime lease_until) const {
+  return store::ClaimRequest{.owner = std::string(owner),
+                             .lease_until_ms = core::ToUnixMillis(lease_until),
+                             .now_ms = core::ToUnixMillis(clock_.Now()),
+                             .limit = limit,
+                             .ready_params = {std::string(service)}};
+}
+
+core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view service, std::string_view owner,
+                                                             int limit, core::SystemTime lease_until) {
   std::vector<StoredMessage> out;
-  store::ClaimRequest req{.owner = std::string(owner),
-                          .lease_until_ms = core::ToUnixMillis(lease_until),
-                          .now_ms = core::ToUnixMillis(clock_.Now()),
-                          .limit = limit,
-                          .ready_params = {std::string(service)}};
+  const store::ClaimRequest req = ClaimRequestFor(service, owner, limit, lease_until);
   CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) {
     out.clear();
-    return store::Claim(tx, db_.dialect(), kSpec, req, [&](const store::Row& r) { out.push_back(MessageFromRow(r, true)); });
+    return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+                        [&](const store::Row& r) { out.push_back(MessageFromRow(r)); });
   }));
-  // RETURNING gives no order; processing order across queues is oldest first.
-  std::sort(out.begin(), out.end(), [](const StoredMessage& a, const StoredMessage& b) { return a.id < b.id; });
+  SortById(out);
+  CW_RETURN_IF_ERROR(ReadPayloads(out));
   return out;
+}
+
+void MessageStore::ClaimAsync(std::string_view service, std::string_view owner, int limit,
+                              core::SystemTime lease_until, ClaimDone done) {
+  auto out = std::make_shared<std::vector<StoredMessage>>();
+  db_.WriteAsync(
+      [this, out, req = ClaimRequestFor(service, owner, limit, lease_until)](store::Tx& tx) {
+        out->clear();
+        return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+                            [&](const store::Row& r) { out->push_back(MessageFromRow(r)); });
+      },
+      [out, done = std::move(done)](core::Status st) {
+        if (!st.ok()) return done(st.error());
+        SortById(*out);
+        done(std::move(*out));
+      });
+}
+
+core::Status MessageStore::ReadPayloads(std::vector<StoredMessage>& messages) const {
+  // From a reader: a claimed message is never purged and its payload never changes, so the
+  // single writer spends no time on them.
+  if (messages.empty()) return core::Status::Ok();
+  return db_.Read([&](store::Tx& tx) -> core::Status {
+    for (StoredMessage& m : messages) CW_RETURN_IF_ERROR(ReadPayload(tx, m));
+    return core::Status::Ok();
+  });
 }
 
 core::Result<int64_t> MessageStore::ReleaseLeases(std::string_view owner) {
@@ -243,6 +295,7 @@ core::Result<int64_t> MessageStore::Purge(core::SystemTime before, int limit) {
                                 [&](const store::Row& r) { ids.push_back(r.Int(0)); }));
     for (int64_t id : ids) {
       CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM soap_message_log WHERE message_id = ?", {id}));
+      CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM soap_message_payloads WHERE message_id = ?", {id}));
       CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM soap_messages WHERE id = ?", {id}));
     }
     deleted = static_cast<int64_t>(ids.size());
@@ -253,11 +306,12 @@ core::Result<int64_t> MessageStore::Purge(core::SystemTime before, int limit) {
 
 core::Result<std::optional<StoredMessage>> MessageStore::Find(int64_t id, bool with_payload) const {
   std::optional<StoredMessage> out;
-  const std::string sql = std::string("SELECT ") + kMessageColumns + (with_payload ? ", payload" : "") +
-                          " FROM soap_messages WHERE id = ?";
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) {
+  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
     out.reset();
-    return tx.Query(sql, {id}, [&](const store::Row& r) { out = MessageFromRow(r, with_payload); });
+    CW_RETURN_IF_ERROR(tx.Query(std::string("SELECT ") + kMessageColumns + " FROM soap_messages WHERE id = ?", {id},
+                                [&](const store::Row& r) { out = MessageFromRow(r); }));
+    if (out && with_payload) return ReadPayload(tx, *out);
+    return core::Status::Ok();
   }));
   return out;
 }

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "soap/inbound_message.h"
+#include "store/claim.h"
 #include "store/database.h"
 #include "store/unit_of_work.h"
 
@@ -70,9 +72,19 @@ class MessageStore {
 
   // ---- processing ------------------------------------------------------------------------
   // Claims up to `limit` received heads of `service`, oldest first, under a lease of `owner`
-  // until `lease_until` (a durable write). The messages come with their payloads.
+  // until `lease_until` (a durable write). The messages come with their payloads (read after
+  // the claim committed; if that read fails, the claimed messages wait for their leases to
+  // expire).
   core::Result<std::vector<StoredMessage>> Claim(std::string_view service, std::string_view owner, int limit,
                                                  core::SystemTime lease_until);
+  // The same without waiting and without the payloads: `done` gets the claimed messages, oldest
+  // first (or the write's error) once the claim is durable, on a store thread: it must not
+  // block. ReadPayloads() fills the payloads later.
+  using ClaimDone = std::function<void(core::Result<std::vector<StoredMessage>>)>;
+  void ClaimAsync(std::string_view service, std::string_view owner, int limit, core::SystemTime lease_until,
+                  ClaimDone done);
+  // Reads the payloads of claimed `messages` (a read; they never change while claimed).
+  core::Status ReadPayloads(std::vector<StoredMessage>& messages) const;
   // Drops the leases `owner` holds (its earlier self died): they are claimable at once.
   core::Result<int64_t> ReleaseLeases(std::string_view owner);
   // Stages recording how processing `message` (claimed by `owner`) ended: processed, or error
@@ -85,7 +97,7 @@ class MessageStore {
   // After a unit that failed (a technical error): the message ends in error with `error` as its
   // log item, in a write of its own. Not done (Ok) if the lease is no longer `owner`'s.
   core::Status RecordFailure(const StoredMessage& message, std::string_view owner, const core::Error& error);
-  // Deletes processed and cancelled messages finished before `before` (and their log), at most
+  // Deletes processed and cancelled messages finished before `before` (with log and payload), at most
   // `limit`; returns how many.
   core::Result<int64_t> Purge(core::SystemTime before, int limit);
 
@@ -104,6 +116,9 @@ class MessageStore {
   void Count(const std::string& service, const char* event, int64_t n = 1);
 
  private:
+  store::ClaimRequest ClaimRequestFor(std::string_view service, std::string_view owner, int limit,
+                                      core::SystemTime lease_until) const;
+
   store::Database& db_;
   const core::Clock& clock_;
   mutable std::mutex counters_mu_;

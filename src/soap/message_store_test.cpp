@@ -140,6 +140,11 @@ TEST_P(MessageStoreTest, OneQueueIsProcessedOneMessageAtATimeInOrder) {
   std::vector<int64_t> ids;
   for (const auto& m : claimed) ids.push_back(m.id);
   EXPECT_EQ(ids, (std::vector<int64_t>{a1, b1, solo}));  // heads only, oldest first
+  ASSERT_EQ(claimed.size(), 3u);
+  // Each with its own payload (Message() numbers them in reception order).
+  EXPECT_EQ(claimed[0].payload, "<n0:R xmlns:n0=\"urn:t\"><X>1</X></n0:R>");
+  EXPECT_EQ(claimed[1].payload, "<n0:R xmlns:n0=\"urn:t\"><X>2</X></n0:R>");
+  EXPECT_EQ(claimed[2].payload, "<n0:R xmlns:n0=\"urn:t\"><X>5</X></n0:R>");
   EXPECT_TRUE(Claim().empty());                          // leased
   for (const auto& m : claimed) ASSERT_TRUE(Finish(m, {Info("done")}).ok());
   claimed = Claim();
@@ -310,6 +315,8 @@ TEST_P(MessageStoreTest, PurgeDeletesOnlyFinishedMessagesPastRetention) {
   EXPECT_TRUE(messages_->Find(failed, false)->has_value());
   EXPECT_TRUE(messages_->Find(open, false)->has_value());
   EXPECT_EQ(CountRows("soap_message_log"), 1);
+  EXPECT_EQ(CountRows("soap_message_payloads"), 2);
+  EXPECT_EQ(messages_->Find(open, true).value()->payload, "<n0:R xmlns:n0=\"urn:t\"><X>3</X></n0:R>");
 }
 
 TEST_P(MessageStoreTest, TwoNodesNeverClaimOneMessageTwiceNorTwoOfOneQueue) {
@@ -428,6 +435,33 @@ TEST_P(MessageStoreTest, TheMonitorListsMessagesAndFaultsNewestFirstWithPaging) 
 }
 
 CW_STORE_BACKENDS(MessageStoreTest);
+
+// 0311 moves the payloads of messages stored before it into soap_message_payloads.
+class PayloadMigrationTest : public BackendTest {};
+
+TEST_P(PayloadMigrationTest, PayloadsStoredBeforeTheirOwnTableAreKept) {
+  std::vector<store::Migration> before;
+  for (const store::Migration& m : SoapMigrations())
+    if (m.version < 311) before.push_back(m);
+  ASSERT_TRUE(store::Migrate(*db_, before).ok());
+  ASSERT_TRUE(db_->Write([](store::Tx& tx) {
+                   return tx.Exec(
+                       "INSERT INTO soap_messages (service, operation, message_key, message_id, message_uuid, "
+                       "queue_key, seq, head, status, user_name, client, language, soap_version, received_ms, "
+                       "attempts, payload) VALUES ('S', 'Op', '', '', '', '', 0, 1, 'received', 'U', '100', 'EN', "
+                       "'1.1', 0, 0, '<n0:R xmlns:n0=\"urn:t\"/>')",
+                       {});
+                 }).ok());
+  ASSERT_TRUE(store::Migrate(*db_, SoapMigrations()).ok());
+  core::ManualClock clock{core::FromUnixMillis(0)};
+  MessageStore messages(*db_, clock);
+  auto m = messages.Find(1, true);
+  ASSERT_TRUE(m.ok() && m->has_value());
+  EXPECT_EQ((*m)->payload, "<n0:R xmlns:n0=\"urn:t\"/>");
+  EXPECT_EQ((*m)->user, "U");
+}
+
+CW_STORE_BACKENDS(PayloadMigrationTest);
 
 }  // namespace
 }  // namespace causeway::soap

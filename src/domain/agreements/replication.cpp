@@ -361,7 +361,7 @@ core::Status Replicator::Run() {
   BusinessAgreement a;
   if (create) {
     a.id = id;
-    a.uuid = uuid.empty() ? a2x::NewUuid() : uuid;
+    a.uuid = uuid.empty() ? a2x::NewUuid(now_) : uuid;
     a.created_at = now_;
     a.created_by = user_;
   } else {

@@ -156,7 +156,9 @@ std::vector<http::Endpoint> BusinessAgreementModule::Endpoints() {
         return engine->Handle(req, ctx);
       },
       .render = {.error = [engine](const http::Request& req, const core::Error& err) { return engine->FaultResponse(req, err); }},
-      .may_block = [](const http::Request&) { return true; }};
+      // Messages are stored without blocking (the 202 waits through http::Response::after):
+      // small ones are answered on the I/O thread, without the hop to the worker pool.
+      .may_block = [engine](const http::Request& req) { return engine->MayBlock(req); }};
   soap::InboundProcessor* processor = processor_.get();
   return {std::move(soap_endpoint), ControlEndpoint(*agreements_),
           MessageMonitorEndpoint(*messages_, *monitor_, [processor] { processor->Notify(); })};
