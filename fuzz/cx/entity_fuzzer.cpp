@@ -36,10 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const changes::WorkflowSet workflows = changes::DefaultWorkflows();
   std::string_view text(reinterpret_cast<const char*>(data), size);
 
-  if (auto q = cx::QueryParams::Parse(text); q.ok()) {
+  if (auto q = services::QueryParams::Parse(text, cx::kQueryMessages); q.ok()) {
     cx::Layout layout = cx::Layout::Parse(q->GetOr("layout", ""));
     (void)layout.Has("Id");
-    (void)q->Int("size", 4000, 4000);
+    (void)q->Int("size", 4000, 1, 4000);
   }
   if (auto list = cx::ParseAttachments(text); list.ok()) {
     auto again = cx::ParseAttachments(cx::AttachmentsJsonString(*list));
