@@ -80,8 +80,10 @@ core::Status Outbox::Start() {
     return core::Status::Ok();
   }));
   {
+    CW_ASSIGN_OR_RETURN(MessageId first, ReserveIdBlock());
     std::lock_guard lock(ids_->mu);
-    CW_RETURN_IF_ERROR(ReserveIdsNow(*ids_));
+    ids_->next = first;
+    ids_->end = first + options_.id_block;
   }
   int reclaimed = 0;
   const int64_t now_ms = core::ToUnixMillis(clock_.Now());
@@ -184,47 +186,65 @@ core::Result<MessageId> Outbox::Enqueue(store::UnitOfWork& unit, Message m) {
   return id;
 }
 
-core::Status Outbox::ReserveIdsNow(Ids& ids) {
+core::Result<MessageId> Outbox::ReserveIdBlock() {
   MessageId first = 0;
   CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
     CW_ASSIGN_OR_RETURN(first, outbox_store::ReserveIds(tx, options_.id_block));
     return core::Status::Ok();
   }));
-  ids.next = first;
-  ids.end = first + options_.id_block;
-  return core::Status::Ok();
+  return first;
 }
 
 core::Result<MessageId> Outbox::NextId() {
-  std::lock_guard lock(ids_->mu);
-  Ids& ids = *ids_;
-  if (ids.next >= ids.end) {
-    if (ids.spare != 0) {
-      ids.next = ids.spare;
-      ids.end = ids.spare + options_.id_block;
-      ids.spare = 0;
-    } else {
-      CW_RETURN_IF_ERROR(ReserveIdsNow(ids));  // ids ran out before the reserve came back
+  // ids_->mu is never held while waiting for the store: the background reservation's callback
+  // takes it on a store thread, which a waiting holder would keep from ever finishing.
+  for (;;) {
+    bool reserve_in_background = false;
+    std::optional<MessageId> id;
+    {
+      std::lock_guard lock(ids_->mu);
+      Ids& ids = *ids_;
+      if (ids.next >= ids.end && ids.spare != 0) {
+        ids.next = ids.spare;
+        ids.end = ids.spare + options_.id_block;
+        ids.spare = 0;
+      }
+      if (ids.next < ids.end) {
+        id = ids.next++;
+        if (!ids.reserving && ids.spare == 0 && ids.end - ids.next <= options_.id_block / 2) {
+          ids.reserving = true;
+          reserve_in_background = true;
+        }
+      }
     }
+    if (reserve_in_background) {
+      // A write of its own, committed whatever happens to the units the ids go into (unused ids
+      // are gaps). The callback runs on a store thread and may outlive this outbox.
+      auto first = std::make_shared<MessageId>(0);
+      db_.WriteAsync(
+          [first, count = options_.id_block](store::Tx& tx) -> core::Status {
+            CW_ASSIGN_OR_RETURN(*first, outbox_store::ReserveIds(tx, count));
+            return core::Status::Ok();
+          },
+          [state = ids_, first](core::Status st) {
+            std::lock_guard done_lock(state->mu);
+            state->reserving = false;
+            if (st.ok()) state->spare = *first;
+            else spdlog::warn("outbox: reserving message ids failed: {}", st.error().text);
+          });
+    }
+    if (id) return *id;
+    // Ids ran out before the background reserve came back: take a block now, unlocked.
+    CW_ASSIGN_OR_RETURN(MessageId first, ReserveIdBlock());
+    std::lock_guard lock(ids_->mu);
+    Ids& ids = *ids_;
+    if (ids.next >= ids.end) {
+      ids.next = first;
+      ids.end = first + options_.id_block;
+    } else if (ids.spare == 0) {
+      ids.spare = first;
+    }  // else another thread refilled meanwhile: this block stays unused (a gap)
   }
-  if (!ids.reserving && ids.spare == 0 && ids.end - ids.next <= options_.id_block / 2) {
-    // A write of its own, committed whatever happens to the units the ids go into (unused
-    // ids are gaps). The callback runs on a store thread and may outlive this outbox.
-    ids.reserving = true;
-    auto first = std::make_shared<MessageId>(0);
-    db_.WriteAsync(
-        [first, count = options_.id_block](store::Tx& tx) -> core::Status {
-          CW_ASSIGN_OR_RETURN(*first, outbox_store::ReserveIds(tx, count));
-          return core::Status::Ok();
-        },
-        [state = ids_, first](core::Status st) {
-          std::lock_guard done_lock(state->mu);
-          state->reserving = false;
-          if (st.ok()) state->spare = *first;
-          else spdlog::warn("outbox: reserving message ids failed: {}", st.error().text);
-        });
-  }
-  return ids.next++;
 }
 
 core::Result<MessageId> Outbox::Enqueue(Message message) {

@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -205,7 +206,7 @@ class Outbox {
     bool reserving = false;
   };
   core::Result<MessageId> NextId();
-  core::Status ReserveIdsNow(Ids& ids);  // with ids.mu held
+  core::Result<MessageId> ReserveIdBlock();  // waits for the store; never with ids_->mu held
   std::shared_ptr<Ids> ids_ = std::make_shared<Ids>();
   std::atomic<bool> stopped_{false};
   std::atomic<bool> delivering_{false};
