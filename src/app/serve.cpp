@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -30,16 +31,16 @@ namespace {
 
 constexpr char kVersion[] = "0.1.0";
 
-// The session/CSRF secret: from the config, else generated once and kept beside the data.
-core::Result<std::string> SessionSecret(const Config& c) {
-  if (!c.session_secret.empty()) return c.session_secret;
-  auto file = c.data_dir / "session.secret";
+// A value kept in one line of `file`: read when the file holds one of at least `min_size`
+// characters, else `generate`d and written (mode 0600).
+core::Result<std::string> KeptLine(const std::filesystem::path& file, size_t min_size,
+                                   const std::function<std::string()>& generate) {
   if (std::ifstream in(file); in) {
     std::string s;
     std::getline(in, s);
-    if (s.size() >= 32) return s;
+    if (!s.empty() && s.size() >= min_size) return s;
   }
-  std::string s = core::RandomHexUpper(32);
+  std::string s = generate();
   {
     std::ofstream out(file, std::ios::trunc);
     if (!out) return core::MakeError(core::Code::kInternal, "CAUSEWAY/APP", "001", "cannot write " + file.string());
@@ -49,21 +50,17 @@ core::Result<std::string> SessionSecret(const Config& c) {
   return s;
 }
 
+// The session/CSRF secret: from the config, else generated once and kept beside the data.
+core::Result<std::string> SessionSecret(const Config& c) {
+  if (!c.session_secret.empty()) return c.session_secret;
+  return KeptLine(c.data_dir / "session.secret", 32, [] { return core::RandomHexUpper(32); });
+}
+
 // This node's id: from the config, else generated once and kept beside the data (a restart
 // keeps it, so the node recognizes the leases its previous process left).
 core::Result<std::string> NodeId(const Config& c) {
   if (!c.node_id.empty()) return c.node_id;
-  auto file = c.data_dir / "node.id";
-  if (std::ifstream in(file); in) {
-    std::string s;
-    std::getline(in, s);
-    if (!s.empty()) return s;
-  }
-  std::string s = "node-" + core::RandomHexUpper(8);
-  std::ofstream out(file, std::ios::trunc);
-  if (!out) return core::MakeError(core::Code::kInternal, "CAUSEWAY/APP", "001", "cannot write " + file.string());
-  out << s << "\n";
-  return s;
+  return KeptLine(c.data_dir / "node.id", 1, [] { return "node-" + core::RandomHexUpper(8); });
 }
 
 using Modules = std::vector<std::unique_ptr<services::Module>>;

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "core/time_format.h"
-#include "core/url.h"
+#include "services/common/query_params.h"
 #include "core/utf8.h"
 #include "services/common/problem_json.h"
 
@@ -19,23 +19,6 @@ core::Error ControlError(core::Code code, const char* number, std::string text) 
 }
 
 http::Response Json(int status, const json::value& v) { return JsonResponse(status, v); }
-
-core::Result<std::map<std::string, std::string, std::less<>>> QueryMap(std::string_view query) {
-  std::map<std::string, std::string, std::less<>> out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    std::string name, value;
-    if (!core::PercentDecode(item.substr(0, eq), true, &name) ||
-        (eq != std::string_view::npos && !core::PercentDecode(item.substr(eq + 1), true, &value)))
-      return ControlError(core::Code::kBadRequest, "010", "Malformed query string");
-    out[name] = value;
-  }
-  return out;
-}
 
 // What an operator may do with an entry in its status.
 json::array Actions(const soap::MonitorEntry& e) {
@@ -88,13 +71,10 @@ json::array LogArray(const std::vector<soap::StoredLogItem>& log) {
 }
 
 http::Response List(const soap::MessageMonitor& monitor, const http::Request& req) {
-  auto q = QueryMap(req.Query());
+  auto q = QueryParams::Parse(req.Query(), kControlQueryMessages);
   if (!q.ok()) return ProblemJson(q.error());
   soap::MonitorFilter f;
-  auto get = [&](const char* name) {
-    auto it = q->find(name);
-    return it == q->end() ? std::string() : it->second;
-  };
+  auto get = [&](const char* name) { return q->GetOr(name, std::string()); };
   f.kind = get("kind");
   f.service = get("service");
   f.operation = get("operation");

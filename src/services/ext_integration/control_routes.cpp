@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/url.h"
+#include "services/common/query_params.h"
 #include "domain/workitems/workitems_errors.h"
 #include "exchange/outbox_admin.h"
 #include "services/common/problem_json.h"
@@ -38,23 +39,6 @@ std::vector<std::string> Split(std::string_view s) {
     s = slash == std::string_view::npos ? std::string_view() : s.substr(slash + 1);
   }
   return parts;
-}
-
-core::Result<std::map<std::string, std::string, std::less<>>> QueryMap(std::string_view query) {
-  std::map<std::string, std::string, std::less<>> out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (item.empty()) continue;
-    size_t eq = item.find('=');
-    std::string name, value;
-    if (!core::PercentDecode(item.substr(0, eq), true, &name) ||
-        (eq != std::string_view::npos && !core::PercentDecode(item.substr(eq + 1), true, &value)))
-      return ControlError(core::Code::kBadRequest, "010", "Malformed query string");
-    out[name] = value;
-  }
-  return out;
 }
 
 core::Result<json::value> ParseBody(const http::Request& req) {
@@ -174,11 +158,11 @@ class Routes {
   }
 
   http::Response List() {
-    auto query = QueryMap(req_.Query());
+    auto query = QueryParams::Parse(req_.Query(), kControlQueryMessages);
     if (!query.ok()) return ProblemJson(query.error());
     std::string after, type;
     int limit = 100;
-    for (const auto& [k, v] : *query) {
+    for (const auto& [k, v] : query->values()) {
       if (k == "after") {
         after = v;
       } else if (k == "process_type") {
