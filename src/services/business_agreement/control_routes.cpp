@@ -8,9 +8,12 @@
 #include "core/url.h"
 #include "domain/agreements/agreement_repository.h"
 #include "services/common/problem_json.h"
+#include "services/task_activity/partner_json.h"
 
 namespace causeway::services::business_agreement {
 namespace json = boost::json;
+using task_activity::PartnerFromJson;
+using task_activity::PartnerJson;
 namespace {
 
 core::Error ControlError(core::Code code, const char* number, std::string text) {
@@ -33,11 +36,6 @@ std::string QueryParam(std::string_view query, std::string_view name) {
     query.remove_prefix(amp + 1);
   }
   return {};
-}
-
-json::object PartnerJson(const activities::Partner& p) {
-  return {{"id", p.id}, {"kind", activities::PartnerKindName(p.kind)}, {"name", p.name}, {"email", p.email},
-          {"employee_id", p.employee_id}};
 }
 
 http::Response Agreements(agreements::BusinessAgreements& agreements, const http::Request& req, std::string_view rest) {
@@ -71,27 +69,9 @@ http::Response Partners(agreements::BusinessAgreements& agreements, const http::
     return JsonResponse(200, json::object{{"partners", std::move(arr)}});
   }
   if (req.method != "PUT") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
-  if (rest.size() > 10 || rest.find('/') != std::string_view::npos)
-    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "A business partner ID has 1-10 characters"));
-  json::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec || !v.is_object())
-    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object"));
-  const json::object& o = v.as_object();
-  auto str = [&](const char* key) {
-    auto* x = o.if_contains(key);
-    return x && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
-  activities::Partner p;
-  p.id = std::string(rest);
-  auto kind = activities::PartnerKindFromName(str("kind").empty() ? "account" : str("kind"));
-  if (!kind) return ProblemJson(ControlError(core::Code::kBadRequest, "010", "kind must be account, contact or employee"));
-  p.kind = *kind;
-  p.name = str("name");
-  p.email = str("email");
-  p.employee_id = str("employee_id");
-  if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
-    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "an employee needs an employee_id"));
+  auto partner = PartnerFromJson(rest, req.body);
+  if (!partner.ok()) return ProblemJson(partner.error());
+  const activities::Partner& p = *partner;
   if (core::Status st = agreements.UpsertPartner(p); !st.ok()) return ProblemJson(st.error());
   return JsonResponse(200, PartnerJson(p));
 }

@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "domain/activities/task_repository.h"
 #include "services/common/problem_json.h"
+#include "services/task_activity/partner_json.h"
 
 namespace causeway::services::task_activity {
 namespace json = boost::json;
@@ -44,11 +45,6 @@ int64_t IntParam(std::string_view query, std::string_view name, int64_t fallback
   return out;
 }
 
-json::object PartnerJson(const activities::Partner& p) {
-  return {{"id", p.id}, {"kind", activities::PartnerKindName(p.kind)}, {"name", p.name}, {"email", p.email},
-          {"employee_id", p.employee_id}};
-}
-
 http::Response Tasks(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
   if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
   if (rest.empty()) {
@@ -76,26 +72,9 @@ http::Response Partners(activities::TaskActivities& acts, const http::Request& r
     return Json(200, json::serialize(json::object{{"partners", arr}}));
   }
   if (req.method != "PUT") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
-  if (rest.size() > 10 || rest.find('/') != std::string_view::npos)
-    return JsonError(ControlError(core::Code::kBadRequest, "010", "A business partner ID has 1-10 characters"));
-  json::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec || !v.is_object()) return JsonError(ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object"));
-  const json::object& o = v.as_object();
-  auto str = [&](const char* key) {
-    auto* x = o.if_contains(key);
-    return x && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
-  activities::Partner p;
-  p.id = std::string(rest);
-  auto kind = activities::PartnerKindFromName(str("kind").empty() ? "account" : str("kind"));
-  if (!kind) return JsonError(ControlError(core::Code::kBadRequest, "010", "kind must be account, contact or employee"));
-  p.kind = *kind;
-  p.name = str("name");
-  p.email = str("email");
-  p.employee_id = str("employee_id");
-  if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
-    return JsonError(ControlError(core::Code::kBadRequest, "010", "an employee needs an employee_id"));
+  auto partner = PartnerFromJson(rest, req.body);
+  if (!partner.ok()) return JsonError(partner.error());
+  const activities::Partner& p = *partner;
   if (core::Status st = acts.UpsertPartner(p); !st.ok()) return JsonError(st.error());
   return Json(200, json::serialize(PartnerJson(p)));
 }
