@@ -14,7 +14,8 @@ build_release() {
   (cd "$ROOT" && cmake --preset "$PRESET" >/dev/null && cmake --build --preset "$PRESET" --target causeway >/dev/null)
 }
 
-write_config() {
+write_config() {  # a fresh data dir unless KEEP_DATA=1: a stale one runs old jobs during the measurement
+  [[ "${KEEP_DATA:-0}" == 1 ]] || rm -rf "$BENCH_DIR/data"
   mkdir -p "$BENCH_DIR"
   cat > "$BENCH_DIR/causeway.toml" <<TOML
 [server]

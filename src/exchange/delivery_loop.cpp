@@ -176,17 +176,15 @@ void DeliveryLoop::ClaimPass(core::SystemTime now) {
   struct Candidate {
     std::string name;
     std::shared_ptr<const Destination> destination;
-    int free = 0;
   };
   std::vector<Candidate> candidates;
   {
     std::lock_guard lock(config_mu_);
     for (auto& [name, s] : destinations_) {
       if (!s.want_claim || s.claim_outstanding || s.paused || !s.destination) continue;
-      int free = s.destination->max_concurrent - s.busy;
-      if (free <= 0) continue;  // a freed slot asks again
+      if (s.destination->max_concurrent - s.busy <= 0) continue;  // a freed slot asks again
       s.want_claim = false;
-      candidates.push_back({name, s.destination, free});
+      candidates.push_back({name, s.destination});
     }
   }
   const int64_t now_ms = Ms(now);
@@ -203,10 +201,15 @@ void DeliveryLoop::ClaimPass(core::SystemTime now) {
     }
     if (probe.next_due_ms) DueAt(core::FromUnixMillis(*probe.next_due_ms));
     if (!probe.ready) continue;
-    const int n = std::min(c.free, std::max(1, options_.claim_batch));
+    int n = 0;
     {
+      // Counted again: an enqueue's claim by insert (TryReserve) may have taken slots while the
+      // probe read the store; the first count alone let a third request out with max_concurrent 2.
       std::lock_guard lock(config_mu_);
       DestinationState& s = destinations_[c.name];
+      if (!s.destination || s.paused) continue;
+      n = std::min(s.destination->max_concurrent - s.busy, std::max(1, options_.claim_batch));
+      if (n <= 0) continue;  // the slots' release asks again
       s.busy += n;
       s.claim_outstanding = true;
     }

@@ -364,28 +364,28 @@ struct Server::Impl {
     in.req.body = std::move(msg.body());
   }
 
+  // The connection's loop: wait for a request, read it, answer it, until one side ends it.
   template <typename Stream>
   awaitable<void> Session(Stream stream, bool tls, size_t thread) {
     ++stats.open_connections;
     auto& sock = beast::get_lowest_layer(stream).socket();
-    std::string remote;
+    Request origin;  // what every request on this connection carries: peer address, TLS, certificate
     {
       boost::system::error_code ec;
       auto ep = sock.remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) origin.remote_address = ep.address().to_string();
     }
+    origin.tls = tls;
+    PeerCertificate(stream, origin);
     Conn conn{&sock};
     conns[thread].push_front(&conn);
     auto registration = conns[thread].begin();
     beast::get_lowest_layer(stream).expires_never();
-    Request cert_probe;
-    PeerCertificate(stream, cert_probe);
 
     beast::flat_buffer buffer;
     std::string head_buffer;  // reused for every response head on this connection
     bool linger = false;
-    for (;;) {
-      if (stopping) break;
+    while (!stopping) {
       // Wait for the next request with the idle timeout, then give the whole request the
       // request timeout, so a slow sender (slowloris) cannot hold a connection forever.
       if (buffer.size() == 0) {
@@ -400,60 +400,23 @@ struct Server::Impl {
       conn.timed_out = false;
       Incoming in;
       BudgetRelease release{this, &in};
-      in.req.remote_address = remote;
+      in.req.remote_address = origin.remote_address;
       in.req.tls = tls;
-      in.req.client_cert_subject = cert_probe.client_cert_subject;
-      in.req.client_cert_fingerprint = cert_probe.client_cert_fingerprint;
+      in.req.client_cert_subject = origin.client_cert_subject;
+      in.req.client_cert_fingerprint = origin.client_cert_fingerprint;
       co_await ReadRequest(stream, buffer, conn, in);
       if (in.closed) break;
       Response res;
       if (in.early) {
         res = std::move(*in.early);
       } else {
-        ++stats.in_flight;
-        res = co_await Dispatch(in.req);
-        if (res.after) {
-          // Answer only once the request's writes are durable; no thread waits meanwhile.
-          std::shared_ptr<core::Completion> after = std::move(res.after);
-          core::Status st;
-          if (after->done()) {
-            st = after->Wait();
-          } else {
-            st = co_await AwaitCompletion(after, co_await asio::this_coro::executor);
-          }
-          if (!st.ok()) {
-            auto on_failure = std::move(res.on_failure);
-            Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
-            res = std::move(replaced);
-          }
-          res.after.reset();
-        }
-        --stats.in_flight;
+        res = co_await Answer(in.req);  // a statement of its own: GCC 12 mishandles co_await in a ?:
       }
-      bool keep_alive = in.keep_alive && !res.close && !stopping;
-      int status = res.status;
+      const bool keep_alive = in.keep_alive && !res.close && !stopping;
+      const int status = res.status;
       std::string label = std::move(res.label);
-      WriteResponseHead(res, {.version = static_cast<int>(in.version), .keep_alive = keep_alive, .head = in.head,
-                              .server_header = &options.server_header},
-                        &head_buffer);
-      std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
-      if (!in.head && StatusHasBody(status)) wire[1] = asio::buffer(res.body_view());
       conn.deadline = Clock::now() + options.request_timeout;
-      boost::system::error_code wec;
-      size_t written = 0;
-      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-        std::tie(wec, written) = co_await asio::async_write(stream, wire, kTuple);
-      } else {
-        // Beast's flat_stream (inside ssl_stream) writes nothing when the sequence it is given
-        // starts with an exhausted buffer, and async_write takes that as done: head and body
-        // above 16 KB arrived as the head alone. One buffer per write avoids it.
-        for (const auto& part : wire) {
-          if (part.size() == 0 || wec) continue;
-          auto [ec, n] = co_await asio::async_write(stream, part, kTuple);
-          wec = ec;
-          written += n;
-        }
-      }
+      auto [wec, written] = co_await WriteAnswer(stream, in, res, keep_alive, head_buffer);
       if (on_request) {
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
         on_request(RequestRecord{&in.req, status, written, us, label});
@@ -465,20 +428,52 @@ struct Server::Impl {
         break;
       }
     }
+    co_await Close(stream, conn, linger);
+    conns[thread].erase(registration);
+    --stats.open_connections;
+  }
+
+  // Head and body in one write on TCP; returns the write's error and the bytes written.
+  template <typename Stream>
+  awaitable<std::pair<boost::system::error_code, size_t>> WriteAnswer(Stream& stream, const Incoming& in,
+                                                                      Response& res, bool keep_alive,
+                                                                      std::string& head_buffer) {
+    WriteResponseHead(res, {.version = static_cast<int>(in.version), .keep_alive = keep_alive, .head = in.head,
+                            .server_header = &options.server_header},
+                      &head_buffer);
+    std::array<asio::const_buffer, 2> wire = {asio::buffer(head_buffer), asio::const_buffer()};
+    if (!in.head && StatusHasBody(res.status)) wire[1] = asio::buffer(res.body_view());
+    boost::system::error_code wec;
+    size_t written = 0;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      std::tie(wec, written) = co_await asio::async_write(stream, wire, kTuple);
+    } else {
+      // Beast's flat_stream (inside ssl_stream) writes nothing when the sequence it is given
+      // starts with an exhausted buffer, and async_write takes that as done: head and body
+      // above 16 KB arrived as the head alone. One buffer per write avoids it.
+      for (const auto& part : wire) {
+        if (part.size() == 0 || wec) continue;
+        auto [ec, n] = co_await asio::async_write(stream, part, kTuple);
+        wec = ec;
+        written += n;
+      }
+    }
+    co_return std::pair{wec, written};
+  }
+
+  // TLS: close_notify (bounded by the sweeper); TCP: a lingering close after an early answer.
+  template <typename Stream>
+  awaitable<void> Close(Stream& stream, Conn& conn, bool linger) {
+    auto& sock = beast::get_lowest_layer(stream).socket();
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
       conn.busy = false;
       conn.deadline = Clock::now() + std::chrono::seconds(2);
       co_await stream.async_shutdown(kTuple);
+    } else if (linger) {
+      co_await LingeringClose(sock, conn);
     }
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-      if (linger) co_await LingeringClose(sock, conn);
-    }
-    {
-      boost::system::error_code ignore;
-      sock.shutdown(tcp::socket::shutdown_both, ignore);
-    }
-    conns[thread].erase(registration);
-    --stats.open_connections;
+    boost::system::error_code ignore;
+    sock.shutdown(tcp::socket::shutdown_both, ignore);
   }
 
   // Lingering close: after answering early (413, 431, 400 or 401 with `connection: close`) the
@@ -560,6 +555,30 @@ struct Server::Impl {
           c->Then([h, ex](const core::Status& s) { asio::post(ex, [h, s]() mutable { (*h)(std::move(s)); }); });
         },
         asio::use_awaitable);
+  }
+
+  // Dispatches an admitted request; a response that waits for its writes to be durable is
+  // awaited here without holding a thread.
+  awaitable<Response> Answer(Request& req) {
+    ++stats.in_flight;
+    Response res = co_await Dispatch(req);
+    if (res.after) {
+      std::shared_ptr<core::Completion> after = std::move(res.after);
+      core::Status st;
+      if (after->done()) {
+        st = after->Wait();
+      } else {
+        st = co_await AwaitCompletion(after, co_await asio::this_coro::executor);
+      }
+      if (!st.ok()) {
+        auto on_failure = std::move(res.on_failure);
+        Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
+        res = std::move(replaced);
+      }
+      res.after.reset();
+    }
+    --stats.in_flight;
+    co_return res;
   }
 
   std::optional<Response> SafeAdmit(Request& req) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "domain/jobs/job_engine.h"
 #include "domain/jobs/job_engine_fixture.h"
@@ -342,6 +344,10 @@ TEST_P(JobNodesTest, MemoryStaysBoundedAndEvictedJobsAreReadFromTheStore) {
   for (int i = 0; i < 40; ++i) keys.push_back(ScheduleOk(i % 3 == 0 ? "FAIL_MIDDLE" : "NOOP").key);
   for (const JobKey& k : keys) WaitTerminal(k);
   EXPECT_LE(engine_->CachedJobCount(), 16u);
+  // A job's final status is committed (and readable) before its worker leaves the active set.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (engine_->ActiveJobCount() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(engine_->ActiveJobCount(), 0u);
   for (size_t i = 0; i < keys.size(); ++i) {
     const JobStatus want = i % 3 == 0 ? JobStatus::kFailed : JobStatus::kFinished;
