@@ -10,4 +10,6 @@ Status Database::Write(TxFn fn) {
   return done->Wait();
 }
 
+std::unique_ptr<ChangeFeed> Database::Listen(std::vector<std::string>, ChangeFeed::OnNotice) { return nullptr; }
+
 }  // namespace causeway::store

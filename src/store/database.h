@@ -25,6 +25,7 @@
 // callback must know at once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -84,9 +85,38 @@ using WriteDone = std::function<void(Status)>;
 // The SQL dialect of a back end, for the few statements (and migration sections) that differ.
 enum class Dialect { kSqlite, kPostgres };
 
+// Notices between the processes that share a store (several nodes on PostgreSQL), so that a
+// node may keep a read cache of rows that other nodes write. The store sends a notice from the
+// writing transaction when it commits (PostgreSQL: NOTIFY from a trigger); the feed hands it
+// to its listener.
+struct Notice {
+  std::string_view channel;
+  std::string_view payload;
+};
+
+class ChangeFeed {
+ public:
+  // Called on the feed's own thread with each notice of a committed transaction (this
+  // process's own included), in commit order; or with null: notices may have been missed (the
+  // feed's connection dropped or was just re-established), so forget everything cached. Must
+  // not block.
+  using OnNotice = std::function<void(const Notice*)>;
+  virtual ~ChangeFeed() = default;
+  // Returns true once every notice of every transaction that committed before this call has
+  // been handed to OnNotice: a read served from a cache after it sees every write that was
+  // answered before the read began. Returns false if the feed cannot say within `wait` (its
+  // connection is down): read the store then. Blocks (never call it on an I/O thread); calls
+  // that overlap share one round trip.
+  virtual bool Sync(std::chrono::milliseconds wait) = 0;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
+  // Listens to `channels` (lower-case letters and '_'), or null when the back end has no other
+  // process to hear from (SQLite: one writer) or the channel names are invalid. The feed stops
+  // when destroyed, which must happen before the Database is.
+  virtual std::unique_ptr<ChangeFeed> Listen(std::vector<std::string> channels, ChangeFeed::OnNotice on_notice);
   // Runs `fn` in a write transaction on a store thread and calls `done` once the transaction is
   // durable (see the contract above; `fn` may run more than once) with fn's error if fn failed
   // (its changes are rolled back), or a kInternal/kUnavailable error if the commit itself

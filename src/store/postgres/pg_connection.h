@@ -66,6 +66,8 @@ class PgConnection final : public Tx {
   // run, cleared by Begin()).
   bool retry_requested() const { return retry_requested_; }
   uint64_t generation() const { return generation_; }
+  // The libpq session, for PgChangeFeed's LISTEN loop (which runs no transactions on it).
+  pg_conn* native_handle() const { return conn_; }
 
  private:
   struct Prepared {

@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_connection.h"
 
 namespace causeway::store::postgres {
@@ -303,6 +304,16 @@ Status PostgresDatabase::Write(TxFn fn) {
   core::Error e = std::move(last).error();
   e.text = "gave up after " + std::to_string(options_.max_attempts) + " attempts: " + e.text;
   return e;
+}
+
+std::unique_ptr<ChangeFeed> PostgresDatabase::Listen(std::vector<std::string> channels, ChangeFeed::OnNotice on_notice) {
+  if (channels.empty()) return nullptr;
+  for (const std::string& c : channels)
+    if (!PgChangeFeed::ValidChannel(c)) return nullptr;
+  Options o = options_;
+  o.password = password_.empty() ? options_.password : password_;
+  o.application_name = options_.application_name + " (feed)";
+  return std::make_unique<PgChangeFeed>(std::move(o), description_, std::move(channels), std::move(on_notice));
 }
 
 Status PostgresDatabase::Read(TxFn fn) {

@@ -99,6 +99,9 @@ class PostgresDatabase final : public Database {
   // Runs on the calling thread (no hand-off).
   Status Write(TxFn fn) override;
   Status Read(TxFn fn) override;
+  // A PgChangeFeed on a session of its own (not taken from the pool); null if a channel name
+  // is not valid (PgChangeFeed::ValidChannel).
+  std::unique_ptr<ChangeFeed> Listen(std::vector<std::string> channels, ChangeFeed::OnNotice on_notice) override;
   // "ok", or "unavailable: <why>" while the server cannot be reached.
   std::string Health() override;
   std::string Kind() const override { return "postgres"; }

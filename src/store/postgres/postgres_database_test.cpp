@@ -6,7 +6,9 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <latch>
 #include <sstream>
 #include <thread>
@@ -390,6 +392,100 @@ TEST_P(PostgresDatabaseTest, PoolNeverOpensMoreThanItsSize) {
   ASSERT_TRUE(n.ok());
   EXPECT_LE(std::stoi(*n), 3);
   EXPECT_GE(std::stoi(*n), 1);
+}
+
+// What a node's change feed heard: notices by payload, and the nulls ("forget everything").
+struct Heard {
+  std::mutex mu;
+  std::vector<std::string> payloads;
+  int resets = 0;
+  ChangeFeed::OnNotice Listener() {
+    return [this](const Notice* n) {
+      std::lock_guard lock(mu);
+      if (n == nullptr) ++resets;
+      else payloads.emplace_back(std::string(n->channel) + ":" + std::string(n->payload));
+    };
+  }
+  bool Has(const std::string& p) {
+    std::lock_guard lock(mu);
+    return std::find(payloads.begin(), payloads.end(), p) != payloads.end();
+  }
+  int Resets() {
+    std::lock_guard lock(mu);
+    return resets;
+  }
+};
+
+// Sync() answers false until the feed's session listens; the first true one is the start.
+bool SyncWithin(ChangeFeed& feed, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline)
+    if (feed.Sync(std::chrono::milliseconds(200))) return true;
+  return false;
+}
+
+Status Notify(Database& db, const std::string& channel, const std::string& payload, bool fail = false) {
+  return db.Write([=](Tx& tx) -> Status {
+    CW_RETURN_IF_ERROR(tx.Query("SELECT pg_notify(?, ?)", {Value(channel), Value(payload)}, [](const Row&) {}));
+    if (fail) return core::MakeError(core::Code::kConflict, "TEST", "001", "rolled back on purpose");
+    return Status::Ok();
+  });
+}
+
+TEST_P(PostgresDatabaseTest, ChangeFeedSyncSeesEveryNoticeCommittedBeforeIt) {
+  auto writer = Open();   // another node
+  auto reader = Open();
+  Heard heard;
+  auto feed = reader->Listen({"cw_jobs", "cw_templates"}, heard.Listener());
+  ASSERT_NE(feed, nullptr);
+  ASSERT_TRUE(SyncWithin(*feed, std::chrono::seconds(10)));
+  EXPECT_EQ(heard.Resets(), 1);  // the start: nothing cached may be trusted
+  // The barrier: a notice committed before Sync() was called has been handed over when it
+  // returns, every time, without waiting for anything else.
+  for (int i = 0; i < 200; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    ASSERT_TRUE(Notify(*writer, i % 2 ? "cw_jobs" : "cw_templates", key).ok());
+    ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
+    ASSERT_TRUE(heard.Has((i % 2 ? "cw_jobs:" : "cw_templates:") + key)) << i;
+  }
+  // Rolled back: never heard. Another channel: never heard. This process's own: heard.
+  ASSERT_FALSE(Notify(*writer, "cw_jobs", "rolled-back", /*fail=*/true).ok());
+  ASSERT_TRUE(Notify(*writer, "cw_other", "elsewhere").ok());
+  ASSERT_TRUE(Notify(*reader, "cw_jobs", "own").ok());
+  ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
+  EXPECT_TRUE(heard.Has("cw_jobs:own"));
+  EXPECT_FALSE(heard.Has("cw_jobs:rolled-back"));
+  EXPECT_FALSE(heard.Has("cw_other:elsewhere"));
+}
+
+TEST_P(PostgresDatabaseTest, ChangeFeedReportsALostSessionAndListensAgain) {
+  LogCapture log;
+  auto writer = Open();
+  auto reader = Open({.conninfo = cluster_->TcpUri(dbname_), .application_name = "cw_feed_test"});
+  Heard heard;
+  auto feed = reader->Listen({"cw_jobs"}, heard.Listener());
+  ASSERT_NE(feed, nullptr);
+  ASSERT_TRUE(SyncWithin(*feed, std::chrono::seconds(10)));
+  auto killed = cluster_->AdminQuery(
+      "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'cw_feed_test (feed)'");
+  ASSERT_TRUE(killed.ok()) << killed.error().text;
+  ASSERT_EQ(*killed, "1");
+  // Listening again: the loss and the new start were both reported as "forget everything",
+  // and notices flow again.
+  ASSERT_TRUE(Notify(*writer, "cw_jobs", "during").ok());
+  ASSERT_TRUE(SyncWithin(*feed, std::chrono::seconds(10)));
+  EXPECT_GE(heard.Resets(), 3);
+  ASSERT_TRUE(Notify(*writer, "cw_jobs", "after").ok());
+  ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
+  EXPECT_TRUE(heard.Has("cw_jobs:after"));
+  EXPECT_EQ(log.Count("change feed lost its connection"), 1) << log.text();
+  EXPECT_EQ(log.text().find(cluster_->password()), std::string::npos);
+}
+
+TEST_P(PostgresDatabaseTest, ChangeFeedRefusesChannelNamesItCannotQuote) {
+  auto db = Open();
+  for (const std::string& bad : std::vector<std::string>{"", "Jobs", "jobs;DROP", "1jobs", std::string(64, 'a'), "job-s"})
+    EXPECT_EQ(db->Listen({bad}, [](const Notice*) {}), nullptr) << bad;
 }
 
 }  // namespace
