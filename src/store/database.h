@@ -69,6 +69,14 @@ class Tx {
   // Runs a query, calling `on_row` for each row.
   virtual Status Query(std::string_view sql, std::span<const Value> params,
                        const std::function<void(const Row&)>& on_row) = 0;
+  // Queues a notice for the other processes' change feeds (see ChangeFeed), sent only if this
+  // write commits: after its COMMIT and before the write reports success, so a change answered
+  // to a client has always reached every feed. A repeated (channel, payload) is sent once. A
+  // no-op where no other process listens (SQLite) and in Read().
+  virtual void Notify(std::string_view channel, std::string_view payload) {
+    (void)channel;
+    (void)payload;
+  }
 
   Status Exec(std::string_view sql, std::initializer_list<Value> params, int64_t* changed = nullptr) {
     return Exec(sql, std::span<const Value>(params.begin(), params.size()), changed);
@@ -86,9 +94,12 @@ using WriteDone = std::function<void(Status)>;
 enum class Dialect { kSqlite, kPostgres };
 
 // Notices between the processes that share a store (several nodes on PostgreSQL), so that a
-// node may keep a read cache of rows that other nodes write. The store sends a notice from the
-// writing transaction when it commits (PostgreSQL: NOTIFY from a trigger); the feed hands it
-// to its listener.
+// node may keep a read cache of rows that other nodes write. A write queues notices with
+// Tx::Notify; the store sends them once the write committed (PostgreSQL: NOTIFY in a short
+// transaction of its own right after COMMIT — a NOTIFY inside the writing transaction would
+// serialize every commit of the cluster behind one lock); each feed hands them to its listener.
+// A process that dies between a COMMIT and its notices leaves other nodes' caches stale for
+// those rows until they are evicted or the feeds reconnect.
 struct Notice {
   std::string_view channel;
   std::string_view payload;

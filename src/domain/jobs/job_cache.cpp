@@ -73,8 +73,10 @@ void JobCache::Publish(Entry job) {
   Put(s, k, std::move(job));
 }
 
-void JobCache::Erase(const JobKey& key) {
-  const std::string k = key.Joined();
+void JobCache::Erase(const JobKey& key) { EraseJoined(key.Joined()); }
+
+void JobCache::EraseJoined(std::string_view joined) {
+  const std::string k(joined);
   Shard& s = ShardOf(k);
   std::lock_guard lock(s.mu);
   ++s.generation;

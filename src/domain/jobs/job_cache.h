@@ -43,6 +43,8 @@ class JobCache {
   // Caches a snapshot written by this engine (unless the cached one is later in the job's life).
   void Publish(Entry job);
   void Erase(const JobKey& key);
+  // The same, by JobKey::Joined() (a change notice's payload).
+  void EraseJoined(std::string_view joined);
   // Drops everything (after a bulk delete).
   void Clear();
   size_t size() const;

@@ -29,6 +29,7 @@ void JobEngine::StartThreads() {
 }
 
 JobEngine::~JobEngine() {
+  feed_.reset();  // its thread calls into hub_ and templates_dirty_
   shutting_down_ = true;
   hub_->dispatch.Stop();  // no more claims, renewals or recovery
   if (dispatcher_.joinable()) dispatcher_.join();

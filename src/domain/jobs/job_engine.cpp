@@ -23,6 +23,8 @@ using namespace std::chrono_literals;
 constexpr int kHoldLeases = 6;
 // WaitUntil re-checks its condition at least this often, for changes made by other nodes.
 constexpr auto kWaitRecheck = 100ms;
+// How long a read waits for the change feed's barrier before it reads the store instead.
+constexpr auto kFeedSyncWait = 2s;
 
 // '*' matches any run of characters; everything else literally (optionally ignoring case).
 bool WildcardMatch(std::string_view pattern, std::string_view s, bool ignore_case) {
@@ -99,6 +101,7 @@ core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, co
     CW_RETURN_IF_ERROR(db.Write([&](store::Tx& tx) { return leases::ExpireLeasesOfPreviousProcess(tx, engine->node_id_); }));
   }
   CW_RETURN_IF_ERROR(engine->RecoverOrphans(engine->options_.take_over_at_start));
+  if (!engine->options_.cache_reads && engine->options_.feed_cache) engine->StartFeed();
   engine->StartThreads();
   return engine;
 }
@@ -139,6 +142,8 @@ core::Status JobEngine::LoadTemplates(std::vector<JobTemplate> config_templates)
 
 void JobEngine::RefreshTemplates() const {
   if (options_.cache_reads) return;  // this process is the store's only writer
+  // With a feed, only a notice (or a feed that cannot vouch) sends us to the store.
+  if (feed_ != nullptr && feed_->Sync(kFeedSyncWait) && !templates_dirty_.exchange(false)) return;
   int64_t version = 0;
   std::vector<JobTemplate> stored;
   bool changed = false;
@@ -155,6 +160,7 @@ void JobEngine::RefreshTemplates() const {
   });
   if (!st.ok()) {
     // Serve this node's copy: a store that cannot be read fails the request's own store call.
+    templates_dirty_.store(true);
     spdlog::warn("jobs: templates not refreshed from the store: {}", st.error().text);
     return;
   }
@@ -337,11 +343,41 @@ core::Result<ScheduleCheck> JobEngine::CheckSchedule(const Caller& caller, const
 
 // --- reads ---
 
+void JobEngine::StartFeed() {
+  hub_->cache = std::make_unique<JobCache>(options_.cache_capacity);  // before the feed's thread reports
+  feed_ = db_.Listen({std::string(kJobsChannel), std::string(kTemplatesChannel)},
+                     [hub = hub_, dirty = &templates_dirty_](const store::Notice* n) {
+                       if (n == nullptr) {  // notices may have been missed: trust nothing cached
+                         hub->cache->Clear();
+                         dirty->store(true);
+                       } else if (n->channel == kTemplatesChannel) {
+                         dirty->store(true);
+                       } else if (n->payload == "*") {
+                         hub->cache->Clear();
+                       } else {
+                         hub->cache->EraseJoined(n->payload);
+                       }
+                       if (n == nullptr || n->channel == kJobsChannel) hub->NotifyEvent();
+                     });
+  if (feed_ == nullptr) hub_->cache.reset();  // the store has no feed: every read goes to it
+}
+
+bool JobEngine::CacheCurrent() const {
+  if (hub_->cache == nullptr) return false;
+  return feed_ == nullptr || feed_->Sync(kFeedSyncWait);
+}
+
 core::Result<std::shared_ptr<const Job>> JobEngine::Lookup(const JobKey& key) const {
-  JobCache* cache = hub_->cache.get();
+  return Lookup(key, CacheCurrent());
+}
+
+core::Result<std::shared_ptr<const Job>> JobEngine::Lookup(const JobKey& key, bool cache_current) const {
+  JobCache* cache = cache_current ? hub_->cache.get() : nullptr;
   if (cache != nullptr) {
     // The only writer: a job running here is newest in memory, any other one in the cache.
-    if (auto rec = hub_->FindActive(key)) return std::make_shared<const Job>(rec->Snapshot());
+    // (Shared store: another node may have asked it to cancel; the cache knows.)
+    if (feed_ == nullptr)
+      if (auto rec = hub_->FindActive(key)) return std::make_shared<const Job>(rec->Snapshot());
     if (auto hit = cache->Find(key)) return hit;
   }
   const uint64_t generation = cache != nullptr ? cache->Generation(key) : 0;
@@ -368,7 +404,8 @@ core::Result<Job> JobEngine::GetJob(const Caller& caller, const JobKey& key) con
 }
 
 core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey& key) const {
-  if (hub_->cache == nullptr) {
+  const bool cache_current = CacheCurrent();
+  if (!cache_current) {
     // Every read asks the store, so that other nodes' writes are seen at once; concurrent
     // reads share a query.
     CW_ASSIGN_OR_RETURN(std::optional<repository::StatusRow> row, status_reads_.Get(key));
@@ -376,7 +413,7 @@ core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey&
     if (!caller.all_jobs && row->creator != caller.user) return NoAuthDetails(caller.user);
     return row->status;
   }
-  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> job, Lookup(key));
+  CW_ASSIGN_OR_RETURN(std::shared_ptr<const Job> job, Lookup(key, cache_current));
   if (job == nullptr) return JobNotFound();
   if (!Visible(caller, *job)) return NoAuthDetails(caller.user);
   return job->status;

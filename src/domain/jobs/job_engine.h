@@ -19,8 +19,12 @@
 //
 // Memory and reads. Only the jobs this node runs are held in memory. Reads go to the store,
 // behind a bounded cache (`cache_reads`) when this engine is the store's only writer (SQLite):
-// a cache hit never touches the store. Without the cache every read is a store read, so writes
-// of other nodes are seen at once. The memory used does not grow with the number of jobs stored.
+// a cache hit never touches the store. When other nodes write the store too, the cache is kept
+// by the store's change feed (`feed_cache`, PostgreSQL: a notice per committed change of a job
+// or the templates evicts it on every node) and each read first waits for the feed's barrier
+// (ChangeFeed::Sync, one round trip shared by concurrent reads), so writes of other nodes
+// answered before the read are seen; while the feed is down every read is a store read. The
+// memory used does not grow with the number of jobs stored.
 //
 // Threading: all public methods are thread-safe. Schedule/Cancel/Abort/Restart may block on the
 // store (a durable write of their own unit, or reads), so call them from a worker thread, not an
@@ -90,6 +94,8 @@ struct EngineOptions {
   bool take_over_at_start = true;
   // Reads through a bounded cache; only correct when this engine is the store's only writer.
   bool cache_reads = true;
+  // Without cache_reads: a cache kept fresh by the store's change feed, if it has one.
+  bool feed_cache = true;
   size_t cache_capacity = 4096;  // jobs
 };
 
@@ -209,6 +215,7 @@ class JobEngine {
                                                  JobTemplate* tmpl, std::string* job_user) const;
   // The job as this node knows it: its own running copy, the cache, or the store. Null if none.
   core::Result<std::shared_ptr<const Job>> Lookup(const JobKey& key) const;
+  void StartFeed();
   core::Status StageNewJob(const Job& job, std::vector<LogLine> log);
   core::Status StopJob(const Caller& caller, const JobKey& key, bool cancel);
   core::Status CancelWaiting(const Caller& caller, const JobKey& key);
@@ -249,6 +256,13 @@ class JobEngine {
   const std::string node_id_;
   std::shared_ptr<Hub> hub_;  // shared with OnCommit/OnRollback callbacks, which may outlive a call
   mutable StatusReads status_reads_;  // GetStatus without the cache
+  // Nodes sharing the store: the feed that evicts what other nodes changed (null otherwise).
+  std::unique_ptr<store::ChangeFeed> feed_;
+  mutable std::atomic<bool> templates_dirty_{true};  // with feed_: a template notice came
+  // With feed_: true once every change committed before the call is in the cache; false (the
+  // feed is down) means read the store. Without feed_: whether the cache is on.
+  bool CacheCurrent() const;
+  core::Result<std::shared_ptr<const Job>> Lookup(const JobKey& key, bool cache_current) const;
 
   mutable std::shared_mutex templates_mu_;
   mutable std::map<std::string, JobTemplate, std::less<>> templates_;  // GUARDED_BY(templates_mu_)

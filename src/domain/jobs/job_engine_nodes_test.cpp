@@ -228,6 +228,30 @@ TEST_P(JobNodesTest, AJobScheduledOnOneNodeIsVisibleOnTheOtherAtOnce) {
   EXPECT_EQ(node_b_->GetStatus(kComm, j.key).value(), JobStatus::kFinished);
 }
 
+TEST_P(JobNodesTest, AJobCachedOnOneNodeAndChangedByTheOtherIsSeenInTheNextRead) {
+  OpenTwoNodes();
+  Job j = ScheduleOn(*node_a_, "SLEEP");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (LeaseOwner(j.key).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::string owner = LeaseOwner(j.key);
+  ASSERT_FALSE(owner.empty()) << "no node started the job";
+  JobEngine& runner = owner.starts_with("node-a") ? *node_a_ : *node_b_;
+  JobEngine& reader = &runner == node_a_.get() ? *node_b_ : *node_a_;
+  // The reader caches what it read (PostgreSQL: the change feed keeps the cache).
+  ASSERT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kRunning);
+  ASSERT_EQ(reader.GetJob(kComm, j.key)->status, JobStatus::kRunning);
+  if (postgres()) EXPECT_GE(reader.CachedJobCount(), 1u);
+  // Canceled where it runs; once that answered, the reader's next read sees it, at once.
+  ASSERT_TRUE(runner.Cancel(kComm, j.key).ok());
+  ASSERT_EQ(runner.GetStatus(kComm, j.key).value(), JobStatus::kCanceled);
+  EXPECT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kCanceled);
+  auto seen = reader.GetJob(kComm, j.key);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->status, JobStatus::kCanceled);
+  EXPECT_EQ(seen->steps.at(0).status, JobStatus::kCanceled);
+}
+
 TEST_P(JobNodesTest, ARunningJobOfADeadNodeEndsInFailedOnceItsLeaseExpired) {
   ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
   Job j;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/jobs/job_repository.h"
 #include "domain/jobs/job_rows.h"
 #include "store/claim.h"
 
@@ -114,6 +115,7 @@ core::Status Unclaim(store::Tx& tx, const JobKey& key, const std::string& owner,
                              "lease_expires_ms = NULL WHERE job_name = ? AND run_count = ? AND lease_owner = ?",
                              {Key0(key), Key1(key), Value(owner)}, &changed));
   if (changed == 0) return core::Status::Ok();
+  tx.Notify(kJobsChannel, key.Joined());  // back to waiting
   return tx.Exec("DELETE FROM job_log WHERE job_name = ? AND run_count = ? AND seq >= ?",
                  {Key0(key), Key1(key), Value(first_seq)});
 }

@@ -144,6 +144,7 @@ core::Result<std::vector<JobTemplate>> LoadTemplates(store::Tx& tx) {
 
 namespace {
 core::Status CountTemplateChange(store::Tx& tx) {
+  tx.Notify(kTemplatesChannel, "");
   return tx.Exec("UPDATE job_templates_version SET version = version + 1 WHERE id = 1");
 }
 }  // namespace
@@ -305,6 +306,7 @@ core::Result<int64_t> AppendLog(store::Tx& tx, const JobKey& key, const std::vec
 core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease) {
   const bool job_changed = before.status != after.status || before.started_at != after.started_at ||
                            before.ended_at != after.ended_at || before.app_rc != after.app_rc;
+  bool visible = job_changed;
   if (job_changed || release_lease) {
     CW_RETURN_IF_ERROR(tx.Exec(release_lease ? "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
                                                "lease_owner = NULL, lease_expires_ms = NULL "
@@ -321,12 +323,14 @@ core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bo
       if (b.status == s.status && b.started_at == s.started_at && b.ended_at == s.ended_at && b.app_rc == s.app_rc)
         continue;
     }
+    visible = true;
     CW_RETURN_IF_ERROR(tx.Exec(
         "UPDATE job_steps SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
         "WHERE job_name = ? AND run_count = ? AND step_nr = ?",
         {StatusValue(s.status), OptMs(s.started_at), OptMs(s.ended_at), Int(s.app_rc), KeyName(after.key),
          KeyCount(after.key), Int(s.step_nr)}));
   }
+  if (visible) tx.Notify(kJobsChannel, after.key.Joined());
   return core::Status::Ok();
 }
 
@@ -335,6 +339,7 @@ core::Result<bool> MarkCanceling(store::Tx& tx, const JobKey& key) {
   CW_RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET status = 'c', cancel_requested = 1 "
                              "WHERE job_name = ? AND run_count = ? AND status = 'R'",
                              {KeyName(key), KeyCount(key)}, &changed));
+  if (changed > 0) tx.Notify(kJobsChannel, key.Joined());
   return changed > 0;
 }
 
@@ -344,6 +349,7 @@ core::Result<bool> DeleteHeldWaitingJob(store::Tx& tx, const JobKey& key, std::s
                              "AND lease_owner = ?",
                              {KeyName(key), KeyCount(key), Str(std::string(hold_owner))}, &changed));
   if (changed == 0) return false;
+  tx.Notify(kJobsChannel, key.Joined());
   CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_steps WHERE job_name = ? AND run_count = ?", {KeyName(key), KeyCount(key)}));
   CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM job_log WHERE job_name = ? AND run_count = ?", {KeyName(key), KeyCount(key)}));
   return true;
@@ -359,6 +365,7 @@ core::Result<int64_t> DeleteFinishedBefore(store::Tx& tx, core::SystemTime cutof
   CW_RETURN_IF_ERROR(tx.Exec(std::string("DELETE FROM jobs WHERE ") + kTerminal +
                                  " AND (ended_at < ? OR (ended_at IS NULL AND created_at < ?))",
                              {at, at}, &deleted));
+  if (deleted > 0) tx.Notify(kJobsChannel, "*");
   return deleted;
 }
 

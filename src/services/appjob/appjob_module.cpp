@@ -86,6 +86,7 @@ class AppJobModule final : public Module {
     options.recovery_interval = config_.recovery_interval;
     options.take_over_at_start = sole_node;
     options.cache_reads = config_.cache_reads.value_or(sole_node);
+    options.feed_cache = config_.feed_cache;
     options.cache_capacity = static_cast<size_t>(config_.cache_capacity);
     blocking_reads_ = !sole_node;
     CW_ASSIGN_OR_RETURN(engine_, jobs::JobEngine::Open(ctx.db, ctx.clock, runner_, *business_users_,

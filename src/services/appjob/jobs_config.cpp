@@ -50,6 +50,7 @@ core::Result<JobsConfig> ParseJobsConfig(const toml::table& root) {
   // A lease renewed less often than it lasts would let other nodes end running jobs.
   if (c.lease_renewal * 2 > c.lease) return ConfigError("[jobs] lease_renewal_ms must be at most half of lease_ms");
   if (auto cache = root["jobs"]["cache_reads"].value<bool>()) c.cache_reads = *cache;
+  if (auto feed = root["jobs"]["feed_cache"].value<bool>()) c.feed_cache = *feed;
   c.cache_capacity = root["jobs"]["cache_capacity"].value_or(c.cache_capacity);
   if (c.cache_capacity < 1) return ConfigError("[jobs] cache_capacity must be at least 1");
   c.allow_command_templates = root["control"]["runtime_command_templates"].value_or(false);

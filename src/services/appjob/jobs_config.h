@@ -29,6 +29,8 @@ struct JobsConfig {
   std::chrono::milliseconds recovery_interval{1000};
   // Reads through a bounded cache; unset: on for SQLite (one node), off for PostgreSQL.
   std::optional<bool> cache_reads;
+  // Without cache_reads (nodes sharing PostgreSQL): a cache kept fresh by the store's change feed.
+  bool feed_cache = true;
   int cache_capacity = 4096;
   // PUT /_causeway/templates may define `command` steps (programs the server will run). Off by
   // default: a control-plane password then cannot be turned into running arbitrary programs.

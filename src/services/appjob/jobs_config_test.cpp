@@ -61,7 +61,7 @@ TEST(JobsConfigTest, WorkersDemoAndCommandSwitch) {
 TEST(JobsConfigTest, NodeLeasesAndCache) {
   auto c = Parse(
       "[jobs]\nnode_id = \"node-7\"\nlease_ms = 8000\nlease_renewal_ms = 1000\nclaim_interval_ms = 50\n"
-      "recovery_interval_ms = 3000\ncache_reads = false\ncache_capacity = 100\n");
+      "recovery_interval_ms = 3000\ncache_reads = false\nfeed_cache = false\ncache_capacity = 100\n");
   ASSERT_TRUE(c.ok()) << c.error().text;
   EXPECT_EQ(c->node_id, "node-7");
   EXPECT_EQ(c->lease.count(), 8000);
@@ -70,12 +70,14 @@ TEST(JobsConfigTest, NodeLeasesAndCache) {
   EXPECT_EQ(c->recovery_interval.count(), 3000);
   EXPECT_EQ(c->cache_reads, std::optional<bool>(false));
   EXPECT_EQ(c->cache_capacity, 100);
+  EXPECT_FALSE(c->feed_cache);
   auto d = Parse("");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->node_id, "");
   EXPECT_EQ(d->lease.count(), 5000);
   EXPECT_EQ(d->lease_renewal.count(), 500);
   EXPECT_FALSE(d->cache_reads.has_value());  // chosen by the store's back end
+  EXPECT_TRUE(d->feed_cache);
   struct Case {
     const char* text;
     const char* expect;

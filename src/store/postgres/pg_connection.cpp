@@ -163,6 +163,7 @@ Status PgConnection::Begin(const char* begin, bool pipelined) {
   commit_in_doubt_ = false;
   failed_.reset();
   pending_.clear();
+  notices_.clear();
   if (!pipelined) {
     ResultPtr r(PQexec(conn_, begin));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail(r.get(), "begin");
@@ -300,6 +301,43 @@ Status PgConnection::Commit() {
   auto r = Flush();
   if (!r.ok()) return std::move(r).error();
   if (PQexitPipelineMode(conn_) == 1) pipelined_ = false;
+  return Status::Ok();
+}
+
+void PgConnection::Notify(std::string_view channel, std::string_view payload) {
+  for (const auto& [c, p] : notices_)
+    if (c == channel && p == payload) return;
+  notices_.emplace_back(channel, payload);
+}
+
+Status PgConnection::SendNotices() {
+  if (notices_.empty()) return Status::Ok();
+  std::string sql = "BEGIN; SET LOCAL synchronous_commit = off; SELECT ";
+  for (size_t i = 0; i < notices_.size(); ++i) {
+    char* channel = PQescapeLiteral(conn_, notices_[i].first.data(), notices_[i].first.size());
+    char* payload = PQescapeLiteral(conn_, notices_[i].second.data(), notices_[i].second.size());
+    if (channel == nullptr || payload == nullptr) {
+      PQfreemem(channel);
+      PQfreemem(payload);
+      return Fail(nullptr, "notify");
+    }
+    if (i > 0) sql += ", ";
+    sql += "pg_notify(";
+    sql += channel;
+    sql += ", ";
+    sql += payload;
+    sql += ")";
+    PQfreemem(channel);
+    PQfreemem(payload);
+  }
+  sql += "; COMMIT";
+  notices_.clear();
+  ResultPtr r(PQexec(conn_, sql.c_str()));
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    core::Error e = Fail(r.get(), "notify");
+    if (!Broken() && PQtransactionStatus(conn_) != PQTRANS_IDLE) ResultPtr(PQexec(conn_, "ROLLBACK"));
+    return e;
+  }
   return Status::Ok();
 }
 

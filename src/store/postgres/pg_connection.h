@@ -44,12 +44,17 @@ class PgConnection final : public Tx {
   Status Exec(std::string_view sql, std::span<const Value> params, int64_t* changed) override;
   Status Query(std::string_view sql, std::span<const Value> params,
                const std::function<void(const Row&)>& on_row) override;
+  void Notify(std::string_view channel, std::string_view payload) override;
 
   // Starts a transaction with `begin` (a "BEGIN …" statement). Pipelined, nothing is sent yet.
   Status Begin(const char* begin, bool pipelined);
   // Commits; fails with the first error of the transaction if one surfaces now, or kInternal
   // 011 if an earlier failure had aborted it.
   Status Commit();
+  // After a successful Commit(): sends the notices the transaction queued (NOTIFY in a
+  // transaction of its own with synchronous_commit off: nothing to flush, so the cluster-wide
+  // NOTIFY lock is held only for an instant). A failure is reported, the write stays committed.
+  Status SendNotices();
   // Ends whatever is open (drains the pipeline, rolls back); false if the session is unusable.
   bool Reset();
 
@@ -107,6 +112,7 @@ class PgConnection final : public Tx {
   std::vector<Pending> pending_;       // sent, answer not read yet
   std::unordered_map<std::string, Prepared, Hash, std::equal_to<>> cache_;
   std::vector<std::string> texts_;     // scratch for Bind()
+  std::vector<std::pair<std::string, std::string>> notices_;  // of the transaction, for SendNotices()
   std::vector<const char*> values_;    // scratch for Bind()
 };
 

@@ -284,7 +284,14 @@ Status PostgresDatabase::Write(TxFn fn) {
       return st;
     }
     Status commit = c->Commit();
-    if (commit.ok()) return commit;
+    if (commit.ok()) {
+      // Committed: the notices go out before the caller hears so; their loss is only logged.
+      if (Status sent = c->SendNotices(); !sent.ok()) {
+        if (c->Broken()) ReportLoss(*c, sent.error());
+        spdlog::warn("postgres: a committed write's change notices were not sent: {}", Redact(sent.error().text));
+      }
+      return commit;
+    }
     if (c->Broken()) {
       ReportLoss(*c, commit.error());
       if (c->commit_in_doubt())

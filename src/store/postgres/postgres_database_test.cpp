@@ -424,9 +424,13 @@ bool SyncWithin(ChangeFeed& feed, std::chrono::seconds limit) {
   return false;
 }
 
+// A write that changes a row and queues a notice of it (Tx::Notify).
 Status Notify(Database& db, const std::string& channel, const std::string& payload, bool fail = false) {
   return db.Write([=](Tx& tx) -> Status {
-    CW_RETURN_IF_ERROR(tx.Query("SELECT pg_notify(?, ?)", {Value(channel), Value(payload)}, [](const Row&) {}));
+    CW_RETURN_IF_ERROR(tx.Exec("CREATE TABLE IF NOT EXISTS changes (k TEXT PRIMARY KEY)"));
+    CW_RETURN_IF_ERROR(tx.Exec("INSERT INTO changes VALUES (?) ON CONFLICT DO NOTHING", {Value(payload)}));
+    tx.Notify(channel, payload);
+    tx.Notify(channel, payload);  // sent once
     if (fail) return core::MakeError(core::Code::kConflict, "TEST", "001", "rolled back on purpose");
     return Status::Ok();
   });
@@ -454,6 +458,19 @@ TEST_P(PostgresDatabaseTest, ChangeFeedSyncSeesEveryNoticeCommittedBeforeIt) {
   ASSERT_TRUE(Notify(*reader, "cw_jobs", "own").ok());
   ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
   EXPECT_TRUE(heard.Has("cw_jobs:own"));
+  {
+    std::lock_guard lock(heard.mu);
+    EXPECT_EQ(std::count(heard.payloads.begin(), heard.payloads.end(), "cw_jobs:own"), 1);
+  }
+  // A payload that needs quoting arrives as written; a read's notices are never sent.
+  ASSERT_TRUE(Notify(*writer, "cw_jobs", "it's a 'key'/00000001").ok());
+  ASSERT_TRUE(reader->Read([](Tx& tx) {
+                      tx.Notify("cw_jobs", "from-a-read");
+                      return tx.Exec("SELECT 1");
+                    }).ok());
+  ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
+  EXPECT_TRUE(heard.Has("cw_jobs:it's a 'key'/00000001"));
+  EXPECT_FALSE(heard.Has("cw_jobs:from-a-read"));
   EXPECT_FALSE(heard.Has("cw_jobs:rolled-back"));
   EXPECT_FALSE(heard.Has("cw_other:elsewhere"));
 }
