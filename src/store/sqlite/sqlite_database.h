@@ -10,6 +10,7 @@
 // Reads use a small pool of read-only connections (WAL lets them run beside the writer).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -47,6 +48,9 @@ class SqliteDatabase final : public Database {
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
   uint64_t syncs() const { return syncs_.load(); }
+  // Statements the write connection compiled so far: every statement, transaction control
+  // included, is compiled once and reused (tests).
+  uint64_t writer_statements_prepared() const;
 
  private:
   class Connection;
