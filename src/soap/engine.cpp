@@ -303,10 +303,9 @@ http::Response Engine::Staged(const Envelope& env, const Operation& op, const Ca
   run->uuid = IdempotencyKey(op, env);
   if (run->uuid) run->digest = PayloadDigest(env.payload);
   run->transaction_id = core::RandomHexUpper(16);
-  const std::string& service = service_->Description().interface_name;
-  auto entry = [run, &service](const core::Error& e) {
-    return ErrorLogEntry{run->transaction_id, run->fault_at,  service,     run->operation, run->user,
-                         VersionName(run->version), run->fault_category, e.GatewayCode(), e.text};
+  auto entry = [this, run](const core::Error& e) {
+    return ErrorLogEntry{run->transaction_id, run->fault_at, service_->Description().interface_name, run->operation,
+                         run->user, VersionName(run->version), run->fault_category, e.GatewayCode(), e.text};
   };
   auto write = [this, run, entry](store::Tx& tx) -> core::Status {
     run->payload.clear();
