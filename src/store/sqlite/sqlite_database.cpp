@@ -117,6 +117,7 @@ class SqliteDatabase::Connection final : public Tx {
   }
 
   uint64_t prepared() const { return prepared_.load(std::memory_order_relaxed); }
+  sqlite3* handle() const { return db_; }
 
  private:
   Connection() = default;
@@ -183,12 +184,16 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const Options& opti
   ConfigureSqlite();
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(options));
   CW_ASSIGN_OR_RETURN(db->writer_, Connection::Open(options, /*read_only=*/false));
+  CW_ASSIGN_OR_RETURN(db->checkpointer_, Connection::Open(options, /*read_only=*/false));
+  // Replaces SQLite's autocheckpoint on the write connection (see the header).
+  sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::OnWalCommit, db.get());
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     CW_ASSIGN_OR_RETURN(auto reader, Connection::Open(options, /*read_only=*/true));
     db->readers_.push_back(std::move(reader));
   }
   db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
   db->syncer_thread_ = std::thread([p = db.get()] { p->SyncerLoop(); });
+  db->checkpointer_thread_ = std::thread([p = db.get()] { p->CheckpointerLoop(); });
   return db;
 }
 
@@ -206,7 +211,54 @@ SqliteDatabase::~SqliteDatabase() {
   }
   sync_cv_.notify_all();
   if (syncer_thread_.joinable()) syncer_thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_thread_.joinable()) checkpointer_thread_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+int SqliteDatabase::OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
+  auto* self = static_cast<SqliteDatabase*>(arg);
+  if (frames >= self->options_.checkpoint_cap_frames) {
+    // The checkpointer has copied most frames: what is left is the few committed since.
+    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+      ++self->writer_checkpoints_;
+  } else {
+    // Another checkpoint only once checkpoint_frames more were committed since the last one
+    // (each costs two syncs); a rewound WAL starts counting again.
+    int copied = self->checkpointed_frames_.load(std::memory_order_relaxed);
+    if (frames < copied) self->checkpointed_frames_.store(copied = 0, std::memory_order_relaxed);
+    if (frames - copied >= self->options_.checkpoint_frames) {
+      {
+        std::lock_guard lock(self->checkpoint_mu_);
+        self->checkpoint_wanted_ = true;
+      }
+      self->checkpoint_cv_.notify_one();
+    }
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::CheckpointerLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_wanted_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc == SQLITE_OK) {
+      ++background_checkpoints_;
+      checkpointed_frames_.store(copied, std::memory_order_relaxed);
+    }
+    else if (rc != SQLITE_BUSY) spdlog::warn("sqlite: checkpoint failed: {}", sqlite3_errstr(rc));
+  }
 }
 
 void SqliteDatabase::WriteAsync(TxFn fn, WriteDone done) {
