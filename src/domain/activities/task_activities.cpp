@@ -518,13 +518,34 @@ BundleResult TaskActivities::NotSaved(const BundleRequest& request, const core::
   return Summarize(outcomes);
 }
 
-// One transaction per bundle, one savepoint per task: each task commits or rolls back on its
-// own (a store error in one task undoes only that task), the bundle waits for one durable
-// commit instead of one per task, and numbers are drawn in request order.
+// One transaction per bundle: the bundle waits for one durable commit instead of one per task,
+// and numbers are drawn in request order. Each task commits or rolls back on its own: a store
+// error in one task undoes only that task. That takes a savepoint per task, which costs two
+// statements and makes SQLite copy every existing page the task changes (the last pages of the
+// table and of its indexes, again for every task): a fifth of the writer's time per bundle. So
+// the tasks first run together in one savepoint; only if a statement fails is the bundle rolled
+// back and run again with a savepoint per task, with the same outcome as if it had always had them.
 core::Result<BundleResult> TaskActivities::RunIn(store::Tx& tx, const BundleRequest& request, const std::string& user,
                                                  bool check) {
-  std::vector<Outcome> outcomes(request.tasks.size());
   const core::SystemTime now = clock_.Now();
+  if (check) return RunTasks(tx, request, user, now, /*check=*/true, /*savepoint_per_task=*/false);
+  CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_bundle"));
+  core::Result<BundleResult> result = RunTasks(tx, request, user, now, false, false);
+  if (!result.ok()) {
+    CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO SAVEPOINT activity_bundle"));
+    result = RunTasks(tx, request, user, now, false, true);
+    if (!result.ok()) return result;
+  }
+  CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_bundle"));
+  return result;
+}
+
+// The tasks in order. Without a savepoint per task a task's store error is returned at once
+// (the caller rolls back); with one, it becomes that task's technical error item.
+core::Result<BundleResult> TaskActivities::RunTasks(store::Tx& tx, const BundleRequest& request,
+                                                    const std::string& user, core::SystemTime now, bool check,
+                                                    bool savepoint_per_task) {
+  std::vector<Outcome> outcomes(request.tasks.size());
   PartnerLookup partners(tx);
   tasks::NumberRange numbers(tx, "TASK");
   const bool may_create = std::any_of(request.tasks.begin(), request.tasks.end(), [](const TaskChange& c) {
@@ -533,22 +554,20 @@ core::Result<BundleResult> TaskActivities::RunIn(store::Tx& tx, const BundleRequ
   if (!check && may_create) CW_RETURN_IF_ERROR(numbers.Open());
   for (size_t i = 0; i < request.tasks.size(); ++i) {
     Outcome& o = outcomes[i];
-    if (!check) CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_task"));
+    if (savepoint_per_task) CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_task"));
     TaskProcessor p(tx, partners, numbers, request.tasks[i], user, now, check, o.log);
     core::Status st = p.Run(&o.confirmation);
-    if (!check) {
-      if (st.ok()) {
-        CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
-        if (p.drew()) numbers.Take();
-      } else {
-        CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO SAVEPOINT activity_task"));
-        CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
-      }
-    }
-    if (!st.ok()) {
+    if (!savepoint_per_task) {
+      CW_RETURN_IF_ERROR(st);
+    } else if (st.ok()) {
+      CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
+    } else {
+      CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO SAVEPOINT activity_task"));
+      CW_RETURN_IF_ERROR(tx.Exec("RELEASE SAVEPOINT activity_task"));
       o.confirmation.reset();
       o.log.push_back(TechnicalError(st.error(), request.tasks[i].sender_id));
     }
+    if (st.ok() && p.drew()) numbers.Take();
   }
   CW_RETURN_IF_ERROR(numbers.Close());
   return Summarize(outcomes);

@@ -1,9 +1,9 @@
 // The activity-task domain operations behind ManageTaskActivityIn: MaintainBundle and
 // CheckMaintainBundle (spec A.2, A.3), reading tasks, and the business-partner master data.
 //
-// MaintainBundle processes each TaskChange on its own: the bundle is one Database::Write and
-// each task runs inside its own savepoint, so a task either commits completely or not at all,
-// and the others go on (one durable commit per bundle, not per task). Business errors become Log
+// MaintainBundle processes each TaskChange on its own: the bundle is one Database::Write, and a
+// store error in one task rolls back that task only (savepoints), so a task either commits
+// completely or not at all, and the others go on (one durable commit per bundle, not per task). Business errors become Log
 // items (severity 3, pointing back with the task's or child's sender technical ID); a task with
 // an error writes nothing. CheckMaintainBundle runs the same code on a read snapshot: same
 // messages, no number drawn, nothing written.
@@ -56,6 +56,8 @@ class TaskActivities {
  private:
   BundleResult Run(const BundleRequest& request, const std::string& user, bool check);
   core::Result<BundleResult> RunIn(store::Tx& tx, const BundleRequest& request, const std::string& user, bool check);
+  core::Result<BundleResult> RunTasks(store::Tx& tx, const BundleRequest& request, const std::string& user,
+                                      core::SystemTime now, bool check, bool savepoint_per_task);
 
   store::Database& db_;
   const core::Clock& clock_;

@@ -379,5 +379,63 @@ TEST_F(TaskActivitiesTest, NumberRangeDrawsInOrderAndWritesBackOnce) {
   EXPECT_TRUE(st.ok());
 }
 
+// A transaction whose INSERT of a task named "BOOM" fails (a statement the store refuses), and
+// that counts the per-task savepoints it is asked for.
+class FailingInsert final : public store::Tx {
+ public:
+  explicit FailingInsert(store::Tx& inner) : inner_(inner) {}
+  Status Exec(std::string_view sql, std::span<const store::Value> params, int64_t* changed) override {
+    if (sql.starts_with("SAVEPOINT activity_task")) ++task_savepoints;
+    if (sql.starts_with("INSERT INTO activity_tasks") && params.size() > 3 &&
+        std::get<std::string>(params[3]) == "BOOM")
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "001", "statement failed (disk I/O error)");
+    return inner_.Exec(sql, params, changed);
+  }
+  Status Query(std::string_view sql, std::span<const store::Value> params,
+               const std::function<void(const store::Row&)>& on_row) override {
+    return inner_.Query(sql, params, on_row);
+  }
+  int task_savepoints = 0;
+
+ private:
+  store::Tx& inner_;
+};
+
+// Tasks run without a savepoint each; only when a statement fails is the bundle run again with
+// one per task, so that exactly the failing task fails and the others are saved, numbered in order.
+TEST_F(TaskActivitiesTest, AStoreErrorFailsOnlyItsTask) {
+  BundleResult ok, mixed;
+  int ok_savepoints = -1, mixed_savepoints = -1;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> Status {
+                   FailingInsert failing(tx);
+                   CW_ASSIGN_OR_RETURN(ok, acts_->MaintainBundle(failing, {"", "", {Create("1", "A"), Create("2", "B")}}, "U"));
+                   ok_savepoints = failing.task_savepoints;
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(ok_savepoints, 0);
+  EXPECT_EQ(ok.processing_result_code, "3");
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> Status {
+                   FailingInsert failing(tx);
+                   CW_ASSIGN_OR_RETURN(mixed, acts_->MaintainBundle(
+                                                  failing, {"", "", {Create("3", "C"), Create("4", "BOOM"), Create("5", "E")}}, "U"));
+                   mixed_savepoints = failing.task_savepoints;
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(mixed_savepoints, 3) << "run again with a savepoint per task";
+  EXPECT_EQ(mixed.processing_result_code, "4");
+  ASSERT_EQ(mixed.confirmations.size(), 2u);
+  EXPECT_EQ(mixed.confirmations[0].id, "3");
+  EXPECT_EQ(mixed.confirmations[1].sender_id, "5");
+  EXPECT_EQ(mixed.confirmations[1].id, "4") << "the failed task drew no number";
+  EXPECT_EQ(Notes(mixed), (std::vector<std::string>{"CAUSEWAY/STORE/001 4 Technical error; the activity task was not "
+                                                     "saved: statement failed (disk I/O error)"}));
+  std::vector<std::string> names;
+  auto stored = acts_->ListTasks(0, 10);
+  ASSERT_TRUE(stored.ok());
+  for (const Task& t : *stored) names.push_back(t.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"A", "B", "C", "E"}));
+  EXPECT_EQ(Maintain({Create("6", "F")}).confirmations.at(0).id, "5");
+}
+
 }  // namespace
 }  // namespace causeway::activities
