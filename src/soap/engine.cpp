@@ -131,16 +131,29 @@ Engine::Engine(std::shared_ptr<const Service> service, std::shared_ptr<const Sch
     : service_(std::move(service)),
       schemas_(std::move(schemas)),
       options_(std::move(options)),
+      db_(db),
       error_log_(db),
       idempotency_(db, options_.clock ? *options_.clock : system_clock_, options_.idempotency) {
   const auto& ops = service_->Description().operations;
-  stores_every_operation_ = options_.messages != nullptr && !ops.empty() &&
-                            std::all_of(ops.begin(), ops.end(), [](const Operation& op) { return op.one_way; });
+  never_blocks_ = !ops.empty() && std::all_of(ops.begin(), ops.end(), [&](const Operation& op) {
+    return op.one_way ? options_.messages != nullptr : op.staged;
+  });
 }
 
 bool Engine::MayBlock(const http::Request& req) const {
   if (req.method != "POST") return false;
-  return !stores_every_operation_ || req.body.size() > options_.inline_body_limit;
+  return !never_blocks_ || req.body.size() > options_.inline_body_limit;
+}
+
+std::optional<std::string> Engine::IdempotencyKey(const Operation& op, const Envelope& env) {
+  if (!op.idempotent) return std::nullopt;
+  if (auto header = env.payload.Child("BasicMessageHeader")) {
+    if (auto u = header.ChildText("UUID")) {
+      std::string collapsed = CollapseWhitespace(*u);
+      if (!collapsed.empty()) return collapsed;
+    }
+  }
+  return std::nullopt;
 }
 
 const Operation* Engine::FindOperation(std::string_view ns, std::string_view local) const {
@@ -229,21 +242,14 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
   if (core::Status st = schemas_->Validate(env.payload); !st.ok()) return fault(env.version, op->name, "schema", st.error());
 
   if (op->one_way && options_.messages) return Store(env, *op, ctx);
+  if (op->staged && !op->one_way) return Staged(env, *op, ctx, log);
 
   auto invoke = [&]() -> core::Result<std::string> {
     CW_ASSIGN_OR_RETURN(Reply reply, service_->Invoke(*op, env.payload, ctx));
     return std::move(reply.payload);
   };
   core::Result<std::string> payload = std::string();
-  std::optional<std::string> uuid;
-  if (op->idempotent) {
-    if (auto header = env.payload.Child("BasicMessageHeader")) {
-      if (auto u = header.ChildText("UUID")) {
-        std::string collapsed = CollapseWhitespace(*u);
-        if (!collapsed.empty()) uuid = std::move(collapsed);
-      }
-    }
-  }
+  const std::optional<std::string> uuid = IdempotencyKey(*op, env);
   if (uuid) {
     auto answer = idempotency_.Run(service_->Description().interface_name, *uuid, op->name,
                                    PayloadDigest(env.payload), invoke);
@@ -263,6 +269,112 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
     return r;
   }
   return http::Response(200, ContentTypeOf(env.version), WrapInEnvelope(env.version, *payload));
+}
+
+// What one staged request carries from the request thread to the store threads and back: set
+// up before the write, filled by the write (from scratch on each run) and by its completion,
+// read once the answer completed.
+struct StagedRun {
+  StagedCall call;
+  SoapVersion version = SoapVersion::k11;
+  std::string operation;
+  std::string user;
+  std::optional<std::string> uuid;
+  std::string digest;
+  std::string transaction_id;  // of the fault, should there be one
+  // Outcome of the last run of the write.
+  std::string payload;
+  bool service_failed = false;
+  std::optional<core::Error> refusal;  // 030/031, logged in the transaction
+  // The fault's error-log entry: when and why (set once the outcome is known).
+  core::SystemTime fault_at{};
+  std::string fault_category;
+  std::string fault_text;
+};
+
+http::Response Engine::Staged(const Envelope& env, const Operation& op, const CallContext& ctx, FaultLog log) const {
+  auto call = service_->Stage(op, env.payload, ctx);
+  if (!call.ok()) return Fault(env.version, op.name, ctx.user, "application", call.error(), log);
+  auto run = std::make_shared<StagedRun>();
+  run->call = std::move(call).value();
+  run->version = env.version;
+  run->operation = op.name;
+  run->user = ctx.user;
+  run->uuid = IdempotencyKey(op, env);
+  if (run->uuid) run->digest = PayloadDigest(env.payload);
+  run->transaction_id = core::RandomHexUpper(16);
+  auto entry = [this, run](const core::Error& e) {
+    return ErrorLogEntry{run->transaction_id, run->fault_at, service_->Description().interface_name, run->operation,
+                         run->user, VersionName(run->version), run->fault_category, e.GatewayCode(), e.text};
+  };
+  auto write = [this, run, entry](store::Tx& tx) -> core::Status {
+    run->payload.clear();
+    run->service_failed = false;
+    run->refusal.reset();
+    if (run->uuid) {
+      CW_ASSIGN_OR_RETURN(IdempotencyStore::Claim claim, idempotency_.ClaimIn(tx, service_->Description().interface_name,
+                                                                              *run->uuid, run->operation, run->digest));
+      if (claim.replay) {
+        run->payload = std::move(*claim.replay);
+        return core::Status::Ok();
+      }
+      if (claim.refusal) {
+        // Written in the claim's transaction: the fault goes out once its entry is durable.
+        run->fault_at = clock().Now();
+        run->fault_category = "idempotency";
+        CW_RETURN_IF_ERROR(ErrorLog::Insert(tx, entry(*claim.refusal)));
+        run->refusal = std::move(claim.refusal);
+        return core::Status::Ok();
+      }
+    }
+    if (core::Status st = run->call.write(tx); !st.ok()) {
+      run->service_failed = true;
+      return st;
+    }
+    run->payload = run->call.reply();
+    if (run->uuid)
+      CW_RETURN_IF_ERROR(
+          idempotency_.StoreResponse(tx, service_->Description().interface_name, *run->uuid, run->payload));
+    return core::Status::Ok();
+  };
+  // The reply's bytes, shared with the response: written before `answered` completes, read by
+  // the server only after it.
+  auto body = std::make_shared<std::string>();
+  auto answered = std::make_shared<core::Completion>();
+  db_.WriteAsync(std::move(write), [this, run, body, answered, entry](core::Status st) {
+    if (st.ok() && !run->refusal) {
+      *body = WrapInEnvelope(run->version, run->payload);
+      answered->Complete(core::Status::Ok());
+    } else if (st.ok()) {
+      answered->Complete(*run->refusal);
+    } else if (run->call.reply_if_not_saved) {
+      answered->Complete(std::move(st));
+    } else {
+      // Nothing was stored: the generic fault, once its error-log entry is written (or could
+      // not be: RecordAsync logged that; the answer does not depend on it).
+      run->fault_at = clock().Now();
+      run->fault_category = run->service_failed ? "application" : "store";
+      error_log_.RecordAsync(entry(st.error()))->Then([answered, st](const core::Status&) { answered->Complete(st); });
+    }
+  });
+  auto failed = [this, run](const core::Error& e) -> http::Response {
+    if (!run->refusal && run->call.reply_if_not_saved)
+      return http::Response(200, ContentTypeOf(run->version), WrapInEnvelope(run->version, run->call.reply_if_not_saved(e)));
+    spdlog::info("soap fault {} {} {} ({}): {}", run->transaction_id, service_->Description().interface_name,
+                 run->operation, run->fault_category, e.text);
+    return http::Response(500, ContentTypeOf(run->version),
+                          FaultEnvelope(run->version, ProcessingErrorText(run->fault_at, run->transaction_id)));
+  };
+  if (log == FaultLog::kWait) {
+    core::Status st = answered->Wait();
+    if (!st.ok()) return failed(st.error());
+    return http::Response(200, ContentTypeOf(run->version), std::move(*body));
+  }
+  http::Response r(200, ContentTypeOf(run->version), std::string());
+  r.shared_body = std::move(body);
+  r.after = std::move(answered);
+  r.on_failure = std::move(failed);
+  return r;
 }
 
 http::Response Engine::Store(const Envelope& env, const Operation& op, const CallContext& ctx) const {

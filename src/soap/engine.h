@@ -9,6 +9,16 @@
 // operations with the policy → Service::Invoke → the response envelope (one line, `soap-env` /
 // `env` prefixes).
 //
+// A staged operation (Operation::staged: Service::Stage instead of Invoke) runs, after the same
+// checks, as one write transaction on a store thread: the idempotency claim (idempotency.h,
+// ClaimIn), the service's work, its reply stored under the UUID. The answer goes out once that
+// transaction is durable (http::Response::after; the reply's bytes are its shared_body, filled
+// before `after` completes); a repeat is answered with the stored reply once the first is durable,
+// a refused repeat (030/031) with the fault once its error-log entry, written in the same
+// transaction, is durable. A transaction that does not commit is answered with the service's
+// reply_if_not_saved, else the generic fault. On a worker thread (MayBlock) the engine waits for
+// the outcome itself and returns a complete response.
+//
 // A one-way operation with a message store (EngineOptions::messages) is not invoked: the
 // validated payload is stored (message_store.h: a resend of a stored BasicMessageHeader
 // UUID/ID stores nothing) in a unit of work, and the answer, HTTP 202 with an empty body, goes
@@ -30,6 +40,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +68,8 @@ struct EngineOptions {
   // Runs once a stored message is durable (e.g. wakes the processor); must not block.
   std::function<void()> on_stored;
   // POST bodies up to this size are answered without blocking when every operation is one-way
-  // and stored (MayBlock): parsing and validating them costs an I/O thread well under a
-  // millisecond, while the hop to the worker pool and back cost about a third of a stored
+  // and stored, or staged (MayBlock): parsing and validating them costs an I/O thread well under
+  // a millisecond, while the hop to the worker pool and back cost about a third of a stored
   // message's CPU (bench/results/business_agreement.md).
   size_t inline_body_limit = 16 * 1024;
 };
@@ -83,9 +94,9 @@ class Engine {
 
   // False if Handle(req) and FaultResponse(req, …) answer without blocking, so that the request
   // may run on an I/O thread: GET, HEAD and other methods that are not POST (the WSDL, 405), and
-  // — when every operation is one-way and stored (EngineOptions::messages) — POSTs of at most
-  // EngineOptions::inline_body_limit bytes: their message is stored, and their fault's error-log
-  // entry written, through http::Response::after. True for every other POST.
+  // — when every operation is staged, or one-way and stored (EngineOptions::messages) — POSTs of
+  // at most EngineOptions::inline_body_limit bytes: their work or message is committed, and their
+  // fault's error-log entry written, through http::Response::after. True for every other POST.
   bool MayBlock(const http::Request& req) const;
 
   const ErrorLog& error_log() const { return error_log_; }
@@ -99,20 +110,25 @@ class Engine {
   http::Response Wsdl(const http::Request& req, const CallContext& ctx) const;
   http::Response Post(const http::Request& req, const CallContext& ctx) const;
   http::Response Store(const Envelope& env, const Operation& op, const CallContext& ctx) const;
+  // BasicMessageHeader/UUID (whitespace collapsed) for an idempotent operation, else nullopt.
+  static std::optional<std::string> IdempotencyKey(const Operation& op, const Envelope& env);
   // How a fault's error-log entry is written: before Fault returns (blocking), before the fault
-  // goes out (through http::Response::after), or in the background (for an answer that is
+  // goes out (through http::Response::after), in the background (for an answer that is
   // already being sent, e.g. from on_failure).
   enum class FaultLog { kWait, kAfter, kBackground };
   // Records `error` in the error log and returns the generic fault (or `reason` if given).
   http::Response Fault(SoapVersion v, const std::string& operation, const std::string& user,
                        const std::string& category, const core::Error& error, FaultLog log,
                        const std::string& reason_override = {}, std::string transaction_id = {}) const;
+  http::Response Staged(const Envelope& env, const Operation& op, const CallContext& ctx, FaultLog log) const;
   const Operation* FindOperation(std::string_view ns, std::string_view local) const;
 
   std::shared_ptr<const Service> service_;
   std::shared_ptr<const SchemaSet> schemas_;
   EngineOptions options_;
-  bool stores_every_operation_ = false;  // every operation one-way, with a message store
+  store::Database& db_;
+  // Every operation answered without blocking: one-way with a message store, or staged.
+  bool never_blocks_ = false;
   core::SystemClock system_clock_;
   mutable ErrorLog error_log_;
   mutable IdempotencyStore idempotency_;

@@ -59,6 +59,46 @@ bool WithinShapeLimits(xmlNodePtr root, const ParseLimits& limits, std::string* 
   return true;
 }
 
+// Above this many names and short texts in its dictionary, a thread's parser context is dropped
+// after the parse (a new one comes with the next): envelopes of one service repeat a few hundred
+// names, hostile ones could add new ones without end.
+constexpr int kMaxDictEntries = 20'000;
+
+// One parser context per thread, reused for every document it parses: a fresh one (its
+// dictionary, SAX handler, input and node stacks) per request was allocated and freed again,
+// and every element name of every request entered a new dictionary. Documents share the
+// context's dictionary (reference counted), so they may outlive the context.
+class ThreadParser {
+ public:
+  ~ThreadParser() { Drop(); }
+  xmlParserCtxtPtr Get() {
+    if (!ctxt_) {
+      ctxt_ = xmlNewParserCtxt();
+      if (ctxt_) {
+        ctxt_->sax->internalSubset = RefuseDoctype;
+        ctxt_->sax->serror = IgnoreStructuredError;
+      }
+    }
+    return ctxt_;
+  }
+  // After a parse: the input (libxml2's copy of the whole text) is freed at once, not kept
+  // until the thread's next parse (a 12 MiB body on each of 32 worker threads would stay).
+  void Release() {
+    if (!ctxt_) return;
+    xmlCtxtReset(ctxt_);
+    if (ctxt_->dict == nullptr || xmlDictSize(ctxt_->dict) > kMaxDictEntries) Drop();
+  }
+
+ private:
+  void Drop() {
+    if (ctxt_) xmlFreeParserCtxt(ctxt_);
+    ctxt_ = nullptr;
+  }
+  xmlParserCtxtPtr ctxt_ = nullptr;
+};
+
+thread_local ThreadParser thread_parser;
+
 }  // namespace
 
 void EnsureLibxml() {
@@ -90,12 +130,10 @@ core::Result<XmlDocument> ParseXml(std::string_view text, const ParseLimits& lim
     return SoapError("003", "The request has " + std::to_string(text.size()) + " bytes; at most " +
                                 std::to_string(limits.max_bytes) + " are accepted");
   if (text.size() > static_cast<size_t>(INT32_MAX)) return SoapError("003", "The request is too large");
-  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  xmlParserCtxtPtr ctxt = thread_parser.Get();
   if (!ctxt) return core::MakeError(core::Code::kInternal, "CAUSEWAY/SOAP", "009", "Out of memory");
   ParseState state;
   ctxt->_private = &state;
-  ctxt->sax->internalSubset = RefuseDoctype;
-  ctxt->sax->serror = IgnoreStructuredError;
   // Never XML_PARSE_NOENT (entity substitution), XML_PARSE_DTDLOAD/DTDATTR/DTDVALID,
   // XML_PARSE_XINCLUDE or XML_PARSE_HUGE.
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
@@ -109,7 +147,8 @@ core::Result<XmlDocument> ParseXml(std::string_view text, const ParseLimits& lim
     }
   }
   const bool well_formed = doc && ctxt->wellFormed;
-  xmlFreeParserCtxt(ctxt);
+  ctxt->_private = nullptr;
+  thread_parser.Release();
   XmlDocument owned(doc);
   if (state.doctype) return SoapError("002", "A document type declaration (DOCTYPE) is not allowed");
   if (!well_formed) return SoapError("001", "The request is not well-formed XML: " + (parse_error.empty() ? "no document" : parse_error));

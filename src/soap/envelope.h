@@ -4,7 +4,7 @@
 //   - limits on size (before parsing), element depth and element count (libxml2's own hard
 //     limits stay on: XML_PARSE_HUGE is never set);
 //   - namespaces resolved by URI, any prefix; SOAP 1.1 or 1.2 told by the envelope namespace.
-// Thread-safe: each call parses into its own document.
+// Thread-safe: each call parses into its own document (with a parser context kept per thread).
 #pragma once
 
 #include <memory>

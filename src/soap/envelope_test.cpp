@@ -98,6 +98,46 @@ TEST(Envelope, ElementCountLimit) {
   EXPECT_EQ(env.error().message_number, "004");
 }
 
+// Each thread reuses one parser context: what one document did to it (a DOCTYPE that stopped
+// the parser, a syntax error, a success) never shows in the next result, and documents stay
+// valid after later parses.
+TEST(Envelope, ParsesOnOneThreadAreIndependent) {
+  const std::string laughs = "<!DOCTYPE l [<!ENTITY a \"aaaa\">]><e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/"
+                             "envelope/\"><e:Body><x>&a;</x></e:Body></e:Envelope>";
+  std::vector<Envelope> kept;
+  for (int round = 0; round < 50; ++round) {
+    auto good = ParseEnvelope(kSoap11, {});
+    ASSERT_TRUE(good.ok()) << round << ": " << good.error().text;
+    kept.push_back(std::move(good).value());
+    auto doctype = ParseEnvelope(laughs, {});
+    ASSERT_FALSE(doctype.ok());
+    EXPECT_EQ(doctype.error().message_number, "002") << round;
+    auto broken = ParseEnvelope("<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body>", {});
+    ASSERT_FALSE(broken.ok());
+    EXPECT_EQ(broken.error().message_number, "001") << round;
+    EXPECT_NE(broken.error().text.find("line 1"), std::string::npos) << broken.error().text;
+  }
+  for (const Envelope& e : kept) EXPECT_EQ(e.payload.ChildText("Child").value_or(""), "x");
+}
+
+// Many distinct names (hostile input) make the thread drop its context's dictionary after the
+// parse; documents parsed before still read their names, later parses work.
+TEST(Envelope, ADictionaryOfManyNamesIsDropped) {
+  auto before = ParseEnvelope(kSoap11, {});
+  ASSERT_TRUE(before.ok());
+  std::string s = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><r>";
+  for (int i = 0; i < 30'000; ++i) s += "<n" + std::to_string(i) + "/>";
+  s += "</r></e:Body></e:Envelope>";
+  auto many = ParseEnvelope(s, {});
+  ASSERT_TRUE(many.ok()) << many.error().text;
+  EXPECT_EQ(many->payload.FirstChild().LocalName(), "n0");
+  auto after = ParseEnvelope(kSoap11, {});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(before->payload.LocalName(), "Req");
+  EXPECT_EQ(many->payload.FirstChild().Next().LocalName(), "n1");
+  EXPECT_EQ(after->payload.ChildText("Child").value_or(""), "x");
+}
+
 TEST(CollapseWhitespace, AsXsdToken) {
   EXPECT_EQ(CollapseWhitespace("  a \n\t b  "), "a b");
   EXPECT_EQ(CollapseWhitespace(""), "");

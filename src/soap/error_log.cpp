@@ -15,27 +15,25 @@ ErrorLogEntry FromRow(const store::Row& r) {
 
 }  // namespace
 
+core::Status ErrorLog::Insert(store::Tx& tx, const ErrorLogEntry& e) {
+  static const std::string kInsert = std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return tx.Exec(kInsert,
+                 {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation, e.user, e.soap_version,
+                  e.category, e.error_code, e.detail});
+}
+
 core::Status ErrorLog::Record(const ErrorLogEntry& e) {
-  return db_.Write([&](store::Tx& tx) {
-    return tx.Exec(std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation, e.user,
-                    e.soap_version, e.category, e.error_code, e.detail});
-  });
+  return db_.Write([&](store::Tx& tx) { return Insert(tx, e); });
 }
 
 std::shared_ptr<core::Completion> ErrorLog::RecordAsync(ErrorLogEntry e) {
   auto entry = std::make_shared<ErrorLogEntry>(std::move(e));
   auto written = std::make_shared<core::Completion>();
-  db_.WriteAsync(
-      [entry](store::Tx& tx) {
-        return tx.Exec(std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       {entry->transaction_id, core::ToUnixMillis(entry->logged_at), entry->service, entry->operation,
-                        entry->user, entry->soap_version, entry->category, entry->error_code, entry->detail});
-      },
-      [entry, written](core::Status st) {
-        if (!st.ok()) spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
-        written->Complete(std::move(st));
-      });
+  db_.WriteAsync([entry](store::Tx& tx) { return Insert(tx, *entry); },
+                 [entry, written](core::Status st) {
+                   if (!st.ok()) spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
+                   written->Complete(std::move(st));
+                 });
   return written;
 }
 

@@ -36,6 +36,8 @@ class ErrorLog {
   explicit ErrorLog(store::Database& db) : db_(db) {}
 
   core::Status Record(const ErrorLogEntry& entry);
+  // Writes the entry in the caller's write transaction (durable with it).
+  static core::Status Insert(store::Tx& tx, const ErrorLogEntry& entry);
   // The same without waiting (for an I/O thread): the completion completes once the entry is
   // durable or failed; a failure is also logged.
   std::shared_ptr<core::Completion> RecordAsync(ErrorLogEntry entry);

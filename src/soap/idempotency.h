@@ -53,6 +53,24 @@ class IdempotencyStore {
                            std::string_view request_digest,
                            const std::function<core::Result<std::string>()>& process);
 
+  // The same rules inside the caller's write transaction, for operations whose work runs in
+  // that transaction too (Operation::staged): the response is stored with the work it answers,
+  // in one commit. Claim() registers (service, uuid) for this request unless a live entry
+  // exists; the store serializes repeats, so no thread waits here: a repeat's transaction runs
+  // after the first's (SQLite's single writer) or waits for it in the database (PostgreSQL: the
+  // INSERT's conflict on the key) and then finds its entry.
+  struct Claim {
+    std::optional<std::string> replay;   // the stored response: answer it, run nothing
+    std::optional<core::Error> refusal;  // 030 or 031 as Run() returns them: run nothing
+    // Neither: the key is this request's; run the operation, then StoreResponse() in the same
+    // transaction (without it the entry keeps no response: a repeat gets 031).
+  };
+  core::Result<Claim> ClaimIn(store::Tx& tx, std::string_view service, std::string_view uuid,
+                              std::string_view operation, std::string_view request_digest);
+  // Stores the response to a key this transaction claimed.
+  core::Status StoreResponse(store::Tx& tx, std::string_view service, std::string_view uuid,
+                            const std::string& response);
+
   const IdempotencyOptions& options() const { return options_; }
 
  private:
@@ -66,6 +84,12 @@ class IdempotencyStore {
   core::Result<std::optional<Stored>> Load(const std::string& service, const std::string& uuid) const;
   core::Status Save(const std::string& service, const std::string& uuid, std::string_view operation,
                     std::string_view digest, const std::string& response);
+  // Expired rows go, at most once a minute (the caller that claims the turn runs it in `tx`).
+  core::Status MaybePurge(store::Tx& tx, int64_t now_ms, bool purge);
+  bool PurgeDue(int64_t now_ms);
+  // A live entry's answer to a repeat: the stored response, or 030/031.
+  static Claim Repeat(const std::string& uuid, std::string_view operation, std::string_view request_digest,
+                      Stored stored, int64_t now_ms);
 
   struct Flight {
     std::mutex mu;

@@ -3,12 +3,14 @@
 // The engine knows no domain; the service knows no HTTP or envelope.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
 #include "soap/inbound_message.h"
 #include "soap/xml_view.h"
+#include "store/database.h"
 
 namespace causeway::soap {
 
@@ -24,6 +26,24 @@ struct Operation {
   // The operation carries SAP's idempotency policy: a request whose BasicMessageHeader/UUID was
   // seen before is answered from the stored response (spec A.3.5).
   bool idempotent = false;
+  // A synchronous operation whose work is one write transaction (Service::Stage instead of
+  // Invoke): the engine runs that work and the idempotency row in one transaction on a store
+  // thread and answers once it is durable, without a thread waiting for it meanwhile.
+  bool staged = false;
+};
+
+// The work of a staged operation (Operation::staged), for the engine's write transaction.
+struct StagedCall {
+  // Runs inside the engine's write transaction. It may run more than once, each run from
+  // scratch (store/database.h), and returns a failed statement's error; an error rolls the
+  // whole transaction back (nothing of the request is stored, the idempotency row neither).
+  store::TxFn write;
+  // The reply payload after a successful run of `write` (complete markup, as Reply::payload),
+  // called inside the transaction: the idempotency row stores it with the work.
+  std::function<std::string()> reply;
+  // The reply payload when the transaction did not commit (`write` failed or the commit did),
+  // for services that report that in a reply (an A2X Log); null: the generic fault.
+  std::function<std::string(const core::Error&)> reply_if_not_saved;
 };
 
 struct ServiceDescription {
@@ -59,6 +79,19 @@ class Service {
   // business errors reported in a Log) are replies; a returned error becomes the generic SOAP
   // fault, its text kept in the web-service error log only. Called from many threads at once.
   virtual core::Result<Reply> Invoke(const Operation& op, XmlElement payload, const CallContext& ctx) const = 0;
+
+  // ---- staged synchronous operations (Operation::staged) --------------------------------
+  // Prepares `op` on a payload that already passed schema validation: maps it and returns the
+  // work for the engine's transaction. Runs on the thread that handles the request, an I/O
+  // thread for small bodies: it must not block (no store access; that belongs in the call's
+  // `write`). A returned error becomes the generic fault. The payload's document lives only
+  // until Stage returns. Called from many threads at once. The default refuses.
+  virtual core::Result<StagedCall> Stage(const Operation& op, XmlElement payload, const CallContext& ctx) const {
+    (void)payload;
+    (void)ctx;
+    return core::MakeError(core::Code::kNotImplemented, "CAUSEWAY/SOAP", "049",
+                           "Operation &1 cannot be staged", {op.name});
+  }
 
   // ---- asynchronous operations (one_way, stored by the engine) ---------------------------
   // The business object a message of `op` changes: its queue. Messages with the same key are

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "core/random.h"
 #include "core/time_format.h"
+#include "soap/a2x.h"
 
 namespace causeway::activities {
 
@@ -24,20 +24,7 @@ bool StatusTransitionAllowed(std::string_view from, std::string_view to) {
   return to == kStatusOpen || to == kStatusInProcess || to == kStatusCompleted || to == kStatusCancelled;
 }
 
-std::string NewUuid() {
-  unsigned char b[16];
-  core::RandomBytes(b, sizeof b);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
-  }
-  return out;
-}
+std::string NewUuid(core::SystemTime now) { return soap::a2x::NewUuid(now); }
 
 std::string NextChangeState(core::SystemTime now) {
   // 100 ns ticks, the resolution of the ABAP long timestamp.

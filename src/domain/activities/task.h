@@ -187,8 +187,10 @@ struct BundleResult {
   std::optional<LogSeverity> max_severity;
 };
 
-// A fresh RFC 4122 version-4 UUID, lower case.
-std::string NewUuid();
+// A fresh UUID for something created at `now`, lower case: RFC 9562 version 7 (soap::a2x::NewUuid),
+// so that tasks created one after another sit next to each other in the unique index on uuid
+// (a random version-4 UUID dirtied a page of that index per created task).
+std::string NewUuid(core::SystemTime now);
 // A new change state: SAP long timestamp of `now`, strictly increasing within the process.
 std::string NextChangeState(core::SystemTime now);
 

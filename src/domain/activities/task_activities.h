@@ -1,14 +1,15 @@
 // The activity-task domain operations behind ManageTaskActivityIn: MaintainBundle and
 // CheckMaintainBundle (spec A.2, A.3), reading tasks, and the business-partner master data.
 //
-// MaintainBundle processes each TaskChange on its own: the bundle is one Database::Write and
-// each task runs inside its own savepoint, so a task either commits completely or not at all,
-// and the others go on (one durable commit per bundle, not per task). Business errors become Log
+// MaintainBundle processes each TaskChange on its own: the bundle is one Database::Write, and a
+// store error in one task rolls back that task only (savepoints), so a task either commits
+// completely or not at all, and the others go on (one durable commit per bundle, not per task). Business errors become Log
 // items (severity 3, pointing back with the task's or child's sender technical ID); a task with
 // an error writes nothing. CheckMaintainBundle runs the same code on a read snapshot: same
 // messages, no number drawn, nothing written.
 //
-// Thread-safe. Blocking (store reads and durable writes): not for I/O threads.
+// Thread-safe. The overloads without a Tx block (store reads and durable writes): not for I/O
+// threads.
 #pragma once
 
 #include <optional>
@@ -31,6 +32,17 @@ class TaskActivities {
   BundleResult MaintainBundle(const BundleRequest& request, const std::string& user);
   BundleResult CheckMaintainBundle(const BundleRequest& request, const std::string& user);
 
+  // The same inside the caller's transaction `tx`, which the caller commits (the SOAP engine's,
+  // which stores the idempotent response in it): each task inside its own savepoint. `tx` may
+  // be run again from scratch (store/database.h). An error is a failed statement outside every
+  // task's savepoint: the caller's transaction must roll back, and NotSaved() is the answer.
+  // MaintainBundle needs a write transaction; CheckMaintainBundle writes nothing in any.
+  core::Result<BundleResult> MaintainBundle(store::Tx& tx, const BundleRequest& request, const std::string& user);
+  core::Result<BundleResult> CheckMaintainBundle(store::Tx& tx, const BundleRequest& request, const std::string& user);
+  // The answer for a bundle whose transaction did not commit: a technical error item for every
+  // task, result code 5.
+  static BundleResult NotSaved(const BundleRequest& request, const core::Error& error);
+
   // Tasks with id > after_id, by id.
   core::Result<std::vector<Task>> ListTasks(int64_t after_id, size_t limit);
   // By numeric ID or UUID.
@@ -43,6 +55,9 @@ class TaskActivities {
 
  private:
   BundleResult Run(const BundleRequest& request, const std::string& user, bool check);
+  core::Result<BundleResult> RunIn(store::Tx& tx, const BundleRequest& request, const std::string& user, bool check);
+  core::Result<BundleResult> RunTasks(store::Tx& tx, const BundleRequest& request, const std::string& user,
+                                      core::SystemTime now, bool check, bool savepoint_per_task);
 
   store::Database& db_;
   const core::Clock& clock_;

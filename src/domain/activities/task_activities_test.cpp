@@ -12,6 +12,8 @@
 namespace causeway::activities {
 namespace {
 
+using core::Status;
+
 class TaskActivitiesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -258,6 +260,181 @@ TEST_F(TaskActivitiesTest, ScheduledPeriodRules) {
   c.period = PeriodInput{"2012-06-28T12:00:00.0000000Z", "CET", "2012-06-30T12:00:00.0000000Z", "CET"};
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
   EXPECT_EQ(Get("1").period->end_time_zone, "CET");
+}
+
+// Tasks created without a UUID get time-ordered ones (version 7, the creation time in the
+// first 48 bits), so that their unique index grows at its end.
+TEST_F(TaskActivitiesTest, NewTasksGetTimeOrderedUuids) {
+  BundleResult r = Maintain({Create("1", "A"), Create("2", "B")});
+  ASSERT_EQ(r.confirmations.size(), 2u);
+  for (const Confirmation& c : r.confirmations) {
+    ASSERT_EQ(c.uuid.size(), 36u);
+    EXPECT_EQ(c.uuid[14], '7') << c.uuid;
+    // 1714550400000 ms = 0x018f332ae400
+    EXPECT_EQ(c.uuid.substr(0, 13), "018f332a-e400") << c.uuid;
+  }
+  EXPECT_NE(r.confirmations[0].uuid, r.confirmations[1].uuid);
+}
+
+// The bundle inside a caller's transaction: its writes commit or roll back with the caller's.
+TEST_F(TaskActivitiesTest, BundleInsideTheCallersTransaction) {
+  BundleResult inside;
+  Status st = db_->Write([&](store::Tx& tx) -> Status {
+    CW_ASSIGN_OR_RETURN(inside, acts_->MaintainBundle(tx, {"", "", {Create("1", "A")}}, "TASK_SYNC"));
+    return tx.Exec("UPDATE activity_number_ranges SET next_number = next_number WHERE object = 'TASK'");
+  });
+  ASSERT_TRUE(st.ok()) << st.error().text;
+  ASSERT_EQ(inside.confirmations.size(), 1u);
+  EXPECT_EQ(inside.confirmations[0].id, "1");
+  EXPECT_EQ(Get("1").name, "A");
+
+  st = db_->Write([&](store::Tx& tx) -> Status {
+    CW_ASSIGN_OR_RETURN(inside, acts_->MaintainBundle(tx, {"", "", {Create("2", "B")}}, "TASK_SYNC"));
+    EXPECT_EQ(inside.confirmations.at(0).id, "2");
+    return core::MakeError(core::Code::kInternal, "TEST", "001", "the caller fails");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(acts_->ListTasks(0, 10)->size(), 1u);  // rolled back with the caller, number too
+  EXPECT_EQ(Maintain({Create("3", "C")}).confirmations.at(0).id, "2");
+
+  BundleResult checked;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> Status {
+                   CW_ASSIGN_OR_RETURN(checked, acts_->CheckMaintainBundle(tx, {"", "", {Create("4", "D")}}, "TASK_SYNC"));
+                   return Status::Ok();
+                 }).ok());
+  ASSERT_EQ(checked.confirmations.size(), 1u);
+  EXPECT_EQ(checked.confirmations[0].id, "");
+  EXPECT_EQ(acts_->ListTasks(0, 10)->size(), 2u);
+}
+
+TEST_F(TaskActivitiesTest, NotSavedMakesEveryTaskATechnicalError) {
+  BundleResult r = TaskActivities::NotSaved({"", "", {Create("1", "A"), Create("2", "B")}},
+                                            core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "disk gone"));
+  EXPECT_TRUE(r.confirmations.empty());
+  EXPECT_EQ(r.processing_result_code, "5");
+  EXPECT_EQ(r.max_severity, LogSeverity::kError);
+  EXPECT_EQ(Notes(r), (std::vector<std::string>{
+                          "CAUSEWAY/STORE/006 1 Technical error; the activity task was not saved: disk gone",
+                          "CAUSEWAY/STORE/006 2 Technical error; the activity task was not saved: disk gone"}));
+}
+
+// Partners are looked up once per bundle, and a bundle sees the master data as it is then.
+TEST_F(TaskActivitiesTest, PartnerLookupsPerBundle) {
+  TaskChange by_mail = Create("3", "C");
+  by_mail.main_activity = PartyInput{"", "", "", "nobody@example.com"};
+  BundleResult r = Maintain({Create("1", "A"), Create("2", "B"), by_mail});
+  ASSERT_EQ(r.confirmations.size(), 3u);
+  EXPECT_EQ(Get("2").processor->employee_id, "E0001");
+  EXPECT_EQ(Get("3").main_activity->email, "nobody@example.com");
+  auto partners = acts_->ListPartners();
+  ASSERT_TRUE(partners.ok());
+  Partner p;
+  for (const Partner& x : *partners)
+    if (x.id == "MC2471") p = x;
+  ASSERT_EQ(p.id, "MC2471");
+  p.name = "Renamed";
+  ASSERT_TRUE(acts_->UpsertPartner(p).ok());
+  ASSERT_EQ(Maintain({Create("4", "D"), Create("5", "E")}).confirmations.size(), 2u);
+  EXPECT_EQ(Get("4").processor->name, "Renamed");
+  EXPECT_EQ(Get("5").processor->name, "Renamed");
+  EXPECT_NE(Get("1").processor->name, "Renamed");
+}
+
+// The number range as a bundle uses it: read once, drawn in memory, written back once; what a
+// rolled-back transaction drew is drawn again.
+TEST_F(TaskActivitiesTest, NumberRangeDrawsInOrderAndWritesBackOnce) {
+  auto draw = [&](int n, bool commit) {
+    std::vector<int64_t> got;
+    Status st = db_->Write([&](store::Tx& tx) -> Status {
+      got.clear();
+      tasks::NumberRange range(tx, "TASK");
+      CW_RETURN_IF_ERROR(range.Open());
+      for (int i = 0; i < n; ++i) {
+        CW_ASSIGN_OR_RETURN(int64_t next, range.Next());
+        got.push_back(next);
+        if (i % 2 == 0) range.Take();  // odd draws are "rolled back" by their task
+      }
+      CW_RETURN_IF_ERROR(range.Close());
+      if (!commit) return core::MakeError(core::Code::kInternal, "TEST", "001", "roll back");
+      return Status::Ok();
+    });
+    EXPECT_EQ(st.ok(), commit);
+    return got;
+  };
+  EXPECT_EQ(draw(4, true), (std::vector<int64_t>{1, 2, 2, 3}));
+  EXPECT_EQ(draw(1, false), (std::vector<int64_t>{3}));
+  EXPECT_EQ(draw(1, true), (std::vector<int64_t>{3}));
+  EXPECT_EQ(Maintain({Create("1", "A")}).confirmations.at(0).id, "4");
+
+  Status st = db_->Write([&](store::Tx& tx) -> Status {
+    tasks::NumberRange missing(tx, "NOPE");
+    CW_RETURN_IF_ERROR(missing.Open());
+    auto next = missing.Next();
+    EXPECT_FALSE(next.ok());
+    if (!next.ok()) {
+      EXPECT_EQ(next.error().GatewayCode(), "CAUSEWAY/ACTIVITY/901");
+    }
+    return missing.Close();
+  });
+  EXPECT_TRUE(st.ok());
+}
+
+// A transaction whose INSERT of a task named "BOOM" fails (a statement the store refuses), and
+// that counts the per-task savepoints it is asked for.
+class FailingInsert final : public store::Tx {
+ public:
+  explicit FailingInsert(store::Tx& inner) : inner_(inner) {}
+  Status Exec(std::string_view sql, std::span<const store::Value> params, int64_t* changed) override {
+    if (sql.starts_with("SAVEPOINT activity_task")) ++task_savepoints;
+    if (sql.starts_with("INSERT INTO activity_tasks") && params.size() > 3 &&
+        std::get<std::string>(params[3]) == "BOOM")
+      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "001", "statement failed (disk I/O error)");
+    return inner_.Exec(sql, params, changed);
+  }
+  Status Query(std::string_view sql, std::span<const store::Value> params,
+               const std::function<void(const store::Row&)>& on_row) override {
+    return inner_.Query(sql, params, on_row);
+  }
+  int task_savepoints = 0;
+
+ private:
+  store::Tx& inner_;
+};
+
+// Tasks run without a savepoint each; only when a statement fails is the bundle run again with
+// one per task, so that exactly the failing task fails and the others are saved, numbered in order.
+TEST_F(TaskActivitiesTest, AStoreErrorFailsOnlyItsTask) {
+  BundleResult ok, mixed;
+  int ok_savepoints = -1, mixed_savepoints = -1;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> Status {
+                   FailingInsert failing(tx);
+                   CW_ASSIGN_OR_RETURN(ok, acts_->MaintainBundle(failing, {"", "", {Create("1", "A"), Create("2", "B")}}, "U"));
+                   ok_savepoints = failing.task_savepoints;
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(ok_savepoints, 0);
+  EXPECT_EQ(ok.processing_result_code, "3");
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> Status {
+                   FailingInsert failing(tx);
+                   CW_ASSIGN_OR_RETURN(mixed, acts_->MaintainBundle(
+                                                  failing, {"", "", {Create("3", "C"), Create("4", "BOOM"), Create("5", "E")}}, "U"));
+                   mixed_savepoints = failing.task_savepoints;
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(mixed_savepoints, 3) << "run again with a savepoint per task";
+  EXPECT_EQ(mixed.processing_result_code, "4");
+  ASSERT_EQ(mixed.confirmations.size(), 2u);
+  EXPECT_EQ(mixed.confirmations[0].id, "3");
+  EXPECT_EQ(mixed.confirmations[1].sender_id, "5");
+  EXPECT_EQ(mixed.confirmations[1].id, "4") << "the failed task drew no number";
+  EXPECT_EQ(Notes(mixed), (std::vector<std::string>{"CAUSEWAY/STORE/001 4 Technical error; the activity task was not "
+                                                     "saved: statement failed (disk I/O error)"}));
+  std::vector<std::string> names;
+  auto stored = acts_->ListTasks(0, 10);
+  ASSERT_TRUE(stored.ok());
+  for (const Task& t : *stored) names.push_back(t.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"A", "B", "C", "E"}));
+  EXPECT_EQ(Maintain({Create("6", "F")}).confirmations.at(0).id, "5");
 }
 
 }  // namespace

@@ -56,17 +56,22 @@ core::Result<std::vector<Task>> List(store::Tx& tx, int64_t after_id, size_t lim
   return out;
 }
 
-core::Result<int64_t> DrawNumber(store::Tx& tx, std::string_view object) {
-  int64_t changed = 0;
-  CW_RETURN_IF_ERROR(tx.Exec("UPDATE activity_number_ranges SET next_number = next_number + 1 WHERE object = ?",
-                             {std::string(object)}, &changed));
-  if (changed != 1)
-    return core::MakeError(core::Code::kInternal, "CAUSEWAY/ACTIVITY", "901",
-                           "number range " + std::string(object) + " does not exist");
-  int64_t next = 0;
-  CW_RETURN_IF_ERROR(tx.Query("SELECT next_number FROM activity_number_ranges WHERE object = ?", {std::string(object)},
-                              [&](const store::Row& r) { next = r.Int(0); }));
-  return next - 1;
+core::Status NumberRange::Open() {
+  opened_ = true;
+  return tx_.Query(
+      "UPDATE activity_number_ranges SET next_number = next_number WHERE object = ? RETURNING next_number",
+      {object_}, [&](const store::Row& r) { first_ = r.Int(0); });
+}
+
+core::Result<int64_t> NumberRange::Next() const {
+  if (!opened_ || !first_)
+    return core::MakeError(core::Code::kInternal, "CAUSEWAY/ACTIVITY", "901", "number range " + object_ + " does not exist");
+  return *first_ + taken_;
+}
+
+core::Status NumberRange::Close() {
+  if (!first_ || taken_ == 0) return core::Status::Ok();
+  return tx_.Exec("UPDATE activity_number_ranges SET next_number = ? WHERE object = ?", {*first_ + taken_, object_});
 }
 
 }  // namespace causeway::activities::tasks

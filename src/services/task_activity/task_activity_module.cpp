@@ -93,7 +93,9 @@ std::vector<http::Endpoint> TaskActivityModule::Endpoints() {
         return engine->Handle(req, ctx);
       },
       .render = {.error = [engine](const http::Request& req, const core::Error& e) { return engine->FaultResponse(req, e); }},
-      .may_block = [](const http::Request&) { return true; }};
+      // Bundles are committed without blocking (the answer waits through http::Response::after):
+      // small requests are answered on the I/O thread, without the hop to the worker pool.
+      .may_block = [engine](const http::Request& req) { return engine->MayBlock(req); }};
   return {std::move(soap_endpoint), ControlEndpoint(*activities_, engine_->error_log())};
 }
 

@@ -3,7 +3,8 @@
 // no fixed SAP_COM id to copy), demo master data and the demo user TASK_SYNC, its [task_activity]
 // section, and the routes:
 //   /sap/bc/srt/scs/sap/managetaskactivityin[<suffix>]   the SOAP endpoint (guard target
-//       MANAGETASKACTIVITYIN, no CSRF, blocking); gate refusals come out as SOAP faults
+//       MANAGETASKACTIVITYIN, no CSRF; requests up to 16 KiB run on the I/O thread and are answered
+//       once their transaction is durable); gate refusals come out as SOAP faults
 //       ("Authorization role missing …");
 //   /_causeway/task-activity/…   control plane (CAUSEWAY_CONTROL): tasks, partners, error log.
 #pragma once

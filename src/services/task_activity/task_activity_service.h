@@ -1,6 +1,8 @@
 // ManageTaskActivityIn as a soap::Service: the WSDL (embedded from ManageTaskActivityIn.wsdl,
-// the single source of truth for the XSD too), the two operations, and Invoke = map the payload,
-// call the domain once, write the confirmation. Thread-safe.
+// the single source of truth for the XSD too), the two operations, both staged: Stage maps the
+// payload (never blocks) and returns the bundle as the engine's transaction, one domain call
+// that the engine commits with the idempotency row, and the confirmation written from its result.
+// Invoke does the same blocking (map, one domain call that commits, confirmation). Thread-safe.
 #pragma once
 
 #include <memory>
@@ -20,6 +22,8 @@ class TaskActivityService final : public soap::Service {
   const soap::ServiceDescription& Description() const override { return description_; }
   core::Result<soap::Reply> Invoke(const soap::Operation& op, soap::XmlElement payload,
                                    const soap::CallContext& ctx) const override;
+  core::Result<soap::StagedCall> Stage(const soap::Operation& op, soap::XmlElement payload,
+                                       const soap::CallContext& ctx) const override;
 
  private:
   activities::TaskActivities& activities_;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <regex>
 
@@ -26,6 +27,25 @@ std::string Request(const std::string& tasks, const std::string& root = "TaskAct
   return Envelope("<n0:" + root + " xmlns:n0=\"http://sap.com/xi/SAPGlobal20/Global\">" + header + tasks + "</n0:" + root + ">");
 }
 
+// The store as the module sees it: passes everything through until writes are switched to fail
+// at commit (a disk that stopped).
+class SwitchableWrites final : public store::Database {
+ public:
+  explicit SwitchableWrites(store::Database& inner) : inner_(inner) {}
+  void WriteAsync(store::TxFn fn, store::WriteDone done) override {
+    if (failing) return done(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "commit failed"));
+    inner_.WriteAsync(std::move(fn), std::move(done));
+  }
+  store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
+  std::string Health() override { return inner_.Health(); }
+  std::string Kind() const override { return inner_.Kind(); }
+
+  std::atomic<bool> failing{false};
+
+ private:
+  store::Database& inner_;
+};
+
 class TaskActivityServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,13 +56,15 @@ class TaskActivityServiceTest : public ::testing::Test {
     auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "t.db").string()});
     ASSERT_TRUE(db.ok());
     db_ = std::move(db).value();
-    auto stack = testing::StartTaskActivity(*db_, clock_, router_);
+    store_ = std::make_unique<SwitchableWrites>(*db_);
+    auto stack = testing::StartTaskActivity(*store_, clock_, router_);
     ASSERT_TRUE(stack.ok()) << stack.error().text;
     stack_ = std::move(stack).value();
     module_ = stack_.module.get();
   }
   void TearDown() override {
     stack_ = {};
+    store_.reset();
     db_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -57,7 +79,24 @@ class TaskActivityServiceTest : public ::testing::Test {
     req.tls = true;
     req.user = "TASK_SYNC";
     req.body = body;
-    return router_.Handle(req);
+    return Answered(router_.Handle(req));
+  }
+  // What the server sends: once `after` completed (replaced by on_failure if that failed), the
+  // bytes of a shared body as the body.
+  static http::Response Answered(http::Response r) {
+    if (r.after) {
+      core::Status st = r.after->Wait();
+      r.after.reset();
+      if (!st.ok()) {
+        auto on_failure = std::move(r.on_failure);
+        r = on_failure(st.error());
+      }
+    }
+    if (r.shared_body) {
+      r.body = *r.shared_body;
+      r.shared_body.reset();
+    }
+    return r;
   }
   // The response payload validates against the WSDL's own schema: schema order, nothing undeclared.
   void ExpectValidResponse(const http::Response& r) {
@@ -70,6 +109,7 @@ class TaskActivityServiceTest : public ::testing::Test {
   std::filesystem::path dir_;
   core::ManualClock clock_{core::FromUnixMillis(1714550400000)};
   std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  std::unique_ptr<SwitchableWrites> store_;
   http::Router router_{nullptr};
   testing::TaskActivityStack stack_;
   TaskActivityModule* module_ = nullptr;
@@ -180,6 +220,66 @@ TEST_F(TaskActivityServiceTest, ControlPlaneListsTasksAndAddsPartners) {
   EXPECT_NE(l.body.find("\"business_partner_id\":\"ZNEW1\""), std::string::npos) << l.body;
   list.target = "/_causeway/task-activity/tasks/99";
   EXPECT_EQ(router_.Handle(list).status, 404);
+}
+
+// A bundle is committed with its idempotency row: a repeat of the message UUID gets the same
+// confirmation and creates nothing; small requests are answered without blocking a thread.
+TEST_F(TaskActivityServiceTest, RepeatsOfAMessageUuidAreAnsweredFromTheSameCommit) {
+  const std::string header = "<BasicMessageHeader><UUID>00163e02-8b2e-1ed1-aeaa-6d7e616e72aa</UUID></BasicMessageHeader>";
+  const std::string body =
+      Request("<ActivityTask actionCode=\"01\"><Name>A</Name></ActivityTask><ActivityTask actionCode=\"01\"><Name>B</Name>"
+              "</ActivityTask>",
+              "TaskActivityBundleMaintainRequest_sync_V1", header);
+  http::Request req;
+  req.method = "POST";
+  req.body = body;
+  EXPECT_FALSE(module_->engine().MayBlock(req)) << "answered on the I/O thread";
+  req.body.append(20 * 1024, ' ');
+  EXPECT_TRUE(module_->engine().MayBlock(req)) << "large bodies go to the worker pool";
+
+  http::Response first = Call("POST", kPath, body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_NE(first.body.find("<ID>2</ID>"), std::string::npos) << first.body;
+  http::Response again = Call("POST", kPath, body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(module_->activities().ListTasks(0, 10)->size(), 2u);
+  // The same UUID with another payload: the fault, explained in the error log.
+  http::Response other = Call("POST", kPath,
+                              Request("<ActivityTask actionCode=\"01\"><Name>C</Name></ActivityTask>",
+                                      "TaskActivityBundleMaintainRequest_sync_V1", header));
+  EXPECT_EQ(other.status, 500);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(other.body, m, std::regex("Transaction ID ([0-9A-F]{32})")));
+  auto logged = module_->engine().error_log().Find(m[1].str());
+  ASSERT_TRUE(logged.ok() && logged->has_value());
+  EXPECT_EQ((*logged)->error_code, "CAUSEWAY/SOAP/030");
+  EXPECT_EQ(module_->activities().ListTasks(0, 10)->size(), 2u);
+}
+
+// A bundle whose transaction does not commit is answered as before: a confirmation whose Log
+// has a technical error for every task; nothing is stored, so a repeat is processed again.
+TEST_F(TaskActivityServiceTest, ABundleThatIsNotSavedIsATechnicalErrorPerTask) {
+  const std::string body =
+      Request("<ActivityTask actionCode=\"01\"><ObjectNodeSenderTechnicalID>1</ObjectNodeSenderTechnicalID><Name>A</Name>"
+              "</ActivityTask><ActivityTask actionCode=\"01\"><ObjectNodeSenderTechnicalID>2</ObjectNodeSenderTechnicalID>"
+              "<Name>B</Name></ActivityTask>",
+              "TaskActivityBundleMaintainRequest_sync_V1",
+              "<BasicMessageHeader><UUID>00163e02-8b2e-1ed1-aeaa-6d7e616e72bb</UUID></BasicMessageHeader>");
+  store_->failing = true;
+  http::Response r = Call("POST", kPath, body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("<Log><BusinessDocumentProcessingResultCode>5</BusinessDocumentProcessingResultCode>"
+                        "<MaximumLogItemSeverityCode>3</MaximumLogItemSeverityCode><Item><TypeID>CAUSEWAY/STORE/006</TypeID>"
+                        "<SeverityCode>3</SeverityCode><ReferenceObjectNodeSenderTechnicalID>1</ReferenceObjectNodeSenderTechnicalID>"
+                        "<Note>Technical error; the activity task was not saved: commit failed</Note></Item><Item>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(r.body.find("<ActivityTask>"), std::string::npos) << "no confirmation";
+  store_->failing = false;
+  http::Response again = Call("POST", kPath, body);
+  EXPECT_NE(again.body.find("<BusinessDocumentProcessingResultCode>3<"), std::string::npos) << again.body;
+  EXPECT_EQ(module_->activities().ListTasks(0, 10)->size(), 2u);
 }
 
 }  // namespace

@@ -7,13 +7,35 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <unordered_map>
 
 namespace causeway::store::sqlite {
 namespace {
+
+// SQLite writes a savepoint's journal (the original of every existing page changed inside a
+// SAVEPOINT, for ROLLBACK TO) to a temporary file once it outgrows 64 KiB, less than one
+// request's worth here: every group-committed callback and, inside it, every task of an activity
+// bundle has its own savepoint, and each journals the pages it changes (about 20 KB per task).
+// Writing that file was most of the writer thread's kernel time, so journals stay in memory
+// (-1). A journal lives while one write callback runs (RELEASE of its savepoint empties it) and
+// holds at most the pages that callback changes: large only for a migration that rewrites a
+// large table. (A positive limit makes SQLite allocate the journal in chunks of that size, and
+// a fresh multi-MiB chunk per callback cost page faults instead.)
+constexpr int kSavepointJournalInMemory = -1;
+
+// Process-wide settings that must precede SQLite's initialisation (the first open).
+void ConfigureSqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (int rc = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kSavepointJournalInMemory); rc != SQLITE_OK)
+      spdlog::warn("sqlite: savepoint journals stay at SQLite's default spill size ({})", sqlite3_errstr(rc));
+  });
+}
 
 core::Error SqlError(sqlite3* db, std::string_view what) {
   return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "001",
@@ -82,11 +104,20 @@ class SqliteDatabase::Connection final : public Tx {
     return Status::Ok();
   }
 
-  // Runs a statement outside the cache (BEGIN/COMMIT/SAVEPOINT).
-  Status Raw(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError(db_, sql);
+  // Runs a transaction-control statement (BEGIN, SAVEPOINT, RELEASE, ROLLBACK, COMMIT) from
+  // the statement cache: sqlite3_exec parsed it again on every call, which was 13% of a small
+  // write's CPU on the writer thread (bench/results/business_agreement.md).
+  Status Control(std::string_view sql) {
+    auto s = Statement(sql);
+    if (!s.ok()) return SqlError(db_, sql);
+    int rc = sqlite3_step(*s);
+    sqlite3_reset(*s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return SqlError(db_, sql);
     return Status::Ok();
   }
+
+  uint64_t prepared() const { return prepared_.load(std::memory_order_relaxed); }
+  sqlite3* handle() const { return db_; }
 
  private:
   Connection() = default;
@@ -98,17 +129,20 @@ class SqliteDatabase::Connection final : public Tx {
     return e;
   }
 
+  // The cached statement for `sql`, prepared on first use.
+  Result<sqlite3_stmt*> Statement(std::string_view sql) {
+    if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+        SQLITE_OK)
+      return SqlError(db_, "prepare");
+    prepared_.fetch_add(1, std::memory_order_relaxed);
+    cache_.emplace(std::string(sql), s);
+    return s;
+  }
+
   Result<sqlite3_stmt*> Prepare(std::string_view sql, std::span<const Value> params) {
-    auto it = cache_.find(sql);
-    sqlite3_stmt* s;
-    if (it != cache_.end()) {
-      s = it->second;
-    } else {
-      if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
-          SQLITE_OK)
-        return SqlError(db_, "prepare");
-      cache_.emplace(std::string(sql), s);
-    }
+    CW_ASSIGN_OR_RETURN(sqlite3_stmt * s, Statement(sql));
     sqlite3_clear_bindings(s);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(s))
       return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "002", "parameter count mismatch");
@@ -141,19 +175,25 @@ class SqliteDatabase::Connection final : public Tx {
   };
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
+  std::atomic<uint64_t> prepared_{0};  // statements compiled so far (read by other threads)
 };
 
 SqliteDatabase::SqliteDatabase(Options options) : options_(std::move(options)) {}
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const Options& options) {
+  ConfigureSqlite();
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(options));
   CW_ASSIGN_OR_RETURN(db->writer_, Connection::Open(options, /*read_only=*/false));
+  CW_ASSIGN_OR_RETURN(db->checkpointer_, Connection::Open(options, /*read_only=*/false));
+  // Replaces SQLite's autocheckpoint on the write connection (see the header).
+  sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::OnWalCommit, db.get());
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     CW_ASSIGN_OR_RETURN(auto reader, Connection::Open(options, /*read_only=*/true));
     db->readers_.push_back(std::move(reader));
   }
   db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });
   db->syncer_thread_ = std::thread([p = db.get()] { p->SyncerLoop(); });
+  db->checkpointer_thread_ = std::thread([p = db.get()] { p->CheckpointerLoop(); });
   return db;
 }
 
@@ -171,7 +211,54 @@ SqliteDatabase::~SqliteDatabase() {
   }
   sync_cv_.notify_all();
   if (syncer_thread_.joinable()) syncer_thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_thread_.joinable()) checkpointer_thread_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);
+}
+
+int SqliteDatabase::OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
+  auto* self = static_cast<SqliteDatabase*>(arg);
+  if (frames >= self->options_.checkpoint_cap_frames) {
+    // The checkpointer has copied most frames: what is left is the few committed since.
+    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+      ++self->writer_checkpoints_;
+  } else {
+    // Another checkpoint only once checkpoint_frames more were committed since the last one
+    // (each costs two syncs); a rewound WAL starts counting again.
+    int copied = self->checkpointed_frames_.load(std::memory_order_relaxed);
+    if (frames < copied) self->checkpointed_frames_.store(copied = 0, std::memory_order_relaxed);
+    if (frames - copied >= self->options_.checkpoint_frames) {
+      {
+        std::lock_guard lock(self->checkpoint_mu_);
+        self->checkpoint_wanted_ = true;
+      }
+      self->checkpoint_cv_.notify_one();
+    }
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::CheckpointerLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_wanted_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc == SQLITE_OK) {
+      ++background_checkpoints_;
+      checkpointed_frames_.store(copied, std::memory_order_relaxed);
+    }
+    else if (rc != SQLITE_BUSY) spdlog::warn("sqlite: checkpoint failed: {}", sqlite3_errstr(rc));
+  }
 }
 
 void SqliteDatabase::WriteAsync(TxFn fn, WriteDone done) {
@@ -204,7 +291,7 @@ void SqliteDatabase::WriterLoop() {
 }
 
 void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
-  Status begin = writer_->Raw("BEGIN IMMEDIATE");
+  Status begin = writer_->Control("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     healthy_ = false;
     for (auto& w : group) w.done(begin);
@@ -214,7 +301,7 @@ void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
   size_t succeeded = 0;
   for (size_t i = 0; i < group.size(); ++i) {
     // A savepoint per callback keeps one caller's failure from undoing its neighbours' work.
-    Status sp = writer_->Raw("SAVEPOINT w");
+    Status sp = writer_->Control("SAVEPOINT w");
     if (!sp.ok()) {
       results[i] = sp;
       continue;
@@ -226,17 +313,17 @@ void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
       st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("write failed: ") + e.what());
     }
     if (st.ok()) {
-      results[i] = writer_->Raw("RELEASE w");
+      results[i] = writer_->Control("RELEASE w");
       if (results[i].ok()) ++succeeded;
     } else {
-      (void)writer_->Raw("ROLLBACK TO w");
-      (void)writer_->Raw("RELEASE w");
+      (void)writer_->Control("ROLLBACK TO w");
+      (void)writer_->Control("RELEASE w");
       results[i] = st;
     }
   }
-  Status commit = writer_->Raw("COMMIT");
+  Status commit = writer_->Control("COMMIT");
   if (!commit.ok()) {
-    (void)writer_->Raw("ROLLBACK");
+    (void)writer_->Control("ROLLBACK");
     healthy_ = false;
     spdlog::error("sqlite: commit failed: {}", commit.error().text);
     for (auto& w : group) w.done(commit);
@@ -324,18 +411,20 @@ void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> c) {
 
 Status SqliteDatabase::Read(TxFn fn) {
   auto c = AcquireReader();
-  Status st = c->Raw("BEGIN");
+  Status st = c->Control("BEGIN");
   if (st.ok()) {
     try {
       st = fn(*c);
     } catch (const std::exception& e) {
       st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("read failed: ") + e.what());
     }
-    (void)c->Raw("COMMIT");
+    (void)c->Control("COMMIT");
   }
   ReleaseReader(std::move(c));
   return st;
 }
+
+uint64_t SqliteDatabase::writer_statements_prepared() const { return writer_->prepared(); }
 
 std::string SqliteDatabase::Health() { return healthy_ ? "ok" : "last commit failed"; }
 

@@ -6,10 +6,17 @@
 // WAL durable with fdatasync and only then completes the writes of every group committed
 // before that sync began. So the writer starts the next group while the previous one is being
 // synced, many groups share one fsync, and no caller holds a thread while the disk works.
-// Checkpoints keep SQLite's own syncs (synchronous=NORMAL syncs WAL and database around each).
+// Checkpoints (copying the WAL into the database file) run on a third thread with a connection
+// of its own once the WAL holds checkpoint_frames, so that the writer neither copies pages nor
+// waits for the checkpoint's syncs (synchronous=NORMAL syncs WAL and database around each).
+// Because a WAL is only rewound when every frame was copied at the moment the writer begins a
+// transaction, which a checkpointer racing a busy writer rarely achieves, the writer catches up
+// itself (a PASSIVE checkpoint of the few frames left, as SQLite's own autocheckpoint does) once
+// the WAL reaches checkpoint_cap_frames: the WAL stays bounded under sustained load.
 // Reads use a small pool of read-only connections (WAL lets them run beside the writer).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -29,6 +36,8 @@ struct Options {
   int read_connections = 4;   // pool size for Read()
   int max_group = 512;        // most callbacks committed together
   int busy_timeout_ms = 5000;
+  int checkpoint_frames = 1000;      // WAL frames that wake the checkpointer (SQLite's default)
+  int checkpoint_cap_frames = 8000;  // WAL frames at which the writer checkpoints itself
 };
 
 class SqliteDatabase final : public Database {
@@ -47,6 +56,12 @@ class SqliteDatabase final : public Database {
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
   uint64_t syncs() const { return syncs_.load(); }
+  // Checkpoints run by the checkpointer thread, and by the writer at the cap (tests).
+  uint64_t background_checkpoints() const { return background_checkpoints_.load(); }
+  uint64_t writer_checkpoints() const { return writer_checkpoints_.load(); }
+  // Statements the write connection compiled so far: every statement, transaction control
+  // included, is compiled once and reused (tests).
+  uint64_t writer_statements_prepared() const;
 
  private:
   class Connection;
@@ -60,6 +75,9 @@ class SqliteDatabase final : public Database {
   void CommitGroup(std::vector<PendingWrite>& group);
   void SyncerLoop();
   Status SyncWal();
+  void CheckpointerLoop();
+  // sqlite3_wal_hook of the write connection: after each commit, with the WAL's frame count.
+  static int OnWalCommit(void* self, struct sqlite3* db, const char* name, int frames);
   std::unique_ptr<Connection> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> c);
 
@@ -80,6 +98,15 @@ class SqliteDatabase final : public Database {
   std::thread syncer_thread_;
   int wal_fd_ = -1;  // syncer thread only; opened once the WAL exists
 
+  // Checkpoints off the writer thread.
+  std::unique_ptr<Connection> checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;    // GUARDED_BY(checkpoint_mu_)
+  bool checkpoint_stopping_ = false;  // GUARDED_BY(checkpoint_mu_)
+  std::atomic<int> checkpointed_frames_{0};  // WAL frames the last checkpoint had copied
+  std::thread checkpointer_thread_;
+
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(readers_mu_)
@@ -87,6 +114,8 @@ class SqliteDatabase final : public Database {
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> committed_writes_{0};
   std::atomic<uint64_t> syncs_{0};
+  std::atomic<uint64_t> background_checkpoints_{0};
+  std::atomic<uint64_t> writer_checkpoints_{0};
   std::atomic<bool> healthy_{true};
 };
 

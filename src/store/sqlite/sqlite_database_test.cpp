@@ -149,6 +149,94 @@ TEST_F(SqliteDatabaseTest, AsyncWritesCompleteOnlyAfterASyncAndShareSyncs) {
   EXPECT_LT(syncs, static_cast<uint64_t>(kWrites)) << "writes should share syncs";
 }
 
+// BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO and COMMIT are compiled once like every other
+// statement: after the first writes (successful and failed) nothing is compiled again.
+TEST_F(SqliteDatabaseTest, TransactionControlIsCompiledOnce) {
+  auto write = [&](int i, bool fail) {
+    return db_->Write([i, fail](Tx& tx) -> Status {
+      CW_RETURN_IF_ERROR(tx.Exec("INSERT INTO t VALUES (?, ?)", {Value("c" + std::to_string(i)), Value(int64_t{i})}));
+      if (fail) return core::MakeError(core::Code::kBadRequest, "TEST", "001", "undo this one");
+      return Status::Ok();
+    });
+  };
+  ASSERT_TRUE(write(0, false).ok());
+  ASSERT_FALSE(write(1, true).ok());
+  const uint64_t compiled = db_->writer_statements_prepared();
+  for (int i = 2; i < 50; ++i) ASSERT_EQ(write(i, i % 3 == 0).ok(), i % 3 != 0);
+  EXPECT_EQ(db_->writer_statements_prepared(), compiled);
+  EXPECT_EQ(Count(), 1 + 48 - 16);  // c0, and c2..c49 without the multiples of 3
+}
+
+// Savepoint journals are kept in memory whatever their size: a callback that changes far more
+// than SQLite's default spill size (64 KiB) inside nested savepoints still rolls back exactly
+// what it must, and its neighbours in the group keep theirs.
+TEST_F(SqliteDatabaseTest, LargeSavepointRollbacksStayExact) {
+  const std::string big(2000, 'x');
+  ASSERT_TRUE(db_->Write([&](Tx& tx) -> Status {
+                   for (int i = 0; i < 500; ++i)
+                     CW_RETURN_IF_ERROR(tx.Exec("INSERT INTO t VALUES (?, ?)", {Value(big + std::to_string(i)), Value(int64_t{i})}));
+                   return Status::Ok();
+                 }).ok());
+  std::latch done(3);
+  std::vector<Status> results(3);
+  auto finish = [&](int i) { return [&, i](Status s) { results[i] = std::move(s); done.count_down(); }; };
+  // 1: changes every row (about 1 MB of pages), rolls an inner savepoint back, keeps the rest.
+  db_->WriteAsync(
+      [](Tx& tx) -> Status {
+        CW_RETURN_IF_ERROR(tx.Exec("UPDATE t SET v = v + 1000"));
+        CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT inner_sp"));
+        CW_RETURN_IF_ERROR(tx.Exec("UPDATE t SET v = -1"));
+        CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM t WHERE v = -1 AND length(k) > 2000"));
+        CW_RETURN_IF_ERROR(tx.Exec("ROLLBACK TO inner_sp"));
+        return tx.Exec("RELEASE inner_sp");
+      },
+      finish(0));
+  // 2: changes every row again and fails: all of it undone.
+  db_->WriteAsync(
+      [](Tx& tx) -> Status {
+        CW_RETURN_IF_ERROR(tx.Exec("UPDATE t SET v = 0"));
+        return core::MakeError(core::Code::kBadRequest, "TEST", "001", "undo");
+      },
+      finish(1));
+  db_->WriteAsync([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES ('after', 7)"); }, finish(2));
+  done.wait();
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_FALSE(results[1].ok());
+  EXPECT_TRUE(results[2].ok());
+  int64_t sum = -1;
+  ASSERT_TRUE(db_->Read([&](Tx& tx) {
+                   return tx.Query("SELECT SUM(v) FROM t", {}, [&](const Row& r) { sum = r.Int(0); });
+                 }).ok());
+  EXPECT_EQ(sum, 499 * 500 / 2 + 500 * 1000 + 7);
+  EXPECT_EQ(Count(), 501);
+}
+
+// Checkpoints run off the writer thread; under sustained writes the writer's catch-up at the cap
+// lets the WAL be rewound, so it stays bounded; nothing is lost.
+TEST_F(SqliteDatabaseTest, CheckpointsKeepTheWalBoundedUnderSustainedWrites) {
+  db_.reset();
+  auto r = SqliteDatabase::Open({.path = (dir_ / "db.sqlite").string(), .checkpoint_frames = 50, .checkpoint_cap_frames = 300});
+  ASSERT_TRUE(r.ok()) << r.error().text;
+  db_ = std::move(r).value();
+  constexpr int kWrites = 3000;  // a page of its own each: about 3,000 frames in all
+  const std::string value(3000, 'v');
+  std::atomic<int> ok{0};
+  std::latch done(kWrites);
+  for (int i = 0; i < kWrites; ++i)
+    db_->WriteAsync([&, i](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value(value + std::to_string(i)), Value(int64_t{i})}); },
+                    [&](Status s) {
+                      if (s.ok()) ++ok;
+                      done.count_down();
+                    });
+  done.wait();
+  EXPECT_EQ(ok.load(), kWrites);
+  EXPECT_GT(db_->background_checkpoints() + db_->writer_checkpoints(), 0u);
+  const auto wal_bytes = std::filesystem::file_size(dir_ / "db.sqlite-wal");
+  EXPECT_LT(wal_bytes, 1500u * 4096u) << "the WAL was never rewound";
+  Reopen();
+  EXPECT_EQ(Count(), kWrites);
+}
+
 TEST_F(SqliteDatabaseTest, FailedAsyncWriteReportsItsOwnError) {
   std::promise<Status> result;
   db_->WriteAsync([](Tx& tx) { return tx.Exec("INSERT INTO nope VALUES (1)"); }, [&](Status s) { result.set_value(s); });

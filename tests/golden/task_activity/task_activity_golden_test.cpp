@@ -60,7 +60,7 @@ TEST_F(Golden, AllCasesInOrder) {
     golden::GoldenCase c;
     ASSERT_EQ(golden::LoadCase(fs::path(CW_GOLDEN_DIR) / f, c, {.absolute_target = true}), "");
     c.request.headers.Add("Host", "causeway.test");
-    http::Response r = gate_.router().Handle(c.request);
+    http::Response r = golden::AwaitAfter(gate_.router().Handle(c.request));
     clock_.Advance(std::chrono::seconds(1));
     golden::CheckResponse(c, r, Mask(std::string(r.body_view()), c.request.body), {"content-type", "www-authenticate"});
   }
