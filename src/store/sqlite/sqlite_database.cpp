@@ -46,8 +46,9 @@ class SqliteDatabase::Connection final : public Tx {
     if (db_) sqlite3_close_v2(db_);
   }
 
-  static Result<std::unique_ptr<Connection>> Open(const Options& o, bool read_only) {
+  static Result<std::unique_ptr<Connection>> Open(const Options& o, bool read_only, std::atomic<uint64_t>* prepares) {
     auto c = std::unique_ptr<Connection>(new Connection());
+    c->prepares_ = prepares;
     int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(o.path.c_str(), &c->db_, flags, nullptr) != SQLITE_OK)
@@ -82,9 +83,14 @@ class SqliteDatabase::Connection final : public Tx {
     return Status::Ok();
   }
 
-  // Runs a statement outside the cache (BEGIN/COMMIT/SAVEPOINT).
+  // Transaction control (BEGIN/COMMIT/SAVEPOINT …): one statement without parameters, from
+  // the cache like the others. Every read runs two and every grouped write two more;
+  // sqlite3_exec compiled each of them anew, a tenth of a short read's CPU.
   Status Raw(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError(db_, sql);
+    CW_ASSIGN_OR_RETURN(sqlite3_stmt * s, Prepare(sql, {}));
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return SqlError(db_, sql);
     return Status::Ok();
   }
 
@@ -108,6 +114,7 @@ class SqliteDatabase::Connection final : public Tx {
           SQLITE_OK)
         return SqlError(db_, "prepare");
       cache_.emplace(std::string(sql), s);
+      prepares_->fetch_add(1, std::memory_order_relaxed);
     }
     sqlite3_clear_bindings(s);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(s))
@@ -141,15 +148,16 @@ class SqliteDatabase::Connection final : public Tx {
   };
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
+  std::atomic<uint64_t>* prepares_ = nullptr;  // the database's count of compiled statements
 };
 
 SqliteDatabase::SqliteDatabase(Options options) : options_(std::move(options)) {}
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const Options& options) {
   auto db = std::unique_ptr<SqliteDatabase>(new SqliteDatabase(options));
-  CW_ASSIGN_OR_RETURN(db->writer_, Connection::Open(options, /*read_only=*/false));
+  CW_ASSIGN_OR_RETURN(db->writer_, Connection::Open(options, /*read_only=*/false, &db->prepares_));
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
-    CW_ASSIGN_OR_RETURN(auto reader, Connection::Open(options, /*read_only=*/true));
+    CW_ASSIGN_OR_RETURN(auto reader, Connection::Open(options, /*read_only=*/true, &db->prepares_));
     db->readers_.push_back(std::move(reader));
   }
   db->writer_thread_ = std::thread([p = db.get()] { p->WriterLoop(); });

@@ -10,6 +10,7 @@
 // Reads use a small pool of read-only connections (WAL lets them run beside the writer).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -47,6 +48,9 @@ class SqliteDatabase final : public Database {
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
   uint64_t syncs() const { return syncs_.load(); }
+  // Statements compiled, over all connections: each SQL text once per connection, transaction
+  // control included.
+  uint64_t prepares() const { return prepares_.load(); }
 
  private:
   class Connection;
@@ -87,6 +91,7 @@ class SqliteDatabase final : public Database {
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> committed_writes_{0};
   std::atomic<uint64_t> syncs_{0};
+  std::atomic<uint64_t> prepares_{0};
   std::atomic<bool> healthy_{true};
 };
 
