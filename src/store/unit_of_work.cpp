@@ -1,9 +1,12 @@
 #include "store/unit_of_work.h"
 
+#include <atomic>
+
 namespace causeway::store {
 namespace {
 
 thread_local UnitOfWork* current_unit = nullptr;
+std::atomic<uint64_t> next_unit_id{1};
 
 }  // namespace
 
@@ -20,7 +23,8 @@ struct UnitOfWork::State {
   }
 };
 
-UnitOfWork::UnitOfWork(Database& db) : db_(db), state_(std::make_shared<State>()) {}
+UnitOfWork::UnitOfWork(Database& db)
+    : db_(db), id_(next_unit_id.fetch_add(1, std::memory_order_relaxed)), state_(std::make_shared<State>()) {}
 
 UnitOfWork::~UnitOfWork() { Rollback(); }
 

@@ -15,6 +15,7 @@
 // they must depend only on what they captured and on what they read inside the transaction.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -32,6 +33,11 @@ class UnitOfWork {
   UnitOfWork& operator=(const UnitOfWork&) = delete;
 
   Database& database() const { return db_; }
+  // Names this unit for its whole life, including a commit still in flight after the object
+  // is gone (CommitAsync): unique in the process, never reused. Its address is not: the next
+  // request on the same thread builds its unit where the last one stood while that one's
+  // commit (and what it holds until then, such as record locks) is still pending.
+  uint64_t id() const { return id_; }
   // Appends a write; writes run in the order added, in one transaction.
   void Add(TxFn write);
   // Runs after the writes are durable, in the order added, before the committer hears of it.
@@ -66,6 +72,7 @@ class UnitOfWork {
  private:
   struct State;
   Database& db_;
+  const uint64_t id_;
   std::shared_ptr<State> state_;
 };
 

@@ -112,7 +112,14 @@ std::string EncodeChange(const Change& c) {
 }
 
 core::Result<Change> DecodeChange(std::string_view doc) {
-  CW_ASSIGN_OR_RETURN(json::object o, ParseObject(doc, "change"));
+  // A poll decodes a record per entry, thousands per page: the parsed tree goes into a buffer
+  // on the stack (the heap only for what does not fit) rather than an allocation per value.
+  unsigned char buffer[4096];
+  json::monotonic_resource scratch(buffer, sizeof buffer);
+  json::error_code ec;
+  const json::value parsed = json::parse(doc, ec, &scratch);
+  if (ec || !parsed.is_object()) return Damaged("change");
+  const json::object& o = parsed.as_object();
   Change c;
   c.id = Str(o, "id");
   c.display_label = Str(o, "display_label");

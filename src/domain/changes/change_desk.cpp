@@ -184,54 +184,45 @@ core::Result<PollPage> ChangeDesk::Poll(std::string_view tenant, std::string_vie
   // Taken before the read starts: see operation_clock.h.
   page.read_moment_ms = op_clock_.SafeMoment();
   const Value t{std::string(tenant)}, s{std::string(system)}, since{since_ms}, limit{size}, offset{skip};
-  constexpr char kPage[] =
-      "SELECT change_id FROM cx_outgoing WHERE tenant = ? AND system_id = ? AND time_ms >= ? "
-      "ORDER BY time_ms, change_id, rseq LIMIT ? OFFSET ?";
   CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_RETURN_IF_ERROR(tx.Query("SELECT COUNT(*) FROM cx_outgoing WHERE tenant = ? AND system_id = ? AND time_ms >= ?",
-                                {t, s, since}, [&](const store::Row& r) { page.total = r.Int(0); }));
+    CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollCount, {t, s, since}, [&](const store::Row& r) { page.total = r.Int(0); }));
     std::map<std::string, std::shared_ptr<ChangeState>, std::less<>> states;
     core::Status damaged;
-    CW_RETURN_IF_ERROR(tx.Query(
-        "SELECT o.change_id, o.rseq, o.operation, o.time_ms, o.cause, o.pushed, c.doc FROM cx_outgoing o "
-        "JOIN cx_changes c ON c.tenant = o.tenant AND c.id = o.change_id "
-        "WHERE o.tenant = ? AND o.system_id = ? AND o.time_ms >= ? ORDER BY o.time_ms, o.change_id, o.rseq LIMIT ? OFFSET ?",
-        {t, s, since, limit, offset}, [&](const store::Row& r) {
-          PolledOperation p;
-          p.operation = {std::string(tenant), r.String(0), r.Int(1), std::string(system), r.String(2), r.Int(3),
-                         r.String(4), r.Int(5) != 0};
-          auto& state = states[p.operation.change_id];
-          if (!state) {
-            auto c = DecodeChange(r.Text(6));
-            if (!c.ok()) {
-              damaged = c.error();
-              return;
-            }
-            state = std::make_shared<ChangeState>();
-            state->change = std::move(*c);
-          }
-          p.state = state;
-          page.operations.push_back(std::move(p));
-        }));
+    bool any_comments = false;
+    CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollPage, {t, s, since, limit, offset}, [&](const store::Row& r) {
+      PolledOperation p;
+      p.operation = {std::string(tenant), r.String(0), r.Int(1), std::string(system), r.String(2), r.Int(3),
+                     r.String(4), r.Int(5) != 0};
+      auto& state = states[p.operation.change_id];
+      if (!state) {
+        auto c = DecodeChange(r.Text(6));
+        if (!c.ok()) {
+          damaged = c.error();
+          return;
+        }
+        state = std::make_shared<ChangeState>();
+        state->change = std::move(*c);
+        any_comments = any_comments || state->change.comment_count > 0;
+      }
+      p.state = state;
+      page.operations.push_back(std::move(p));
+    }));
     CW_RETURN_IF_ERROR(damaged);
     if (page.operations.empty()) return core::Status::Ok();
-    CW_RETURN_IF_ERROR(tx.Query(
-        std::string("SELECT change_id, id, body, privacy, is_system, created_ms, submitter, seq FROM cx_comments "
-                    "WHERE tenant = ? AND change_id IN (") + kPage + ") ORDER BY change_id, seq",
-        {t, t, s, since, limit, offset}, [&](const store::Row& r) {
-          auto it = states.find(r.Text(0));
-          if (it == states.end()) return;
-          it->second->comments.push_back(
-              {r.String(1), r.String(2), r.String(3), r.Int(4) != 0, r.Int(5), r.String(6), r.Int(7)});
-        }));
-    CW_RETURN_IF_ERROR(tx.Query(
-        std::string("SELECT id, change_id, system_id, external_id, external_status, external_entity_type "
-                    "FROM cx_external_refs WHERE tenant = ? AND system_id = ? AND change_id IN (") + kPage + ")",
-        {t, s, t, s, since, limit, offset}, [&](const store::Row& r) {
-          auto it = states.find(r.Text(1));
-          if (it == states.end()) return;
-          it->second->references.push_back({r.String(0), r.String(1), r.String(2), r.String(3), r.String(4), r.String(5)});
-        }));
+    // A record that never had a comment has none (comment_count counts every one added): a page
+    // of such records needs no look at the comments.
+    if (any_comments)
+      CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollComments, {t, t, s, since, limit, offset}, [&](const store::Row& r) {
+        auto it = states.find(r.Text(0));
+        if (it == states.end()) return;
+        it->second->comments.push_back(
+            {r.String(1), r.String(2), r.String(3), r.Int(4) != 0, r.Int(5), r.String(6), r.Int(7)});
+      }));
+    CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollRefs, {t, s, t, s, since, limit, offset}, [&](const store::Row& r) {
+      auto it = states.find(r.Text(1));
+      if (it == states.end()) return;
+      it->second->references.push_back({r.String(0), r.String(1), r.String(2), r.String(3), r.String(4), r.String(5)});
+    }));
     return core::Status::Ok();
   }));
   return page;

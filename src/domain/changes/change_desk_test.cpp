@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <thread>
 
+#include "domain/changes/change_repository.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -13,6 +17,43 @@ namespace causeway::changes {
 namespace {
 
 constexpr char kTenant[] = "100000002";
+
+// Passes writes through but holds the completions of asynchronous ones (a unit's CommitAsync,
+// and so its OnCommit effects such as releasing record locks) until Release(): a commit still
+// in flight, for as long as a test needs one. Blocking writes (number blocks) are not held.
+class HeldCommits final : public store::Database {
+ public:
+  explicit HeldCommits(store::Database& inner) : inner_(inner) {}
+  void WriteAsync(store::TxFn fn, store::WriteDone done) override {
+    inner_.WriteAsync(std::move(fn), [this, done = std::move(done)](store::Status st) {
+      {
+        std::lock_guard lock(mu_);
+        held_.push_back([done, st] { done(st); });
+      }
+      cv_.notify_all();
+    });
+  }
+  store::Status Write(store::TxFn fn) override { return inner_.Write(std::move(fn)); }
+  store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
+  std::string Health() override { return inner_.Health(); }
+  std::string Kind() const override { return inner_.Kind(); }
+  // Waits until `expected` writes reached the inner store, then completes them.
+  void Release(size_t expected) {
+    std::vector<std::function<void()>> ready;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return held_.size() >= expected; });
+      ready.swap(held_);
+    }
+    for (auto& f : ready) f();
+  }
+
+ private:
+  store::Database& inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> held_;  // GUARDED_BY(mu_)
+};
 
 class ChangeDeskTest : public ::testing::Test {
  protected:
@@ -374,6 +415,102 @@ TEST_F(ChangeDeskTest, ConcurrentEditsOfOneRecordAreSerialized) {
   EXPECT_EQ(s->change.comment_count, 40);
   EXPECT_EQ(desk_->Operations(kTenant, id)->outgoing.size(), 41u);  // Assign + 40 Updates
   for (size_t i = 0; i < s->comments.size(); ++i) EXPECT_EQ(s->comments[i].seq, static_cast<int64_t>(i + 1));
+}
+
+TEST_F(ChangeDeskTest, AnEditWaitsForTheLocksOfACommitInFlightWhateverUnitObjectItHad) {
+  std::string id = NewChange("20003");
+  HeldCommits held(*db_);
+  ChangeDesk desk(held, clock_, {.lock_timeout = std::chrono::milliseconds(0)});
+  ASSERT_TRUE(desk.Open().ok());
+  // Each request builds its unit where the previous one stood (a worker's stack); the first
+  // one's commit is still in flight when the object is gone.
+  std::optional<store::UnitOfWork> slot;
+  struct Attempt {
+    core::Status status;
+    std::shared_ptr<core::Completion> done;
+  };
+  auto comment = [&](const std::string& body) {
+    slot.emplace(held);
+    Attempt a;
+    {
+      store::UnitOfWork::Scope scope(*slot);
+      auto r = desk.AddComment(Agent(), id, {"", body, "", std::nullopt, std::nullopt, ""});
+      a.status = r.ok() ? r->status : core::Status(r.error());
+    }
+    if (a.status.ok()) a.done = slot->CommitAsync();
+    slot.reset();
+    return a;
+  };
+  Attempt first = comment("one");
+  ASSERT_TRUE(first.status.ok());
+  ASSERT_FALSE(first.done->done());
+  EXPECT_EQ(desk.locks().held(), 1u);
+  // Not "already being changed in this unit of work" (092): that unit is another one. Busy.
+  Attempt second = comment("two");
+  ASSERT_FALSE(second.status.ok());
+  EXPECT_EQ(second.status.error().GatewayCode(), "CAUSEWAY/CX/030");
+  held.Release(1);
+  EXPECT_TRUE(first.done->Wait().ok());
+  EXPECT_EQ(desk.locks().held(), 0u);
+  Attempt third = comment("three");
+  ASSERT_TRUE(third.status.ok());
+  held.Release(1);
+  EXPECT_TRUE(third.done->Wait().ok());
+  std::vector<std::string> bodies;
+  auto state = Get(id);
+  for (const Comment& c : state->comments) bodies.push_back(c.body);
+  EXPECT_EQ(bodies, (std::vector<std::string>{"one", "three"}));
+}
+
+TEST_F(ChangeDeskTest, PollShowsCommentsOfTheRecordsThatHaveThem) {
+  std::string quiet = NewChange("20003");
+  std::string talked = NewChange("20003");
+  ASSERT_TRUE(desk_->AddComment(Agent(), talked, {"", "hello", "", std::nullopt, std::nullopt, ""})->status.ok());
+  auto page = desk_->Poll(kTenant, "SNOW", 0, 0, 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->operations.size(), 3u);  // Assign, Assign, Update
+  for (const PolledOperation& p : page->operations) {
+    if (p.operation.change_id == quiet) EXPECT_TRUE(p.state->comments.empty());
+    else ASSERT_EQ(p.state->comments.size(), 1u) << p.operation.operation;
+  }
+  // A page of records without comments (none on it ever had one) still reads their references.
+  ASSERT_EQ(Incoming("Update", {{"Id", quiet}}, {}, "CHG-Q").status.ok(), true);
+  page = desk_->Poll(kTenant, "SNOW", 0, 0, 1);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->operations.size(), 1u);
+  EXPECT_EQ(page->operations[0].operation.change_id, quiet);
+  EXPECT_TRUE(page->operations[0].state->comments.empty());
+  ASSERT_EQ(page->operations[0].state->references.size(), 1u);
+  EXPECT_EQ(page->operations[0].state->references[0].external_id, "CHG-Q");
+}
+
+// The reads of every incoming operation and every poll come from an index, in the order asked
+// for: no walk over the tenant's rows (an O(records) scan per request was what held incoming
+// Updates to a few hundred per second) and no sort.
+TEST_F(ChangeDeskTest, PlansUseIndexes) {
+  const store::Value v{std::string("x")}, n{int64_t{0}};
+  struct Row {
+    const char* sql;
+    std::vector<store::Value> params;
+    const char* must_use;
+  };
+  const Row rows[] = {
+      {repo::sql::kRefByExternalId, {v, v, v}, "cx_external_refs_external"},
+      {repo::sql::kPollCount, {v, v, n}, "cx_outgoing_poll"},
+      {repo::sql::kPollPage, {v, v, n, n, n}, "cx_outgoing_poll"},
+      {repo::sql::kPollComments, {v, v, v, n, n, n}, "cx_comments_seq"},
+      {repo::sql::kPollRefs, {v, v, v, v, n, n, n}, "cx_outgoing_poll"},
+  };
+  for (const Row& row : rows) {
+    std::string plan;
+    ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                     return tx.Query(std::string("EXPLAIN QUERY PLAN ") + row.sql, row.params,
+                                     [&](const store::Row& r) { plan += std::string(r.Text(3)) + "\n"; });
+                   }).ok());
+    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << row.sql << "\n" << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << row.sql << "\n" << plan;
+    EXPECT_NE(plan.find(row.must_use), std::string::npos) << row.sql << "\n" << plan;
+  }
 }
 
 }  // namespace

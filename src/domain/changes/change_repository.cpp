@@ -88,9 +88,7 @@ core::Result<std::optional<ExternalReference>> FindRefByExternalId(store::Tx& tx
                                                                    std::string_view system_id,
                                                                    std::string_view external_id) {
   std::optional<ExternalReference> out;
-  CW_RETURN_IF_ERROR(tx.Query(std::string(kRefColumns) +
-                                  "WHERE tenant = ? AND system_id = ? AND external_id = ? ORDER BY change_id",
-                              {V(tenant), V(system_id), V(external_id)}, [&](const store::Row& r) {
+  CW_RETURN_IF_ERROR(tx.Query(sql::kRefByExternalId, {V(tenant), V(system_id), V(external_id)}, [&](const store::Row& r) {
                                 if (!out) out = RefFromRow(r);
                               }));
   return out;

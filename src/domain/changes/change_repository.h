@@ -26,6 +26,35 @@ struct FileInfo {
 };
 
 namespace repo {
+
+// The statements of the reads every incoming operation and every poll make. Each must be
+// answered from an index without a sort or a walk over the tenant's other rows (lookup plans
+// are checked by change_desk_test: PlansUseIndexes).
+namespace sql {
+// tenant, system_id, external_id.
+inline constexpr char kRefByExternalId[] =
+    "SELECT id, change_id, system_id, external_id, external_status, external_entity_type FROM cx_external_refs "
+    "WHERE tenant = ? AND system_id = ? AND external_id = ? ORDER BY change_id";
+// tenant, system_id, since.
+inline constexpr char kPollCount[] =
+    "SELECT COUNT(*) FROM cx_outgoing WHERE tenant = ? AND system_id = ? AND time_ms >= ?";
+// tenant, system_id, since, limit, offset: change_id, rseq, operation, time_ms, cause, pushed, doc.
+inline constexpr char kPollPage[] =
+    "SELECT o.change_id, o.rseq, o.operation, o.time_ms, o.cause, o.pushed, c.doc FROM cx_outgoing o "
+    "JOIN cx_changes c ON c.tenant = o.tenant AND c.id = o.change_id "
+    "WHERE o.tenant = ? AND o.system_id = ? AND o.time_ms >= ? ORDER BY o.time_ms, o.change_id, o.rseq LIMIT ? OFFSET ?";
+// tenant, then the page's (tenant, system_id, since, limit, offset): the comments of its records.
+inline constexpr char kPollComments[] =
+    "SELECT change_id, id, body, privacy, is_system, created_ms, submitter, seq FROM cx_comments "
+    "WHERE tenant = ? AND change_id IN (SELECT change_id FROM cx_outgoing WHERE tenant = ? AND system_id = ? AND "
+    "time_ms >= ? ORDER BY time_ms, change_id, rseq LIMIT ? OFFSET ?) ORDER BY change_id, seq";
+// tenant, system_id, then the page's: its records' references for that system.
+inline constexpr char kPollRefs[] =
+    "SELECT id, change_id, system_id, external_id, external_status, external_entity_type FROM cx_external_refs "
+    "WHERE tenant = ? AND system_id = ? AND change_id IN (SELECT change_id FROM cx_outgoing WHERE tenant = ? AND "
+    "system_id = ? AND time_ms >= ? ORDER BY time_ms, change_id, rseq LIMIT ? OFFSET ?)";
+}  // namespace sql
+
 core::Result<std::optional<Change>> FindChange(store::Tx& tx, std::string_view tenant, std::string_view id);
 core::Status InsertChange(store::Tx& tx, std::string_view tenant, const Change& c);
 // Writes `c` (whose version is already the new one) if the stored version is still

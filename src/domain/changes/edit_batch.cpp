@@ -49,7 +49,7 @@ core::Status EditBatch::Run(const std::vector<Edit>& edits, std::vector<EntityOu
       keys.insert(tenant_.id + "/ext/" + ExternalKey(e.ext.system, *e.ext.external_id));
   }
   std::vector<std::string> locked(keys.begin(), keys.end());
-  CW_RETURN_IF_ERROR(ctx_.locks.Acquire(locked, &unit_, ctx_.lock_timeout));
+  CW_RETURN_IF_ERROR(ctx_.locks.Acquire(locked, unit_.id(), ctx_.lock_timeout));
   RecordLocks& locks = ctx_.locks;
   unit_.OnCommit([&locks, locked] { locks.Release(locked); });
   unit_.OnRollback([&locks, locked] { locks.Release(locked); });

@@ -4,7 +4,7 @@
 
 namespace causeway::changes {
 
-core::Status RecordLocks::Acquire(const std::vector<std::string>& keys, const void* owner,
+core::Status RecordLocks::Acquire(const std::vector<std::string>& keys, uint64_t owner,
                                   std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   for (const auto& k : keys) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -20,17 +21,18 @@ namespace causeway::changes {
 
 class RecordLocks {
  public:
-  // Takes every key at once (all or nothing, so no lock-order deadlock) for `owner`. A key
-  // already held by `owner` itself is an error (kInternal CAUSEWAY/CX/092: one edit per record
-  // and unit of work); waiting longer than `timeout` gives kUnavailable CAUSEWAY/CX/030.
-  core::Status Acquire(const std::vector<std::string>& keys, const void* owner, std::chrono::milliseconds timeout);
+  // Takes every key at once (all or nothing, so no lock-order deadlock) for `owner` (a unit of
+  // work's id: store::UnitOfWork::id()). A key already held by `owner` itself is an error
+  // (kInternal CAUSEWAY/CX/092: one edit per record and unit of work); waiting longer than
+  // `timeout` gives kUnavailable CAUSEWAY/CX/030.
+  core::Status Acquire(const std::vector<std::string>& keys, uint64_t owner, std::chrono::milliseconds timeout);
   void Release(const std::vector<std::string>& keys);
   size_t held() const;
 
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<std::string, const void*> held_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, uint64_t> held_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace causeway::changes

@@ -4,6 +4,7 @@
 #include "core/ascii.h"
 #include "domain/changes/change_errors.h"
 #include "services/case_exchange/entity_json.h"
+#include "services/case_exchange/entity_writer.h"
 #include "services/case_exchange/rest_answer.h"
 #include "services/case_exchange/rest_api.h"
 
@@ -70,12 +71,18 @@ http::Response RestApi::CesGet(const Context& ctx) {
   } else {
     page.read_moment_ms = desk_.operation_clock().SafeMoment();
   }
-  json::array entities;
-  entities.reserve(page.operations.size());
-  for (const changes::PolledOperation& p : page.operations)
-    entities.push_back(CaseExchangeEntity(p, *ctx.tenant, ctx.directory->workflows, layout));
-  http::Response r = JsonAnswer(200, json::object{{"entities", std::move(entities)},
-                                                  {"meta", {{"completion_status", "OK"}, {"total_count", page.total}}}});
+  // Written as text: a full page is thousands of entities (entity_writer.h).
+  std::string body;
+  body.reserve(64 + page.operations.size() * 512);
+  body += R"({"entities":[)";
+  for (size_t i = 0; i < page.operations.size(); ++i) {
+    if (i > 0) body += ',';
+    AppendCaseExchangeEntity(body, page.operations[i], *ctx.tenant, ctx.directory->workflows, layout);
+  }
+  body += R"(],"meta":{"completion_status":"OK","total_count":)";
+  body += std::to_string(page.total);
+  body += "}}";
+  http::Response r = JsonTextAnswer(200, std::move(body));
   r.headers.Add("date", HttpDate(page.read_moment_ms));
   return r;
 }

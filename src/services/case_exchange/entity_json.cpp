@@ -5,6 +5,7 @@
 #include "core/ascii.h"
 #include "core/utf8.h"
 #include "domain/changes/change_properties.h"
+#include "services/case_exchange/entity_writer.h"
 
 namespace causeway::services::case_exchange {
 namespace json = boost::json;
@@ -54,49 +55,13 @@ std::optional<int64_t> OptInt(const json::value* v) {
   return std::nullopt;
 }
 
-json::object Properties(const changes::ChangeState& s, const changes::WorkflowSet& workflows, const Layout& layout) {
-  json::object props;
-  for (auto& [name, value] : changes::WireProperties(s.change, workflows)) {
-    if (changes::IsNull(value) && name != "Id") continue;
-    if (name != "Id" && !layout.Has(name)) continue;
-    props[name] = ToJson(value);
-  }
-  if (layout.Has(changes::kAttachmentsProperty))
-    props[changes::kAttachmentsProperty] = AttachmentsJsonString(s.change.attachments);
-  return props;
-}
-
-json::object Related(const changes::ChangeState& s, const changes::Tenant& tenant, const Layout& layout) {
-  json::object related;
-  for (auto& [relation, fields] : changes::RelatedProperties(s.change, tenant)) {
-    json::object r;
-    for (auto& [field, value] : fields)
-      if (!changes::IsNull(value) && layout.HasRelated(relation, field)) r[field] = ToJson(value);
-    if (!r.empty()) related[relation] = std::move(r);
-  }
-  return related;
+// The tree of a text entity_writer.cpp wrote (always one JSON object).
+json::object ObjectOf(const std::string& text) {
+  json::value v = json::parse(text);
+  return std::move(v.as_object());
 }
 
 }  // namespace
-
-Layout Layout::Parse(std::string_view text) {
-  Layout l;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string_view item = core::Trim(text.substr(0, comma));
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-    if (!item.empty()) l.names_.emplace(item);
-  }
-  l.all_ = l.names_.empty();
-  return l;
-}
-
-bool Layout::Has(std::string_view property) const { return all_ || names_.count(property) > 0; }
-
-bool Layout::HasRelated(std::string_view relation, std::string_view field) const {
-  if (all_ || names_.count(relation)) return true;
-  return names_.count(std::string(relation) + "." + std::string(field)) > 0;
-}
 
 json::value ToJson(const PropertyValue& v) {
   struct Visitor {
@@ -111,41 +76,22 @@ json::value ToJson(const PropertyValue& v) {
 
 json::object ChangeEntity(const changes::ChangeState& s, const changes::Tenant& tenant,
                           const changes::WorkflowSet& workflows, const Layout& layout) {
-  json::object e;
-  e["entity_type"] = "Change";
-  e["properties"] = Properties(s, workflows, layout);
-  e["related_properties"] = Related(s, tenant, layout);
-  return e;
+  std::string text;
+  AppendChangeEntity(text, s, tenant, workflows, layout);
+  return ObjectOf(text);
 }
 
 json::object CaseExchangeEntity(const changes::PolledOperation& p, const changes::Tenant& tenant,
                                 const changes::WorkflowSet& workflows, const Layout& layout) {
-  json::object e = ChangeEntity(*p.state, tenant, workflows, layout);
-  json::object ext;
-  ext["Operation"] = p.operation.operation;
-  ext["ExternalSystem"] = p.operation.system_id;
-  if (const changes::ExternalReference* r = p.state->ReferenceOf(p.operation.system_id)) {
-    ext["ExternalId"] = r->external_id;
-    ext["ExternalStatus"] = r->external_status;
-    ext["ExternalEntityType"] = r->external_entity_type;
-  }
-  e["ext_properties"] = std::move(ext);
-  json::array comments;
-  for (const changes::Comment& c : p.state->comments)
-    if (c.privacy == "PUBLIC") comments.push_back(CommentJson(c));
-  e["Comments"] = std::move(comments);
-  return e;
+  std::string text;
+  AppendCaseExchangeEntity(text, p, tenant, workflows, layout);
+  return ObjectOf(text);
 }
 
 json::object CommentJson(const changes::Comment& c) {
-  json::object o;
-  o["Id"] = c.id;
-  o["Body"] = core::ValidUtf8(c.body);
-  o["PrivacyType"] = c.privacy;
-  o["IsSystem"] = c.is_system;
-  o["CreatedTime"] = c.created_ms;
-  o["Submitter"] = json::object{{"UserId", c.submitter}};
-  return o;
+  std::string text;
+  AppendComment(text, c);
+  return ObjectOf(text);
 }
 
 std::string AttachmentsJsonString(const std::vector<changes::Attachment>& list) {

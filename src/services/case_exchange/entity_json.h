@@ -7,35 +7,20 @@
 
 #include <boost/json.hpp>
 
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
 #include "domain/changes/change_desk.h"
+#include "services/case_exchange/layout.h"
 
 namespace causeway::services::case_exchange {
 
-// `layout=Id,DisplayLabel,RequestedByPerson.FirstName`: the properties a read returns
-// (names with a dot pick fields of related records). Empty: every property. Id is always
-// returned.
-class Layout {
- public:
-  static Layout Parse(std::string_view text);
-  bool all() const { return all_; }
-  bool Has(std::string_view property) const;
-  // Fields of `relation` asked for ("RequestedByPerson.Email" → Email); all when the layout is
-  // empty or names the relation itself.
-  bool HasRelated(std::string_view relation, std::string_view field) const;
-
- private:
-  bool all_ = true;
-  std::set<std::string, std::less<>> names_;
-};
-
 boost::json::value ToJson(const changes::PropertyValue& v);
 
+// The entities of entity_writer.h as trees (parsed from that text: one definition per shape),
+// for answers that embed them; a page of many is written as text directly.
 // {"entity_type":"Change","properties":{…},"related_properties":{…}}; null values are left out.
 boost::json::object ChangeEntity(const changes::ChangeState& s, const changes::Tenant& tenant,
                                  const changes::WorkflowSet& workflows, const Layout& layout);

@@ -3,10 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/ascii.h"
-#include "services/case_exchange/entity_json.h"
+#include "services/case_exchange/entity_writer.h"
 
 namespace causeway::services::case_exchange {
-namespace json = boost::json;
 
 std::string DestinationName(std::string_view tenant, std::string_view system) {
   std::string name = "cx." + std::string(tenant) + "." + std::string(system);
@@ -50,13 +49,15 @@ core::Status OutboxPublisher::Stage(store::UnitOfWork& unit, const changes::Tena
   if (!outbox_) return core::Status::Ok();
   auto dir = desk_.directory();
   changes::PolledOperation p{operation, std::shared_ptr<const changes::ChangeState>(&state, [](const auto*) {})};
-  json::object body{{"entities", json::array{CaseExchangeEntity(p, tenant, dir->workflows, Layout())}}};
+  std::string body = R"({"entities":[)";
+  AppendCaseExchangeEntity(body, p, tenant, dir->workflows, Layout());
+  body += "]}";
   exchange::Message m;
   m.destination = DestinationName(tenant.id, operation.system_id);
   m.kind = "cx." + core::ToLower(operation.operation);
   m.ordering_key = tenant.id + "/" + operation.change_id;
   m.object_key = m.ordering_key;
-  m.payload = json::serialize(body);
+  m.payload = std::move(body);
   m.idempotency_key = "cx-" + tenant.id + "-" + operation.change_id + "-" + std::to_string(operation.rseq);
   CW_ASSIGN_OR_RETURN(exchange::MessageId id, outbox_->Enqueue(unit, std::move(m)));
   (void)id;

@@ -20,14 +20,16 @@
 namespace causeway::services::case_exchange {
 
 http::Response JsonAnswer(int status, const boost::json::value& v);
+// The same for a body already written as JSON text.
+http::Response JsonTextAnswer(int status, std::string body);
 boost::json::object ErrorDetails(const core::Error& e);
 http::Response RestError(const core::Error& e);
 // IMF-fixdate of the second `ms` falls in ("Wed, 01 May 2024 08:00:00 GMT").
 std::string HttpDate(int64_t ms);
 // Runs `handle` with a unit of work of its own as the current one and commits what it staged
-// whatever the answer's status (a refused incoming operation is still logged); returns the
-// answer once that is durable, or RestError(the commit's failure) instead. Blocks the calling
-// (worker) thread for the commit.
+// whatever the answer's status (a refused incoming operation is still logged). The answer
+// carries the commit as Response::after (the server sends it once that is durable) and
+// RestError(the commit's failure) as on_failure; nothing blocks for the disk.
 http::Response AnswerWhenDurable(store::Database& db, const std::function<http::Response()>& handle);
 
 }  // namespace causeway::services::case_exchange

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <filesystem>
 #include <latch>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "store/unit_of_work.h"
@@ -86,6 +88,35 @@ TEST_F(SqliteDatabaseTest, FailedCallbackRollsBackOnlyItsOwnChanges) {
   EXPECT_EQ(Count(), 30);
   EXPECT_EQ(db_->committed_writes(), 30u + 1u);  // + the CREATE TABLE
   EXPECT_LE(db_->commits(), 41u);
+}
+
+TEST_F(SqliteDatabaseTest, TransactionControlIsCompiledOncePerConnection) {
+  auto insert = [](int i) {
+    return [i](Tx& tx) { return tx.Exec("INSERT INTO t VALUES (?, ?)", {Value("p" + std::to_string(i)), Value(int64_t{i})}); };
+  };
+  auto failing = [](Tx& tx) -> Status {
+    CW_RETURN_IF_ERROR(tx.Exec("INSERT INTO t VALUES ('never', 0)"));
+    return core::MakeError(core::Code::kBadRequest, "T", "001", "rejected");
+  };
+  // Warm up every path once: a read, a write, a failing write (ROLLBACK TO).
+  ASSERT_TRUE(db_->Write(insert(0)).ok());
+  ASSERT_FALSE(db_->Write(failing).ok());
+  EXPECT_EQ(Count(), 1);
+  const uint64_t warm = db_->writer_statements_prepared();
+  for (int i = 1; i <= 20; ++i) {
+    ASSERT_TRUE(db_->Write(insert(i)).ok());
+    Status st = db_->Write(failing);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().text, "rejected");
+  }
+  EXPECT_EQ(db_->writer_statements_prepared(), warm) << "BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO, COMMIT compiled again";
+  // The cached statements still work: the reads see every good write and no failed one.
+  EXPECT_EQ(Count(), 21);
+  int64_t never = -1;
+  ASSERT_TRUE(db_->Read([&](Tx& tx) {
+                   return tx.Query("SELECT COUNT(*) FROM t WHERE k = 'never'", {}, [&](const Row& r) { never = r.Int(0); });
+                 }).ok());
+  EXPECT_EQ(never, 0);
 }
 
 TEST_F(SqliteDatabaseTest, ConstraintViolationIsAConflict) {
@@ -291,6 +322,26 @@ TEST_F(SqliteDatabaseTest, UnitOfWorkCommitsAllOrNothing) {
     EXPECT_FALSE(committed);
   }
   EXPECT_EQ(Count(), 2) << "'c' must not remain";
+}
+
+TEST_F(SqliteDatabaseTest, UnitOfWorkIdsAreNeverReusedEvenAtTheSameAddress) {
+  // Units built one after the other in the same place (a worker's stack, here one optional),
+  // the first one's commit possibly still in flight: each is another unit.
+  std::optional<UnitOfWork> slot;
+  std::set<uint64_t> ids;
+  std::vector<std::shared_ptr<core::Completion>> commits;
+  for (int i = 0; i < 5; ++i) {
+    slot.emplace(*db_);
+    ASSERT_TRUE(Insert(*slot, "u" + std::to_string(i), i).ok());
+    ids.insert(slot->id());
+    commits.push_back(slot->CommitAsync());
+    EXPECT_EQ(ids.count(slot->id()), 1u);
+    slot.reset();
+  }
+  EXPECT_EQ(ids.size(), 5u);
+  EXPECT_EQ(ids.count(0), 0u);
+  for (auto& c : commits) EXPECT_TRUE(c->Wait().ok());
+  EXPECT_EQ(Count(), 5);
 }
 
 TEST_F(SqliteDatabaseTest, UnitOfWorkNotCommittedWritesNothingAndRunsOnRollback) {

@@ -1,0 +1,37 @@
+// The JSON text of the change entities the tenant's REST API answers with (README "Shapes"),
+// written straight into a string. A poll answers thousands of them: building a Boost.JSON tree
+// per entity only to serialize it once took most of a poll's time. This is the one definition
+// of these shapes; the trees of entity_json.h are parsed from it.
+//
+// The text is what boost::json::serialize writes for the same tree: members in this order,
+// its escapes (\" \\ \b \f \n \r \t, other controls as \u00xx), numbers alike. Ill-formed
+// UTF-8 in any text becomes U+FFFD (core::ValidUtf8), so the answer is always valid JSON.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/changes/change_desk.h"
+#include "services/case_exchange/layout.h"
+
+namespace causeway::services::case_exchange {
+
+// "…" with `s` escaped.
+void AppendJsonString(std::string& out, std::string_view s);
+// null, true/false, an integer, a double, or a string.
+void AppendJsonValue(std::string& out, const changes::PropertyValue& v);
+
+// {"entity_type":"Change","properties":{…},"related_properties":{…}}: properties of the layout
+// (Id always) in the property table's order, then ChangeAttachments when the layout has it;
+// null values are left out, and so is a relation none of whose fields remain.
+void AppendChangeEntity(std::string& out, const changes::ChangeState& s, const changes::Tenant& tenant,
+                        const changes::WorkflowSet& workflows, const Layout& layout);
+// The same plus "ext_properties" (Operation, ExternalSystem, and the record's ExternalId,
+// ExternalStatus, ExternalEntityType for that system when linked) and "Comments" (the public
+// ones).
+void AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& p, const changes::Tenant& tenant,
+                              const changes::WorkflowSet& workflows, const Layout& layout);
+// {"Id","Body","PrivacyType","IsSystem","CreatedTime","Submitter":{"UserId"}}
+void AppendComment(std::string& out, const changes::Comment& c);
+
+}  // namespace causeway::services::case_exchange
