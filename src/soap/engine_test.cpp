@@ -9,6 +9,8 @@
 #include <regex>
 #include <thread>
 
+#include "core/crypto.h"
+#include "core/sha256.h"
 #include "soap/testing/echo_wsdl.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
@@ -295,6 +297,25 @@ TEST_F(EngineTest, AFaultIsNotStoredSoARetryIsProcessed) {
   EXPECT_EQ(Post(kEnv11 + Echo(uuid, "fail") + kEnd11).status, 500);
   EXPECT_EQ(Post(kEnv11 + Echo(uuid, "fail") + kEnd11).status, 500);
   EXPECT_EQ(service_->calls, 2);
+}
+
+// The digest stored with an idempotent request is SHA-256 over a fixed rendering of the tree
+// (stored digests must keep matching across versions): namespace URIs, names, attributes and
+// non-blank text, each followed by 0x1f; prefixes and blank-only text do not count.
+TEST(PayloadDigestTest, HashesTheTreesFixedRendering) {
+  auto env = ParseEnvelope(std::string(kEnv11) + "<p:R xmlns:p=\"urn:x\" a=\"1\">\n  <C>t</C> <q:D xmlns:q=\"urn:y\"/></p:R>" + kEnd11, {});
+  ASSERT_TRUE(env.ok()) << env.error().text;
+  std::string input;
+  for (std::string_view part : {"<", "urn:x", "R", "@", "", "a", "1", "<", "", "C", "T", "t", ">", "<", "urn:y", "D", ">", ">"}) {
+    input += part;
+    input += '\x1f';
+  }
+  auto d = core::Sha256::Hash(input);
+  EXPECT_EQ(PayloadDigest(env->payload), core::HexEncode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size())));
+  auto other_prefixes =
+      ParseEnvelope(std::string(kEnv11) + "<R xmlns=\"urn:x\" a=\"1\"><C xmlns=\"\">t</C><D xmlns=\"urn:y\"/></R>" + kEnd11, {});
+  ASSERT_TRUE(other_prefixes.ok());
+  EXPECT_EQ(PayloadDigest(other_prefixes->payload), PayloadDigest(env->payload));
 }
 
 TEST_F(EngineTest, GateRefusalsInSoapForm) {

@@ -437,5 +437,39 @@ TEST_F(TaskActivitiesTest, AStoreErrorFailsOnlyItsTask) {
   EXPECT_EQ(Maintain({Create("6", "F")}).confirmations.at(0).id, "5");
 }
 
+// Migration 0401 rebuilds the task table on SQLite (the number as rowid, no changed_at index):
+// tasks stored before it are all there afterwards, found by ID and UUID, and numbering goes on.
+TEST_F(TaskActivitiesTest, TheLeanTableKeepsTasksStoredBefore) {
+  acts_.reset();
+  db_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "b.db").string()});
+  ASSERT_TRUE(db.ok());
+  db_ = std::move(db).value();
+  std::vector<store::Migration> before;
+  for (const auto& m : ActivityMigrations())
+    if (m.version < 401) before.push_back(m);
+  ASSERT_EQ(before.size(), ActivityMigrations().size() - 1);
+  ASSERT_TRUE(store::Migrate(*db_, before).ok());
+  acts_ = std::make_unique<TaskActivities>(*db_, clock_);
+  ASSERT_TRUE(acts_->SeedDemoPartners().ok());
+  BundleResult old = Maintain({Create("1", "A"), Create("2", "B")});
+  ASSERT_EQ(old.confirmations.size(), 2u);
+
+  Status migrated = store::Migrate(*db_, ActivityMigrations());
+  ASSERT_TRUE(migrated.ok()) << migrated.error().text;
+  EXPECT_EQ(Get("2").name, "B");
+  EXPECT_EQ(Get(old.confirmations[0].uuid).name, "A");
+  EXPECT_EQ(Maintain({Create("3", "C")}).confirmations.at(0).id, "3");
+  int64_t indexes = -1;
+  ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                   return tx.Query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activity_tasks' "
+                                   "AND name = 'activity_tasks_changed'",
+                                   {}, [&](const store::Row& r) { indexes = r.Int(0); });
+                 }).ok());
+  EXPECT_EQ(indexes, 0);
+}
+
 }  // namespace
 }  // namespace causeway::activities
