@@ -1,6 +1,9 @@
 #include "domain/changes/change_codec.h"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+
+#include <utility>
 
 namespace causeway::changes {
 namespace json = boost::json;
@@ -21,26 +24,9 @@ json::value FromProperty(const PropertyValue& v) {
   return std::visit(Visitor{}, v);
 }
 
-PropertyValue ToProperty(const json::value& v) {
-  if (v.is_bool()) return v.as_bool();
-  if (v.is_int64()) return v.as_int64();
-  if (v.is_uint64()) return static_cast<int64_t>(v.as_uint64());
-  if (v.is_double()) return v.as_double();
-  if (v.is_string()) return std::string(v.as_string());
-  return {};
-}
-
 std::string Str(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Int(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
-  return 0;
 }
 
 bool Bool(const json::object& o, std::string_view key) {
@@ -68,6 +54,230 @@ core::Result<json::object> ParseObject(std::string_view doc, std::string_view wh
   if (ec || !v.is_object()) return Damaged(what);
   return std::move(v.as_object());
 }
+
+// Reads a change document straight from the parser's events, without a tree: a poll decodes a
+// record per entry, thousands per page, and building the tree and looking each member up in
+// it took most of that. Reads what EncodeChange writes the way a tree would have been read:
+// unknown members skipped, a member of another type than expected read as "", 0 or false (a
+// text field included: decoding starts from empty texts, not Change's defaults), custom values
+// other than scalars as null; an attachment that is not an object, or a document that is not
+// an object, is damaged.
+class ChangeReader {
+ public:
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  ChangeReader() {
+    change.change_type.clear();
+    change.urgency.clear();
+    change.impact_scope.clear();
+  }
+
+  Change change;
+  bool damaged = false;
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) {
+    if (Skipping()) {
+      ++skip_;
+      return true;
+    }
+    if (depth_ == 0) {
+      depth_ = 1;  // the document
+    } else if (depth_ == 1 && key_ == "custom") {
+      depth_ = 2;
+      where_ = Where::kCustom;
+    } else if (depth_ == 2 && where_ == Where::kAttachments) {
+      depth_ = 3;
+      change.attachments.emplace_back();
+    } else {
+      Other();
+      skip_ = 1;
+    }
+    return true;
+  }
+  bool on_object_end(std::size_t, json::error_code&) { return Close(); }
+  bool on_array_begin(json::error_code&) {
+    if (Skipping()) {
+      ++skip_;
+      return true;
+    }
+    if (depth_ == 1 && key_ == "attachments") {
+      depth_ = 2;
+      where_ = Where::kAttachments;
+      change.attachments.clear();
+    } else {
+      Other();
+      skip_ = 1;
+    }
+    return true;
+  }
+  bool on_array_end(std::size_t, json::error_code&) { return Close(); }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    if (!Skipping()) key_ = Whole(s);
+    part_.clear();
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    if (!Skipping()) {
+      const std::string_view text = Whole(s);
+      if (std::string* field = TextField()) *field = text;
+      else Scalar(std::string(text));
+    }
+    part_.clear();
+    return true;
+  }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(int64_t i, json::string_view, json::error_code&) {
+    if (!Skipping()) Scalar(i);
+    return true;
+  }
+  bool on_uint64(uint64_t u, json::string_view, json::error_code&) {
+    if (!Skipping()) Scalar(static_cast<int64_t>(u));
+    return true;
+  }
+  bool on_double(double d, json::string_view, json::error_code&) {
+    if (!Skipping()) Scalar(d);
+    return true;
+  }
+  bool on_bool(bool b, json::error_code&) {
+    if (!Skipping()) Scalar(b);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    if (!Skipping()) Scalar(PropertyValue());
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  enum class Where { kTop, kAttachments, kCustom };
+
+  bool Skipping() const { return skip_ > 0; }
+  // The end of an object or array: of one skipped, or of a level of the document.
+  bool Close() {
+    if (skip_ > 0) {
+      --skip_;
+      return true;
+    }
+    if (depth_ == 3) {
+      depth_ = 2;
+    } else if (depth_ == 2) {
+      depth_ = 1;
+      where_ = Where::kTop;
+    } else {
+      depth_ = 0;
+    }
+    return true;
+  }
+  std::string_view Whole(json::string_view last) {
+    if (part_.empty()) return {last.data(), last.size()};
+    part_.append(last.data(), last.size());
+    return part_;
+  }
+  // The text member the current key names (of the record or of its current attachment).
+  std::string* TextField() {
+    if (depth_ == 1) {
+      for (const auto& [name, member] : kTexts)
+        if (key_ == name) return &(change.*member);
+    } else if (depth_ == 3) {
+      for (const auto& [name, member] : kAttachmentTexts)
+        if (key_ == name) return &(change.attachments.back().*member);
+    }
+    return nullptr;
+  }
+  int64_t* IntField() {
+    if (depth_ == 1) {
+      for (const auto& [name, member] : kInts)
+        if (key_ == name) return &(change.*member);
+    } else if (depth_ == 3) {
+      if (key_ == "size") return &change.attachments.back().size;
+      if (key_ == "last_update_ms") return &change.attachments.back().last_update_ms;
+    }
+    return nullptr;
+  }
+  // A value that is not a text (or a text for a member that is not one).
+  void Scalar(PropertyValue v) {
+    if (depth_ == 0) {
+      damaged = true;  // a document that is not an object
+      return;
+    }
+    if (depth_ == 2 && where_ == Where::kAttachments) {
+      damaged = true;  // an attachment that is not an object
+      return;
+    }
+    if (depth_ == 2 && where_ == Where::kCustom) {
+      change.custom[key_] = std::move(v);
+      return;
+    }
+    if (std::string* text = TextField()) {
+      text->clear();
+    } else if (int64_t* n = IntField()) {
+      *n = std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
+    } else if (depth_ == 1 && key_ == "cancel_generated") {
+      change.cancel_generated = std::holds_alternative<bool>(v) && std::get<bool>(v);
+    }
+  }
+  // An object or array where the document has none: read as what a scalar of the wrong type
+  // would be, then skipped.
+  void Other() {
+    if (depth_ == 0 || (depth_ == 2 && where_ == Where::kAttachments)) {
+      damaged = true;
+      return;
+    }
+    if (depth_ == 2 && where_ == Where::kCustom) {
+      change.custom[key_] = PropertyValue();
+      return;
+    }
+    Scalar(PropertyValue());
+  }
+
+  static constexpr std::pair<std::string_view, std::string Change::*> kTexts[] = {
+      {"id", &Change::id},
+      {"display_label", &Change::display_label},
+      {"description", &Change::description},
+      {"change_type", &Change::change_type},
+      {"change_model", &Change::change_model},
+      {"phase_id", &Change::phase_id},
+      {"urgency", &Change::urgency},
+      {"impact_scope", &Change::impact_scope},
+      {"reason_for_change", &Change::reason_for_change},
+      {"justification", &Change::justification},
+      {"category", &Change::category},
+      {"service", &Change::service},
+      {"requested_by", &Change::requested_by},
+      {"owning_group", &Change::owning_group},
+      {"completion_code", &Change::completion_code},
+  };
+  static constexpr std::pair<std::string_view, std::string Attachment::*> kAttachmentTexts[] = {
+      {"id", &Attachment::id},         {"file_name", &Attachment::file_name},
+      {"file_extension", &Attachment::file_extension}, {"mime_type", &Attachment::mime_type},
+      {"creator", &Attachment::creator},
+  };
+  static constexpr std::pair<std::string_view, int64_t Change::*> kInts[] = {
+      {"created_ms", &Change::created_ms},         {"updated_ms", &Change::updated_ms},
+      {"version", &Change::version},               {"operation_count", &Change::operation_count},
+      {"last_operation_ms", &Change::last_operation_ms}, {"comment_count", &Change::comment_count},
+  };
+
+  int depth_ = 0;  // 1: the document, 2: attachments or custom, 3: an attachment
+  Where where_ = Where::kTop;
+  int skip_ = 0;   // > 0: inside a value being skipped, that many levels deep
+  std::string key_;
+  std::string part_;  // a text or key the parser delivered in parts
+};
 
 }  // namespace
 
@@ -112,49 +322,12 @@ std::string EncodeChange(const Change& c) {
 }
 
 core::Result<Change> DecodeChange(std::string_view doc) {
-  // A poll decodes a record per entry, thousands per page: the parsed tree goes into a buffer
-  // on the stack (the heap only for what does not fit) rather than an allocation per value.
-  unsigned char buffer[4096];
-  json::monotonic_resource scratch(buffer, sizeof buffer);
+  json::basic_parser<ChangeReader> parser(json::parse_options{});
   json::error_code ec;
-  const json::value parsed = json::parse(doc, ec, &scratch);
-  if (ec || !parsed.is_object()) return Damaged("change");
-  const json::object& o = parsed.as_object();
-  Change c;
-  c.id = Str(o, "id");
-  c.display_label = Str(o, "display_label");
-  c.description = Str(o, "description");
-  c.change_type = Str(o, "change_type");
-  c.change_model = Str(o, "change_model");
-  c.phase_id = Str(o, "phase_id");
-  c.urgency = Str(o, "urgency");
-  c.impact_scope = Str(o, "impact_scope");
-  c.reason_for_change = Str(o, "reason_for_change");
-  c.justification = Str(o, "justification");
-  c.category = Str(o, "category");
-  c.service = Str(o, "service");
-  c.requested_by = Str(o, "requested_by");
-  c.owning_group = Str(o, "owning_group");
-  c.completion_code = Str(o, "completion_code");
-  if (const json::value* a = o.if_contains("attachments"); a && a->is_array()) {
-    for (const auto& x : a->as_array()) {
-      if (!x.is_object()) return Damaged("change");
-      const json::object& ao = x.as_object();
-      c.attachments.push_back({Str(ao, "id"), Str(ao, "file_name"), Str(ao, "file_extension"), Str(ao, "mime_type"),
-                               Str(ao, "creator"), Int(ao, "size"), Int(ao, "last_update_ms")});
-    }
-  }
-  if (const json::value* cu = o.if_contains("custom"); cu && cu->is_object())
-    for (const auto& [k, v] : cu->as_object()) c.custom[std::string(k)] = ToProperty(v);
-  c.created_ms = Int(o, "created_ms");
-  c.updated_ms = Int(o, "updated_ms");
-  c.version = Int(o, "version");
-  c.operation_count = Int(o, "operation_count");
-  c.last_operation_ms = Int(o, "last_operation_ms");
-  c.comment_count = Int(o, "comment_count");
-  c.cancel_generated = Bool(o, "cancel_generated");
-  if (c.id.empty()) return Damaged("change");
-  return c;
+  parser.write_some(false, doc.data(), doc.size(), ec);
+  ChangeReader& reader = parser.handler();
+  if (ec || !parser.done() || reader.damaged || reader.change.id.empty()) return Damaged("change");
+  return std::move(reader.change);
 }
 
 std::string EncodePerson(const Person& p) {

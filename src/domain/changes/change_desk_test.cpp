@@ -462,6 +462,36 @@ TEST_F(ChangeDeskTest, AnEditWaitsForTheLocksOfACommitInFlightWhateverUnitObject
   EXPECT_EQ(bodies, (std::vector<std::string>{"one", "three"}));
 }
 
+TEST_F(ChangeDeskTest, AnUpdateThatChangesNothingWritesNothing) {
+  std::string id = NewChange();
+  const int64_t version = Get(id)->change.version;
+  struct Row {
+    PropertyList props;
+    bool changes;
+  };
+  const Row rows[] = {
+      {{{"Description", std::string("Firmware")}}, false},  // as it is
+      {{{"Description", std::string("Firmware v2")}}, true},
+      {{{"Description", std::string("Firmware v2")}, {"Urgency", std::string("SlightDisruption")}}, false},
+      {{{"Risk_c", 0.0}}, true},
+      {{{"Risk_c", 0.0}}, false},
+      {{{"Risk_c", -0.0}}, true},  // stored differently
+      {{{"Risk_c", int64_t{0}}}, true},  // another type
+      {{{"Risk_c", std::string("0")}}, true},
+      {{{"Risk_c", std::string("0")}}, false},
+  };
+  int64_t expected = version;
+  for (size_t i = 0; i < std::size(rows); ++i) {
+    clock_.Advance(std::chrono::seconds(1));
+    EntityOutcome o = Update(id, rows[i].props);
+    ASSERT_TRUE(o.status.ok()) << i;
+    if (rows[i].changes) ++expected;
+    auto state = Get(id);
+    EXPECT_EQ(state->change.version, expected) << "row " << i;
+    EXPECT_EQ(state->change.updated_ms == core::ToUnixMillis(clock_.Now()), rows[i].changes) << "row " << i;
+  }
+}
+
 TEST_F(ChangeDeskTest, PollShowsCommentsOfTheRecordsThatHaveThem) {
   std::string quiet = NewChange("20003");
   std::string talked = NewChange("20003");

@@ -129,6 +129,15 @@ PropertyList WireProperties(const Change& c, const WorkflowSet& workflows) {
   return out;
 }
 
+const std::vector<std::string_view>& WirePropertyNames() {
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> names;
+    for (const Field& f : Fields()) names.push_back(f.name);
+    return names;
+  }();
+  return kNames;
+}
+
 std::optional<PropertyValue> PropertyOf(const Change& c, std::string_view name, const WorkflowSet& workflows) {
   if (const Field* f = FindField(name)) return ValueOf(c, *f, workflows);
   if (IsCustom(name)) {

@@ -28,6 +28,8 @@ inline constexpr std::string_view kAttachmentsProperty = "ChangeAttachments";
 // Every property of `c` in the table's order (Id first), then its custom fields; relations as
 // ids; MetaphaseId from `workflows` ("" when the phase is unknown).
 PropertyList WireProperties(const Change& c, const WorkflowSet& workflows);
+// The names of the property table, in WireProperties' order (custom fields not included).
+const std::vector<std::string_view>& WirePropertyNames();
 // One property by name (ChangeAttachments excluded); nullopt for an unknown name.
 std::optional<PropertyValue> PropertyOf(const Change& c, std::string_view name, const WorkflowSet& workflows);
 // Properties a workflow transition may require (every writable one, ChangeAttachments too).

@@ -50,6 +50,14 @@ TEST(ChangePropertiesTest, WireProperties) {
   EXPECT_EQ(find("SNOWNumber_c"), "CHG0001");
   EXPECT_EQ(find("Description"), "");
   EXPECT_EQ(find("ChangeAttachments"), "<absent>");
+  // The table's names are the list's names, in its order, before the custom fields; each
+  // property by name is the list's value.
+  const auto& names = WirePropertyNames();
+  ASSERT_EQ(names.size() + c.custom.size(), props.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(names[i], props[i].first);
+    EXPECT_EQ(PropertyOf(c, names[i], DefaultWorkflows()), props[i].second) << names[i];
+  }
 }
 
 TEST(ChangePropertiesTest, ApplyAcceptsAndRefuses) {

@@ -75,9 +75,10 @@ http::Response RestApi::CesGet(const Context& ctx) {
   std::string body;
   body.reserve(64 + page.operations.size() * 512);
   body += R"({"entities":[)";
+  EntityWriter writer(*ctx.tenant, ctx.directory->workflows, layout);
   for (size_t i = 0; i < page.operations.size(); ++i) {
     if (i > 0) body += ',';
-    AppendCaseExchangeEntity(body, page.operations[i], *ctx.tenant, ctx.directory->workflows, layout);
+    writer.AppendCaseExchangeEntity(body, page.operations[i]);
   }
   body += R"(],"meta":{"completion_status":"OK","total_count":)";
   body += std::to_string(page.total);

@@ -51,48 +51,6 @@ void AppendKey(std::string& out, bool& first, std::string_view name) {
   out += ':';
 }
 
-void AppendProperties(std::string& out, const changes::ChangeState& s, const changes::WorkflowSet& workflows,
-                      const Layout& layout) {
-  out += '{';
-  bool first = true;
-  for (const auto& [name, value] : changes::WireProperties(s.change, workflows)) {
-    if (changes::IsNull(value) && name != "Id") continue;
-    if (name != "Id" && !layout.Has(name)) continue;
-    AppendKey(out, first, name);
-    AppendJsonValue(out, value);
-  }
-  if (layout.Has(changes::kAttachmentsProperty)) {
-    AppendKey(out, first, changes::kAttachmentsProperty);
-    AppendJsonString(out, AttachmentsJsonString(s.change.attachments));
-  }
-  out += '}';
-}
-
-void AppendRelated(std::string& out, const changes::ChangeState& s, const changes::Tenant& tenant,
-                   const Layout& layout) {
-  out += '{';
-  bool first = true;
-  for (const auto& [relation, fields] : changes::RelatedProperties(s.change, tenant)) {
-    const size_t undo = out.size();
-    const bool was_first = first;
-    AppendKey(out, first, relation);
-    out += '{';
-    bool first_field = true;
-    for (const auto& [field, value] : fields) {
-      if (changes::IsNull(value) || !layout.HasRelated(relation, field)) continue;
-      AppendKey(out, first_field, field);
-      AppendJsonValue(out, value);
-    }
-    if (first_field) {  // nothing of this relation asked for: leave it out
-      out.resize(undo);
-      first = was_first;
-      continue;
-    }
-    out += '}';
-  }
-  out += '}';
-}
-
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -114,18 +72,83 @@ void AppendJsonValue(std::string& out, const changes::PropertyValue& v) {
   std::visit(Visitor{out}, v);
 }
 
-void AppendChangeEntity(std::string& out, const changes::ChangeState& s, const changes::Tenant& tenant,
-                        const changes::WorkflowSet& workflows, const Layout& layout) {
-  out += R"({"entity_type":"Change","properties":)";
-  AppendProperties(out, s, workflows, layout);
-  out += R"(,"related_properties":)";
-  AppendRelated(out, s, tenant, layout);
+EntityWriter::EntityWriter(const changes::Tenant& tenant, const changes::WorkflowSet& workflows, const Layout& layout)
+    : tenant_(tenant), workflows_(workflows), layout_(layout) {
+  if (layout.all()) return;
+  for (std::string_view name : changes::WirePropertyNames())
+    if (name == "Id" || layout.Has(name)) kept_.push_back(name);
+}
+
+void EntityWriter::AppendProperties(std::string& out, const changes::ChangeState& s) {
+  out += '{';
+  bool first = true;
+  auto append = [&](std::string_view name, const changes::PropertyValue& value) {
+    if (changes::IsNull(value) && name != "Id") return;
+    AppendKey(out, first, name);
+    AppendJsonValue(out, value);
+  };
+  if (layout_.all()) {
+    for (const auto& [name, value] : changes::WireProperties(s.change, workflows_)) append(name, value);
+  } else {
+    // Only what the layout keeps is computed: the table's properties by name, then the
+    // custom fields (WireProperties' order).
+    for (std::string_view name : kept_)
+      if (auto value = changes::PropertyOf(s.change, name, workflows_)) append(name, *value);
+    for (const auto& [name, value] : s.change.custom)
+      if (layout_.Has(name)) append(name, value);
+  }
+  if (layout_.Has(changes::kAttachmentsProperty)) {
+    AppendKey(out, first, changes::kAttachmentsProperty);
+    AppendJsonString(out, AttachmentsJsonString(s.change.attachments));
+  }
   out += '}';
 }
 
-void AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& p, const changes::Tenant& tenant,
-                              const changes::WorkflowSet& workflows, const Layout& layout) {
-  AppendChangeEntity(out, *p.state, tenant, workflows, layout);
+bool EntityWriter::KeepsRelated(std::string_view relation, size_t i, std::string_view field) {
+  if (layout_.all()) return true;
+  if (related_kept_.size() <= i) related_kept_.resize(i + 1);
+  Kept& k = related_kept_[i];
+  if (k.relation != relation || k.field != field)
+    k = {std::string(relation), std::string(field), layout_.HasRelated(relation, field)};
+  return k.keep;
+}
+
+void EntityWriter::AppendRelated(std::string& out, const changes::ChangeState& s) {
+  out += '{';
+  bool first = true;
+  size_t slot = 0;
+  for (const auto& [relation, fields] : changes::RelatedProperties(s.change, tenant_)) {
+    const size_t undo = out.size();
+    const bool was_first = first;
+    AppendKey(out, first, relation);
+    out += '{';
+    bool first_field = true;
+    for (const auto& [field, value] : fields) {
+      const bool keep = KeepsRelated(relation, slot++, field);
+      if (changes::IsNull(value) || !keep) continue;
+      AppendKey(out, first_field, field);
+      AppendJsonValue(out, value);
+    }
+    if (first_field) {  // nothing of this relation asked for: leave it out
+      out.resize(undo);
+      first = was_first;
+      continue;
+    }
+    out += '}';
+  }
+  out += '}';
+}
+
+void EntityWriter::AppendChangeEntity(std::string& out, const changes::ChangeState& s) {
+  out += R"({"entity_type":"Change","properties":)";
+  AppendProperties(out, s);
+  out += R"(,"related_properties":)";
+  AppendRelated(out, s);
+  out += '}';
+}
+
+void EntityWriter::AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& p) {
+  AppendChangeEntity(out, *p.state);
   out.pop_back();  // the entity's closing brace: three more members follow
   out += R"(,"ext_properties":{"Operation":)";
   AppendJsonString(out, p.operation.operation);
@@ -148,6 +171,16 @@ void AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& 
     AppendComment(out, c);
   }
   out += "]}";
+}
+
+void AppendChangeEntity(std::string& out, const changes::ChangeState& s, const changes::Tenant& tenant,
+                        const changes::WorkflowSet& workflows, const Layout& layout) {
+  EntityWriter(tenant, workflows, layout).AppendChangeEntity(out, s);
+}
+
+void AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& p, const changes::Tenant& tenant,
+                              const changes::WorkflowSet& workflows, const Layout& layout) {
+  EntityWriter(tenant, workflows, layout).AppendCaseExchangeEntity(out, p);
 }
 
 void AppendComment(std::string& out, const changes::Comment& c) {

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/changes/change_desk.h"
 #include "services/case_exchange/layout.h"
@@ -20,6 +21,32 @@ namespace causeway::services::case_exchange {
 void AppendJsonString(std::string& out, std::string_view s);
 // null, true/false, an integer, a double, or a string.
 void AppendJsonValue(std::string& out, const changes::PropertyValue& v);
+
+// Writes many entities with one layout (a poll page): what the layout keeps is decided once
+// per property, not once per entity. Holds references to its arguments; one thread at a time.
+class EntityWriter {
+ public:
+  EntityWriter(const changes::Tenant& tenant, const changes::WorkflowSet& workflows, const Layout& layout);
+  void AppendChangeEntity(std::string& out, const changes::ChangeState& s);
+  void AppendCaseExchangeEntity(std::string& out, const changes::PolledOperation& p);
+
+ private:
+  void AppendProperties(std::string& out, const changes::ChangeState& s);
+  void AppendRelated(std::string& out, const changes::ChangeState& s);
+  // Whether the layout keeps `field` of `relation`, the i-th related field of the record:
+  // remembered by that position (records list their related fields in the same order).
+  bool KeepsRelated(std::string_view relation, size_t i, std::string_view field);
+
+  const changes::Tenant& tenant_;
+  const changes::WorkflowSet& workflows_;
+  const Layout& layout_;
+  std::vector<std::string_view> kept_;  // table properties the layout keeps, in order (not all())
+  struct Kept {
+    std::string relation, field;
+    bool keep = false;
+  };
+  std::vector<Kept> related_kept_;  // by position among a record's related fields
+};
 
 // {"entity_type":"Change","properties":{…},"related_properties":{…}}: properties of the layout
 // (Id always) in the property table's order, then ChangeAttachments when the layout has it;

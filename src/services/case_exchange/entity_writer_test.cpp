@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/changes/change_properties.h"
 #include "domain/changes/workflow.h"
 #include "services/case_exchange/entity_json.h"
 
@@ -106,6 +107,40 @@ TEST_F(EntityWriterEntityTest, WithoutLayoutEverythingAndTheTreeBuildersAgree) {
   AppendChangeEntity(change, *state_, tenant_, changes::DefaultWorkflows(), Layout());
   EXPECT_EQ(json::serialize(ChangeEntity(*state_, tenant_, changes::DefaultWorkflows(), Layout())), change);
   EXPECT_EQ(text.rfind(change.substr(0, change.size() - 1), 0), 0u);  // the poll entity extends it
+}
+
+// A page is written by one writer that remembers what its layout keeps: records with and without
+// a requester, a group or custom fields, in any order, come out as a fresh writer writes each.
+TEST_F(EntityWriterEntityTest, OneWriterForAPageWritesWhatAFreshOneWrites) {
+  std::vector<std::shared_ptr<changes::ChangeState>> states;
+  for (int i = 0; i < 8; ++i) {
+    auto s = std::make_shared<changes::ChangeState>(*state_);
+    if (i & 1) s->change.requested_by.clear();
+    if (i & 2) s->change.owning_group.clear();
+    if (i & 4) s->change.custom["Other_c"] = std::string("o");
+    states.push_back(s);
+  }
+  for (const char* l : {"", "Id", "DisplayLabel,RequestedByPerson.Email,OwningGroup.Name,Other_c",
+                        "RequestedByPerson,OwningGroup.ExternalSystem", "Risk_c,ChangeAttachments"}) {
+    const Layout layout = Layout::Parse(l);
+    const changes::WorkflowSet workflows = changes::DefaultWorkflows();  // outlives the writer
+    EntityWriter page(tenant_, workflows, layout);
+    for (int round = 0; round < 2; ++round)
+      for (const auto& s : states) {
+        changes::PolledOperation p{{"1", "10001", 2, "SNOW", "Update", 100, "c", false}, s};
+        std::string reused, fresh;
+        page.AppendCaseExchangeEntity(reused, p);
+        EntityWriter(tenant_, changes::DefaultWorkflows(), layout).AppendCaseExchangeEntity(fresh, p);
+        EXPECT_EQ(reused, fresh) << "layout " << l;
+      }
+  }
+}
+
+// A layout naming every property writes what no layout writes (the two take different paths).
+TEST_F(EntityWriterEntityTest, ALayoutOfEveryPropertyWritesWhatNoLayoutWrites) {
+  std::string every = "ChangeAttachments,Risk_c,RequestedByPerson,OwningGroup";
+  for (std::string_view name : changes::WirePropertyNames()) every += "," + std::string(name);
+  EXPECT_EQ(Entity(every.c_str()), Entity(""));
 }
 
 }  // namespace
