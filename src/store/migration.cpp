@@ -116,7 +116,7 @@ Status Migrate(Database& db, const std::vector<Migration>& migrations) {
   }));
   for (const auto& [m, statements] : all) {
     if (applied.count(m->version)) continue;
-    Status st = db.Write([&, m = m](Tx& tx) -> Status {
+    Status st = db.Write([&, m = m, &statements = statements](Tx& tx) -> Status {
       CW_RETURN_IF_ERROR(LockMigrations(tx, dialect));
       // Another node may have applied it since the read above.
       int64_t done = 0;
