@@ -65,4 +65,27 @@ bool Base64Decode(std::string_view in, std::string* out) {
   return pad <= 2;
 }
 
+bool Base64UrlDecodeCanonical(std::string_view in, std::string* out) {
+  out->clear();
+  if (in.size() % 4 == 1) return false;
+  unsigned acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '-') v = 62;
+    else if (c == '_') v = 63;
+    else return false;
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return (acc & ((1u << bits) - 1)) == 0;
+}
+
 }  // namespace causeway::core

@@ -23,6 +23,20 @@ TEST(CryptoTest, Base64RoundTripsAndMatchesRfc4648) {
   EXPECT_FALSE(Base64Decode("Zg==Zg", &out));
 }
 
+TEST(CryptoTest, CanonicalUrlDecodingAcceptsOnlyWhatTheEncoderWrites) {
+  std::string out;
+  for (std::string_view data : {"", "f", "fo", "foo", "foob", "\xff\xfe\xfd"}) {
+    ASSERT_TRUE(Base64UrlDecodeCanonical(Base64UrlEncode(data), &out)) << data;
+    EXPECT_EQ(out, data);
+  }
+  EXPECT_TRUE(Base64UrlDecodeCanonical("Zg", &out));
+  EXPECT_FALSE(Base64UrlDecodeCanonical("Zh", &out)) << "unused low bits set";
+  EXPECT_FALSE(Base64UrlDecodeCanonical("Zg==", &out)) << "padding";
+  EXPECT_FALSE(Base64UrlDecodeCanonical("Z", &out)) << "a lone character is no byte";
+  EXPECT_FALSE(Base64UrlDecodeCanonical("+/8", &out)) << "standard alphabet";
+  EXPECT_TRUE(Base64UrlDecodeCanonical("-_8", &out));
+}
+
 TEST(CryptoTest, HmacMatchesRfc4231Case2) {
   EXPECT_EQ(HexEncode(HmacSha256Signer("Jefe").Sign("what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");

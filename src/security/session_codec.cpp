@@ -47,7 +47,8 @@ std::optional<Session> SessionCodec::Decode(std::string_view value) const {
   size_t dot = value.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
   std::string payload, mac;
-  if (!core::Base64Decode(value.substr(0, dot), &payload) || !core::Base64Decode(value.substr(dot + 1), &mac))
+  if (!core::Base64UrlDecodeCanonical(value.substr(0, dot), &payload) ||
+      !core::Base64UrlDecodeCanonical(value.substr(dot + 1), &mac))
     return std::nullopt;
   if (!core::ConstantTimeEquals(signer_.Sign(payload), mac)) return std::nullopt;
   auto parts = Split(payload, '|');

@@ -26,6 +26,27 @@ TEST(SessionCodecTest, RoundTripsAndRejectsForgery) {
   EXPECT_FALSE(codec.Decode(""));
 }
 
+// Every other spelling of the same bytes is refused: any edit to the cookie fails, including one
+// that only touches the unused low bits of the last character or swaps in the standard alphabet.
+TEST(SessionCodecTest, OnlyTheMintedSpellingVerifies) {
+  core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
+  SessionCodec codec("secret", {}, clock);
+  std::string v = codec.Encode(codec.NewSession("JOB_SCHEDULER", "100"));
+  ASSERT_TRUE(codec.Decode(v));
+  size_t edits_that_verify = 0;
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.";
+  for (size_t i = 0; i < v.size(); ++i)
+    for (char c : alphabet) {
+      if (c == v[i]) continue;
+      std::string edited = v;
+      edited[i] = c;
+      if (codec.Decode(edited)) ++edits_that_verify;
+    }
+  EXPECT_EQ(edits_that_verify, 0u);
+  EXPECT_FALSE(codec.Decode(v + "="));
+  EXPECT_FALSE(codec.Decode(v + "=="));
+}
+
 TEST(SessionCodecTest, IdleAndAbsoluteExpiry) {
   core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
   SessionPolicy p;

@@ -981,7 +981,16 @@ class Hostile(Category):
             v = list(value)
             for _ in range(rnd.randint(1, 4)):
                 v[rnd.randrange(len(v))] = rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.|=")
-            values.append("".join(v))
+            if "".join(v) != value:  # an edit that wrote back the same character is the real cookie
+                values.append("".join(v))
+        # Edits of the last character's unused low bits decode to the same bytes in a lenient
+        # base64 decoder; the server must refuse every spelling it did not mint.
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        for part, at in ((payload, len(payload) - 1), (value, len(value) - 1)):
+            c = part[at]
+            sibling = alphabet[alphabet.index(c) ^ 1]
+            edited = part[:at] + sibling + part[at + 1:]
+            values.append(edited + "." + sig if part is payload else edited)
         for i, v in enumerate(values):
             self.expect_401(f"session cookie #{i} {v[:30]!r}", [f"Cookie: {name}={v}".encode("utf-8")])
         # RFC 6265 allows a DQUOTE-wrapped cookie value: the real session either way.
