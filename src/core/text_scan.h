@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string_view>
 
-namespace causeway::odata::scan {
+namespace causeway::core::scan {
 
 inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
 inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
@@ -56,4 +56,4 @@ inline size_t FirstXmlCandidate(std::string_view s, bool attribute) {
   return i;
 }
 
-}  // namespace causeway::odata::scan
+}  // namespace causeway::core::scan

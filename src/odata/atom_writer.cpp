@@ -1,7 +1,7 @@
 #include "odata/writer.h"
 
 #include "odata/literal.h"
-#include "odata/text_scan.h"
+#include "core/text_scan.h"
 
 namespace causeway::odata {
 namespace {
@@ -151,11 +151,11 @@ constexpr char kXmlDecl[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 
 void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
   size_t run = 0;
-  size_t i = scan::FirstXmlCandidate(s, attribute);
+  size_t i = core::scan::FirstXmlCandidate(s, attribute);
   while (i < s.size()) {
     char c = s[i];
     if (c == '\t' || c == '\n' || c == '\r') {  // allowed as they are
-      i = i + 1 + scan::FirstXmlCandidate(s.substr(i + 1), attribute);
+      i = i + 1 + core::scan::FirstXmlCandidate(s.substr(i + 1), attribute);
       continue;
     }
     out.append(s.data() + run, i - run);
@@ -167,7 +167,7 @@ void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
       default: break;  // XML 1.0 cannot carry most control characters: dropped, not emitted invalid
     }
     run = i + 1;
-    i = run + scan::FirstXmlCandidate(s.substr(run), attribute);
+    i = run + core::scan::FirstXmlCandidate(s.substr(run), attribute);
   }
   out.append(s.data() + run, s.size() - run);
 }

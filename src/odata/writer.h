@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "odata/edm.h"
 #include "odata/query.h"
 #include "odata/service.h"
@@ -33,7 +34,7 @@ std::string EntityEtag(const EntityType& type, const Entity& e);
 // Escapes XML text; with `attribute`, also `"` (attributes are always written in double quotes;
 // an apostrophe stays literal, as in Gateway's `href="Set(Key='…')"`).
 void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute = false);
-void AppendJsonString(std::string& out, std::string_view s);
+using core::AppendJsonString;  // a quoted JSON string (core/json_text.h)
 // JSON verbose representation of one value of `type` (Int64/Decimal as strings, /Date()/…).
 void AppendJsonValue(std::string& out, const Value& v, EdmType type);
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/json_text.h"
 #include "domain/activities/task_repository.h"
 
 namespace causeway::activities {
@@ -36,7 +37,7 @@ const json::array& Arr(const json::object& o, const char* key) {
 // that built a hash map per object and allocated every key and value again (about a tenth of
 // the writer thread's time per created task). Output is byte for byte what
 // boost::json::serialize wrote for the same object (keys in this order, no blanks, the same
-// escapes), so stored documents and the control plane's answers do not change.
+// escapes: core/json_text.h), so stored documents and the control plane's answers do not change.
 class DocumentWriter {
  public:
   explicit DocumentWriter(size_t reserve) { out_.reserve(reserve); }
@@ -97,36 +98,7 @@ class DocumentWriter {
     Quoted(key);
     out_ += ':';
   }
-  // boost::json's escapes: quote and backslash, b t n f r for those control characters, the
-  // other control characters as u00 and two lower-case hex digits; everything else, UTF-8
-  // included, as it is.
-  void Quoted(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out_ += '"';
-    size_t run = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + run, i - run);
-      run = i + 1;
-      out_ += '\\';
-      switch (c) {
-        case '"': out_ += '"'; break;
-        case '\\': out_ += '\\'; break;
-        case '\b': out_ += 'b'; break;
-        case '\t': out_ += 't'; break;
-        case '\n': out_ += 'n'; break;
-        case '\f': out_ += 'f'; break;
-        case '\r': out_ += 'r'; break;
-        default:
-          out_ += "u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 15];
-      }
-    }
-    out_.append(s.data() + run, s.size() - run);
-    out_ += '"';
-  }
+  void Quoted(std::string_view s) { core::AppendJsonString(out_, s); }
 
   std::string out_;
   bool first_ = true;

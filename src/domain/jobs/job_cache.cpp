@@ -75,8 +75,8 @@ void JobCache::Publish(Entry job) {
 
 void JobCache::Erase(const JobKey& key) { EraseJoined(key.Joined()); }
 
-void JobCache::EraseJoined(std::string_view joined) {
-  const std::string k(joined);
+void JobCache::EraseJoined(std::string joined) {
+  const std::string k = std::move(joined);
   Shard& s = ShardOf(k);
   std::lock_guard lock(s.mu);
   ++s.generation;

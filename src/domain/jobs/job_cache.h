@@ -44,7 +44,7 @@ class JobCache {
   void Publish(Entry job);
   void Erase(const JobKey& key);
   // The same, by JobKey::Joined() (a change notice's payload).
-  void EraseJoined(std::string_view joined);
+  void EraseJoined(std::string joined);
   // Drops everything (after a bulk delete).
   void Clear();
   size_t size() const;

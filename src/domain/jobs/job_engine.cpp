@@ -355,7 +355,7 @@ void JobEngine::StartFeed() {
                        } else if (n->payload == "*") {
                          hub->cache->Clear();
                        } else {
-                         hub->cache->EraseJoined(n->payload);
+                         hub->cache->EraseJoined(std::string(n->payload));
                        }
                        if (n == nullptr || n->channel == kJobsChannel) hub->NotifyEvent();
                      });

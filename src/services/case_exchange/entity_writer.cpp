@@ -4,39 +4,13 @@
 
 #include <charconv>
 
+#include "core/json_text.h"
 #include "core/utf8.h"
 #include "domain/changes/change_properties.h"
 #include "services/case_exchange/entity_json.h"
 
 namespace causeway::services::case_exchange {
 namespace {
-
-void AppendEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto ch = static_cast<unsigned char>(s[i]);
-    if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[ch >> 4];
-        out += kHex[ch & 0xf];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
 
 void AppendInt(std::string& out, int64_t v) {
   char buf[24];
@@ -55,8 +29,8 @@ void AppendKey(std::string& out, bool& first, std::string_view name) {
 
 void AppendJsonString(std::string& out, std::string_view s) {
   for (unsigned char ch : s)
-    if (ch >= 0x80) return AppendEscaped(out, core::ValidUtf8(s));  // ASCII needs no check
-  AppendEscaped(out, s);
+    if (ch >= 0x80) return core::AppendJsonString(out, core::ValidUtf8(s));  // ASCII needs no check
+  core::AppendJsonString(out, s);
 }
 
 void AppendJsonValue(std::string& out, const changes::PropertyValue& v) {

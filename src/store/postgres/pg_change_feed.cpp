@@ -11,15 +11,6 @@
 #include "store/postgres/pg_connection.h"
 
 namespace causeway::store::postgres {
-namespace {
-
-std::string Scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) text.replace(at, secret.size(), "***");
-  return text;
-}
-
-}  // namespace
 
 bool PgChangeFeed::ValidChannel(std::string_view name) {
   if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9')) return false;
@@ -93,7 +84,7 @@ bool PgChangeFeed::Session() {
   if (!opened.ok()) {
     if (!outage_)
       spdlog::warn("postgres: change feed cannot connect to {} ({}); retrying", description_,
-                   Scrub(opened.error().text, options_.password));
+                   Redact(opened.error().text, options_.password));
     outage_ = true;
     return false;
   }
@@ -108,7 +99,7 @@ bool PgChangeFeed::Session() {
     if (!ok || PQsetnonblocking(conn, 1) != 0) {
       if (!outage_)
         spdlog::warn("postgres: change feed cannot listen on {} ({}); retrying", description_,
-                     Scrub(FirstLine(PQerrorMessage(conn)), options_.password));
+                     Redact(FirstLine(PQerrorMessage(conn)), options_.password));
       outage_ = true;
       return false;
     }
@@ -184,7 +175,7 @@ bool PgChangeFeed::Session() {
   if (!stopping) {
     outage_ = true;
     spdlog::warn("postgres: change feed lost its connection to {} ({}); reconnecting", description_,
-                 Scrub(FirstLine(PQerrorMessage(conn)), options_.password));
+                 Redact(FirstLine(PQerrorMessage(conn)), options_.password));
     on_notice_(nullptr);
   }
   return true;

@@ -89,6 +89,12 @@ std::string FirstLine(std::string_view s) {
   return out;
 }
 
+std::string Redact(std::string text, std::string_view secret) {
+  if (secret.size() < 4) return text;
+  for (size_t p; (p = text.find(secret)) != std::string::npos;) text.replace(p, secret.size(), "***");
+  return text;
+}
+
 void PgConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
 
 PgConnection::~PgConnection() {

@@ -32,6 +32,9 @@ namespace causeway::store::postgres {
 // The first line of a libpq message, blanks collapsed ("FATAL:  …\nserver closed …" spans
 // lines), for errors and log lines.
 std::string FirstLine(std::string_view message);
+// `text` with every occurrence of `secret` (a password) replaced by "***"; a secret shorter than
+// four characters is left alone (it would mangle ordinary words, and is not worth hiding).
+std::string Redact(std::string text, std::string_view secret);
 
 class PgConnection final : public Tx {
  public:

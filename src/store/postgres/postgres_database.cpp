@@ -122,11 +122,7 @@ void PostgresDatabase::AsyncWriterLoop() {
 
 // Defence in depth: libpq and the server do not quote passwords, but nothing we log should.
 // (A password of a few characters would blank out ordinary words: those are left alone.)
-std::string PostgresDatabase::Redact(std::string text) const {
-  if (password_.size() < 4) return text;
-  for (size_t p; (p = text.find(password_)) != std::string::npos;) text.replace(p, password_.size(), "***");
-  return text;
-}
+std::string PostgresDatabase::Redact(std::string text) const { return postgres::Redact(std::move(text), password_); }
 
 Result<PostgresDatabase::Lease> PostgresDatabase::Acquire() {
   std::unique_ptr<PgConnection> c;
