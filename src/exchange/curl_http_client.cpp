@@ -2,23 +2,12 @@
 
 #include <algorithm>
 #include <functional>
-#include <mutex>
 
 #include "exchange/curl_loop.h"
 
 namespace causeway::exchange {
 
-namespace {
-
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-}  // namespace
-
 CurlHttpClient::CurlHttpClient(CurlClientOptions options) {
-  GlobalInitOnce();
   const int threads = std::clamp(options.threads, 1, 16);
   for (int i = 0; i < threads; ++i) loops_.push_back(std::make_unique<internal::CurlLoop>(options));
 }

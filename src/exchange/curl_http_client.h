@@ -41,8 +41,9 @@ class CurlLoop;
 
 class CurlHttpClient final : public HttpClient {
  public:
-  // Starts the loop threads. Never fails: a libcurl that cannot be initialised makes every
-  // request complete with kInternal.
+  // Cheap: libcurl is opened, and each loop's thread started, by the first request that loop
+  // gets (libcurl_on_demand.h). Never fails: a libcurl that cannot be opened or initialised
+  // makes every request complete with kInternal.
   explicit CurlHttpClient(CurlClientOptions options = {});
   // Stops the loops; every request still waiting or in flight completes with kCancelled (its
   // callback runs on the loop thread before the destructor returns).

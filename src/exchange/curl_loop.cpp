@@ -16,15 +16,7 @@ constexpr int kPollTimeoutMs = 1000;
 
 }  // namespace
 
-CurlLoop::CurlLoop(const CurlClientOptions& options) : options_(options) {
-  multi_ = curl_multi_init();
-  if (multi_ == nullptr) return;
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, std::max(options_.max_cached_connections, 1L));
-  // The per-destination limit is ours (Slot::limit): libcurl's per-host queue would start the
-  // timeouts of waiting requests before they are sent.
-  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
-  thread_ = std::thread([this] { Run(); });
-}
+CurlLoop::CurlLoop(const CurlClientOptions& options) : options_(options) {}
 
 CurlLoop::~CurlLoop() {
   RequestStop();
@@ -36,25 +28,53 @@ CurlLoop::~CurlLoop() {
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
 }
 
+void CurlLoop::StartLocked() {
+  started_ = true;
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) return;  // libcurl missing: every request ends with kInternal
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, std::max(options_.max_cached_connections, 1L));
+  // The per-destination limit is ours (Slot::limit): libcurl's per-host queue would start the
+  // timeouts of waiting requests before they are sent.
+  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+  thread_ = std::thread([this] {
+    loop_thread_.store(std::this_thread::get_id(), std::memory_order_release);
+    Run();
+  });
+}
+
 void CurlLoop::RequestStop() {
+  CURLM* multi = nullptr;
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    multi = multi_;
   }
-  if (multi_ != nullptr) curl_multi_wakeup(multi_);
+  if (multi != nullptr) curl_multi_wakeup(multi);
 }
 
 void CurlLoop::Join() {
-  if (thread_.joinable()) thread_.join();
+  std::thread loop;
+  {
+    std::lock_guard lock(mu_);
+    loop = std::move(thread_);
+  }
+  if (loop.joinable()) loop.join();
 }
 
 void CurlLoop::Submit(OutboundRequest request, DoneCallback done) {
   const std::string_view name = request.destination ? std::string_view(request.destination->name) : "";
   auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done), Clock::now());
   bool wake = false;
+  bool stopped = false;
+  CURLM* multi = nullptr;
   {
     std::lock_guard lock(mu_);
-    if (!stopping_ && multi_ != nullptr) {
+    if (!stopping_ && !started_) StartLocked();
+    multi = multi_;
+    stopped = stopping_;
+    if (!stopping_ && multi != nullptr) {
       auto it = slots_.find(name);
       if (it == slots_.end()) it = slots_.emplace(std::string(name), std::make_unique<Slot>()).first;
       it->second->queued.fetch_add(1, std::memory_order_relaxed);
@@ -65,13 +85,12 @@ void CurlLoop::Submit(OutboundRequest request, DoneCallback done) {
     }
   }
   if (transfer) {  // not handed to the loop: it has stopped, or libcurl could not start
-    const bool no_curl = multi_ == nullptr;
-    transfer->Complete(transfer->Abandon(no_curl ? TransportError::kInternal : TransportError::kCancelled,
-                                         no_curl ? "libcurl could not be initialised" : "client stopped",
+    transfer->Complete(transfer->Abandon(stopped ? TransportError::kCancelled : TransportError::kInternal,
+                                         stopped ? "client stopped" : "libcurl could not be initialised",
                                          Clock::now()));
     return;
   }
-  if (wake) curl_multi_wakeup(multi_);
+  if (wake) curl_multi_wakeup(multi);
 }
 
 DestinationLoad CurlLoop::Load(std::string_view destination_name) const {

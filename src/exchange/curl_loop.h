@@ -23,6 +23,7 @@ namespace causeway::exchange::internal {
 
 class CurlLoop {
  public:
+  // libcurl and the loop thread start with the first Submit (libcurl_on_demand.h).
   explicit CurlLoop(const CurlClientOptions& options);
   // Stops (if not done yet) and frees libcurl's handles.
   ~CurlLoop();
@@ -32,7 +33,7 @@ class CurlLoop {
   // Thread-safe. After the loop stopped, `done` runs at once on the caller's thread (kCancelled).
   void Submit(OutboundRequest request, DoneCallback done);
   DestinationLoad Load(std::string_view destination_name) const;  // thread-safe
-  bool OnLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  bool OnLoopThread() const { return std::this_thread::get_id() == loop_thread_.load(std::memory_order_acquire); }
 
   // Stopping comes in two steps so that a client with several loops can first make every loop
   // refuse new requests (Submit completes them at once with kCancelled) and only then wait for
@@ -56,6 +57,7 @@ class CurlLoop {
     Slot* slot;
   };
 
+  void StartLocked();  // with mu_ held, once
   void Run();
   void Admit(Pending pending);
   void StartWaiting(Slot& slot);
@@ -72,12 +74,14 @@ class CurlLoop {
   std::vector<Pending> incoming_;                          // guarded by mu_
   std::map<std::string, std::unique_ptr<Slot>, std::less<>> slots_;  // inserted under mu_
   bool stopping_ = false;                                  // guarded by mu_
+  bool started_ = false;                                   // guarded by mu_; multi_ and thread_ set then
 
   // Loop thread only.
   std::unordered_map<CURL*, std::pair<std::unique_ptr<Transfer>, Slot*>> running_;
   std::vector<CURL*> idle_easy_;
 
-  std::thread thread_;  // last: starts after everything above exists
+  std::atomic<std::thread::id> loop_thread_{};
+  std::thread thread_;  // guarded by mu_
 };
 
 }  // namespace causeway::exchange::internal

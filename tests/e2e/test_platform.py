@@ -34,6 +34,18 @@ class Platform(unittest.TestCase):
         self.assertEqual(doc["store"], {"kind": STORE, "state": "ok"})
         self.assertIn("version", doc)
 
+    def test_opens_libcurl_and_libpq_only_when_it_needs_them(self):
+        # Each drags some twenty libraries along (GnuTLS, LDAP, Kerberos, …): about 4 MiB idle RSS.
+        with open(f"/proc/{self.server.proc.pid}/maps") as f:
+            libraries = {line.split()[-1].rsplit("/", 1)[-1] for line in f if "/" in line}
+        loaded = lambda prefix: any(name.startswith(prefix) for name in libraries)  # noqa: E731
+        self.assertFalse(loaded("libcurl"), "nothing was sent outbound yet")
+        if STORE == "postgres":
+            self.assertTrue(loaded("libpq.so"))
+        else:
+            self.assertFalse(loaded("libpq.so"), "the store is SQLite")
+            self.assertFalse(loaded("libgnutls"), "GnuTLS comes only with libpq (LDAP) or libcurl")
+
     def test_metrics_need_the_control_arrangement(self):
         self.assertEqual(self.server.request("GET", "/_causeway/metrics")[0], 401)
         self.server.request("GET", SERVICE, {"Authorization": basic("JOB_SCHEDULER", "Welcome1!")})
