@@ -40,21 +40,33 @@ std::string Base64UrlEncode(std::string_view data) {
   return s;
 }
 
+namespace {
+
+// The 6-bit value of a base64 character, -1 if it is none; `url_only`: '-' and '_' but not
+// '+' and '/'.
+int SextetOf(char c, bool url_only) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-' || (c == '+' && !url_only)) return 62;
+  if (c == '_' || (c == '/' && !url_only)) return 63;
+  return -1;
+}
+
+}  // namespace
+
 bool Base64Decode(std::string_view in, std::string* out) {
   out->clear();
   unsigned acc = 0;
   int bits = 0;
   size_t pad = 0;
   for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=') { ++pad; continue; }
-    else return false;
-    if (pad) return false;  // data after padding
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    const int v = SextetOf(c, /*url_only=*/false);
+    if (v < 0 || pad) return false;  // not base64, or data after padding
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
@@ -71,13 +83,8 @@ bool Base64UrlDecodeCanonical(std::string_view in, std::string* out) {
   unsigned acc = 0;
   int bits = 0;
   for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else return false;
+    const int v = SextetOf(c, /*url_only=*/true);
+    if (v < 0) return false;
     acc = (acc << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {
