@@ -126,14 +126,11 @@ std::string PayloadDigest(XmlElement element) {
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(std::shared_ptr<const Service> service, store::Database& db,
                                                      EngineOptions options) {
-  CW_ASSIGN_OR_RETURN(auto schemas, SchemaSet::FromWsdl(service->Description().wsdl));
-  return std::unique_ptr<Engine>(new Engine(std::move(service), std::move(schemas), db, std::move(options)));
+  return std::unique_ptr<Engine>(new Engine(std::move(service), db, std::move(options)));
 }
 
-Engine::Engine(std::shared_ptr<const Service> service, std::shared_ptr<const SchemaSet> schemas, store::Database& db,
-               EngineOptions options)
+Engine::Engine(std::shared_ptr<const Service> service, store::Database& db, EngineOptions options)
     : service_(std::move(service)),
-      schemas_(std::move(schemas)),
       options_(std::move(options)),
       db_(db),
       error_log_(db),
@@ -146,7 +143,24 @@ Engine::Engine(std::shared_ptr<const Service> service, std::shared_ptr<const Sch
 
 bool Engine::MayBlock(const http::Request& req) const {
   if (req.method != "POST") return false;
+  if (!schemas_compiled_.load(std::memory_order_acquire)) return true;  // this one may compile them
   return !never_blocks_ || req.body.size() > options_.inline_body_limit;
+}
+
+core::Result<const SchemaSet*> Engine::Schemas() const {
+  std::call_once(schemas_once_, [this] {
+    auto compiled = SchemaSet::FromWsdl(service_->Description().wsdl);
+    if (compiled.ok()) {
+      schemas_ = std::move(compiled).value();
+    } else {
+      schemas_error_ = compiled.error();
+      spdlog::error("soap: the schemas of {} do not compile: {}", service_->Description().interface_name,
+                    compiled.error().text);
+    }
+    schemas_compiled_.store(true, std::memory_order_release);
+  });
+  if (schemas_error_) return *schemas_error_;
+  return schemas_.get();
 }
 
 std::optional<std::string> Engine::IdempotencyKey(const Operation& op, const Envelope& env) {
@@ -242,8 +256,10 @@ http::Response Engine::Post(const http::Request& req, const CallContext& ctx) co
                  SoapError("013", "No operation of " + service_->Description().interface_name +
                                       " has the request message {" + std::string(env.payload.Namespace()) + "}" +
                                       std::string(env.payload.LocalName())));
-  schemas_->StripForeign(env.payload);
-  if (core::Status st = schemas_->Validate(env.payload); !st.ok()) return fault(env.version, op->name, "schema", st.error());
+  auto schemas = Schemas();
+  if (!schemas.ok()) return fault(env.version, op->name, "schema", schemas.error());
+  (*schemas)->StripForeign(env.payload);
+  if (core::Status st = (*schemas)->Validate(env.payload); !st.ok()) return fault(env.version, op->name, "schema", st.error());
 
   if (op->one_way && options_.messages) return Store(env, *op, ctx);
   if (op->staged && !op->one_way) return Staged(env, *op, ctx, log);

@@ -52,7 +52,9 @@ class EngineAsyncTest : public BackendTest {
     o.on_stored = [this] { ++stored_; };
     auto e = Engine::Create(std::make_shared<testing::QueueService>(), db, o);
     EXPECT_TRUE(e.ok()) << e.error().text;
-    return e.ok() ? std::move(e).value() : nullptr;
+    if (!e.ok()) return nullptr;
+    EXPECT_TRUE((*e)->Schemas().ok());  // as after the first call (compiled by it)
+    return std::move(e).value();
   }
   // Posts and, like the server, waits for `after` before the answer counts.
   http::Response Post(Engine& engine, const std::string& payload, const std::string& envelope_ns_decl = "") {

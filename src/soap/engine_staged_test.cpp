@@ -120,6 +120,8 @@ class StagedEngineTest : public BackendTest {
     auto e = Engine::Create(std::move(service), db ? *db : *db_, options);
     ASSERT_TRUE(e.ok()) << e.error().text;
     engine_ = std::move(e).value();
+    // As after the first call: the schemas are compiled (FirstPostCompilesTheSchemasOnAWorker).
+    ASSERT_TRUE(engine_->Schemas().ok());
   }
   http::Request Request(const std::string& body) {
     http::Request req;
@@ -292,6 +294,28 @@ TEST_P(StagedEngineTest, LargeBodiesAreAnsweredCompleteOnAWorker) {
   EXPECT_NE(r.body.find("<Count>1</Count>"), std::string::npos) << r.body;
   std::string txid = TransactionId(engine_->Handle(Request(Echo("ffffffff-2222-3333-4444-555555555555", "x")), ctx_));
   EXPECT_EQ(Logged(txid).error_code, "CAUSEWAY/SOAP/030");
+}
+
+// The schemas are compiled by the first POST, not at start (a service nobody calls holds
+// none): until then a POST may block, so it goes to the worker pool rather than the I/O thread.
+TEST_P(StagedEngineTest, FirstPostCompilesTheSchemasOnAWorker) {
+  EngineOptions options;
+  options.clock = &clock_;
+  auto fresh = Engine::Create(service_, *db_, options);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().text;
+  Engine& engine = **fresh;
+  http::Request req = Request(Echo("a1b2c3d4-0000-4000-8000-000000000001"));
+  EXPECT_TRUE(engine.MayBlock(req)) << "this POST compiles the schemas";
+  http::Request get;
+  get.method = "GET";
+  get.target = "/echo?wsdl";
+  EXPECT_FALSE(engine.MayBlock(get)) << "the WSDL needs no compiled schema";
+  http::Response r = engine.Handle(req, ctx_);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(engine.MayBlock(req)) << "compiled: small POSTs run inline from now on";
+  auto schemas = engine.Schemas();
+  ASSERT_TRUE(schemas.ok());
+  EXPECT_EQ(*schemas, *engine.Schemas()) << "compiled once";
 }
 
 TEST_P(StagedEngineTest, OneOperationThatIsNotStagedMakesPostsBlocking) {

@@ -27,7 +27,8 @@ namespace causeway::soap {
 class SchemaSet {
  public:
   // Compiles the schemas of a WSDL document. Errors: kInternal CAUSEWAY/SOAP/020 with the
-  // schema compiler's messages (a defect of the service's WSDL, found at start-up).
+  // schema compiler's messages (a defect of the service's WSDL; Engine compiles on first use and every
+  // service's tests compile its WSDL).
   static core::Result<std::shared_ptr<const SchemaSet>> FromWsdl(std::string_view wsdl);
   ~SchemaSet();
   SchemaSet(const SchemaSet&) = delete;

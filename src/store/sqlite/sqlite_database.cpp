@@ -34,6 +34,11 @@ void ConfigureSqlite() {
   std::call_once(once, [] {
     if (int rc = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kSavepointJournalInMemory); rc != SQLITE_OK)
       spdlog::warn("sqlite: savepoint journals stay at SQLite's default spill size ({})", sqlite3_errstr(rc));
+    // No up-front page-cache block per connection (SQLite's default: 20 pages, ~87 KiB, each
+    // slot written into a free list at open): the writer, the checkpointer and every reader
+    // would hold one from the start, touched whether used or not. Pages come one by one.
+    if (int rc = sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); rc != SQLITE_OK)
+      spdlog::warn("sqlite: connections keep SQLite's initial page-cache block ({})", sqlite3_errstr(rc));
   });
 }
 
