@@ -100,8 +100,15 @@ class AppJobModule final : public Module {
 
   std::vector<http::Endpoint> Endpoints() override {
     std::vector<http::Endpoint> out;
-    out.push_back(
-        ODataEndpoint({.engine = odata_, .db = db_, .public_host = public_host_, .blocking_reads = blocking_reads_}));
+    // JobSchedule stages the new job in the request's unit and reads only memory (templates,
+    // users); cancels and restarts write on their own (a hold on the job first): workers.
+    out.push_back(ODataEndpoint({.engine = odata_,
+                                 .db = db_,
+                                 .public_host = public_host_,
+                                 .blocking_reads = blocking_reads_,
+                                 .inline_writes = [](const http::Request& req) {
+                                   return req.method == "POST" && LastPathSegment(req) == "JobSchedule";
+                                 }}));
     http::Endpoint templates;
     templates.key = "/_causeway/templates";
     templates.guard = {.service = kControlService, .authenticate = true, .csrf = false};

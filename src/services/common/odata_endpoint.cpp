@@ -22,8 +22,23 @@ http::Endpoint ODataEndpoint(ODataMount mount) {
     if (!modifying || db == nullptr) return engine->Handle(req, routed);
     return AnswerAfterCommit(*db, [&] { return engine->Handle(req, routed); });
   };
-  if (mount.blocking_reads) e.may_block = [](const http::Request&) { return true; };
+  if (mount.blocking_reads) {
+    e.may_block = [](const http::Request&) { return true; };
+  } else if (mount.inline_writes) {
+    e.may_block = [inline_writes = mount.inline_writes](const http::Request& req) {
+      if (req.method == "GET" || req.method == "HEAD") return false;
+      if (req.body.size() > kInlineWriteBodyLimit || LastPathSegment(req) == "$batch") return true;
+      return !inline_writes(req);
+    };
+  }
   return e;
+}
+
+std::string_view LastPathSegment(const http::Request& req) {
+  std::string_view path = req.Path();
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 http::Endpoint UnknownODataServiceEndpoint(const core::Clock& clock) {

@@ -3,8 +3,11 @@
 // modifying request in a unit of work of its own, answered once durable.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/endpoint.h"
 #include "odata/engine.h"
@@ -18,7 +21,20 @@ struct ODataMount {
   std::string public_host;        // host[:port] for absolute URLs; empty: the Host header
   // Reads may block too (the service reads the store, not memory): then they run on workers.
   bool blocking_reads = false;
+  // True for a modifying request whose operation only reads memory and stages its writes in the
+  // request's unit of work (store::Transact): it then runs on the I/O thread, and its answer
+  // waits for the commit in Response::after, so no worker is taken and no thread hop made.
+  // Never for blocking_reads, $batch (change sets commit where they end) or bodies above
+  // kInlineWriteBodyLimit. Null: every modifying request runs on the worker pool.
+  std::function<bool(const http::Request&)> inline_writes;
 };
+
+// Larger modifying bodies are parsed on a worker, whatever inline_writes says.
+constexpr size_t kInlineWriteBodyLimit = 16 * 1024;
+
+// The last segment of the request's path (before '?'), for inline_writes predicates:
+// "JobSchedule" for /sap/opu/odata/sap/SVC/JobSchedule?JobTemplateName='X'.
+std::string_view LastPathSegment(const http::Request& req);
 
 http::Endpoint ODataEndpoint(ODataMount mount);
 

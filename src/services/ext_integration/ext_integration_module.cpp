@@ -78,7 +78,12 @@ class ExtIntegrationModule final : public Module {
 
   std::vector<http::Endpoint> Endpoints() override {
     std::vector<http::Endpoint> out;
-    http::Endpoint odata = ODataEndpoint({.engine = odata_, .db = runtime_.db, .public_host = runtime_.public_host});
+    // A status update stages its checks and writes in the request's unit (they run in the
+    // commit): answered from the I/O thread once durable.
+    http::Endpoint odata = ODataEndpoint({.engine = odata_,
+                                          .db = runtime_.db,
+                                          .public_host = runtime_.public_host,
+                                          .inline_writes = [](const http::Request&) { return true; }});
     // Errors raised in the commit (the status checks run there) get the service's shape too.
     odata.render.error = [engine = odata_, hub = runtime_.options.gateway_hub_detail](const http::Request& req,
                                                                                       const core::Error& e) {
