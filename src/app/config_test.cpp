@@ -63,6 +63,31 @@ password_hash = "pbkdf2-sha256$1000$AAAA$AAAA"
   std::filesystem::remove(p);
 }
 
+// Hashed side by side (HashPasswords): every user still gets the hash of its own password,
+// whatever the order the hashes finish in, and hashed and pre-hashed users may alternate.
+TEST(ConfigTest, PlainPasswordsOfManyUsersAreEachHashedForTheirUser) {
+  std::string text;
+  for (int i = 0; i < 7; ++i) {
+    text += "[[users]]\nname = \"u" + std::to_string(i) + "\"\n";
+    text += i == 3 ? "password_hash = \"pbkdf2-sha256$1000$AAAA$AAAA\"\n" : "password = \"pw-" + std::to_string(i) + "\"\n";
+  }
+  auto p = Write(text);
+  auto c = LoadConfig(p);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  ASSERT_EQ(c->users.size(), 7u);
+  for (int i = 0; i < 7; ++i) {
+    const auto& u = c->users[static_cast<size_t>(i)];
+    EXPECT_EQ(u.name, "u" + std::to_string(i));
+    if (i == 3) {
+      EXPECT_EQ(u.password_hash, "pbkdf2-sha256$1000$AAAA$AAAA");
+    } else {
+      EXPECT_TRUE(security::VerifyPassword("pw-" + std::to_string(i), u.password_hash)) << u.name;
+      EXPECT_FALSE(security::VerifyPassword("pw-" + std::to_string((i + 1) % 7), u.password_hash)) << u.name;
+    }
+  }
+  std::filesystem::remove(p);
+}
+
 TEST(ConfigTest, ErrorsNameTheProblem) {
   struct Case {
     const char* text;
