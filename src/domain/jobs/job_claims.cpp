@@ -113,20 +113,24 @@ int JobEngine::ClaimWaiting(int slots) {
     std::vector<Job> jobs;
     CW_ASSIGN_OR_RETURN(jobs, leases::ClaimWaiting(tx, db_.dialect(), node_id_, now_ms,
                                                    now_ms + options_.lease.count(), slots));
+    std::vector<repository::JobLines> logs;
+    std::vector<bool> instant;
     for (Job& j : jobs) {
       const Job waiting = j;
       j.status = JobStatus::kRunning;
       j.started_at = started;
-      std::vector<LogLine> lines{{0, 0, started, 'I', "Job started"}};
-      const bool instant = RunsInstantly(j);
-      if (instant) RunInstantly(j, lines);
-      CW_RETURN_IF_ERROR(repository::WriteChanges(tx, waiting, j, /*release_lease=*/instant));
-      CW_ASSIGN_OR_RETURN(int64_t seq, repository::AppendLog(tx, j.key, lines));
-      if (instant) {
-        ended.push_back(std::move(j));
+      logs.push_back({j.key, {{0, 0, started, 'I', "Job started"}}});
+      instant.push_back(RunsInstantly(j));
+      if (instant.back()) RunInstantly(j, logs.back().lines);
+      CW_RETURN_IF_ERROR(repository::WriteChanges(tx, waiting, j, /*release_lease=*/instant.back()));
+    }
+    CW_ASSIGN_OR_RETURN(std::vector<int64_t> seqs, repository::AppendLogs(tx, logs));
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (instant[i]) {
+        ended.push_back(std::move(jobs[i]));
       } else {
-        claimed.push_back(std::move(j));
-        start_seqs.push_back(seq);
+        claimed.push_back(std::move(jobs[i]));
+        start_seqs.push_back(seqs[i]);
       }
     }
     return core::Status::Ok();

@@ -1,5 +1,6 @@
 #include "domain/jobs/job_engine.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "domain/jobs/job_engine_fixture.h"
@@ -9,8 +10,10 @@ namespace {
 
 CW_STORE_BACKENDS(JobEngineTest);
 
-// Forwards everything to the real store and counts the committed writes that added lines to a
-// job's log: each transition of a job adds some (a claim that found nothing adds none).
+// Forwards everything to the real store and counts the writes that added lines to a job's log:
+// each transition of a job adds some (a claim that found nothing adds none). A write counts
+// when its callback first inserts (once, however often the store runs the callback), so the
+// count is complete before anyone can read what it committed.
 class LogWritesCounter final : public store::Database {
  public:
   explicit LogWritesCounter(store::Database& inner) : inner_(inner) {}
@@ -18,19 +21,8 @@ class LogWritesCounter final : public store::Database {
                                             store::ChangeFeed::OnNotice on_notice) override {
     return inner_.Listen(std::move(channels), std::move(on_notice));
   }
-  void WriteAsync(store::TxFn fn, store::WriteDone done) override {
-    auto logged = std::make_shared<std::atomic<bool>>(false);
-    inner_.WriteAsync(Watch(std::move(fn), logged), [this, logged, done = std::move(done)](core::Status st) {
-      if (st.ok() && *logged) ++log_writes_;
-      done(std::move(st));
-    });
-  }
-  core::Status Write(store::TxFn fn) override {
-    auto logged = std::make_shared<std::atomic<bool>>(false);
-    core::Status st = inner_.Write(Watch(std::move(fn), logged));
-    if (st.ok() && *logged) ++log_writes_;
-    return st;
-  }
+  void WriteAsync(store::TxFn fn, store::WriteDone done) override { inner_.WriteAsync(Watch(std::move(fn)), std::move(done)); }
+  core::Status Write(store::TxFn fn) override { return inner_.Write(Watch(std::move(fn))); }
   core::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
   std::string Health() override { return inner_.Health(); }
   std::string Kind() const override { return inner_.Kind(); }
@@ -40,9 +32,10 @@ class LogWritesCounter final : public store::Database {
  private:
   class WatchingTx final : public store::Tx {
    public:
-    WatchingTx(store::Tx& inner, std::atomic<bool>& logged) : inner_(inner), logged_(logged) {}
+    WatchingTx(store::Tx& inner, std::atomic<bool>& logged, std::atomic<int>& count)
+        : inner_(inner), logged_(logged), count_(count) {}
     core::Status Exec(std::string_view sql, std::span<const store::Value> params, int64_t* changed) override {
-      if (sql.starts_with("INSERT INTO job_log")) logged_ = true;
+      if (sql.starts_with("INSERT INTO job_log") && !logged_.exchange(true)) ++count_;
       return inner_.Exec(sql, params, changed);
     }
     core::Status Query(std::string_view sql, std::span<const store::Value> params,
@@ -54,10 +47,11 @@ class LogWritesCounter final : public store::Database {
    private:
     store::Tx& inner_;
     std::atomic<bool>& logged_;
+    std::atomic<int>& count_;
   };
-  static store::TxFn Watch(store::TxFn fn, std::shared_ptr<std::atomic<bool>> logged) {
-    return [fn = std::move(fn), logged](store::Tx& tx) {
-      WatchingTx watching(tx, *logged);
+  store::TxFn Watch(store::TxFn fn) {
+    return [this, fn = std::move(fn), logged = std::make_shared<std::atomic<bool>>(false)](store::Tx& tx) {
+      WatchingTx watching(tx, *logged, log_writes_);
       return fn(watching);
     };
   }
@@ -173,6 +167,57 @@ TEST_P(JobEngineTest, InstantJobsEndInTheTransactionThatClaimsThem) {
                     {store::Value(done.key.name), store::Value(done.key.run_count)}),
               1)
         << c.tmpl << ": the lease is released";
+  }
+}
+
+// One claim takes more jobs than one statement lists keys (rows::kKeysPerStatement): the steps
+// and the last log line of each are read in batches, and each job's lines continue its own log.
+TEST_P(JobEngineTest, AClaimOfManyJobsReadsStepsAndNumbersLogsPerJob) {
+  constexpr int kJobs = 20;
+  const auto templates = TestTemplates();
+  std::vector<Job> jobs;
+  for (int i = 0; i < kJobs; ++i) {
+    const JobTemplate& t = *std::find_if(templates.begin(), templates.end(), [&](const JobTemplate& x) {
+      return x.name == (i % 2 == 0 ? "NOOP" : "CHAIN");
+    });
+    Job j;
+    j.key = GenerateJobKey();
+    j.text = "job " + std::to_string(i);
+    j.template_name = t.name;
+    j.job_user = "ALICE";
+    j.creator = kComm.user;
+    j.status = JobStatus::kReady;
+    j.created_at = j.planned_start = clock_.Now();
+    for (size_t n = 0; n < t.steps.size(); ++n)
+      j.steps.push_back({.step_nr = static_cast<int>(n + 1), .definition = t.steps[n], .status = JobStatus::kReady});
+    jobs.push_back(std::move(j));
+  }
+  // Waiting before any engine runs, each with a log of its own length (i % 3 + 1 lines).
+  ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                   for (int i = 0; i < kJobs; ++i) {
+                     std::vector<LogLine> log;
+                     for (int n = 0; n <= i % 3; ++n) log.push_back({0, 0, clock_.Now(), 'I', "line " + std::to_string(n)});
+                     CW_RETURN_IF_ERROR(repository::InsertJob(tx, jobs[i], log));
+                   }
+                   return core::Status::Ok();
+                 }).ok());
+  OpenEngine({.workers = kJobs});
+  for (int i = 0; i < kJobs; ++i) {
+    Job done = WaitTerminal(jobs[i].key);
+    EXPECT_EQ(done.status, JobStatus::kFinished) << i;
+    ASSERT_EQ(done.steps.size(), jobs[i].steps.size()) << i;
+    for (size_t n = 0; n < done.steps.size(); ++n) {
+      EXPECT_EQ(done.steps[n].step_nr, static_cast<int>(n + 1)) << i;
+      EXPECT_EQ(done.steps[n].status, JobStatus::kFinished) << i;
+    }
+    auto lines = engine_->JobLog(kAdmin, jobs[i].key);
+    ASSERT_TRUE(lines.ok());
+    const size_t scheduled = static_cast<size_t>(i % 3 + 1);
+    ASSERT_GT(lines->size(), scheduled) << i;
+    for (size_t n = 0; n < lines->size(); ++n) EXPECT_EQ((*lines)[n].seq, static_cast<int64_t>(n + 1)) << i;
+    EXPECT_EQ((*lines)[scheduled].text, "Job started") << i;
+    EXPECT_EQ(lines->back().text, "Job ended with status F") << i;
   }
 }
 
