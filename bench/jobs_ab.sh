@@ -5,7 +5,9 @@
 # tests/support/pg_cluster.sh: fsync and synchronous_commit on), a warm-up, then wrk at 64
 # connections for DURATION seconds. Besides req/s it prints CPU per request read from /proc:
 # the server, the PostgreSQL processes (postmaster and its children), and what the rest of the
-# machine used (other load; wrk included), all in µs per request.
+# machine used (other load; wrk included), all in µs per request; the share of the scheduled
+# jobs that had ended when wrk stopped, and (JobSchedule) jobs scheduled and run to their end
+# per second, from the warm-up until the backlog drained.
 #
 # Usage: BINS="before=/tmp/causeway.old after=build/ci/src/app/causeway" bench/jobs_ab.sh
 # Knobs: BACKENDS ("postgres sqlite"), KIND (schedule | status), ROUNDS (3), DURATION (10),
@@ -97,18 +99,27 @@ measure() {  # measure LABEL BACKEND → one line of figures
     wrk_args+=(-s "$HERE/schedule.lua")
   fi
   export CW_TOKEN=$token CW_COOKIE=$cookie
+  local t0; t0=$(date +%s.%N)
   wrk "${wrk_args[@]}" -d2s "$url" > /dev/null
   local s0 p0 a0 s1 p1 a1 out="$BENCH_DIR/wrk.out"
   s0=$(ticks "$SERVER_PID"); p0=$(ticks $(pg_pids)); a0=$(busy_ticks)
   wrk "${wrk_args[@]}" -d"${DURATION}s" --latency "$url" > "$out"
   s1=$(ticks "$SERVER_PID"); p1=$(ticks $(pg_pids)); a1=$(busy_ticks)
-  # Jobs that ran to their end while wrk scheduled (the rest still wait): how far execution kept up.
-  local ended
-  if [[ $2 == postgres ]]; then
-    ended=$(psql -X -qAt "$STORE_URI" -c "SELECT count(*) FROM jobs WHERE status NOT IN ('Y', 'R')")
-  else
-    ended=$(sqlite3 "$BENCH_DIR/node/data/causeway.db" "SELECT count(*) FROM jobs WHERE status NOT IN ('Y', 'R')")
-  fi
+  # Jobs that ran to their end while wrk scheduled (the rest still wait): how far execution kept
+  # up. Then the backlog drains: every job scheduled since the warm-up, run to its end, per
+  # second from the warm-up to the last end ("end to end"; DRAIN_LIMIT seconds at most).
+  count() {
+    if [[ $2 == postgres ]]; then psql -X -qAt "$STORE_URI" -c "SELECT count(*) FROM jobs WHERE $1"
+    else sqlite3 "$BENCH_DIR/node/data/causeway.db" "SELECT count(*) FROM jobs WHERE $1"; fi
+  }
+  local ended total t1 e2e="-"
+  ended=$(count "status NOT IN ('Y', 'R')" "$2")
+  for _ in $(seq 1 $((${DRAIN_LIMIT:-120} * 10))); do
+    [[ $(count "status IN ('Y', 'R')" "$2") == 0 ]] && { t1=$(date +%s.%N); break; }
+    sleep 0.1
+  done
+  total=$(count "1 = 1" "$2")
+  [[ -n "${t1:-}" ]] && e2e=$(awk -v n="$total" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
   local rps p99 n non2xx hz
   rps=$(awk '/Requests\/sec/{printf "%.0f", $2}' "$out")
   p99=$(awk '$1=="99%"{print $2}' "$out")
@@ -116,10 +127,10 @@ measure() {  # measure LABEL BACKEND → one line of figures
   non2xx=$(awk '/Non-2xx/{s += $5} END {print s + 0}' "$out")
   hz=$(getconf CLK_TCK)
   awk -v l="$1" -v be="$2" -v rps="$rps" -v p99="$p99" -v n="$n" -v bad="$non2xx" -v hz="$hz" \
-      -v ended="$ended" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v a=$((a1 - a0)) -v d="$DURATION" 'BEGIN {
+      -v ended="$ended" -v e2e="$e2e" -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v a=$((a1 - a0)) -v d="$DURATION" 'BEGIN {
     us = 1e6 / hz / n
-    printf "%-9s %-8s %7d req/s  p99 %-9s cpu/req µs: server %6.1f  postgres %6.1f  rest %6.1f  (machine busy %.2f cores)  jobs ended %d%%  non-2xx %d\n",
-      be, l, rps, p99, s * us, p * us, (a - s - p) * us, a / hz / d, 100 * ended / n, bad
+    printf "%-9s %-8s %7d req/s  p99 %-9s cpu/req µs: server %6.1f  postgres %6.1f  rest %6.1f  (machine busy %.2f cores)  ended meanwhile %d%%  end to end %s jobs/s  non-2xx %d\n",
+      be, l, rps, p99, s * us, p * us, (a - s - p) * us, a / hz / d, 100 * ended / n, e2e, bad
   }'
 }
 
