@@ -229,7 +229,8 @@ class JobEngine {
   // Clock from `start`, waiting on Hub::dispatch in between.
   void DispatchLoop(core::SystemTime start);
   void WorkerLoop();
-  // Claims up to `slots` waiting jobs, starts them in the store and queues them; returns how many.
+  // Claims up to `slots` waiting jobs, starts them in the store and queues them; a job that
+  // RunsInstantly ends in the same transaction instead. Returns how many it claimed.
   int ClaimWaiting(int slots);
   void RenewLeases();
   // Ends jobs of dead nodes in A. `take_over`: every job left running, whatever its lease.
@@ -243,6 +244,21 @@ class JobEngine {
                           const Mutation& last, bool release);
   // The job left this node: publishes its last state (`publish`) and frees its slot.
   void Finish(const std::shared_ptr<ActiveJob>& rec, bool publish);
+  // The step loop's pieces, shared by RunJob and RunInstantly. StepStarted marks the step
+  // running at `now` and returns its "Step n started" line; StepEnded records its outcome at
+  // `now` and appends the outcome's lines and "Step n ended …"; EndJob sets the job's end
+  // status (from its steps, a cancel, or a shutdown between steps), return code and end time
+  // and adds the closing lines.
+  static LogLine StepStarted(StepRun& step, core::SystemTime now);
+  static void StepEnded(StepRun& step, StepOutcome outcome, core::SystemTime now, std::vector<LogLine>& lines);
+  static void EndJob(Job& job, LogBuilder& log, bool cancel_requested, bool shutting_down);
+  // Whether every step that runs is an instant built-in (noop, fail; skipped steps aside): such
+  // a job runs from start to end inside the transaction that claims it (ClaimWaiting).
+  static bool RunsInstantly(const Job& job);
+  // Runs such a job (started, status R) to its end in memory, appending to `lines` exactly what
+  // a worker would log for it.
+  void RunInstantly(Job& job, std::vector<LogLine>& lines) const;
+  static StepOutcome InstantOutcome(StepKind kind);
   StepOutcome ExecuteStep(ActiveJob& rec, const Job& job, const StepRun& step);
   StepOutcome RunCommand(ActiveJob& rec, const Job& job, const StepRun& step);
   StepOutcome RunSleep(ActiveJob& rec, const Job& job, const StepRun& step);

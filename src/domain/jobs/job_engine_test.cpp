@@ -1,11 +1,64 @@
 #include "domain/jobs/job_engine.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "domain/jobs/job_engine_fixture.h"
 
 namespace causeway::jobs::testing {
 namespace {
 
 CW_STORE_BACKENDS(JobEngineTest);
+
+// Forwards everything to the real store and counts the writes that added lines to a job's log:
+// each transition of a job adds some (a claim that found nothing adds none). A write counts
+// when its callback first inserts (once, however often the store runs the callback), so the
+// count is complete before anyone can read what it committed.
+class LogWritesCounter final : public store::Database {
+ public:
+  explicit LogWritesCounter(store::Database& inner) : inner_(inner) {}
+  std::unique_ptr<store::ChangeFeed> Listen(std::vector<std::string> channels,
+                                            store::ChangeFeed::OnNotice on_notice) override {
+    return inner_.Listen(std::move(channels), std::move(on_notice));
+  }
+  void WriteAsync(store::TxFn fn, store::WriteDone done) override { inner_.WriteAsync(Watch(std::move(fn)), std::move(done)); }
+  core::Status Write(store::TxFn fn) override { return inner_.Write(Watch(std::move(fn))); }
+  core::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
+  std::string Health() override { return inner_.Health(); }
+  std::string Kind() const override { return inner_.Kind(); }
+  store::Dialect dialect() const override { return inner_.dialect(); }
+  int log_writes() const { return log_writes_.load(); }
+
+ private:
+  class WatchingTx final : public store::Tx {
+   public:
+    WatchingTx(store::Tx& inner, std::atomic<bool>& logged, std::atomic<int>& count)
+        : inner_(inner), logged_(logged), count_(count) {}
+    core::Status Exec(std::string_view sql, std::span<const store::Value> params, int64_t* changed) override {
+      if (sql.starts_with("INSERT INTO job_log") && !logged_.exchange(true)) ++count_;
+      return inner_.Exec(sql, params, changed);
+    }
+    core::Status Query(std::string_view sql, std::span<const store::Value> params,
+                       const std::function<void(const store::Row&)>& on_row) override {
+      return inner_.Query(sql, params, on_row);
+    }
+    void Notify(std::string_view channel, std::string_view payload) override { inner_.Notify(channel, payload); }
+
+   private:
+    store::Tx& inner_;
+    std::atomic<bool>& logged_;
+    std::atomic<int>& count_;
+  };
+  store::TxFn Watch(store::TxFn fn) {
+    return [this, fn = std::move(fn), logged = std::make_shared<std::atomic<bool>>(false)](store::Tx& tx) {
+      WatchingTx watching(tx, *logged, log_writes_);
+      return fn(watching);
+    };
+  }
+
+  store::Database& inner_;
+  std::atomic<int> log_writes_{0};
+};
 
 TEST_P(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
   OpenEngine();
@@ -48,6 +101,124 @@ TEST_P(JobEngineTest, ChainRunsStepsInOrder) {
   ASSERT_NE(p3, std::string::npos);
   EXPECT_LT(p1, p2);
   EXPECT_LT(p2, p3);
+}
+
+// A job of instant built-ins only ends in the transaction that claims it: the same statuses,
+// times and log lines as a worker writes (these expectations held before that change too), and
+// no write of its own for its end.
+TEST_P(JobEngineTest, InstantJobsEndInTheTransactionThatClaimsThem) {
+  LogWritesCounter counting(*db_);
+  engine_ = OpenOn(counting, Defaults());
+  ASSERT_NE(engine_, nullptr);
+  struct Case {
+    std::string tmpl;
+    JobStatus status;
+    std::vector<JobStatus> steps;
+    std::string log;
+  };
+  const Case cases[] = {
+      {"NOOP", JobStatus::kFinished, {JobStatus::kFinished},
+       "S Job test NOOP has been scheduled.\n"
+       "I Scheduled by COMM_USER to run as ALICE\n"
+       "I Job started\n"
+       "I Step 1 started (noop)\n"
+       "I Nothing to do (noop)\n"
+       "S Step 1 ended with status F, return code 0\n"
+       "S Job completed without errors\n"
+       "I Job ended with status F\n"},
+      {"FAIL_MIDDLE", JobStatus::kFailed, {JobStatus::kFinished, JobStatus::kFailed, JobStatus::kReady},
+       "S Job test FAIL_MIDDLE has been scheduled.\n"
+       "I Scheduled by COMM_USER to run as ALICE\n"
+       "I Job started\n"
+       "I Step 1 started (noop)\n"
+       "I Nothing to do (noop)\n"
+       "S Step 1 ended with status F, return code 0\n"
+       "I Step 2 started (fail)\n"
+       "E Step failed (built-in 'fail')\n"
+       "W Step 2 ended with status A, return code 0\n"
+       "I Job ended with status A\n"},
+  };
+  for (const Case& c : cases) {
+    const int writes_before = counting.log_writes();
+    Job done = WaitTerminal(ScheduleOk(c.tmpl).key);
+    EXPECT_EQ(counting.log_writes() - writes_before, 2) << c.tmpl << ": the schedule and the claim, no end of its own";
+    EXPECT_EQ(done.status, c.status) << c.tmpl;
+    ASSERT_EQ(done.steps.size(), c.steps.size()) << c.tmpl;
+    ASSERT_TRUE(done.started_at && done.ended_at) << c.tmpl;
+    for (size_t i = 0; i < c.steps.size(); ++i) {
+      const StepRun& s = done.steps[i];
+      EXPECT_EQ(s.status, c.steps[i]) << c.tmpl << " step " << s.step_nr;
+      if (s.status == JobStatus::kReady) continue;
+      ASSERT_TRUE(s.started_at && s.ended_at) << c.tmpl << " step " << s.step_nr;
+      EXPECT_LE(*done.started_at, *s.started_at);
+      EXPECT_LE(*s.started_at, *s.ended_at);
+      EXPECT_LE(*s.ended_at, *done.ended_at);
+    }
+    EXPECT_EQ(LogText(done.key), c.log);
+    auto lines = engine_->JobLog(kAdmin, done.key);
+    ASSERT_TRUE(lines.ok());
+    for (size_t i = 0; i < lines->size(); ++i) {
+      EXPECT_EQ((*lines)[i].seq, static_cast<int64_t>(i + 1)) << c.tmpl;
+      if (i > 0) {
+        EXPECT_LE((*lines)[i - 1].at, (*lines)[i].at) << c.tmpl << " line " << i + 1;
+      }
+    }
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs WHERE job_name = ? AND run_count = ? AND lease_owner IS NULL",
+                    {store::Value(done.key.name), store::Value(done.key.run_count)}),
+              1)
+        << c.tmpl << ": the lease is released";
+  }
+}
+
+// One claim takes more jobs than one statement lists keys (rows::kKeysPerStatement): the steps
+// and the last log line of each are read in batches, and each job's lines continue its own log.
+TEST_P(JobEngineTest, AClaimOfManyJobsReadsStepsAndNumbersLogsPerJob) {
+  constexpr int kJobs = 20;
+  const auto templates = TestTemplates();
+  std::vector<Job> jobs;
+  for (int i = 0; i < kJobs; ++i) {
+    const JobTemplate& t = *std::find_if(templates.begin(), templates.end(), [&](const JobTemplate& x) {
+      return x.name == (i % 2 == 0 ? "NOOP" : "CHAIN");
+    });
+    Job j;
+    j.key = GenerateJobKey();
+    j.text = "job " + std::to_string(i);
+    j.template_name = t.name;
+    j.job_user = "ALICE";
+    j.creator = kComm.user;
+    j.status = JobStatus::kReady;
+    j.created_at = j.planned_start = clock_.Now();
+    for (size_t n = 0; n < t.steps.size(); ++n)
+      j.steps.push_back({.step_nr = static_cast<int>(n + 1), .definition = t.steps[n], .status = JobStatus::kReady});
+    jobs.push_back(std::move(j));
+  }
+  // Waiting before any engine runs, each with a log of its own length (i % 3 + 1 lines).
+  ASSERT_TRUE(store::Migrate(*db_, JobMigrations()).ok());
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                   for (int i = 0; i < kJobs; ++i) {
+                     std::vector<LogLine> log;
+                     for (int n = 0; n <= i % 3; ++n) log.push_back({0, 0, clock_.Now(), 'I', "line " + std::to_string(n)});
+                     CW_RETURN_IF_ERROR(repository::InsertJob(tx, jobs[i], log));
+                   }
+                   return core::Status::Ok();
+                 }).ok());
+  OpenEngine({.workers = kJobs});
+  for (int i = 0; i < kJobs; ++i) {
+    Job done = WaitTerminal(jobs[i].key);
+    EXPECT_EQ(done.status, JobStatus::kFinished) << i;
+    ASSERT_EQ(done.steps.size(), jobs[i].steps.size()) << i;
+    for (size_t n = 0; n < done.steps.size(); ++n) {
+      EXPECT_EQ(done.steps[n].step_nr, static_cast<int>(n + 1)) << i;
+      EXPECT_EQ(done.steps[n].status, JobStatus::kFinished) << i;
+    }
+    auto lines = engine_->JobLog(kAdmin, jobs[i].key);
+    ASSERT_TRUE(lines.ok());
+    const size_t scheduled = static_cast<size_t>(i % 3 + 1);
+    ASSERT_GT(lines->size(), scheduled) << i;
+    for (size_t n = 0; n < lines->size(); ++n) EXPECT_EQ((*lines)[n].seq, static_cast<int64_t>(n + 1)) << i;
+    EXPECT_EQ((*lines)[scheduled].text, "Job started") << i;
+    EXPECT_EQ(lines->back().text, "Job ended with status F") << i;
+  }
 }
 
 TEST_P(JobEngineTest, FailedStepFailsTheJobAndStopsTheChain) {

@@ -36,7 +36,7 @@ core::Result<std::vector<Job>> ClaimJobs(store::Tx& tx, store::Dialect dialect, 
     if (a.created_at != b.created_at) return a.created_at < b.created_at;
     return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
   });
-  for (Job& j : out) CW_RETURN_IF_ERROR(rows::LoadSteps(tx, &j));
+  CW_RETURN_IF_ERROR(rows::LoadStepsOf(tx, out));
   return out;
 }
 

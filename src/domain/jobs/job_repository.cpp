@@ -303,6 +303,27 @@ core::Result<int64_t> AppendLog(store::Tx& tx, const JobKey& key, const std::vec
   return last + 1;
 }
 
+core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<JobLines>& jobs) {
+  std::unordered_map<std::string, int64_t> last;
+  std::vector<Value> params;
+  for (size_t begin = 0; begin < jobs.size(); begin += rows::kKeysPerStatement) {
+    const size_t n = std::min(rows::kKeysPerStatement, jobs.size() - begin);
+    params.clear();
+    for (size_t i = begin; i < begin + n; ++i) params.push_back(KeyName(jobs[i].key));
+    CW_RETURN_IF_ERROR(tx.Query("SELECT job_name, run_count, MAX(seq) FROM job_log WHERE " +
+                                    rows::NameListCondition(n) + " GROUP BY job_name, run_count",
+                                params, [&](const store::Row& r) { last[r.String(0) + "/" + r.String(1)] = r.Int(2); }));
+  }
+  std::vector<int64_t> first;
+  first.reserve(jobs.size());
+  for (const JobLines& j : jobs) {
+    auto it = last.find(j.key.Joined());
+    first.push_back((it == last.end() ? 0 : it->second) + 1);
+    CW_RETURN_IF_ERROR(InsertLines(tx, j.key, j.lines, first.back()));
+  }
+  return first;
+}
+
 core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease) {
   const bool job_changed = before.status != after.status || before.started_at != after.started_at ||
                            before.ended_at != after.ended_at || before.app_rc != after.app_rc;

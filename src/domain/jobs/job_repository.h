@@ -65,6 +65,14 @@ core::Status InsertJob(store::Tx& tx, const Job& job, const std::vector<LogLine>
 // row lock orders concurrent writers of one job (PostgreSQL), so each numbers its lines after
 // the other's.
 core::Result<int64_t> AppendLog(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& lines);
+// AppendLog for several jobs (distinct keys) at once: one statement finds the last line of all
+// of them (per rows::kKeysPerStatement jobs) instead of one per job. Returns the number given to
+// the first line of each, in the order given.
+struct JobLines {
+  JobKey key;
+  std::vector<LogLine> lines;
+};
+core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<JobLines>& jobs);
 // Writes what differs from `before` to `after`: the job row's status, times and return code,
 // and each step that changed. `release_lease` also clears the row's lease (the job ended).
 core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease);

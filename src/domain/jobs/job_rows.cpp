@@ -1,5 +1,8 @@
 #include "domain/jobs/job_rows.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "domain/jobs/job_codec.h"
 #include "domain/jobs/job_parameters.h"
 
@@ -64,6 +67,21 @@ core::Result<Job> DecodeJob(const store::Row& r) {
   return j;
 }
 
+namespace {
+// A step row whose columns start at `first`: step_nr, definition, status, started_at, ended_at, app_rc.
+core::Result<StepRun> DecodeStepRow(const store::Row& r, int first) {
+  CW_ASSIGN_OR_RETURN(StepDefinition def, DecodeStep(r.Text(first + 1)));
+  StepRun s;
+  s.step_nr = static_cast<int>(r.Int(first));
+  s.definition = std::move(def);
+  s.status = StatusOf(r.Text(first + 2));
+  s.started_at = OptTime(r, first + 3);
+  s.ended_at = OptTime(r, first + 4);
+  s.app_rc = static_cast<int>(r.Int(first + 5));
+  return s;
+}
+}  // namespace
+
 core::Status LoadSteps(store::Tx& tx, Job* job) {
   job->steps.clear();
   core::Status decode_error;
@@ -71,21 +89,54 @@ core::Status LoadSteps(store::Tx& tx, Job* job) {
       "SELECT step_nr, definition, status, started_at, ended_at, app_rc FROM job_steps "
       "WHERE job_name = ? AND run_count = ? ORDER BY step_nr",
       {Str(job->key.name), Str(job->key.run_count)}, [&](const store::Row& r) {
-        auto def = DecodeStep(r.Text(1));
-        if (!def.ok()) {
-          decode_error = std::move(def).error();
-          return;
-        }
-        StepRun s;
-        s.step_nr = static_cast<int>(r.Int(0));
-        s.definition = std::move(def).value();
-        s.status = StatusOf(r.Text(2));
-        s.started_at = OptTime(r, 3);
-        s.ended_at = OptTime(r, 4);
-        s.app_rc = static_cast<int>(r.Int(5));
-        job->steps.push_back(std::move(s));
+        auto s = DecodeStepRow(r, 0);
+        if (!s.ok()) decode_error = std::move(s).error();
+        else job->steps.push_back(std::move(s).value());
       }));
   return decode_error;
+}
+
+const std::string& NameListCondition(size_t n) {
+  static const std::vector<std::string> kSql = [] {
+    std::vector<std::string> out(kKeysPerStatement + 1);
+    for (size_t k = 1; k <= kKeysPerStatement; ++k) {
+      out[k] = "job_name IN (";
+      for (size_t i = 0; i < k; ++i) out[k] += i == 0 ? "?" : ", ?";
+      out[k] += ")";
+    }
+    return out;
+  }();
+  return kSql[n];
+}
+
+core::Status LoadStepsOf(store::Tx& tx, std::vector<Job>& jobs) {
+  std::unordered_map<std::string, Job*> by_key;
+  for (Job& j : jobs) {
+    j.steps.clear();
+    by_key[j.key.Joined()] = &j;
+  }
+  core::Status decode_error;
+  std::vector<store::Value> params;
+  for (size_t begin = 0; begin < jobs.size(); begin += kKeysPerStatement) {
+    const size_t n = std::min(kKeysPerStatement, jobs.size() - begin);
+    params.clear();
+    for (size_t i = begin; i < begin + n; ++i) params.push_back(Str(jobs[i].key.name));
+    CW_RETURN_IF_ERROR(tx.Query(
+        "SELECT job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc FROM job_steps "
+        "WHERE " + NameListCondition(n),
+        params, [&](const store::Row& r) {
+          auto it = by_key.find(r.String(0) + "/" + r.String(1));
+          if (it == by_key.end()) return;
+          auto s = DecodeStepRow(r, 2);
+          if (!s.ok()) decode_error = std::move(s).error();
+          else it->second->steps.push_back(std::move(s).value());
+        }));
+  }
+  CW_RETURN_IF_ERROR(decode_error);
+  // Step numbers are integers: sorted here rather than by the keys' collation in SQL.
+  for (Job& j : jobs)
+    std::sort(j.steps.begin(), j.steps.end(), [](const StepRun& a, const StepRun& b) { return a.step_nr < b.step_nr; });
+  return core::Status::Ok();
 }
 
 }  // namespace causeway::jobs::rows

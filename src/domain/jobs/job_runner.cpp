@@ -37,6 +37,8 @@ bool HasParameter(const Job& job, int step_nr, std::string_view name) {
 // Every other step's start is written before it runs, so readers see it running.
 bool Instant(StepKind kind) { return kind == StepKind::kNoop || kind == StepKind::kFail; }
 
+bool Ran(JobStatus s) { return s == JobStatus::kFinished || s == JobStatus::kWarning; }
+
 core::Error LeaseLost(const JobKey& key) {
   return core::MakeError(core::Code::kConflict, "CAUSEWAY/JOBS", "001", "job &1 is no longer leased to this node",
                          {key.Joined()});
@@ -127,29 +129,12 @@ void JobEngine::RunJob(const std::shared_ptr<ActiveJob>& rec) {
   for (size_t i = 0; i < working.steps.size() && !stop; ++i) {
     if (working.steps[i].status == JobStatus::kSkipped) continue;
     if (r.cancel_requested || r.lease_lost || shutting_down_) break;
-    {
-      StepRun& step = working.steps[i];
-      const core::SystemTime t = Now();
-      step.status = JobStatus::kRunning;
-      step.started_at = t;
-      pending.push_back({0, step.step_nr, t, 'I',
-                         "Step " + std::to_string(step.step_nr) + " started (" + StepKindName(step.definition.kind) +
-                             (step.definition.catalog_entry_name.empty() ? "" : ", " + step.definition.catalog_entry_name) +
-                             ")"});
-      if (!Instant(step.definition.kind)) flush();
-    }
+    pending.push_back(StepStarted(working.steps[i], Now()));
+    if (!Instant(working.steps[i].definition.kind)) flush();
     if (r.lease_lost) break;
     StepOutcome outcome = ExecuteStep(r, working, working.steps[i]);
-    stop = outcome.status != JobStatus::kFinished && outcome.status != JobStatus::kWarning;
-    StepRun& s = working.steps[i];
-    const core::SystemTime t = Now();
-    s.status = outcome.status;
-    s.app_rc = outcome.app_rc;
-    s.ended_at = t;
-    for (auto& [type, text] : outcome.log) pending.push_back({0, s.step_nr, t, type, std::move(text)});
-    pending.push_back({0, s.step_nr, t, outcome.status == JobStatus::kFinished ? 'S' : 'W',
-                       "Step " + std::to_string(s.step_nr) + " ended with status " + std::string(1, Letter(s.status)) +
-                           ", return code " + std::to_string(s.app_rc)});
+    stop = !Ran(outcome.status);
+    StepEnded(working.steps[i], std::move(outcome), Now(), pending);
   }
   if (r.lease_lost) {
     // Another node ended the job after this node's lease expired; its state is theirs now.
@@ -159,39 +144,86 @@ void JobEngine::RunJob(const std::shared_ptr<ActiveJob>& rec) {
   const bool shutting_down = shutting_down_;
   core::Status st = Transition(
       r, working, pending,
-      [&](Job& j, LogBuilder& log, bool cancel_requested) {
-        bool warning = false;
-        JobStatus failure = JobStatus::kFinished;
-        int rc = 0;
-        for (const StepRun& s : j.steps) {
-          rc = std::max(rc, s.app_rc);
-          if (s.status == JobStatus::kWarning) warning = true;
-          if ((s.status == JobStatus::kFailed || s.status == JobStatus::kUserError || s.status == JobStatus::kCanceled) &&
-              failure == JobStatus::kFinished)
-            failure = s.status;
-        }
-        if (cancel_requested) {
-          j.status = JobStatus::kCanceled;
-        } else if (failure != JobStatus::kFinished) {
-          j.status = failure;
-        } else if (shutting_down && std::any_of(j.steps.begin(), j.steps.end(), [](const StepRun& s) {
-                     return s.status == JobStatus::kReady;
-                   })) {
-          j.status = JobStatus::kFailed;  // stopped between steps by a server shutdown
-          log.Add(0, 'A', ApjText("001"));
-        } else {
-          j.status = warning ? JobStatus::kWarning : JobStatus::kFinished;
-        }
-        j.app_rc = rc;
-        j.ended_at = log.now();
-        if (j.status == JobStatus::kFinished) log.Add(0, 'S', ApjText("026"));
-        log.Add(0, 'I', "Job ended with status " + std::string(1, Letter(j.status)));
-      },
+      [&](Job& j, LogBuilder& log, bool cancel_requested) { EndJob(j, log, cancel_requested, shutting_down); },
       /*release=*/true);
   if (!st.ok() && !r.lease_lost)
     spdlog::error("jobs: cannot persist the end of job {}: {} (it ends in A once its lease expired)", r.key.Joined(),
                   st.error().text);
   Finish(rec, /*publish=*/st.ok());
+}
+
+LogLine JobEngine::StepStarted(StepRun& step, core::SystemTime now) {
+  step.status = JobStatus::kRunning;
+  step.started_at = now;
+  return {0, step.step_nr, now, 'I',
+          "Step " + std::to_string(step.step_nr) + " started (" + StepKindName(step.definition.kind) +
+              (step.definition.catalog_entry_name.empty() ? "" : ", " + step.definition.catalog_entry_name) + ")"};
+}
+
+void JobEngine::StepEnded(StepRun& step, StepOutcome outcome, core::SystemTime now, std::vector<LogLine>& lines) {
+  step.status = outcome.status;
+  step.app_rc = outcome.app_rc;
+  step.ended_at = now;
+  for (auto& [type, text] : outcome.log) lines.push_back({0, step.step_nr, now, type, std::move(text)});
+  lines.push_back({0, step.step_nr, now, outcome.status == JobStatus::kFinished ? 'S' : 'W',
+                   "Step " + std::to_string(step.step_nr) + " ended with status " + std::string(1, Letter(step.status)) +
+                       ", return code " + std::to_string(step.app_rc)});
+}
+
+void JobEngine::EndJob(Job& j, LogBuilder& log, bool cancel_requested, bool shutting_down) {
+  bool warning = false;
+  JobStatus failure = JobStatus::kFinished;
+  int rc = 0;
+  for (const StepRun& s : j.steps) {
+    rc = std::max(rc, s.app_rc);
+    if (s.status == JobStatus::kWarning) warning = true;
+    if ((s.status == JobStatus::kFailed || s.status == JobStatus::kUserError || s.status == JobStatus::kCanceled) &&
+        failure == JobStatus::kFinished)
+      failure = s.status;
+  }
+  if (cancel_requested) {
+    j.status = JobStatus::kCanceled;
+  } else if (failure != JobStatus::kFinished) {
+    j.status = failure;
+  } else if (shutting_down && std::any_of(j.steps.begin(), j.steps.end(), [](const StepRun& s) {
+               return s.status == JobStatus::kReady;
+             })) {
+    j.status = JobStatus::kFailed;  // stopped between steps by a server shutdown
+    log.Add(0, 'A', ApjText("001"));
+  } else {
+    j.status = warning ? JobStatus::kWarning : JobStatus::kFinished;
+  }
+  j.app_rc = rc;
+  j.ended_at = log.now();
+  if (j.status == JobStatus::kFinished) log.Add(0, 'S', ApjText("026"));
+  log.Add(0, 'I', "Job ended with status " + std::string(1, Letter(j.status)));
+}
+
+bool JobEngine::RunsInstantly(const Job& job) {
+  return std::all_of(job.steps.begin(), job.steps.end(), [](const StepRun& s) {
+    return s.status == JobStatus::kSkipped || Instant(s.definition.kind);
+  });
+}
+
+void JobEngine::RunInstantly(Job& job, std::vector<LogLine>& lines) const {
+  // The worker's step loop and end (RunJob) without a process, a wait or a write in between:
+  // the same statuses, times and lines in the same order.
+  for (StepRun& step : job.steps) {
+    if (step.status == JobStatus::kSkipped) continue;
+    lines.push_back(StepStarted(step, Now()));
+    StepOutcome outcome = InstantOutcome(step.definition.kind);
+    const bool stop = !Ran(outcome.status);
+    StepEnded(step, std::move(outcome), Now(), lines);
+    if (stop) break;
+  }
+  LogBuilder log(Now());
+  EndJob(job, log, /*cancel_requested=*/false, /*shutting_down=*/false);
+  lines.insert(lines.end(), log.lines().begin(), log.lines().end());
+}
+
+JobEngine::StepOutcome JobEngine::InstantOutcome(StepKind kind) {
+  if (kind == StepKind::kFail) return {JobStatus::kFailed, 0, {{'E', "Step failed (built-in 'fail')"}}};
+  return {JobStatus::kFinished, 0, {{'I', "Nothing to do (noop)"}}};
 }
 
 void JobEngine::Finish(const std::shared_ptr<ActiveJob>& rec, bool publish) {
@@ -208,9 +240,8 @@ void JobEngine::Finish(const std::shared_ptr<ActiveJob>& rec, bool publish) {
 JobEngine::StepOutcome JobEngine::ExecuteStep(ActiveJob& rec, const Job& job, const StepRun& step) {
   switch (step.definition.kind) {
     case StepKind::kNoop:
-      return {JobStatus::kFinished, 0, {{'I', "Nothing to do (noop)"}}};
     case StepKind::kFail:
-      return {JobStatus::kFailed, 0, {{'E', "Step failed (built-in 'fail')"}}};
+      return InstantOutcome(step.definition.kind);
     case StepKind::kSleep:
       return RunSleep(rec, job, step);
     case StepKind::kLogCleanup:
