@@ -6,69 +6,43 @@
 // link error ("undefined reference to PQ…"): add a line below.
 #include "store/postgres/libpq_on_demand.h"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "core/shared_library.h"
+
 namespace causeway::store {
 
 namespace {
 
-constexpr const char* kLibpqSoname = "libpq.so.5";  // Debian's libpq5 (the ABI since PostgreSQL 8.0)
-
-struct Loaded {
-  void* handle = nullptr;
-  std::string why;  // when handle is null; PQerrorMessage's text then
-};
-
-const Loaded& Library() {
-  static const Loaded loaded = [] {
-    Loaded l;
-    // RTLD_LOCAL: nothing else binds to its symbols by accident; it stays loaded until exit.
-    l.handle = dlopen(kLibpqSoname, RTLD_NOW | RTLD_LOCAL);
-    if (l.handle == nullptr) {
-      const char* err = dlerror();
-      l.why = std::string("PostgreSQL's client library is not available: ") +
-              (err != nullptr ? err : kLibpqSoname) + "\n";
-    }
-    return l;
-  }();
-  return loaded;
+const core::SharedLibrary& Libpq() {
+  static const core::SharedLibrary lib("libpq.so.5");  // Debian's libpq5 (the ABI since PostgreSQL 8.0)
+  return lib;
 }
 
-template <typename F>
-F Resolve(const char* name) {
-  void* lib = Library().handle;
-  return lib != nullptr ? reinterpret_cast<F>(dlsym(lib, name)) : nullptr;
+// PQerrorMessage's text while libpq cannot be opened: the connection attempt reports it.
+char* Unavailable() {
+  static const std::string text = "PostgreSQL's client library is not available: " + Libpq().why() + "\n";
+  return const_cast<char*>(text.c_str());
 }
-
-char* Unavailable() { return const_cast<char*>(Library().why.c_str()); }
 
 char kEmpty[] = "";
 
 }  // namespace
 
 bool LibpqLoaded(std::string* why) {
-  const Loaded& l = Library();
-  if (l.handle == nullptr && why != nullptr) *why = l.why;
-  return l.handle != nullptr;
+  if (Libpq().Open()) return true;
+  if (why != nullptr) *why = Libpq().why();
+  return false;
 }
 
 }  // namespace causeway::store
 
-using causeway::store::Resolve;
-
-// Defines libpq's `name` with its parameter list `params`, forwarding `args`; `fallback` is
-// what the call returns while libpq cannot be opened (what libpq answers for a null handle).
-#define CW_LIBPQ(ret, name, params, args, fallback)         \
-  ret(name) params {                                        \
-    static const auto fn = Resolve<decltype(&name)>(#name); \
-    if (fn == nullptr) return fallback;                     \
-    return fn args;                                         \
-  }
+// `fallback`: what libpq answers for a null handle.
+#define CW_LIBPQ(...) CW_FORWARD_TO_LIBRARY(causeway::store::Libpq(), __VA_ARGS__)
 
 extern "C" {
 
