@@ -26,10 +26,11 @@ std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
   return out;
 }
 
-// Plaintext passwords in the file are hashed at load (the plaintext is not kept), each a
+// Plaintext passwords in the file are hashed at load (a UserConfig holds only the hash), each a
 // deliberately slow PBKDF2 (~20-35 ms here): one after another they were most of the start-up
 // time. Hashed side by side, as many at a time as there are cores.
-void HashPasswords(std::vector<std::pair<size_t, std::string>>& plaintext, std::vector<security::UserConfig>& users) {
+void HashPasswords(const std::vector<std::pair<size_t, std::string>>& plaintext,
+                   std::vector<security::UserConfig>& users) {
   const size_t width = std::max<size_t>(1, std::thread::hardware_concurrency());
   for (size_t first = 0; first < plaintext.size(); first += width) {
     const size_t last = std::min(plaintext.size(), first + width);
@@ -39,7 +40,6 @@ void HashPasswords(std::vector<std::pair<size_t, std::string>>& plaintext, std::
     users[plaintext[first].first].password_hash = security::HashPassword(plaintext[first].second);
     for (size_t i = first + 1; i < last; ++i) users[plaintext[i].first].password_hash = hashes[i - first - 1].get();
   }
-  for (auto& [index, password] : plaintext) std::fill(password.begin(), password.end(), '\0');
 }
 
 }  // namespace
