@@ -49,56 +49,27 @@ pg_pids() {
   echo "$master" $(cat "/proc/$master/task/$master/children" 2>/dev/null)
 }
 
-start_one() {  # start_one BIN STORE_TOML
-  local dir="$BENCH_DIR/node"
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  cat > "$dir/causeway.toml" <<TOML
-[server]
-data_dir = "$dir/data"
-log_level = "warn"
-access_log = ""
-$2
-[jobs]
-demo_templates = true
-workers = ${JOB_WORKERS:-8}
-[[listeners]]
-address = "127.0.0.1"
-port = $PORT
-[[users]]
-name = "JOB_ADMIN"
-password = "Welcome1!"
-scenarios = ["SAP_COM_0064", "SAP_COM_0326"]
-[[users]]
-name = "PLANNER"
-kind = "business"
-password = "Welcome1!"
-TOML
-  "$1" serve --config "$dir/causeway.toml" --ready-file "$dir/ready" > "$dir/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 400); do [[ -f "$dir/ready" ]] && return 0; sleep 0.05; done
-  echo "server did not start" >&2; cat "$dir/server.log" >&2; return 1
+start_one() {  # start_one BIN STORE_TOML: a fresh node in $BENCH_DIR/node, SERVER_PID
+  rm -rf "$BENCH_DIR/node"
+  node_config "$BENCH_DIR/node" "$PORT" "$2"
+  start_node "$1" "$BENCH_DIR/node"
+  SERVER_PID=$NODE_PID
 }
 
 AUTH_HEADER="Authorization: Basic $(printf '%s' "$AUTH" | base64 -w0)"
 
 measure() {  # measure LABEL BACKEND → one line of figures
-  local b="http://127.0.0.1:$PORT$SRV" jar="$BENCH_DIR/jar" hdrs token cookie url job name count
-  hdrs=$(curl -fsS -u "$AUTH" -c "$jar" -I -H 'X-CSRF-Token: Fetch' "$b/")
-  token=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' <<<"$hdrs" | tr -d '\r')
-  cookie=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$jar")
-  job=$(curl -fsS -u "$AUTH" -b "$jar" -H "X-CSRF-Token: $token" -X POST \
-    "$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='bench'&JobUser='PLANNER'&\$format=json")
-  name=$(sed -E 's/.*"JobName":"([^"]+)".*/\1/' <<<"$job")
-  count=$(sed -E 's/.*"JobRunCount":"([^"]+)".*/\1/' <<<"$job")
+  local b="http://127.0.0.1:$PORT$SRV" url
+  fetch_session "$b" "$BENCH_DIR/jar"
+  schedule_probe "$b" "$BENCH_DIR/jar"
   local wrk_args=(-t2 -c"$CONNECTIONS" -H "$AUTH_HEADER")
   if [[ $KIND == status ]]; then
-    url="$b/JobStatusGet?JobName='$name'&JobRunCount='$count'&\$format=json"
+    url="$b/JobStatusGet?JobName='$NAME'&JobRunCount='$COUNT'&\$format=json"
   else
     url="$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='b'&JobUser='PLANNER'&\$format=json"
     wrk_args+=(-s "$HERE/schedule.lua")
   fi
-  export CW_TOKEN=$token CW_COOKIE=$cookie
+  export CW_TOKEN=$TOKEN CW_COOKIE=$COOKIE
   local t0; t0=$(date +%s.%N)
   wrk "${wrk_args[@]}" -d2s "$url" > /dev/null
   local s0 p0 a0 s1 p1 a1 out="$BENCH_DIR/wrk.out"

@@ -12,14 +12,11 @@ start_server
 trap stop_server EXIT
 B="http://127.0.0.1:$PORT$SRV"
 echo "idle RSS: $(rss_mib "$SERVER_PID") MiB"
-hdrs=$(mktemp)
-curl -fsS -u "$AUTH" -c "$BENCH_DIR/jar" -I -H 'X-CSRF-Token: Fetch' "$B/" > "$hdrs"
-export CW_TOKEN=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' "$hdrs" | tr -d '\r')
-export CW_COOKIE=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$BENCH_DIR/jar")
+fetch_session "$B" "$BENCH_DIR/jar"
+schedule_probe "$B" "$BENCH_DIR/jar"
+export CW_TOKEN=$TOKEN CW_COOKIE=$COOKIE
 export CW_AUTH="Basic $(printf '%s' "$AUTH" | base64 -w0)"
-job=$(curl -fsS -u "$AUTH" -b "$BENCH_DIR/jar" -H "X-CSRF-Token: $CW_TOKEN" -X POST \
-  "$B/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='bench'&JobUser='PLANNER'&\$format=json")
-name=$(sed -E 's/.*"JobName":"([^"]+)".*/\1/' <<<"$job"); count=$(sed -E 's/.*"JobRunCount":"([^"]+)".*/\1/' <<<"$job")
+name=$NAME count=$COUNT
 run() {  # run LABEL URL [wrk args...]
   local label=$1 url=$2; shift 2
   wrk -t2 -c64 -d2s -H "Authorization: $CW_AUTH" "$@" "$url" >/dev/null

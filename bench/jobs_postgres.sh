@@ -21,40 +21,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node_config() {  # node_config NAME PORT STORE_TOML
-  local dir="$BENCH_DIR/$1"
-  mkdir -p "$dir"
-  cat > "$dir/causeway.toml" <<TOML
-[server]
-data_dir = "$dir/data"
-node_id = "$1"
-log_level = "warn"
-access_log = ""
-$3
-[jobs]
-demo_templates = true
-workers = ${JOB_WORKERS:-8}
-[[listeners]]
-address = "127.0.0.1"
-port = $2
-[[users]]
-name = "JOB_ADMIN"
-password = "Welcome1!"
-scenarios = ["SAP_COM_0064", "SAP_COM_0326"]
-[[users]]
-name = "PLANNER"
-kind = "business"
-password = "Welcome1!"
-TOML
+# A node of its own folder under BENCH_DIR, named as its node_id.
+config_node() {  # config_node NAME PORT STORE_TOML
+  node_config "$BENCH_DIR/$1" "$2" "node_id = \"$1\"
+$3"
 }
 
-start_node() {  # start_node NAME: starts it in the background
-  local dir="$BENCH_DIR/$1"
-  rm -f "$dir/ready"
-  "$BIN" serve --config "$dir/causeway.toml" --ready-file "$dir/ready" > "$dir/server.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 400); do [[ -f "$dir/ready" ]] && return 0; sleep 0.05; done
-  echo "node $1 did not start" >&2; cat "$dir/server.log" >&2; return 1
+run_node() {  # run_node NAME: starts it in the background
+  start_node "$BIN" "$BENCH_DIR/$1"
+  PIDS+=("$NODE_PID")
 }
 
 stop_nodes() {
@@ -65,15 +40,8 @@ stop_nodes() {
 
 # Session, token and one finished job per node, exported for schedule.lua.
 prepare() {  # prepare PORT → sets TOKEN, COOKIE, NAME, COUNT
-  local b="http://127.0.0.1:$1$SRV" jar="$BENCH_DIR/jar.$1" hdrs
-  hdrs=$(curl -fsS -u "$AUTH" -c "$jar" -I -H 'X-CSRF-Token: Fetch' "$b/")
-  TOKEN=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' <<<"$hdrs" | tr -d '\r')
-  COOKIE=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$jar")
-  local job
-  job=$(curl -fsS -u "$AUTH" -b "$jar" -H "X-CSRF-Token: $TOKEN" -X POST \
-    "$b/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='bench'&JobUser='PLANNER'&\$format=json")
-  NAME=$(sed -E 's/.*"JobName":"([^"]+)".*/\1/' <<<"$job")
-  COUNT=$(sed -E 's/.*"JobRunCount":"([^"]+)".*/\1/' <<<"$job")
+  fetch_session "http://127.0.0.1:$1$SRV" "$BENCH_DIR/jar.$1"
+  schedule_probe "http://127.0.0.1:$1$SRV" "$BENCH_DIR/jar.$1"
 }
 
 AUTH_HEADER="Authorization: Basic $(printf '%s' "$AUTH" | base64 -w0)"
@@ -114,8 +82,8 @@ measure() {
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uptime | sed 's/.*load/load/')"
 
-node_config sqlite 18301 ""
-start_node sqlite
+config_node sqlite 18301 ""
+run_node sqlite
 measure "SQLite, one node: JobStatusGet" status 18301
 measure "SQLite, one node: JobSchedule (durable)" schedule 18301
 stop_nodes
@@ -126,13 +94,13 @@ PG_STORE="[store]
 backend = \"postgres\"
 uri = \"$CAUSEWAY_PG_URI\"
 pool_size = ${POOL_SIZE:-16}"
-node_config pg1 18311 "$PG_STORE"
-node_config pg2 18312 "$PG_STORE"
+config_node pg1 18311 "$PG_STORE"
+config_node pg2 18312 "$PG_STORE"
 
-start_node pg1
+run_node pg1
 measure "PostgreSQL, one node: JobStatusGet" status 18311
 measure "PostgreSQL, one node: JobSchedule (durable)" schedule 18311
-start_node pg2
+run_node pg2
 measure "PostgreSQL, two nodes: JobStatusGet" status 18311 18312
 measure "PostgreSQL, two nodes: JobSchedule (durable)" schedule 18311 18312
 stop_nodes

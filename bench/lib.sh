@@ -14,22 +14,23 @@ build_release() {
   (cd "$ROOT" && cmake --preset "$PRESET" >/dev/null && cmake --build --preset "$PRESET" --target causeway >/dev/null)
 }
 
-write_config() {  # a fresh data dir unless KEEP_DATA=1: a stale one runs old jobs during the measurement
-  [[ "${KEEP_DATA:-0}" == 1 ]] || rm -rf "$BENCH_DIR/data"
-  mkdir -p "$BENCH_DIR"
-  cat > "$BENCH_DIR/causeway.toml" <<TOML
+node_config() {  # node_config DIR PORT [TOML]: DIR/causeway.toml, data in DIR/data; TOML goes after
+  # [server]'s keys: more of them (node_id = …) and further tables ([store] …)
+  mkdir -p "$1"
+  cat > "$1/causeway.toml" <<TOML
 [server]
-data_dir = "$BENCH_DIR/data"
+data_dir = "$1/data"
 log_level = "warn"
 access_log = "${ACCESS_LOG:-}"
 io_threads = ${IO_THREADS:-2}
 io_slice_us = ${IO_SLICE_US:-100}
+${3:-}
 [jobs]
 demo_templates = true
 workers = ${JOB_WORKERS:-8}
 [[listeners]]
 address = "127.0.0.1"
-port = $PORT
+port = $2
 [[users]]
 name = "JOB_ADMIN"
 password = "Welcome1!"
@@ -41,12 +42,37 @@ password = "Welcome1!"
 TOML
 }
 
+write_config() {  # a fresh data dir unless KEEP_DATA=1: a stale one runs old jobs during the measurement
+  [[ "${KEEP_DATA:-0}" == 1 ]] || rm -rf "$BENCH_DIR/data"
+  node_config "$BENCH_DIR" "$PORT"
+}
+
+start_node() {  # start_node BIN DIR: serves DIR/causeway.toml in the background, sets NODE_PID once ready
+  rm -f "$2/ready"
+  "$1" serve --config "$2/causeway.toml" --ready-file "$2/ready" > "$2/server.log" 2>&1 &
+  NODE_PID=$!
+  for _ in $(seq 1 400); do [[ -f "$2/ready" ]] && return 0; sleep 0.05; done
+  echo "server in $2 did not start" >&2; cat "$2/server.log" >&2; return 1
+}
+
 start_server() {  # start_server: runs causeway in the background, sets SERVER_PID
-  rm -f "$BENCH_DIR/ready"
-  "$BIN" serve --config "$BENCH_DIR/causeway.toml" --ready-file "$BENCH_DIR/ready" > "$BENCH_DIR/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 200); do [[ -f "$BENCH_DIR/ready" ]] && return 0; sleep 0.05; done
-  echo "server did not start" >&2; cat "$BENCH_DIR/server.log" >&2; return 1
+  start_node "$BIN" "$BENCH_DIR"
+  SERVER_PID=$NODE_PID
+}
+
+fetch_session() {  # fetch_session SERVICE_URL JAR: sets TOKEN and COOKIE (CSRF token and session cookie)
+  local hdrs
+  hdrs=$(curl -fsS -u "$AUTH" -c "$2" -I -H 'X-CSRF-Token: Fetch' "$1/")
+  TOKEN=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' <<<"$hdrs" | tr -d '\r')
+  COOKIE=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$2")
+}
+
+schedule_probe() {  # schedule_probe SERVICE_URL JAR: one noop job (after fetch_session); sets NAME and COUNT
+  local job
+  job=$(curl -fsS -u "$AUTH" -b "$2" -H "X-CSRF-Token: $TOKEN" -X POST \
+    "$1/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='bench'&JobUser='PLANNER'&\$format=json")
+  NAME=$(sed -E 's/.*"JobName":"([^"]+)".*/\1/' <<<"$job")
+  COUNT=$(sed -E 's/.*"JobRunCount":"([^"]+)".*/\1/' <<<"$job")
 }
 
 stop_server() { [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
