@@ -3,6 +3,7 @@
 #include "core/utf8.h"
 #include "domain/changes/change_errors.h"
 #include "services/case_exchange/entity_json.h"
+#include "services/case_exchange/entity_writer.h"
 #include "services/case_exchange/rest_answer.h"
 #include "services/case_exchange/rest_api.h"
 
@@ -25,9 +26,13 @@ json::object FileJson(const changes::FileInfo& f) {
 http::Response RestApi::CommentsGet(const Context& ctx, std::string_view id) {
   auto comments = desk_.Comments(ctx.caller.tenant, id);
   if (!comments.ok()) return RestError(comments.error());
-  json::array out;
-  for (const auto& c : *comments) out.push_back(CommentJson(c));
-  return JsonAnswer(200, out);
+  std::string body = "[";
+  for (size_t i = 0; i < comments->size(); ++i) {
+    if (i > 0) body += ',';
+    AppendComment(body, (*comments)[i]);
+  }
+  body += ']';
+  return JsonTextAnswer(200, std::move(body));
 }
 
 http::Response RestApi::CommentPost(const http::Request& req, const Context& ctx, std::string_view id) {
@@ -43,7 +48,9 @@ http::Response RestApi::CommentPost(const http::Request& req, const Context& ctx
   if (!outcome.ok()) return RestError(outcome.error());
   if (!outcome->status.ok()) return RestError(outcome->status.error());
   // The comment just added is the record's last.
-  return JsonAnswer(200, CommentJson(outcome->state->comments.back()));
+  std::string answer;
+  AppendComment(answer, outcome->state->comments.back());
+  return JsonTextAnswer(200, std::move(answer));
 }
 
 http::Response RestApi::FileUpload(const http::Request& req, const Context& ctx) {
