@@ -4,6 +4,7 @@
 // interface (implemented by security/), so that layers above need only this small library.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -59,6 +60,11 @@ struct RouteMatch {
   const SapODataPath* odata = nullptr;
   std::string_view rest;
 };
+
+// The largest body an endpoint that answers on the I/O thread parses there (well under a
+// millisecond); its larger ones go to the worker pool. Used by the SOAP engine (its default) and
+// the OData mount's inline writes.
+constexpr size_t kInlineBodyLimit = 16 * 1024;
 
 struct Endpoint {
   enum class Kind {

@@ -48,6 +48,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "http/endpoint.h"
 #include "http/message.h"
 #include "soap/envelope.h"
 #include "soap/error_log.h"
@@ -73,7 +74,7 @@ struct EngineOptions {
   // and stored, or staged (MayBlock): parsing and validating them costs an I/O thread well under
   // a millisecond, while the hop to the worker pool and back cost about a third of a stored
   // message's CPU (bench/results/business_agreement.md).
-  size_t inline_body_limit = 16 * 1024;
+  size_t inline_body_limit = http::kInlineBodyLimit;
 };
 
 class Engine {

@@ -27,7 +27,7 @@ http::Endpoint ODataEndpoint(ODataMount mount) {
   } else if (mount.inline_writes) {
     e.may_block = [inline_writes = mount.inline_writes](const http::Request& req) {
       if (req.method == "GET" || req.method == "HEAD") return false;
-      if (req.body.size() > kInlineWriteBodyLimit || LastPathSegment(req) == "$batch") return true;
+      if (req.body.size() > http::kInlineBodyLimit || LastPathSegment(req) == "$batch") return true;
       return !inline_writes(req);
     };
   }

@@ -25,12 +25,9 @@ struct ODataMount {
   // request's unit of work (store::Transact): it then runs on the I/O thread, and its answer
   // waits for the commit in Response::after, so no worker is taken and no thread hop made.
   // Never for blocking_reads, $batch (change sets commit where they end) or bodies above
-  // kInlineWriteBodyLimit. Null: every modifying request runs on the worker pool.
+  // http::kInlineBodyLimit. Null: every modifying request runs on the worker pool.
   std::function<bool(const http::Request&)> inline_writes;
 };
-
-// Larger modifying bodies are parsed on a worker, whatever inline_writes says.
-constexpr size_t kInlineWriteBodyLimit = 16 * 1024;
 
 // The last segment of the request's path (before '?'), for inline_writes predicates:
 // "JobSchedule" for /sap/opu/odata/sap/SVC/JobSchedule?JobTemplateName='X'.

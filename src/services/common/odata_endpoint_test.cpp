@@ -64,8 +64,8 @@ TEST(ODataEndpointTest, InlineWritesRunOnTheIoThreadOnlyWhereTheServiceSaysSo) {
       {"GET", "/svc/Things", 0, false},
       {"HEAD", "/svc/Things", 0, false},
       {"POST", "/svc/Inline", 100, false},
-      {"POST", "/svc/Inline?x=1", kInlineWriteBodyLimit, false},
-      {"POST", "/svc/Inline", kInlineWriteBodyLimit + 1, true},  // parsed on a worker
+      {"POST", "/svc/Inline?x=1", http::kInlineBodyLimit, false},
+      {"POST", "/svc/Inline", http::kInlineBodyLimit + 1, true},  // parsed on a worker
       {"POST", "/svc/Other", 10, true},
       {"POST", "/svc/$batch", 10, true},  // change sets commit where they end
       {"PUT", "/svc/Inline", 10, false},
