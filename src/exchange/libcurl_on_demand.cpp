@@ -15,23 +15,11 @@
 
 #include <cstdarg>
 
-#include "core/shared_library.h"
-
 namespace causeway::exchange {
 
 namespace {
 
 using Callback = void (*)();
-
-const core::SharedLibrary& Libcurl() {
-  static const core::SharedLibrary lib("libcurl.so.4");  // Debian's libcurl4 (the ABI since 2006)
-  static const bool reported = [] {
-    if (!lib.Open()) spdlog::error("exchange: outbound HTTP is unavailable: {}", lib.why());
-    return true;
-  }();
-  (void)reported;
-  return lib;
-}
 
 // Which C type an option of a libcurl setter carries, by the number range libcurl assigns.
 enum class ArgKind { kLong, kPointer, kFunction, kOffT };
@@ -57,10 +45,14 @@ Code ForwardSetopt(Code (*setopt)(Handle*, Option, ...), Handle* handle, Option 
 
 }  // namespace
 
-bool LibcurlLoaded(std::string* why) {
-  if (Libcurl().Open()) return true;
-  if (why != nullptr) *why = Libcurl().why();
-  return false;
+const core::SharedLibrary& Libcurl() {
+  static const core::SharedLibrary lib("libcurl.so.4");  // Debian's libcurl4 (the ABI since 2006)
+  static const bool reported = [] {
+    if (!lib.Open()) spdlog::error("exchange: outbound HTTP is unavailable: {}", lib.why());
+    return true;
+  }();
+  (void)reported;
+  return lib;
 }
 
 }  // namespace causeway::exchange

@@ -12,12 +12,11 @@
 // attempt logs why once, and outbound requests end with TransportError::kInternal.
 #pragma once
 
-#include <string>
+#include "core/shared_library.h"
 
 namespace causeway::exchange {
 
-// Loads libcurl now if not done yet. False (and the reason in *why) when it cannot be opened.
-// Thread-safe.
-bool LibcurlLoaded(std::string* why = nullptr);
+// libcurl.so.4, opened by the first call that needs it (a failure is logged once).
+const core::SharedLibrary& Libcurl();
 
 }  // namespace causeway::exchange

@@ -45,8 +45,7 @@ TEST(LibcurlOnDemandTest, OpenedByTheFirstRequestNotByTheClient) {
   EXPECT_EQ(o.status, 200);
   EXPECT_EQ(o.body, "pong");
   EXPECT_TRUE(Mapped("libcurl.so.4"));
-  std::string why;
-  EXPECT_TRUE(LibcurlLoaded(&why)) << why;
+  EXPECT_EQ(Libcurl().why(), "");
 }
 
 // The forwarders pass each setter's variadic argument by its option's type: a long, a string,

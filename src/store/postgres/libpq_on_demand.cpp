@@ -12,16 +12,9 @@
 #include <cstring>
 #include <string>
 
-#include "core/shared_library.h"
-
 namespace causeway::store {
 
 namespace {
-
-const core::SharedLibrary& Libpq() {
-  static const core::SharedLibrary lib("libpq.so.5");  // Debian's libpq5 (the ABI since PostgreSQL 8.0)
-  return lib;
-}
 
 // PQerrorMessage's text while libpq cannot be opened: the connection attempt reports it.
 char* Unavailable() {
@@ -33,10 +26,9 @@ char kEmpty[] = "";
 
 }  // namespace
 
-bool LibpqLoaded(std::string* why) {
-  if (Libpq().Open()) return true;
-  if (why != nullptr) *why = Libpq().why();
-  return false;
+const core::SharedLibrary& Libpq() {
+  static const core::SharedLibrary lib("libpq.so.5");  // Debian's libpq5 (the ABI since PostgreSQL 8.0)
+  return lib;
 }
 
 }  // namespace causeway::store

@@ -10,12 +10,11 @@
 // why, so opening the store fails with CAUSEWAY/STORE/005 and that reason.
 #pragma once
 
-#include <string>
+#include "core/shared_library.h"
 
 namespace causeway::store {
 
-// Loads libpq now if not done yet. False (and the reason in *why) when it cannot be opened.
-// Thread-safe.
-bool LibpqLoaded(std::string* why = nullptr);
+// libpq.so.5, opened by the first call that needs it.
+const core::SharedLibrary& Libpq();
 
 }  // namespace causeway::store
