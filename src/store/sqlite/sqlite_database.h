@@ -7,7 +7,7 @@
 // before that sync began. So the writer starts the next group while the previous one is being
 // synced, many groups share one fsync, and no caller holds a thread while the disk works.
 // Checkpoints (copying the WAL into the database file) run on a third thread with a connection
-// of its own once the WAL holds checkpoint_frames, so that the writer neither copies pages nor
+// of its own once the WAL holds checkpoint_frames (small: see Options), so that the writer neither copies pages nor
 // waits for the checkpoint's syncs (synchronous=NORMAL syncs WAL and database around each).
 // Because a WAL is only rewound when every frame was copied at the moment the writer begins a
 // transaction, which a checkpointer racing a busy writer rarely achieves, the writer catches up
@@ -36,8 +36,10 @@ struct Options {
   int read_connections = 4;   // pool size for Read()
   int max_group = 512;        // most callbacks committed together
   int busy_timeout_ms = 5000;
-  int checkpoint_frames = 1000;      // WAL frames that wake the checkpointer (SQLite's default)
-  int checkpoint_cap_frames = 8000;  // WAL frames at which the writer checkpoints itself
+  // Small checkpoints often, and the writer's own rarely: each checkpoint's database sync and
+  // each catch-up of the writer delays the WAL syncs that answers wait for (store/sqlite/README.md).
+  int checkpoint_frames = 256;        // WAL frames that wake the checkpointer (~1 MiB)
+  int checkpoint_cap_frames = 32768;  // WAL frames at which the writer checkpoints itself (~128 MiB)
 };
 
 class SqliteDatabase final : public Database {
