@@ -4,6 +4,8 @@
 -- carries its own BasicMessageHeader/UUID (RUN_NO, thread and counter: a later run against the
 -- same data dir sends new messages, not resends). The agreement ID is new per request, or, with
 -- AGREEMENTS=K, one of K IDs per thread (K messages per agreement in line behind each other).
+-- RATE (messages/s over all connections, THREADS = wrk's -t, default 2): paced load (pace.lua)
+-- instead of a closed loop.
 local run_no = tonumber(os.getenv("RUN_NO") or "0")
 local agreements = tonumber(os.getenv("AGREEMENTS") or "0")
 local auth = os.getenv("CW_AUTH")
@@ -14,6 +16,9 @@ function setup(thread)
   next_thread = next_thread + 1
   thread:set("thread_no", next_thread)
 end
+
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "pace.lua")(
+  tonumber(os.getenv("RATE") or "0"), tonumber(os.getenv("THREADS") or "2"))
 
 local head = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/>' ..
   '<soapenv:Body><n0:BusinessAgreementReplicateRequest xmlns:n0="http://sap.com/xi/SAPGlobal20/Global">'

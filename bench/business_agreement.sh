@@ -5,7 +5,8 @@
 # its own agreement). Each phase prints the cores the server, wrk and the rest of the machine used.
 # Three phases:
 #  1. reception with processing off ([business_agreement] workers = 0): 202/s, p50/p99, non-202
-#     and the server's CPU per message; then more wrk runs until BACKLOG (default 100,000)
+#     and the server's CPU per message, closed loop and paced at RATE messages/s (pace.lua: the
+#     latency at the issue's rate); then more wrk runs until BACKLOG (default 100,000)
 #     messages are queued, and the server's VmRSS/VmHWM with that backlog;
 #  2. processing: the same data dir served again with workers = 1; the time from the start of
 #     the process until nothing is left received (monitor list, polled every POLL_S), and the span
@@ -13,6 +14,7 @@
 #  3. live: a fresh data dir, workers = 1, reception while processing runs; how long the backlog
 #     takes to drain once wrk stopped.
 # Knobs (besides lib.sh's): DURATION (wrk seconds, default 15), CONNECTIONS (default 64), BACKLOG,
+# RATE (default 5000; a list runs one paced run each, 0 none),
 # AGREEMENTS (messages spread over K agreements per wrk thread, i.e. 2K queues processed one
 # message at a time each; default: one agreement per message), PHASES (default "1 2 3"), POLL_S
 # (default 0.2), BA_OPTIONS (more [business_agreement] lines, e.g. "claim_batch = 256").
@@ -22,6 +24,7 @@ BACKLOG="${BACKLOG:-100000}"
 PHASES="${PHASES:-1 2 3}"
 POLL_S="${POLL_S:-0.2}"
 CONNECTIONS="${CONNECTIONS:-64}"
+RATE="${RATE:-5000}"
 export AGREEMENTS="${AGREEMENTS:-0}"
 SOAP_URL="http://127.0.0.1:$PORT/sap/bc/srt/scs/sap/businessagreementreplicationin"
 MONITOR="http://127.0.0.1:$PORT/_causeway/messages"
@@ -68,8 +71,8 @@ machine() {  # what else runs: load, and the busiest processes over one second (
       $12 != "top" && $12 != "wrk" && $9 > 2 {printf "%s %s, ", $12, $9}' | head -c 300)"
 }
 
-wrk_run() {  # wrk_run SECONDS [--latency]: one wrk run of new messages (RUN_NO: call next_run first)
-  RUN_NO=$RUN_NO /usr/bin/time -f '%U %S' -o "$BENCH_DIR/wrk.cpu" \
+wrk_run() {  # wrk_run SECONDS [--latency]: one wrk run of new messages (RUN_NO: call next_run first; PACE: rate)
+  RUN_NO=$RUN_NO RATE=${PACE:-0} /usr/bin/time -f '%U %S' -o "$BENCH_DIR/wrk.cpu" \
     wrk -t2 -c"$CONNECTIONS" -d"$1s" ${2:-} -s "$LUA" "$SOAP_URL" 2>"$BENCH_DIR/wrk.err"
 }
 
@@ -111,6 +114,12 @@ if [[ " $PHASES " == *" 1 "* ]]; then
   report "1 reception, processing off" "$out" "$cpu"
   echo "  cores used: server $(awk -v c="$cpu" -v t="$DURATION" 'BEGIN{printf "%.2f", c/t}'), wrk" \
     "$(awk -v c="$(wrk_cpu)" -v t="$DURATION" 'BEGIN{printf "%.2f", c/t}'), other processes $(others "$DURATION" "$busy0" "$cpu" "$(wrk_cpu)")"
+  for r in $RATE; do
+    (( r > 0 )) || continue
+    cpu0=$(cpu_s "$SERVER_PID")
+    next_run; out=$(PACE=$r wrk_run "$DURATION" --latency)
+    report "1 reception, paced at $r/s" "$out" "$(awk -v a="$cpu0" -v b="$(cpu_s "$SERVER_PID")" 'BEGIN{print b-a}')"
+  done
   queued=$(count received)
   while (( queued < BACKLOG )); do
     (( RUN_NO < 12 )) || { echo "backlog not reached after $RUN_NO wrk runs" >&2; exit 1; }

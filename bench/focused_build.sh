@@ -7,9 +7,10 @@
 #      a check that every push arrived once, in order, with PARENT_EXTERNAL_ID (focused_build_bench.py)
 #   b. StatusSet PUT as the Jira connector sends it (Basic, sap-client, CSRF token, session
 #      cookie) at 64 connections: wrk -t2 -c64, req/s, p50/p90/p99, non-2xx; every PUT changes
-#      a work item's status (focused_build_status.lua)
-# Env: PACKAGES (1000), ITEMS (5), CLIENTS (16), MAX_CONCURRENT (the RFC destination's, default
-# 8 as SM59's), DURATION (wrk seconds, 10), SPLIT=1 (destination paused during the handovers,
+#      a work item's status (focused_build_status.lua); then the same at RATE requests/s
+#      (default 5000, the issue's throughput; pace.lua): the latency at that rate
+# Env: PACKAGES (1000), ITEMS (5), CLIENTS (16), RATE (5000; a list runs one paced run each, 0
+# none), MAX_CONCURRENT (the RFC destination's, default 8 as SM59's), DURATION (wrk seconds, 10), SPLIT=1 (destination paused during the handovers,
 # then drained: handover and delivery measured apart), plus lib.sh's PORT, PRESET, SKIP_BUILD,
 # BENCH_DIR.
 # Prints the host's load before and after: the machine is shared.
@@ -20,6 +21,7 @@ PACKAGES="${PACKAGES:-1000}"
 ITEMS="${ITEMS:-5}"
 CLIENTS="${CLIENTS:-16}"
 MAX_CONCURRENT="${MAX_CONCURRENT:-8}"
+RATE="${RATE:-5000}"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, clock ticks
 
@@ -81,16 +83,24 @@ export FB_GUIDS="$BENCH_DIR/item_guids" WRK_THREADS=2
 rm -f "$hdrs"
 # Warm-up with reads only: every PUT of the measured run must find its item at E0002.
 wrk -t2 -c64 -d2s -H "Authorization: $CW_AUTH" -H "Cookie: $CW_COOKIE" -H 'sap-client: 100' "$S" >/dev/null 2>&1
-cpu_before=$(cpu_ticks "$SERVER_PID")
-out=$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "$HERE/focused_build_status.lua" "http://127.0.0.1:$PORT" 2>&1)
-cpu_after=$(cpu_ticks "$SERVER_PID")
-requests=$(awk '/requests in/{print $1}' <<<"$out")
-printf 'StatusSet PUT (durable, 64 connections): %s req/s  p50 %s  p90 %s  p99 %s  non-2xx %s  server CPU %s µs/request\n' \
-  "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="50%"{print $2}' <<<"$out")" \
-  "$(awk '$1=="90%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
-  "$(awk '/Non-2xx/{n=$5} END{print n+0}' <<<"$out")" \
-  "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b-a)/hz/n*1e6}')"
-grep -E '^status [0-9]+' <<<"$out" | head -3 || true
+# status_run LABEL [RATE]: one measured wrk run of StatusSet PUTs, closed loop or paced.
+status_run() {
+  local cpu_before cpu_after out requests
+  cpu_before=$(cpu_ticks "$SERVER_PID")
+  out=$(RATE=${2:-0} wrk -t2 -c64 -d"${DURATION}s" --latency -s "$HERE/focused_build_status.lua" "http://127.0.0.1:$PORT" 2>&1)
+  cpu_after=$(cpu_ticks "$SERVER_PID")
+  requests=$(awk '/requests in/{print $1}' <<<"$out")
+  printf 'StatusSet PUT (durable, 64 connections%s): %s req/s  p50 %s  p90 %s  p99 %s  non-2xx %s  server CPU %s µs/request\n' \
+    "$1" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="50%"{print $2}' <<<"$out")" \
+    "$(awk '$1=="90%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
+    "$(awk '/Non-2xx/{n=$5} END{print n+0}' <<<"$out")" \
+    "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b-a)/hz/n*1e6}')"
+  grep -E '^status [0-9]+' <<<"$out" | head -3 || true
+}
+export FB_STATE="$BENCH_DIR/status_positions"
+status_run ""
+for r in $RATE; do (( r > 0 )) && status_run ", paced at $r/s" "$r"; done
+
 first=$(head -1 "$FB_GUIDS")
 curl -fsS -u 'CAUSEWAY_ADMIN:Admin1!' "http://127.0.0.1:$PORT/_causeway/fb/objects/$first/history" |
   python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; print("history of the first work item: %d inbound changes, last %s" % (sum(1 for x in h if x["origin"]=="inbound"), h[-1]["to"]))'

@@ -3,10 +3,8 @@
 -- (so the idempotency store is exercised, as with a well-behaved SAP client) unless NO_UUID=1;
 -- RUN_NO (0-4095) is part of it, so that a later wrk run against the same server sends new
 -- messages rather than repeats of the earlier run's (which are answered from the store).
--- RATE (requests/s over all connections, with THREADS = wrk's -t, default 2): each wrk thread
--- hands its connections send slots RATE/THREADS per second apart (delay()), so the load arrives
--- at that rate as long as the server keeps up, instead of as fast as answers come (closed
--- loop, RATE unset). Latency is still measured from each request's send.
+-- RATE (requests/s over all connections, with THREADS = wrk's -t, default 2): paced load
+-- (pace.lua) instead of a closed loop.
 local tasks = tonumber(os.getenv("TASKS") or "10")
 local no_uuid = os.getenv("NO_UUID") == "1"
 local rate = tonumber(os.getenv("RATE") or "0")
@@ -20,29 +18,7 @@ function setup(thread)
   thread:set("thread_no", next_thread)
 end
 
-if rate > 0 then
-  local ffi = require("ffi")
-  ffi.cdef [[
-    typedef struct { long tv_sec; long tv_nsec; } cw_timespec;
-    int clock_gettime(int clk_id, cw_timespec *tp);
-  ]]
-  local ts = ffi.new("cw_timespec")
-  local CLOCK_MONOTONIC = 1
-  local function now_ms()
-    ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
-    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-  end
-  local interval = 1000 * threads / rate  -- ms between two sends of this thread
-  local slot = nil
-
-  -- Called before each request of any of the thread's connections: the next free slot. wrk
-  -- takes whole milliseconds; the slots themselves stay exact, so the rate holds on average.
-  function delay()
-    local now = now_ms()
-    slot = math.max(now, (slot or now) + interval)
-    return math.floor(slot - now)
-  end
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "pace.lua")(rate, threads)
 
 local function body(uuid)
   local parts = {'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/><soapenv:Body>',
