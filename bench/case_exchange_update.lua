@@ -2,12 +2,8 @@
 -- request, round-robin over RECORDS records starting at FIRST_ID, each with a new Description and
 -- the record's ExternalId. The token (CX_TOKEN) goes in the LWSSO_COOKIE_KEY cookie.
 --
--- RATE (requests/s over all threads; unset or 0: as fast as the connections go, wrk's closed
--- loop): each of the WRK_THREADS threads (default 2; set it to wrk's -t) hands out send times
--- WRK_THREADS/RATE s apart, and delay() holds a connection until its turn, so the total is RATE
--- while connections are free. wrk measures latency from the actual send: the figures are the
--- server's answer times at that offered load. A thread that fell behind (every connection busy)
--- restarts its schedule from now instead of bursting to catch up.
+-- RATE (requests/s over all threads, WRK_THREADS = wrk's -t, default 2; unset or 0: wrk's
+-- closed loop): paced load (pace.lua), the server's answer times at that offered load.
 local tenant = os.getenv("CX_TENANT") or "100000002"
 local first = tonumber(os.getenv("FIRST_ID") or "10001")
 local records = tonumber(os.getenv("RECORDS") or "4000")
@@ -24,25 +20,7 @@ function setup(thread)
   thread:set("thread_no", threads)
 end
 
-if rate > 0 then
-  local ffi = require("ffi")
-  ffi.cdef[[
-    typedef struct { long tv_sec; long tv_nsec; } cx_timespec;
-    int clock_gettime(int clock_id, cx_timespec* tp);
-  ]]
-  local ts = ffi.new("cx_timespec")
-  local function now_ms()
-    ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC
-    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-  end
-  local next_slot = 0
-  function delay()
-    local period = 1000 * wrk_threads / rate
-    local now = now_ms()
-    next_slot = math.max(next_slot + period, now)
-    return math.floor(next_slot - now)
-  end
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "pace.lua")(rate, wrk_threads)
 
 function request()
   counter = counter + 1
