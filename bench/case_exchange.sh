@@ -6,7 +6,7 @@
 #   3. incoming Update operations at 64 connections (wrk -t2 -c64):
 #      a. closed loop: the most the server answers (req/s) and the latency that comes with it
 #         (Little's law: mean latency = 64 / throughput);
-#      b. open loop at RATE (default 5000) requests/s (case_exchange_update.lua's delay()): the
+#      b. open loop at RATE (default 5000) requests/s (pace.lua): the
 #         latency at the target rate. The target is p99 <= 10 ms at >= 5,000/s.
 #   4. visibility: comment answered -> a poll shows its Update (case_exchange_visibility.py)
 # Every phase prints the server's CPU per request (user + system of the process over the run,
