@@ -132,7 +132,7 @@ if [[ " $PHASES " == *" 1 "* ]]; then
 fi
 
 if [[ " $PHASES " == *" 2 "* ]]; then
-  configure 1
+  KEEP_DATA=1 configure 1  # phase 1's backlog
   t0=$(now) busy0=$(busy_s)
   start_server
   while pending; do sleep "$POLL_S"; done
