@@ -84,6 +84,15 @@ struct Response {
   // on_failure while the request it answers is still alive.
   std::shared_ptr<core::Completion> after;
   std::function<Response(const core::Error&)> on_failure;
+  // Set by a handler that the server ran on an I/O thread (inside core::NonBlockingScope) and
+  // that would have to wait there (core::WouldBlock): the server discards this answer and runs
+  // the request again on the worker pool. The handler must not have changed anything yet.
+  bool to_workers = false;
+  static Response ToWorkers() {
+    Response r;
+    r.to_workers = true;
+    return r;
+  }
 
   Response() = default;
   Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {

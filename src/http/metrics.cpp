@@ -56,6 +56,10 @@ std::string Metrics::Render(const ServerStats* stats, std::string_view extra) co
     out += "# HELP causeway_connections_rejected_total Connections closed at accept for the connection limit.\n";
     out += "# TYPE causeway_connections_rejected_total counter\n";
     out += "causeway_connections_rejected_total " + std::to_string(stats->connections_rejected.load()) + "\n";
+    out += "# HELP causeway_requests_handed_to_workers_total Requests run on an I/O thread that would have waited there "
+           "and ran again on a worker.\n";
+    out += "# TYPE causeway_requests_handed_to_workers_total counter\n";
+    out += "causeway_requests_handed_to_workers_total " + std::to_string(stats->handed_to_workers.load()) + "\n";
   }
   out.append(extra);
   return out;

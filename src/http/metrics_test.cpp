@@ -14,6 +14,7 @@ TEST(MetricsTest, RendersCountersAndCumulativeHistogram) {
   m.Record("SVC", 403, std::chrono::microseconds(200));
   ServerStats stats;
   stats.open_connections = 3;
+  stats.handed_to_workers = 2;
   std::string text = m.Render(&stats);
   EXPECT_NE(text.find("causeway_requests_total{service=\"SVC\",status=\"200\"} 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("causeway_requests_total{service=\"SVC\",status=\"403\"} 1\n"), std::string::npos);
@@ -22,6 +23,7 @@ TEST(MetricsTest, RendersCountersAndCumulativeHistogram) {
   EXPECT_NE(text.find("causeway_request_duration_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
   EXPECT_NE(text.find("causeway_request_duration_seconds_count 3\n"), std::string::npos);
   EXPECT_NE(text.find("causeway_open_connections 3\n"), std::string::npos);
+  EXPECT_NE(text.find("causeway_requests_handed_to_workers_total 2\n"), std::string::npos);
 }
 
 TEST(AccessLogTest, LineHasNoQueryNoHeadersAndNoControlCharacters) {

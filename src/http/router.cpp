@@ -126,6 +126,7 @@ Response Router::Handle(Request& req) {
     std::string_view rest;
     if (!route.path) rest = req.Path().substr(e.key.size());
     res = e.handle(req, RouteMatch{route.path ? &*route.path : nullptr, rest});
+    if (res.to_workers) return res;  // runs again on a worker: the gate finishes that answer
   }
   res.label = e.Label();
   if (guard_ && e.guard.authenticate) {

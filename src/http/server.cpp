@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "core/ascii.h"
+#include "core/blocking.h"
 #include "core/crypto.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
@@ -540,7 +541,15 @@ struct Server::Impl {
   }
 
   awaitable<Response> Dispatch(Request& req) {
-    if (handler.RunsInline(req)) co_return SafeHandle(req);
+    if (handler.RunsInline(req)) {
+      Response res;
+      {
+        core::NonBlockingScope no_waiting;
+        res = SafeHandle(req);
+      }
+      if (!res.to_workers) co_return res;
+      ++stats.handed_to_workers;
+    }
     co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
                                       asio::use_awaitable);
   }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/blocking.h"
 #include "core/completion.h"
 #include "tests/support/test_pki.h"
 
@@ -40,10 +41,16 @@ class EchoHandler final : public Handler {
       pending = c;
       return r;
     }
+    if (req.target == "/would-wait") {
+      // Stands for a handler that would wait for a lock: on an I/O thread it hands over.
+      if (!core::MayBlock()) return Response::ToWorkers();
+      return Response(200, "text/plain", "waited on a worker");
+    }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
     r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
+    r.headers.Add("x-may-block", core::MayBlock() ? "yes" : "no");
     r.headers.Add("x-host", std::string(req.headers.Get("host").value_or("")));
     return r;
   }
@@ -110,6 +117,30 @@ class ServerTest : public ::testing::Test {
   std::mutex mu_;
   std::vector<int> statuses_;
 };
+
+TEST_F(ServerTest, AnInlineHandlerThatWouldWaitRunsAgainOnAWorker) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string inline_answer = c.Read("GET /a 0");
+  EXPECT_NE(inline_answer.find("x-may-block: no"), std::string::npos) << inline_answer;  // ran on the I/O thread
+  c.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  std::string worker_answer = c.Read("POST /b 0");
+  EXPECT_NE(worker_answer.find("x-may-block: yes"), std::string::npos) << worker_answer;
+  const int handled_before = handler_.handled.load();
+  c.Send("GET /would-wait HTTP/1.1\r\nHost: x\r\n\r\nGET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.Read("GET /c 0");
+  // One answer for the handed-over request (the worker's), then the next request's, in order.
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out;
+  const size_t waited = out.find("waited on a worker"), next = out.find("GET /c 0");
+  ASSERT_NE(waited, std::string::npos) << out;
+  EXPECT_LT(waited, next);
+  int answers = 0;
+  for (size_t p = out.find("HTTP/1.1 "); p != std::string::npos; p = out.find("HTTP/1.1 ", p + 1)) ++answers;
+  EXPECT_EQ(answers, 2) << out;
+  EXPECT_EQ(handler_.handled.load() - handled_before, 3);  // /would-wait twice, /c once
+  EXPECT_EQ(server_->stats().handed_to_workers.load(), 1u);
+}
 
 TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
   StartServer({});
