@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "core/blocking.h"
 #include "exchange/delivery_loop.h"
 #include "exchange/outbox_store.h"
 #include "store/migration.h"
@@ -234,7 +235,9 @@ core::Result<MessageId> Outbox::NextId() {
           });
     }
     if (id) return *id;
-    // Ids ran out before the background reserve came back: take a block now, unlocked.
+    // Ids ran out before the background reserve came back: take a block now, unlocked (on a
+    // worker: an I/O thread hands the request over instead of waiting, core/blocking.h).
+    if (!core::MayBlock()) return core::WouldBlock();
     CW_ASSIGN_OR_RETURN(MessageId first, ReserveIdBlock());
     std::lock_guard lock(ids_->mu);
     Ids& ids = *ids_;

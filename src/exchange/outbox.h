@@ -133,7 +133,8 @@ class Outbox {
   // (kBadRequest, target = the field): 010 unknown destination, 011 unknown kind, 012 a field
   // out of range (ordering_key 1-200 bytes, object_key ≤ 200, payload ≤ 16 MiB,
   // idempotency_key ≤ 200 without line breaks, a negative dependency id); 030 (kUnavailable)
-  // once stopped. Never blocks.
+  // once stopped. Waits for the store only when message ids ran out (Ids below); on an I/O
+  // thread it answers core::WouldBlock() then (core/blocking.h).
   core::Result<MessageId> Enqueue(store::UnitOfWork& unit, Message message);
   // In the current unit of work if there is one on this database, else in a unit of its own,
   // committed (durably) before it returns.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/blocking.h"
 #include "domain/changes/change_repository.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
@@ -460,6 +461,81 @@ TEST_F(ChangeDeskTest, AnEditWaitsForTheLocksOfACommitInFlightWhateverUnitObject
   auto state = Get(id);
   for (const Comment& c : state->comments) bodies.push_back(c.body);
   EXPECT_EQ(bodies, (std::vector<std::string>{"one", "three"}));
+}
+
+TEST_F(ChangeDeskTest, OnAnIoThreadAnEditThatWouldWaitForALockSaysSoAtOnceAndStagesNothing) {
+  std::string id = NewChange("20003");
+  HeldCommits held(*db_);
+  // A wait would end in Busy (030) after ten seconds: WouldBlock says it did not wait.
+  ChangeDesk desk(held, clock_, {.lock_timeout = std::chrono::seconds(10)});
+  ASSERT_TRUE(desk.Open().ok());
+  store::UnitOfWork first(held);
+  {
+    store::UnitOfWork::Scope scope(first);
+    auto r = desk.AddComment(Agent(), id, {"", "one", "", std::nullopt, std::nullopt, ""});
+    ASSERT_TRUE(r.ok() && r->status.ok());
+  }
+  auto first_done = first.CommitAsync();  // in flight: holds the record
+  {
+    core::NonBlockingScope io_thread;
+    store::UnitOfWork second(held);
+    store::UnitOfWork::Scope scope(second);
+    auto r = desk.AddComment(Agent(), id, {"", "two", "", std::nullopt, std::nullopt, ""});
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(core::IsWouldBlock(r.error())) << r.error().GatewayCode();
+    EXPECT_TRUE(second.empty());
+  }
+  EXPECT_EQ(desk.locks().held(), 1u);  // only the first edit's
+  held.Release(1);
+  ASSERT_TRUE(first_done->Wait().ok());
+  {
+    core::NonBlockingScope io_thread;  // nothing held now: the same edit runs where it is
+    store::UnitOfWork third(held);
+    {
+      store::UnitOfWork::Scope scope(third);
+      auto r = desk.AddComment(Agent(), id, {"", "three", "", std::nullopt, std::nullopt, ""});
+      ASSERT_TRUE(r.ok() && r->status.ok());
+    }
+    auto done = third.CommitAsync();
+    held.Release(1);
+    ASSERT_TRUE(done->Wait().ok());
+  }
+  std::vector<std::string> bodies;
+  auto state = Get(id);
+  for (const Comment& c : state->comments) bodies.push_back(c.body);
+  EXPECT_EQ(bodies, (std::vector<std::string>{"one", "three"}));
+}
+
+TEST_F(ChangeDeskTest, OnAnIoThreadANumberBlockIsNotTakenButOneAlreadyTakenIsUsed) {
+  ChangeInput in;
+  in.properties = {{"DisplayLabel", std::string("Rotate keys")}};
+  ChangeDesk fresh(*db_, clock_);  // no number block taken yet
+  ASSERT_TRUE(fresh.Open().ok());
+  {
+    core::NonBlockingScope io_thread;
+    store::UnitOfWork unit(*db_);
+    store::UnitOfWork::Scope scope(unit);
+    auto r = fresh.Create(Agent(), {in});
+    const core::Status st = r.ok() ? (*r)[0].status : core::Status(r.error());
+    ASSERT_FALSE(st.ok());
+    EXPECT_TRUE(core::IsWouldBlock(st.error())) << st.error().GatewayCode();
+  }
+  auto on_worker = fresh.Create(Agent(), {in});  // takes a block, waiting for the store
+  ASSERT_TRUE(on_worker.ok() && (*on_worker)[0].status.ok());
+  // As the request's unit, committed without waiting (the server awaits it).
+  store::UnitOfWork unit(*db_);
+  std::string id;
+  {
+    core::NonBlockingScope io_thread;
+    store::UnitOfWork::Scope scope(unit);
+    auto r = fresh.Create(Agent(), {in});
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE((*r)[0].status.ok()) << (*r)[0].status.error().GatewayCode();
+    id = (*r)[0].id;
+  }
+  ASSERT_TRUE(unit.CommitAsync()->Wait().ok());
+  EXPECT_TRUE(Get(id) != nullptr);
+  EXPECT_GT(std::stoll(id), std::stoll((*on_worker)[0].id));  // from the block the worker took
 }
 
 TEST_F(ChangeDeskTest, AnUpdateThatChangesNothingWritesNothing) {

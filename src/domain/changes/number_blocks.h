@@ -3,7 +3,8 @@
 // number and a request needs no write of its own to draw one. Numbers a node took but did not
 // use before it stopped are skipped, never reused.
 //
-// Thread-safe. Next() blocks on a durable write when its block is used up.
+// Thread-safe. Next() waits for a durable write when its block is used up; on an I/O thread
+// (core::NonBlockingScope) it answers core::WouldBlock() instead of waiting.
 #pragma once
 
 #include <cstdint>

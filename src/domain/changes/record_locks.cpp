@@ -1,5 +1,6 @@
 #include "domain/changes/record_locks.h"
 
+#include "core/blocking.h"
 #include "domain/changes/change_errors.h"
 
 namespace causeway::changes {
@@ -18,6 +19,7 @@ core::Status RecordLocks::Acquire(const std::vector<std::string>& keys, uint64_t
       if (held_.count(k)) return false;
     return true;
   };
+  if (!free() && !core::MayBlock()) return core::WouldBlock();  // an I/O thread: a worker waits instead
   if (!cv_.wait_for(lock, timeout, free)) return errors::Busy();
   for (const auto& k : keys) held_.emplace(k, owner);
   return core::Status::Ok();

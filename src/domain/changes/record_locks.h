@@ -3,8 +3,9 @@
 // decide on the same old state. Across nodes the version check of every write catches what
 // these locks cannot see.
 //
-// Thread-safe. Acquire blocks (a worker thread, never an I/O thread); Release may run on any
-// thread (the store thread that completed the commit).
+// Thread-safe. Acquire waits for held keys on a worker thread; on an I/O thread
+// (core::NonBlockingScope) it answers core::WouldBlock() instead. Release may run on any thread
+// (the store thread that completed the commit).
 #pragma once
 
 #include <chrono>

@@ -7,12 +7,15 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "core/blocking.h"
+#include "domain/changes/change_desk.h"
 #include "exchange/outbox.h"
 #include "exchange/testing/fake_http_client.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/outbox_publisher.h"
 #include "services/case_exchange/testing/cx_stack.h"
 #include "store/sqlite/sqlite_database.h"
+#include "store/unit_of_work.h"
 
 namespace causeway::services::case_exchange {
 namespace {
@@ -161,6 +164,59 @@ TEST_F(ApiTest, AuthorizationMatrix) {
                              : As(callers[p].second, calls[c].method, calls[c].target, calls[c].body, calls[c].headers);
       EXPECT_EQ(r.status, expected[c][p]) << r.body_view();
     }
+}
+
+TEST_F(ApiTest, IncomingOperationsRunOnTheIoThreadAndHandOverWhenTheyWouldWait) {
+  Start();
+  const std::string agent = Token("ana.agent"), snow = Token("sx.snow");
+  const std::string id = CreateChange(agent, "20001");
+  const std::string base = std::string("/rest/") + kTenant;
+  const std::string incoming =
+      R"({"entities":[{"entity_type":"Change","properties":{"Id":")" + id +
+      R"(","Description":"from SNOW"},"ext_properties":{"ExternalSystem":"SNOW","Operation":"Update"}}]})";
+  auto request = [&](std::string method, std::string target, std::string body = {}) {
+    http::Request q;
+    q.method = std::move(method);
+    q.target = std::move(target);
+    q.body = std::move(body);
+    return q;
+  };
+  // On SQLite only incoming operations are tried where they arrive; polls, bulk edits, comments
+  // and large bodies go to the pool.
+  EXPECT_TRUE(stack_.router->RunsInline(request("POST", base + "/ces", incoming)));
+  EXPECT_FALSE(stack_.router->RunsInline(request("GET", base + "/ces?system=SNOW")));
+  EXPECT_FALSE(stack_.router->RunsInline(request("POST", base + "/ems/bulk", incoming)));
+  EXPECT_FALSE(stack_.router->RunsInline(request("POST", base + "/collaboration/comments/Change/" + id, "{}")));
+  EXPECT_FALSE(stack_.router->RunsInline(request("POST", base + "/ces", std::string(http::kInlineBodyLimit + 1, ' '))));
+
+  // An agent's comment in flight holds the record: the inline try hands the request over and
+  // changes nothing; the worker's run (no scope) waits for the record and applies it.
+  changes::ChangeDesk& desk = stack_.module->desk();
+  store::UnitOfWork in_flight(*db_);
+  {
+    store::UnitOfWork::Scope scope(in_flight);
+    auto c = desk.AddComment({kTenant, "10010", "ana.agent"}, id, {"", "agent's", "", std::nullopt, std::nullopt, ""});
+    ASSERT_TRUE(c.ok() && c->status.ok());
+  }
+  {
+    core::NonBlockingScope io_thread;
+    http::Response r = As(snow, "POST", base + "/ces", incoming);
+    EXPECT_TRUE(r.to_workers) << r.status << " " << r.body_view();
+  }
+  auto before = desk.Find(kTenant, id);
+  ASSERT_TRUE(before.ok() && *before);
+  EXPECT_NE((*before)->change.description, "from SNOW");
+  ASSERT_TRUE(in_flight.CommitAsync()->Wait().ok());
+  {
+    core::NonBlockingScope io_thread;  // the record is free now: applied where it arrived
+    http::Response r = As(snow, "POST", base + "/ces", incoming);
+    EXPECT_FALSE(r.to_workers);
+    EXPECT_EQ(r.status, 200) << r.body_view();
+  }
+  auto after = desk.Find(kTenant, id);
+  ASSERT_TRUE(after.ok() && *after);
+  EXPECT_EQ((*after)->change.description, "from SNOW");
+  EXPECT_EQ(desk.locks().held(), 0u);
 }
 
 TEST_F(ApiTest, ManyTokensExpiryAndPasswordChange) {

@@ -56,6 +56,7 @@ class CaseExchangeModule final : public Module {
   std::unique_ptr<OutboxPublisher> publisher_;
   std::unique_ptr<Logon> logon_;
   std::unique_ptr<RestApi> rest_;
+  bool inline_operations_ = false;  // SQLite: incoming operations are tried on the I/O thread
 };
 
 std::unique_ptr<Module> MakeCaseExchangeModule();

@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "core/ascii.h"
+#include "core/blocking.h"
 #include "domain/changes/change_errors.h"
 #include "services/case_exchange/entity_json.h"
 #include "services/case_exchange/entity_writer.h"
@@ -117,8 +118,15 @@ http::Response RestApi::CesPost(const http::Request& req, const Context& ctx) {
   std::vector<changes::EntityOutcome> outcomes;
   if (!ops.empty()) {
     auto applied = desk_.ApplyIncoming(ctx.caller, std::move(ops));
-    if (!applied.ok()) return RestError(applied.error());
+    if (!applied.ok()) {
+      if (core::IsWouldBlock(applied.error())) return http::Response::ToWorkers();
+      return RestError(applied.error());
+    }
     outcomes = std::move(*applied);
+    // One entity that would have waited on the I/O thread sends the whole request to a worker:
+    // the others' staged work is rolled back with this try's unit.
+    for (const auto& o : outcomes)
+      if (!o.status.ok() && core::IsWouldBlock(o.status.error())) return http::Response::ToWorkers();
   }
   std::vector<const changes::EntityOutcome*> by_slot(entities.size(), nullptr);
   for (size_t k = 0; k < outcomes.size(); ++k) {

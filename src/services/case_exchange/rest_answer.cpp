@@ -48,6 +48,9 @@ http::Response AnswerWhenDurable(store::Database& db, const std::function<http::
     store::UnitOfWork::Scope scope(unit);
     res = handle();
   }
+  // The handler would have waited on the I/O thread: nothing of this try is committed (the
+  // unit rolls back as it goes), the request runs again on a worker.
+  if (res.to_workers) return res;
   // The server awaits the commit without a thread (Response::after): a worker that waited here
   // instead was a thread blocked per request in flight, and its wake-up cost more CPU than the
   // request's own work (64 connections: 440 us per durable Update, most of it in the scheduler).
