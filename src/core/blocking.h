@@ -1,10 +1,11 @@
 // Whether the running thread may wait: an I/O thread serves every connection it holds, so code
-// that runs there must not wait for a lock, the disk or another thread. The HTTP server runs
-// a handler it chose to run on an I/O thread inside a NonBlockingScope; a primitive that would
-// wait (a record lock held by another request, a number block to take from the store) answers
-// WouldBlock() there instead, and the handler hands the request to the worker pool, which runs
-// it again from the start (http::Response::ToWorkers). Everywhere else MayBlock() is true and
-// those primitives wait as before.
+// that runs there must not wait for a lock, the disk or another thread. A handler that runs on
+// an I/O thread (http::Request::on_io_thread) and can hand its request over runs its domain
+// calls inside a NonBlockingScope; a primitive that would wait (a record lock held by another
+// request, a number block to take from the store) answers WouldBlock() there instead, and the
+// handler hands the request to the worker pool, which runs it again from the start
+// (http::Response::ToWorkers). Everywhere else MayBlock() is true and those primitives wait as
+// before — also on an I/O thread whose handler opened no scope (it cannot hand over).
 #pragma once
 
 #include "core/error.h"

@@ -55,6 +55,9 @@ struct Request {
   std::string sap_language;             // e.g. "EN"
   std::string session_id;               // security-session id (binds the CSRF token)
   bool admitted = false;                // the gate already ran on the head (Handler::Admit)
+  // True while the handler runs on an I/O thread (Handler::RunsInline): it must not wait; one
+  // that would may answer Response::ToWorkers() (see core/blocking.h for how handlers tell).
+  bool on_io_thread = false;
   // Headers the security gate adds to a successful response (session cookie, fetched token).
   std::vector<std::pair<std::string, std::string>> gate_response_headers;
   // Communication scenarios granted to `user` by its arrangements (e.g. "SAP_COM_0064",
@@ -84,9 +87,9 @@ struct Response {
   // on_failure while the request it answers is still alive.
   std::shared_ptr<core::Completion> after;
   std::function<Response(const core::Error&)> on_failure;
-  // Set by a handler that the server ran on an I/O thread (inside core::NonBlockingScope) and
-  // that would have to wait there (core::WouldBlock): the server discards this answer and runs
-  // the request again on the worker pool. The handler must not have changed anything yet.
+  // Set by a handler that runs on an I/O thread (Request::on_io_thread) and would have to wait
+  // there: the server discards this answer and runs the request again on the worker pool. The
+  // handler must not have changed anything yet.
   bool to_workers = false;
   static Response ToWorkers() {
     Response r;

@@ -25,7 +25,6 @@
 #include <thread>
 
 #include "core/ascii.h"
-#include "core/blocking.h"
 #include "core/crypto.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
@@ -542,11 +541,9 @@ struct Server::Impl {
 
   awaitable<Response> Dispatch(Request& req) {
     if (handler.RunsInline(req)) {
-      Response res;
-      {
-        core::NonBlockingScope no_waiting;
-        res = SafeHandle(req);
-      }
+      req.on_io_thread = true;
+      Response res = SafeHandle(req);
+      req.on_io_thread = false;
       if (!res.to_workers) co_return res;
       ++stats.handed_to_workers;
     }

@@ -12,7 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include "core/blocking.h"
 #include "core/completion.h"
 #include "tests/support/test_pki.h"
 
@@ -43,14 +42,14 @@ class EchoHandler final : public Handler {
     }
     if (req.target == "/would-wait") {
       // Stands for a handler that would wait for a lock: on an I/O thread it hands over.
-      if (!core::MayBlock()) return Response::ToWorkers();
+      if (req.on_io_thread) return Response::ToWorkers();
       return Response(200, "text/plain", "waited on a worker");
     }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
     r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
-    r.headers.Add("x-may-block", core::MayBlock() ? "yes" : "no");
+    r.headers.Add("x-may-block", req.on_io_thread ? "no" : "yes");
     r.headers.Add("x-host", std::string(req.headers.Get("host").value_or("")));
     return r;
   }

@@ -95,10 +95,12 @@ class ApiTest : public ::testing::Test {
   std::string Token(const char* login, const char* tenant = kTenant) {
     return testing::LogOn(*stack_.router, tenant, login, "Welcome1!");
   }
+  // on_io_thread: as the server runs a request it keeps on an I/O thread (Router::RunsInline).
   http::Response As(const std::string& token, std::string method, std::string target, std::string body = {},
-                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+                    std::vector<std::pair<std::string, std::string>> headers = {}, bool on_io_thread = false) {
     headers.emplace_back("Cookie", "LWSSO_COOKIE_KEY=" + token);
-    http::Response r = Call(*stack_.router, std::move(method), std::move(target), std::move(body), std::move(headers));
+    http::Response r =
+        Call(*stack_.router, std::move(method), std::move(target), std::move(body), std::move(headers), on_io_thread);
     if (r.after) {
       core::Status st = r.after->Wait();
       if (!st.ok()) r = r.on_failure(st.error());
@@ -189,8 +191,8 @@ TEST_F(ApiTest, IncomingOperationsRunOnTheIoThreadAndHandOverWhenTheyWouldWait) 
   EXPECT_FALSE(stack_.router->RunsInline(request("POST", base + "/collaboration/comments/Change/" + id, "{}")));
   EXPECT_FALSE(stack_.router->RunsInline(request("POST", base + "/ces", std::string(http::kInlineBodyLimit + 1, ' '))));
 
-  // An agent's comment in flight holds the record: the inline try hands the request over and
-  // changes nothing; the worker's run (no scope) waits for the record and applies it.
+  // An agent's comment in flight holds the record: the try on the I/O thread hands the request
+  // over and changes nothing (on a worker the same request would wait for the record).
   changes::ChangeDesk& desk = stack_.module->desk();
   store::UnitOfWork in_flight(*db_);
   {
@@ -199,17 +201,17 @@ TEST_F(ApiTest, IncomingOperationsRunOnTheIoThreadAndHandOverWhenTheyWouldWait) 
     ASSERT_TRUE(c.ok() && c->status.ok());
   }
   {
-    core::NonBlockingScope io_thread;
-    http::Response r = As(snow, "POST", base + "/ces", incoming);
+    http::Response r = As(snow, "POST", base + "/ces", incoming, {}, /*on_io_thread=*/true);
     EXPECT_TRUE(r.to_workers) << r.status << " " << r.body_view();
+    EXPECT_TRUE(core::MayBlock());  // the handler's scope ended with it
   }
   auto before = desk.Find(kTenant, id);
   ASSERT_TRUE(before.ok() && *before);
   EXPECT_NE((*before)->change.description, "from SNOW");
   ASSERT_TRUE(in_flight.CommitAsync()->Wait().ok());
   {
-    core::NonBlockingScope io_thread;  // the record is free now: applied where it arrived
-    http::Response r = As(snow, "POST", base + "/ces", incoming);
+    // The record is free now: applied where it arrived.
+    http::Response r = As(snow, "POST", base + "/ces", incoming, {}, /*on_io_thread=*/true);
     EXPECT_FALSE(r.to_workers);
     EXPECT_EQ(r.status, 200) << r.body_view();
   }

@@ -1,7 +1,9 @@
 #include "services/case_exchange/rest_api.h"
 
+#include <optional>
 #include <vector>
 
+#include "core/blocking.h"
 #include "core/url.h"
 #include "services/case_exchange/rest_answer.h"
 
@@ -52,7 +54,13 @@ http::Response RestApi::Handle(http::Request& req, std::string_view rest) {
   const size_t n = seg.size();
   if (area == "ces" && n == 2) {
     if (req.method == "GET") return CesGet(ctx);
-    if (req.method == "POST") return AnswerWhenDurable(db_, [&] { return CesPost(req, ctx); });
+    if (req.method == "POST")
+      return AnswerWhenDurable(db_, [&] {
+        // On an I/O thread the edit must not wait: it answers WouldBlock and CesPost hands over.
+        std::optional<core::NonBlockingScope> no_waiting;
+        if (req.on_io_thread) no_waiting.emplace();
+        return CesPost(req, ctx);
+      });
     return WrongMethod(req, "GET, POST");
   }
   if (area == "ems" && n == 3 && seg[2] == "bulk") {

@@ -36,8 +36,9 @@ core::Result<CxStack> StartCaseExchange(store::Database& db, const core::Clock& 
 }
 
 http::Response Call(http::Router& router, std::string method, std::string target, std::string body,
-                    std::vector<std::pair<std::string, std::string>> headers) {
+                    std::vector<std::pair<std::string, std::string>> headers, bool on_io_thread) {
   http::Request req;
+  req.on_io_thread = on_io_thread;
   req.method = std::move(method);
   req.target = std::move(target);
   req.body = std::move(body);

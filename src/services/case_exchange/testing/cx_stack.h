@@ -30,7 +30,7 @@ core::Result<CxStack> StartCaseExchange(store::Database& db, const core::Clock& 
 
 // A request through the router (Host set); the body as given.
 http::Response Call(http::Router& router, std::string method, std::string target, std::string body = {},
-                    std::vector<std::pair<std::string, std::string>> headers = {});
+                    std::vector<std::pair<std::string, std::string>> headers = {}, bool on_io_thread = false);
 // The token of a logon through POST …/authenticate/token; "" when refused.
 std::string LogOn(http::Router& router, std::string_view tenant, std::string_view login, std::string_view password);
 
