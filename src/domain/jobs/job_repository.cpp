@@ -5,6 +5,7 @@
 
 #include "domain/jobs/job_codec.h"
 #include "domain/jobs/job_rows.h"
+#include "store/repeated_sql.h"
 
 namespace causeway::jobs::repository {
 namespace {
@@ -28,15 +29,9 @@ constexpr char kTerminal[] = "status IN ('F', 'W', 'A', 'U', 'C', 'D', 'K', 'X')
 constexpr size_t kLinesPerInsert = 8;
 
 const std::string& InsertLinesSql(size_t rows) {
-  static const std::vector<std::string> kSql = [] {
-    std::vector<std::string> out(kLinesPerInsert + 1);
-    for (size_t n = 1; n <= kLinesPerInsert; ++n) {
-      out[n] = "INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES ";
-      for (size_t i = 0; i < n; ++i) out[n] += i == 0 ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
-    }
-    return out;
-  }();
-  return kSql[rows];
+  static const store::RepeatedSql kSql("INSERT INTO job_log (job_name, run_count, seq, step_nr, at, msg_type, text) VALUES ",
+                                       "(?, ?, ?, ?, ?, ?, ?)", ", ", "", kLinesPerInsert);
+  return kSql(rows);
 }
 
 core::Status InsertLines(store::Tx& tx, const JobKey& key, const std::vector<LogLine>& lines, int64_t first_seq) {
@@ -310,9 +305,10 @@ core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<J
     const size_t n = std::min(rows::kKeysPerStatement, jobs.size() - begin);
     params.clear();
     for (size_t i = begin; i < begin + n; ++i) params.push_back(KeyName(jobs[i].key));
-    CW_RETURN_IF_ERROR(tx.Query("SELECT job_name, run_count, MAX(seq) FROM job_log WHERE " +
-                                    rows::NameListCondition(n) + " GROUP BY job_name, run_count",
-                                params, [&](const store::Row& r) { last[r.String(0) + "/" + r.String(1)] = r.Int(2); }));
+    static const store::RepeatedSql kLastLines("SELECT job_name, run_count, MAX(seq) FROM job_log WHERE job_name IN (",
+                                               "?", ", ", ") GROUP BY job_name, run_count", rows::kKeysPerStatement);
+    CW_RETURN_IF_ERROR(tx.Query(kLastLines(n), params,
+                                [&](const store::Row& r) { last[r.String(0) + "/" + r.String(1)] = r.Int(2); }));
   }
   std::vector<int64_t> first;
   first.reserve(jobs.size());

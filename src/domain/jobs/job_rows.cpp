@@ -5,6 +5,7 @@
 
 #include "domain/jobs/job_codec.h"
 #include "domain/jobs/job_parameters.h"
+#include "store/repeated_sql.h"
 
 namespace causeway::jobs::rows {
 
@@ -96,19 +97,6 @@ core::Status LoadSteps(store::Tx& tx, Job* job) {
   return decode_error;
 }
 
-const std::string& NameListCondition(size_t n) {
-  static const std::vector<std::string> kSql = [] {
-    std::vector<std::string> out(kKeysPerStatement + 1);
-    for (size_t k = 1; k <= kKeysPerStatement; ++k) {
-      out[k] = "job_name IN (";
-      for (size_t i = 0; i < k; ++i) out[k] += i == 0 ? "?" : ", ?";
-      out[k] += ")";
-    }
-    return out;
-  }();
-  return kSql[n];
-}
-
 core::Status LoadStepsOf(store::Tx& tx, std::vector<Job>& jobs) {
   std::unordered_map<std::string, Job*> by_key;
   for (Job& j : jobs) {
@@ -121,16 +109,17 @@ core::Status LoadStepsOf(store::Tx& tx, std::vector<Job>& jobs) {
     const size_t n = std::min(kKeysPerStatement, jobs.size() - begin);
     params.clear();
     for (size_t i = begin; i < begin + n; ++i) params.push_back(Str(jobs[i].key.name));
-    CW_RETURN_IF_ERROR(tx.Query(
+    static const store::RepeatedSql kSteps(
         "SELECT job_name, run_count, step_nr, definition, status, started_at, ended_at, app_rc FROM job_steps "
-        "WHERE " + NameListCondition(n),
-        params, [&](const store::Row& r) {
-          auto it = by_key.find(r.String(0) + "/" + r.String(1));
-          if (it == by_key.end()) return;
-          auto s = DecodeStepRow(r, 2);
-          if (!s.ok()) decode_error = std::move(s).error();
-          else it->second->steps.push_back(std::move(s).value());
-        }));
+        "WHERE job_name IN (",
+        "?", ", ", ")", kKeysPerStatement);
+    CW_RETURN_IF_ERROR(tx.Query(kSteps(n), params, [&](const store::Row& r) {
+      auto it = by_key.find(r.String(0) + "/" + r.String(1));
+      if (it == by_key.end()) return;
+      auto s = DecodeStepRow(r, 2);
+      if (!s.ok()) decode_error = std::move(s).error();
+      else it->second->steps.push_back(std::move(s).value());
+    }));
   }
   CW_RETURN_IF_ERROR(decode_error);
   // Step numbers are integers: sorted here rather than by the keys' collation in SQL.

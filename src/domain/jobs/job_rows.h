@@ -21,13 +21,12 @@ core::Status LoadSteps(store::Tx& tx, Job* job);
 // The same for every job of `jobs` (distinct keys), with one statement per kKeysPerStatement jobs
 // instead of one per job: a claim of several jobs costs one round trip for their steps.
 core::Status LoadStepsOf(store::Tx& tx, std::vector<Job>& jobs);
-// Most jobs one statement lists: a bounded number of statement texts in each connection's cache.
+// Most jobs one statement lists (store::RepeatedSql: a bounded number of statement texts in each
+// connection's cache). Such statements list the names only, "job_name IN (?, …)", not row values
+// `(job_name, run_count) IN ((?, ?), …)`, which SQLite answers with a scan of the whole table: a
+// name prefix of the primary key is an index lookup on both back ends. Callers match the rows
+// they get to their keys (a name may have several run counts).
 inline constexpr size_t kKeysPerStatement = 16;
-// "job_name IN (?, …)" for `n` names (1..kKeysPerStatement). The names only, not row values
-// `(job_name, run_count) IN ((?, ?), …)`, which SQLite answers with a scan of the whole table:
-// a name prefix of the primary key is an index lookup on both back ends. Callers match the
-// rows they get to their keys (a name may have several run counts).
-const std::string& NameListCondition(size_t n);
 JobStatus StatusOf(std::string_view letter);
 store::Value StatusValue(JobStatus s);
 store::Value Ms(core::SystemTime t);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "domain/jobs/job_rows.h"
+#include "store/repeated_sql.h"
 
 namespace causeway::jobs {
 namespace {
@@ -14,15 +15,9 @@ constexpr size_t kSizes[] = {1, 2, 4, 8, 16, 32, 64};
 constexpr size_t kMaxBatch = 64;
 
 const std::string& StatusSql(size_t keys) {
-  static const std::vector<std::string> kSql = [] {
-    std::vector<std::string> out(kMaxBatch + 1);
-    for (size_t n : kSizes) {
-      out[n] = "SELECT job_name, run_count, status, creator FROM jobs WHERE ";
-      for (size_t i = 0; i < n; ++i) out[n] += i == 0 ? "(job_name = ? AND run_count = ?)" : " OR (job_name = ? AND run_count = ?)";
-    }
-    return out;
-  }();
-  return kSql[keys];
+  static const store::RepeatedSql kSql("SELECT job_name, run_count, status, creator FROM jobs WHERE ",
+                                       "(job_name = ? AND run_count = ?)", " OR ", "", kMaxBatch);
+  return kSql(keys);
 }
 
 }  // namespace
