@@ -29,7 +29,7 @@ export AGREEMENTS="${AGREEMENTS:-0}"
 SOAP_URL="http://127.0.0.1:$PORT/sap/bc/srt/scs/sap/businessagreementreplicationin"
 MONITOR="http://127.0.0.1:$PORT/_causeway/messages"
 ADMIN="CAUSEWAY_ADMIN:Admin1!"
-LUA="$(dirname "${BASH_SOURCE[0]}")/business_agreement.lua"
+LUA="$HERE/business_agreement.lua"
 export CW_AUTH="Basic $(printf '%s' 'BUAG_REPL:Welcome1!' | base64 -w0)"
 RUN_NO=0
 next_run() { RUN_NO=$((RUN_NO + 1)); }  # not inside $(…): a resend of an earlier run's UUIDs stores nothing
@@ -54,10 +54,7 @@ ${BA_OPTIONS:-}
 TOML
 }
 
-hwm_mib() { awk '/^VmHWM:/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 now() { date +%s.%N; }
-busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
 # others SECONDS BUSY0 SERVER_CPU WRK_CPU: the cores the rest of the machine used meanwhile.
 others() { awk -v t="$1" -v b0="$2" -v b1="$(busy_s)" -v s="$3" -v w="$4" 'BEGIN{printf "%.2f", (b1 - b0 - s - w) / t}'; }
 wrk_cpu() { awk '{print $1 + $2}' "$BENCH_DIR/wrk.cpu"; }
@@ -65,11 +62,6 @@ wrk_cpu() { awk '{print $1 + $2}' "$BENCH_DIR/wrk.cpu"; }
 count() { curl -fsS -u "$ADMIN" "$MONITOR/summary" | grep -o "\"status\":\"$1\",\"count\":[0-9]*" | grep -o '[0-9]*$' || echo 0; }
 # True while a message is still received (cheap: the newest received one, by the monitor's index).
 pending() { local r; r=$(curl -fsS -u "$ADMIN" "$MONITOR?kind=async&status=received&limit=1"); [[ "$r" == *'"id"'* ]]; }
-machine() {  # what else runs: load, and the busiest processes over one second (ours excluded)
-  echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); other processes over 1 s (%CPU):" \
-    "$(top -b -n 2 -d 1 -w 200 | awk -v me="${SERVER_PID:-0}" '/^top -/{n++} n == 2 && $1 ~ /^[0-9]+$/ && $1 != me &&
-      $12 != "top" && $12 != "wrk" && $9 > 2 {printf "%s %s, ", $12, $9}' | head -c 300)"
-}
 
 wrk_run() {  # wrk_run SECONDS [--latency]: one wrk run of new messages (RUN_NO: call next_run first; PACE: rate)
   RUN_NO=$RUN_NO RATE=${PACE:-0} /usr/bin/time -f '%U %S' -o "$BENCH_DIR/wrk.cpu" \

@@ -19,7 +19,6 @@ DURATION="${DURATION:-15}"
 RECORDS="${RECORDS:-4000}"
 RATE="${RATE:-5000}"
 TENANT=100000002
-HERE="$(dirname "${BASH_SOURCE[0]}")"
 export CX_TENANT=$TENANT RECORDS FIRST_ID=10001
 
 build_release
@@ -56,13 +55,6 @@ fi
 echo "server: $(grep -E '^(io_threads|worker_threads)' "$BENCH_DIR/causeway.toml" | tr '\n' ' ')(worker_threads 32 unless set)"
 start_server
 trap stop_server EXIT
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
-machine() {  # what else runs: load, and the busiest other processes over one second
-  echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); other processes over 1 s (%CPU):" \
-    "$(top -b -n 2 -d 1 -w 200 | awk -v me="$SERVER_PID" '/^top -/{n++} n == 2 && $1 ~ /^[0-9]+$/ && $1 != me &&
-      $12 != "top" && $9 > 2 {printf "%s %s, ", $12, $9}' | head -c 300)"
-}
 # measure LABEL WRK_ARGS…: one wrk run; prints req/s, latency, non-2xx, server CPU per request
 # and the cores the server, wrk and everything else used.
 measure() {

@@ -15,15 +15,12 @@
 # BENCH_DIR.
 # Prints the host's load before and after: the machine is shared.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DURATION="${DURATION:-10}"
 PACKAGES="${PACKAGES:-1000}"
 ITEMS="${ITEMS:-5}"
 CLIENTS="${CLIENTS:-16}"
 MAX_CONCURRENT="${MAX_CONCURRENT:-8}"
 RATE="${RATE:-5000}"
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, clock ticks
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && cmake --preset "$PRESET" >/dev/null && cmake --build --preset "$PRESET" --target causeway -j2 >/dev/null)
@@ -86,15 +83,15 @@ wrk -t2 -c64 -d2s -H "Authorization: $CW_AUTH" -H "Cookie: $CW_COOKIE" -H 'sap-c
 # status_run LABEL [RATE]: one measured wrk run of StatusSet PUTs, closed loop or paced.
 status_run() {
   local cpu_before cpu_after out requests
-  cpu_before=$(cpu_ticks "$SERVER_PID")
+  cpu_before=$(cpu_s "$SERVER_PID")
   out=$(RATE=${2:-0} wrk -t2 -c64 -d"${DURATION}s" --latency -s "$HERE/focused_build_status.lua" "http://127.0.0.1:$PORT" 2>&1)
-  cpu_after=$(cpu_ticks "$SERVER_PID")
+  cpu_after=$(cpu_s "$SERVER_PID")
   requests=$(awk '/requests in/{print $1}' <<<"$out")
   printf 'StatusSet PUT (durable, 64 connections%s): %s req/s  p50 %s  p90 %s  p99 %s  non-2xx %s  server CPU %s µs/request\n' \
     "$1" "$(awk '/Requests\/sec/{print $2}' <<<"$out")" "$(awk '$1=="50%"{print $2}' <<<"$out")" \
     "$(awk '$1=="90%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
     "$(awk '/Non-2xx/{n=$5} END{print n+0}' <<<"$out")" \
-    "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b-a)/hz/n*1e6}')"
+    "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" 'BEGIN{printf "%.0f", (b-a)/n*1e6}')"
   grep -E '^status [0-9]+' <<<"$out" | head -3 || true
 }
 export FB_STATE="$BENCH_DIR/status_positions"

@@ -13,7 +13,6 @@
 # Knobs: BACKENDS ("postgres sqlite"), KIND (schedule | status), ROUNDS (3), DURATION (10),
 # POOL_SIZE (16), JOB_WORKERS (8), CONNECTIONS (64).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DURATION="${DURATION:-10}"
 ROUNDS="${ROUNDS:-3}"
 KIND="${KIND:-schedule}"

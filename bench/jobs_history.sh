@@ -62,6 +62,6 @@ hdrs=$(mktemp)
 curl -fsS -u "$AUTH" -c "$BENCH_DIR/jar" -I -H 'X-CSRF-Token: Fetch' "$B/" > "$hdrs"
 export CW_TOKEN=$(awk -F': ' 'tolower($1)=="x-csrf-token"{print $2}' "$hdrs" | tr -d '\r')
 export CW_COOKIE=$(awk '/SAP_SESSIONID/{print $6"="$7}' "$BENCH_DIR/jar")
-out=$(wrk -t2 -c64 -d"${DURATION}s" -H "Authorization: $CW_AUTH" -s "$(dirname "${BASH_SOURCE[0]}")/schedule.lua" \
+out=$(wrk -t2 -c64 -d"${DURATION}s" -H "Authorization: $CW_AUTH" -s "$HERE/schedule.lua" \
   "$B/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='b'&JobUser='PLANNER'&\$format=json")
 echo "JobSchedule on top: $(awk '/Requests\/sec/{print $2}' <<<"$out") req/s; RSS $(rss_mib "$SERVER_PID") MiB"

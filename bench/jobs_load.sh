@@ -30,8 +30,8 @@ run "JobTemplateSet top20 json" "$B/JobTemplateSet?\$top=20&\$format=json"
 run "JobTemplateSet top20 atom" "$B/JobTemplateSet?\$top=20"
 # Latency and the burst run before the JobSchedule flood, which leaves tens of thousands of
 # jobs queued behind it.
-python3 "$(dirname "${BASH_SOURCE[0]}")/jobs_bench.py" --port "$PORT" --pid "$SERVER_PID" \
+python3 "$HERE/jobs_bench.py" --port "$PORT" --pid "$SERVER_PID" \
   --samples "${SAMPLES:-200}" --burst "${BURST:-10000}"
 run "JobSchedule (POST, durable)" "$B/JobSchedule?JobTemplateName='ZCW_DEMO_NOOP'&JobText='b'&JobUser='PLANNER'&\$format=json" \
-  -s "$(dirname "${BASH_SOURCE[0]}")/schedule.lua"
+  -s "$HERE/schedule.lua"
 echo "RSS after load: $(rss_mib "$SERVER_PID") MiB"

@@ -7,7 +7,6 @@
 # Usage: bench/jobs_postgres.sh   (DURATION=10 seconds per figure; SKIP_BUILD=1 to use the build)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION="${DURATION:-10}"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build_release
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"

@@ -1,6 +1,7 @@
 # Shared helpers for the bench scripts: build, start our server on loopback with a bench config.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HERE="$ROOT/bench"  # the bench scripts, their wrk scripts and Python helpers
 PRESET="${PRESET:-release}"
 BIN="${BIN:-$ROOT/build/$PRESET/src/app/causeway}"
 PEERS="${PEERS:-$ROOT/../shared/bench-peers}"
@@ -78,3 +79,16 @@ schedule_probe() {  # schedule_probe SERVICE_URL JAR: one noop job (after fetch_
 stop_server() { [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
 
 rss_mib() { awk '/^VmRSS:/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+hwm_mib() { awk '/^VmHWM:/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+
+# CPU time (user + system) of process PID so far, in seconds.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# Seconds the machine's cores were busy so far (user, nice, system, irq, softirq, steal).
+busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
+# What else runs: the load, and the busiest other processes over one second (the server, top
+# and wrk left out).
+machine() {
+  echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); other processes over 1 s (%CPU):" \
+    "$(top -b -n 2 -d 1 -w 200 | awk -v me="${SERVER_PID:-0}" '/^top -/{n++} n == 2 && $1 ~ /^[0-9]+$/ && $1 != me &&
+      $12 != "top" && $12 != "wrk" && $9 > 2 {printf "%s %s, ", $12, $9}' | head -c 300)"
+}

@@ -22,20 +22,13 @@ RATE="${RATE:-2000}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 export TASKS THREADS
-LUA="$(dirname "${BASH_SOURCE[0]}")/task_activity.lua"
+LUA="$HERE/task_activity.lua"
 SOAP_PATH="/sap/bc/srt/scs/sap/managetaskactivityin"
 URL="http://127.0.0.1:$PORT$SOAP_PATH"
 export CW_AUTH="Basic $(printf '%s' 'TASK_SYNC:Welcome1!' | base64 -w0)"
 RUN_NO=0
 SENT=0  # requests wrk counted against our server (each creates TASKS tasks)
 
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
-machine() {  # load and the busiest other processes over one second
-  echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); other processes over 1 s (%CPU):" \
-    "$(top -b -n 2 -d 1 -w 200 | awk -v me="${SERVER_PID:-0}" '/^top -/{n++} n == 2 && $1 ~ /^[0-9]+$/ && $1 != me &&
-      $12 != "top" && $12 != "wrk" && $9 > 2 {printf "%s %s, ", $12, $9}' | head -c 300)"
-}
 
 # measure LABEL PID [RATE]: a warm-up, then one wrk run; prints the labelled figures.
 measure() {
@@ -99,7 +92,7 @@ echo "malformed envelopes: $codes; server alive: $(kill -0 "$SERVER_PID" && echo
 
 if [[ "${PEER:-}" == node-soap ]]; then
   stop_server
-  peer="$(dirname "${BASH_SOURCE[0]}")/peers/node-soap"
+  peer="$HERE/peers/node-soap"
   (cd "$peer" && [[ -d node_modules/soap ]] || npm install --no-audit --no-fund --loglevel=error >/dev/null)
   node "$peer/server.js" "$PORT" "$ROOT/src/services/task_activity/ManageTaskActivityIn.wsdl" > "$BENCH_DIR/node.log" 2>&1 &
   NODE_PID=$!
