@@ -152,7 +152,9 @@ class ChangeDesk {
   core::Result<PollPage> Poll(std::string_view tenant, std::string_view system, int64_t since_ms, int64_t skip,
                               int64_t size);
 
-  // --- edits (per-entity outcomes; the Result fails only when the store does) ---
+  // --- edits (per-entity outcomes; the Result fails only when the store does, or inside a
+  // core::NonBlockingScope with core::WouldBlock() when an edit would have to wait: a record
+  // held by a commit in flight, a number block to take; nothing is staged then) ---
   core::Result<std::vector<EntityOutcome>> Create(const Caller& caller, std::vector<ChangeInput> inputs);
   // Each pair: change id, input.
   core::Result<std::vector<EntityOutcome>> Update(const Caller& caller,

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/ascii.h"
+#include "core/blocking.h"
 #include "domain/changes/change_errors.h"
 #include "domain/changes/change_properties.h"
 #include "domain/changes/change_repository.h"
@@ -78,6 +79,10 @@ core::Status EditBatch::Run(const std::vector<Edit>& edits, std::vector<EntityOu
 
   CW_RETURN_IF_ERROR(Load(edits));
   for (size_t i = 0; i < edits.size(); ++i) RunOne(edits[i], outcomes[i]);
+  // An edit that would have waited (core/blocking.h) is no refusal of its entity: the whole
+  // batch runs again where waiting is allowed.
+  for (const EntityOutcome& o : outcomes)
+    if (!o.status.ok() && core::IsWouldBlock(o.status.error())) return core::WouldBlock();
   return Stage();
 }
 

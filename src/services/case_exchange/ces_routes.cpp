@@ -119,14 +119,11 @@ http::Response RestApi::CesPost(const http::Request& req, const Context& ctx) {
   if (!ops.empty()) {
     auto applied = desk_.ApplyIncoming(ctx.caller, std::move(ops));
     if (!applied.ok()) {
+      // Would have waited on the I/O thread: this try's unit rolls back, a worker runs it again.
       if (core::IsWouldBlock(applied.error())) return http::Response::ToWorkers();
       return RestError(applied.error());
     }
     outcomes = std::move(*applied);
-    // One entity that would have waited on the I/O thread sends the whole request to a worker:
-    // the others' staged work is rolled back with this try's unit.
-    for (const auto& o : outcomes)
-      if (!o.status.ok() && core::IsWouldBlock(o.status.error())) return http::Response::ToWorkers();
   }
   std::vector<const changes::EntityOutcome*> by_slot(entities.size(), nullptr);
   for (size_t k = 0; k < outcomes.size(); ++k) {
