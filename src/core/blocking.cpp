@@ -7,7 +7,7 @@ thread_local bool non_blocking = false;
 
 bool MayBlock() { return !non_blocking; }
 
-NonBlockingScope::NonBlockingScope() : previous_(non_blocking) { non_blocking = true; }
+NonBlockingScope::NonBlockingScope(bool active) : previous_(non_blocking) { non_blocking = previous_ || active; }
 NonBlockingScope::~NonBlockingScope() { non_blocking = previous_; }
 
 Error WouldBlock() {

@@ -16,7 +16,8 @@ bool MayBlock();
 
 class NonBlockingScope {
  public:
-  NonBlockingScope();
+  // `active` false: no change (for a caller that only sometimes runs where it must not wait).
+  explicit NonBlockingScope(bool active = true);
   ~NonBlockingScope();
   NonBlockingScope(const NonBlockingScope&) = delete;
   NonBlockingScope& operator=(const NonBlockingScope&) = delete;

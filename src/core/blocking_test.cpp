@@ -20,6 +20,14 @@ TEST(BlockingTest, AScopeForbidsWaitingOnItsThreadOnlyAndNests) {
       EXPECT_FALSE(MayBlock());
     }
     EXPECT_FALSE(MayBlock());  // the inner scope restored the outer one's state
+    {
+      NonBlockingScope inactive(false);
+      EXPECT_FALSE(MayBlock());  // an inactive scope inside an active one changes nothing
+    }
+  }
+  {
+    NonBlockingScope inactive(false);
+    EXPECT_TRUE(MayBlock());
   }
   EXPECT_TRUE(MayBlock());
 }

@@ -1,6 +1,5 @@
 #include "services/case_exchange/rest_api.h"
 
-#include <optional>
 #include <vector>
 
 #include "core/blocking.h"
@@ -57,8 +56,7 @@ http::Response RestApi::Handle(http::Request& req, std::string_view rest) {
     if (req.method == "POST")
       return AnswerWhenDurable(db_, [&] {
         // On an I/O thread the edit must not wait: it answers WouldBlock and CesPost hands over.
-        std::optional<core::NonBlockingScope> no_waiting;
-        if (req.on_io_thread) no_waiting.emplace();
+        core::NonBlockingScope no_waiting(req.on_io_thread);
         return CesPost(req, ctx);
       });
     return WrongMethod(req, "GET, POST");
