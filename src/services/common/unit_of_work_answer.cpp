@@ -9,7 +9,9 @@ http::Response AnswerAfterCommit(store::Database& db, const std::function<http::
     store::UnitOfWork::Scope scope(unit);
     res = handle();
   }
-  if (res.status >= 400) {
+  // An error, or a handler that would have waited on its I/O thread and runs again (parked or
+  // on a worker): nothing it staged may commit.
+  if (res.status >= 400 || res.to_workers) {
     unit.Rollback();
     return res;
   }
