@@ -1,14 +1,40 @@
 #include "core/blocking.h"
 
+#include <utility>
+
 namespace causeway::core {
 namespace {
 thread_local bool non_blocking = false;
+thread_local Parking* current_parking = nullptr;
 }  // namespace
 
 bool MayBlock() { return !non_blocking; }
 
-NonBlockingScope::NonBlockingScope(bool active) : previous_(non_blocking) { non_blocking = previous_ || active; }
-NonBlockingScope::~NonBlockingScope() { non_blocking = previous_; }
+Parking* CurrentParking() { return non_blocking ? current_parking : nullptr; }
+
+void Parking::Park(const void* owner, std::shared_ptr<Completion> ready, std::shared_ptr<void> state) {
+  owner_ = owner;
+  parked_ = {std::move(ready), std::move(state)};
+}
+
+Parking::Parked Parking::Take(const void* owner) {
+  if (owner != owner_ || !parked_) return {};
+  owner_ = nullptr;
+  return std::exchange(parked_, {});
+}
+
+// An active scope sets its parking (also null: a scope that cannot park hides an outer one's);
+// an inactive one changes nothing.
+NonBlockingScope::NonBlockingScope(bool active, Parking* parking)
+    : previous_(non_blocking), previous_parking_(current_parking) {
+  non_blocking = previous_ || active;
+  if (active) current_parking = parking;
+}
+
+NonBlockingScope::~NonBlockingScope() {
+  non_blocking = previous_;
+  current_parking = previous_parking_;
+}
 
 Error WouldBlock() {
   return MakeError(Code::kUnavailable, "CAUSEWAY/CORE", "001", "The operation would wait on an I/O thread");

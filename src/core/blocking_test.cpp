@@ -39,5 +39,46 @@ TEST(BlockingTest, WouldBlockIsRecognisedAndNothingElseIs) {
   EXPECT_FALSE(IsWouldBlock(MakeError(Code::kUnavailable, "CAUSEWAY/CORE", "002", "other")));
 }
 
+TEST(BlockingTest, OnlyTheInnermostActiveScopeOffersItsParking) {
+  Parking parking;
+  EXPECT_EQ(CurrentParking(), nullptr);
+  {
+    NonBlockingScope scope(true, &parking);
+    EXPECT_EQ(CurrentParking(), &parking);
+    {
+      NonBlockingScope cannot_park;  // e.g. a nested call that could not be run again
+      EXPECT_EQ(CurrentParking(), nullptr);
+    }
+    {
+      NonBlockingScope inactive(false);
+      EXPECT_EQ(CurrentParking(), &parking);
+    }
+    EXPECT_EQ(CurrentParking(), &parking);
+  }
+  EXPECT_EQ(CurrentParking(), nullptr);
+  {
+    NonBlockingScope inactive(false, &parking);  // waiting allowed: nothing to park for
+    EXPECT_EQ(CurrentParking(), nullptr);
+  }
+}
+
+TEST(BlockingTest, AParkedWaitIsTakenBackOnceAndOnlyByItsOwner) {
+  Parking parking;
+  int barrier = 0, other = 0;
+  EXPECT_FALSE(parking.Take(&barrier));
+  EXPECT_EQ(parking.waiting_on(), nullptr);
+  auto ready = std::make_shared<Completion>();
+  parking.Park(&barrier, ready, std::make_shared<int>(42));
+  EXPECT_EQ(parking.waiting_on(), ready);
+  EXPECT_FALSE(parking.Take(&other));
+  ready->Complete(Status::Ok());
+  Parking::Parked back = parking.Take(&barrier);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back.ready, ready);
+  EXPECT_EQ(*std::static_pointer_cast<int>(back.state), 42);
+  EXPECT_FALSE(parking.Take(&barrier));
+  EXPECT_EQ(parking.waiting_on(), nullptr);
+}
+
 }  // namespace
 }  // namespace causeway::core

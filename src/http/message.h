@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/blocking.h"
 #include "core/completion.h"
 
 namespace causeway::http {
@@ -58,6 +59,9 @@ struct Request {
   // True while the handler runs on an I/O thread (Handler::RunsInline): it must not wait; one
   // that would may answer Response::ToWorkers() (see core/blocking.h for how handlers tell).
   bool on_io_thread = false;
+  // What the handler parked on while on the I/O thread (core/blocking.h): the server awaits it
+  // and runs the handler there again instead of handing the request to the worker pool.
+  core::Parking parking;
   // Headers the security gate adds to a successful response (session cookie, fetched token).
   std::vector<std::pair<std::string, std::string>> gate_response_headers;
   // Communication scenarios granted to `user` by its arrangements (e.g. "SAP_COM_0064",
@@ -89,7 +93,8 @@ struct Response {
   std::function<Response(const core::Error&)> on_failure;
   // Set by a handler that runs on an I/O thread (Request::on_io_thread) and would have to wait
   // there: the server discards this answer and runs the request again on the worker pool. The
-  // handler must not have changed anything yet.
+  // handler must not have changed anything yet. If the handler parked the request
+  // (Request::parking) the server instead awaits what it parked on and runs it again inline.
   bool to_workers = false;
   static Response ToWorkers() {
     Response r;

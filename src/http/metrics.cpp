@@ -60,6 +60,10 @@ std::string Metrics::Render(const ServerStats* stats, std::string_view extra) co
            "and ran again on a worker.\n";
     out += "# TYPE causeway_requests_handed_to_workers_total counter\n";
     out += "causeway_requests_handed_to_workers_total " + std::to_string(stats->handed_to_workers.load()) + "\n";
+    out += "# HELP causeway_requests_parked_total Times a request on an I/O thread waited there without a thread "
+           "(a read barrier) and ran again.\n";
+    out += "# TYPE causeway_requests_parked_total counter\n";
+    out += "causeway_requests_parked_total " + std::to_string(stats->parked.load()) + "\n";
   }
   out.append(extra);
   return out;

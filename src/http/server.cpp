@@ -105,6 +105,7 @@ struct Server::Impl {
     bool timed_out = false;
   };
   static constexpr auto kSweep = std::chrono::milliseconds(100);
+  static constexpr int kMaxParkedRuns = 3;
   // conns[i] is touched only on I/O thread i.
   std::vector<std::list<Conn*>> conns;
   Impl(ServerOptions o, Handler& h, std::function<void(const RequestRecord&)> cb)
@@ -539,18 +540,6 @@ struct Server::Impl {
     }
   }
 
-  awaitable<Response> Dispatch(Request& req) {
-    if (handler.RunsInline(req)) {
-      req.on_io_thread = true;
-      Response res = SafeHandle(req);
-      req.on_io_thread = false;
-      if (!res.to_workers) co_return res;
-      ++stats.handed_to_workers;
-    }
-    co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
-                                      asio::use_awaitable);
-  }
-
   // What resumes the calling coroutine on `ex` (its own I/O thread) once `c` completed. Not a
   // coroutine itself: GCC 12 destroyed the by-value parameter of a nested coroutine awaited in
   // an expression twice, freeing the completion while the request still held it.
@@ -561,6 +550,26 @@ struct Server::Impl {
           c->Then([h, ex](const core::Status& s) { asio::post(ex, [h, s]() mutable { (*h)(std::move(s)); }); });
         },
         asio::use_awaitable);
+  }
+
+  awaitable<Response> Dispatch(Request& req) {
+    if (handler.RunsInline(req)) {
+      // A handler may park a few times (each a wait some other thread ends); one that still
+      // would wait after that goes to the pool like one that cannot park.
+      for (int runs = 0;; ++runs) {
+        req.on_io_thread = true;
+        Response res = SafeHandle(req);
+        req.on_io_thread = false;
+        if (!res.to_workers) co_return res;
+        std::shared_ptr<core::Completion> parked = req.parking.waiting_on();
+        if (parked == nullptr || runs == kMaxParkedRuns) break;
+        ++stats.parked;
+        if (!parked->done()) co_await AwaitCompletion(std::move(parked), co_await asio::this_coro::executor);
+      }
+      ++stats.handed_to_workers;
+    }
+    co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
+                                      asio::use_awaitable);
   }
 
   // Dispatches an admitted request; a response that waits for its writes to be durable is

@@ -99,6 +99,7 @@ struct ServerStats {
   std::atomic<int64_t> in_flight{0};
   std::atomic<uint64_t> connections_rejected{0};
   std::atomic<uint64_t> handed_to_workers{0};  // inline handlers that would have waited (Response::to_workers)
+  std::atomic<uint64_t> parked{0};  // inline handlers run again on their I/O thread after a parked wait
 };
 
 class Server {

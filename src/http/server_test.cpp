@@ -45,6 +45,18 @@ class EchoHandler final : public Handler {
       if (req.on_io_thread) return Response::ToWorkers();
       return Response(200, "text/plain", "waited on a worker");
     }
+    if (req.target == "/park" || req.target == "/park-always") {
+      // Stands for a read barrier: parks on a completion that another thread (the test) ends,
+      // then finds it done on the next run. /park-always never takes it back.
+      if (!req.on_io_thread) return Response(200, "text/plain", "ran on a worker");
+      if (req.target == "/park" && req.parking.Take(this)) return Response(200, "text/plain", "ran again on the I/O thread");
+      auto c = std::make_shared<core::Completion>();
+      if (req.target == "/park-always") c->Complete(core::Status::Ok());
+      req.parking.Park(this, c);
+      std::lock_guard lock(mu);
+      pending = c;
+      return Response::ToWorkers();
+    }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
@@ -138,6 +150,42 @@ TEST_F(ServerTest, AnInlineHandlerThatWouldWaitRunsAgainOnAWorker) {
   for (size_t p = out.find("HTTP/1.1 "); p != std::string::npos; p = out.find("HTTP/1.1 ", p + 1)) ++answers;
   EXPECT_EQ(answers, 2) << out;
   EXPECT_EQ(handler_.handled.load() - handled_before, 3);  // /would-wait twice, /c once
+  EXPECT_EQ(server_->stats().handed_to_workers.load(), 1u);
+}
+
+TEST_F(ServerTest, AParkedHandlerRunsAgainOnItsIoThreadOnceItsWaitCompletes) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET /park HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::shared_ptr<core::Completion> pending;
+  for (int spins = 0; spins < 50'000'000 && !pending; ++spins) {
+    std::lock_guard lock(handler_.mu);
+    pending = handler_.pending;
+    if (!pending) std::this_thread::yield();
+  }
+  ASSERT_TRUE(pending);
+  // Meanwhile the I/O thread serves other connections.
+  RawClient other(port_);
+  other.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(other.Read("GET /a 0").find("x-may-block: no"), std::string::npos);
+  EXPECT_EQ(handler_.handled.load(), 2);
+  pending->Complete(core::Status::Ok());
+  std::string out = c.Read("I/O thread");
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out;
+  EXPECT_NE(out.find("ran again on the I/O thread"), std::string::npos) << out;
+  EXPECT_EQ(handler_.handled.load(), 3);
+  EXPECT_EQ(server_->stats().parked.load(), 1u);
+  EXPECT_EQ(server_->stats().handed_to_workers.load(), 0u);
+}
+
+TEST_F(ServerTest, AHandlerThatKeepsParkingEndsUpOnAWorker) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send("GET /park-always HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string out = c.Read("ran on a worker");
+  EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out;
+  EXPECT_EQ(handler_.handled.load(), 5);  // four runs inline (three parks), then the worker's
+  EXPECT_EQ(server_->stats().parked.load(), 3u);
   EXPECT_EQ(server_->stats().handed_to_workers.load(), 1u);
 }
 

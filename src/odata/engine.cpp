@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/ascii.h"
+#include "core/blocking.h"
 #include "core/time_format.h"
 #include "odata/engine_internal.h"
 #include "odata/errors.h"
@@ -551,7 +552,12 @@ http::Response Engine::Impl::HandleSingle(const Engine& engine, const http::Requ
     if (auto hit = engine.read_cache_->Find(cache_key)) return *hit;
   ResourceRequest request(engine, req, r, ctx, format);
   auto result = request.Run(*path, *params);
-  if (!result.ok()) return Error(engine, result.error(), format, ctx);
+  if (!result.ok()) {
+    // The service would have to wait on this I/O thread (core/blocking.h): parked or handed
+    // to a worker by the server, nothing was answered.
+    if (core::IsWouldBlock(result.error())) return http::Response::ToWorkers();
+    return Error(engine, result.error(), format, ctx);
+  }
   http::Response resp = std::move(result).value();
   if (!ctx.messages.empty()) resp.headers.Add("sap-message", SapMessageHeader(ctx.messages));
   else if (!cache_key.empty() && resp.status == 200) engine.read_cache_->Store(cache_key, resp);

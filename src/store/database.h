@@ -37,6 +37,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/completion.h"
 #include "core/result.h"
 
 namespace causeway::store {
@@ -119,6 +120,11 @@ class ChangeFeed {
   // connection is down): read the store then. Blocks (never call it on an I/O thread); calls
   // that overlap share one round trip.
   virtual bool Sync(std::chrono::milliseconds wait) = 0;
+  // The same barrier without waiting: the completion ends Ok when Sync would have returned
+  // true, with an error where it would have returned false (at the latest after `wait`). It
+  // ends on the feed's thread, or at once; the call never blocks (an I/O thread may make it)
+  // and shares its round trip with overlapping Sync and SyncAsync calls.
+  virtual std::shared_ptr<core::Completion> SyncAsync(std::chrono::milliseconds wait) = 0;
 };
 
 class Database {

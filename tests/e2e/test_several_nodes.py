@@ -357,6 +357,9 @@ class SeveralNodes(PushChecks, unittest.TestCase):
             self.assertEqual(st, 200, f"job {name} scheduled on {here.server.base} unknown to {there.server.base}")
             self.assertIn(status, {"Y", "R", "F"})
             jobs.append((name, count))
+        # Those status reads ran on the nodes' I/O threads, parked on the change feed's barrier
+        # (no worker waited for PostgreSQL), and still saw the other node's job at once.
+        self.assertGreater(sum(self.parked(n) for n in self.nodes), 0)
         t1 = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 5))
         for i, (name, count) in enumerate(jobs):
             self.assertEqual(sessions[(i + 2) % 3].wait_status(name, count, {"F", "A", "C"}), "F", name)
@@ -375,6 +378,14 @@ class SeveralNodes(PushChecks, unittest.TestCase):
             self.assertEqual([t for t in texts if t.startswith("Step ") and " started" in t],
                              ["Step 1 started (noop, ZCW_PREPARE)", "Step 2 started (sleep, ZCW_PROCESS)",
                               "Step 3 started (noop, ZCW_FINALIZE)"], name)
+
+    def parked(self, node):
+        st, _, metrics = node.request("GET", "/_causeway/metrics", ADMIN)
+        self.assertEqual(st, 200, metrics)
+        for line in metrics.decode().splitlines():
+            if line.startswith("causeway_requests_parked_total "):
+                return int(line.split()[1])
+        self.fail("no causeway_requests_parked_total in the metrics")
 
     def logon(self, node, user, password):
         return node.request("GET", SERVICE, {"Authorization": basic(user, password)})[0]

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/ascii.h"
+#include "core/blocking.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "domain/jobs/job_errors.h"
@@ -140,10 +141,13 @@ core::Status JobEngine::LoadTemplates(std::vector<JobTemplate> config_templates)
 
 // --- templates ---
 
-void JobEngine::RefreshTemplates() const {
-  if (options_.cache_reads) return;  // this process is the store's only writer
+core::Status JobEngine::RefreshTemplates() const {
+  if (options_.cache_reads) return core::Status::Ok();  // this process is the store's only writer
   // With a feed, only a notice (or a feed that cannot vouch) sends us to the store.
-  if (feed_ != nullptr && feed_->Sync(kFeedSyncWait) && !templates_dirty_.exchange(false)) return;
+  if (feed_ != nullptr) {
+    CW_ASSIGN_OR_RETURN(const bool synced, FeedCurrent());
+    if (synced && !templates_dirty_.exchange(false)) return core::Status::Ok();
+  }
   int64_t version = 0;
   std::vector<JobTemplate> stored;
   bool changed = false;
@@ -159,27 +163,31 @@ void JobEngine::RefreshTemplates() const {
     return core::Status::Ok();
   });
   if (!st.ok()) {
-    // Serve this node's copy: a store that cannot be read fails the request's own store call.
     templates_dirty_.store(true);
+    if (core::IsWouldBlock(st.error())) return st;  // the caller runs again where it may wait
+    // Serve this node's copy: a store that cannot be read fails the request's own store call.
     spdlog::warn("jobs: templates not refreshed from the store: {}", st.error().text);
-    return;
+    return core::Status::Ok();
   }
-  if (!changed) return;
+  if (!changed) return core::Status::Ok();
   std::unique_lock lock(templates_mu_);
-  if (version <= stored_templates_version_) return;
+  if (version <= stored_templates_version_) return core::Status::Ok();
   templates_.clear();
   for (auto& t : stored) templates_[t.name] = std::move(t);
   stored_templates_version_ = version;
   templates_version_.fetch_add(1, std::memory_order_acq_rel);
+  return core::Status::Ok();
 }
 
+// Template reads that cannot say "run me elsewhere" are made where waiting is allowed (the
+// template set is read on workers wherever the store is shared).
 uint64_t JobEngine::TemplatesVersion() const {
-  RefreshTemplates();
+  (void)RefreshTemplates();
   return templates_version_.load(std::memory_order_acquire);
 }
 
 std::vector<JobTemplate> JobEngine::Templates() const {
-  RefreshTemplates();
+  (void)RefreshTemplates();
   std::shared_lock lock(templates_mu_);
   std::vector<JobTemplate> out;
   out.reserve(templates_.size());
@@ -188,7 +196,7 @@ std::vector<JobTemplate> JobEngine::Templates() const {
 }
 
 core::Result<JobTemplate> JobEngine::FindTemplate(std::string_view name) const {
-  RefreshTemplates();
+  CW_RETURN_IF_ERROR(RefreshTemplates());
   std::shared_lock lock(templates_mu_);
   auto it = templates_.find(name);
   if (it == templates_.end()) return TemplateNotFound(std::string(name));
@@ -362,13 +370,29 @@ void JobEngine::StartFeed() {
   if (feed_ == nullptr) hub_->cache.reset();  // the store has no feed: every read goes to it
 }
 
-bool JobEngine::CacheCurrent() const {
+core::Result<bool> JobEngine::CacheCurrent() const {
   if (hub_->cache == nullptr) return false;
-  return feed_ == nullptr || feed_->Sync(kFeedSyncWait);
+  if (feed_ == nullptr) return true;
+  return FeedCurrent();
+}
+
+core::Result<bool> JobEngine::FeedCurrent() const {
+  if (core::MayBlock()) return feed_->Sync(kFeedSyncWait);
+  // On an I/O thread: the barrier's round trip parks the request instead of the thread; its
+  // next run finds the barrier passed (it was asked for after the request arrived, so it
+  // vouches for every write answered before).
+  core::Parking* parking = core::CurrentParking();
+  if (parking == nullptr) return core::WouldBlock();
+  if (core::Parking::Parked back = parking->Take(feed_.get())) return back.ready->Wait().ok();
+  std::shared_ptr<core::Completion> barrier = feed_->SyncAsync(kFeedSyncWait);
+  if (barrier->done()) return barrier->Wait().ok();
+  parking->Park(feed_.get(), std::move(barrier));
+  return core::WouldBlock();
 }
 
 core::Result<std::shared_ptr<const Job>> JobEngine::Lookup(const JobKey& key) const {
-  return Lookup(key, CacheCurrent());
+  CW_ASSIGN_OR_RETURN(const bool cache_current, CacheCurrent());
+  return Lookup(key, cache_current);
 }
 
 core::Result<std::shared_ptr<const Job>> JobEngine::Lookup(const JobKey& key, bool cache_current) const {
@@ -404,7 +428,7 @@ core::Result<Job> JobEngine::GetJob(const Caller& caller, const JobKey& key) con
 }
 
 core::Result<JobStatus> JobEngine::GetStatus(const Caller& caller, const JobKey& key) const {
-  const bool cache_current = CacheCurrent();
+  CW_ASSIGN_OR_RETURN(const bool cache_current, CacheCurrent());
   if (!cache_current) {
     // Every read asks the store, so that other nodes' writes are seen at once; concurrent
     // reads share a query.

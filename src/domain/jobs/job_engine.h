@@ -277,7 +277,11 @@ class JobEngine {
   mutable std::atomic<bool> templates_dirty_{true};  // with feed_: a template notice came
   // With feed_: true once every change committed before the call is in the cache; false (the
   // feed is down) means read the store. Without feed_: whether the cache is on.
-  bool CacheCurrent() const;
+  core::Result<bool> CacheCurrent() const;
+  // The feed's barrier (feed_ set): true once every notice committed before the call arrived.
+  // Where the thread must not wait (core/blocking.h) it parks the request on the barrier, or
+  // answers core::WouldBlock() where it cannot park.
+  core::Result<bool> FeedCurrent() const;
   core::Result<std::shared_ptr<const Job>> Lookup(const JobKey& key, bool cache_current) const;
 
   mutable std::shared_mutex templates_mu_;
@@ -285,7 +289,9 @@ class JobEngine {
   mutable std::atomic<uint64_t> templates_version_{1};
   mutable int64_t stored_templates_version_ = 0;  // GUARDED_BY(templates_mu_): the store's, as loaded
   // Other processes write the store (no read cache): reload templates another node changed.
-  void RefreshTemplates() const;
+  // Reloads the templates if another node changed them. Only core::WouldBlock() is returned (a
+  // store that cannot be read leaves this node's copy and logs it).
+  core::Status RefreshTemplates() const;
   std::mutex template_write_mu_;  // serializes template writes
 
   std::atomic<uint64_t> holds_{0};  // numbers the holds of staged cancels

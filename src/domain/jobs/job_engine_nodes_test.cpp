@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/blocking.h"
 #include "domain/jobs/job_engine.h"
 #include "domain/jobs/job_engine_fixture.h"
 #include "domain/jobs/job_errors.h"
@@ -257,6 +258,127 @@ TEST_P(JobNodesTest, AJobCachedOnOneNodeAndChangedByTheOtherIsSeenInTheNextRead)
   ASSERT_TRUE(seen.ok());
   EXPECT_EQ(seen->status, JobStatus::kCanceled);
   EXPECT_EQ(seen->steps.at(0).status, JobStatus::kCanceled);
+}
+
+// What a handler on an I/O thread does with a read (core/blocking.h): run it where it must not
+// wait; while it parks, await what it parked on and run it again. Returns the last outcome (a
+// WouldBlock with nothing parked: the request would go to a worker) and counts the parks.
+template <typename Read>
+auto OnAnIoThread(Read read, int& parks) {
+  core::Parking parking;
+  for (;;) {
+    auto outcome = [&] {
+      core::NonBlockingScope scope(true, &parking);
+      return read();
+    }();
+    if (outcome.ok() || !core::IsWouldBlock(outcome.error()) || parking.waiting_on() == nullptr) return outcome;
+    ++parks;
+    (void)parking.waiting_on()->Wait();
+  }
+}
+
+// The feed's session opens on its own thread after the node started; until it listens a barrier
+// cannot vouch (every read goes to the store, on a worker). Leaves the node's templates fresh.
+bool WaitUntilItsFeedListens(JobEngine& node) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!node.FindTemplate("NOOP").ok()) return false;
+    int parks = 0;
+    if (OnAnIoThread([&] { return node.FindTemplate("NOOP"); }, parks).ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// A barrier parks the request unless its round trip was over before the caller looked (then
+// the same run goes on): at most one park per read here.
+TEST_P(JobNodesTest, OnAnIoThreadAReadParksOnTheFeedsBarrierInsteadOfWaiting) {
+  OpenTwoNodes();
+  Job j = ScheduleOn(*node_a_, "SLEEP");
+  int parks = 0;
+  if (!postgres()) {
+    // No feed (SQLite's shared mode has no cache): every read asks the store, on a worker.
+    auto r = OnAnIoThread([&] { return node_b_->GetStatus(kComm, j.key); }, parks);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(core::IsWouldBlock(r.error()));
+    EXPECT_EQ(parks, 0);
+    return;
+  }
+  ASSERT_TRUE(WaitUntilItsFeedListens(*node_b_));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (node_a_->GetJob(kComm, j.key)->steps.at(0).status != JobStatus::kRunning &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  JobEngine& reader = *node_b_;
+  // Not cached on the reader yet: past the barrier the store read would wait, so the request
+  // goes to a worker (which caches what it reads).
+  auto miss = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);
+  ASSERT_FALSE(miss.ok());
+  EXPECT_TRUE(core::IsWouldBlock(miss.error()));
+  EXPECT_LE(parks, 1);
+  int total = parks;
+  ASSERT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kRunning);
+  // Cached: the barrier parks the request, its next run answers from the cache.
+  parks = 0;
+  auto hit = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);
+  ASSERT_TRUE(hit.ok()) << hit.error().text;
+  EXPECT_EQ(*hit, JobStatus::kRunning);
+  EXPECT_LE(parks, 1);
+  total += parks;
+  // Changed on the other node and answered there: the parked read never serves the entry it
+  // had cached (the notice evicted it before the barrier passed): it goes to the store.
+  ASSERT_TRUE(node_a_->Cancel(kComm, j.key).ok());
+  ASSERT_EQ(node_a_->GetStatus(kComm, j.key).value(), JobStatus::kCanceled);
+  parks = 0;
+  auto after = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);
+  EXPECT_LE(parks, 1);
+  EXPECT_GE(total + parks, 1) << "no read ever parked";
+  if (after.ok()) {
+    EXPECT_EQ(*after, JobStatus::kCanceled) << "a parked read served a stale cache entry";
+  } else {
+    EXPECT_TRUE(core::IsWouldBlock(after.error())) << after.error().text;
+  }
+  EXPECT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kCanceled);
+}
+
+// JobSchedule on an I/O thread (PostgreSQL): the templates' freshness check parks on the
+// feed's barrier; a template another node changed sends the request to a worker (its store
+// read would wait) with nothing staged; past that it stages and commits without a worker.
+TEST_P(JobNodesTest, OnAnIoThreadAScheduleParksOnTheFeedsBarrierAndSeesAnotherNodesTemplate) {
+  OpenTwoNodes();
+  if (postgres()) ASSERT_TRUE(WaitUntilItsFeedListens(*node_b_));
+  ASSERT_TRUE(node_a_->UpsertTemplate(Template("ZNEW", {Step(StepKind::kNoop)}), "ADMIN").ok());
+  std::shared_ptr<core::Completion> committed;
+  auto schedule = [&] {
+    store::UnitOfWork unit(SecondStore());
+    core::Result<ScheduleResult> r = core::Error(core::WouldBlock());
+    {
+      store::UnitOfWork::Scope scope(unit);
+      r = node_b_->Schedule(kComm, {.template_name = "ZNEW", .text = "parked", .job_user = "ALICE"});
+    }
+    if (r.ok()) committed = unit.CommitAsync();
+    else unit.Rollback();
+    return r;
+  };
+  int parks = 0;
+  auto first = OnAnIoThread(schedule, parks);
+  if (postgres()) {
+    ASSERT_FALSE(first.ok());
+    EXPECT_TRUE(core::IsWouldBlock(first.error())) << first.error().text;
+    EXPECT_LE(parks, 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 0);
+    ASSERT_TRUE(node_b_->FindTemplate("ZNEW").ok());  // what the worker's run reads
+    parks = 0;
+    first = OnAnIoThread(schedule, parks);
+    EXPECT_LE(parks, 1);
+  } else {
+    EXPECT_EQ(parks, 0);  // no feed: SQLite reads the templates where it is
+  }
+  ASSERT_TRUE(first.ok()) << first.error().text;
+  ASSERT_NE(committed, nullptr);
+  ASSERT_TRUE(committed->Wait().ok());
+  EXPECT_EQ(WaitTerminalOn(*node_b_, first->job.key).status, JobStatus::kFinished);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 1);
 }
 
 TEST_P(JobNodesTest, ARunningJobOfADeadNodeEndsInFailedOnceItsLeaseExpired) {

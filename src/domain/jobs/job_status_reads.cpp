@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/blocking.h"
 #include "domain/jobs/job_rows.h"
 #include "store/repeated_sql.h"
 
@@ -23,6 +24,7 @@ const std::string& StatusSql(size_t keys) {
 }  // namespace
 
 core::Result<std::optional<repository::StatusRow>> StatusReads::Get(const JobKey& key) {
+  if (!core::MayBlock()) return core::WouldBlock();
   Waiter me{&key};
   std::unique_lock lock(mu_);
   pending_.push_back(&me);

@@ -101,11 +101,18 @@ class AppJobModule final : public Module {
   std::vector<http::Endpoint> Endpoints() override {
     std::vector<http::Endpoint> out;
     // JobSchedule stages the new job in the request's unit and reads only memory (templates,
-    // users); cancels and restarts write on their own (a hold on the job first): workers.
+    // users; on PostgreSQL after the change feed's barrier, which parks the request); cancels
+    // and restarts write on their own (a hold on the job first): workers.
     out.push_back(ODataEndpoint({.engine = odata_,
                                  .db = db_,
                                  .public_host = public_host_,
                                  .blocking_reads = blocking_reads_,
+                                 // A status or a job's details: the cache behind the change
+                                 // feed's barrier, which parks the request meanwhile.
+                                 .inline_reads = [](const http::Request& req) {
+                                   const std::string_view fn = LastPathSegment(req);
+                                   return fn == "JobStatusGet" || fn == "JobinfoGet";
+                                 },
                                  .inline_writes = [](const http::Request& req) {
                                    return req.method == "POST" && LastPathSegment(req) == "JobSchedule";
                                  }}));

@@ -1,5 +1,6 @@
 #include "services/common/odata_endpoint.h"
 
+#include "core/blocking.h"
 #include "odata/gateway_error.h"
 #include "services/common/unit_of_work_answer.h"
 
@@ -14,23 +15,32 @@ http::Endpoint ODataEndpoint(ODataMount mount) {
   e.render.error = [engine](const http::Request& req, const core::Error& err) {
     return engine->ErrorResponse(req, req.Query(), err);
   };
-  e.handle = [engine, db = mount.db, host = mount.public_host](http::Request& req, const http::RouteMatch& m) {
+  e.handle = [engine, db = mount.db, host = mount.public_host, store_waits = mount.blocking_reads](
+                 http::Request& req, const http::RouteMatch& m) {
     std::string root_host = host.empty() ? std::string(req.headers.Get("host").value_or("localhost")) : host;
     odata::RoutedRequest routed{(req.tls ? "https://" : "http://") + root_host + m.odata->root_path,
                                 m.odata->resource_path, m.odata->query};
     const bool modifying = req.method != "GET" && req.method != "HEAD";
-    if (!modifying || db == nullptr) return engine->Handle(req, routed);
-    return AnswerAfterCommit(*db, [&] { return engine->Handle(req, routed); });
+    if (!modifying) {
+      // A read on the I/O thread may park (and is run again) or hand over.
+      core::NonBlockingScope scope(req.on_io_thread, &req.parking);
+      return engine->Handle(req, routed);
+    }
+    if (db == nullptr) return engine->Handle(req, routed);
+    return AnswerAfterCommit(*db, [&] {
+      // A staged write on the I/O thread where the store waits on the network (PostgreSQL):
+      // a barrier parks it, a statement hands it to a worker (what it staged is rolled back).
+      // SQLite's staged writes wait for nothing but memory, as before.
+      core::NonBlockingScope scope(req.on_io_thread && store_waits, &req.parking);
+      return engine->Handle(req, routed);
+    });
   };
-  if (mount.blocking_reads) {
-    e.may_block = [](const http::Request&) { return true; };
-  } else if (mount.inline_writes) {
-    e.may_block = [inline_writes = mount.inline_writes](const http::Request& req) {
-      if (req.method == "GET" || req.method == "HEAD") return false;
-      if (req.body.size() > http::kInlineBodyLimit || LastPathSegment(req) == "$batch") return true;
-      return !inline_writes(req);
-    };
-  }
+  e.may_block = [blocking_reads = mount.blocking_reads, inline_reads = mount.inline_reads,
+                 inline_writes = mount.inline_writes](const http::Request& req) {
+    if (req.method == "GET" || req.method == "HEAD") return blocking_reads && !(inline_reads && inline_reads(req));
+    if (!inline_writes || req.body.size() > http::kInlineBodyLimit || LastPathSegment(req) == "$batch") return true;
+    return !inline_writes(req);
+  };
   return e;
 }
 

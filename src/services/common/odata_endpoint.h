@@ -19,13 +19,20 @@ struct ODataMount {
   std::shared_ptr<const odata::Engine> engine;
   store::Database* db = nullptr;  // null: the service writes nothing through the store
   std::string public_host;        // host[:port] for absolute URLs; empty: the Host header
-  // Reads may block too (the service reads the store, not memory): then they run on workers.
+  // Reads may block too (the service reads the store, not memory): then they run on workers,
+  // except those inline_reads takes.
   bool blocking_reads = false;
+  // With blocking_reads: a read that runs on the I/O thread all the same, because what it
+  // waits for parks the request instead (core/blocking.h: a read barrier's round trip) and
+  // whatever else would wait answers core::WouldBlock (the request then goes to a worker).
+  std::function<bool(const http::Request&)> inline_reads;
   // True for a modifying request whose operation only reads memory and stages its writes in the
   // request's unit of work (store::Transact): it then runs on the I/O thread, and its answer
   // waits for the commit in Response::after, so no worker is taken and no thread hop made.
-  // Never for blocking_reads, $batch (change sets commit where they end) or bodies above
-  // http::kInlineBodyLimit. Null: every modifying request runs on the worker pool.
+  // With blocking_reads it runs as inline_reads do (a barrier parks it; a store statement
+  // hands it to a worker, its staged writes rolled back). Never for $batch (change sets commit
+  // where they end) or bodies above http::kInlineBodyLimit. Null: every modifying request runs
+  // on the worker pool.
   std::function<bool(const http::Request&)> inline_writes;
 };
 

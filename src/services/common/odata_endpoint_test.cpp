@@ -78,10 +78,22 @@ TEST(ODataEndpointTest, InlineWritesRunOnTheIoThreadOnlyWhereTheServiceSaysSo) {
   EXPECT_TRUE(p.MayBlock(Req("POST", "/svc/Inline", 10))) << "without inline_writes every write goes to a worker";
   EXPECT_FALSE(p.MayBlock(Req("GET", "/svc/Things")));
 
-  ODataMount blocking{.engine = engine, .blocking_reads = true, .inline_writes = mount.inline_writes};
+  // A store that waits on the network (PostgreSQL): reads go to workers unless inline_reads
+  // takes them; inline writes stay inline (what would wait parks or hands over).
+  ODataMount blocking{.engine = engine,
+                      .blocking_reads = true,
+                      .inline_reads = [](const http::Request& req) { return LastPathSegment(req) == "Parked"; },
+                      .inline_writes = mount.inline_writes};
   http::Endpoint b = ODataEndpoint(blocking);
-  EXPECT_TRUE(b.MayBlock(Req("POST", "/svc/Inline", 10))) << "reads that block decide for the writes too";
+  EXPECT_FALSE(b.MayBlock(Req("POST", "/svc/Inline", 10)));
+  EXPECT_TRUE(b.MayBlock(Req("POST", "/svc/Other", 10)));
+  EXPECT_TRUE(b.MayBlock(Req("POST", "/svc/$batch", 10)));
   EXPECT_TRUE(b.MayBlock(Req("GET", "/svc/Things")));
+  EXPECT_FALSE(b.MayBlock(Req("GET", "/svc/Parked")));
+  EXPECT_FALSE(b.MayBlock(Req("HEAD", "/svc/Parked")));
+  ODataMount no_inline_reads{.engine = engine, .blocking_reads = true};
+  EXPECT_TRUE(ODataEndpoint(no_inline_reads).MayBlock(Req("GET", "/svc/Parked")));
+  EXPECT_TRUE(ODataEndpoint(no_inline_reads).MayBlock(Req("POST", "/svc/Inline", 10)));
 }
 
 }  // namespace

@@ -12,6 +12,15 @@
 
 namespace causeway::store::postgres {
 
+namespace {
+
+core::Error FeedDown() {
+  return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "012",
+                         "The change feed cannot vouch for the cache (not listening)");
+}
+
+}  // namespace
+
 bool PgChangeFeed::ValidChannel(std::string_view name) {
   if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9')) return false;
   for (char c : name)
@@ -66,12 +75,54 @@ bool PgChangeFeed::Sync(std::chrono::milliseconds wait) {
   return synced_ >= want;
 }
 
+std::shared_ptr<core::Completion> PgChangeFeed::SyncAsync(std::chrono::milliseconds wait) {
+  auto done = std::make_shared<core::Completion>();
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    if (listening_ && !stopping_) {
+      async_.push_back({++requested_, std::chrono::steady_clock::now() + wait, done});
+      queued = true;
+    }
+  }
+  if (!queued) done->Complete(FeedDown());
+  else Wake();
+  return done;
+}
+
+std::chrono::milliseconds PgChangeFeed::EndAsyncSyncs(bool session_gone) {
+  std::vector<std::shared_ptr<core::Completion>> synced, failed;
+  auto next = std::chrono::milliseconds(1000);
+  {
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(async_, [&](AsyncSync& a) {
+      if (a.want <= synced_) synced.push_back(std::move(a.done));
+      else if (session_gone || stopping_ || a.deadline <= now) failed.push_back(std::move(a.done));
+      else {
+        next = std::min(next, std::chrono::ceil<std::chrono::milliseconds>(a.deadline - now));
+        return false;
+      }
+      return true;
+    });
+  }
+  // Outside the lock: a completion's callbacks run here (they hand the request back to its
+  // I/O thread).
+  for (auto& c : synced) c->Complete(core::Status::Ok());
+  for (auto& c : failed) c->Complete(FeedDown());
+  return next;
+}
+
 void PgChangeFeed::Loop() {
   auto backoff = std::chrono::milliseconds(50);
   for (;;) {
     const bool connected = Session();
     std::unique_lock lock(mu_);
-    if (stopping_) return;
+    if (stopping_) {
+      lock.unlock();
+      EndAsyncSyncs(true);
+      return;
+    }
     if (connected) backoff = std::chrono::milliseconds(50);  // a session that broke: try again soon
     cv_.wait_for(lock, backoff, [&] { return stopping_; });
     if (stopping_) return;
@@ -117,6 +168,7 @@ bool PgChangeFeed::Session() {
     }
   };
   bool in_flight = false;
+  auto poll_for = std::chrono::milliseconds(1000);
   uint64_t covering = 0;  // the requests the round trip in flight answers
   std::string why;
   for (;;) {
@@ -136,7 +188,7 @@ bool PgChangeFeed::Session() {
     const int unsent = PQflush(conn);
     if (unsent < 0) break;
     pollfd fds[2] = {{PQsocket(conn), static_cast<short>(POLLIN | (unsent ? POLLOUT : 0)), 0}, {wake_fd_, POLLIN, 0}};
-    if (::poll(fds, 2, 1000) < 0 && errno != EINTR) break;
+    if (::poll(fds, 2, static_cast<int>(poll_for.count())) < 0 && errno != EINTR) break;
     if (fds[1].revents & POLLIN) {
       uint64_t ignored;
       (void)!::read(wake_fd_, &ignored, sizeof ignored);
@@ -164,6 +216,7 @@ bool PgChangeFeed::Session() {
         cv_.notify_all();
       }
     }
+    poll_for = EndAsyncSyncs(false);
     if (PQstatus(conn) != CONNECTION_OK) break;
   }
   bool stopping;
@@ -172,6 +225,7 @@ bool PgChangeFeed::Session() {
     stopping = stopping_;
   }
   SetListening(false);
+  EndAsyncSyncs(true);
   if (!stopping) {
     outage_ = true;
     spdlog::warn("postgres: change feed lost its connection to {} ({}); reconnecting", description_,

@@ -12,8 +12,10 @@
 // outage and one info line when it is over, without the password.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +34,7 @@ class PgChangeFeed final : public ChangeFeed {
   ~PgChangeFeed() override;
 
   bool Sync(std::chrono::milliseconds wait) override;
+  std::shared_ptr<core::Completion> SyncAsync(std::chrono::milliseconds wait) override;
 
   // Whether a session listens now (for tests and health).
   bool listening() const;
@@ -46,6 +49,16 @@ class PgChangeFeed final : public ChangeFeed {
   bool Session();
   void Wake();
   void SetListening(bool on);
+  // Ends the SyncAsync completions that the answered round trips cover (Ok), that are past
+  // their deadline, or all of them once the session is gone (errors). Returns how long the
+  // thread may poll before the next deadline. Feed thread only.
+  std::chrono::milliseconds EndAsyncSyncs(bool session_gone);
+
+  struct AsyncSync {
+    uint64_t want;
+    std::chrono::steady_clock::time_point deadline;
+    std::shared_ptr<core::Completion> done;
+  };
 
   const Options options_;
   const std::string description_;
@@ -60,6 +73,7 @@ class PgChangeFeed final : public ChangeFeed {
   bool stopping_ = false;   // GUARDED_BY(mu_)
   uint64_t requested_ = 0;  // GUARDED_BY(mu_): Sync() calls so far
   uint64_t synced_ = 0;     // GUARDED_BY(mu_): requests covered by an answered round trip
+  std::vector<AsyncSync> async_;  // GUARDED_BY(mu_): SyncAsync calls not ended yet, oldest first
   std::thread thread_;
 };
 

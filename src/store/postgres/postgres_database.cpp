@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "core/blocking.h"
 #include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_connection.h"
 
@@ -256,6 +257,8 @@ void RetryPause(int attempt) {
 }  // namespace
 
 Status PostgresDatabase::Write(TxFn fn) {
+  // Every statement waits on the network: never where waiting is forbidden (core/blocking.h).
+  if (!core::MayBlock()) return core::WouldBlock();
   Status last;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     CW_ASSIGN_OR_RETURN(Lease c, Acquire());
@@ -320,6 +323,7 @@ std::unique_ptr<ChangeFeed> PostgresDatabase::Listen(std::vector<std::string> ch
 }
 
 Status PostgresDatabase::Read(TxFn fn) {
+  if (!core::MayBlock()) return core::WouldBlock();
   CW_ASSIGN_OR_RETURN(Lease c, Acquire());
   Status st = c->Begin(kBeginRead, options_.pipeline);
   // Read callbacks collect into the caller's variables and are not re-run once started.

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/blocking.h"
 #include "store/claim.h"
 #include "tests/support/pg_cluster.h"
 
@@ -452,6 +453,17 @@ TEST_P(PostgresDatabaseTest, ChangeFeedSyncSeesEveryNoticeCommittedBeforeIt) {
     ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
     ASSERT_TRUE(heard.Has((i % 2 ? "cw_jobs:" : "cw_templates:") + key)) << i;
   }
+  // The same barrier without a waiting thread (a request parked on an I/O thread), also many
+  // at once: each completion vouches for the notices committed before its call.
+  for (int i = 0; i < 50; ++i) {
+    const std::string key = "a" + std::to_string(i);
+    ASSERT_TRUE(Notify(*writer, "cw_jobs", key).ok());
+    std::vector<std::shared_ptr<core::Completion>> barriers;
+    for (int k = 0; k < 4; ++k) barriers.push_back(feed->SyncAsync(std::chrono::seconds(5)));
+    ASSERT_TRUE(barriers[0]->Wait().ok());
+    ASSERT_TRUE(heard.Has("cw_jobs:" + key)) << i;
+    for (auto& b : barriers) EXPECT_TRUE(b->Wait().ok());
+  }
   // Rolled back: never heard. Another channel: never heard. This process's own: heard.
   ASSERT_FALSE(Notify(*writer, "cw_jobs", "rolled-back", /*fail=*/true).ok());
   ASSERT_TRUE(Notify(*writer, "cw_other", "elsewhere").ok());
@@ -487,16 +499,44 @@ TEST_P(PostgresDatabaseTest, ChangeFeedReportsALostSessionAndListensAgain) {
       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'cw_feed_test (feed)'");
   ASSERT_TRUE(killed.ok()) << killed.error().text;
   ASSERT_EQ(*killed, "1");
+  // A barrier asked for as the session breaks fails (read the store) rather than hanging.
+  auto during_loss = feed->SyncAsync(std::chrono::seconds(5));
   // Listening again: the loss and the new start were both reported as "forget everything",
   // and notices flow again.
   ASSERT_TRUE(Notify(*writer, "cw_jobs", "during").ok());
   ASSERT_TRUE(SyncWithin(*feed, std::chrono::seconds(10)));
   EXPECT_GE(heard.Resets(), 3);
+  EXPECT_TRUE(during_loss->done());
   ASSERT_TRUE(Notify(*writer, "cw_jobs", "after").ok());
+  ASSERT_TRUE(feed->SyncAsync(std::chrono::seconds(5))->Wait().ok());
+  EXPECT_TRUE(heard.Has("cw_jobs:after"));
   ASSERT_TRUE(feed->Sync(std::chrono::seconds(5)));
   EXPECT_TRUE(heard.Has("cw_jobs:after"));
   EXPECT_EQ(log.Count("change feed lost its connection"), 1) << log.text();
   EXPECT_EQ(log.text().find(cluster_->password()), std::string::npos);
+}
+
+// An I/O thread never waits on the network (core/blocking.h): its handler hands over instead.
+TEST_P(PostgresDatabaseTest, WhereWaitingIsForbiddenReadsAndWritesAnswerWouldBlock) {
+  auto db = Open();
+  bool ran = false;
+  {
+    core::NonBlockingScope io_thread;
+    Status read = db->Read([&](Tx& tx) {
+      ran = true;
+      return tx.Exec("SELECT 1");
+    });
+    ASSERT_FALSE(read.ok());
+    EXPECT_TRUE(core::IsWouldBlock(read.error()));
+    Status write = db->Write([&](Tx& tx) {
+      ran = true;
+      return tx.Exec("SELECT 1");
+    });
+    ASSERT_FALSE(write.ok());
+    EXPECT_TRUE(core::IsWouldBlock(write.error()));
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(db->Read([](Tx& tx) { return tx.Exec("SELECT 1"); }).ok());
 }
 
 TEST_P(PostgresDatabaseTest, ChangeFeedRefusesChannelNamesItCannotQuote) {
