@@ -187,11 +187,23 @@ class ChangeReader {
     part_.append(last.data(), last.size());
     return part_;
   }
+  // The entry of `table` named `key`, looked for from where the last one was found: records
+  // are written in the tables' order (EncodeChange), so that is nearly always the first look.
+  template <typename Entry, size_t N>
+  static const Entry* Find(const Entry (&table)[N], size_t& next, std::string_view key) {
+    for (size_t k = 0; k < N; ++k) {
+      const size_t i = (next + k) % N;
+      if (table[i].first == key) {
+        next = i + 1;
+        return &table[i];
+      }
+    }
+    return nullptr;
+  }
   // The text member the current key names (of the record or of its current attachment).
   std::string* TextField() {
     if (depth_ == 1) {
-      for (const auto& [name, member] : kTexts)
-        if (key_ == name) return &(change.*member);
+      if (const auto* e = Find(kTexts, next_text_, key_)) return &(change.*(e->second));
     } else if (depth_ == 3) {
       for (const auto& [name, member] : kAttachmentTexts)
         if (key_ == name) return &(change.attachments.back().*member);
@@ -200,8 +212,7 @@ class ChangeReader {
   }
   int64_t* IntField() {
     if (depth_ == 1) {
-      for (const auto& [name, member] : kInts)
-        if (key_ == name) return &(change.*member);
+      if (const auto* e = Find(kInts, next_int_, key_)) return &(change.*(e->second));
     } else if (depth_ == 3) {
       if (key_ == "size") return &change.attachments.back().size;
       if (key_ == "last_update_ms") return &change.attachments.back().last_update_ms;
@@ -222,10 +233,14 @@ class ChangeReader {
       change.custom[key_] = std::move(v);
       return;
     }
-    if (std::string* text = TextField()) {
+    // A number looks among the numbers first (the names of the two tables differ).
+    const bool number = std::holds_alternative<int64_t>(v);
+    if (int64_t* count = number ? IntField() : nullptr) {
+      *count = std::get<int64_t>(v);
+    } else if (std::string* text = TextField()) {
       text->clear();
     } else if (int64_t* n = IntField()) {
-      *n = std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
+      *n = number ? std::get<int64_t>(v) : 0;
     } else if (depth_ == 1 && key_ == "cancel_generated") {
       change.cancel_generated = std::holds_alternative<bool>(v) && std::get<bool>(v);
     }
@@ -277,6 +292,7 @@ class ChangeReader {
   int skip_ = 0;   // > 0: inside a value being skipped, that many levels deep
   std::string key_;
   std::string part_;  // a text or key the parser delivered in parts
+  size_t next_text_ = 0, next_int_ = 0;  // where Find looks first
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "domain/changes/change_desk.h"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "core/ascii.h"
 #include "core/random.h"
@@ -186,25 +186,27 @@ core::Result<PollPage> ChangeDesk::Poll(std::string_view tenant, std::string_vie
   const Value t{std::string(tenant)}, s{std::string(system)}, since{since_ms}, limit{size}, offset{skip};
   CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
     CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollCount, {t, s, since}, [&](const store::Row& r) { page.total = r.Int(0); }));
-    std::map<std::string, std::shared_ptr<ChangeState>, std::less<>> states;
+    std::unordered_map<std::string_view, std::shared_ptr<ChangeState>> states;  // keys: the states' ids
+    states.reserve(static_cast<size_t>(std::max<int64_t>(0, std::min<int64_t>(size, page.total))));
     core::Status damaged;
     bool any_comments = false;
     CW_RETURN_IF_ERROR(tx.Query(repo::sql::kPollPage, {t, s, since, limit, offset}, [&](const store::Row& r) {
       PolledOperation p;
       p.operation = {std::string(tenant), r.String(0), r.Int(1), std::string(system), r.String(2), r.Int(3),
                      r.String(4), r.Int(5) != 0};
-      auto& state = states[p.operation.change_id];
-      if (!state) {
+      auto found = states.find(p.operation.change_id);
+      if (found == states.end()) {
         auto c = DecodeChange(r.Text(6));
         if (!c.ok()) {
           damaged = c.error();
           return;
         }
-        state = std::make_shared<ChangeState>();
+        auto state = std::make_shared<ChangeState>();
         state->change = std::move(*c);
         any_comments = any_comments || state->change.comment_count > 0;
+        found = states.emplace(state->change.id, std::move(state)).first;
       }
-      p.state = state;
+      p.state = found->second;
       page.operations.push_back(std::move(p));
     }));
     CW_RETURN_IF_ERROR(damaged);

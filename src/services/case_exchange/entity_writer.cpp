@@ -88,6 +88,19 @@ bool EntityWriter::KeepsRelated(std::string_view relation, size_t i, std::string
 }
 
 void EntityWriter::AppendRelated(std::string& out, const changes::ChangeState& s) {
+  related_key_.assign(s.change.requested_by);
+  related_key_ += '\0';
+  related_key_ += s.change.owning_group;
+  if (auto it = related_text_.find(related_key_); it != related_text_.end()) {
+    out += it->second;
+    return;
+  }
+  const size_t start = out.size();
+  WriteRelated(out, s);
+  if (related_text_.size() < kRelatedTexts) related_text_.emplace(related_key_, out.substr(start));
+}
+
+void EntityWriter::WriteRelated(std::string& out, const changes::ChangeState& s) {
   out += '{';
   bool first = true;
   size_t slot = 0;

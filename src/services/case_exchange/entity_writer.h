@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/changes/change_desk.h"
@@ -32,7 +33,8 @@ class EntityWriter {
 
  private:
   void AppendProperties(std::string& out, const changes::ChangeState& s);
-  void AppendRelated(std::string& out, const changes::ChangeState& s);
+  void AppendRelated(std::string& out, const changes::ChangeState& s);  // remembered, see related_text_
+  void WriteRelated(std::string& out, const changes::ChangeState& s);
   // Whether the layout keeps `field` of `relation`, the i-th related field of the record:
   // remembered by that position (records list their related fields in the same order).
   bool KeepsRelated(std::string_view relation, size_t i, std::string_view field);
@@ -46,6 +48,12 @@ class EntityWriter {
     bool keep = false;
   };
   std::vector<Kept> related_kept_;  // by position among a record's related fields
+  // The related_properties text by requested-by person and owning group, the only parts of a
+  // record it depends on (the tenant is fixed while the writer lives): a page's records share
+  // a few people and groups, and writing each one's took a sixth of a poll.
+  static constexpr size_t kRelatedTexts = 1024;  // the most remembered (a page has up to 4,000)
+  std::unordered_map<std::string, std::string> related_text_;
+  std::string related_key_;
 };
 
 // {"entity_type":"Change","properties":{…},"related_properties":{…}}: properties of the layout
