@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -588,6 +589,35 @@ TEST_F(ChangeDeskTest, PollShowsCommentsOfTheRecordsThatHaveThem) {
   EXPECT_TRUE(page->operations[0].state->comments.empty());
   ASSERT_EQ(page->operations[0].state->references.size(), 1u);
   EXPECT_EQ(page->operations[0].state->references[0].external_id, "CHG-Q");
+}
+
+// A large page: every record comes out whole and under its own id (records are found by id
+// while the page is read), and a damaged one anywhere fails the poll.
+TEST_F(ChangeDeskTest, APollOfManyRecordsDecodesEachUnderItsIdAndADamagedOneFailsIt) {
+  std::vector<ChangeInput> inputs(700);
+  for (size_t i = 0; i < inputs.size(); ++i)
+    inputs[i].properties = {{"DisplayLabel", "change " + std::to_string(i)}, {"OwningGroup", std::string("20003")}};
+  auto made = desk_->Create(Agent(), inputs);
+  ASSERT_TRUE(made.ok());
+  std::map<std::string, std::string> labels;  // id → label
+  for (size_t i = 0; i < made->size(); ++i) {
+    ASSERT_TRUE((*made)[i].status.ok()) << i;
+    labels[(*made)[i].id] = "change " + std::to_string(i);
+  }
+  auto page = desk_->Poll(kTenant, "SNOW", 0, 0, 4000);
+  ASSERT_TRUE(page.ok()) << page.error().text;
+  ASSERT_EQ(page->operations.size(), 700u);
+  for (const PolledOperation& p : page->operations) {
+    ASSERT_EQ(p.state->change.id, p.operation.change_id);
+    EXPECT_EQ(p.state->change.display_label, labels.at(p.operation.change_id));
+  }
+  const std::string last = page->operations.back().operation.change_id;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) {
+                   return tx.Exec("UPDATE cx_changes SET doc = '[1]' WHERE id = ?", {store::Value(last)});
+                 }).ok());
+  auto damaged = desk_->Poll(kTenant, "SNOW", 0, 0, 4000);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().text.find("change"), std::string::npos) << damaged.error().text;
 }
 
 // The reads of every incoming operation and every poll come from an index, in the order asked
