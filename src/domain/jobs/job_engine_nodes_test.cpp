@@ -346,7 +346,9 @@ TEST_P(JobNodesTest, OnAnIoThreadAReadParksOnTheFeedsBarrierInsteadOfWaiting) {
 // read would wait) with nothing staged; past that it stages and commits without a worker.
 TEST_P(JobNodesTest, OnAnIoThreadAScheduleParksOnTheFeedsBarrierAndSeesAnotherNodesTemplate) {
   OpenTwoNodes();
-  if (postgres()) ASSERT_TRUE(WaitUntilItsFeedListens(*node_b_));
+  if (postgres()) {
+    ASSERT_TRUE(WaitUntilItsFeedListens(*node_b_));
+  }
   ASSERT_TRUE(node_a_->UpsertTemplate(Template("ZNEW", {Step(StepKind::kNoop)}), "ADMIN").ok());
   std::shared_ptr<core::Completion> committed;
   auto schedule = [&] {
