@@ -73,6 +73,7 @@ void JobEngine::DispatchLoop(core::SystemTime start) {
     }
     // Every wake looks for waiting jobs while a slot is free: a local schedule or a freed slot
     // notified us, or the claim interval passed (jobs other nodes scheduled).
+    statistics_.Note(hub.scheduled.load());
     const int slots = std::max(1, options_.workers) - static_cast<int>(hub.ActiveCount());
     if (slots > 0) ClaimWaiting(slots);
     core::SystemTime deadline = std::min(next_renewal, next_recovery);

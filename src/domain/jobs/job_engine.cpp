@@ -89,7 +89,8 @@ JobEngine::JobEngine(store::Database& db, const core::Clock& clock, ProcessRunne
       node_id_(options_.node_id.empty() ? "node-" + core::RandomHexUpper(8) : options_.node_id),
       hub_(std::make_shared<Hub>(clock, std::max(1, options_.workers), options_.cache_reads,
                                  options_.cache_capacity)),
-      status_reads_(db) {}
+      status_reads_(db),
+      statistics_(db, options_.analyze_after_jobs) {}
 
 core::Result<std::unique_ptr<JobEngine>> JobEngine::Open(store::Database& db, const core::Clock& clock,
                                                          ProcessRunner& runner, const UserDirectory& users,
@@ -320,6 +321,7 @@ core::Status JobEngine::StageNewJob(const Job& job, std::vector<LogLine> log) {
     // Only a committed job is visible and claimable: publish it, then wake the dispatcher.
     unit.OnCommit([hub = hub_, stored] {
       hub->Published(stored);
+      ++hub->scheduled;
       hub->JobWaiting();
     });
     return core::Status::Ok();

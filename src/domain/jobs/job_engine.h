@@ -53,6 +53,7 @@
 #include "core/result.h"
 #include "domain/jobs/job.h"
 #include "domain/jobs/job_repository.h"
+#include "domain/jobs/job_statistics.h"
 #include "domain/jobs/job_status_reads.h"
 #include "domain/jobs/process_runner.h"
 #include "store/database.h"
@@ -97,6 +98,9 @@ struct EngineOptions {
   // Without cache_reads: a cache kept fresh by the store's change feed, if it has one.
   bool feed_cache = true;
   size_t cache_capacity = 4096;  // jobs
+  // PostgreSQL: analyze the job tables once this many jobs were scheduled here, and again each
+  // time as many as the tables held at the last analysis (job_statistics.h).
+  uint64_t analyze_after_jobs = 1000;
 };
 
 struct ScheduleRequest {
@@ -189,6 +193,8 @@ class JobEngine {
   // snapshots (at most `cache_capacity`).
   size_t ActiveJobCount() const;
   size_t CachedJobCount() const;
+  // Analyses of the job tables this engine ran (PostgreSQL, job_statistics.h).
+  uint64_t TableAnalyses() const { return statistics_.analyses(); }
 
   // --- events ---
   // Blocks until `condition` holds or `timeout` (real time) passes; returns the last evaluation.
@@ -272,6 +278,7 @@ class JobEngine {
   const std::string node_id_;
   std::shared_ptr<Hub> hub_;  // shared with OnCommit/OnRollback callbacks, which may outlive a call
   mutable StatusReads status_reads_;  // GetStatus without the cache
+  JobStatistics statistics_;          // the dispatcher's; outlives it (declared before the threads)
   // Nodes sharing the store: the feed that evicts what other nodes changed (null otherwise).
   std::unique_ptr<store::ChangeFeed> feed_;
   mutable std::atomic<bool> templates_dirty_{true};  // with feed_: a template notice came

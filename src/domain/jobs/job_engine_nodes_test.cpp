@@ -318,13 +318,16 @@ TEST_P(JobNodesTest, OnAnIoThreadAReadParksOnTheFeedsBarrierInsteadOfWaiting) {
   EXPECT_LE(parks, 1);
   int total = parks;
   ASSERT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kRunning);
-  // Cached: the barrier parks the request, its next run answers from the cache.
-  parks = 0;
-  auto hit = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);
-  ASSERT_TRUE(hit.ok()) << hit.error().text;
-  EXPECT_EQ(*hit, JobStatus::kRunning);
-  EXPECT_LE(parks, 1);
-  total += parks;
+  // Cached: the barrier parks the request, its next run answers from the cache (read a few
+  // times: on a busy machine a round trip may be over before the caller looks).
+  for (int i = 0; i < 50 && (i < 3 || total == 0); ++i) {
+    parks = 0;
+    auto hit = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);
+    ASSERT_TRUE(hit.ok()) << hit.error().text;
+    EXPECT_EQ(*hit, JobStatus::kRunning);
+    EXPECT_LE(parks, 1);
+    total += parks;
+  }
   // Changed on the other node and answered there: the parked read never serves the entry it
   // had cached (the notice evicted it before the barrier passed): it goes to the store.
   ASSERT_TRUE(node_a_->Cancel(kComm, j.key).ok());
@@ -381,6 +384,42 @@ TEST_P(JobNodesTest, OnAnIoThreadAScheduleParksOnTheFeedsBarrierAndSeesAnotherNo
   ASSERT_TRUE(committed->Wait().ok());
   EXPECT_EQ(WaitTerminalOn(*node_b_, first->job.key).status, JobStatus::kFinished);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM jobs"), 1);
+}
+
+// A store that fills up fast gets fresh statistics before autovacuum would look (PostgreSQL):
+// plans made while the job tables were small stop reading them whole.
+TEST_P(JobNodesTest, TheJobTablesAreAnalyzedAsTheyFillUp) {
+  EngineOptions o = Shared("node-a");
+  o.analyze_after_jobs = 20;
+  node_a_ = OpenOn(*db_, o);
+  ASSERT_NE(node_a_, nullptr);
+  std::vector<JobKey> keys;
+  for (int i = 0; i < 30; ++i) keys.push_back(ScheduleOn(*node_a_, "NOOP").key);
+  for (const JobKey& k : keys) WaitTerminalOn(*node_a_, k);
+  if (!postgres()) {
+    EXPECT_EQ(node_a_->TableAnalyses(), 0u);  // SQLite plans from its indexes alone
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (node_a_->TableAnalyses() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(node_a_->TableAnalyses(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('jobs', 'job_steps', 'job_log') "
+                  "AND last_analyze IS NOT NULL"),
+            3);
+  // The next one waits until the tables doubled (20-30 jobs at the first): 5 more are not enough,
+  // 40 more are.
+  auto schedule = [&](int n) {
+    for (int i = 0; i < n; ++i) keys.push_back(ScheduleOn(*node_a_, "NOOP").key);
+    for (const JobKey& k : keys) WaitTerminalOn(*node_a_, k);
+  };
+  schedule(5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(node_a_->TableAnalyses(), 1u);
+  schedule(40);
+  while (node_a_->TableAnalyses() < 2 && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(10))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(node_a_->TableAnalyses(), 2u);
 }
 
 TEST_P(JobNodesTest, ARunningJobOfADeadNodeEndsInFailedOnceItsLeaseExpired) {

@@ -61,6 +61,7 @@ struct JobEngine::Hub {
 
   // A job of this node committed and waits: wake the dispatcher if it has a free slot (if not,
   // the next job to end frees one and wakes it) and tell it a claim will find something.
+  std::atomic<uint64_t> scheduled{0};  // jobs this engine scheduled (committed), for JobStatistics
   void JobWaiting() {
     waiting_here = true;
     if (static_cast<int>(ActiveCount()) < workers) dispatch.Notify();

@@ -133,7 +133,10 @@ class AppJobModule final : public Module {
   std::string MetricsText() const override {
     std::string out =
         "# HELP causeway_jobs_active Jobs this node has claimed and runs.\n# TYPE causeway_jobs_active gauge\n"
-        "causeway_jobs_active " + std::to_string(engine_->ActiveJobCount()) + "\n";
+        "causeway_jobs_active " + std::to_string(engine_->ActiveJobCount()) + "\n"
+        "# HELP causeway_jobs_table_analyses_total Analyses of the job tables this node ran (PostgreSQL).\n"
+        "# TYPE causeway_jobs_table_analyses_total counter\n"
+        "causeway_jobs_table_analyses_total " + std::to_string(engine_->TableAnalyses()) + "\n";
     // A count over the store: the engine no longer holds every job.
     if (auto stored = engine_->JobCount(); stored.ok())
       out += "# HELP causeway_jobs Jobs in the store (all statuses, all nodes).\n# TYPE causeway_jobs gauge\n"
