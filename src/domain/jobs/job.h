@@ -73,7 +73,9 @@ struct JobFilter {
   std::optional<core::SystemTime> created_to;
 };
 
-// JobName: 16 random bytes as upper-case hex; JobRunCount: 8 random [A-Za-z0-9].
+// JobName: 32 upper-case hex characters, the Unix milliseconds of `at` (12) then 80 random
+// bits (20); JobRunCount: 8 random [A-Za-z0-9]. Without `at`: the system clock's now.
+JobKey GenerateJobKey(core::SystemTime at);
 JobKey GenerateJobKey();
 
 }  // namespace causeway::jobs

@@ -281,7 +281,7 @@ core::Result<ScheduleResult> JobEngine::Schedule(const Caller& caller, const Sch
   const core::SystemTime now = Now();
   Job job;
   // 128 random bits: a collision would fail the insert (primary key) rather than overwrite.
-  job.key = GenerateJobKey();
+  job.key = GenerateJobKey(now);
   job.text = core::StorableText(req.text.empty() ? tmpl.text : req.text);
   job.template_name = tmpl.name;
   job.template_text = tmpl.text;
@@ -614,7 +614,7 @@ core::Result<Job> JobEngine::Restart(const Caller& caller, const JobKey& key, st
 
   const core::SystemTime now = Now();
   Job copy;
-  copy.key = GenerateJobKey();
+  copy.key = GenerateJobKey(now);
   copy.text = orig.text;
   copy.template_name = orig.template_name;
   copy.template_text = orig.template_text;

@@ -76,6 +76,19 @@ TEST_P(JobEngineTest, ScheduledJobRunsToFinishedWithWellFormedKeys) {
   EXPECT_NE(LogText(j.key).find("Job completed without errors"), std::string::npos);
 }
 
+// Names lead with the scheduling time (index locality), the rest stays random.
+TEST(JobKeyTest, NamesLeadWithTheMillisecondsSoTheySortByTime) {
+  const core::SystemTime t = core::FromUnixMillis(1'764'547'200'123);  // 2025-12-01T00:00:00.123Z
+  const JobKey a = GenerateJobKey(t), b = GenerateJobKey(t), later = GenerateJobKey(t + std::chrono::milliseconds(1));
+  EXPECT_EQ(a.name.substr(0, 12), "019AD735847B");  // 1764547200123 in hex, 12 digits
+  EXPECT_EQ(a.name.size(), 32u);
+  EXPECT_EQ(a.name.find_first_not_of("0123456789ABCDEF"), std::string::npos);
+  EXPECT_NE(a.name, b.name);
+  EXPECT_NE(a.name.substr(12), b.name.substr(12));
+  EXPECT_LT(std::max(a.name, b.name), later.name);
+  EXPECT_EQ(GenerateJobKey(core::FromUnixMillis(0)).name.substr(0, 12), "000000000000");
+}
+
 TEST_P(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
   OpenEngine({.workers = 1});
   Job blocker = ScheduleOk("SLEEP");
