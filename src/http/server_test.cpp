@@ -121,6 +121,12 @@ class ServerTest : public ::testing::Test {
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
   }
+  // How the requests so far ran: handler calls, parks, hand-overs to the worker pool.
+  void ExpectRuns(int handled, uint64_t parked, uint64_t to_workers) {
+    EXPECT_EQ(handler_.handled.load(), handled);
+    EXPECT_EQ(server_->stats().parked.load(), parked);
+    EXPECT_EQ(server_->stats().handed_to_workers.load(), to_workers);
+  }
   EchoHandler handler_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
@@ -173,9 +179,7 @@ TEST_F(ServerTest, AParkedHandlerRunsAgainOnItsIoThreadOnceItsWaitCompletes) {
   std::string out = c.Read("I/O thread");
   EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out;
   EXPECT_NE(out.find("ran again on the I/O thread"), std::string::npos) << out;
-  EXPECT_EQ(handler_.handled.load(), 3);
-  EXPECT_EQ(server_->stats().parked.load(), 1u);
-  EXPECT_EQ(server_->stats().handed_to_workers.load(), 0u);
+  ExpectRuns(3, 1, 0);
 }
 
 TEST_F(ServerTest, AHandlerThatKeepsParkingEndsUpOnAWorker) {
@@ -184,9 +188,7 @@ TEST_F(ServerTest, AHandlerThatKeepsParkingEndsUpOnAWorker) {
   c.Send("GET /park-always HTTP/1.1\r\nHost: x\r\n\r\n");
   std::string out = c.Read("ran on a worker");
   EXPECT_EQ(out.find("HTTP/1.1 200"), 0u) << out;
-  EXPECT_EQ(handler_.handled.load(), 5);  // four runs inline (three parks), then the worker's
-  EXPECT_EQ(server_->stats().parked.load(), 3u);
-  EXPECT_EQ(server_->stats().handed_to_workers.load(), 1u);
+  ExpectRuns(5, 3, 1);  // four runs inline (three parks), then the worker's
 }
 
 TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
