@@ -12,15 +12,15 @@ bool MayBlock() { return !non_blocking; }
 
 Parking* CurrentParking() { return non_blocking ? current_parking : nullptr; }
 
-void Parking::Park(const void* owner, std::shared_ptr<Completion> ready, std::shared_ptr<void> state) {
+void Parking::Park(const void* owner, std::shared_ptr<Completion> ready) {
   owner_ = owner;
-  parked_ = {std::move(ready), std::move(state)};
+  ready_ = std::move(ready);
 }
 
-Parking::Parked Parking::Take(const void* owner) {
-  if (owner != owner_ || !parked_) return {};
+std::shared_ptr<Completion> Parking::Take(const void* owner) {
+  if (owner != owner_ || !ready_) return nullptr;
   owner_ = nullptr;
-  return std::exchange(parked_, {});
+  return std::exchange(ready_, nullptr);
 }
 
 // An active scope sets its parking (also null: a scope that cannot park hides an outer one's);

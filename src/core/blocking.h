@@ -28,23 +28,18 @@ bool MayBlock();
 class Parking {
  public:
   // Parks the request on `ready` for the primitive `owner` (its address: what it waits for is
-  // its own business); `state` is kept for it until Take.
-  void Park(const void* owner, std::shared_ptr<Completion> ready, std::shared_ptr<void> state = nullptr);
-  // What `owner` parked on in an earlier run (completed by now), once; an empty Parked if
-  // nothing (a first run, or another primitive parked).
-  struct Parked {
-    std::shared_ptr<Completion> ready;
-    std::shared_ptr<void> state;
-    explicit operator bool() const { return ready != nullptr; }
-  };
-  Parked Take(const void* owner);
+  // its own business).
+  void Park(const void* owner, std::shared_ptr<Completion> ready);
+  // What `owner` parked on in an earlier run (completed by now), once; null if nothing (a
+  // first run, or another primitive parked).
+  std::shared_ptr<Completion> Take(const void* owner);
   // For the server: the completion to await before the next run; null if the handler did not
   // park (then it has to go to the worker pool). Leaves it parked for Take.
-  const std::shared_ptr<Completion>& waiting_on() const { return parked_.ready; }
+  const std::shared_ptr<Completion>& waiting_on() const { return ready_; }
 
  private:
   const void* owner_ = nullptr;
-  Parked parked_;
+  std::shared_ptr<Completion> ready_;
 };
 
 class NonBlockingScope {

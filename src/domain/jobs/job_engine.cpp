@@ -385,7 +385,7 @@ core::Result<bool> JobEngine::FeedCurrent() const {
   // vouches for every write answered before).
   core::Parking* parking = core::CurrentParking();
   if (parking == nullptr) return core::WouldBlock();
-  if (core::Parking::Parked back = parking->Take(feed_.get())) return back.ready->Wait().ok();
+  if (std::shared_ptr<core::Completion> passed = parking->Take(feed_.get())) return passed->Wait().ok();
   std::shared_ptr<core::Completion> barrier = feed_->SyncAsync(kFeedSyncWait);
   if (barrier->done()) return barrier->Wait().ok();
   parking->Park(feed_.get(), std::move(barrier));
