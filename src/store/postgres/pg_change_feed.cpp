@@ -57,23 +57,12 @@ void PgChangeFeed::Wake() {
 }
 
 void PgChangeFeed::SetListening(bool on) {
-  {
-    std::lock_guard lock(mu_);
-    listening_ = on;
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mu_);
+  listening_ = on;
 }
 
-bool PgChangeFeed::Sync(std::chrono::milliseconds wait) {
-  std::unique_lock lock(mu_);
-  if (!listening_ || stopping_) return false;
-  const uint64_t want = ++requested_;
-  lock.unlock();
-  Wake();
-  lock.lock();
-  cv_.wait_for(lock, wait, [&] { return synced_ >= want || !listening_ || stopping_; });
-  return synced_ >= want;
-}
+// One way to wait for a barrier: the feed's thread ends it, at the latest by its deadline.
+bool PgChangeFeed::Sync(std::chrono::milliseconds wait) { return SyncAsync(wait)->Wait().ok(); }
 
 std::shared_ptr<core::Completion> PgChangeFeed::SyncAsync(std::chrono::milliseconds wait) {
   auto done = std::make_shared<core::Completion>();
@@ -209,11 +198,8 @@ bool PgChangeFeed::Session() {
       drain();  // the notices that arrived ahead of the answer first
       if (answered) {
         in_flight = false;
-        {
-          std::lock_guard lock(mu_);
-          synced_ = covering;
-        }
-        cv_.notify_all();
+        std::lock_guard lock(mu_);
+        synced_ = covering;
       }
     }
     poll_for = EndAsyncSyncs(false);

@@ -68,12 +68,12 @@ class PgChangeFeed final : public ChangeFeed {
   bool outage_ = false;  // feed thread only: a loss was logged and not yet its end
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;  // the reconnection back-off waits here for stopping_
   bool listening_ = false;  // GUARDED_BY(mu_)
   bool stopping_ = false;   // GUARDED_BY(mu_)
-  uint64_t requested_ = 0;  // GUARDED_BY(mu_): Sync() calls so far
+  uint64_t requested_ = 0;  // GUARDED_BY(mu_): barriers asked for so far
   uint64_t synced_ = 0;     // GUARDED_BY(mu_): requests covered by an answered round trip
-  std::vector<AsyncSync> async_;  // GUARDED_BY(mu_): SyncAsync calls not ended yet, oldest first
+  std::vector<AsyncSync> async_;  // GUARDED_BY(mu_): barriers not ended yet (Sync's too), oldest first
   std::thread thread_;
 };
 
