@@ -4,7 +4,7 @@
 
 #include "core/time_format.h"
 #include "core/utf8.h"
-#include "store/unit_of_work.h"
+#include "services/common/unit_of_work_answer.h"
 
 namespace causeway::services::case_exchange {
 namespace json = boost::json;
@@ -42,23 +42,7 @@ std::string HttpDate(int64_t ms) {
 }
 
 http::Response AnswerWhenDurable(store::Database& db, const std::function<http::Response()>& handle) {
-  store::UnitOfWork unit(db);
-  http::Response res;
-  {
-    store::UnitOfWork::Scope scope(unit);
-    res = handle();
-  }
-  // The handler would have waited on the I/O thread: nothing of this try is committed (the
-  // unit rolls back as it goes), the request runs again on a worker.
-  if (res.to_workers) return res;
-  // The server awaits the commit without a thread (Response::after): a worker that waited here
-  // instead was a thread blocked per request in flight, and its wake-up cost more CPU than the
-  // request's own work (64 connections: 440 us per durable Update, most of it in the scheduler).
-  if (!unit.empty()) {
-    res.after = unit.CommitAsync();
-    res.on_failure = [](const core::Error& e) { return RestError(e); };
-  }
-  return res;
+  return AnswerAfterCommit(db, handle, {.commit_refusals = true, .on_failure = RestError});
 }
 
 }  // namespace causeway::services::case_exchange

@@ -26,10 +26,8 @@ boost::json::object ErrorDetails(const core::Error& e);
 http::Response RestError(const core::Error& e);
 // IMF-fixdate of the second `ms` falls in ("Wed, 01 May 2024 08:00:00 GMT").
 std::string HttpDate(int64_t ms);
-// Runs `handle` with a unit of work of its own as the current one and commits what it staged
-// whatever the answer's status (a refused incoming operation is still logged). The answer
-// carries the commit as Response::after (the server sends it once that is durable) and
-// RestError(the commit's failure) as on_failure; nothing blocks for the disk.
+// services::AnswerAfterCommit, committing what `handle` staged whatever the answer's status (a
+// refused incoming operation is still logged), RestError(the commit's failure) if it fails.
 http::Response AnswerWhenDurable(store::Database& db, const std::function<http::Response()>& handle);
 
 }  // namespace causeway::services::case_exchange

@@ -2,20 +2,22 @@
 
 namespace causeway::services {
 
-http::Response AnswerAfterCommit(store::Database& db, const std::function<http::Response()>& handle) {
+http::Response AnswerAfterCommit(store::Database& db, const std::function<http::Response()>& handle,
+                                 CommitPolicy policy) {
   store::UnitOfWork unit(db);
   http::Response res;
   {
     store::UnitOfWork::Scope scope(unit);
     res = handle();
   }
-  // An error, or a handler that would have waited on its I/O thread and runs again (parked or
-  // on a worker): nothing it staged may commit.
-  if (res.status >= 400 || res.to_workers) {
+  if (res.to_workers || (res.status >= 400 && !policy.commit_refusals)) {
     unit.Rollback();
     return res;
   }
-  if (!unit.empty()) res.after = unit.CommitAsync();
+  if (!unit.empty()) {
+    res.after = unit.CommitAsync();
+    if (policy.on_failure) res.on_failure = std::move(policy.on_failure);
+  }
   return res;
 }
 
