@@ -136,15 +136,13 @@ void MessageStore::StageReceive(store::UnitOfWork& unit, InboundMessage m, std::
   unit.OnCommit([this, service, result] { Count(service, result->duplicate ? "duplicate" : "received"); });
 }
 
-namespace {
-
-const store::ClaimSpec& ClaimSpecOfMessages() {
+const store::ClaimSpec& MessageClaimSpec() {
   static const store::ClaimSpec kSpec = [] {
     store::ClaimSpec s;
     s.table = "soap_messages";
     s.key_columns = {"id"};
     s.ready = "service = ? AND head = 1 AND status = 'received'";
-    s.order_by = "id";
+    s.order_by = "id + 0";  // the order of soap_messages_ready and of no other index (0312)
     s.returning = {"id",          "service",      "operation",   "message_id", "message_uuid", "queue_key",
                    "seq",         "head",         "status",      "user_name",  "client",       "language",
                    "soap_version", "received_ms", "finished_ms", "attempts",   "lease_owner",  "lease_expires"};
@@ -154,6 +152,8 @@ const store::ClaimSpec& ClaimSpecOfMessages() {
   }();
   return kSpec;
 }
+
+namespace {
 
 // RETURNING gives no order; processing order across queues is oldest first.
 void SortById(std::vector<StoredMessage>& messages) {
@@ -177,7 +177,7 @@ core::Result<std::vector<StoredMessage>> MessageStore::Claim(std::string_view se
   const store::ClaimRequest req = ClaimRequestFor(service, owner, limit, lease_until);
   CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) {
     out.clear();
-    return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+    return store::Claim(tx, db_.dialect(), MessageClaimSpec(), req,
                         [&](const store::Row& r) { out.push_back(MessageFromRow(r)); });
   }));
   SortById(out);
@@ -191,7 +191,7 @@ void MessageStore::ClaimAsync(std::string_view service, std::string_view owner, 
   db_.WriteAsync(
       [this, out, req = ClaimRequestFor(service, owner, limit, lease_until)](store::Tx& tx) {
         out->clear();
-        return store::Claim(tx, db_.dialect(), ClaimSpecOfMessages(), req,
+        return store::Claim(tx, db_.dialect(), MessageClaimSpec(), req,
                             [&](const store::Row& r) { out->push_back(MessageFromRow(r)); });
       },
       [out, done = std::move(done)](core::Status st) {

@@ -56,6 +56,10 @@ struct ReceiveResult {
   MessageStatus status = MessageStatus::kReceived;
 };
 
+// What a claim of received heads takes (store/claim.h), in the order of the soap_messages_ready
+// index, which is the only index that can give it (migration 0312).
+const store::ClaimSpec& MessageClaimSpec();
+
 class MessageStore {
  public:
   MessageStore(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}

@@ -56,4 +56,40 @@ int64_t BackendTest::CountRows(const std::string& table) {
   return n;
 }
 
+std::string BackendTest::Plan(const std::string& sql, std::vector<Value> params, bool generic,
+                              const std::string& without_index) {
+  std::string plan;
+  const Status rolled_back = MakeError(core::Code::kConflict, "TEST", "001", "roll back the plan's transaction");
+  auto add = [&](const Row& r) { plan += r.String(postgres() ? 0 : 3) + "\n"; };
+  Status st = db_->Write([&](Tx& tx) -> Status {
+    plan.clear();
+    if (!without_index.empty()) CW_RETURN_IF_ERROR(tx.Exec("DROP INDEX " + without_index));
+    // A text of its own per index left out: SQLite would answer from the EXPLAIN statement it
+    // cached earlier (an EXPLAIN never checks whether the schema changed since).
+    const std::string tag = without_index.empty() ? "" : "/* without " + without_index + " */ ";
+    if (!postgres()) {
+      CW_RETURN_IF_ERROR(tx.Query("EXPLAIN QUERY PLAN " + tag + sql, params, add));
+    } else if (!generic) {
+      CW_RETURN_IF_ERROR(tx.Query("EXPLAIN " + tag + sql, params, add));
+    } else {
+      std::string numbered, values;
+      int n = 0;
+      for (char c : sql) numbered += c == '?' ? "$" + std::to_string(++n) : std::string(1, c);
+      for (const Value& v : params) {
+        if (!values.empty()) values += ", ";
+        if (const auto* i = std::get_if<int64_t>(&v)) values += std::to_string(*i);
+        else if (const auto* t = std::get_if<std::string>(&v)) values += "'" + *t + "'";  // test literals only
+        else values += "NULL";
+      }
+      CW_RETURN_IF_ERROR(tx.Exec("PREPARE plan_of_test AS " + numbered));
+      CW_RETURN_IF_ERROR(tx.Exec("SET LOCAL plan_cache_mode = force_generic_plan"));
+      CW_RETURN_IF_ERROR(tx.Query("EXPLAIN EXECUTE plan_of_test(" + values + ")", {}, add));
+      CW_RETURN_IF_ERROR(tx.Exec("DEALLOCATE plan_of_test"));
+    }
+    return rolled_back;
+  });
+  EXPECT_TRUE(!st.ok() && st.error().text == rolled_back.error().text) << (st.ok() ? "" : st.error().text);
+  return plan;
+}
+
 }  // namespace causeway::store::testing

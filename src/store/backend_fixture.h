@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/database.h"
 #include "store/postgres/postgres_database.h"
@@ -25,6 +26,12 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   // Opens another handle on the same store, as a second node or a restart would.
   std::unique_ptr<Database> OpenNode(postgres::Options options = {});
   int64_t CountRows(const std::string& table);
+  // How the back end would run `sql` with `params` ('?' placeholders), one line per plan row:
+  // PostgreSQL's EXPLAIN (a custom plan; `generic`: the generic plan a pooled connection settles
+  // on after a few runs), SQLite's EXPLAIN QUERY PLAN details. With `without_index`, as if that
+  // index did not exist (dropped inside the transaction, which is then rolled back).
+  std::string Plan(const std::string& sql, std::vector<Value> params, bool generic = false,
+                   const std::string& without_index = "");
 
   std::unique_ptr<Database> db_;
   std::filesystem::path dir_;  // SQLite: the store's folder

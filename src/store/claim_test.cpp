@@ -106,14 +106,14 @@ TEST_P(ClaimTest, ExpiredLeasesAreClaimedAgainAndLiveOnesAreNot) {
 TEST(ClaimSqlTest, PostgresSkipsLockedRowsAndSqliteNeedsNot) {
   ClaimSpec spec{.table = "jobs", .key_columns = {"job_name", "run_count"}, .ready = "status = 'S'",
                  .order_by = "planned_start", .returning = {"job_name", "run_count"}};
-  EXPECT_EQ(ClaimSql(Dialect::kPostgres, spec),
+  EXPECT_EQ(ClaimSql(Dialect::kPostgres, spec, 8),
             "UPDATE jobs SET lease_owner = ?, lease_expires = ? WHERE (job_name, run_count) IN (SELECT job_name, "
             "run_count FROM jobs WHERE (status = 'S') AND (lease_owner IS NULL OR lease_expires <= ?) ORDER BY "
-            "planned_start LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING job_name, run_count");
-  EXPECT_EQ(ClaimSql(Dialect::kSqlite, spec),
+            "planned_start LIMIT 8 FOR UPDATE SKIP LOCKED) RETURNING job_name, run_count");
+  EXPECT_EQ(ClaimSql(Dialect::kSqlite, spec, 8),
             "UPDATE jobs SET lease_owner = ?, lease_expires = ? WHERE (job_name, run_count) IN (SELECT job_name, "
             "run_count FROM jobs WHERE (status = 'S') AND (lease_owner IS NULL OR lease_expires <= ?) ORDER BY "
-            "planned_start LIMIT ?) RETURNING job_name, run_count");
+            "planned_start LIMIT 8) RETURNING job_name, run_count");
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ store::ClaimSpec JobsSpec(std::string ready) {
   return store::ClaimSpec{.table = "jobs",
                           .key_columns = {"job_name", "run_count"},
                           .ready = std::move(ready),
-                          .order_by = "created_at, job_name, run_count",
+                          // The order of the jobs_waiting index and of no other (0103).
+                          .order_by = "created_at + 0, job_name, run_count",
                           .returning = rows::JobColumnList(),
                           .owner_column = "lease_owner",
                           .expires_column = "lease_expires_ms"};
@@ -45,10 +46,14 @@ Value Key1(const JobKey& k) { return Value(k.run_count); }
 
 }  // namespace
 
+const store::ClaimSpec& WaitingSpec() {
+  static const store::ClaimSpec kSpec = JobsSpec("status = 'Y'");
+  return kSpec;
+}
+
 core::Result<std::vector<Job>> ClaimWaiting(store::Tx& tx, store::Dialect dialect, const std::string& owner,
                                             int64_t now_ms, int64_t until_ms, int64_t limit) {
-  static const store::ClaimSpec kSpec = JobsSpec("status = 'Y'");
-  return ClaimJobs(tx, dialect, kSpec,
+  return ClaimJobs(tx, dialect, WaitingSpec(),
                    {.owner = owner, .lease_until_ms = until_ms, .now_ms = now_ms, .limit = limit, .ready_params = {}});
 }
 

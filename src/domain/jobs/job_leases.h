@@ -15,10 +15,14 @@
 
 #include "core/result.h"
 #include "domain/jobs/job.h"
+#include "store/claim.h"
 #include "store/database.h"
 
 namespace causeway::jobs::leases {
 
+// What ClaimWaiting claims (store/claim.h): waiting jobs in the order of the jobs_waiting
+// index, which is the only index that can give it (migration 0103).
+const store::ClaimSpec& WaitingSpec();
 // Claims up to `limit` waiting jobs whose lease is free at `now_ms`, oldest first (creation
 // time, then key), for `owner` until `until_ms`. Returns them with their steps, oldest first.
 core::Result<std::vector<Job>> ClaimWaiting(store::Tx& tx, store::Dialect dialect, const std::string& owner,
