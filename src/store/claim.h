@@ -53,6 +53,17 @@ struct ClaimRequest {
 // owner, lease_until_ms, ready_params…, now_ms.
 std::string ClaimSql(Dialect dialect, const ClaimSpec& spec, int64_t limit);
 
+// The rows a claim would take, locked for the rest of the transaction but not stamped:
+//   PostgreSQL: SELECT … FROM t WHERE <ready> AND <lease free> ORDER BY … LIMIT n
+//               FOR UPDATE SKIP LOCKED
+// for a caller that rewrites each row in the same transaction anyway and writes its lease
+// there (or ends the row's readiness): one new row version per row instead of two, and the
+// ready index gains no entry for a version that is still ready but already claimed. Its
+// parameters, in order: ready_params…, now_ms (ClaimRequest's owner and lease are the caller's).
+std::string LockReadySql(Dialect dialect, const ClaimSpec& spec, int64_t limit);
+Status LockReady(Tx& tx, Dialect dialect, const ClaimSpec& spec, const ClaimRequest& request,
+                 const std::function<void(const Row&)>& on_row);
+
 // Runs the claim inside `tx` (call it from Database::Write; the lease is held once that commits)
 // and calls `on_row` with the `returning` columns of each claimed row, in no particular order.
 // Returns the statement's error, if any.

@@ -41,18 +41,25 @@ class ClaimTest : public BackendTest {
                    }).ok());
   }
 
-  // One claim in its own Write; returns the claimed ids.
+  // One claim in its own Write; returns the claimed ids. `lock_then_stamp`: LockReady, then the
+  // lease written by an UPDATE of each row, as a caller that rewrites its rows anyway does.
   std::vector<int64_t> ClaimOnce(Database& db, const std::string& owner, int64_t now, int64_t lease_until,
-                                 int64_t limit) {
+                                 int64_t limit, bool lock_then_stamp = false) {
     std::vector<int64_t> ids;
-    Status st = db.Write([&](Tx& tx) {
+    Status st = db.Write([&](Tx& tx) -> Status {
       ids.clear();  // the callback may run again
       ClaimRequest req{.owner = owner, .lease_until_ms = lease_until, .now_ms = now, .limit = limit,
                        .ready_params = {Value("a"), Value(now)}};
-      return Claim(tx, db.dialect(), QueueSpec(), req, [&](const Row& r) {
-        EXPECT_EQ(r.String(1), owner);
-        ids.push_back(r.Int(0));
-      });
+      if (!lock_then_stamp)
+        return Claim(tx, db.dialect(), QueueSpec(), req, [&](const Row& r) {
+          EXPECT_EQ(r.String(1), owner);
+          ids.push_back(r.Int(0));
+        });
+      CW_RETURN_IF_ERROR(LockReady(tx, db.dialect(), QueueSpec(), req, [&](const Row& r) { ids.push_back(r.Int(0)); }));
+      for (int64_t id : ids)
+        CW_RETURN_IF_ERROR(tx.Exec("UPDATE q SET lease_owner = ?, lease_expires = ? WHERE id = ?",
+                                   {Value(owner), Value(lease_until), Value(id)}));
+      return Status::Ok();
     });
     EXPECT_TRUE(st.ok()) << st.error().text;
     std::sort(ids.begin(), ids.end());
@@ -62,26 +69,40 @@ class ClaimTest : public BackendTest {
 CW_STORE_BACKENDS(ClaimTest);
 
 TEST_P(ClaimTest, TwoClaimersNeverGetTheSameRow) {
-  auto other = OpenNode();
-  ASSERT_NE(other, nullptr);
-  std::vector<int64_t> got[2];
-  auto claimer = [&](Database& db, int who) {
-    const std::string owner = who == 0 ? "node-a" : "node-b";
-    for (;;) {
-      std::vector<int64_t> ids = ClaimOnce(db, owner, /*now=*/500, /*lease_until=*/10'000, /*limit=*/7);
-      if (ids.empty()) return;
-      got[who].insert(got[who].end(), ids.begin(), ids.end());
+  for (bool lock_then_stamp : {false, true}) {
+    SCOPED_TRACE(lock_then_stamp ? "LockReady" : "Claim");
+    if (lock_then_stamp) {
+      ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.Exec("UPDATE q SET lease_owner = NULL, lease_expires = NULL"); }).ok());
     }
-  };
-  std::thread a(claimer, std::ref(*db_), 0), b(claimer, std::ref(*other), 1);
-  a.join();
-  b.join();
-  std::set<int64_t> all(got[0].begin(), got[0].end());
-  all.insert(got[1].begin(), got[1].end());
-  EXPECT_EQ(got[0].size() + got[1].size(), all.size()) << "a row was claimed twice";
-  ASSERT_EQ(all.size(), 200u);  // every ready 'a' row, no 'b' row, none due later
-  EXPECT_EQ(*all.begin(), 1);
-  EXPECT_EQ(*all.rbegin(), 200);
+    auto other = OpenNode();
+    ASSERT_NE(other, nullptr);
+    std::vector<int64_t> got[2];
+    auto claimer = [&](Database& db, int who) {
+      const std::string owner = who == 0 ? "node-a" : "node-b";
+      for (;;) {
+        std::vector<int64_t> ids =
+            ClaimOnce(db, owner, /*now=*/500, /*lease_until=*/10'000, /*limit=*/7, lock_then_stamp);
+        if (ids.empty()) return;
+        got[who].insert(got[who].end(), ids.begin(), ids.end());
+      }
+    };
+    std::thread a(claimer, std::ref(*db_), 0), b(claimer, std::ref(*other), 1);
+    a.join();
+    b.join();
+    std::set<int64_t> all(got[0].begin(), got[0].end());
+    all.insert(got[1].begin(), got[1].end());
+    EXPECT_EQ(got[0].size() + got[1].size(), all.size()) << "a row was claimed twice";
+    ASSERT_EQ(all.size(), 200u);  // every ready 'a' row, no 'b' row, none due later
+    EXPECT_EQ(*all.begin(), 1);
+    EXPECT_EQ(*all.rbegin(), 200);
+  }
+}
+
+TEST_P(ClaimTest, LockReadyTakesWhatAClaimWouldInItsOrder) {
+  auto locked = ClaimOnce(*db_, "node-a", /*now=*/5, /*lease_until=*/1000, /*limit=*/10, true);
+  EXPECT_EQ(locked, (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(ClaimOnce(*db_, "node-b", /*now=*/8, 2000, 2, true), (std::vector<int64_t>{6, 7}));
+  EXPECT_EQ(ClaimOnce(*db_, "node-c", /*now=*/1000, 3000, 3, true), (std::vector<int64_t>{1, 2, 3}));
 }
 
 TEST_P(ClaimTest, ExpiredLeasesAreClaimedAgainAndLiveOnesAreNot) {
@@ -101,6 +122,17 @@ TEST_P(ClaimTest, ExpiredLeasesAreClaimedAgainAndLiveOnesAreNot) {
                                    [&](const Row& r) { owned_by_c = r.Int(0); });
                  }).ok());
   EXPECT_EQ(owned_by_c, 8);
+}
+
+TEST(ClaimSqlTest, LockReadySelectsTheSameRows) {
+  ClaimSpec spec{.table = "jobs", .key_columns = {"job_name", "run_count"}, .ready = "status = 'S'",
+                 .order_by = "planned_start", .returning = {"job_name", "run_count", "text"}};
+  EXPECT_EQ(LockReadySql(Dialect::kPostgres, spec, 4),
+            "SELECT job_name, run_count, text FROM jobs WHERE (status = 'S') AND (lease_owner IS NULL OR "
+            "lease_expires <= ?) ORDER BY planned_start LIMIT 4 FOR UPDATE SKIP LOCKED");
+  EXPECT_EQ(LockReadySql(Dialect::kSqlite, spec, 4),
+            "SELECT job_name, run_count, text FROM jobs WHERE (status = 'S') AND (lease_owner IS NULL OR "
+            "lease_expires <= ?) ORDER BY planned_start LIMIT 4");
 }
 
 TEST(ClaimSqlTest, PostgresSkipsLockedRowsAndSqliteNeedsNot) {

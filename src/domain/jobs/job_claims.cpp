@@ -112,8 +112,7 @@ int JobEngine::ClaimWaiting(int slots) {
     start_seqs.clear();
     ended.clear();
     std::vector<Job> jobs;
-    CW_ASSIGN_OR_RETURN(jobs, leases::ClaimWaiting(tx, db_.dialect(), node_id_, now_ms,
-                                                   now_ms + options_.lease.count(), slots));
+    CW_ASSIGN_OR_RETURN(jobs, leases::LockWaiting(tx, db_.dialect(), now_ms, slots));
     std::vector<repository::JobLines> logs;
     std::vector<bool> instant;
     for (Job& j : jobs) {
@@ -123,7 +122,11 @@ int JobEngine::ClaimWaiting(int slots) {
       logs.push_back({j.key, {{0, 0, started, 'I', "Job started"}}});
       instant.push_back(RunsInstantly(j));
       if (instant.back()) RunInstantly(j, logs.back().lines);
-      CW_RETURN_IF_ERROR(repository::WriteChanges(tx, waiting, j, /*release_lease=*/instant.back()));
+      // The lease is taken with the start, in one row version (an instant job has none left).
+      CW_RETURN_IF_ERROR(repository::WriteChanges(
+          tx, waiting, j,
+          instant.back() ? repository::LeaseChange::Release()
+                         : repository::LeaseChange::Take(node_id_, now_ms + options_.lease.count())));
     }
     CW_ASSIGN_OR_RETURN(std::vector<int64_t> seqs, repository::AppendLogs(tx, logs));
     for (size_t i = 0; i < jobs.size(); ++i) {
@@ -251,7 +254,7 @@ core::Status JobEngine::RecoverOrphans(bool take_over) {
         }
         after.status = JobStatus::kFailed;
         after.ended_at = now;
-        CW_RETURN_IF_ERROR(repository::WriteChanges(tx, j, after, /*release_lease=*/true));
+        CW_RETURN_IF_ERROR(repository::WriteChanges(tx, j, after, repository::LeaseChange::Release()));
         CW_RETURN_IF_ERROR(repository::AppendLog(tx, j.key, {{0, 0, now, 'A', ApjText("001")}, {0, 0, now, 'E', why}}));
         ended.push_back(std::move(after));
       }

@@ -22,21 +22,26 @@ store::ClaimSpec JobsSpec(std::string ready) {
                           .expires_column = "lease_expires_ms"};
 }
 
-core::Result<std::vector<Job>> ClaimJobs(store::Tx& tx, store::Dialect dialect, const store::ClaimSpec& spec,
-                                         store::ClaimRequest request) {
+// A claim's RETURNING gives no order; hand jobs out oldest first.
+void OldestFirst(std::vector<Job>& jobs) {
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    if (a.created_at != b.created_at) return a.created_at < b.created_at;
+    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
+  });
+}
+
+// Runs `claim` (store::Claim or store::LockReady) and decodes its rows, with their steps.
+template <typename ClaimFn>
+core::Result<std::vector<Job>> ClaimJobs(store::Tx& tx, ClaimFn claim) {
   std::vector<Job> out;
   core::Status decode_error;
-  CW_RETURN_IF_ERROR(store::Claim(tx, dialect, spec, request, [&](const store::Row& r) {
+  CW_RETURN_IF_ERROR(claim([&](const store::Row& r) {
     auto j = rows::DecodeJob(r);
     if (!j.ok()) decode_error = std::move(j).error();
     else out.push_back(std::move(j).value());
   }));
   CW_RETURN_IF_ERROR(decode_error);
-  // RETURNING gives no order; hand jobs out oldest first.
-  std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) {
-    if (a.created_at != b.created_at) return a.created_at < b.created_at;
-    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
-  });
+  OldestFirst(out);
   CW_RETURN_IF_ERROR(rows::LoadStepsOf(tx, out));
   return out;
 }
@@ -51,17 +56,19 @@ const store::ClaimSpec& WaitingSpec() {
   return kSpec;
 }
 
-core::Result<std::vector<Job>> ClaimWaiting(store::Tx& tx, store::Dialect dialect, const std::string& owner,
-                                            int64_t now_ms, int64_t until_ms, int64_t limit) {
-  return ClaimJobs(tx, dialect, WaitingSpec(),
-                   {.owner = owner, .lease_until_ms = until_ms, .now_ms = now_ms, .limit = limit, .ready_params = {}});
+core::Result<std::vector<Job>> LockWaiting(store::Tx& tx, store::Dialect dialect, int64_t now_ms, int64_t limit) {
+  return ClaimJobs(tx, [&](const std::function<void(const store::Row&)>& on_row) {
+    return store::LockReady(tx, dialect, WaitingSpec(), {.now_ms = now_ms, .limit = limit}, on_row);
+  });
 }
 
 core::Result<std::vector<Job>> ClaimOrphaned(store::Tx& tx, store::Dialect dialect, const std::string& owner,
                                              int64_t now_ms, int64_t until_ms, int64_t limit) {
   static const store::ClaimSpec kSpec = JobsSpec("status IN ('R', 'c')");
-  return ClaimJobs(tx, dialect, kSpec,
-                   {.owner = owner, .lease_until_ms = until_ms, .now_ms = now_ms, .limit = limit, .ready_params = {}});
+  return ClaimJobs(tx, [&](const std::function<void(const store::Row&)>& on_row) {
+    return store::Claim(tx, dialect, kSpec,
+                        {.owner = owner, .lease_until_ms = until_ms, .now_ms = now_ms, .limit = limit}, on_row);
+  });
 }
 
 core::Result<bool> AnyWaiting(store::Tx& tx, int64_t now_ms) {

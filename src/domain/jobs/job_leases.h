@@ -20,13 +20,15 @@
 
 namespace causeway::jobs::leases {
 
-// What ClaimWaiting claims (store/claim.h): waiting jobs in the order of the jobs_waiting
-// index, which is the only index that can give it (migration 0103).
+// What LockWaiting takes (store/claim.h): waiting jobs in the order of the jobs_waiting index,
+// which is the only index that can give it (migration 0103).
 const store::ClaimSpec& WaitingSpec();
-// Claims up to `limit` waiting jobs whose lease is free at `now_ms`, oldest first (creation
-// time, then key), for `owner` until `until_ms`. Returns them with their steps, oldest first.
-core::Result<std::vector<Job>> ClaimWaiting(store::Tx& tx, store::Dialect dialect, const std::string& owner,
-                                            int64_t now_ms, int64_t until_ms, int64_t limit);
+// Locks up to `limit` waiting jobs whose lease is free at `now_ms`, oldest first (creation
+// time, then key), for the rest of the transaction (store::LockReady: other nodes skip them) and
+// returns them with their steps, oldest first. The caller takes each one's lease in the same
+// transaction, with the job's first change (repository::WriteChanges, LeaseChange::Take), or
+// ends it there.
+core::Result<std::vector<Job>> LockWaiting(store::Tx& tx, store::Dialect dialect, int64_t now_ms, int64_t limit);
 // Claims up to `limit` running jobs (R, c) whose lease is free at `now_ms` (expired, or none),
 // for `owner` until `until_ms`; with their steps, oldest first. Pass INT64_MAX as `now_ms` to
 // take over every running job (a sole node restarting). The caller skips jobs it still runs

@@ -320,16 +320,24 @@ core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<J
   return first;
 }
 
-core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease) {
+core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, LeaseChange lease) {
   const bool job_changed = before.status != after.status || before.started_at != after.started_at ||
                            before.ended_at != after.ended_at || before.app_rc != after.app_rc;
   bool visible = job_changed;
-  if (job_changed || release_lease) {
-    CW_RETURN_IF_ERROR(tx.Exec(release_lease ? "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
-                                               "lease_owner = NULL, lease_expires_ms = NULL "
-                                               "WHERE job_name = ? AND run_count = ?"
-                                             : "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
-                                               "WHERE job_name = ? AND run_count = ?",
+  using Kind = LeaseChange::Kind;
+  if (lease.kind == Kind::kTake) {
+    CW_RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
+                               "lease_owner = ?, lease_expires_ms = ? WHERE job_name = ? AND run_count = ?",
+                               {StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
+                                Int(after.app_rc), store::Value(std::string(lease.owner)),
+                                store::Value(lease.until_ms), KeyName(after.key), KeyCount(after.key)}));
+  } else if (job_changed || lease.kind == Kind::kRelease) {
+    CW_RETURN_IF_ERROR(tx.Exec(lease.kind == Kind::kRelease
+                                   ? "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
+                                     "lease_owner = NULL, lease_expires_ms = NULL "
+                                     "WHERE job_name = ? AND run_count = ?"
+                                   : "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
+                                     "WHERE job_name = ? AND run_count = ?",
                                {StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
                                 Int(after.app_rc), KeyName(after.key), KeyCount(after.key)}));
   }

@@ -73,9 +73,19 @@ struct JobLines {
   std::vector<LogLine> lines;
 };
 core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<JobLines>& jobs);
-// Writes what differs from `before` to `after`: the job row's status, times and return code,
-// and each step that changed. `release_lease` also clears the row's lease (the job ended).
-core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, bool release_lease);
+// What WriteChanges does to the job row's lease besides.
+struct LeaseChange {
+  enum class Kind { kKeep, kRelease, kTake };
+  Kind kind = Kind::kKeep;
+  std::string_view owner;  // kTake: the new holder, until `until_ms`
+  int64_t until_ms = 0;
+  static LeaseChange Keep() { return {}; }
+  static LeaseChange Release() { return {Kind::kRelease, {}, 0}; }  // the job ended
+  static LeaseChange Take(std::string_view owner, int64_t until_ms) { return {Kind::kTake, owner, until_ms}; }
+};
+// Writes what differs from `before` to `after`: the job row's status, times and return code
+// (with the lease change, in the same row version), and each step that changed.
+core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, LeaseChange lease);
 // Marks a running job canceling (status R → c, cancel_requested = 1). False, changing nothing,
 // if it is not running any more (ended, already canceling, or gone).
 core::Result<bool> MarkCanceling(store::Tx& tx, const JobKey& key);

@@ -93,7 +93,8 @@ core::Status JobEngine::Transition(ActiveJob& rec, const Job& working, const std
       last(after, log, cancel_seen || rec.cancel_requested);
       all.insert(all.end(), log.lines().begin(), log.lines().end());
     }
-    CW_RETURN_IF_ERROR(repository::WriteChanges(tx, before, after, release));
+    CW_RETURN_IF_ERROR(repository::WriteChanges(
+        tx, before, after, release ? repository::LeaseChange::Release() : repository::LeaseChange::Keep()));
     CW_RETURN_IF_ERROR(repository::AppendLog(tx, rec.key, all));
     return core::Status::Ok();
   });
