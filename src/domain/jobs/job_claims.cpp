@@ -15,6 +15,8 @@ namespace {
 
 // Jobs of dead nodes ended per transaction.
 constexpr int64_t kRecoveryBatch = 100;
+// Jobs a claim locks when instant ones need no worker (ClaimWaiting).
+constexpr int64_t kInstantBatch = 32;
 
 int64_t Ms(core::SystemTime t) { return core::ToUnixMillis(t); }
 
@@ -103,31 +105,48 @@ int JobEngine::ClaimWaiting(int slots) {
   std::vector<Job> claimed;
   std::vector<int64_t> start_seqs;
   std::vector<Job> ended;
+  bool more = false;
   // Claim and start in one transaction: a claimed job is running (R) under this node's lease.
   // A job of instant built-ins only (noop, fail) also runs to its end in it, lease released:
   // nothing could happen between its start and its end that a worker would see (the claim
-  // locks its row), and the job costs one write instead of two.
+  // locks its row), and the job costs one write instead of two. Instant jobs need no worker, so
+  // a claim locks up to kInstantBatch jobs and takes them oldest first while they are instant or
+  // a worker is free; at the first job it cannot start it stops, and that job and the ones after
+  // it stay waiting, untouched (their row locks end with the transaction). In a flood of
+  // instant jobs one transaction runs 32 of them instead of one per worker.
   core::Status st = db_.Write([&](store::Tx& tx) -> core::Status {
     claimed.clear();
     start_seqs.clear();
     ended.clear();
     std::vector<Job> jobs;
-    CW_ASSIGN_OR_RETURN(jobs, leases::LockWaiting(tx, db_.dialect(), now_ms, slots));
+    const int64_t limit = std::max<int64_t>(slots, kInstantBatch);
+    CW_ASSIGN_OR_RETURN(jobs, leases::LockWaiting(tx, db_.dialect(), now_ms, limit));
+    more = static_cast<int64_t>(jobs.size()) == limit;
     std::vector<repository::JobLines> logs;
     std::vector<bool> instant;
-    for (Job& j : jobs) {
+    int free_workers = slots;
+    size_t taken = 0;
+    for (; taken < jobs.size(); ++taken) {
+      Job& j = jobs[taken];
+      const bool runs_instantly = RunsInstantly(j);
+      if (!runs_instantly && free_workers == 0) {
+        more = true;  // this one and the younger ones wait for a worker
+        break;
+      }
+      if (!runs_instantly) --free_workers;
       const Job waiting = j;
       j.status = JobStatus::kRunning;
       j.started_at = started;
       logs.push_back({j.key, {{0, 0, started, 'I', "Job started"}}});
-      instant.push_back(RunsInstantly(j));
-      if (instant.back()) RunInstantly(j, logs.back().lines);
+      instant.push_back(runs_instantly);
+      if (runs_instantly) RunInstantly(j, logs.back().lines);
       // The lease is taken with the start, in one row version (an instant job has none left).
       CW_RETURN_IF_ERROR(repository::WriteChanges(
           tx, waiting, j,
-          instant.back() ? repository::LeaseChange::Release()
+          runs_instantly ? repository::LeaseChange::Release()
                          : repository::LeaseChange::Take(node_id_, now_ms + options_.lease.count())));
     }
+    jobs.resize(taken);
     CW_ASSIGN_OR_RETURN(std::vector<int64_t> seqs, repository::AppendLogs(tx, logs));
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (instant[i]) {
@@ -144,8 +163,9 @@ int JobEngine::ClaimWaiting(int slots) {
     return 0;
   }
   for (Job& j : ended) hub_->Published(std::make_shared<const Job>(std::move(j)));
-  // Their slots are free again at once: look for more now if this claim took all it could.
-  if (!ended.empty() && static_cast<int>(ended.size() + claimed.size()) == slots) {
+  // More may be waiting: look again now if a worker is still free for them (instant jobs
+  // freed theirs at once); a job that ends frees one and wakes the dispatcher as well.
+  if (more && static_cast<int>(claimed.size()) < slots) {
     hub_->waiting_here = true;
     hub_->dispatch.Notify();
   }

@@ -235,8 +235,9 @@ class JobEngine {
   // Clock from `start`, waiting on Hub::dispatch in between.
   void DispatchLoop(core::SystemTime start);
   void WorkerLoop();
-  // Claims up to `slots` waiting jobs, starts them in the store and queues them; a job that
-  // RunsInstantly ends in the same transaction instead. Returns how many it claimed.
+  // Claims the oldest waiting jobs, starts them in the store and queues them for the `slots`
+  // free workers; a job that RunsInstantly ends in the same transaction instead and needs no
+  // worker (up to kInstantBatch jobs per claim). Returns how many it claimed.
   int ClaimWaiting(int slots);
   void RenewLeases();
   // Ends jobs of dead nodes in A. `take_over`: every job left running, whatever its lease.

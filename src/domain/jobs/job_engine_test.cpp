@@ -116,6 +116,43 @@ TEST_P(JobEngineTest, ChainRunsStepsInOrder) {
   EXPECT_LT(p2, p3);
 }
 
+// Instant jobs need no worker: one claim runs the oldest of them however few workers are free,
+// but in their turn: it stops at the first job that needs a worker it has not got, and the jobs
+// behind that one keep waiting, instant or not.
+TEST_P(JobEngineTest, InstantJobsNeedNoWorkerButKeepTheirTurn) {
+  OpenEngine({.workers = 1});
+  const std::string ten_seconds = R"({"VALUES":[{"NAME":"P_SECONDS","T_VALUE":[{"LOW":"10"}]}]})";
+  Job blocker = ScheduleOk("SLEEP", ten_seconds);
+  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
+  // A millisecond apart: jobs created in the same one have no order among them.
+  auto schedule = [&](const std::string& tmpl, const std::string& params = "") {
+    clock_.Advance(std::chrono::milliseconds(1));
+    return ScheduleOk(tmpl, params);
+  };
+  std::vector<JobKey> before_second, behind_second;
+  for (int i = 0; i < 20; ++i) before_second.push_back(schedule("NOOP").key);
+  Job first = schedule("SLEEP", ten_seconds);  // takes the one worker
+  for (int i = 0; i < 5; ++i) before_second.push_back(schedule("NOOP").key);
+  Job second = schedule("SLEEP", ten_seconds);  // finds none free
+  for (int i = 0; i < 5; ++i) behind_second.push_back(schedule("NOOP").key);
+  auto status = [&](const JobKey& k) {
+    auto j = engine_->GetJob(kAdmin, k);
+    return j.ok() ? j->status : JobStatus::kUnknown;
+  };
+
+  clock_.Advance(std::chrono::seconds(11));  // the blocker ends: one claim
+  ASSERT_TRUE(WaitStatus(first.key, JobStatus::kRunning));
+  for (const JobKey& k : before_second) EXPECT_EQ(status(k), JobStatus::kFinished);
+  EXPECT_EQ(status(second.key), JobStatus::kReady);
+  for (const JobKey& k : behind_second) EXPECT_EQ(status(k), JobStatus::kReady);
+
+  clock_.Advance(std::chrono::seconds(11));  // the first ends
+  ASSERT_TRUE(WaitStatus(second.key, JobStatus::kRunning));
+  for (const JobKey& k : behind_second) EXPECT_EQ(WaitTerminal(k).status, JobStatus::kFinished);
+  clock_.Advance(std::chrono::seconds(11));
+  EXPECT_EQ(WaitTerminal(second.key).status, JobStatus::kFinished);
+}
+
 // A job of instant built-ins only ends in the transaction that claims it: the same statuses,
 // times and log lines as a worker writes (these expectations held before that change too), and
 // no write of its own for its end.
