@@ -14,6 +14,7 @@
 
 #include "core/blocking.h"
 #include "core/completion.h"
+#include "http/sap_path.h"
 
 namespace causeway::http {
 
@@ -38,6 +39,8 @@ class Headers {
  private:
   std::vector<std::pair<std::string, std::string>> items_;
 };
+
+struct Endpoint;  // endpoint.h
 
 struct Request {
   std::string method;  // as sent, e.g. "GET"; compare case-sensitively per RFC 9110
@@ -71,6 +74,16 @@ struct Request {
 
   std::string_view Path() const;   // target up to '?'
   std::string_view Query() const;  // after the first '?', empty if none
+
+  // The router's lookup of `target` (Router::Find), kept for the request: the gate, the check
+  // whether it runs on the I/O thread and the handler each need it, and parsing the SAP path
+  // three times was a fifth of a JobStatusGet's own CPU. Redone if `target` changed since.
+  struct Routed {
+    std::string target;
+    std::optional<SapODataPath> path;
+    const Endpoint* endpoint = nullptr;
+  };
+  mutable std::optional<Routed> routed;
 };
 
 struct Response {

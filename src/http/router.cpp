@@ -33,8 +33,10 @@ void Router::Add(Endpoint endpoint) {
   }
 }
 
-Router::Route Router::Find(const Request& req) const {
-  Route r;
+const Router::Route& Router::Find(const Request& req) const {
+  if (req.routed && req.routed->target == req.target) return *req.routed;
+  Route& r = req.routed.emplace();
+  r.target = req.target;
   if ((r.path = ParseSapODataPath(req.target))) {
     for (const auto& e : odata_) {
       if (e.key == "*" || core::IEquals(e.key, r.path->service)) {
@@ -58,7 +60,7 @@ Router::Route Router::Find(const Request& req) const {
 bool Router::RunsInline(const Request& req) const {
   // The method and endpoint first: a request that goes to the pool anyway needs no credential
   // check here (that hashed every POST's Authorization header once more on the I/O thread).
-  Route route = Find(req);
+  const Route& route = Find(req);
   if (route.endpoint && route.endpoint->MayBlock(req)) return false;
   return !guard_ || guard_->IsCheap(req);
 }
@@ -93,7 +95,7 @@ std::optional<Response> Router::AdmitRoute(Request& req, const Route& route) {
 }
 
 std::optional<Response> Router::Admit(Request& req) {
-  Route route = Find(req);
+  const Route& route = Find(req);
   if (!route.endpoint) return std::nullopt;  // Handle() answers 404
   std::optional<Response> denied = AdmitRoute(req, route);
   if (denied && denied->status != 401) {
@@ -111,7 +113,7 @@ std::optional<Response> Router::Admit(Request& req) {
 }
 
 Response Router::Handle(Request& req) {
-  Route route = Find(req);
+  const Route& route = Find(req);
   if (!route.endpoint) return NotFound();
   const Endpoint& e = *route.endpoint;
   if (!req.admitted) {

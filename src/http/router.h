@@ -31,12 +31,9 @@ class Router final : public Handler {
   Response Handle(Request& req) override;
 
  private:
-  // The endpoint a request addresses, with what it matched.
-  struct Route {
-    std::optional<SapODataPath> path;
-    const Endpoint* endpoint = nullptr;
-  };
-  Route Find(const Request& req) const;
+  // The endpoint a request addresses, with what it matched (looked up once per request).
+  using Route = Request::Routed;
+  const Route& Find(const Request& req) const;
   std::optional<Response> AdmitRoute(Request& req, const Route& route);
   void ApplySapHeaders(Request& req) const;
 

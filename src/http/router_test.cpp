@@ -110,6 +110,24 @@ TEST_F(RouterTest, MethodsAnEndpointDoesNotServeAre405WithAllow) {
   EXPECT_EQ(Call("HEAD", "/_causeway/health").status, 200);
 }
 
+// The lookup is made once per request and kept on it (Request::routed), but a request whose
+// target changed since is looked up again.
+TEST_F(RouterTest, ARequestIsRoutedOnceUnlessItsTargetChanges) {
+  Request r;
+  r.method = "GET";
+  r.target = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/JobStatusGet?JobName='A'";
+  r.headers.Add("x-user", "ok");
+  EXPECT_TRUE(router_.RunsInline(r));
+  ASSERT_TRUE(r.routed.has_value());
+  const SapODataPath* parsed = &*r.routed->path;
+  EXPECT_EQ(router_.Handle(r).body, "JobStatusGet|JobName='A'|100|EN");
+  EXPECT_EQ(&*r.routed->path, parsed);
+  r.target = "/_causeway/users/X/lock";
+  r.admitted = false;
+  EXPECT_EQ(router_.Handle(r).body, "users X/lock");
+  EXPECT_FALSE(r.routed->path.has_value());
+}
+
 TEST_F(RouterTest, PrefixEndpointsSeeTheRestOfThePath) {
   EXPECT_EQ(Call("GET", "/_causeway/users/X/lock?a=1", {{"x-user", "ok"}}).body, "users X/lock");
 }
