@@ -147,6 +147,17 @@ class JobEngineTest : public store::testing::BackendTest {
         },
         kWait);
   }
+  // Running with its first step's start recorded: a sleep's deadline counts from that start, so
+  // the virtual clock may be advanced past it from here on (a running status alone can come
+  // before the step starts, and an advance then would be lost).
+  bool WaitStepStarted(const JobKey& key) {
+    return engine_->WaitUntil(
+        [&] {
+          auto j = engine_->GetJob(kAdmin, key);
+          return j.ok() && j->status == JobStatus::kRunning && !j->steps.empty() && j->steps[0].started_at.has_value();
+        },
+        kWait);
+  }
   std::string LogText(const JobKey& key) { return LogTextOn(*engine_, key); }
   static std::string LogTextOn(JobEngine& engine, const JobKey& key) {
     auto log = engine.JobLog(kAdmin, key);

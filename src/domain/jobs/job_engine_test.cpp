@@ -92,7 +92,7 @@ TEST(JobKeyTest, NamesLeadWithTheMillisecondsSoTheySortByTime) {
 TEST_P(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
   OpenEngine({.workers = 1});
   Job blocker = ScheduleOk("SLEEP");
-  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
+  ASSERT_TRUE(WaitStepStarted(blocker.key));
   Job j = ScheduleOk("NOOP");
   std::string status;
   ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
@@ -141,13 +141,13 @@ TEST_P(JobEngineTest, InstantJobsNeedNoWorkerButKeepTheirTurn) {
   };
 
   clock_.Advance(std::chrono::seconds(11));  // the blocker ends: one claim
-  ASSERT_TRUE(WaitStatus(first.key, JobStatus::kRunning));
+  ASSERT_TRUE(WaitStepStarted(first.key));
   for (const JobKey& k : before_second) EXPECT_EQ(status(k), JobStatus::kFinished);
   EXPECT_EQ(status(second.key), JobStatus::kReady);
   for (const JobKey& k : behind_second) EXPECT_EQ(status(k), JobStatus::kReady);
 
   clock_.Advance(std::chrono::seconds(11));  // the first ends
-  ASSERT_TRUE(WaitStatus(second.key, JobStatus::kRunning));
+  ASSERT_TRUE(WaitStepStarted(second.key));
   for (const JobKey& k : behind_second) EXPECT_EQ(WaitTerminal(k).status, JobStatus::kFinished);
   clock_.Advance(std::chrono::seconds(11));
   EXPECT_EQ(WaitTerminal(second.key).status, JobStatus::kFinished);
