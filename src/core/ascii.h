@@ -13,5 +13,13 @@ bool IStartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 std::string_view Trim(std::string_view s);
+// The first position at or after `from` holding one of the (few) bytes of `set`, or npos. On
+// hot paths in place of string_view::find_first_of, which calls memchr on the set per byte.
+inline size_t FindAny(std::string_view s, std::string_view set, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i)
+    for (char c : set)
+      if (s[i] == c) return i;
+  return std::string_view::npos;
+}
 
 }  // namespace causeway::core

@@ -13,22 +13,37 @@ int Hex(char c) {
 }  // namespace
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  // Copied in runs between escapes: most components have none (one copy), and a byte-wise
+  // append is an out-of-line call per character. (string_view::find_first_of would call
+  // memchr on the set for every character.)
+  auto next_special = [&](size_t from) {
+    for (size_t i = from; i < in.size(); ++i)
+      if (in[i] == '%' || (in[i] == '+' && plus_is_space)) return i;
+    return std::string_view::npos;
+  };
+  size_t next = next_special(0);
+  if (next == std::string_view::npos) {
+    out->assign(in);
+    return true;
+  }
   out->clear();
   out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = Hex(in[i + 1]), lo = Hex(in[i + 2]);
+  size_t run = 0;
+  while (next != std::string_view::npos) {
+    out->append(in.substr(run, next - run));
+    if (in[next] == '+') {
+      *out += ' ';
+      run = next + 1;
+    } else {
+      if (next + 2 >= in.size()) return false;
+      int hi = Hex(in[next + 1]), lo = Hex(in[next + 2]);
       if (hi < 0 || lo < 0) return false;
       *out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      *out += ' ';
-    } else {
-      *out += c;
+      run = next + 3;
     }
+    next = next_special(run);
   }
+  out->append(in.substr(run));
   return true;
 }
 

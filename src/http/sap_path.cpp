@@ -73,7 +73,7 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
   rest = rest.substr(slash + 1);
 
   // Service segment: up to '/', '?' or end; matrix parameters after ';'.
-  size_t end = rest.find_first_of("/?");
+  size_t end = core::FindAny(rest, "/?");
   std::string_view segment = rest.substr(0, end);
   rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
   size_t semi = segment.find(';');

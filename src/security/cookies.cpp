@@ -8,7 +8,7 @@ std::optional<std::string> FindCookie(const std::vector<std::string_view>& cooki
   std::optional<std::string> found;
   for (std::string_view line : cookie_headers) {
     while (!line.empty()) {
-      size_t semi = line.find_first_of(";,");
+      size_t semi = core::FindAny(line, ";,");
       std::string_view pair = core::Trim(line.substr(0, semi));
       line = semi == std::string_view::npos ? std::string_view() : line.substr(semi + 1);
       size_t eq = pair.find('=');
