@@ -58,7 +58,7 @@ std::string OriginForm(std::string_view target, Headers& headers) {
   std::string_view scheme = target.substr(0, scheme_end);
   if (!core::IEquals(scheme, "http") && !core::IEquals(scheme, "https")) return std::string(target);
   std::string_view rest = target.substr(scheme_end + 3);
-  size_t path = rest.find_first_of("/?#");
+  size_t path = core::FindAny(rest, "/?#");
   std::string_view authority = rest.substr(0, path);
   if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty()) headers.Set("host", std::string(authority));
@@ -292,29 +292,21 @@ struct Server::Impl {
     co_return header_end;
   }
 
-  // Head → framing check → (admission, when the body is still on its way) → body.
-  template <typename Stream>
-  awaitable<void> ReadRequest(Stream& stream, beast::flat_buffer& buffer, Conn& conn, Incoming& in) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    parser.body_limit(options.max_body_bytes);
-    boost::system::error_code ec;
-    size_t header_end = co_await ReadHeaderBlock(stream, buffer, ec);
-    if (!ec) {
-      auto data = buffer.data();
-      if (auto bad = CheckBodyFraming(std::string_view(static_cast<const char*>(data.data()), header_end))) {
-        Response r = PlainError(bad->status, std::move(bad->text));
-        in.early = std::move(r);
-        co_return;
-      }
-      auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-      ec = rec;
-    }
-    if (ec) {
-      if (IsFramingClose(ec) && !conn.timed_out) in.closed = true;
-      else in.early = ReadError(ec, conn.timed_out);
-      co_return;
-    }
+  using Parser = bhttp::request_parser<bhttp::string_body>;
+
+  // What a request coroutine keeps across its suspensions lives in its frame, and asio
+  // recycles frames only up to about 1 KB: a larger one is a malloc and a free of a large
+  // chunk per request (glibc then consolidates its fast bins every time, a tenth of a cached
+  // read's CPU). So the parser lives in the connection's frame, and the answers below are
+  // built in plain functions, whose temporaries stay on the stack.
+  static void Refuse(Incoming& in, int status, std::string_view text, bool retry = false) {
+    in.early = PlainError(status, std::string(text));
+    if (retry) in.early->headers.Add("retry-after", "1");
+  }
+  void RefuseRead(Incoming& in, const boost::system::error_code& ec, bool timed_out) {
+    in.early = ReadError(ec, timed_out);
+  }
+  static void TakeHead(Parser& parser, Incoming& in) {
     auto& msg = parser.get();
     in.version = msg.version();
     in.keep_alive = parser.keep_alive();
@@ -323,24 +315,69 @@ struct Server::Impl {
     in.req.version = static_cast<int>(msg.version());
     for (const auto& f : msg) in.req.headers.Add(std::string(f.name_string()), std::string(f.value()));
     in.req.target = OriginForm(msg.target(), in.req.headers);
+  }
+  // Feeds the buffered head to the parser. False if the parser wants more than the buffer
+  // holds (then the caller reads on); `ec` is the parser's verdict otherwise.
+  static bool ParseBufferedHead(Parser& parser, beast::flat_buffer& buffer, boost::system::error_code& ec) {
+    while (!parser.is_header_done()) {
+      const size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        return false;
+      }
+      if (ec) return true;
+      if (used == 0) return false;
+    }
+    return true;
+  }
+  static bool ExpectsContinue(const Incoming& in) {
+    auto expect = in.req.headers.Get("expect");
+    return expect && in.version == 11 && core::IEquals(*expect, "100-continue");
+  }
+
+  // Head → framing check → (admission, when the body is still on its way) → body.
+  template <typename Stream>
+  awaitable<void> ReadRequest(Stream& stream, beast::flat_buffer& buffer, Conn& conn, Incoming& in, Parser& parser) {
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+    boost::system::error_code ec;
+    size_t header_end = co_await ReadHeaderBlock(stream, buffer, ec);
+    if (!ec) {
+      auto data = buffer.data();
+      if (auto bad = CheckBodyFraming(std::string_view(static_cast<const char*>(data.data()), header_end))) {
+        Refuse(in, bad->status, bad->text);
+        co_return;
+      }
+      // The head is whole in the buffer: parse it in place. (An asynchronous read would find
+      // nothing to read and still post its completion through the scheduler.)
+      if (!ParseBufferedHead(parser, buffer, ec)) {
+        auto [rec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+        ec = rec;
+      }
+    }
+    if (ec) {
+      if (IsFramingClose(ec) && !conn.timed_out) in.closed = true;
+      else RefuseRead(in, ec, conn.timed_out);
+      co_return;
+    }
+    TakeHead(parser, in);
 
     if (!parser.is_done()) {
       const auto length = parser.content_length();
       // Nobody's body is buffered before its sender is known to be allowed in: admit on the
       // head unless the whole body has already arrived with it.
       if (!length || buffer.size() < *length) {
-        std::optional<Response> denied = co_await AdmitHead(in.req);
-        if (denied) {
-          in.early = std::move(*denied);
+        co_await AdmitHead(in);
+        if (in.early) {
           in.early->close = true;  // the body stays unread
           co_return;
         }
         if (length && !Reserve(in, *length)) {
-          in.early = PlainError(503, "Server busy: too many request bodies in flight");
-          in.early->headers.Add("retry-after", "1");
+          Refuse(in, 503, "Server busy: too many request bodies in flight", /*retry=*/true);
           co_return;
         }
-        if (auto expect = in.req.headers.Get("expect"); expect && in.version == 11 && core::IEquals(*expect, "100-continue")) {
+        if (ExpectsContinue(in)) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           auto [wec, unused] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
           if (wec) {
@@ -352,17 +389,16 @@ struct Server::Impl {
       while (!parser.is_done()) {
         auto [rec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kTuple);
         if (rec) {
-          in.early = ReadError(rec, conn.timed_out);
+          RefuseRead(in, rec, conn.timed_out);
           co_return;
         }
         if (!Reserve(in, parser.get().body().capacity())) {
-          in.early = PlainError(503, "Server busy: too many request bodies in flight");
-          in.early->headers.Add("retry-after", "1");
+          Refuse(in, 503, "Server busy: too many request bodies in flight", /*retry=*/true);
           co_return;
         }
       }
     }
-    in.req.body = std::move(msg.body());
+    in.req.body = std::move(parser.get().body());
   }
 
   // The connection's loop: wait for a request, read it, answer it, until one side ends it.
@@ -384,6 +420,7 @@ struct Server::Impl {
     beast::get_lowest_layer(stream).expires_never();
 
     beast::flat_buffer buffer;
+    std::optional<Parser> parser;  // one per request, kept here (see Refuse)
     std::string head_buffer;  // reused for every response head on this connection
     bool linger = false;
     while (!stopping) {
@@ -405,13 +442,18 @@ struct Server::Impl {
       in.req.tls = tls;
       in.req.client_cert_subject = origin.client_cert_subject;
       in.req.client_cert_fingerprint = origin.client_cert_fingerprint;
-      co_await ReadRequest(stream, buffer, conn, in);
+      parser.emplace();
+      co_await ReadRequest(stream, buffer, conn, in, *parser);
+      parser.reset();
       if (in.closed) break;
       Response res;
       if (in.early) {
         res = std::move(*in.early);
       } else {
-        res = co_await Answer(in.req);  // a statement of its own: GCC 12 mishandles co_await in a ?:
+        ++stats.in_flight;
+        co_await Dispatch(in.req, res);
+        if (res.after) co_await AwaitDurable(res);
+        --stats.in_flight;
       }
       const bool keep_alive = in.keep_alive && !res.close && !stopping;
       const int status = res.status;
@@ -552,15 +594,25 @@ struct Server::Impl {
         asio::use_awaitable);
   }
 
-  awaitable<Response> Dispatch(Request& req) {
+  void HandleInto(Request& req, Response& res) { res = SafeHandle(req); }
+  void HandleInline(Request& req, Response& res) {
+    req.on_io_thread = true;
+    res = SafeHandle(req);
+    req.on_io_thread = false;
+  }
+  static void ReplaceOnFailure(Response& res, const core::Status& st) {
+    auto on_failure = std::move(res.on_failure);
+    Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
+    res = std::move(replaced);
+  }
+
+  awaitable<void> Dispatch(Request& req, Response& res) {
     if (handler.RunsInline(req)) {
       // A handler may park a few times (each a wait some other thread ends); one that still
       // would wait after that goes to the pool like one that cannot park.
       for (int runs = 0;; ++runs) {
-        req.on_io_thread = true;
-        Response res = SafeHandle(req);
-        req.on_io_thread = false;
-        if (!res.to_workers) co_return res;
+        HandleInline(req, res);
+        if (!res.to_workers) co_return;
         std::shared_ptr<core::Completion> parked = req.parking.waiting_on();
         if (parked == nullptr || runs == kMaxParkedRuns) break;
         ++stats.parked;
@@ -568,32 +620,22 @@ struct Server::Impl {
       }
       ++stats.handed_to_workers;
     }
-    co_return co_await asio::co_spawn(workers, [this, &req]() -> awaitable<Response> { co_return SafeHandle(req); },
-                                      asio::use_awaitable);
+    co_await asio::co_spawn(
+        workers, [this, &req, &res]() -> awaitable<void> { HandleInto(req, res); co_return; }, asio::use_awaitable);
   }
 
-  // Dispatches an admitted request; a response that waits for its writes to be durable is
-  // awaited here without holding a thread.
-  awaitable<Response> Answer(Request& req) {
-    ++stats.in_flight;
-    Response res = co_await Dispatch(req);
-    if (res.after) {
-      std::shared_ptr<core::Completion> after = std::move(res.after);
-      core::Status st;
-      if (after->done()) {
-        st = after->Wait();
-      } else {
-        st = co_await AwaitCompletion(after, co_await asio::this_coro::executor);
-      }
-      if (!st.ok()) {
-        auto on_failure = std::move(res.on_failure);
-        Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
-        res = std::move(replaced);
-      }
-      res.after.reset();
+  // A response that goes out once its writes are durable (Response::after): awaited here
+  // without holding a thread, replaced by its failure answer if the commit failed.
+  awaitable<void> AwaitDurable(Response& res) {
+    std::shared_ptr<core::Completion> after = std::move(res.after);
+    core::Status st;
+    if (after->done()) {
+      st = after->Wait();
+    } else {
+      st = co_await AwaitCompletion(after, co_await asio::this_coro::executor);
     }
-    --stats.in_flight;
-    co_return res;
+    if (!st.ok()) ReplaceOnFailure(res, st);
+    res.after.reset();
   }
 
   std::optional<Response> SafeAdmit(Request& req) {
@@ -605,13 +647,16 @@ struct Server::Impl {
     }
   }
 
-  // The gate on the request head alone; on the worker pool when it may block (a first logon
-  // runs the slow password hash).
-  awaitable<std::optional<Response>> AdmitHead(Request& req) {
-    if (handler.AdmitsInline(req)) co_return SafeAdmit(req);
-    co_return co_await asio::co_spawn(
-        workers, [this, &req]() -> awaitable<std::optional<Response>> { co_return SafeAdmit(req); },
-        asio::use_awaitable);
+  // The gate on the request head alone, into in.early when refused; on the worker pool when it
+  // may block (a first logon runs the slow password hash).
+  void AdmitInto(Incoming& in) { in.early = SafeAdmit(in.req); }
+  awaitable<void> AdmitHead(Incoming& in) {
+    if (handler.AdmitsInline(in.req)) {
+      AdmitInto(in);
+      co_return;
+    }
+    co_await asio::co_spawn(
+        workers, [this, &in]() -> awaitable<void> { AdmitInto(in); co_return; }, asio::use_awaitable);
   }
 };
 
