@@ -32,7 +32,8 @@ JobCache::Entry JobCache::Find(const JobKey& key) {
   std::lock_guard lock(s.mu);
   auto it = s.index.find(k);
   if (it == s.index.end()) return nullptr;
-  s.lru.splice(s.lru.begin(), s.lru, it->second);
+  // Polled again and again, the newest job is already in front: no list write.
+  if (it->second != s.lru.begin()) s.lru.splice(s.lru.begin(), s.lru, it->second);
   return *it->second;
 }
 

@@ -172,10 +172,7 @@ int JobEngine::ClaimWaiting(int slots) {
   for (size_t i = 0; i < claimed.size(); ++i) {
     auto rec = std::make_shared<ActiveJob>(std::move(claimed[i]));
     rec->start_seq = start_seqs[i];
-    {
-      std::lock_guard lock(hub_->active_mu);
-      hub_->active[rec->key.Joined()] = rec;
-    }
+    hub_->AddActive(rec);
     {
       std::lock_guard lock(queue_mu_);
       queue_.push_back(std::move(rec));

@@ -58,6 +58,19 @@ struct JobEngine::Hub {
 
   mutable std::mutex active_mu;
   std::unordered_map<std::string, std::shared_ptr<ActiveJob>> active;  // GUARDED_BY(active_mu)
+  // active.size(), readable without the lock: a status read (every JobStatusGet, on both I/O
+  // threads) skips the shared lock while nothing runs here. Changed under active_mu, after the
+  // job's state was published (see Finish), so a read that sees none finds it in the cache.
+  std::atomic<size_t> active_count{0};
+  void AddActive(std::shared_ptr<ActiveJob> rec) {
+    std::string key = rec->key.Joined();
+    std::lock_guard lock(active_mu);
+    if (active.insert_or_assign(std::move(key), std::move(rec)).second) active_count.fetch_add(1);
+  }
+  void RemoveActive(const JobKey& key) {
+    std::lock_guard lock(active_mu);
+    if (active.erase(key.Joined()) != 0) active_count.fetch_sub(1);
+  }
 
   // A job of this node committed and waits: wake the dispatcher if it has a free slot (if not,
   // the next job to end frees one and wakes it) and tell it a claim will find something.
@@ -69,6 +82,7 @@ struct JobEngine::Hub {
   std::atomic<bool> waiting_here{false};
 
   std::shared_ptr<ActiveJob> FindActive(const JobKey& key) const {
+    if (active_count.load() == 0) return nullptr;
     std::lock_guard lock(active_mu);
     auto it = active.find(key.Joined());
     return it == active.end() ? nullptr : it->second;

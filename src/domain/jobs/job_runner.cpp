@@ -230,10 +230,7 @@ JobEngine::StepOutcome JobEngine::InstantOutcome(StepKind kind) {
 void JobEngine::Finish(const std::shared_ptr<ActiveJob>& rec, bool publish) {
   // Cached before it leaves the active set, so that reads never fall back to an older state.
   if (publish && hub_->cache) hub_->cache->Publish(std::make_shared<const Job>(rec->Snapshot()));
-  {
-    std::lock_guard lock(hub_->active_mu);
-    hub_->active.erase(rec->key.Joined());
-  }
+  hub_->RemoveActive(rec->key);
   hub_->NotifyEvent();
   hub_->dispatch.Notify();  // a slot is free
 }
