@@ -78,4 +78,8 @@ struct JobFilter {
 JobKey GenerateJobKey(core::SystemTime at);
 JobKey GenerateJobKey();
 
+// Oldest first: creation time, then the key in byte order (whatever the database's collation).
+// The order claims hand jobs out in and JobListGet answers in.
+void SortOldestFirst(std::vector<Job>& jobs);
+
 }  // namespace causeway::jobs

@@ -452,11 +452,7 @@ core::Result<std::vector<Job>> JobEngine::ListJobs(const Caller& caller, const J
     return core::Status::Ok();
   }));
   std::erase_if(jobs, [&](const Job& j) { return !Matches(filter, j); });
-  // Byte order of the keys after the creation time, whatever the database's collation.
-  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
-    if (a.created_at != b.created_at) return a.created_at < b.created_at;
-    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
-  });
+  SortOldestFirst(jobs);
   return jobs;
 }
 

@@ -1,7 +1,5 @@
 #include "domain/jobs/job_leases.h"
 
-#include <algorithm>
-
 #include "domain/jobs/job_repository.h"
 #include "domain/jobs/job_rows.h"
 #include "store/claim.h"
@@ -22,14 +20,6 @@ store::ClaimSpec JobsSpec(std::string ready) {
                           .expires_column = "lease_expires_ms"};
 }
 
-// A claim's RETURNING gives no order; hand jobs out oldest first.
-void OldestFirst(std::vector<Job>& jobs) {
-  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
-    if (a.created_at != b.created_at) return a.created_at < b.created_at;
-    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
-  });
-}
-
 // Runs `claim` (store::Claim or store::LockReady) and decodes its rows, with their steps.
 template <typename ClaimFn>
 core::Result<std::vector<Job>> ClaimJobs(store::Tx& tx, ClaimFn claim) {
@@ -41,7 +31,7 @@ core::Result<std::vector<Job>> ClaimJobs(store::Tx& tx, ClaimFn claim) {
     else out.push_back(std::move(j).value());
   }));
   CW_RETURN_IF_ERROR(decode_error);
-  OldestFirst(out);
+  SortOldestFirst(out);  // a claim's RETURNING gives no order
   CW_RETURN_IF_ERROR(rows::LoadStepsOf(tx, out));
   return out;
 }

@@ -87,10 +87,7 @@ struct JobEngine::Hub {
     auto it = active.find(key.Joined());
     return it == active.end() ? nullptr : it->second;
   }
-  size_t ActiveCount() const {
-    std::lock_guard lock(active_mu);
-    return active.size();
-  }
+  size_t ActiveCount() const { return active_count.load(); }
 
   // A committed job, as this node publishes it: cached, and waiters woken.
   void Published(std::shared_ptr<const Job> job) {

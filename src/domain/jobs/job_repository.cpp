@@ -324,22 +324,22 @@ core::Status WriteChanges(store::Tx& tx, const Job& before, const Job& after, Le
   const bool job_changed = before.status != after.status || before.started_at != after.started_at ||
                            before.ended_at != after.ended_at || before.app_rc != after.app_rc;
   bool visible = job_changed;
-  using Kind = LeaseChange::Kind;
-  if (lease.kind == Kind::kTake) {
-    CW_RETURN_IF_ERROR(tx.Exec("UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
-                               "lease_owner = ?, lease_expires_ms = ? WHERE job_name = ? AND run_count = ?",
-                               {StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
-                                Int(after.app_rc), store::Value(std::string(lease.owner)),
-                                store::Value(lease.until_ms), KeyName(after.key), KeyCount(after.key)}));
-  } else if (job_changed || lease.kind == Kind::kRelease) {
-    CW_RETURN_IF_ERROR(tx.Exec(lease.kind == Kind::kRelease
-                                   ? "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?, "
-                                     "lease_owner = NULL, lease_expires_ms = NULL "
-                                     "WHERE job_name = ? AND run_count = ?"
-                                   : "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ? "
-                                     "WHERE job_name = ? AND run_count = ?",
-                               {StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
-                                Int(after.app_rc), KeyName(after.key), KeyCount(after.key)}));
+  if (job_changed || lease.kind != LeaseChange::Kind::kKeep) {
+    // The row and its lease in one version; one statement text per LeaseChange::Kind.
+    static const std::string kSet = "UPDATE jobs SET status = ?, started_at = ?, ended_at = ?, app_rc = ?";
+    static const std::string kWhere = " WHERE job_name = ? AND run_count = ?";
+    static const std::string kSql[] = {kSet + kWhere,                                                // kKeep
+                                       kSet + ", lease_owner = NULL, lease_expires_ms = NULL" + kWhere,  // kRelease
+                                       kSet + ", lease_owner = ?, lease_expires_ms = ?" + kWhere};       // kTake
+    std::vector<store::Value> params{StatusValue(after.status), OptMs(after.started_at), OptMs(after.ended_at),
+                                     Int(after.app_rc)};
+    if (lease.kind == LeaseChange::Kind::kTake) {
+      params.emplace_back(std::string(lease.owner));
+      params.emplace_back(lease.until_ms);
+    }
+    params.push_back(KeyName(after.key));
+    params.push_back(KeyCount(after.key));
+    CW_RETURN_IF_ERROR(tx.Exec(kSql[static_cast<size_t>(lease.kind)], params));
   }
   for (size_t i = 0; i < after.steps.size(); ++i) {
     const StepRun& s = after.steps[i];

@@ -75,7 +75,7 @@ struct JobLines {
 core::Result<std::vector<int64_t>> AppendLogs(store::Tx& tx, const std::vector<JobLines>& jobs);
 // What WriteChanges does to the job row's lease besides.
 struct LeaseChange {
-  enum class Kind { kKeep, kRelease, kTake };
+  enum class Kind { kKeep, kRelease, kTake };  // WriteChanges indexes its statements by this order
   Kind kind = Kind::kKeep;
   std::string_view owner;  // kTake: the new holder, until `until_ms`
   int64_t until_ms = 0;

@@ -54,6 +54,13 @@ std::string GenerateTemplateId() {
   return "Z" + core::RandomFromAlphabet(25, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 }
 
+void SortOldestFirst(std::vector<Job>& jobs) {
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+    if (a.created_at != b.created_at) return a.created_at < b.created_at;
+    return a.key.name != b.key.name ? a.key.name < b.key.name : a.key.run_count < b.key.run_count;
+  });
+}
+
 JobKey GenerateJobKey(core::SystemTime at) {
   // The name leads with the time (48 bits of milliseconds, as UUIDv7 does): jobs scheduled
   // together sort together, so their rows land on the same few index pages instead of one
