@@ -249,7 +249,7 @@ struct Server::Impl {
            ec == asio::error::operation_aborted;
   }
 
-  Response ReadError(const boost::system::error_code& ec, bool timed_out) {
+  static Response ReadError(const boost::system::error_code& ec, bool timed_out) {
     if (ec == bhttp::error::header_limit) return PlainError(431, "Request header fields too large");
     if (ec == bhttp::error::body_limit) return PlainError(413, "Request body too large");
     if (timed_out) return PlainError(408, "Request timeout");
@@ -303,7 +303,7 @@ struct Server::Impl {
     in.early = PlainError(status, std::string(text));
     if (retry) in.early->headers.Add("retry-after", "1");
   }
-  void RefuseRead(Incoming& in, const boost::system::error_code& ec, bool timed_out) {
+  static void RefuseRead(Incoming& in, const boost::system::error_code& ec, bool timed_out) {
     in.early = ReadError(ec, timed_out);
   }
   static void TakeHead(Parser& parser, Incoming& in) {
@@ -597,13 +597,12 @@ struct Server::Impl {
   void HandleInto(Request& req, Response& res) { res = SafeHandle(req); }
   void HandleInline(Request& req, Response& res) {
     req.on_io_thread = true;
-    res = SafeHandle(req);
+    HandleInto(req, res);
     req.on_io_thread = false;
   }
   static void ReplaceOnFailure(Response& res, const core::Status& st) {
-    auto on_failure = std::move(res.on_failure);
-    Response replaced = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
-    res = std::move(replaced);
+    auto on_failure = std::move(res.on_failure);  // out of `res` before `res` is overwritten
+    res = on_failure ? on_failure(st.error()) : PlainError(500, "Internal server error");
   }
 
   awaitable<void> Dispatch(Request& req, Response& res) {
