@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "core/blocking.h"
 #include "domain/jobs/job_engine.h"
@@ -44,6 +45,22 @@ class JobNodesTest : public JobEngineTest {
     ASSERT_NE(node_a_, nullptr);
     node_b_ = OpenOn(SecondStore(), Shared("node-b", workers));
     ASSERT_NE(node_b_, nullptr);
+  }
+  // The node that started `key` (its lease holder) and the other node, once its first step
+  // runs there (the lease comes before the step starts, and a cancel in between ends the job
+  // with its step never run); {nullptr, nullptr} if no node started it within 10 s.
+  std::pair<JobEngine*, JobEngine*> RunnerAndOther(const JobKey& key) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (LeaseOwner(key).empty() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::string owner = LeaseOwner(key);
+    if (owner.empty()) return {nullptr, nullptr};
+    JobEngine* runner = owner.starts_with("node-a") ? node_a_.get() : node_b_.get();
+    JobEngine* other = runner == node_a_.get() ? node_b_.get() : node_a_.get();
+    while (runner->GetJob(kComm, key)->steps.at(0).status != JobStatus::kRunning &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return {runner, other};
   }
   std::string LeaseOwner(const JobKey& key) {
     std::string owner;
@@ -232,18 +249,10 @@ TEST_P(JobNodesTest, AJobScheduledOnOneNodeIsVisibleOnTheOtherAtOnce) {
 TEST_P(JobNodesTest, AJobCachedOnOneNodeAndChangedByTheOtherIsSeenInTheNextRead) {
   OpenTwoNodes();
   Job j = ScheduleOn(*node_a_, "SLEEP");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (LeaseOwner(j.key).empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const std::string owner = LeaseOwner(j.key);
-  ASSERT_FALSE(owner.empty()) << "no node started the job";
-  JobEngine& runner = owner.starts_with("node-a") ? *node_a_ : *node_b_;
-  JobEngine& reader = &runner == node_a_.get() ? *node_b_ : *node_a_;
-  // The lease comes before the first step starts; a cancel in between ends the job with its
-  // step never run (still Y), which is not what this test is about.
-  while (runner.GetJob(kComm, j.key)->steps.at(0).status != JobStatus::kRunning &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto [started_on, other] = RunnerAndOther(j.key);
+  ASSERT_NE(started_on, nullptr) << "no node started the job";
+  JobEngine& runner = *started_on;
+  JobEngine& reader = *other;
   // The reader caches what it read (PostgreSQL: the change feed keeps the cache).
   ASSERT_EQ(reader.GetStatus(kComm, j.key).value(), JobStatus::kRunning);
   ASSERT_EQ(reader.GetJob(kComm, j.key)->status, JobStatus::kRunning);
@@ -307,17 +316,11 @@ TEST_P(JobNodesTest, OnAnIoThreadAReadParksOnTheFeedsBarrierInsteadOfWaiting) {
   // Either node may have claimed the job: the cancel goes to the one that runs it (elsewhere it
   // would reach the process only at a lease renewal, on a virtual clock that stands still
   // here), and the other one reads.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (LeaseOwner(j.key).empty() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const std::string owner = LeaseOwner(j.key);
-  ASSERT_FALSE(owner.empty()) << "no node started the job";
-  JobEngine& runner = owner.starts_with("node-a") ? *node_a_ : *node_b_;
-  JobEngine& reader = &runner == node_a_.get() ? *node_b_ : *node_a_;
+  auto [started_on, other] = RunnerAndOther(j.key);
+  ASSERT_NE(started_on, nullptr) << "no node started the job";
+  JobEngine& runner = *started_on;
+  JobEngine& reader = *other;
   ASSERT_TRUE(WaitUntilItsFeedListens(reader));
-  while (runner.GetJob(kComm, j.key)->steps.at(0).status != JobStatus::kRunning &&
-         std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   // Not cached on the reader yet: past the barrier the store read would wait, so the request
   // goes to a worker (which caches what it reads).
   auto miss = OnAnIoThread([&] { return reader.GetStatus(kComm, j.key); }, parks);

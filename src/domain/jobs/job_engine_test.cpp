@@ -92,7 +92,7 @@ TEST(JobKeyTest, NamesLeadWithTheMillisecondsSoTheySortByTime) {
 TEST_P(JobEngineTest, ScheduleIsDurableBeforeItAnswers) {
   OpenEngine({.workers = 1});
   Job blocker = ScheduleOk("SLEEP");
-  ASSERT_TRUE(WaitStepStarted(blocker.key));
+  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
   Job j = ScheduleOk("NOOP");
   std::string status;
   ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
@@ -123,7 +123,7 @@ TEST_P(JobEngineTest, InstantJobsNeedNoWorkerButKeepTheirTurn) {
   OpenEngine({.workers = 1});
   const std::string ten_seconds = R"({"VALUES":[{"NAME":"P_SECONDS","T_VALUE":[{"LOW":"10"}]}]})";
   Job blocker = ScheduleOk("SLEEP", ten_seconds);
-  ASSERT_TRUE(WaitStatus(blocker.key, JobStatus::kRunning));
+  ASSERT_TRUE(WaitStepStarted(blocker.key));
   // A millisecond apart: jobs created in the same one have no order among them.
   auto schedule = [&](const std::string& tmpl, const std::string& params = "") {
     clock_.Advance(std::chrono::milliseconds(1));
