@@ -1,5 +1,7 @@
 #include "core/storable_text.h"
 
+#include "core/text_scan.h"
+
 namespace causeway::core {
 namespace {
 
@@ -45,6 +47,14 @@ size_t StorablePrefix(std::string_view text) {
   size_t i = 0;
   size_t bad = 0;
   while (i < text.size()) {
+    // Eight bytes at a time while they are ASCII without NUL: bound documents are mostly that,
+    // and the byte loop was 1.5% of a ManageTaskActivityIn request's CPU.
+    while (i + 8 <= text.size()) {
+      const uint64_t w = scan::Load(text.data() + i);
+      if ((w & scan::kHighs) | scan::AnyBelow(w, 1)) break;
+      i += 8;
+    }
+    if (i == text.size()) break;
     if (static_cast<unsigned char>(text[i]) - 1u < 0x7Fu) {  // ASCII but NUL, the usual case
       ++i;
       continue;

@@ -33,5 +33,30 @@ TEST(StorableTextTest, ReplacesNulAndIllFormedUtf8Only) {
   }
 }
 
+// The scan takes eight bytes at a time while they are plain ASCII: a NUL, a valid sequence and
+// an ill-formed byte at every offset of a longer text, around and across the word boundaries.
+TEST(StorableTextTest, FindsWhatItMustReplaceAtEveryOffset) {
+  const std::string r = "\xEF\xBF\xBD";
+  for (size_t len = 1; len <= 24; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string plain(len, 'x');
+      EXPECT_TRUE(IsStorableText(plain));
+
+      std::string nul = plain;
+      nul[at] = '\0';
+      EXPECT_FALSE(IsStorableText(nul)) << len << " " << at;
+      EXPECT_EQ(StorableText(nul), plain.substr(0, at) + r + plain.substr(at + 1));
+
+      std::string euro = plain.substr(0, at) + "\xE2\x82\xAC" + plain.substr(at);
+      EXPECT_TRUE(IsStorableText(euro)) << len << " " << at;
+
+      std::string latin1 = plain;
+      latin1[at] = '\xE9';
+      EXPECT_FALSE(IsStorableText(latin1)) << len << " " << at;
+      EXPECT_EQ(StorableText(latin1), plain.substr(0, at) + r + plain.substr(at + 1));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace causeway::core
