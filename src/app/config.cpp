@@ -80,7 +80,11 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   c.session_secret = t["server"]["session_secret"].value_or(std::string());
   c.log_level = t["server"]["log_level"].value_or(c.log_level);
   c.access_log = t["server"]["access_log"].value_or(c.access_log);
-  c.public_host = t["server"]["public_host"].value_or(std::string());
+  {
+    std::string why;
+    if (!http::ParsePublicHost(t["server"]["public_host"].value_or(std::string()), c.public_host, why))
+      return ConfigError("[server] public_host: " + why);
+  }
   auto& s = c.server;
   s.io_threads = t["server"]["io_threads"].value_or(s.io_threads);
   s.worker_threads = t["server"]["worker_threads"].value_or(s.worker_threads);

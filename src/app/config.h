@@ -10,6 +10,7 @@
 
 #include "app/store_config.h"
 #include "core/result.h"
+#include "http/authority.h"
 #include "http/server.h"
 #include "security/session_codec.h"
 #include "security/user_directory.h"
@@ -34,7 +35,7 @@ struct Config {
   std::string node_id;
   std::string log_level = "info";
   std::string access_log = "access.log";  // relative to data_dir; "-" stderr; "" off
-  std::string public_host;                // host[:port] for absolute URLs; empty: Host header
+  http::PublicHost public_host;           // [scheme://]host[:port] for absolute URLs; empty: Host header
   http::ServerOptions server;
   StoreConfig store;  // [store]
   int max_failed_logons = 3;

@@ -98,6 +98,8 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
       {"[[users]]\nname = \"u\"\nkind = \"robot\"\n", "kind must be"},
       {"[[users]]\nname = \"u\"\npassword_hash = \"md5$x\"\n", "malformed password_hash"},
       {"[[listeners]]\ntls = true\n", "cert_file"},
+      {"[server]\npublic_host = \"ftp://h\"\n", "[server] public_host: the scheme must be http or https"},
+      {"[server]\npublic_host = \"https://h/sap\"\n", "[server] public_host: a host[:port] without a path"},
   };
   for (const auto& c : cases) {
     auto p = Write(c.text);
@@ -106,6 +108,17 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
     EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
     std::filesystem::remove(p);
   }
+}
+
+// Behind a proxy that terminates TLS the absolute URLs must say https although the listener
+// is plain: public_host may name the scheme.
+TEST(ConfigTest, PublicHostMayNameItsScheme) {
+  auto p = Write("[server]\npublic_host = \"https://causeway.example.com\"\n");
+  auto r = LoadConfig(p);
+  ASSERT_TRUE(r.ok()) << r.error().text;
+  EXPECT_EQ(r->public_host.scheme, "https");
+  EXPECT_EQ(r->public_host.host, "causeway.example.com");
+  std::filesystem::remove(p);
 }
 
 TEST(ConfigTest, DemoListensOnHttpAndHttps) {

@@ -26,6 +26,7 @@
 
 #include "core/ascii.h"
 #include "core/crypto.h"
+#include "http/authority.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
 #include "http/thread_slice.h"
@@ -362,6 +363,12 @@ struct Server::Impl {
       co_return;
     }
     TakeHead(parser, in);
+    // RFC 9112 §3.2: a Host that is not host[:port], or several, is answered 400. What it would
+    // have named goes into absolute URLs (xml:base, WSDL addresses) and routing decisions.
+    if (HasInvalidHost(in.req.headers)) {
+      Refuse(in, 400, "Bad Request: invalid Host header");
+      co_return;
+    }
 
     if (!parser.is_done()) {
       const auto length = parser.content_length();

@@ -348,6 +348,23 @@ TEST_F(ServerTest, AbsoluteFormTargetIsServedWithItsHost) {
   EXPECT_NE(out.find("x-host: h2"), std::string::npos) << out;
 }
 
+// RFC 9112 §3.2: a Host that is not host[:port], or two Host lines, get 400 and no handler.
+TEST_F(ServerTest, InvalidOrRepeatedHostIs400AndTheConnectionCloses) {
+  StartServer({});
+  for (const char* head : {"GET /a HTTP/1.1\r\nHost: a\"<b\r\n\r\n", "GET /a HTTP/1.1\r\nHost: x\r\nHost: x\r\n\r\n",
+                           "GET /a HTTP/1.1\r\nHost: user@x\r\n\r\n", "GET http://x:8o/ HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+    RawClient c(port_);
+    c.Send(head);
+    std::string out = c.Read();  // Read() returns once the server closed
+    EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << head << "\n" << out;
+    EXPECT_NE(out.find("invalid Host header"), std::string::npos) << out;
+  }
+  EXPECT_EQ(handler_.handled.load(), 0);
+  RawClient ok(port_);
+  ok.Send("GET /fine HTTP/1.1\r\nHost: my_service:8080\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(ok.Read().find("GET /fine 0"), std::string::npos);
+}
+
 // Nobody's body is buffered before the gate let the sender in.
 TEST_F(ServerTest, RefusedHeadIsAnsweredBeforeAnyBodyIsRead) {
   StartServer({});

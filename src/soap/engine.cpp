@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "core/crypto.h"
 #include "soap/fault.h"
+#include "soap/xml_writer.h"
 
 namespace causeway::soap {
 namespace {
@@ -225,7 +226,9 @@ http::Response Engine::Wsdl(const http::Request& req, const CallContext& ctx) co
   const ServiceDescription& d = service_->Description();
   std::string vhost = SapVhost(req.Query());
   if (vhost.empty()) vhost = HostOf(ctx.base_url);
-  std::string address = ctx.base_url + std::string(req.Path()) + "?sap-vhost=" + vhost;
+  // An attribute value: a Host may carry '&' and '\'' (RFC 3986 sub-delims).
+  std::string address;
+  AppendEscaped(address, ctx.base_url + std::string(req.Path()) + "?sap-vhost=" + vhost, /*attribute=*/true);
   std::string wsdl = d.wsdl;
   ReplaceAll(wsdl, d.address_placeholder, address);
   return http::Response(200, "text/xml; charset=utf-8", std::move(wsdl));

@@ -158,6 +158,16 @@ TEST_F(EngineTest, ServesTheWsdlWithTheAddressTheClientUsed) {
   EXPECT_EQ(Get("/echo").status, 405);
 }
 
+// A Host may carry '&' (an RFC 3986 sub-delim): the address is an attribute value, escaped.
+TEST_F(EngineTest, TheWsdlAddressIsEscapedForItsAttribute) {
+  ctx_.base_url = "http://o'k&co.example:8080";
+  http::Response r = Get("/echo?wsdl");
+  EXPECT_NE(r.body.find("location=\"http://o'k&amp;co.example:8080/echo?sap-vhost=o'k&amp;co.example\""),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(r.body.find("k&co"), std::string::npos);
+}
+
 TEST_F(EngineTest, Soap11AndSoap12OnTheSameUrl) {
   http::Response r11 = Post(kEnv11 + Echo("") + kEnd11);
   EXPECT_EQ(r11.status, 200);

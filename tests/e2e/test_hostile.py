@@ -527,6 +527,11 @@ class Hostile(Category):
             "authority target": b"CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n",
             "lower-case method": b"get /_causeway/health HTTP/1.1\r\nHost: x\r\n\r\n",
             "huge method": b"X" * 4000 + b" / HTTP/1.1\r\nHost: x\r\n\r\n",
+            # RFC 9112 §3.2: 400 for an invalid Host and for more than one (the Host ends up in
+            # xml:base and WSDL addresses).
+            "markup in Host": b"GET /_causeway/health HTTP/1.1\r\nHost: a\"><b\r\n\r\n",
+            "user info in Host": b"GET /_causeway/health HTTP/1.1\r\nHost: u@x\r\n\r\n",
+            "two Host lines": b"GET /_causeway/health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
         }
         # Well-formed enough to reach the router (which may answer 404/405) or tolerated by the parser.
         LENIENT = {"double space", "lower-case method", "only CRLFs", "CR only", "asterisk target", "authority target",

@@ -125,3 +125,31 @@ class TaskActivityRobustness(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BehindATlsTerminatingProxy(unittest.TestCase):
+    """[server] public_host with a scheme: the listener is plain HTTP (a proxy in front terminates
+    TLS), yet the WSDL's service address and OData's xml:base must send clients to https."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG,
+                            settings={"server": {"public_host": "https://causeway.example.com"}})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_wsdl_and_odata_name_the_public_scheme_and_host(self):
+        st, _, wsdl = self.server.request("GET", PATH + "?wsdl", {"Authorization": AUTH["Authorization"]})
+        self.assertEqual(st, 200)
+        addresses = re.findall(rb'address location="([^"]*)"', wsdl)
+        self.assertEqual(addresses, [b"https://causeway.example.com" + PATH.encode() + b"?sap-vhost=causeway.example.com"] * 2)
+        st, _, feed = self.server.request("GET", "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/JobTemplateSet?$top=1",
+                                          {"Authorization": basic("JOB_ADMIN", "Welcome1!")})
+        self.assertEqual(st, 200, feed)
+        self.assertIn(b'xml:base="https://causeway.example.com/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=0002/"', feed)
+
+    def test_a_host_that_is_not_host_and_port_is_refused(self):
+        st, _, body = self.server.request("GET", PATH + "?wsdl", {"Authorization": AUTH["Authorization"], "Host": 'a"><b'})
+        self.assertEqual(st, 400, body)

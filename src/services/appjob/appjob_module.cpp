@@ -6,6 +6,7 @@
 #include "domain/jobs/job_engine.h"
 #include "domain/jobs/job_repository.h"
 #include "domain/jobs/process_runner.h"
+#include "http/authority.h"
 #include "security/password_hash.h"
 #include "services/appjob/appjob_service.h"
 #include "services/appjob/demo_templates.h"
@@ -188,7 +189,7 @@ class AppJobModule final : public Module {
 
   store::Database* db_ = nullptr;
   bool blocking_reads_ = false;
-  std::string public_host_;
+  http::PublicHost public_host_;
   std::unique_ptr<BusinessUsers> business_users_;
   jobs::PosixProcessRunner runner_;
   std::unique_ptr<jobs::JobEngine> engine_;

@@ -31,12 +31,6 @@ core::Status ReadInt(const toml::node_view<const toml::node>& section, const cha
   return core::Status::Ok();
 }
 
-std::string BaseUrl(const http::Request& req, const std::string& public_host) {
-  std::string host = public_host;
-  if (host.empty()) host = std::string(req.headers.Get("host").value_or("localhost"));
-  return std::string(req.tls ? "https://" : "http://") + host;
-}
-
 }  // namespace
 
 core::Result<Options> ParseOptions(const toml::table& root) {
@@ -152,7 +146,7 @@ std::vector<http::Endpoint> BusinessAgreementModule::Endpoints() {
         std::string path = core::ToLower(req.Path());
         if (std::find(paths.begin(), paths.end(), path) == paths.end())
           return http::Response(404, "text/plain; charset=utf-8", "Not found");
-        soap::CallContext ctx{req.user, req.sap_client, req.sap_language, BaseUrl(req, host)};
+        soap::CallContext ctx{req.user, req.sap_client, req.sap_language, http::BaseUrl(req, host)};
         return engine->Handle(req, ctx);
       },
       .render = {.error = [engine](const http::Request& req, const core::Error& err) { return engine->FaultResponse(req, err); }},

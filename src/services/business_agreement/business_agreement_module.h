@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "http/authority.h"
 #include "services/common/module.h"
 
 namespace causeway::agreements {
@@ -76,7 +77,7 @@ class BusinessAgreementModule final : public Module {
 
  private:
   Options options_;
-  std::string public_host_;
+  http::PublicHost public_host_;
   std::unique_ptr<agreements::BusinessAgreements> agreements_;
   std::unique_ptr<soap::MessageStore> messages_;
   std::unique_ptr<soap::MessageMonitor> monitor_;

@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "exchange/message_kind.h"
+#include "http/authority.h"
 #include "http/endpoint.h"
 #include "security/user_directory.h"
 #include "store/database.h"
@@ -46,7 +47,7 @@ struct ModuleContext {
   // This node among those sharing the store ([server] node_id or <data_dir>/node.id): the lease
   // owner a module uses unless its own section names another.
   std::string node_id = "local";
-  std::string public_host;  // host[:port] for absolute URLs; empty: the Host header
+  http::PublicHost public_host;  // [scheme://]host[:port] for absolute URLs; empty: the Host header
   std::string version;
   std::filesystem::path config_dir;  // relative file names in the configuration resolve here
   // Every module's outbound message kinds (AddMessageKinds), before any module starts.

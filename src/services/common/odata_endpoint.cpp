@@ -17,8 +17,7 @@ http::Endpoint ODataEndpoint(ODataMount mount) {
   };
   e.handle = [engine, db = mount.db, host = mount.public_host, store_waits = mount.blocking_reads](
                  http::Request& req, const http::RouteMatch& m) {
-    std::string root_host = host.empty() ? std::string(req.headers.Get("host").value_or("localhost")) : host;
-    odata::RoutedRequest routed{(req.tls ? "https://" : "http://") + root_host + m.odata->root_path,
+    odata::RoutedRequest routed{http::BaseUrl(req, host) + m.odata->root_path,
                                 m.odata->resource_path, m.odata->query};
     const bool modifying = req.method != "GET" && req.method != "HEAD";
     if (!modifying) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/authority.h"
 #include "http/endpoint.h"
 #include "odata/engine.h"
 #include "store/database.h"
@@ -18,7 +19,7 @@ namespace causeway::services {
 struct ODataMount {
   std::shared_ptr<const odata::Engine> engine;
   store::Database* db = nullptr;  // null: the service writes nothing through the store
-  std::string public_host;        // host[:port] for absolute URLs; empty: the Host header
+  http::PublicHost public_host;   // [scheme://]host[:port] for absolute URLs; empty: the Host header
   // Reads may block too (the service reads the store, not memory): then they run on workers,
   // except those inline_reads takes.
   bool blocking_reads = false;

@@ -150,11 +150,8 @@ core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::st
 
 std::string FbRuntime::LinkBase(const http::Request* req) const {
   if (!options.link_base_url.empty()) return options.link_base_url;
-  const std::string scheme = req && req->tls ? "https://" : "http://";
-  if (!public_host.empty()) return scheme + public_host;
-  if (req) {
-    if (auto host = req->headers.Get("host"); host && !host->empty()) return scheme + std::string(*host);
-  }
+  if (req) return http::BaseUrl(*req, public_host);
+  if (!public_host.host.empty()) return (public_host.scheme.empty() ? "http" : public_host.scheme) + "://" + public_host.host;
   return "http://localhost";
 }
 

@@ -16,6 +16,7 @@
 #include "domain/workitems/work_items.h"
 #include "exchange/destination.h"
 #include "exchange/outbox.h"
+#include "http/authority.h"
 #include "http/message.h"
 #include "security/user_directory.h"
 #include "services/ext_integration/document_links.h"
@@ -53,7 +54,7 @@ struct FbRuntime {
   const core::Clock* clock = nullptr;
   exchange::Outbox* outbox = nullptr;
   security::UserDirectory* users = nullptr;
-  std::string public_host;
+  http::PublicHost public_host;
   FbOptions options;
   std::unique_ptr<workitems::PayloadBuilder> builder;
   std::unique_ptr<workitems::WorkItems> items;
@@ -64,8 +65,8 @@ struct FbRuntime {
   // sets its destinations in the outbox, stores it durably and makes it current. Errors name
   // the field; nothing changes on an error.
   core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user);
-  // The base of document links for pushes a request causes: link_base_url, else
-  // http(s)://public_host, else the request's scheme and Host.
+  // The base of document links for pushes a request causes: link_base_url, else the public
+  // host's (http::BaseUrl; http://localhost without a request or a configured host).
   std::string LinkBase(const http::Request* req) const;
 };
 

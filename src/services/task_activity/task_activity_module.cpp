@@ -10,16 +10,6 @@
 #include "soap/error_log.h"
 
 namespace causeway::services::task_activity {
-namespace {
-
-// "https://host:port" as the client addressed us (or the configured public host).
-std::string BaseUrl(const http::Request& req, const std::string& public_host) {
-  std::string host = public_host;
-  if (host.empty()) host = std::string(req.headers.Get("host").value_or("localhost"));
-  return std::string(req.tls ? "https://" : "http://") + host;
-}
-
-}  // namespace
 
 core::Result<Options> ParseOptions(const toml::table& root) {
   Options o;
@@ -89,7 +79,7 @@ std::vector<http::Endpoint> TaskActivityModule::Endpoints() {
         // (ICF answers any other path with its plain 404).
         std::string path = core::ToLower(req.Path());
         if (path != base_path && path != suffixed) return http::Response(404, "text/plain; charset=utf-8", "Not found");
-        soap::CallContext ctx{req.user, req.sap_client, req.sap_language, BaseUrl(req, host)};
+        soap::CallContext ctx{req.user, req.sap_client, req.sap_language, http::BaseUrl(req, host)};
         return engine->Handle(req, ctx);
       },
       .render = {.error = [engine](const http::Request& req, const core::Error& e) { return engine->FaultResponse(req, e); }},

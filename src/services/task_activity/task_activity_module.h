@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "http/authority.h"
 #include "services/common/module.h"
 
 namespace causeway::activities {
@@ -62,7 +63,7 @@ class TaskActivityModule final : public Module {
 
  private:
   Options options_;
-  std::string public_host_;
+  http::PublicHost public_host_;
   std::unique_ptr<activities::TaskActivities> activities_;
   std::unique_ptr<soap::Engine> engine_;
 };
