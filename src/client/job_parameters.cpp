@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "core/utf8.h"
+
 namespace causeway::client {
 
 namespace json = boost::json;
@@ -44,7 +46,7 @@ core::Result<std::string> BuildParameterValuesSimple(const std::vector<ParamSpec
   json::array values;
   if (!json_file_text.empty()) {
     boost::system::error_code ec;
-    json::value doc = json::parse(json_file_text, ec);
+    json::value doc = json::parse(core::WithoutUtf8Bom(json_file_text), ec);
     if (ec) return BadParam("--params-json: not valid JSON: " + ec.message());
     const json::object* obj = doc.if_object();
     const json::value* vals = obj ? obj->if_contains("VALUES") : nullptr;

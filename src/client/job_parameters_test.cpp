@@ -47,6 +47,14 @@ TEST(JobParameters, MergesFileThenFlags) {
   EXPECT_NE(json->find(R"("OPTION":"BT")"), std::string::npos);
 }
 
+// Parameter files written with a Windows editor start with a byte order mark.
+TEST(JobParameters, AFileMayStartWithAByteOrderMark) {
+  auto json = BuildParameterValuesSimple(
+      {}, "\xEF\xBB\xBF" R"({"VALUES":[{"STEP_NR":1,"NAME":"P_A","T_VALUE":[{"SIGN":"I","OPTION":"EQ","LOW":"1"}]}]})");
+  ASSERT_TRUE(json.ok()) << json.error().text;
+  EXPECT_NE(json->find("P_A"), std::string::npos);
+}
+
 TEST(JobParameters, EmptyMeansTemplateDefaults) {
   EXPECT_EQ(*BuildParameterValuesSimple({}, ""), "");
 }

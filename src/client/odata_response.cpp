@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include "client/error_body.h"
+#include "core/utf8.h"
 
 namespace causeway::client {
 
@@ -31,11 +32,11 @@ core::Error NotOData(std::string_view body, std::string_view content_type, std::
 }
 
 std::string_view TrimLeft(std::string_view s) {
+  s = core::WithoutUtf8Bom(s);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
                         s.front() == '\t')) {
     s.remove_prefix(1);
   }
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF) s.remove_prefix(3);  // BOM
   return s;
 }
 

@@ -18,4 +18,12 @@ std::string ValidUtf8(std::string_view s, bool for_xml = false);
 // an empty string).
 size_t Utf8SequenceLength(std::string_view s);
 
+// `s` without a leading UTF-8 byte order mark (EF BB BF). RFC 8259 §8.1 lets a JSON parser
+// ignore one, and files saved by Windows editors carry it (curl --data-binary @file.json, the
+// job client's parameter files); Boost.JSON would call it a syntax error.
+inline std::string_view WithoutUtf8Bom(std::string_view s) {
+  if (s.size() >= 3 && s[0] == '\xEF' && s[1] == '\xBB' && s[2] == '\xBF') s.remove_prefix(3);
+  return s;
+}
+
 }  // namespace causeway::core

@@ -20,6 +20,15 @@ TEST(Utf8Test, XmlAlsoLosesTheControlsXmlForbids) {
   EXPECT_EQ(ValidUtf8(std::string("a\x01", 2), false), std::string("a\x01", 2));
 }
 
+TEST(Utf8Test, WithoutUtf8BomDropsOnlyAWholeLeadingMark) {
+  EXPECT_EQ(WithoutUtf8Bom("\xEF\xBB\xBF{}"), "{}");
+  EXPECT_EQ(WithoutUtf8Bom("{}"), "{}");
+  EXPECT_EQ(WithoutUtf8Bom(""), "");
+  EXPECT_EQ(WithoutUtf8Bom("\xEF\xBB"), "\xEF\xBB");
+  EXPECT_EQ(WithoutUtf8Bom("\xEF\xBB{}"), "\xEF\xBB{}");
+  EXPECT_EQ(WithoutUtf8Bom(" \xEF\xBB\xBF{}"), " \xEF\xBB\xBF{}");  // a mark starts the text or is none
+}
+
 TEST(Utf8Test, SequenceLength) {
   EXPECT_EQ(Utf8SequenceLength("ö!"), 2u);
   EXPECT_EQ(Utf8SequenceLength("\xc3"), 1u);

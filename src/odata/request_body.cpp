@@ -2,6 +2,7 @@
 #include <pugixml.hpp>
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 #include "odata/engine_internal.h"
 #include "odata/errors.h"
 #include "odata/literal.h"
@@ -81,7 +82,7 @@ core::Result<Value> JsonToValue(const json::value& jv, const Property& p) {
 
 core::Result<EntityPayload> ParseJsonBody(const EntityType& type, std::string_view body) {
   boost::system::error_code ec;
-  json::value root = json::parse(body, ec);
+  json::value root = json::parse(core::WithoutUtf8Bom(body), ec);
   if (ec || !root.is_object()) return BadRequest("Malformed JSON request body");
   const json::object* obj = &root.as_object();
   if (const auto* d = obj->if_contains("d"); d && d->is_object() && obj->size() == 1) obj = &d->as_object();

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/time_format.h"
+#include "core/utf8.h"
 
 namespace causeway::services::appjob {
 namespace {
@@ -107,7 +108,7 @@ core::Result<jobs::ParameterDefinition> ParameterFromJson(const json::value& v, 
 
 core::Result<jobs::JobTemplate> TemplateFromJson(std::string_view body, std::string_view name, bool allow_commands) {
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = json::parse(core::WithoutUtf8Bom(body), ec);
   if (ec) return Bad("The body is not valid JSON: " + ec.message());
   if (!v.is_object()) return Bad("The body must be a JSON object");
   const auto& o = v.get_object();

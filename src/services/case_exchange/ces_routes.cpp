@@ -3,6 +3,7 @@
 
 #include "core/ascii.h"
 #include "core/blocking.h"
+#include "core/utf8.h"
 #include "domain/changes/change_errors.h"
 #include "services/case_exchange/entity_json.h"
 #include "services/case_exchange/entity_writer.h"
@@ -91,7 +92,7 @@ http::Response RestApi::CesGet(const Context& ctx) {
 
 http::Response RestApi::CesPost(const http::Request& req, const Context& ctx) {
   json::error_code ec;
-  json::value body = json::parse(req.body, ec);
+  json::value body = json::parse(core::WithoutUtf8Bom(req.body), ec);
   const json::value* list = !ec && body.is_object() ? body.as_object().if_contains("entities") : nullptr;
   if (!list || !list->is_array()) return RestError(BadBody("The body must be a JSON object {\"entities\":[…]}"));
   const json::array& entities = list->as_array();

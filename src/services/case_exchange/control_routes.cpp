@@ -152,7 +152,7 @@ class Routes {
   }
   static core::Result<json::object> Body(const http::Request& req) {
     json::error_code ec;
-    json::value v = json::parse(req.body, ec);
+    json::value v = json::parse(core::WithoutUtf8Bom(req.body), ec);
     if (ec || !v.is_object()) return ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object");
     return std::move(v.as_object());
   }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 #include "domain/changes/change_errors.h"
 #include "domain/changes/change_properties.h"
 #include "services/case_exchange/ems_filter.h"
@@ -231,7 +232,7 @@ http::Response RestApi::EmsGet(const Context& ctx, std::string_view type, std::s
 http::Response RestApi::Bulk(const http::Request& req, const Context& ctx) {
   if (!ctx.may_write) return RestError(changes::errors::NotAllowed("ems/bulk needs the role agent"));
   json::error_code ec;
-  json::value body = json::parse(req.body, ec);
+  json::value body = json::parse(core::WithoutUtf8Bom(req.body), ec);
   auto bad = [](std::string text) {
     return RestError(core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CX", "122", std::move(text)));
   };

@@ -38,7 +38,7 @@ http::Response RestApi::CommentsGet(const Context& ctx, std::string_view id) {
 http::Response RestApi::CommentPost(const http::Request& req, const Context& ctx, std::string_view id) {
   if (!ctx.may_write) return RestError(changes::errors::NotAllowed("adding comments needs the role agent"));
   json::error_code ec;
-  json::value body = json::parse(req.body, ec);
+  json::value body = json::parse(core::WithoutUtf8Bom(req.body), ec);
   if (ec || !body.is_object())
     return RestError(core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CX", "122",
                                      "The body must be a comment object {\"Body\":…,\"PrivacyType\":…}"));

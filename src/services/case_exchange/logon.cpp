@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/crypto.h"
+#include "core/utf8.h"
 #include "security/cookies.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/query_params.h"
@@ -72,7 +73,7 @@ http::Response Logon::Handle(const http::Request& req, std::string_view rest) {
   }
   if (rest == "token" && req.method == "POST") {
     boost::json::error_code ec;
-    boost::json::value body = boost::json::parse(req.body, ec);
+    boost::json::value body = boost::json::parse(core::WithoutUtf8Bom(req.body), ec);
     if (ec || !body.is_object()) {
       http::Response r;
       r.status = 400;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/url.h"
+#include "core/utf8.h"
 #include "services/common/query_params.h"
 #include "domain/workitems/workitems_errors.h"
 #include "exchange/outbox_admin.h"
@@ -43,7 +44,7 @@ std::vector<std::string> Split(std::string_view s) {
 
 core::Result<json::value> ParseBody(const http::Request& req) {
   boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
+  json::value v = json::parse(core::WithoutUtf8Bom(req.body), ec);
   if (ec) return workitems::BadField("body", "is not JSON: " + ec.message());
   return v;
 }

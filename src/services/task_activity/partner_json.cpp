@@ -1,5 +1,6 @@
 #include "services/task_activity/partner_json.h"
 
+#include "core/utf8.h"
 #include <boost/json.hpp>
 
 namespace causeway::services::task_activity {
@@ -21,7 +22,7 @@ core::Result<activities::Partner> PartnerFromJson(std::string_view id, std::stri
   if (id.empty() || id.size() > 10 || id.find('/') != std::string_view::npos)
     return Refused("A business partner ID has 1-10 characters");
   json::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = json::parse(core::WithoutUtf8Bom(body), ec);
   if (ec || !v.is_object()) return Refused("The body must be a JSON object");
   const json::object& o = v.as_object();
   auto str = [&](const char* key) {
