@@ -364,7 +364,7 @@ struct Server::Impl {
     }
     TakeHead(parser, in);
     // RFC 9112 §3.2: a Host that is not host[:port], or several, is answered 400. What it would
-    // have named goes into absolute URLs (xml:base, WSDL addresses) and routing decisions.
+    // have named would go into absolute URLs (xml:base, ids, WSDL addresses, document links).
     if (HasInvalidHost(in.req.headers)) {
       Refuse(in, 400, "Bad Request: invalid Host header");
       co_return;
