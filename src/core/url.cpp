@@ -1,5 +1,7 @@
 #include "core/url.h"
 
+#include "core/ascii.h"
+
 namespace causeway::core {
 namespace {
 
@@ -14,14 +16,9 @@ int Hex(char c) {
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
   // Copied in runs between escapes: most components have none (one copy), and a byte-wise
-  // append is an out-of-line call per character. (string_view::find_first_of would call
-  // memchr on the set for every character.)
-  auto next_special = [&](size_t from) {
-    for (size_t i = from; i < in.size(); ++i)
-      if (in[i] == '%' || (in[i] == '+' && plus_is_space)) return i;
-    return std::string_view::npos;
-  };
-  size_t next = next_special(0);
+  // append is an out-of-line call per character.
+  const std::string_view special = plus_is_space ? "%+" : "%";
+  size_t next = FindAny(in, special);
   if (next == std::string_view::npos) {
     out->assign(in);
     return true;
@@ -41,7 +38,7 @@ bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
       *out += static_cast<char>(hi * 16 + lo);
       run = next + 3;
     }
-    next = next_special(run);
+    next = FindAny(in, special, run);
   }
   out->append(in.substr(run));
   return true;

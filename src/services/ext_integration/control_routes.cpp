@@ -58,7 +58,7 @@ std::string FillExternalId(std::string_view uri, std::string_view external_id) {
 
 class Routes {
  public:
-  Routes(FbRuntime& rt, http::Request& req) : rt_(rt), req_(req), actor_{req.user, rt.LinkBase(&req)} {}
+  Routes(FbRuntime& rt, http::Request& req) : rt_(rt), req_(req), actor_{req.user, rt.LinkBase(req)} {}
 
   http::Response Handle(std::string_view rest) {
     const std::vector<std::string> p = Split(rest);
@@ -112,7 +112,7 @@ class Routes {
   http::Response System() {
     return JsonResponse(200, {{"system_guid", rt_.items->system_guid()},
                               {"service_root", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
-                              {"link_base_url", rt_.LinkBase(&req_)},
+                              {"link_base_url", rt_.LinkBase(req_)},
                               {"link_validity_s", rt_.options.link_validity.count()},
                               {"sap_client", rt_.options.sap_client}});
   }
@@ -257,7 +257,7 @@ class Routes {
     auto o = rt_.items->Get(id);
     if (!o.ok()) return ProblemJson(o.error());
     json::array out;
-    const std::string base = rt_.LinkBase(&req_);
+    const std::string base = rt_.LinkBase(req_);
     for (const auto& d : o->documents) {
       const bool attachment = d.kind == workitems::DocumentKind::kAttachment;
       std::string url = attachment && !d.link_url.empty()

@@ -148,11 +148,9 @@ core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::st
   return core::Status::Ok();
 }
 
-std::string FbRuntime::LinkBase(const http::Request* req) const {
+std::string FbRuntime::LinkBase(const http::Request& req) const {
   if (!options.link_base_url.empty()) return options.link_base_url;
-  if (req) return http::BaseUrl(*req, public_host);
-  if (!public_host.host.empty()) return (public_host.scheme.empty() ? "http" : public_host.scheme) + "://" + public_host.host;
-  return "http://localhost";
+  return http::BaseUrl(req, public_host);
 }
 
 }  // namespace causeway::services::ext_integration

@@ -28,7 +28,7 @@ struct FbOptions {
   bool demo = false;                              // demo customizing and the appendix sample
   std::string demo_tool_url = "http://127.0.0.1:8083";  // where the demo destination points
   std::string system_guid;                        // fixed SYSTEM_GUID; "" = generated once
-  std::string link_base_url;                      // "" = http(s)://public_host, else the request's Host
+  std::string link_base_url;                      // "" = [server] public_host, else the request's Host
   std::chrono::seconds link_validity{7200};
   int64_t max_document_bytes = 8 * 1024 * 1024;
   bool gateway_hub_detail = false;                // the guide's second errordetails entry
@@ -65,9 +65,9 @@ struct FbRuntime {
   // sets its destinations in the outbox, stores it durably and makes it current. Errors name
   // the field; nothing changes on an error.
   core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user);
-  // The base of document links for pushes a request causes: link_base_url, else the public
-  // host's (http::BaseUrl; http://localhost without a request or a configured host).
-  std::string LinkBase(const http::Request* req) const;
+  // The base of document links for pushes a request causes: link_base_url, else
+  // http::BaseUrl (the public host, else the request's scheme and Host).
+  std::string LinkBase(const http::Request& req) const;
 };
 
 }  // namespace causeway::services::ext_integration
