@@ -3,16 +3,6 @@
 #include "core/ascii.h"
 
 namespace causeway::core {
-namespace {
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
   // Copied in runs between escapes: most components have none (one copy), and a byte-wise
@@ -33,7 +23,7 @@ bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
       run = next + 1;
     } else {
       if (next + 2 >= in.size()) return false;
-      int hi = Hex(in[next + 1]), lo = Hex(in[next + 2]);
+      int hi = HexDigitValue(in[next + 1]), lo = HexDigitValue(in[next + 2]);
       if (hi < 0 || lo < 0) return false;
       *out += static_cast<char>(hi * 16 + lo);
       run = next + 3;

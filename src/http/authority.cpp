@@ -6,7 +6,6 @@ namespace causeway::http {
 namespace {
 
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsUnreservedOrSubDelim(char c) {
   if (IsAlnum(c)) return true;
   switch (c) {
@@ -23,7 +22,7 @@ bool IsUnreservedOrSubDelim(char c) {
 bool IsRegName(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
-      if (i + 2 >= s.size() || !IsHex(s[i + 1]) || !IsHex(s[i + 2])) return false;
+      if (i + 2 >= s.size() || core::HexDigitValue(s[i + 1]) < 0 || core::HexDigitValue(s[i + 2]) < 0) return false;
       i += 2;
     } else if (!IsUnreservedOrSubDelim(s[i])) {
       return false;

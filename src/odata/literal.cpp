@@ -14,12 +14,6 @@ namespace causeway::odata {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Body of a quoted literal starting at s[0]=='\''; returns unescaped content if s is exactly one
 // quoted string.
@@ -57,7 +51,7 @@ std::optional<std::string> ParseGuid(std::string_view s) {
   std::string out(s);
   for (size_t i = 0; i < 36; ++i) {
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : HexVal(s[i]) < 0) return std::nullopt;
+    if (dash ? s[i] != '-' : core::HexDigitValue(s[i]) < 0) return std::nullopt;
     out[i] = core::AsciiLower(s[i]);
   }
   return out;
@@ -68,7 +62,7 @@ std::optional<std::string> ParseHex(std::string_view s) {
   std::string out;
   out.reserve(s.size() / 2);
   for (size_t i = 0; i < s.size(); i += 2) {
-    int hi = HexVal(s[i]), lo = HexVal(s[i + 1]);
+    int hi = core::HexDigitValue(s[i]), lo = core::HexDigitValue(s[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out += static_cast<char>(hi * 16 + lo);
   }
