@@ -1,6 +1,7 @@
 #include "odata/writer.h"
 
 #include "odata/literal.h"
+#include "odata/select.h"
 #include "core/text_scan.h"
 
 namespace causeway::odata {
@@ -12,12 +13,7 @@ constexpr char kDataNs[] = "http://schemas.microsoft.com/ado/2007/08/dataservice
 constexpr char kScheme[] = "http://schemas.microsoft.com/ado/2007/08/dataservices/scheme";
 constexpr char kRelated[] = "http://schemas.microsoft.com/ado/2007/08/dataservices/related/";
 
-bool Selected(const WriteContext& ctx, std::string_view name) {
-  if (ctx.select.empty()) return true;
-  for (const auto& s : ctx.select)
-    if (s == name) return true;
-  return false;
-}
+bool Selected(const WriteContext& ctx, std::string_view name) { return IsSelected(ctx.select, name); }
 
 void AppendNamespaces(std::string& out, std::string_view root) {
   out += " xml:base=\"";
@@ -129,7 +125,7 @@ void AppendEntry(std::string& out, const WriteContext& ctx, const EntitySet& set
     }
     out += "><m:inline>";
     WriteContext inner = ctx;
-    inner.select.clear();
+    inner.select = SelectBelow(ctx.select, nav.name);
     if (many) {
       out += "<feed>";
       AppendFeedBody(out, inner, *target->target_set, path + "/" + nav.name, x->entities, std::nullopt, {});

@@ -10,6 +10,7 @@
 #include "odata/errors.h"
 #include "odata/filter_parser.h"
 #include "odata/gateway_error.h"
+#include "odata/select.h"
 #include "odata/literal.h"
 #include "odata/uri_parser.h"
 
@@ -140,11 +141,7 @@ core::Result<QueryOptions> BuildQuery(const Model& model, const EntitySet& set, 
         break;
       case kOptSelect:
         q.select = SplitList(p.value);
-        for (const auto& s : q.select) {
-          bool ok = PropertyIndex(type, s) >= 0;
-          for (const auto& n : type.navigation) ok |= n.name == s;
-          if (!ok) return BadRequest("Property '&1' in $select does not exist in type '&2'", {s, type.name}, "$select");
-        }
+        CW_RETURN_IF_ERROR(ValidateSelect(model, type, q.select));
         break;
       case kOptExpand:
         q.expand = SplitList(p.value);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "odata/literal.h"
+#include "odata/select.h"
 
 namespace causeway::odata {
 
@@ -60,12 +61,7 @@ void AppendJsonValue(std::string& out, const Value& v, EdmType type) {
 
 namespace {
 
-bool Selected(const WriteContext& ctx, std::string_view name) {
-  if (ctx.select.empty()) return true;
-  for (const auto& s : ctx.select)
-    if (s == name) return true;
-  return false;
-}
+bool Selected(const WriteContext& ctx, std::string_view name) { return IsSelected(ctx.select, name); }
 
 void AppendJsonProperties(std::string& out, const std::vector<Property>& props, const std::vector<Value>& values,
                           const WriteContext* ctx, bool first) {
@@ -113,7 +109,7 @@ void AppendJsonEntity(std::string& out, const WriteContext& ctx, const EntitySet
       continue;
     }
     WriteContext inner = ctx;
-    inner.select.clear();
+    inner.select = SelectBelow(ctx.select, nav.name);
     if (target->many) {
       out += ":{\"results\":[";
       for (size_t i = 0; i < x->entities.size(); ++i) {
