@@ -523,11 +523,9 @@ class CloudSdkClients(unittest.TestCase):
         self.assertRegex(latest[0]["jobPlannedStartDateTime"], r"^\d{14}\.\d{7}$")
 
     def test_4_header_with_steps_logs_and_messages_expanded(self):
-        # SERVER DEFECT (reported, not worked around): the SDK expands only through $select on the
-        # navigation link, e.g. `$select=*,JobStepSet/*&$expand=JobStepSet` (OData V2 URI conventions
-        # §4.7: selectItem = "*" / property / navigation ["/" selectItem]); Causeway accepts "*" only
-        # as the whole $select and no navigation path in it, and answers 400 /IWBEP/CM_MGW_RT/022
-        # "Property '*' in $select does not exist in type 'JobHeader'".
+        # The SDK expands only through $select paths on the navigation links
+        # (`$select=*,JobStepSet/*,…&$expand=JobStepSet,…`, MS-ODATA 2.2.3.6.1.11); the server
+        # answered 400 "Property '*' in $select does not exist" until odata/select.* took them.
         out = self.jobs()
         job = self.ok(out["schedule"], "JobSchedule")
         self.assertIn("$select=*,JobStepSet/*&$expand=JobStepSet", out["header_expanded_url"])
