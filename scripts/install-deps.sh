@@ -14,8 +14,12 @@ PACKAGES=(
 # Test and benchmark tools (load generator, peer ceiling, fuzzing compiler).
 if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
   PACKAGES+=(wrk nginx-light clang-14 libclang-rt-14-dev python3 postgresql python3-zeep nodejs jaxws)
-  # node-soap for the SOAP end-to-end tests comes from the npm registry; Debian's npm only where
-  # node came without one (a NodeSource nodejs ships its own).
+  # Debian's Chromium for the OpenUI5 ODataModel test (tests/e2e/test_odata_ui5.py), which drives
+  # it with playwright-core from npm (no browser download: executablePath /usr/bin/chromium).
+  PACKAGES+=(chromium)
+  # node-soap for the SOAP end-to-end tests and OpenUI5 and playwright-core for the UI5 test come
+  # from the npm registry; Debian's npm only where node came without one (a NodeSource nodejs
+  # ships its own).
   command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
