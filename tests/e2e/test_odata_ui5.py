@@ -297,6 +297,8 @@ class UI5ODataModel(unittest.TestCase):
                 self.assertEqual((slash["name"], slash["property"]), ("/IBP/LOG_DELETION", "Delete Application Logs"))
                 demo = sorted((n for n in names if n.startswith("ZCW_DEMO_")), reverse=True)
                 self.assertEqual(self.value(mode, "templatesFiltered"), demo)  # $filter startswith, $orderby desc
+                self.assertEqual(self.value(mode, "templatesSelect"),
+                                 [["JobTemplateName", "JobTemplateText", "__metadata"]] * len(names))
                 # A table's list binding: $count and $skip/$top; then $inlinecount with $filter substringof.
                 listed = self.value(mode, "listBinding")
                 self.assertEqual((listed["length"], listed["lengthFinal"]), (len(names), True))

@@ -196,6 +196,12 @@
 					return r.data.results.map(function (t) { return t.JobTemplateName; });
 				});
 			});
+			await step(out, "templatesSelect", function () {
+				return read(model, "/JobTemplateSet", {urlParameters: {"$select": "JobTemplateName,JobTemplateText"}})
+					.then(function (r) {
+						return r.data.results.map(function (t) { return Object.keys(t).sort(); });
+					});
+			});
 			await step(out, "listBinding", function () {
 				return new Promise(function (resolve, reject) {
 					var binding = model.bindList("/JobTemplateSet");
