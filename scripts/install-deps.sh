@@ -17,6 +17,9 @@ if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
   # Debian's Chromium for the OpenUI5 ODataModel test (tests/e2e/test_odata_ui5.py), which drives
   # it with playwright-core from npm (no browser download: executablePath /usr/bin/chromium).
   PACKAGES+=(chromium)
+  # PHP's SoapClient and suds for the SOAP end-to-end tests (tests/e2e/test_soap_php.py,
+  # test_soap_suds.py; suds runs with Debian's /usr/bin/python3, as zeep does).
+  PACKAGES+=(php-cli php-soap python3-suds)
   # node-soap for the SOAP end-to-end tests and OpenUI5 and playwright-core for the UI5 test come
   # from the npm registry; Debian's npm only where node came without one (a NodeSource nodejs
   # ships its own).
