@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libpugixml-dev libxml2-dev
+  zlib1g-dev libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev libpugixml-dev libxml2-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl openssl sqlite3 procps

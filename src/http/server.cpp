@@ -27,6 +27,7 @@
 #include "core/ascii.h"
 #include "core/crypto.h"
 #include "http/authority.h"
+#include "http/content_coding.h"
 #include "http/header_block.h"
 #include "http/response_writer.h"
 #include "http/thread_slice.h"
@@ -406,6 +407,25 @@ struct Server::Impl {
       }
     }
     in.req.body = std::move(parser.get().body());
+    DecodeBody(in);
+  }
+
+  // A compressed body is undone here, so that no handler needs to know (content_coding.h).
+  void DecodeBody(Incoming& in) {
+    auto codings = in.req.headers.GetAll("content-encoding");
+    if (codings.empty()) return;
+    std::string joined;
+    for (auto c : codings) (joined += c) += ',';
+    if (auto error = DecodeContentCoding(joined, in.req.body, options.max_body_bytes)) {
+      Refuse(in, error->status, error->text);
+      in.early->close = false;  // the whole body was read: the next request starts where it ends
+      if (error->status == 415) in.early->headers.Add("accept-encoding", std::string(kAcceptedContentCodings));
+      return;
+    }
+    in.req.headers.Remove("content-encoding");
+    if (in.req.headers.Has("content-length")) in.req.headers.Set("content-length", std::to_string(in.req.body.size()));
+    if (!Reserve(in, in.req.body.capacity()))
+      Refuse(in, 503, "Server busy: too many request bodies in flight", /*retry=*/true);
   }
 
   // The connection's loop: wait for a request, read it, answer it, until one side ends it.

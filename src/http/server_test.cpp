@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -58,6 +59,10 @@ class EchoHandler final : public Handler {
       return Response::ToWorkers();
     }
     if (req.target.rfind("/big/", 0) == 0) return Response(200, "text/plain", std::string(std::stoul(req.target.substr(5)), 'b'));
+    if (req.target == "/echo")
+      return Response(200, "text/plain",
+                      req.body + "|" + std::string(req.headers.Get("content-encoding").value_or("none")) + "|" +
+                          std::string(req.headers.Get("content-length").value_or("none")));
     if (req.headers.Has("x-deny") && !req.admitted) return Response(401, "text/plain", "denied");
     Response r(200, "text/plain", req.method + " " + req.target + " " + std::to_string(req.body.size()));
     r.headers.Add("x-thread", RunsInline(req) ? "io" : "worker");
@@ -256,6 +261,39 @@ TEST_F(ServerTest, OversizedBodyIs413) {
   RawClient c(port_);
   c.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'b'));
   EXPECT_EQ(c.Read().rfind("HTTP/1.1 413", 0), 0u);
+}
+
+// RFC 9110 §8.4: a compressed request body reaches the handler decoded; a coding we cannot read
+// is 415 naming the ones we can, and the connection stays usable.
+TEST_F(ServerTest, ACompressedBodyReachesTheHandlerDecoded) {
+  StartServer({});
+  const std::string body = "<Envelope>compressed</Envelope>";
+  z_stream zs{};
+  ASSERT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, MAX_WBITS + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string gz(256, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  zs.avail_in = static_cast<uInt>(body.size());
+  zs.next_out = reinterpret_cast<Bytef*>(gz.data());
+  zs.avail_out = static_cast<uInt>(gz.size());
+  ASSERT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  gz.resize(zs.total_out);
+  deflateEnd(&zs);
+
+  RawClient c(port_);
+  c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: " + std::to_string(gz.size()) +
+         "\r\n\r\n" + gz);
+  std::string out = c.Read("|none|" + std::to_string(body.size()));
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+  EXPECT_NE(out.find(body + "|none|" + std::to_string(body.size())), std::string::npos) << out;
+
+  c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc");
+  out = c.Read("(accepted: gzip, deflate)");
+  EXPECT_EQ(out.rfind("HTTP/1.1 415", 0), 0u) << out;
+  EXPECT_NE(out.find("accept-encoding: gzip, deflate"), std::string::npos) << out;
+
+  c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+  out = c.Read("ok|none|2");
+  EXPECT_NE(out.find("ok|none|2"), std::string::npos) << out;
 }
 
 TEST_F(ServerTest, MalformedRequestLineIs400AndServerKeepsServing) {

@@ -197,6 +197,25 @@ unlink($tls_wsdl);
 echo json_encode($out), "\n";
 '''
 
+# SoapClient's `compression` option: the request body gzip- or deflate-compressed (with
+# Content-Encoding), as SAP's own consumers can send it too. The server undoes it before parsing.
+COMPRESSED_SCRIPT = PHP_COMMON + r'''
+$wsdl = local_wsdl($base, $user, $password);
+function compressed($wsdl, $user, $password, $version, $how) {
+  return new SoapClient($wsdl, ['login' => $user, 'password' => $password, 'soap_version' => $version,
+    'trace' => 1, 'exceptions' => true, 'cache_wsdl' => WSDL_CACHE_NONE, 'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
+    'compression' => SOAP_COMPRESSION_ACCEPT | $how | 9]);
+}
+$out['gzip'] = call(compressed($wsdl, $user, $password, SOAP_1_1, SOAP_COMPRESSION_GZIP), 'MaintainBundle',
+  ['ActivityTask' => [['actionCode' => '01', 'ObjectNodeSenderTechnicalID' => 'Z1', 'Name' => 'gzipped – Grüße']]]);
+$out['deflate'] = call(compressed($wsdl, $user, $password, SOAP_1_2, SOAP_COMPRESSION_DEFLATE), 'CheckMaintainBundle',
+  ['ActivityTask' => [['actionCode' => '01', 'ObjectNodeSenderTechnicalID' => 'Z2', 'Name' => 'deflated'],
+                      ['actionCode' => '01', 'ObjectNodeSenderTechnicalID' => 'Z3', 'Name' => 'deflated',
+                       'MainActivityParty' => ['BusinessPartnerInternalID' => 'NOPE']]]]);
+unlink($wsdl);
+echo json_encode($out), "\n";
+'''
+
 BUAG_SCRIPT = PHP_COMMON + r'''
 // A SoapClient reads no answer to a one-way operation; the usual fix: ask __doRequest for it.
 // Then the 202 (empty body: null) and a fault (SoapFault) reach the caller, and a message is
@@ -427,6 +446,22 @@ class SoapPhp(unittest.TestCase):
         self.assertIn(f"Host: 127.0.0.1:{self.server.tls_port}", tls["request_headers"])
         self.assertEqual(tls["result"]["ActivityTask"][0]["ReferenceObjectNodeSenderTechnicalID"], "T1")
         self.assertRegex(tls["response_headers"], r"(?im)^set-cookie: SAP_SESSIONID_CWY_100=[^\r\n]*; secure\r?$")
+
+    def test_compressed_requests(self):
+        out = self.php(COMPRESSED_SCRIPT, TASK_PATH, "TASK_SYNC")
+        gz = out["gzip"]
+        self.assertNotIn("fault", gz, gz)
+        self.assertIn("Content-Encoding: gzip", gz["request_headers"])
+        self.assert_log(gz["result"]["Log"], "3", [])
+        task = gz["result"]["ActivityTask"][0]
+        self.assertEqual(task["ReferenceObjectNodeSenderTechnicalID"], "Z1")
+        stored = self.control("/_causeway/task-activity/tasks/" + task["ID"])
+        self.assertEqual(stored["name"], "gzipped – Grüße")
+
+        deflated = out["deflate"]
+        self.assertNotIn("fault", deflated, deflated)
+        self.assertIn("Content-Encoding: deflate", deflated["request_headers"])
+        self.assert_log(deflated["result"]["Log"], "4", [("004(CAUSEWAY/ACTIVITY)", "3", "Z3")])
 
     def test_business_agreement_replication(self):
         out = self.php(BUAG_SCRIPT, BUAG_PATH, "BUAG_REPL")

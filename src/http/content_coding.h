@@ -1,0 +1,27 @@
+// Request bodies sent with a Content-Encoding (RFC 9110 §8.4). SAP's web-service consumers can
+// compress their requests (PHP's SoapClient and others do too), and the SAP provider reads them:
+// gzip (also as x-gzip) and deflate are undone here before any handler sees the body. Any other
+// coding is 415 with the codings we read in Accept-Encoding (§15.5.16); a body that does not decode
+// is 400; one that would decode to more than the body limit is 413, found without inflating
+// further (a small compressed body can stand for gigabytes).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace causeway::http {
+
+inline constexpr std::string_view kAcceptedContentCodings = "gzip, deflate";
+
+struct ContentCodingError {
+  int status;  // 400, 413 or 415
+  std::string text;
+};
+
+// `codings`: the Content-Encoding value(s), comma-separated, in the order they were applied.
+// Replaces `body` with the decoded bytes.
+std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes);
+
+}  // namespace causeway::http
