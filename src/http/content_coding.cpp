@@ -27,7 +27,8 @@ bool LooksLikeZlib(std::string_view body) {
   return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0;
 }
 
-std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t max_bytes) {
+std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t max_bytes,
+                                       const std::function<bool(size_t)>& may_hold) {
   const std::string_view name = coding == Coding::kGzip ? "gzip" : "deflate";
   int window_bits = MAX_WBITS;
   if (coding == Coding::kGzip) window_bits += 16;
@@ -35,7 +36,15 @@ std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t 
   z_stream zs{};
   if (inflateInit2(&zs, window_bits) != Z_OK) return ContentCodingError{500, "Cannot decode the request body"};
   std::string out;
-  out.reserve(std::min(max_bytes, body.size() * 4 + 64));
+  auto grow = [&](size_t capacity) {
+    if (may_hold && !may_hold(capacity)) return false;
+    out.reserve(capacity);
+    return true;
+  };
+  if (!grow(std::min(max_bytes, body.size() * 4 + 64))) {
+    inflateEnd(&zs);
+    return ContentCodingError{503, "Server busy: too many request bodies in flight"};
+  }
   zs.next_in = reinterpret_cast<Bytef*>(body.data());
   zs.avail_in = static_cast<uInt>(body.size());
   int rc = Z_OK;
@@ -48,6 +57,10 @@ std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t 
     if (out.size() + produced > max_bytes) {
       inflateEnd(&zs);
       return ContentCodingError{413, "Request body too large"};
+    }
+    if (out.size() + produced > out.capacity() && !grow(std::min(max_bytes, 2 * (out.size() + produced)))) {
+      inflateEnd(&zs);
+      return ContentCodingError{503, "Server busy: too many request bodies in flight"};
     }
     out.append(chunk, produced);
     if (rc == Z_STREAM_END) {
@@ -71,7 +84,8 @@ std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t 
 
 }  // namespace
 
-std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes) {
+std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes,
+                                                      const std::function<bool(size_t)>& may_hold) {
   std::vector<Coding> applied;
   while (!codings.empty()) {
     const size_t comma = codings.find(',');
@@ -85,7 +99,7 @@ std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, 
                                          std::string(token.substr(0, 40)) + "' (accepted: gzip, deflate)"};
   }
   for (auto it = applied.rbegin(); it != applied.rend(); ++it)
-    if (auto error = Undo(*it, body, max_bytes)) return error;
+    if (auto error = Undo(*it, body, max_bytes, may_hold)) return error;
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,10 @@ struct ContentCodingError {
 };
 
 // `codings`: the Content-Encoding value(s), comma-separated, in the order they were applied.
-// Replaces `body` with the decoded bytes.
-std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes);
+// Replaces `body` with the decoded bytes. `may_hold`, when given, is asked before the decoded
+// bytes' buffer grows (with the new capacity): false ends the decoding with 503, so that decoded
+// bodies count against the server's budget for buffered bodies as they grow.
+std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes,
+                                                      const std::function<bool(size_t)>& may_hold = {});
 
 }  // namespace causeway::http

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
+
 namespace causeway::http {
 namespace {
 
@@ -88,6 +90,23 @@ TEST(ContentCodingTest, ABodyThatWouldDecodeBeyondTheLimitIs413) {
   std::string exact = Gzip(std::string(1000, 'a'));
   EXPECT_FALSE(DecodeContentCoding("gzip", exact, 1000));
   EXPECT_EQ(exact.size(), 1000u);
+}
+
+TEST(ContentCodingTest, TheDecodedBufferGrowsOnlyAsTheBudgetAllows) {
+  const std::string gz = Gzip(std::string(1 << 20, 'a'));
+  std::vector<size_t> asked;
+  std::string body = gz;
+  EXPECT_FALSE(DecodeContentCoding("gzip", body, 4 << 20, [&](size_t c) { asked.push_back(c); return true; }));
+  EXPECT_EQ(body.size(), 1u << 20);
+  ASSERT_FALSE(asked.empty());
+  EXPECT_GE(asked.back(), 1u << 20);
+  EXPECT_TRUE(std::is_sorted(asked.begin(), asked.end()));
+
+  body = gz;
+  auto error = DecodeContentCoding("gzip", body, 4 << 20, [](size_t c) { return c < (256 << 10); });
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->status, 503);
+  EXPECT_EQ(body, gz);
 }
 
 }  // namespace

@@ -407,25 +407,32 @@ struct Server::Impl {
       }
     }
     in.req.body = std::move(parser.get().body());
-    DecodeBody(in);
+    if (in.req.headers.Has("content-encoding")) {
+      // Nobody's body is inflated before its sender is known to be allowed in (a body that
+      // came with its head has not met the gate yet).
+      if (!in.req.admitted) {
+        co_await AdmitHead(in);
+        if (in.early) co_return;
+      }
+      DecodeBody(in);
+    }
   }
 
-  // A compressed body is undone here, so that no handler needs to know (content_coding.h).
+  // A compressed body is undone here, so that no handler needs to know (content_coding.h). The
+  // decoded bytes count against the body budget as they grow, beside the compressed ones.
   void DecodeBody(Incoming& in) {
-    auto codings = in.req.headers.GetAll("content-encoding");
-    if (codings.empty()) return;
     std::string joined;
-    for (auto c : codings) (joined += c) += ',';
-    if (auto error = DecodeContentCoding(joined, in.req.body, options.max_body_bytes)) {
-      Refuse(in, error->status, error->text);
+    for (auto c : in.req.headers.GetAll("content-encoding")) (joined += c) += ',';
+    const size_t compressed = in.req.body.capacity();
+    auto may_hold = [&](size_t capacity) { return Reserve(in, compressed + capacity); };
+    if (auto error = DecodeContentCoding(joined, in.req.body, options.max_body_bytes, may_hold)) {
+      Refuse(in, error->status, error->text, /*retry=*/error->status == 503);
       in.early->close = false;  // the whole body was read: the next request starts where it ends
       if (error->status == 415) in.early->headers.Add("accept-encoding", std::string(kAcceptedContentCodings));
       return;
     }
     in.req.headers.Remove("content-encoding");
     if (in.req.headers.Has("content-length")) in.req.headers.Set("content-length", std::to_string(in.req.body.size()));
-    if (!Reserve(in, in.req.body.capacity()))
-      Refuse(in, 503, "Server busy: too many request bodies in flight", /*retry=*/true);
   }
 
   // The connection's loop: wait for a request, read it, answer it, until one side ends it.

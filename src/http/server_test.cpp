@@ -294,6 +294,13 @@ TEST_F(ServerTest, ACompressedBodyReachesTheHandlerDecoded) {
   c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
   out = c.Read("ok|none|2");
   EXPECT_NE(out.find("ok|none|2"), std::string::npos) << out;
+
+  // The gate sees the sender before anything is inflated: refused, the body is never decoded
+  // (it is not even gzip here, which decoding would have answered with 400).
+  RawClient denied(port_);
+  denied.Send("POST /echo HTTP/1.1\r\nHost: x\r\nx-deny: 1\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc");
+  out = denied.Read("denied");
+  EXPECT_EQ(out.rfind("HTTP/1.1 401", 0), 0u) << out;
 }
 
 TEST_F(ServerTest, MalformedRequestLineIs400AndServerKeepsServing) {

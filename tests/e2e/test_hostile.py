@@ -26,6 +26,7 @@ import threading
 import time
 import unittest
 import xml.etree.ElementTree as ET
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -1444,6 +1445,7 @@ class HostileLargeBodies(Category):
         try:
             self.unauthenticated_flood()
             self.authenticated_large_bodies(token, cookie)
+            self.compression_bombs(token, cookie)
         finally:
             self.close_category()
 
@@ -1575,7 +1577,37 @@ class HostileLargeBodies(Category):
         finally:
             conn.close()
 
-    def assert_rss_settles(self, group, count):
+    def compression_bombs(self, token, cookie):
+        """Bodies sent with Content-Encoding that inflate far beyond the body limit (256 MiB of
+        zeros in about 256 KiB): 413 once the limit is reached, never inflated before the gate
+        let the sender in, and nothing kept afterwards."""
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+        zeros = b"\0" * (1 << 20)
+        gz = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
+        soap = {"Authorization": basic("TASK_SYNC", "Welcome1!"), "Content-Type": "text/xml", "Content-Encoding": "gzip"}
+        odata = {"Cookie": cookie, "X-CSRF-Token": token, "Content-Encoding": "gzip",
+                 "Content-Type": "multipart/mixed; boundary=batch_hostile"}
+        cases = [("gzip bomb to SOAP", SOAP_PATH, soap, (413,)),
+                 ("gzip bomb to $batch", SERVICE + "$batch", odata, (413,)),
+                 ("gzip bomb without credentials", SOAP_PATH, {"Content-Type": "text/xml", "Content-Encoding": "gzip"},
+                  (401,)),
+                 ("gzip bomb, coding unknown", SOAP_PATH, dict(soap, **{"Content-Encoding": "br"}), (415,))]
+        conn = self.srv.conn()
+        conn.timeout = 60
+        try:
+            for name, path, headers, allowed in cases * 2:
+                st, h, out = self.srv.request("POST", path, headers, gz, conn=conn)
+                problem = None if st in allowed else f"{st} where {allowed} was due: {out[:200]!r}"
+                self.record(f"{name} ({len(gz) // 1024} KiB for 256 MiB)", st, problem, headers=h, body=out)
+                if header(h, "connection") == "close":
+                    conn.close()
+                    conn = self.srv.conn()
+                    conn.timeout = 60
+        finally:
+            conn.close()
+        self.assert_rss_settles("gzip bomb", len(cases) * 2, what="gzip bombs of 256 KiB for 256 MiB")
+
+    def assert_rss_settles(self, group, count, what="authenticated {group} bodies of 6–12 MiB"):
         """Freed request memory goes back to the system (trimmed at most once a second): RSS comes
         back within 16 MiB of idle (one body's worth) within a few seconds."""
         idle = self.tally.rss_before
@@ -1585,7 +1617,7 @@ class HostileLargeBodies(Category):
         while rss > near and time.monotonic() < deadline:
             time.sleep(0.2)
             rss = self.srv.rss_bytes()
-        self.tally.notes.append(f"{count} authenticated {group} bodies of 6–12 MiB one after another: RSS {mib(rss)} "
+        self.tally.notes.append(f"{count} {what.format(group=group)} one after another: RSS {mib(rss)} "
                                 f"afterwards (idle {mib(idle)}, allowed {mib(near)})")
         with self.subTest(case=f"RSS after the {group} bodies"):
             self.assertLessEqual(rss, near, f"RSS {mib(rss)} did not return near idle ({mib(idle)}) after {count} "
