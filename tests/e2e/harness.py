@@ -344,6 +344,53 @@ class Nodes:
             self.own_cluster.stop()
 
 
+def build_dir():
+    """The build tree the causeway binary belongs to (the directory with CMakeCache.txt), where
+    tools installed for the tests are kept between runs; the temporary folder without one."""
+    d = os.path.dirname(os.path.abspath(BINARY or "."))
+    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
+        d = os.path.dirname(d)
+    return d if d != "/" else tempfile.gettempdir()
+
+
+def npm_installed_version(target, package):
+    try:
+        with open(os.path.join(target, "node_modules", package, "package.json")) as f:
+            return json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def npm_dir(name, package_json, npm_args=(), exact=None):
+    """`package_json`'s dependencies installed from npm into <build>/<name>, kept between runs and
+    installed again only when the package.json or the npm arguments change. A failed install
+    fails the test: CI reaches the npm registry. `exact` ({package: version}) is checked after an
+    install, for clients whose packages must not mix versions."""
+    target = os.path.join(build_dir(), name)
+    wanted = json.dumps(package_json, indent=2, sort_keys=True) + "\n" + " ".join(npm_args) + "\n"
+    stamp = os.path.join(target, ".causeway-npm-installed")
+    try:
+        with open(stamp) as f:
+            if f.read() == wanted:
+                return target
+    except OSError:
+        pass
+    os.makedirs(target, exist_ok=True)
+    with open(os.path.join(target, "package.json"), "w") as f:
+        json.dump(package_json, f, indent=2)
+    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *npm_args], cwd=target,
+                       capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise AssertionError(f"npm install in {target} failed:\n{p.stdout[-2000:]}{p.stderr[-3000:]}")
+    wrong = {pkg: npm_installed_version(target, pkg) for pkg, v in (exact or {}).items()
+             if npm_installed_version(target, pkg) != v}
+    if wrong:
+        raise AssertionError(f"npm installed other versions than {exact}: {wrong}")
+    with open(stamp, "w") as f:
+        f.write(wanted)
+    return target
+
+
 def header(headers, name):
     for k, v in headers:
         if k == name:

@@ -1525,14 +1525,13 @@ class HostileLargeBodies(Category):
         self.assertLessEqual(rss, 60 * MIB, f"RSS {mib(rss)} after 16 concurrent unauthenticated 15 MB bodies")
 
     def authenticated_large_bodies(self, token, cookie):
-        idle = self.tally.rss_before
         size = 12 * MIB
         odata = {"Cookie": cookie, "X-CSRF-Token": token}
         big_batch = batch_body(["GET JobStatusInfoSet('A')?$format=json HTTP/1.1\r\n\r\n"]) + b" " * size
         literal = "x" * 30000
         part = f"GET JobStatusInfoSet?$filter=JobStatusText%20eq%20'{literal}'&$format=json HTTP/1.1\r\n\r\n"
         many_parts = batch_body([part] * 200)
-        soap = (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        soap = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
                 '<n0:TaskActivityBundleMaintainRequest_sync_V1 xmlns:n0="http://sap.com/xi/SAPGlobal20/Global">'
                 '<BasicMessageHeader><UUID>7d1c0e2a-4c3d-4e5f-8a7b-6c5d4e3f2a10</UUID></BasicMessageHeader>'
                 '<ActivityTask actionCode="01"><ObjectNodeSenderTechnicalID>1</ObjectNodeSenderTechnicalID><Name>'

@@ -41,14 +41,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
-import http.client
-import http.server
 import urllib.request
 
-from harness import BINARY, Server, basic
+from harness import BINARY, Server, basic, npm_dir
+from recording_proxy import RecordingProxy, header
 
 SERVICE = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/"
 USER, PASSWORD = "JOB_ADMIN", "Welcome1!"
@@ -57,7 +55,6 @@ ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 # A job text with what a URL query must encode: CAP passes it to JobSchedule as it is (a defect on
 # CAP's side), the app here encodes it first.
 ODD_TEXT = "Jörg's C++ & co #1 100%"
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
 
 # Pinned: @sap/cds 9 is the newest major that runs on Node 20 (@sap/cds 10 asks for Node >= 22);
 # @sap/cds-dk 9 goes with it; the Cloud SDK packages are the ones `cds import` adds to the app
@@ -239,105 +236,12 @@ connect()
 '''
 
 
-def build_dir():
-    """The build tree the causeway binary belongs to (the directory with CMakeCache.txt)."""
-    d = os.path.dirname(os.path.abspath(BINARY or "."))
-    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-        d = os.path.dirname(d)
-    return d if d != "/" else tempfile.gettempdir()
-
-
-def installed_version(target, package):
-    try:
-        with open(os.path.join(target, "node_modules", package, "package.json")) as f:
-            return json.load(f)["version"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def cap_dir():
-    """@sap/cds, @sap/cds-dk and the Cloud SDK's http-client from npm in <build>/e2e-cap (kept between runs)."""
-    target = os.path.join(build_dir(), "e2e-cap")
-    if all(installed_version(target, p) == v for p, v in PACKAGES.items()):
-        return target
-    os.makedirs(target, exist_ok=True)
-    with open(os.path.join(target, "package.json"), "w") as f:
-        json.dump({"name": "causeway-e2e-cap", "private": True, "dependencies": PACKAGES}, f, indent=2)
-    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "--omit=optional"], cwd=target,
-                       capture_output=True, text=True, timeout=600)
-    if p.returncode != 0:
-        raise AssertionError(f"npm install of CAP failed:\n{p.stdout[-2000:]}{p.stderr[-3000:]}")
-    wrong = {p: installed_version(target, p) for p, v in PACKAGES.items() if installed_version(target, p) != v}
-    if wrong:
-        raise AssertionError(f"npm installed other versions than {PACKAGES}: {wrong}")
-    return target
-
-
-def text_of(body):
-    return body.decode("utf-8", errors="replace") if body else ""
-
-
-class ProxyHandler(http.server.BaseHTTPRequestHandler):
-    """Forwards every request to Causeway with its headers as they came and records the exchange."""
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def forward(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request_headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=60)
-        try:
-            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for k, v in request_headers:
-                upstream.putheader(k, v)
-            upstream.endheaders(body if length else None)
-            response = upstream.getresponse()
-            data = response.read()
-            response_headers = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
-            status, reason = response.status, response.reason
-        finally:
-            upstream.close()
-        self.server.record({"method": self.command, "path": self.path, "request_headers": request_headers,
-                            "request_body": text_of(body), "status": status, "response_headers": response_headers,
-                            "response_body": text_of(data), "client": self.server.client})
-        self.send_response_only(status, reason)
-        for k, v in response_headers:
-            self.send_header(k, v)
-        if self.command != "HEAD" and status not in (204, 304) and \
-                not any(k.lower() == "content-length" for k, _ in response_headers):
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_MERGE = do_DELETE = forward
-
-
-class Proxy(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, upstream_port):
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
-        self.upstream_port, self.client = upstream_port, None
-        self.exchanges, self.lock = [], threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
-
-    def record(self, exchange):
-        with self.lock:
-            self.exchanges.append(exchange)
-
-    def close(self):
-        self.shutdown()
-        self.server_close()
-
-
-def header(headers, name):
-    return next((v for k, v in headers if k.lower() == name), None)
+    """@sap/cds, @sap/cds-dk and the Cloud SDK's http-client from npm in <build>/e2e-cap (kept between
+    runs). Without optional packages: cds-dk's @cap-js/sqlite would build better-sqlite3 from source
+    for a minute, and importing an EDMX does not need it."""
+    return npm_dir("e2e-cap", {"name": "causeway-e2e-cap", "private": True, "dependencies": PACKAGES},
+                   npm_args=["--omit=optional"], exact=PACKAGES)
 
 
 class CapRemoteService(unittest.TestCase):
@@ -354,7 +258,7 @@ class CapRemoteService(unittest.TestCase):
         cls.outputs, cls.run_s = {}, {}
         cls.server = Server()
         try:
-            cls.proxy = Proxy(cls.server.port)
+            cls.proxy = RecordingProxy(cls.server.port)
             cls.project = tempfile.mkdtemp(prefix="run-", dir=cls.cap)
             cls.import_edmx()
         except BaseException:

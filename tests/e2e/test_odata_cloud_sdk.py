@@ -25,7 +25,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import BINARY, SERVICE, Server, basic
+from harness import BINARY, SERVICE, Server, basic, npm_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "..", "support", "fb_tool.py")
@@ -289,38 +289,9 @@ async function logon() {
 '''
 
 
-def build_dir():
-    """The build tree the causeway binary belongs to (the directory with CMakeCache.txt)."""
-    d = os.path.dirname(os.path.abspath(BINARY or "."))
-    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-        d = os.path.dirname(d)
-    return d if d != "/" else tempfile.gettempdir()
-
-
-def installed_version(target, package):
-    try:
-        with open(os.path.join(target, "node_modules", "@sap-cloud-sdk", package, "package.json")) as f:
-            return json.load(f)["version"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def cloud_sdk_dir():
-    """The SAP Cloud SDK installed from npm into <build>/e2e-cloud-sdk (kept between runs)."""
-    target = os.path.join(build_dir(), "e2e-cloud-sdk")
-    if all(installed_version(target, p) == SDK_VERSION for p in SDK_PACKAGES):
-        return target
-    os.makedirs(target, exist_ok=True)
-    with open(os.path.join(target, "package.json"), "w") as f:
-        json.dump(PACKAGE_JSON, f, indent=2)
-    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=target,
-                       capture_output=True, text=True, timeout=600)
-    if p.returncode != 0:
-        raise AssertionError(f"npm install of the SAP Cloud SDK {SDK_VERSION} failed:\n{p.stdout[-2000:]}{p.stderr[-3000:]}")
-    wrong = {p: installed_version(target, p) for p in SDK_PACKAGES if installed_version(target, p) != SDK_VERSION}
-    if wrong:
-        raise AssertionError(f"npm installed other versions than {SDK_VERSION}: {wrong}")
-    return target
+    """The SAP Cloud SDK from npm in <build>/e2e-cloud-sdk (kept between runs)."""
+    return npm_dir("e2e-cloud-sdk", PACKAGE_JSON, exact={f"@sap-cloud-sdk/{p}": SDK_VERSION for p in SDK_PACKAGES})
 
 
 def fetch(url, user, password):

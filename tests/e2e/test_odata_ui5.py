@@ -13,22 +13,18 @@ OpenUI5 (@openui5/sap.ui.core, major 1) and playwright-core come from npm into <
 (kept between runs); Chromium is Debian's (CAUSEWAY_TEST_DEPS=1 scripts/install-deps.sh). A missing
 browser or a failed install fails the test: nothing is skipped. CAUSEWAY_UI5_WIRE=<file> writes the
 recorded exchanges there as JSON."""
-import http.client
-import http.server
 import json
-import mimetypes
 import os
 import re
 import shutil
 import signal
 import subprocess
-import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
 
-from harness import Server
+from harness import Server, npm_dir
+from recording_proxy import RecordingProxy, header
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE_DIR = os.path.join(HERE, "ui5")
@@ -37,33 +33,12 @@ SERVICE = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/"
 USER, PASSWORD = "JOB_ADMIN", "Welcome1!"
 MODES = ("batch", "nobatch")
 JOB_NAME = re.compile(r"^[0-9A-F]{32}$")
-# Connection-level headers a proxy does not forward (RFC 9110 §7.6.1); every other header passes.
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
-
-
-def build_dir():
-    """The build tree the causeway binary belongs to (the directory with CMakeCache.txt)."""
-    d = os.path.dirname(os.path.abspath(os.environ.get("CAUSEWAY_BIN", ".")))
-    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-        d = os.path.dirname(d)
-    return d if d != "/" else tempfile.gettempdir()
 
 
 def ui5_node_dir():
-    """OpenUI5's core and playwright-core installed from npm into <build>/e2e-ui5 (kept between runs)."""
-    target = os.path.join(build_dir(), "e2e-ui5")
-    wanted = {"@openui5/sap.ui.core": "@openui5/sap.ui.core@1", "playwright-core": "playwright-core@1"}
-    missing = [spec for name, spec in wanted.items()
-               if not os.path.exists(os.path.join(target, "node_modules", name, "package.json"))]
-    if missing:
-        os.makedirs(target, exist_ok=True)
-        with open(os.path.join(target, "package.json"), "w") as f:
-            f.write('{"name": "causeway-e2e-ui5", "private": true}\n')
-        p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *wanted.values()],
-                           cwd=target, timeout=300, capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError("npm install of OpenUI5 and playwright-core failed:\n" + p.stderr[-3000:])
-    return target
+    """OpenUI5's core and playwright-core from npm in <build>/e2e-ui5 (kept between runs)."""
+    return npm_dir("e2e-ui5", {"name": "causeway-e2e-ui5", "private": True,
+                               "dependencies": {"@openui5/sap.ui.core": "1", "playwright-core": "1"}})
 
 
 def ui5_resources(node_dir):
@@ -73,98 +48,6 @@ def ui5_resources(node_dir):
         if os.path.exists(os.path.join(package, sub, "sap-ui-core.js")):
             return os.path.join(package, sub)
     raise RuntimeError(f"no sap-ui-core.js in {package}")
-
-
-def text_of(body):
-    return body.decode("utf-8", errors="replace") if body else ""
-
-
-class ProxyHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def handle_any(self):
-        if self.path.startswith("/sap/"):
-            self.forward()
-        else:
-            self.serve_file()
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_MERGE = do_DELETE = do_OPTIONS = handle_any
-
-    def forward(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request_headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
-        upstream = http.client.HTTPConnection("127.0.0.1", self.server.upstream_port, timeout=60)
-        try:
-            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for k, v in request_headers:
-                upstream.putheader(k, v)
-            upstream.endheaders(body if length else None)
-            response = upstream.getresponse()
-            data = response.read()
-            response_headers = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
-            status, reason = response.status, response.reason
-        finally:
-            upstream.close()
-        self.server.record({"method": self.command, "path": self.path, "request_headers": request_headers,
-                            "request_body": text_of(body), "status": status, "response_headers": response_headers,
-                            "response_body": text_of(data)})
-        self.send_response_only(status, reason)
-        for k, v in response_headers:
-            self.send_header(k, v)
-        if self.command != "HEAD" and status not in (204, 304) and \
-                not any(k.lower() == "content-length" for k, _ in response_headers):
-            self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def serve_file(self):
-        path = self.path.split("?", 1)[0]
-        for prefix, root in self.server.static:
-            if path.startswith(prefix):
-                file = os.path.realpath(os.path.join(root, path[len(prefix):]))
-                if file.startswith(os.path.realpath(root) + os.sep) and os.path.isfile(file):
-                    with open(file, "rb") as f:
-                        data = f.read()
-                    kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
-                    self.send_response(200)
-                    self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(("text/", "application/javascript")) else ""))
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    if self.command != "HEAD":
-                        self.wfile.write(data)
-                    return
-        self.send_response(404)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "9")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(b"not found")
-
-
-class Proxy(http.server.ThreadingHTTPServer):
-    """Serves the page and OpenUI5 and forwards /sap/ to Causeway unchanged, recording each exchange."""
-    daemon_threads = True
-
-    def __init__(self, upstream_port, static):
-        super().__init__(("127.0.0.1", 0), ProxyHandler)
-        self.upstream_port, self.static = upstream_port, static
-        self.exchanges, self.lock = [], threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
-
-    def record(self, exchange):
-        with self.lock:
-            self.exchanges.append(exchange)
-
-    def close(self):
-        self.shutdown()
-        self.server_close()
 
 
 class UI5ODataModel(unittest.TestCase):
@@ -181,7 +64,7 @@ class UI5ODataModel(unittest.TestCase):
         cls.server = Server()
         cls.proxy = None
         try:
-            cls.proxy = Proxy(cls.server.port, [("/resources/", ui5_resources(cls.node_dir)), ("/test/", PAGE_DIR)])
+            cls.proxy = RecordingProxy(cls.server.port, [("/resources/", ui5_resources(cls.node_dir)), ("/test/", PAGE_DIR)])
             t = time.monotonic()
             # Its own process group: Chromium and its helpers go with the driver if it must be killed.
             cls.driver = subprocess.Popen([node, os.path.join(PAGE_DIR, "driver.js"), cls.proxy.base + "/test/index.html",
@@ -245,10 +128,6 @@ class UI5ODataModel(unittest.TestCase):
         self.assertEqual(len(starts), len(MODES), [e["path"] for e in self.wire][:20])
         i = MODES.index(mode)
         return self.wire[starts[i]:starts[i + 1] if i + 1 < len(starts) else None]
-
-    @staticmethod
-    def header(headers, name):
-        return next((v for k, v in headers if k.lower() == name), None)
 
     def assert_gateway_error(self, mode, error, status, code, text):
         self.assertEqual(str(error["statusCode"]), str(status), error)
@@ -388,14 +267,14 @@ class UI5ODataModel(unittest.TestCase):
                 refused = [i for i, e in enumerate(wire) if e["status"] == 403]
                 self.assertEqual(len(refused), 1, [(e["method"], e["path"], e["status"]) for e in wire])
                 i = refused[0]
-                self.assertEqual(self.header(wire[i]["response_headers"], "x-csrf-token"), "Required")
+                self.assertEqual(header(wire[i]["response_headers"], "x-csrf-token"), "Required")
                 fetch, repeat = wire[i + 1], wire[i + 2]
-                self.assertEqual((fetch["method"], fetch["status"], self.header(fetch["request_headers"], "x-csrf-token")),
+                self.assertEqual((fetch["method"], fetch["status"], header(fetch["request_headers"], "x-csrf-token")),
                                  ("HEAD", 200, "Fetch"))
-                token = self.header(fetch["response_headers"], "x-csrf-token")
+                token = header(fetch["response_headers"], "x-csrf-token")
                 self.assertEqual((repeat["method"], repeat["path"], repeat["status"]),
                                  (wire[i]["method"], wire[i]["path"], 202 if mode == "batch" else 200))
-                self.assertEqual(self.header(repeat["request_headers"], "x-csrf-token"), token)
+                self.assertEqual(header(repeat["request_headers"], "x-csrf-token"), token)
 
     def test_errors_reach_the_error_callback_with_the_gateway_text(self):
         for mode in MODES:
@@ -417,17 +296,17 @@ class UI5ODataModel(unittest.TestCase):
             with self.subTest(mode=mode):
                 wire = self.exchanges(mode)
                 self.assertEqual([e["status"] for e in wire if e["status"] >= 500], [])
-                first, logon = wire[0], wire[1]
+                logon = wire[1]
                 self.assertEqual((logon["method"], logon["path"], logon["status"]), ("GET", SERVICE + "$metadata", 200))
-                self.assertIsNotNone(self.header(logon["request_headers"], "authorization"))
+                self.assertIsNotNone(header(logon["request_headers"], "authorization"))
                 # The token is fetched (HEAD on the service root) right before the first POST ($batch
                 # is one, whatever it holds).
                 first_post = next(i for i, e in enumerate(wire) if e["method"] == "POST")
                 fetch = wire[first_post - 1]
                 self.assertEqual((fetch["method"], fetch["path"], fetch["status"]), ("HEAD", SERVICE, 200))
                 self.assertEqual([e for e in wire[:first_post - 1] if e["method"] not in ("GET",)], [])
-                self.assertEqual(self.header(fetch["request_headers"], "x-csrf-token"), "Fetch")
-                token = self.header(fetch["response_headers"], "x-csrf-token")
+                self.assertEqual(header(fetch["request_headers"], "x-csrf-token"), "Fetch")
+                token = header(fetch["response_headers"], "x-csrf-token")
                 self.assertTrue(token and token != "Required")
                 rest = wire[first_post:]
                 if mode == "batch":
@@ -444,7 +323,7 @@ class UI5ODataModel(unittest.TestCase):
                     self.assertTrue(posts)
                     self.assertTrue(all(e["path"].startswith((SERVICE + "JobSchedule?", SERVICE + "JobCancel?"))
                                         for e in posts), [e["path"] for e in posts])
-                    self.assertTrue(all(self.header(e["request_headers"], "x-csrf-token") for e in posts))
+                    self.assertTrue(all(header(e["request_headers"], "x-csrf-token") for e in posts))
 
     def test_browser_saw_no_script_error(self):
         self.assertEqual(self.out["pageErrors"], [])

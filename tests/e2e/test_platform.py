@@ -1,14 +1,10 @@
 """Platform behaviour of the real binary: health, metrics, bad input, TLS, graceful shutdown."""
 import json
-import os
 import ssl
-import subprocess
-import tempfile
-import threading
 import time
 import unittest
 
-from harness import SERVICE, STORE, Server, basic, header, raw_exchange
+from harness import SERVICE, STORE, Server, basic, raw_exchange
 
 ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 

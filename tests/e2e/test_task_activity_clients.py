@@ -2,7 +2,6 @@
 zeep (Debian's python3-zeep, run with /usr/bin/python3) and node-soap (installed from npm into
 the build tree at test time). Neither client validates enumerations or element order; the server
 does. A client that cannot be installed fails the test (no skipping)."""
-import base64
 import json
 import os
 import shutil
@@ -10,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Server, basic
+from harness import Server, basic, build_dir, npm_dir
 
 PATH = "/sap/bc/srt/scs/sap/managetaskactivityin"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -114,24 +113,9 @@ const call = (port, op, args) => new Promise((resolve, reject) =>
 '''
 
 
-def build_dir():
-    """The build tree the causeway binary belongs to (the directory with CMakeCache.txt)."""
-    d = os.path.dirname(os.path.abspath(os.environ.get("CAUSEWAY_BIN", ".")))
-    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
-        d = os.path.dirname(d)
-    return d if d != "/" else tempfile.gettempdir()
-
-
 def node_soap_dir():
-    """node-soap installed from npm into <build>/e2e-node (kept between runs)."""
-    target = os.path.join(build_dir(), "e2e-node")
-    if not os.path.exists(os.path.join(target, "node_modules", "soap", "package.json")):
-        os.makedirs(target, exist_ok=True)
-        with open(os.path.join(target, "package.json"), "w") as f:
-            f.write('{"name": "causeway-e2e-node", "private": true}\n')
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "soap@1"], cwd=target,
-                       check=True, timeout=300, capture_output=True)
-    return target
+    """node-soap from npm in <build>/e2e-node (kept between runs)."""
+    return npm_dir("e2e-node", {"name": "causeway-e2e-node", "private": True, "dependencies": {"soap": "1"}})
 
 
 class TaskActivityClients(unittest.TestCase):
