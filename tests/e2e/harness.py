@@ -344,6 +344,29 @@ class Nodes:
             self.own_cluster.stop()
 
 
+ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
+
+
+class ServerCase(unittest.TestCase):
+    """A test class with one server of its own, started with the class's `extra_users` and
+    `extra_config`; `control()` reads the control plane as the demo's CAUSEWAY_ADMIN."""
+    extra_users = ""
+    extra_config = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_users=cls.extra_users, extra_config=cls.extra_config)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def control(self, path, expect=200):
+        st, _, body = self.server.request("GET", path, ADMIN)
+        self.assertEqual(st, expect, body)
+        return json.loads(body)
+
+
 def build_dir():
     """The build tree the causeway binary belongs to (the directory with CMakeCache.txt), where
     tools installed for the tests are kept between runs; the temporary folder without one."""

@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Server, basic
+from harness import ServerCase
 from test_task_activity_clients import node_soap_dir
 
 PATH = "/sap/bc/srt/scs/sap/businessagreementreplicationin"
@@ -30,7 +30,6 @@ demo_master_data = true
 demo_master_data = true
 endpoint_suffix = "1"
 """
-ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 
 ZEEP_SCRIPT = r'''
 import json, sys, requests, zeep
@@ -99,19 +98,8 @@ const call = (port, op, args) => new Promise((resolve, reject) =>
 '''
 
 
-class BusinessAgreementClients(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def control(self, path, expect=200):
-        st, _, body = self.server.request("GET", path, ADMIN)
-        self.assertEqual(st, expect, body)
-        return json.loads(body)
+class BusinessAgreementClients(ServerCase):
+    extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
     def messages(self, **filters):
         query = "&".join(f"{k}={v}" for k, v in filters.items())

@@ -31,7 +31,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, basic
+from harness import ServerCase
 
 TASK_PATH = "/sap/bc/srt/scs/sap/managetaskactivityin"
 BUAG_PATH = "/sap/bc/srt/scs/sap/businessagreementreplicationin"
@@ -56,7 +56,6 @@ endpoint_suffix = "1"
 [business_agreement]
 demo_master_data = true
 """
-ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 GENERIC_FAULT = (r"^Web service processing error; more details in the web service error log on provider side "
                  r"\(UTC timestamp \d{14}; Transaction ID [0-9A-F]{32}\)$")
 POLICY_ERROR = ("SOAP-ERROR: Parsing WSDL: Unknown required WSDL extension "
@@ -261,19 +260,8 @@ echo json_encode($out), "\n";
 '''
 
 
-class SoapPhp(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def control(self, path, expect=200):
-        st, _, body = self.server.request("GET", path, ADMIN)
-        self.assertEqual(st, expect, body)
-        return json.loads(body)
+class SoapPhp(ServerCase):
+    extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
     def php(self, script, path, user, *extra):
         php = shutil.which("php")

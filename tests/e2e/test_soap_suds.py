@@ -24,8 +24,8 @@ import subprocess
 import time
 import unittest
 
-from harness import Server
-from test_soap_php import ADMIN, BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH
+from harness import ServerCase
+from test_soap_php import BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -181,19 +181,8 @@ print(json.dumps(out))
 '''
 
 
-class SoapSuds(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def control(self, path, expect=200):
-        st, _, body = self.server.request("GET", path, ADMIN)
-        self.assertEqual(st, expect, body)
-        return json.loads(body)
+class SoapSuds(ServerCase):
+    extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
     def suds(self, script, path, user):
         self.assertTrue(os.path.exists(SYSTEM_PYTHON), "python3-suds needs Debian's /usr/bin/python3")

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Server, basic, build_dir, npm_dir
+from harness import ADMIN, ServerCase, basic, build_dir, npm_dir
 
 PATH = "/sap/bc/srt/scs/sap/managetaskactivityin"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -25,7 +25,6 @@ EXTRA_CONFIG = """
 demo_master_data = true
 endpoint_suffix = "1"
 """
-ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 
 ZEEP_SCRIPT = r'''
 import json, sys, requests, zeep
@@ -118,14 +117,8 @@ def node_soap_dir():
     return npm_dir("e2e-node", {"name": "causeway-e2e-node", "private": True, "dependencies": {"soap": "1"}})
 
 
-class TaskActivityClients(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class TaskActivityClients(ServerCase):
+    extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
     def control(self, path):
         st, _, body = self.server.request("GET", "/_causeway/task-activity/" + path, ADMIN)

@@ -8,7 +8,7 @@ import re
 import subprocess
 import unittest
 
-from harness import BINARY, Server, basic
+from harness import BINARY, Server, ServerCase, basic
 
 PATH = "/sap/bc/srt/scs/sap/managetaskactivityin"
 EXTRA_USERS = """
@@ -64,14 +64,8 @@ def corpus():
     return cases
 
 
-class TaskActivityRobustness(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=EXTRA_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
+class TaskActivityRobustness(ServerCase):
+    extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
     def post(self, body):
         return self.server.request("POST", PATH, AUTH, body)
