@@ -260,6 +260,16 @@ echo json_encode($out), "\n";
 '''
 
 
+def assert_log(test, log, result, items):
+    """A confirmation's Log as a client decoded it: its result code and its items as (TypeID,
+    severity, the task's sender technical ID)."""
+    test.assertEqual(log["BusinessDocumentProcessingResultCode"], result, log)
+    got = [(i["TypeID"], i["SeverityCode"], i.get("ReferenceObjectNodeSenderTechnicalID")) for i in log.get("Item", [])]
+    test.assertEqual(got, items, log)
+    if items:
+        test.assertEqual(log["MaximumLogItemSeverityCode"], max(i[1] for i in items))
+
+
 class SoapPhp(ServerCase):
     extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
@@ -300,11 +310,7 @@ class SoapPhp(ServerCase):
             time.sleep(0.02)
 
     def assert_log(self, log, result, items):
-        self.assertEqual(log["BusinessDocumentProcessingResultCode"], result, log)
-        got = [(i["TypeID"], i["SeverityCode"], i.get("ReferenceObjectNodeSenderTechnicalID")) for i in log.get("Item", [])]
-        self.assertEqual(got, items, log)
-        if items:
-            self.assertEqual(log["MaximumLogItemSeverityCode"], max(i[1] for i in items))
+        assert_log(self, log, result, items)
 
     def test_manage_task_activity(self):
         out = self.php(TASK_SCRIPT, TASK_PATH + "1", "TASK_SYNC", self.server.tls_base + TASK_PATH)

@@ -25,7 +25,7 @@ import time
 import unittest
 
 from harness import ServerCase
-from test_soap_php import BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH
+from test_soap_php import BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH, assert_log
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -204,11 +204,7 @@ class SoapSuds(ServerCase):
         return ex
 
     def assert_log(self, log, result, items):
-        self.assertEqual(log["BusinessDocumentProcessingResultCode"], result, log)
-        got = [(i["TypeID"], i["SeverityCode"], i.get("ReferenceObjectNodeSenderTechnicalID")) for i in log.get("Item", [])]
-        self.assertEqual(got, items, log)
-        if items:
-            self.assertEqual(log["MaximumLogItemSeverityCode"], max(i[1] for i in items))
+        assert_log(self, log, result, items)
 
     def test_manage_task_activity(self):
         out = self.suds(TASK_SCRIPT, TASK_PATH, "TASK_SYNC")

@@ -30,6 +30,25 @@
 		}
 
 		// An error callback's oError as data, with responseText parsed as a Gateway error if it is one.
+		// A list binding's first `count` template names, read the way a control reads them.
+		function readList(binding, count) {
+			return new Promise(function (resolve, reject) {
+				binding.attachDataReceived(function (e) {
+					var error = e.getParameter("error");
+					if (error) {
+						reject(errorInfo(error));
+						return;
+					}
+					resolve({length: binding.getLength(), lengthFinal: binding.isLengthFinal(),
+						names: binding.getContexts(0, count).map(function (c) {
+							return c.getProperty("JobTemplateName");
+						})});
+				});
+				binding.initialize(); // what a control does when the binding is set
+				binding.getContexts(0, count);
+			});
+		}
+
 		function errorInfo(oError) {
 			var headers = {};
 			Object.keys(oError && oError.headers || {}).forEach(function (name) { // datajs: an array with names
@@ -203,43 +222,13 @@
 					});
 			});
 			await step(out, "listBinding", function () {
-				return new Promise(function (resolve, reject) {
-					var binding = model.bindList("/JobTemplateSet");
-					binding.attachDataReceived(function (e) {
-						var error = e.getParameter("error");
-						if (error) {
-							reject(errorInfo(error));
-							return;
-						}
-						resolve({length: binding.getLength(), lengthFinal: binding.isLengthFinal(),
-							names: binding.getContexts(0, 100).map(function (c) {
-								return c.getProperty("JobTemplateName");
-							})});
-					});
-					binding.initialize(); // what a control does when the binding is set
-					binding.getContexts(0, 100);
-				});
+				return readList(model.bindList("/JobTemplateSet"), 100);
 			});
 
 			await step(out, "listBindingInlineCount", function () {
-				return new Promise(function (resolve, reject) {
-					var binding = model.bindList("/JobTemplateSet", undefined,
-						[new Sorter("JobTemplateName")], [new Filter("JobTemplateName", FilterOperator.Contains, "DEMO")],
-						{countMode: "Inline"});
-					binding.attachDataReceived(function (e) {
-						var error = e.getParameter("error");
-						if (error) {
-							reject(errorInfo(error));
-							return;
-						}
-						resolve({length: binding.getLength(), lengthFinal: binding.isLengthFinal(),
-							names: binding.getContexts(0, 3).map(function (c) {
-								return c.getProperty("JobTemplateName");
-							})});
-					});
-					binding.initialize();
-					binding.getContexts(0, 3);
-				});
+				return readList(model.bindList("/JobTemplateSet", undefined,
+					[new Sorter("JobTemplateName")], [new Filter("JobTemplateName", FilterOperator.Contains, "DEMO")],
+					{countMode: "Inline"}), 3);
 			});
 
 			// 3. JobSchedule (POST: in a change set with $batch, after the CSRF token fetch), its status,
