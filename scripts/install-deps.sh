@@ -20,6 +20,9 @@ if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
   # PHP's SoapClient and suds for the SOAP end-to-end tests (tests/e2e/test_soap_php.py,
   # test_soap_suds.py; suds runs with Debian's /usr/bin/python3, as zeep does).
   PACKAGES+=(php-cli php-soap python3-suds)
+  # gSOAP's wsdl2h/soapcpp2 and libgsoapssl++ for the C++ client generated from the served WSDLs
+  # (tests/e2e/test_soap_gsoap.py; compiled into <build>/e2e-gsoap).
+  PACKAGES+=(gsoap libgsoap-dev)
   # node-soap for the SOAP end-to-end tests and OpenUI5 and playwright-core for the UI5 test come
   # from the npm registry; Debian's npm only where node came without one (a NodeSource nodejs
   # ships its own).
