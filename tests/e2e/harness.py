@@ -366,6 +366,19 @@ class ServerCase(unittest.TestCase):
         self.assertEqual(st, expect, body)
         return json.loads(body)
 
+    def settled(self, **filters):
+        """The asynchronous web-service messages of a filter (the monitor's query parameters)
+        once none of them is received any more: a one-way 202 only says they are stored."""
+        deadline = time.monotonic() + 30
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        while True:
+            found = self.control("/_causeway/messages?limit=1000&kind=async&" + query)["messages"]
+            if found and all(m["status"] != "received" for m in found):
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"messages {filters} not processed: {found}")
+            time.sleep(0.02)
+
 
 def build_dir():
     """The build tree the causeway binary belongs to (the directory with CMakeCache.txt), where

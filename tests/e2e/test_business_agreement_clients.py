@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 import unittest
 
 from harness import ServerCase
@@ -100,22 +99,6 @@ const call = (port, op, args) => new Promise((resolve, reject) =>
 
 class BusinessAgreementClients(ServerCase):
     extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
-
-    def messages(self, **filters):
-        query = "&".join(f"{k}={v}" for k, v in filters.items())
-        return self.control("/_causeway/messages?limit=1000&" + query)["messages"]
-
-    def settled(self, **filters):
-        """The messages of a filter once none of them is received any more (processing is
-        asynchronous: the 202 only says they are stored)."""
-        deadline = time.monotonic() + 30
-        while True:
-            found = self.messages(kind="async", **filters)
-            if found and all(m["status"] != "received" for m in found):
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"messages {filters} not processed: {found}")
-            time.sleep(0.02)
 
     def test_zeep(self):
         self.assertTrue(os.path.exists(SYSTEM_PYTHON), "python3-zeep needs Debian's /usr/bin/python3")

@@ -49,9 +49,8 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, basic
-from test_soap_php import ADMIN, BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH
-from test_task_activity_clients import build_dir
+from harness import ServerCase, basic, build_dir
+from test_soap_php import BUAG_PATH, EXTRA_CONFIG, EXTRA_USERS, GENERIC_FAULT, TASK_PATH
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENT_SOURCE = os.path.join(HERE, "gsoap", "client.cpp")
@@ -95,19 +94,8 @@ def body_of(raw):
     return raw.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in raw else ""
 
 
-class SoapGsoap(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(extra_users=GSOAP_USERS, extra_config=EXTRA_CONFIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def control(self, path, expect=200):
-        st, _, body = self.server.request("GET", path, ADMIN)
-        self.assertEqual(st, expect, body)
-        return json.loads(body)
+class SoapGsoap(ServerCase):
+    extra_users, extra_config = GSOAP_USERS, EXTRA_CONFIG
 
     def access_log(self, method, path):
         """(user, status) of the access log's lines for `method` on `path`, in order."""
@@ -118,17 +106,6 @@ class SoapGsoap(unittest.TestCase):
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
-
-    def settled(self, **filters):
-        deadline = time.monotonic() + 30
-        query = "&".join(f"{k}={v}" for k, v in filters.items())
-        while True:
-            found = self.control("/_causeway/messages?limit=1000&kind=async&" + query)["messages"]
-            if found and all(m["status"] != "received" for m in found):
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"messages {filters} not processed: {found}")
-            time.sleep(0.02)
 
     def tools(self):
         found = {t: shutil.which(t) for t in ("wsdl2h", "soapcpp2", "g++", "pkg-config")}

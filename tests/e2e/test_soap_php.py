@@ -297,18 +297,6 @@ class SoapPhp(ServerCase):
                 return found
             time.sleep(0.05)
 
-    def settled(self, **filters):
-        """The asynchronous messages of a filter once none of them is received any more."""
-        deadline = time.monotonic() + 30
-        query = "&".join(f"{k}={v}" for k, v in filters.items())
-        while True:
-            found = self.control("/_causeway/messages?limit=1000&kind=async&" + query)["messages"]
-            if found and all(m["status"] != "received" for m in found):
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"messages {filters} not processed: {found}")
-            time.sleep(0.02)
-
     def assert_log(self, log, result, items):
         assert_log(self, log, result, items)
 
