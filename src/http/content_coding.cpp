@@ -27,8 +27,9 @@ bool LooksLikeZlib(std::string_view body) {
   return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0;
 }
 
+// `also_held`: bytes the caller keeps meanwhile (the original of stacked codings), for the budget.
 std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t max_bytes,
-                                       const std::function<bool(size_t)>& may_hold) {
+                                       const std::function<bool(size_t)>& may_hold, size_t also_held) {
   const std::string_view name = coding == Coding::kGzip ? "gzip" : "deflate";
   int window_bits = MAX_WBITS;
   if (coding == Coding::kGzip) window_bits += 16;
@@ -37,7 +38,7 @@ std::optional<ContentCodingError> Undo(Coding coding, std::string& body, size_t 
   if (inflateInit2(&zs, window_bits) != Z_OK) return ContentCodingError{500, "Cannot decode the request body"};
   std::string out;
   auto grow = [&](size_t capacity) {
-    if (may_hold && !may_hold(capacity)) return false;
+    if (may_hold && !may_hold(also_held + body.capacity() + capacity)) return false;
     out.reserve(capacity);
     return true;
   };
@@ -98,8 +99,13 @@ std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, 
       return ContentCodingError{415, "Unsupported Media Type: Content-Encoding '" +
                                          std::string(token.substr(0, 40)) + "' (accepted: gzip, deflate)"};
   }
+  if (applied.empty()) return std::nullopt;
+  if (applied.size() == 1) return Undo(applied[0], body, max_bytes, may_hold, 0);
+  // Stacked codings: undone on a copy, so that a refused body is left as it came.
+  std::string work = body;
   for (auto it = applied.rbegin(); it != applied.rend(); ++it)
-    if (auto error = Undo(*it, body, max_bytes, may_hold)) return error;
+    if (auto error = Undo(*it, work, max_bytes, may_hold, body.capacity())) return error;
+  body = std::move(work);
   return std::nullopt;
 }
 

@@ -17,14 +17,15 @@ namespace causeway::http {
 inline constexpr std::string_view kAcceptedContentCodings = "gzip, deflate";
 
 struct ContentCodingError {
-  int status;  // 400, 413 or 415
+  int status;  // 400, 413, 415 or 503
   std::string text;
 };
 
 // `codings`: the Content-Encoding value(s), comma-separated, in the order they were applied.
-// Replaces `body` with the decoded bytes. `may_hold`, when given, is asked before the decoded
-// bytes' buffer grows (with the new capacity): false ends the decoding with 503, so that decoded
-// bodies count against the server's budget for buffered bodies as they grow.
+// Replaces `body` with the decoded bytes; a body refused is left as it came. `may_hold`, when
+// given, is asked before the decoded bytes' buffer grows, with all that the decoding then holds
+// (the buffers being read and written): false ends the decoding with 503, so that decoded bodies
+// count against the server's budget for buffered bodies as they grow.
 std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, std::string& body, size_t max_bytes,
                                                       const std::function<bool(size_t)>& may_hold = {});
 

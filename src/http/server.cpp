@@ -419,12 +419,12 @@ struct Server::Impl {
   }
 
   // A compressed body is undone here, so that no handler needs to know (content_coding.h). The
-  // decoded bytes count against the body budget as they grow, beside the compressed ones.
+  // decoded bytes count against the body budget as they grow, beside the compressed ones
+  // (Reserve keeps the largest amount asked for until the request ends).
   void DecodeBody(Incoming& in) {
     std::string joined;
     for (auto c : in.req.headers.GetAll("content-encoding")) (joined += c) += ',';
-    const size_t compressed = in.req.body.capacity();
-    auto may_hold = [&](size_t capacity) { return Reserve(in, compressed + capacity); };
+    auto may_hold = [&](size_t held) { return Reserve(in, held); };
     if (auto error = DecodeContentCoding(joined, in.req.body, options.max_body_bytes, may_hold)) {
       Refuse(in, error->status, error->text, /*retry=*/error->status == 503);
       in.early->close = false;  // the whole body was read: the next request starts where it ends
