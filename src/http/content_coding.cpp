@@ -9,13 +9,7 @@
 namespace causeway::http {
 namespace {
 
-enum class Coding { kIdentity, kGzip, kDeflate };
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+enum class Coding { kGzip, kDeflate };
 
 // RFC 9110's "deflate" is the zlib format (RFC 1950), but some clients send a raw deflate
 // stream, as browsers and curl tolerate in responses: a zlib header is a CMF with method 8 whose
@@ -90,7 +84,7 @@ std::optional<ContentCodingError> DecodeContentCoding(std::string_view codings, 
   std::vector<Coding> applied;
   while (!codings.empty()) {
     const size_t comma = codings.find(',');
-    const std::string_view token = Trim(codings.substr(0, comma));
+    const std::string_view token = core::Trim(codings.substr(0, comma));
     codings.remove_prefix(comma == std::string_view::npos ? codings.size() : comma + 1);
     if (token.empty() || core::IEquals(token, "identity")) continue;
     if (core::IEquals(token, "gzip") || core::IEquals(token, "x-gzip")) applied.push_back(Coding::kGzip);

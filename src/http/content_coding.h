@@ -1,5 +1,5 @@
-// Request bodies sent with a Content-Encoding (RFC 9110 §8.4). SAP's web-service consumers can
-// compress their requests (PHP's SoapClient and others do too), and the SAP provider reads them:
+// Request bodies sent with a Content-Encoding (RFC 9110 §8.4). Web-service consumers can compress
+// their requests (PHP's SoapClient `compression`, gSOAP, Informatica's Web Service Consumer):
 // gzip (also as x-gzip) and deflate are undone here before any handler sees the body. Any other
 // coding is 415 with the codings we read in Accept-Encoding (§15.5.16); a body that does not decode
 // is 400; one that would decode to more than the body limit is 413, found without inflating

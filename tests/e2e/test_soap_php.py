@@ -197,7 +197,7 @@ echo json_encode($out), "\n";
 '''
 
 # SoapClient's `compression` option: the request body gzip- or deflate-compressed (with
-# Content-Encoding), as SAP's own consumers can send it too. The server undoes it before parsing.
+# Content-Encoding). The server undoes it before parsing.
 COMPRESSED_SCRIPT = PHP_COMMON + r'''
 $wsdl = local_wsdl($base, $user, $password);
 function compressed($wsdl, $user, $password, $version, $how) {
