@@ -23,6 +23,10 @@ if [[ "${CAUSEWAY_TEST_DEPS:-0}" == 1 ]]; then
   # gSOAP's wsdl2h/soapcpp2 and libgsoapssl++ for the C++ client generated from the served WSDLs
   # (tests/e2e/test_soap_gsoap.py; compiled into <build>/e2e-gsoap).
   PACKAGES+=(gsoap libgsoap-dev)
+  # Mono for the .NET client generated from the served WSDLs (tests/e2e/test_soap_dotnet.py;
+  # compiled into <build>/e2e-mono): wsdl (wsdl.exe) is only in mono-devel, which brings mcs,
+  # the runtime and System.Web.Services (libmono-system-web-services4.0-cil) with it.
+  PACKAGES+=(mono-devel)
   # node-soap for the SOAP end-to-end tests and OpenUI5 and playwright-core for the UI5 test come
   # from the npm registry; Debian's npm only where node came without one (a NodeSource nodejs
   # ships its own).
