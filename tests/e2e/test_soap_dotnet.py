@@ -34,8 +34,8 @@ What the test works around or notes, on Mono's side (the server does what SAP's 
   download as "There was an error downloading '{0}'."; the test reads the status instead.
 - With PreAuthenticate, Mono sends Basic with the first request; .NET Framework sends it only
   after a first 401 for the URL (so there one call more shows a 401 in the access log).
-- A SOAP 1.2 SoapException has Lang "" (the reader looks for xml:lang on env:Reason; SOAP 1.2
-  puts it on env:Text, where the server writes it); for SOAP 1.1 it is "en".
+- A SOAP 1.2 SoapException has Lang "": System.Web.Services reads xml:lang only from SOAP 1.1's
+  faultstring ("en"), never from SOAP 1.2's env:Reason/env:Text, where the server writes it.
 - .NET sends `Expect: 100-continue` on every POST; the server's interim 100 keeps the calls fast.
 - No CookieContainer, as in most .NET code: the server's SAP_SESSIONID cookie is not sent back.
 """
