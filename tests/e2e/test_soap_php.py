@@ -270,6 +270,23 @@ def assert_log(test, log, result, items):
         test.assertEqual(log["MaximumLogItemSeverityCode"], max(i[1] for i in items))
 
 
+def assert_updated_task(test, stored, name, change_state_id, period, text, user):
+    """The first task of the generated-client flows (gSOAP, .NET) as stored after its update: the
+    create's parts, the update's life-cycle status and reference party, the new change state."""
+    test.assertEqual(stored["name"], name)
+    test.assertEqual(stored["change_state_id"], change_state_id)
+    test.assertEqual(stored["life_cycle_status"], "2")
+    test.assertEqual(stored["priority_code"], "1")
+    test.assertEqual(stored["scheduled_period"], period)
+    test.assertEqual(stored["processor"]["business_partner_id"], "MC2471")  # by EmployeeID E0001
+    test.assertEqual(stored["main_activity_party"]["business_partner_id"], "MC9785")
+    test.assertEqual([p["business_partner_id"] for p in stored["reference_parties"]], ["MCP17101"])
+    test.assertEqual([(d["id"], d["type_code"], d["role_code"]) for d in stored["document_references"]],
+                     [("4711", "72", "1")])
+    test.assertEqual([(t["type_code"], t["language"], t["content"]) for t in stored["texts"]], [("10002", "DE", text)])
+    test.assertEqual((stored["created_by"], stored["changed_by"]), (user, user))
+
+
 class SoapPhp(ServerCase):
     extra_users, extra_config = EXTRA_USERS, EXTRA_CONFIG
 
