@@ -9,7 +9,7 @@ logs on by answering the server's Basic challenge (Playwright's httpCredentials,
 logon dialog); the app sends no credentials of its own. The proxy records every exchange, so the
 assertions can name the bytes UI5 sent and what came back.
 
-OpenUI5 (@openui5/sap.ui.core, major 1) and playwright-core come from npm into <build>/e2e-ui5
+OpenUI5 (@openui5/sap.ui.core 1.152.0) and playwright-core (1.65.1) come from npm into <build>/e2e-ui5
 (kept between runs); Chromium is Debian's (CAUSEWAY_TEST_DEPS=1 scripts/install-deps.sh). A missing
 browser or a failed install fails the test: nothing is skipped. CAUSEWAY_UI5_WIRE=<file> writes the
 recorded exchanges there as JSON."""
@@ -37,8 +37,9 @@ JOB_NAME = re.compile(r"^[0-9A-F]{32}$")
 
 def ui5_node_dir():
     """OpenUI5's core and playwright-core from npm in <build>/e2e-ui5 (kept between runs)."""
+    # Exact versions: a new release on the registry must not change what a test run means.
     return npm_dir("e2e-ui5", {"name": "causeway-e2e-ui5", "private": True,
-                               "dependencies": {"@openui5/sap.ui.core": "1", "playwright-core": "1"}})
+                               "dependencies": {"@openui5/sap.ui.core": "1.152.0", "playwright-core": "1.65.1"}})
 
 
 def ui5_resources(node_dir):

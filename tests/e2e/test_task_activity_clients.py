@@ -114,7 +114,7 @@ const call = (port, op, args) => new Promise((resolve, reject) =>
 
 def node_soap_dir():
     """node-soap from npm in <build>/e2e-node (kept between runs)."""
-    return npm_dir("e2e-node", {"name": "causeway-e2e-node", "private": True, "dependencies": {"soap": "1"}})
+    return npm_dir("e2e-node", {"name": "causeway-e2e-node", "private": True, "dependencies": {"soap": "1.13.0"}})
 
 
 class TaskActivityClients(ServerCase):
