@@ -407,7 +407,9 @@ struct Server::Impl {
       }
     }
     in.req.body = std::move(parser.get().body());
-    if (in.req.headers.Has("content-encoding")) {
+    // An empty body has nothing to decode, whatever Content-Encoding a client sends with it (some
+    // set it on every request, GET included).
+    if (!in.req.body.empty() && in.req.headers.Has("content-encoding")) {
       // Nobody's body is inflated before its sender is known to be allowed in (a body that
       // came with its head has not met the gate yet).
       if (!in.req.admitted) {

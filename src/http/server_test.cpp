@@ -295,6 +295,10 @@ TEST_F(ServerTest, ACompressedBodyReachesTheHandlerDecoded) {
   out = c.Read("ok|none|2");
   EXPECT_NE(out.find("ok|none|2"), std::string::npos) << out;
 
+  c.Send("GET /echo HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n\r\n");  // nothing to decode
+  out = c.Read("|gzip|none");
+  EXPECT_NE(out.find("\r\n\r\n|gzip|none"), std::string::npos) << out;
+
   // The gate sees the sender before anything is inflated: refused, the body is never decoded
   // (it is not even gzip here, which decoding would have answered with 400).
   RawClient denied(port_);
