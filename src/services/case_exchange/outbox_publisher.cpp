@@ -2,17 +2,39 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/ascii.h"
+#include "core/crypto.h"
 #include "services/case_exchange/entity_writer.h"
 
 namespace causeway::services::case_exchange {
 
+namespace {
+
+bool IsPlainIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+bool IsPlainId(std::string_view id) { return !id.empty() && std::all_of(id.begin(), id.end(), IsPlainIdChar); }
+
+}  // namespace
+
+// Two systems must never share a destination: it holds one URL and one set of credentials, so a
+// shared name sends one system's change records to the other. Ids of letters, digits, '_' and
+// '-' keep the readable "cx.<tenant>.<system>" (no '.' inside either id, so the split is
+// unambiguous). Any other pair (a '.', a character a destination name cannot hold, or too long)
+// is named "cxh.<readable hint>.<SHA-256 of both ids>": the prefix keeps the two forms apart,
+// and the hash keeps the pairs apart.
 std::string DestinationName(std::string_view tenant, std::string_view system) {
-  std::string name = "cx." + std::string(tenant) + "." + std::string(system);
-  for (char& c : name)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-      c = '_';
-  return name.substr(0, 64);
+  constexpr size_t kMax = 64;  // exchange::Destination's limit
+  std::string plain = "cx." + std::string(tenant) + "." + std::string(system);
+  if (IsPlainId(tenant) && IsPlainId(system) && plain.size() <= kMax) return plain;
+  std::string digest = core::Sha256Hex(std::string(tenant) + '\0' + std::string(system)).substr(0, 24);
+  std::string hint = std::string(tenant) + "." + std::string(system);
+  for (char& c : hint)
+    if (!IsPlainIdChar(c)) c = '_';
+  hint.resize(std::min(hint.size(), kMax - 4 - 1 - digest.size()));  // "cxh." + hint + "." + digest
+  return "cxh." + hint + "." + digest;
 }
 
 void AddCaseExchangeKinds(exchange::KindRegistry& kinds) {

@@ -3,8 +3,10 @@
 // it, ordered per record (ordering key "<tenant>/<change id>"), POSTed to the system's URL as
 // {"entities":[<the /ces entity of the operation, as of the change>]} with the idempotency key
 // "cx-<tenant>-<change id>-<rseq>". The destination of a system is "cx.<tenant>.<system id>"
-// (characters outside [A-Za-z0-9_.-] become '_'), kept in step with the master data whenever a
-// push is planned. Message kinds: cx.assign, cx.accept, cx.cancel, cx.update.
+// when both ids are letters, digits, '_' and '-' and the name fits; otherwise
+// "cxh.<readable hint>.<hash of both ids>" (one destination per system, whatever its id), kept
+// in step with the master data whenever a push is planned. Message kinds: cx.assign, cx.accept,
+// cx.cancel, cx.update.
 //
 // Thread-safe.
 #pragma once
