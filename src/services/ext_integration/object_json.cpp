@@ -34,13 +34,20 @@ core::Result<Release> ReadRelease(const json::value& v, const std::string& path)
   return r;
 }
 
-// EFFORT: a JSON number or its text ("24480.00"), two decimals at most.
+// EFFORT: a JSON number or its text ("24480.00"), two decimals at most, and at most 15 digits
+// before the point in every form (the text's limit), so that the hundredths always fit.
 core::Result<int64_t> ReadHundredths(const json::value& v, const std::string& path) {
-  if (v.is_int64()) return v.as_int64() * 100;
+  constexpr int64_t kMaxWhole = 999'999'999'999'999;
+  if (v.is_int64() || v.is_uint64()) {
+    if (v.is_uint64() || v.as_int64() > kMaxWhole || v.as_int64() < -kMaxWhole)
+      return Bad(path, "must have at most 15 digits before the decimal point");
+    return v.as_int64() * 100;
+  }
   if (v.is_double()) {
+    // Beyond 2^53 hundredths a double no longer holds every hundredth exactly.
+    if (!(std::fabs(v.as_double()) * 100.0 <= 9e15)) return Bad(path, "is too large to keep two decimals exactly");
     double scaled = std::round(v.as_double() * 100.0);
-    if (std::fabs(scaled - v.as_double() * 100.0) > 1e-6 || std::fabs(scaled) > 9e15)
-      return Bad(path, "at most two decimals");
+    if (std::fabs(scaled - v.as_double() * 100.0) > 1e-6) return Bad(path, "at most two decimals");
     return static_cast<int64_t>(scaled);
   }
   if (v.is_string()) {
