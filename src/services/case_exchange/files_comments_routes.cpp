@@ -23,13 +23,19 @@ json::object FileJson(const changes::FileInfo& f) {
 
 }  // namespace
 
+// Private comments are the agents' own (SMAX's PrivacyType PRIVATE: not for the requester, and
+// never pushed or polled): only a person with the role agent reads them.
 http::Response RestApi::CommentsGet(const Context& ctx, std::string_view id) {
   auto comments = desk_.Comments(ctx.caller.tenant, id);
   if (!comments.ok()) return RestError(comments.error());
+  const bool agent = ctx.person->HasRole("agent");
   std::string body = "[";
-  for (size_t i = 0; i < comments->size(); ++i) {
-    if (i > 0) body += ',';
-    AppendComment(body, (*comments)[i]);
+  bool first = true;
+  for (const changes::Comment& c : *comments) {
+    if (c.privacy != "PUBLIC" && !agent) continue;
+    if (!first) body += ',';
+    first = false;
+    AppendComment(body, c);
   }
   body += ']';
   return JsonTextAnswer(200, std::move(body));
