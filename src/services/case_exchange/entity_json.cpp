@@ -1,6 +1,7 @@
 #include "services/case_exchange/entity_json.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/ascii.h"
 #include "core/utf8.h"
@@ -45,7 +46,12 @@ std::optional<int64_t> OptInt(const json::value* v) {
   if (!v) return std::nullopt;
   if (v->is_int64()) return v->as_int64();
   if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v->as_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->as_double());
+  if (v->is_double()) {
+    // Converting a double outside int64's range is undefined behaviour: such a number is none.
+    const double d = v->as_double();
+    if (std::isfinite(d) && d > -9.2e18 && d < 9.2e18) return static_cast<int64_t>(d);
+    return std::nullopt;
+  }
   if (v->is_string()) {
     std::string_view s = v->as_string();
     int64_t x = 0;
@@ -133,7 +139,11 @@ core::Result<std::vector<changes::Attachment>> ParseAttachments(std::string_view
     a.file_extension = OptString(p, "file_extension").value_or("");
     a.mime_type = OptString(p, "mime_type").value_or("");
     a.creator = OptString(p, "Creator").value_or("");
-    a.size = OptInt(p.if_contains("size")).value_or(0);
+    if (const json::value* size = p.if_contains("size"); size && !size->is_null()) {
+      std::optional<int64_t> n = OptInt(size);
+      if (!n || *n < 0) return bad("an item's size is not a byte count");
+      a.size = *n;
+    }
     a.last_update_ms = OptInt(p.if_contains("LastUpdateTime")).value_or(0);
     out.push_back(std::move(a));
   }

@@ -48,6 +48,16 @@ TEST(EntityJsonTest, IncomingRefusals) {
        "ChangeAttachments"},
       {R"({"properties":{"ChangeAttachments":5},"ext_properties":{"ExternalSystem":"S","Operation":"Update"}})",
        "ChangeAttachments"},
+      // A size that is no byte count: negative, beyond int64 (converting it was undefined), text.
+      {R"({"properties":{"ChangeAttachments":"{\"complexTypeProperties\":[{\"properties\":{\"id\":\"a\",\"size\":-5}}]}"},)"
+       R"("ext_properties":{"ExternalSystem":"S","Operation":"Update"}})",
+       "ChangeAttachments"},
+      {R"({"properties":{"ChangeAttachments":"{\"complexTypeProperties\":[{\"properties\":{\"id\":\"a\",\"size\":1e300}}]}"},)"
+       R"("ext_properties":{"ExternalSystem":"S","Operation":"Update"}})",
+       "ChangeAttachments"},
+      {R"({"properties":{"ChangeAttachments":"{\"complexTypeProperties\":[{\"properties\":{\"id\":\"a\",\"size\":\"big\"}}]}"},)"
+       R"("ext_properties":{"ExternalSystem":"S","Operation":"Update"}})",
+       "ChangeAttachments"},
   };
   for (const Row& r : rows) {
     auto op = ParseIncoming(Parse(r.body));
