@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "store/postgres/pg_statement.h"
@@ -38,8 +40,11 @@ int64_t ParseInt(std::string_view s) {
   if (ec == std::errc() && p == s.data() + s.size()) return v;
   if (s == "t") return 1;  // boolean results ("x IS NULL") read as SQLite's 0/1
   if (s == "f") return 0;
-  double d = 0;  // numeric results such as AVG(), read as SQLite would: truncated
-  std::from_chars(s.data(), s.data() + s.size(), d);
+  double d = 0;  // numeric results such as AVG(), read as SQLite would: truncated, and clamped
+  std::from_chars(s.data(), s.data() + s.size(), d);  // to int64 (converting beyond it is undefined)
+  if (std::isnan(d)) return 0;
+  if (d >= 9.2e18) return INT64_MAX;
+  if (d <= -9.2e18) return INT64_MIN;
   return static_cast<int64_t>(d);
 }
 
