@@ -2,13 +2,15 @@
 
 #include <boost/json.hpp>
 
+#include "domain/jobs/job_errors.h"
+
 namespace causeway::jobs {
 namespace json = boost::json;
 
 namespace {
 
 core::Error Corrupt(std::string_view what) {
-  return core::MakeError(core::Code::kInternal, "", "", "stored job data is corrupt: " + std::string(what));
+  return CorruptJobData("stored job data is corrupt: " + std::string(what));
 }
 
 core::Result<json::value> Parse(std::string_view text) {

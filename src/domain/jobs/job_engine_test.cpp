@@ -554,7 +554,14 @@ TEST_P(JobEngineTest, TemplatesAreEditableAndStored) {
   OpenEngine();
   JobTemplate t = Template("ZCUSTOM", {Step(StepKind::kNoop), Step(StepKind::kNoop)});
   ASSERT_TRUE(engine_->UpsertTemplate(t, "ADMIN").ok());
-  EXPECT_FALSE(engine_->UpsertTemplate(Template("BAD", {}), "ADMIN").ok());
+  EXPECT_EQ(engine_->UpsertTemplate(Template("BAD", {}), "ADMIN").error().GatewayCode(), "CAUSEWAY/JOBS/002");
+  // Names every back end refuses alike, before the store (PostgreSQL cannot store NUL at all).
+  for (std::string bad : {std::string(1, '\0'), std::string("Z\x01"), std::string("Z\x7F"), std::string("Z\xC2\x9F"),
+                          std::string("Z\xFF"), std::string(41, 'Z')}) {
+    auto r = engine_->UpsertTemplate(Template(bad, {Step(StepKind::kNoop)}), "ADMIN");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().GatewayCode(), "CAUSEWAY/JOBS/002") << bad;
+  }
   engine_.reset();
   OpenEngine();
   auto found = engine_->FindTemplate("ZCUSTOM");

@@ -30,4 +30,17 @@ inline core::Error NoAuthDetails(const std::string& u) { return ApjError("028", 
 core::Error SchedulingFailed(const std::string& reason);
 core::Error ParameterFormatError(const std::string& reason);
 
+// Causeway's own class for what SAP has no message for (docs/errors.md), never an empty code:
+//   CAUSEWAY/JOBS/001 kConflict    a job is no longer leased to this node
+//                 002 kBadRequest  a template that breaks ValidateTemplate's rules
+//                 003 kInternal    stored job data that cannot be decoded
+//                 004 kInternal    a command step's process could not be started
+inline core::Error JobsError(core::Code code, const char* number, std::string text,
+                             std::initializer_list<std::string> vars = {}) {
+  return core::MakeError(code, "CAUSEWAY/JOBS", number, std::move(text), vars);
+}
+inline core::Error InvalidTemplate(std::string text) { return JobsError(core::Code::kBadRequest, "002", std::move(text)); }
+inline core::Error CorruptJobData(std::string text) { return JobsError(core::Code::kInternal, "003", std::move(text)); }
+inline core::Error SpawnFailed(std::string text) { return JobsError(core::Code::kInternal, "004", std::move(text)); }
+
 }  // namespace causeway::jobs

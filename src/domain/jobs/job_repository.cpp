@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "domain/jobs/job_codec.h"
+#include "domain/jobs/job_errors.h"
 #include "domain/jobs/job_rows.h"
 #include "store/repeated_sql.h"
 
@@ -116,7 +117,7 @@ core::Result<std::vector<JobTemplate>> LoadTemplates(store::Tx& tx) {
         auto params = DecodeParameterDefinitions(r.Text(6));
         auto users = DecodeStrings(r.Text(10));
         if (!steps.ok() || !params.ok() || !users.ok()) {
-          decode_error = core::MakeError(core::Code::kInternal, "", "", "template " + t.name + " is corrupt");
+          decode_error = CorruptJobData("template " + t.name + " is corrupt");
           return;
         }
         t.steps = std::move(steps).value();

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "domain/jobs/job_codec.h"
+#include "domain/jobs/job_errors.h"
 #include "domain/jobs/job_parameters.h"
 #include "store/repeated_sql.h"
 
@@ -59,7 +60,7 @@ core::Result<Job> DecodeJob(const store::Row& r) {
   j.ended_at = OptTime(r, 12);
   j.app_rc = static_cast<int>(r.Int(13));
   auto params = ParseParameterValues(r.Text(14));
-  if (!params.ok()) return core::MakeError(core::Code::kInternal, "", "", "job " + j.key.Joined() + " is corrupt");
+  if (!params.ok()) return CorruptJobData("job " + j.key.Joined() + " is corrupt");
   j.parameters = std::move(params).value();
   j.orig_name = r.String(15);
   j.orig_count = r.String(16);

@@ -40,8 +40,7 @@ bool Instant(StepKind kind) { return kind == StepKind::kNoop || kind == StepKind
 bool Ran(JobStatus s) { return s == JobStatus::kFinished || s == JobStatus::kWarning; }
 
 core::Error LeaseLost(const JobKey& key) {
-  return core::MakeError(core::Code::kConflict, "CAUSEWAY/JOBS", "001", "job &1 is no longer leased to this node",
-                         {key.Joined()});
+  return JobsError(core::Code::kConflict, "001", "job &1 is no longer leased to this node", {key.Joined()});
 }
 
 }  // namespace

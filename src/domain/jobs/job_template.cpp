@@ -5,7 +5,9 @@
 #include <cstdint>
 
 #include "core/random.h"
+#include "core/utf8.h"
 #include "domain/jobs/job.h"
+#include "domain/jobs/job_errors.h"
 
 namespace causeway::jobs {
 
@@ -30,16 +32,39 @@ bool StepKindFromName(std::string_view name, StepKind* out) {
   return false;
 }
 
+namespace {
+
+// The characters of a name, or -1 when it is not valid UTF-8 or holds a control character (C0,
+// DEL, C1). Names travel in OData keys, URLs and XML (which cannot carry most controls), and
+// PostgreSQL cannot store NUL: every back end must refuse the same names.
+int NameLength(std::string_view name) {
+  int n = 0;
+  while (!name.empty()) {
+    const size_t len = core::Utf8SequenceLength(name);
+    const auto b0 = static_cast<unsigned char>(name[0]);
+    if (len == 1 && (b0 < 0x20 || b0 >= 0x7F)) return -1;  // C0, DEL, or not a UTF-8 sequence
+    if (len == 2 && b0 == 0xC2 && static_cast<unsigned char>(name[1]) < 0xA0) return -1;  // C1
+    name.remove_prefix(len);
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
 core::Status ValidateTemplate(const JobTemplate& t) {
-  auto bad = [](std::string text) { return core::MakeError(core::Code::kBadRequest, "", "", std::move(text)); };
-  if (t.name.empty() || t.name.size() > 40) return bad("Template name must have 1 to 40 characters");
-  if (t.steps.empty()) return bad("Template " + t.name + " has no steps");
+  const int name_length = NameLength(t.name);
+  if (name_length < 0) return InvalidTemplate("Template name must be UTF-8 text without control characters");
+  if (name_length < 1 || name_length > 40) return InvalidTemplate("Template name must have 1 to 40 characters");
+  if (t.steps.empty()) return InvalidTemplate("Template " + t.name + " has no steps");
   for (const auto& p : t.parameters) {
-    if (p.step_nr < 1 || p.step_nr > static_cast<int>(t.steps.size()) || p.name.empty() || p.name.size() > 38)
-      return bad("Parameter '" + p.name + "' of template " + t.name + " has an invalid name or step number");
+    const int length = NameLength(p.name);
+    if (p.step_nr < 1 || p.step_nr > static_cast<int>(t.steps.size()) || length < 1 || length > 38)
+      return InvalidTemplate("Parameter '" + p.name + "' of template " + t.name + " has an invalid name or step number");
   }
   for (const auto& s : t.steps) {
-    if (s.kind == StepKind::kCommand && s.argv.empty()) return bad("Command step of template " + t.name + " has no argv");
+    if (s.kind == StepKind::kCommand && s.argv.empty())
+      return InvalidTemplate("Command step of template " + t.name + " has no argv");
   }
   return core::Status::Ok();
 }

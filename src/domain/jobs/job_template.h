@@ -71,8 +71,9 @@ struct JobTemplate {
   const ParameterDefinition* FindParameter(int step_nr, std::string_view name) const;
 };
 
-// The rules every stored template obeys (name 1-40, at least one step, command steps with a
-// program, parameters with a 1-38 character name on an existing step): 400 naming the problem.
+// The rules every stored template obeys (name 1-40 characters of UTF-8 without control
+// characters, at least one step, command steps with a program, parameters with a 1-38 character
+// name of the same kind on an existing step): CAUSEWAY/JOBS/002 (400) naming the problem.
 core::Status ValidateTemplate(const JobTemplate& t);
 
 // A new customer template ID like "ZHDVKOF28IAPONUPTD3U3FCNCR": 'Z' + 25 upper-case

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/jobs/job_errors.h"
+
 namespace causeway::jobs {
 namespace {
 
@@ -165,13 +167,13 @@ class PosixProcess final : public RunningProcess {
 };
 
 core::Error SpawnError(const std::string& what, int err) {
-  return core::MakeError(core::Code::kInternal, "", "", what + ": " + std::strerror(err));
+  return SpawnFailed(what + ": " + std::strerror(err));
 }
 
 }  // namespace
 
 core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const ProcessSpec& spec) {
-  if (spec.argv.empty()) return core::MakeError(core::Code::kInternal, "", "", "command step without argv");
+  if (spec.argv.empty()) return SpawnFailed("command step without argv");
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return SpawnError("pipe", errno);

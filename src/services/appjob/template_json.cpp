@@ -140,6 +140,9 @@ core::Result<jobs::JobTemplate> TemplateFromJson(std::string_view body, std::str
       t.parameters.push_back(std::move(p));
     }
   }
+  // The engine's rules (name, parameters), refused here as what they are on the control plane:
+  // malformed input.
+  if (core::Status st = jobs::ValidateTemplate(t); !st.ok()) return Bad(st.error().text);
   return t;
 }
 

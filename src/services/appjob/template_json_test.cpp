@@ -77,8 +77,43 @@ TEST(TemplateJson, RejectsBadInputWithTheFieldNamed) {
     auto t = TemplateFromJson(c.body, "ZBAD", true);
     ASSERT_FALSE(t.ok()) << c.body;
     EXPECT_EQ(t.error().HttpStatus(), 400) << c.body;
+    EXPECT_EQ(t.error().GatewayCode(), "CAUSEWAY/CONTROL/010") << c.body;
     EXPECT_NE(t.error().text.find(c.says), std::string::npos) << c.body << " -> " << t.error().text;
   }
+}
+
+// The engine's template rules come back as the control plane's malformed input, with its code
+// (they once left with an empty one).
+TEST(TemplateJson, RefusesWhatTheEngineWouldWithTheControlCode) {
+  struct Case {
+    std::string name;
+    const char* body;
+    const char* says;
+  } cases[] = {
+      {"/Z/T6", R"({"text":"x","steps":[{"kind":"sleep"}],"parameters":[{"name":"P","step":99}]})",
+       "invalid name or step number"},
+      {"/Z/T6", R"({"steps":[{"kind":"noop"}],"parameters":[{"name":"P\u0001","step":1}]})",
+       "invalid name or step number"},
+      {std::string(41, 'Z'), R"({"steps":[{"kind":"noop"}]})", "1 to 40 characters"},
+      {std::string(1, '\0'), R"({"steps":[{"kind":"noop"}]})", "without control characters"},
+      {"Z\tT", R"({"steps":[{"kind":"noop"}]})", "without control characters"},
+      {"Z\x7F", R"({"steps":[{"kind":"noop"}]})", "without control characters"},
+      {"Z\xC2\x85", R"({"steps":[{"kind":"noop"}]})", "without control characters"},  // NEL, a C1 control
+      {"Z\xFF", R"({"steps":[{"kind":"noop"}]})", "without control characters"},      // not UTF-8
+      {"Z\xC3", R"({"steps":[{"kind":"noop"}]})", "without control characters"},      // truncated sequence
+  };
+  for (const auto& c : cases) {
+    auto t = TemplateFromJson(c.body, c.name, true);
+    ASSERT_FALSE(t.ok()) << c.body;
+    EXPECT_EQ(t.error().HttpStatus(), 400) << c.body;
+    EXPECT_EQ(t.error().GatewayCode(), "CAUSEWAY/CONTROL/010") << c.body;
+    EXPECT_NE(t.error().text.find(c.says), std::string::npos) << c.body << " -> " << t.error().text;
+  }
+  // Letters beyond ASCII are characters, not bytes: 40 of them are a valid name.
+  std::string forty;
+  for (int i = 0; i < 40; ++i) forty += "\xC3\x84";  // Ä
+  EXPECT_TRUE(TemplateFromJson(R"({"steps":[{"kind":"noop"}]})", forty, true).ok());
+  EXPECT_TRUE(TemplateFromJson(R"({"steps":[{"kind":"noop"}]})", "/IBP/LOG_DELETION", true).ok());
 }
 
 }  // namespace
