@@ -12,6 +12,7 @@
 #include "services/appjob/demo_templates.h"
 #include "services/appjob/jobs_config.h"
 #include "services/appjob/template_json.h"
+#include "services/common/control_methods.h"
 #include "services/common/odata_endpoint.h"
 #include "services/common/problem_json.h"
 #include "services/common/unit_of_work_answer.h"
@@ -152,7 +153,7 @@ class AppJobModule final : public Module {
   // /_causeway/templates/<name>     GET one, PUT (create or replace), DELETE
   http::Response Templates(http::Request& req, std::string_view rest) {
     if (rest.empty() || rest == "/") {
-      if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+      if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
       boost::json::array arr;
       for (const auto& t : engine_->Templates()) arr.push_back(TemplateToJson(t));
       return JsonResponse(200, {{"templates", arr}});
@@ -163,26 +164,27 @@ class AppJobModule final : public Module {
     if (!core::PercentDecode(rest.substr(1), /*plus_is_space=*/false, &name) || name.empty())
       return ProblemJson(ControlError(core::Code::kBadRequest, "010", "Malformed template name in the URL"));
     auto not_found = [&] { return ProblemJson(ControlError(core::Code::kNotFound, "001", "Job template " + name + " does not exist")); };
-    if (req.method == "GET") {
+    const std::string_view method = ControlMethod(req);
+    if (method == "GET") {
       auto t = engine_->FindTemplate(name);
       if (!t.ok()) return not_found();
       return JsonResponse(200, TemplateToJson(*t));
     }
-    if (req.method == "PUT") {
+    if (method == "PUT") {
       auto t = TemplateFromJson(req.body, name, config_.allow_command_templates);
       if (!t.ok()) return ProblemJson(t.error());
       auto stored = engine_->UpsertTemplate(std::move(t).value(), req.user);
       if (!stored.ok()) return ProblemJson(stored.error());
       return JsonResponse(stored->created ? 201 : 200, TemplateToJson(stored->stored));
     }
-    if (req.method == "DELETE") {
+    if (method == "DELETE") {
       core::Status st = engine_->DeleteTemplate(name);
       if (!st.ok()) return st.error().code == core::Code::kBadRequest ? not_found() : ProblemJson(st.error());
       http::Response r;
       r.status = 204;
       return r;
     }
-    return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET, PUT or DELETE"));
+    return MethodNotAllowed({"GET", "PUT", "DELETE"});
   }
 
   JobsConfig config_;

@@ -2,12 +2,11 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <charconv>
-
 #include "core/url.h"
 #include "domain/agreements/agreement_repository.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
+#include "services/common/query_params.h"
 #include "services/task_activity/partner_json.h"
 
 namespace causeway::services::business_agreement {
@@ -24,27 +23,14 @@ http::Response Json(int status, std::string body) {
   return http::Response(status, "application/json; charset=utf-8", std::move(body));
 }
 
-std::string QueryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view p = query.substr(0, amp);
-    if (p.substr(0, name.size()) == name && p.size() > name.size() && p[name.size()] == '=') {
-      std::string out;
-      return core::PercentDecode(p.substr(name.size() + 1), true, &out) ? out : std::string();
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 http::Response Agreements(agreements::BusinessAgreements& agreements, const http::Request& req, std::string_view rest) {
-  if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
-    int64_t limit = 100;
-    std::string l = QueryParam(req.Query(), "limit");
-    if (!l.empty()) std::from_chars(l.data(), l.data() + l.size(), limit);
-    auto list = agreements.List(QueryParam(req.Query(), "after"), static_cast<size_t>(std::clamp<int64_t>(limit, 1, 1000)));
+    auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
+    if (!query.ok()) return ProblemJson(query.error());
+    auto limit = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+    if (!limit.ok()) return ProblemJson(limit.error());
+    auto list = agreements.List(query->GetOr("after", ""), static_cast<size_t>(*limit));
     if (!list.ok()) return ProblemJson(list.error());
     std::string body = "{\"agreements\":[";
     for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + agreements::EncodeAgreement((*list)[i]);
@@ -61,14 +47,14 @@ http::Response Agreements(agreements::BusinessAgreements& agreements, const http
 
 http::Response Partners(agreements::BusinessAgreements& agreements, const http::Request& req, std::string_view rest) {
   if (rest.empty()) {
-    if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+    if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
     auto list = agreements.ListPartners();
     if (!list.ok()) return ProblemJson(list.error());
     json::array arr;
     for (const auto& p : *list) arr.push_back(PartnerJson(p));
     return JsonResponse(200, json::object{{"partners", std::move(arr)}});
   }
-  if (req.method != "PUT") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
+  if (req.method != "PUT") return MethodNotAllowed({"PUT"});
   auto partner = PartnerFromJson(rest, req.body);
   if (!partner.ok()) return ProblemJson(partner.error());
   const activities::Partner& p = *partner;

@@ -6,9 +6,10 @@
 #include <map>
 
 #include "core/time_format.h"
-#include "services/common/query_params.h"
 #include "core/utf8.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
+#include "services/common/query_params.h"
 
 namespace causeway::services::business_agreement {
 namespace json = boost::json;
@@ -16,6 +17,10 @@ namespace {
 
 core::Error ControlError(core::Code code, const char* number, std::string text) {
   return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+
+core::Error UnknownMessage(std::string_view id) {
+  return ControlError(core::Code::kNotFound, "001", "No message has the ID " + std::string(id));
 }
 
 http::Response Json(int status, const json::value& v) { return JsonResponse(status, v); }
@@ -91,13 +96,9 @@ http::Response List(const soap::MessageMonitor& monitor, const http::Request& re
                                                                                                "date-time"));
     (std::string_view(name) == "from" ? f.from : f.to) = *t;
   }
-  if (std::string limit = get("limit"); !limit.empty()) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
-    if (ec != std::errc() || p != limit.data() + limit.size())
-      return ProblemJson(ControlError(core::Code::kBadRequest, "010", "limit must be a number"));
-    f.limit = n;
-  }
+  auto limit = q->Int("limit", f.limit, 1, kMaxPageLimit);  // the monitor's page: 50 unless asked
+  if (!limit.ok()) return ProblemJson(limit.error());
+  f.limit = static_cast<int>(*limit);
   auto page = monitor.List(f);
   if (!page.ok()) return ProblemJson(page.error());
   json::array entries;
@@ -118,7 +119,7 @@ http::Response Summary(const soap::MessageMonitor& monitor) {
 http::Response One(soap::MessageStore& messages, const soap::MessageMonitor& monitor, std::string_view id) {
   auto entry = monitor.Find(id);
   if (!entry.ok()) return ProblemJson(entry.error());
-  if (!*entry) return ProblemJson(ControlError(core::Code::kNotFound, "001", "No message has the ID " + std::string(id)));
+  if (!*entry) return ProblemJson(UnknownMessage(id));
   if ((*entry)->synchronous) return Json(200, EntryObject(**entry));
   int64_t number = 0;
   std::from_chars(id.data(), id.data() + id.size(), number);
@@ -129,27 +130,34 @@ http::Response One(soap::MessageStore& messages, const soap::MessageMonitor& mon
   return Json(200, o);
 }
 
-http::Response Payload(soap::MessageStore& messages, std::string_view id) {
+// The number of the asynchronous message `id` names. Not a number: a synchronous fault's
+// transaction ID (`only_async` then says what such an entry cannot do) or no message at all.
+core::Result<int64_t> AsyncNumber(const soap::MessageMonitor& monitor, std::string_view id, const char* only_async) {
   int64_t number = 0;
   auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), number);
-  if (ec != std::errc() || p != id.data() + id.size())
-    return ProblemJson(ControlError(core::Code::kNotFound, "001", "Only asynchronous messages have a stored payload"));
-  auto m = messages.Find(number, true);
+  if (ec == std::errc() && p == id.data() + id.size()) return number;
+  auto entry = monitor.Find(id);
+  if (!entry.ok()) return entry.error();
+  if (!*entry) return UnknownMessage(id);
+  return ControlError(core::Code::kNotFound, "001", only_async);
+}
+
+http::Response Payload(soap::MessageStore& messages, const soap::MessageMonitor& monitor, std::string_view id) {
+  auto number = AsyncNumber(monitor, id, "Only asynchronous messages have a stored payload");
+  if (!number.ok()) return ProblemJson(number.error());
+  auto m = messages.Find(*number, true);
   if (!m.ok()) return ProblemJson(m.error());
-  if (!*m) return ProblemJson(ControlError(core::Code::kNotFound, "001", "No message has the ID " + std::string(id)));
+  if (!*m) return ProblemJson(UnknownMessage(id));
   return http::Response(200, "text/xml; charset=utf-8", (*m)->payload);
 }
 
 http::Response Act(soap::MessageStore& messages, const soap::MessageMonitor& monitor, const http::Request& req,
                    std::string_view id, std::string_view action, const std::function<void()>& after) {
-  int64_t number = 0;
-  auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), number);
-  if (ec != std::errc() || p != id.data() + id.size())
-    return ProblemJson(ControlError(core::Code::kNotFound, "001",
-                                    "Only asynchronous messages can be restarted, cancelled or released"));
-  core::Result<soap::StoredMessage> r = action == "restart"  ? messages.Restart(number, req.user)
-                                        : action == "cancel" ? messages.Cancel(number, req.user)
-                                                             : messages.Release(number, req.user);
+  auto number = AsyncNumber(monitor, id, "Only asynchronous messages can be restarted, cancelled or released");
+  if (!number.ok()) return ProblemJson(number.error());
+  core::Result<soap::StoredMessage> r = action == "restart"  ? messages.Restart(*number, req.user)
+                                        : action == "cancel" ? messages.Cancel(*number, req.user)
+                                                             : messages.Release(*number, req.user);
   if (!r.ok()) return ProblemJson(r.error());
   if (after) after();
   return One(messages, monitor, std::to_string(r->id));
@@ -174,20 +182,18 @@ http::Endpoint MessageMonitorEndpoint(soap::MessageStore& messages, const soap::
           return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
         if (!rest.empty()) rest.remove_prefix(1);
         if (rest.empty() || rest == "summary") {
-          if (req.method != "GET" && req.method != "HEAD")
-            return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+          if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
           return rest.empty() ? List(monitor, req) : Summary(monitor);
         }
         size_t slash = rest.find('/');
         std::string_view id = rest.substr(0, slash);
         std::string_view sub = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
         if (sub.empty() || sub == "payload") {
-          if (req.method != "GET" && req.method != "HEAD")
-            return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
-          return sub.empty() ? One(messages, monitor, id) : Payload(messages, id);
+          if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
+          return sub.empty() ? One(messages, monitor, id) : Payload(messages, monitor, id);
         }
         if (sub == "restart" || sub == "cancel" || sub == "release") {
-          if (req.method != "POST") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use POST"));
+          if (req.method != "POST") return MethodNotAllowed({"POST"});
           return Act(messages, monitor, req, id, sub, after);
         }
         return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));

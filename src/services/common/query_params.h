@@ -28,6 +28,12 @@ struct QueryMessages {
 // The control plane's (/_causeway/…): CAUSEWAY/CONTROL 010, malformed input (docs/errors.md).
 inline constexpr QueryMessages kControlQueryMessages{"CAUSEWAY/CONTROL", "010", "010"};
 
+// Paging of every control-plane list route: `limit` is read with Int("limit", <the route's
+// default, kDefaultPageLimit unless documented>, 1, kMaxPageLimit), a numeric `after` with
+// Int("after", 0, 0, <int64 max>), so that the same value gets the same answer on every list.
+inline constexpr int64_t kDefaultPageLimit = 100;
+inline constexpr int64_t kMaxPageLimit = 1000;
+
 class QueryParams {
  public:
   using Map = std::map<std::string, std::string, std::less<>>;

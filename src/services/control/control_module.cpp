@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "security/password_hash.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
 
 namespace causeway::services::control {
@@ -89,7 +90,7 @@ class ControlModule final : public Module {
   http::Response Users(http::Request& req, std::string_view rest) {
     auto& users = ctx_->users;
     if (rest.empty() || rest == "/") {
-      if (req.method != "GET") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+      if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
       boost::json::array arr;
       for (const auto& u : users.List())
         arr.push_back({{"name", u.name},
@@ -105,7 +106,7 @@ class ControlModule final : public Module {
     std::string name(rest.substr(0, slash));
     std::string_view action = rest.substr(slash + 1);
     if (action != "unlock" && action != "lock") return ProblemJson(NotFound());
-    if (req.method != "POST") return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use POST"));
+    if (req.method != "POST") return MethodNotAllowed({"POST"});
     core::Status st = action == "unlock" ? users.Unlock(name) : users.Lock(name);
     if (!st.ok()) return ProblemJson(st.error());
     if (deps_.guard) deps_.guard->ClearCredentialCache();

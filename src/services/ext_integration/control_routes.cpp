@@ -7,10 +7,11 @@
 
 #include "core/url.h"
 #include "core/utf8.h"
-#include "services/common/query_params.h"
 #include "domain/workitems/workitems_errors.h"
 #include "exchange/outbox_admin.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
+#include "services/common/query_params.h"
 #include "services/ext_integration/customizing_codec.h"
 #include "services/ext_integration/object_json.h"
 #include "services/ext_integration/push_kinds.h"
@@ -26,9 +27,6 @@ core::Error ControlError(core::Code code, const char* number, std::string text) 
   return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
 }
 core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
-http::Response WrongMethod(const char* allowed) {
-  return ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed));
-}
 
 std::vector<std::string> Split(std::string_view s) {
   std::vector<std::string> parts;
@@ -58,7 +56,8 @@ std::string FillExternalId(std::string_view uri, std::string_view external_id) {
 
 class Routes {
  public:
-  Routes(FbRuntime& rt, http::Request& req) : rt_(rt), req_(req), actor_{req.user, rt.LinkBase(req)} {}
+  Routes(FbRuntime& rt, http::Request& req)
+      : rt_(rt), req_(req), method_(ControlMethod(req)), actor_{req.user, rt.LinkBase(req)} {}
 
   http::Response Handle(std::string_view rest) {
     const std::vector<std::string> p = Split(rest);
@@ -67,25 +66,25 @@ class Routes {
     if (p[0] == "customizing") return Customizing(p);
     if (p[0] != "objects") return ProblemJson(NotFound());
     if (p.size() == 1) {
-      if (req_.method == "GET") return List();
-      if (req_.method == "POST") return Create();
-      return WrongMethod("GET or POST");
+      if (method_ == "GET") return List();
+      if (method_ == "POST") return Create();
+      return MethodNotAllowed({"GET", "POST"});
     }
     const std::string& id = p[1];
     if (p.size() == 2) {
-      if (req_.method == "GET") return Show(id);
-      if (req_.method == "PATCH") return Change(id);
-      return WrongMethod("GET or PATCH");
+      if (method_ == "GET") return Show(id);
+      if (method_ == "PATCH") return Change(id);
+      return MethodNotAllowed({"GET", "PATCH"});
     }
     const std::string& what = p[2];
     if (p.size() == 3 && what == "texts") return Post([&] { return AddText(id); });
     if (p.size() == 3 && what == "status") {
-      if (req_.method != "POST" && req_.method != "PUT") return WrongMethod("POST");
+      if (method_ != "POST" && method_ != "PUT") return MethodNotAllowed({"POST", "PUT"});
       return SetStatus(id);
     }
     if (p.size() == 3 && what == "documents") return Post([&] { return AddDocument(id); });
     if (p.size() == 4 && what == "documents") {
-      if (req_.method != "DELETE") return WrongMethod("DELETE");
+      if (method_ != "DELETE") return MethodNotAllowed({"DELETE"});
       return Saved(rt_.items->RemoveDocument(id, p[3], actor_));
     }
     if (p.size() == 3 && what == "links") return Get([&] { return Links(id); });
@@ -102,11 +101,11 @@ class Routes {
  private:
   template <typename F>
   http::Response Get(F f) {
-    return req_.method == "GET" ? f() : WrongMethod("GET");
+    return method_ == "GET" ? f() : MethodNotAllowed({"GET"});
   }
   template <typename F>
   http::Response Post(F f) {
-    return req_.method == "POST" ? f() : WrongMethod("POST");
+    return method_ == "POST" ? f() : MethodNotAllowed({"POST"});
   }
 
   http::Response System() {
@@ -162,20 +161,16 @@ class Routes {
     auto query = QueryParams::Parse(req_.Query(), kControlQueryMessages);
     if (!query.ok()) return ProblemJson(query.error());
     std::string after, type;
-    int limit = 100;
+    int limit = static_cast<int>(kDefaultPageLimit);
     for (const auto& [k, v] : query->values()) {
       if (k == "after") {
         after = v;
       } else if (k == "process_type") {
         type = v;
       } else if (k == "limit") {
-        try {
-          limit = std::stoi(v);
-        } catch (const std::exception&) {
-          limit = 0;
-        }
-        if (limit < 1 || limit > 1000)
-          return ProblemJson(ControlError(core::Code::kBadRequest, "010", "limit must be 1-1000"));
+        auto n = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+        if (!n.ok()) return ProblemJson(n.error());
+        limit = static_cast<int>(*n);
       } else {
         return ProblemJson(ControlError(core::Code::kBadRequest, "010", "Unknown query parameter " + k));
       }
@@ -307,8 +302,8 @@ class Routes {
     json::value all = CustomizingToJson(*current, /*with_secrets=*/false);
     if (p.size() == 2 && !all.as_object().contains(p[1]))
       return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown customizing section " + p[1]));
-    if (req_.method == "GET") return JsonResponse(200, p.size() == 2 ? all.as_object()[p[1]] : all);
-    if (req_.method != "PUT") return WrongMethod("GET or PUT");
+    if (method_ == "GET") return JsonResponse(200, p.size() == 2 ? all.as_object()[p[1]] : all);
+    if (method_ != "PUT") return MethodNotAllowed({"GET", "PUT"});
     auto body = ParseBody(req_);
     if (!body.ok()) return ProblemJson(body.error());
     json::value next = p.size() == 2 ? all : *body;
@@ -323,6 +318,7 @@ class Routes {
 
   FbRuntime& rt_;
   http::Request& req_;
+  std::string_view method_;  // GET for HEAD (control_methods.h)
   workitems::Actor actor_;
 };
 

@@ -2,11 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include <limits>
+
 #include "core/url.h"
 #include "exchange/curl_http_client.h"
 #include "exchange/outbox.h"
 #include "exchange/outbox_admin.h"
 #include "exchange/outbox_config.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
 #include "services/common/query_params.h"
 
@@ -24,10 +27,6 @@ http::Response Answer(const core::Result<boost::json::value>& r) {
 
 core::Error NotFound() {
   return core::MakeError(core::Code::kNotFound, "CAUSEWAY/CONTROL", "001", "Unknown control resource");
-}
-
-core::Error WrongMethod(const char* allowed) {
-  return core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", std::string("Use ") + allowed);
 }
 
 class OutboxModule final : public Module {
@@ -96,22 +95,28 @@ class OutboxModule final : public Module {
     if (parts.empty()) return ProblemJson(NotFound());
     if (parts[0] == "messages") {
       if (parts.size() == 1) {
-        if (req.method != "GET") return ProblemJson(WrongMethod("GET"));
-        // The outbox refuses names it does not know.
+        if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
         auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
         if (!query.ok()) return ProblemJson(query.error());
+        // Paging as on every control-plane list; the outbox refuses the names it does not know.
+        auto after = query->Int("after", 0, 0, std::numeric_limits<int64_t>::max());
+        if (!after.ok()) return ProblemJson(after.error());
+        auto limit = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+        if (!limit.ok()) return ProblemJson(limit.error());
         auto filter = exchange::admin::ParseListQuery(query->values());
         if (!filter.ok()) return ProblemJson(filter.error());
+        filter->after = *after;
+        filter->limit = static_cast<int>(*limit);
         return Answer(exchange::admin::ListMessages(*outbox_, *filter));
       }
       auto id = exchange::admin::ParseMessageId(parts[1]);
       if (!id.ok()) return ProblemJson(id.error());
       if (parts.size() == 2) {
-        if (req.method != "GET") return ProblemJson(WrongMethod("GET"));
+        if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
         return Answer(exchange::admin::ShowMessage(*outbox_, *id));
       }
       if (parts.size() == 3 && (parts[2] == "retry" || parts[2] == "skip")) {
-        if (req.method != "POST") return ProblemJson(WrongMethod("POST"));
+        if (req.method != "POST") return MethodNotAllowed({"POST"});
         return Answer(parts[2] == "retry" ? exchange::admin::RetryMessage(*outbox_, *id)
                                           : exchange::admin::SkipMessage(*outbox_, *id));
       }
@@ -119,11 +124,11 @@ class OutboxModule final : public Module {
     }
     if (parts[0] == "destinations") {
       if (parts.size() == 1) {
-        if (req.method != "GET") return ProblemJson(WrongMethod("GET"));
+        if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
         return Answer(exchange::admin::ListDestinations(*outbox_));
       }
       if (parts.size() == 3 && (parts[2] == "pause" || parts[2] == "resume")) {
-        if (req.method != "POST") return ProblemJson(WrongMethod("POST"));
+        if (req.method != "POST") return MethodNotAllowed({"POST"});
         std::string name;
         if (!core::PercentDecode(parts[1], false, &name)) return ProblemJson(NotFound());
         return Answer(parts[2] == "pause" ? exchange::admin::PauseDestination(*outbox_, name)

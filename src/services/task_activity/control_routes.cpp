@@ -2,12 +2,14 @@
 
 #include <boost/json.hpp>
 
-#include <charconv>
+#include <limits>
 
 #include "core/time_format.h"
 #include "core/utf8.h"
 #include "domain/activities/task_repository.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
+#include "services/common/query_params.h"
 #include "services/task_activity/partner_json.h"
 
 namespace causeway::services::task_activity {
@@ -26,30 +28,28 @@ core::Error ControlError(core::Code code, const char* number, std::string text) 
   return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
 }
 
-std::string QueryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view p = query.substr(0, amp);
-    if (p.substr(0, name.size()) == name && p.size() > name.size() && p[name.size()] == '=')
-      return std::string(p.substr(name.size() + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
+// A list's page with the control plane's paging rules (services/common/query_params.h): the
+// numeric `after` (tasks only) and `limit`.
+struct Page {
+  int64_t after = 0;
+  size_t limit = 0;
+};
+core::Result<Page> PageOf(const http::Request& req, bool with_after) {
+  CW_ASSIGN_OR_RETURN(QueryParams query, QueryParams::Parse(req.Query(), kControlQueryMessages));
+  int64_t after = 0;
+  if (with_after) {
+    CW_ASSIGN_OR_RETURN(after, query.Int("after", 0, 0, std::numeric_limits<int64_t>::max()));
   }
-  return {};
-}
-
-int64_t IntParam(std::string_view query, std::string_view name, int64_t fallback) {
-  std::string v = QueryParam(query, name);
-  int64_t out = fallback;
-  if (!v.empty()) std::from_chars(v.data(), v.data() + v.size(), out);
-  return out;
+  CW_ASSIGN_OR_RETURN(int64_t limit, query.Int("limit", kDefaultPageLimit, 1, kMaxPageLimit));
+  return Page{after, static_cast<size_t>(limit)};
 }
 
 http::Response Tasks(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
-  if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
-    int64_t limit = std::clamp<int64_t>(IntParam(req.Query(), "limit", 100), 1, 1000);
-    auto list = acts.ListTasks(IntParam(req.Query(), "after", 0), static_cast<size_t>(limit));
+    auto page = PageOf(req, /*with_after=*/true);
+    if (!page.ok()) return JsonError(page.error());
+    auto list = acts.ListTasks(page->after, page->limit);
     if (!list.ok()) return JsonError(list.error());
     std::string body = "{\"tasks\":[";
     for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + activities::EncodeTask((*list)[i]);
@@ -64,14 +64,14 @@ http::Response Tasks(activities::TaskActivities& acts, const http::Request& req,
 
 http::Response Partners(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
   if (rest.empty()) {
-    if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+    if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
     auto list = acts.ListPartners();
     if (!list.ok()) return JsonError(list.error());
     json::array arr;
     for (const auto& p : *list) arr.push_back(PartnerJson(p));
     return Json(200, json::serialize(json::object{{"partners", arr}}));
   }
-  if (req.method != "PUT") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use PUT"));
+  if (req.method != "PUT") return MethodNotAllowed({"PUT"});
   auto partner = PartnerFromJson(rest, req.body);
   if (!partner.ok()) return JsonError(partner.error());
   const activities::Partner& p = *partner;
@@ -80,10 +80,11 @@ http::Response Partners(activities::TaskActivities& acts, const http::Request& r
 }
 
 http::Response Errors(const soap::ErrorLog& log, const http::Request& req, std::string_view rest) {
-  if (req.method != "GET") return JsonError(ControlError(core::Code::kMethodNotAllowed, "002", "Use GET"));
+  if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
-    int64_t limit = std::clamp<int64_t>(IntParam(req.Query(), "limit", 100), 1, 1000);
-    auto list = log.Recent(static_cast<size_t>(limit));
+    auto page = PageOf(req, /*with_after=*/false);
+    if (!page.ok()) return JsonError(page.error());
+    auto list = log.Recent(page->limit);
     if (!list.ok()) return JsonError(list.error());
     std::string body = "{\"errors\":[";
     for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + ErrorLogEntryJson((*list)[i]);

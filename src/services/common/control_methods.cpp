@@ -1,0 +1,34 @@
+#include "services/common/control_methods.h"
+
+#include "services/common/problem_json.h"
+
+namespace causeway::services {
+
+std::string_view ControlMethod(const http::Request& req) {
+  return req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
+}
+
+std::string AllowedMethods(std::initializer_list<std::string_view> methods) {
+  std::string allow;
+  auto add = [&](std::string_view m) { (allow += allow.empty() ? "" : ", ") += m; };
+  for (std::string_view m : methods) {
+    add(m);
+    if (m == "GET") add("HEAD");
+  }
+  return allow;
+}
+
+http::Response MethodNotAllowed(std::initializer_list<std::string_view> methods) {
+  std::string use;  // "GET", "GET or PUT", "GET, PUT or DELETE"
+  size_t n = 0;
+  for (std::string_view m : methods) {
+    if (n) use += n + 1 == methods.size() ? " or " : ", ";
+    use += m;
+    ++n;
+  }
+  http::Response r = ProblemJson(core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", "Use " + use));
+  r.headers.Set("allow", AllowedMethods(methods));
+  return r;
+}
+
+}  // namespace causeway::services
