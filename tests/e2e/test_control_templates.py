@@ -93,6 +93,31 @@ class ControlTemplates(unittest.TestCase):
         st, _, body = self.server.request("PUT", URL + "_BAD", ADMIN, b"{not json")
         self.assertEqual(st, 400)
 
+    def test_engine_rules_and_bad_names_carry_the_control_code(self):
+        # The engine's own rules came back with an empty code; control characters in a name were
+        # stored on SQLite (PostgreSQL refused them with STORE/008).
+        st, doc = self.put({"text": "x", "steps": [{"kind": "sleep"}], "parameters": [{"name": "P", "step": 99}]},
+                           url=URL + "_P")
+        self.assertEqual((st, doc["error"]["code"]), (400, "CAUSEWAY/CONTROL/010"), doc)
+        self.assertIn("invalid name or step number", doc["error"]["message"])
+        for name in ["%00", "Z%01", "Z%7F", "Z%C2%85", "Z%FF", "Z" * 41]:
+            st, doc = self.put({"steps": [{"kind": "noop"}]}, url="/_causeway/templates/" + name)
+            self.assertEqual((st, doc["error"]["code"]), (400, "CAUSEWAY/CONTROL/010"), name)
+        st, _, body = self.server.request("GET", "/_causeway/templates", ADMIN)
+        names = [t["name"] for t in json.loads(body)["templates"]]
+        self.assertFalse([n for n in names if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in n)], names)
+
+    def test_methods_head_and_allow(self):
+        for url in ["/_causeway/templates", "/_causeway/templates/%2FIBP%2FLOG_DELETION"]:
+            st, h, body = self.server.request("HEAD", url, ADMIN)
+            self.assertEqual((st, body), (200, b""), url)
+            self.assertEqual(dict(h)["content-type"], "application/json; charset=utf-8", url)
+        st, h, body = self.server.request("POST", "/_causeway/templates", ADMIN)
+        self.assertEqual((st, dict(h).get("allow")), (405, "GET, HEAD"), body)
+        self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/CONTROL/002")
+        st, h, _ = self.server.request("POST", URL, ADMIN)
+        self.assertEqual((st, dict(h).get("allow")), (405, "GET, HEAD, PUT, DELETE"))
+
     def test_needs_the_control_arrangement(self):
         st, _, _ = self.server.request("PUT", URL, {"Authorization": basic("JOB_ADMIN", "Welcome1!")}, b"{}")
         self.assertEqual(st, 403)

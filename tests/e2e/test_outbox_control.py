@@ -66,8 +66,16 @@ class OutboxControl(unittest.TestCase):
         st, _, body = self.srv.request("GET", "/_causeway/outbox/messages?state=bogus", ADMIN)
         self.assertEqual(st, 400, body)
         self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/EXCHANGE/040")
-        st, _, _ = self.srv.request("DELETE", "/_causeway/outbox/destinations", ADMIN)
-        self.assertEqual(st, 405)
+        st, h, _ = self.srv.request("DELETE", "/_causeway/outbox/destinations", ADMIN)
+        self.assertEqual((st, dict(h).get("allow")), (405, "GET, HEAD"))
+        st, h, _ = self.srv.request("GET", "/_causeway/outbox/destinations/sandbox/pause", ADMIN)
+        self.assertEqual((st, dict(h).get("allow")), (405, "POST"))
+        st, _, body = self.srv.request("HEAD", "/_causeway/outbox/destinations", ADMIN)
+        self.assertEqual((st, body), (200, b""))
+        for limit in ["0", "1001", "99999999999999999999", "x"]:
+            st, _, body = self.srv.request("GET", "/_causeway/outbox/messages?limit=" + limit, ADMIN)
+            self.assertEqual(st, 400, limit)
+            self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/CONTROL/010", limit)
         rc, _, err = self.cli("pause", "nope")
         self.assertEqual(rc, 4, err)
 

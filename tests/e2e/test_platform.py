@@ -53,6 +53,34 @@ class Platform(unittest.TestCase):
         self.assertIn("causeway_open_connections", text)
         self.assertIn("causeway_requests_in_flight", text)
 
+    def test_control_plane_methods(self):
+        """Every control-plane GET resource answers HEAD (RFC 9110 §9.1) and every 405 names in
+        allow what the resource serves (§15.5.6); list routes share one paging parser."""
+        for path in ["/_causeway/users", "/_causeway/metrics", "/_causeway/templates", "/_causeway/messages",
+                     "/_causeway/messages/summary", "/_causeway/outbox/destinations",
+                     "/_causeway/task-activity/tasks", "/_causeway/task-activity/errors", "/_causeway/fb/objects",
+                     "/_causeway/fb/system", "/_causeway/business-agreement/agreements"]:
+            st, h, body = self.server.request("HEAD", path, ADMIN)
+            self.assertEqual((st, body), (200, b""), path)
+            self.assertIn("content-type", dict(h), path)
+        for method, path, allow in [("POST", "/_causeway/users", "GET, HEAD"),
+                                    ("GET", "/_causeway/users/CAUSEWAY_ADMIN/lock", "POST"),
+                                    ("DELETE", "/_causeway/fb/objects/1", "GET, HEAD, PATCH"),
+                                    ("DELETE", "/_causeway/fb/objects", "GET, HEAD, POST"),
+                                    ("POST", "/_causeway/task-activity/tasks", "GET, HEAD"),
+                                    ("POST", "/_causeway/messages", "GET, HEAD"),
+                                    ("POST", "/_causeway/health", "GET, HEAD")]:
+            st, h, body = self.server.request(method, path, ADMIN)
+            self.assertEqual((st, dict(h).get("allow")), (405, allow), (method, path, body))
+            self.assertTrue(json.loads(body)["error"]["code"], (method, path))
+        for path in ["/_causeway/messages", "/_causeway/outbox/messages", "/_causeway/fb/objects",
+                     "/_causeway/task-activity/tasks", "/_causeway/task-activity/errors",
+                     "/_causeway/business-agreement/agreements"]:
+            for limit in ["0", "99999999999999999999"]:
+                st, _, body = self.server.request("GET", path + "?limit=" + limit, ADMIN)
+                self.assertEqual(st, 400, (path, limit))
+                self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/CONTROL/010", (path, limit))
+
     def test_malformed_request_line(self):
         out = raw_exchange(self.server.port, b"BLAH\x00\x01 / HTTP/9.9\r\n\r\n")
         self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:80])

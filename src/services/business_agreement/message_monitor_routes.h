@@ -10,8 +10,9 @@
 //   GET  /_causeway/messages/<id>/payload            the stored payload (text/xml; asynchronous only)
 //   POST /_causeway/messages/<id>/restart|cancel|release   the entry after the action
 // <id>: the message number, or the 32-hex transaction ID of a fault. An entry carries "actions":
-// what its status allows. Errors: {"error":{"code","message"}}: 400 bad filter (CAUSEWAY/SOAP/048,
-// CAUSEWAY/CONTROL/010), 404 (CAUSEWAY/CONTROL/001, CAUSEWAY/SOAP/040), 405, 409 (CAUSEWAY/SOAP/041).
+// what its status allows. GET resources answer HEAD. Errors: {"error":{"code","message"}}: 400 bad
+// filter (CAUSEWAY/SOAP/048, CAUSEWAY/CONTROL/010), 404 (CAUSEWAY/CONTROL/001 "No message has the
+// ID …", CAUSEWAY/SOAP/040), 405 with allow (CAUSEWAY/CONTROL/002), 409 (CAUSEWAY/SOAP/041).
 #pragma once
 
 #include <functional>
