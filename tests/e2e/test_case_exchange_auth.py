@@ -2,12 +2,13 @@
 token endpoints, 401 with an empty body for bad credentials, the token as LWSSO_COOKIE_KEY or
 SMAX_AUTH_TOKEN (with or without TENANTID, with stray Set-Cookie attributes), many tokens of one
 user at once, tokens that survive a restart (the signing key is a setting in the store), and the
-authorization matrix of people × routes. SAP Gateway's Basic logon does not open these routes."""
+authorization matrix of people × routes. SAP Gateway's Basic logon does not open these routes.
+HEAD on every read route (RFC 9110 §9.3.2)."""
 import json
 import unittest
 import urllib.parse
 
-from harness import BINARY, Server, basic
+from harness import BINARY, Server, basic, raw_exchange
 
 TENANT = "100000002"
 AUTH = "/auth/authentication-endpoint/authenticate"
@@ -166,6 +167,42 @@ class CaseExchangeAuth(unittest.TestCase):
                     self.assertEqual(doc["meta"]["completion_status"], "FAILED")
                     self.assertEqual(doc["meta"]["errorDetails"]["httpStatus"], st)
         self.assertEqual(failures, [])
+
+    def test_head_answers_as_get_without_a_body(self):
+        agent, snow = self.token("ana.agent"), self.token("sx.snow")
+        st, _, body = self.rest(agent, "POST", "ems/bulk", {"operation": "CREATE", "entities": [
+            {"entity_type": "Change", "properties": {"DisplayLabel": "head", "OwningGroup": "20001"}}]})
+        self.assertEqual(st, 200, body)
+        cid = json.loads(body)["entity_result_list"][0]["entity"]["properties"]["Id"]
+        st, _, body = self.rest(agent, "POST", "frs/file-list", "bytes", {"fs_filename": "a.txt", "Content-Type": "text/plain"})
+        self.assertEqual(st, 200, body)
+        guid = json.loads(body)["guid"]
+        for path in (f"ems/Change/{cid}?layout=Id,PhaseId", "ems/Change", "ems/Person", "ems/PersonGroup",
+                     "ems/ExternalReference", f"collaboration/comments/Change/{cid}/comments",
+                     f"frs/file-list/{guid}", "ces?system=SNOW&time=0", "ems/Change/99999"):
+            with self.subTest(path=path):
+                st, hdrs, body = self.rest(snow, "GET", path)
+                # On the wire: the GET's status, its content type and length, and no body at all.
+                head = f"HEAD /rest/{TENANT}/{path} HTTP/1.1\r\nHost: x\r\nCookie: LWSSO_COOKIE_KEY={snow}\r\n" \
+                       "Connection: close\r\n\r\n"
+                raw = raw_exchange(self.server.port, head.encode())
+                lines, _, rest = raw.partition(b"\r\n\r\n")
+                status_line, *fields = lines.decode().split("\r\n")
+                fields = dict(f.lower().split(": ", 1) for f in fields)
+                self.assertEqual(int(status_line.split()[1]), st, raw)
+                self.assertEqual(fields["content-type"], dict(hdrs)["content-type"])
+                self.assertEqual(int(fields["content-length"]), len(body))
+                self.assertEqual(rest, b"")
+        # Where no GET is served, 405 stays, with HEAD listed where GET is.
+        for method, path, allow in (("HEAD", "ems/bulk", "POST"), ("HEAD", "frs/file-list", "POST"),
+                                    ("DELETE", "ces", "GET, HEAD, POST"), ("PUT", f"ems/Change/{cid}", "GET, HEAD"),
+                                    ("DELETE", f"collaboration/comments/Change/{cid}/comments", "GET, HEAD, POST")):
+            with self.subTest(method=method, path=path):
+                st, hdrs, _ = self.rest(snow, method, path)
+                self.assertEqual((st, dict(hdrs).get("allow")), (405, allow))
+        st, hdrs, body = self.server.request("HEAD", f"{AUTH}/login?login=sx.snow&password=Welcome1!&TENANTID={TENANT}")
+        self.assertEqual((st, body), (200, b""))
+        self.assertIn("LWSSO_COOKIE_KEY=", dict(hdrs)["set-cookie"])
 
     def test_tokens_survive_a_restart(self):
         t = self.token("sx.snow")

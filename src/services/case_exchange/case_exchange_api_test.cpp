@@ -264,6 +264,78 @@ TEST_F(ApiTest, PollDateIsTheReadMomentAndDecodesQueries) {
   EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&size=4001").status, 400);
 }
 
+TEST_F(ApiTest, EveryGetRouteAnswersHeadAsGet) {
+  Start();
+  const std::string agent = Token("ana.agent"), snow = Token("sx.snow");
+  const std::string id = CreateChange(agent, "20003");
+  const std::string base = std::string("/rest/") + kTenant;
+  http::Response up = As(agent, "POST", base + "/frs/file-list", "data", {{"fs_filename", "a.txt"}});
+  ASSERT_EQ(up.status, 200) << up.body_view();
+  const std::string guid(json::parse(up.body_view()).at("guid").as_string());
+  const std::vector<std::string> reads = {
+      base + "/ces?system=SNOW&time=0",
+      base + "/ems/Change",
+      base + "/ems/Change/" + id,
+      base + "/ems/ExternalReference",
+      base + "/ems/Person?layout=Id,Name",
+      base + "/ems/PersonGroup",
+      base + "/collaboration/comments/Change/" + id + "/comments",
+      base + "/collaboration/comments/Change/" + id,
+      base + "/frs/file-list/" + guid,
+      base + "/ems/Change/99999",  // a refusal is the same too
+  };
+  for (const std::string& target : reads) {
+    SCOPED_TRACE(target);
+    http::Response get = As(snow, "GET", target), head = As(snow, "HEAD", target);
+    EXPECT_EQ(head.status, get.status) << head.body_view();
+    EXPECT_EQ(head.headers.items(), get.headers.items());
+    // The handler answers the body a GET gets; the server sends only its length (http/server.cpp).
+    EXPECT_EQ(head.body_view(), get.body_view());
+  }
+  // 405 for what a route truly does not serve, with HEAD in `allow` where GET is.
+  struct Refused {
+    std::string method, target, allow;
+  };
+  const std::vector<Refused> refused = {
+      {"DELETE", base + "/ces", "GET, HEAD, POST"},
+      {"PUT", base + "/ems/Change/" + id, "GET, HEAD"},
+      {"POST", base + "/ems/Person", "GET, HEAD"},
+      {"HEAD", base + "/ems/bulk", "POST"},
+      {"DELETE", base + "/collaboration/comments/Change/" + id + "/comments", "GET, HEAD, POST"},
+      {"HEAD", base + "/frs/file-list", "POST"},
+      {"DELETE", base + "/frs/file-list/" + guid, "GET, HEAD"},
+  };
+  for (const Refused& r : refused) {
+    SCOPED_TRACE(r.method + " " + r.target);
+    http::Response a = As(snow, r.method, r.target);
+    EXPECT_EQ(a.status, 405) << a.body_view();
+    EXPECT_EQ(a.headers.Get("allow").value_or(""), r.allow);
+  }
+  // The legacy logon and the control plane's reads likewise.
+  const std::string logon = "/auth/authentication-endpoint/authenticate/login?login=sx.snow&password=Welcome1!&TENANTID=100000002";
+  http::Response head_logon = Call(*stack_.router, "HEAD", logon);
+  EXPECT_EQ(head_logon.status, 200);
+  EXPECT_NE(head_logon.headers.Get("set-cookie").value_or("").find("LWSSO_COOKIE_KEY="), std::string::npos);
+  EXPECT_EQ(Call(*stack_.router, "DELETE", logon).headers.Get("allow").value_or(""), "GET, HEAD, POST");
+  EXPECT_EQ(Call(*stack_.router, "HEAD", "/auth/authentication-endpoint/authenticate/token").headers.Get("allow").value_or(""),
+            "POST");
+  const std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Basic QURNSU46QWRtaW4xIQ=="}};
+  for (const std::string& target : {std::string("/_causeway/cx/tenants"), std::string("/_causeway/cx/tenants/") + kTenant,
+                                    std::string("/_causeway/cx/workflows"),
+                                    std::string("/_causeway/cx/tenants/") + kTenant + "/changes/" + id,
+                                    std::string("/_causeway/cx/tenants/") + kTenant + "/changes/" + id + "/operations"}) {
+    SCOPED_TRACE(target);
+    http::Response get = Call(*stack_.router, "GET", target, "", admin), head = Call(*stack_.router, "HEAD", target, "", admin);
+    EXPECT_EQ(get.status, 200) << get.body_view();
+    EXPECT_EQ(head.status, 200) << head.body_view();
+    EXPECT_EQ(head.body_view().size(), get.body_view().size());
+    EXPECT_EQ(Call(*stack_.router, "DELETE", target, "", admin).headers.Get("allow").value_or("").find("GET, HEAD"), 0u);
+  }
+  http::Response put_only = Call(*stack_.router, "HEAD", "/_causeway/cx/workflows/Normal", "", admin);
+  EXPECT_EQ(put_only.status, 405);
+  EXPECT_EQ(put_only.headers.Get("allow").value_or(""), "PUT");
+}
+
 TEST_F(ApiTest, OperationsArePushedThroughTheOutboxInOrder) {
   exchange::testing::FakeHttpClient http;
   exchange::OutboxOptions options;

@@ -91,7 +91,7 @@ class Routes {
     if (seg[0] != "tenants") return Fail(NotFound());
     auto dir = desk_.directory();
     if (seg.size() == 1) {
-      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      if (!IsRead(req)) return WrongMethod("GET, HEAD");
       json::array list;
       for (const auto& [id, t] : dir->tenants)
         list.push_back(json::object{{"id", id},
@@ -108,21 +108,21 @@ class Routes {
         if (!body.ok()) return Fail(body.error());
         if (auto st = desk_.PutTenant(tid, Str(*body, "name")); !st.ok()) return Fail(st.error());
         dir = desk_.directory();
-      } else if (req.method != "GET") {
-        return Fail(WrongMethod("GET, PUT"));
+      } else if (!IsRead(req)) {
+        return WrongMethod("GET, HEAD, PUT");
       }
       return TenantAnswer(*dir, tid);
     }
     const changes::Tenant* tenant = dir->FindTenant(tid);
     if (!tenant) return Fail(ControlError(core::Code::kNotFound, "001", "Tenant " + tid + " does not exist"));
     if (seg.size() == 4 && (seg[2] == "people" || seg[2] == "groups" || seg[2] == "systems")) {
-      if (req.method != "PUT") return Fail(WrongMethod("PUT"));
+      if (req.method != "PUT") return WrongMethod("PUT");
       auto body = Body(req);
       if (!body.ok()) return Fail(body.error());
       return PutItem(*tenant, seg[2], seg[3], *body);
     }
     if (seg[2] == "changes" && (seg.size() == 4 || (seg.size() == 5 && seg[4] == "operations"))) {
-      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      if (!IsRead(req)) return WrongMethod("GET, HEAD");
       auto log = desk_.Operations(tid, seg[3]);
       if (!log.ok()) return Fail(log.error());
       if (seg.size() == 5) return Json(OperationsJson(*log));
@@ -147,9 +147,14 @@ class Routes {
  private:
   static http::Response Fail(const core::Error& e) { return ProblemJson(e); }
   static core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
-  static core::Error WrongMethod(const char* allowed) {
-    return ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed);
+  // 405 with `allow` (RFC 9110 §15.5.6).
+  static http::Response WrongMethod(const char* allowed) {
+    http::Response r = Fail(ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed));
+    r.headers.Add("allow", allowed);
+    return r;
   }
+  // HEAD is served wherever GET is (RFC 9110 §9.3.2); the server sends the head only.
+  static bool IsRead(const http::Request& req) { return req.method == "GET" || req.method == "HEAD"; }
   static core::Result<json::object> Body(const http::Request& req) {
     json::error_code ec;
     json::value v = json::parse(core::WithoutUtf8Bom(req.body), ec);
@@ -206,13 +211,13 @@ class Routes {
 
   http::Response Workflows(const http::Request& req, const std::vector<std::string>& seg) {
     if (seg.size() == 1) {
-      if (req.method != "GET") return Fail(WrongMethod("GET"));
+      if (!IsRead(req)) return WrongMethod("GET, HEAD");
       json::array list;
       for (const auto& [type, w] : desk_.directory()->workflows) list.push_back(WorkflowJson(w));
       return Json(json::object{{"workflows", std::move(list)}});
     }
     if (seg.size() != 2) return Fail(NotFound());
-    if (req.method != "PUT") return Fail(WrongMethod("PUT"));
+    if (req.method != "PUT") return WrongMethod("PUT");
     auto body = Body(req);
     if (!body.ok()) return Fail(body.error());
     changes::Workflow w;

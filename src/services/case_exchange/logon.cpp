@@ -67,7 +67,8 @@ std::optional<std::string> Logon::Check(std::string_view tenant_id, std::string_
 http::Response Logon::Handle(const http::Request& req, std::string_view rest) {
   auto query = QueryParams::Parse(req.Query(), kQueryMessages);
   if (!query.ok()) return Unauthorized();
-  if (rest == "login" && (req.method == "GET" || req.method == "POST")) {
+  // HEAD as GET (RFC 9110 §9.3.2): the server sends the head only, the cookie with the token.
+  if (rest == "login" && (req.method == "GET" || req.method == "HEAD" || req.method == "POST")) {
     auto token = Check(TenantOf(req, query->Get("TENANTID")), query->GetOr("login", ""), query->GetOr("password", ""));
     return token ? TokenAnswer(*token) : Unauthorized();
   }
@@ -89,7 +90,7 @@ http::Response Logon::Handle(const http::Request& req, std::string_view rest) {
   if (rest == "login" || rest == "token") {
     http::Response r;
     r.status = 405;
-    r.headers.Add("allow", rest == "login" ? "GET, POST" : "POST");
+    r.headers.Add("allow", rest == "login" ? "GET, HEAD, POST" : "POST");
     return r;
   }
   http::Response r;

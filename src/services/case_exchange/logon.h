@@ -2,6 +2,7 @@
 // and the check of every REST request's token.
 //
 //   GET  /auth/authentication-endpoint/authenticate/login?login=<user>&password=<pwd>[&TENANTID=<t>]
+//        (also HEAD: the same head, token cookie included; and POST with the same query)
 //   POST /auth/authentication-endpoint/authenticate/token[?TENANTID=<t>]   {"Login":"…","Password":"…"}
 //
 // Both answer 200 with the bare token as a text/plain body (and set it as LWSSO_COOKIE_KEY for

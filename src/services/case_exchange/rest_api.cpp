@@ -26,6 +26,10 @@ http::Response NotFound() {
   return RestError(core::MakeError(core::Code::kNotFound, "CAUSEWAY/CX", "103", "No such resource"));
 }
 
+// RFC 9110 §9.1, §9.3.2: a resource that answers GET answers HEAD alike (the server sends the head
+// only, with the length the body would have had).
+bool IsRead(const http::Request& req) { return req.method == "GET" || req.method == "HEAD"; }
+
 http::Response WrongMethod(const http::Request& req, const char* allowed) {
   http::Response r = RestError(core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CX", "104",
                                                "Method " + req.method + " is not allowed here; use " + allowed));
@@ -52,35 +56,35 @@ http::Response RestApi::Handle(http::Request& req, std::string_view rest) {
   const std::string& area = seg[1];
   const size_t n = seg.size();
   if (area == "ces" && n == 2) {
-    if (req.method == "GET") return CesGet(ctx);
+    if (IsRead(req)) return CesGet(ctx);
     if (req.method == "POST")
       return AnswerWhenDurable(db_, [&] {
         // On an I/O thread the edit must not wait: it answers WouldBlock and CesPost hands over.
         core::NonBlockingScope no_waiting(req.on_io_thread);
         return CesPost(req, ctx);
       });
-    return WrongMethod(req, "GET, POST");
+    return WrongMethod(req, "GET, HEAD, POST");
   }
   if (area == "ems" && n == 3 && seg[2] == "bulk") {
     if (req.method != "POST") return WrongMethod(req, "POST");
     return AnswerWhenDurable(db_, [&] { return Bulk(req, ctx); });
   }
   if (area == "ems" && (n == 3 || n == 4)) {
-    if (req.method != "GET") return WrongMethod(req, "GET");
+    if (!IsRead(req)) return WrongMethod(req, "GET, HEAD");
     return EmsGet(ctx, seg[2], n == 4 ? std::string_view(seg[3]) : std::string_view());
   }
   if (area == "collaboration" && n >= 5 && n <= 6 && seg[2] == "comments") {
     if (seg[3] != "Change" || (n == 6 && seg[5] != "comments")) return NotFound();
-    if (req.method == "GET") return CommentsGet(ctx, seg[4]);
+    if (IsRead(req)) return CommentsGet(ctx, seg[4]);
     if (req.method == "POST") return AnswerWhenDurable(db_, [&] { return CommentPost(req, ctx, seg[4]); });
-    return WrongMethod(req, "GET, POST");
+    return WrongMethod(req, "GET, HEAD, POST");
   }
   if (area == "frs" && n >= 3 && n <= 4 && seg[2] == "file-list") {
     if (n == 3) {
       if (req.method != "POST") return WrongMethod(req, "POST");
       return AnswerWhenDurable(db_, [&] { return FileUpload(req, ctx); });
     }
-    if (req.method != "GET") return WrongMethod(req, "GET");
+    if (!IsRead(req)) return WrongMethod(req, "GET, HEAD");
     return FileDownload(ctx, seg[3]);
   }
   return NotFound();
