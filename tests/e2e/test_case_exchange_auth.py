@@ -3,7 +3,7 @@ token endpoints, 401 with an empty body for bad credentials, the token as LWSSO_
 SMAX_AUTH_TOKEN (with or without TENANTID, with stray Set-Cookie attributes), many tokens of one
 user at once, tokens that survive a restart (the signing key is a setting in the store), and the
 authorization matrix of people × routes. SAP Gateway's Basic logon does not open these routes.
-HEAD on every read route (RFC 9110 §9.3.2)."""
+HEAD on every read route (RFC 9110 §9.3.2); a login names one person of a tenant."""
 import json
 import unittest
 import urllib.parse
@@ -203,6 +203,25 @@ class CaseExchangeAuth(unittest.TestCase):
         st, hdrs, body = self.server.request("HEAD", f"{AUTH}/login?login=sx.snow&password=Welcome1!&TENANTID={TENANT}")
         self.assertEqual((st, body), (200, b""))
         self.assertIn("LWSSO_COOKIE_KEY=", dict(hdrs)["set-cookie"])
+
+    def test_a_login_names_one_person_of_a_tenant(self):
+        admin = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!"), "Content-Type": "application/json"}
+        people = f"/_causeway/cx/tenants/{TENANT}/people"
+        for pid, login in (("50003", "sx.snow"), ("50003", "SX.SNOW"), ("10040", "sx.snow")):
+            with self.subTest(pid=pid, login=login):
+                st, _, body = self.server.request("PUT", f"{people}/{pid}", admin,
+                                                  json.dumps({"login": login, "password": "Welcome1!", "roles": ["agent"]}))
+                self.assertEqual(st, 409, body)
+                self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/CX/051")
+        st, _, body = self.server.request("GET", f"/_causeway/cx/tenants/{TENANT}", admin)
+        logins = {p["id"]: p["login"] for p in json.loads(body)["people"]}
+        self.assertNotIn("50003", logins)
+        self.assertEqual((logins["10020"], logins["10040"]), ("sx.snow", "rita.requester"))
+        self.token("sx.snow")  # the holder still logs on
+        # Another tenant's people are another matter.
+        st, _, body = self.server.request("PUT", f"/_causeway/cx/tenants/200000003/people/10020", admin,
+                                          json.dumps({"login": "sx.snow"}))
+        self.assertEqual(st, 200, body)
 
     def test_tokens_survive_a_restart(self):
         t = self.token("sx.snow")

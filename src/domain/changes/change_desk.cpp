@@ -71,11 +71,20 @@ core::Status ChangeDesk::DeleteTenant(std::string_view id) {
 
 core::Status ChangeDesk::PutPerson(std::string_view tenant, const Person& p) {
   CW_RETURN_IF_ERROR(ValidatePerson(p));
-  if (!directory()->FindTenant(tenant)) return errors::UnknownTenant(tenant);
+  auto dir = directory();
+  const Tenant* t = dir->FindTenant(tenant);
+  if (!t) return errors::UnknownTenant(tenant);
+  // A login names one person: systems name their authorized user by login, and a second holder
+  // could not log on but would inherit the first one's systems once it was renamed.
+  if (const Person* holder = t->FindPersonByLogin(p.login, p.id)) return errors::LoginTaken(p.login, holder->id);
   const std::string doc = EncodePerson(p);
-  return PutMaster([t = std::string(tenant), id = p.id, doc](store::Tx& tx) {
-    return master::Put(tx, t, master::Kind::kPerson, id, doc);
+  core::Status st = PutMaster([tn = std::string(tenant), id = p.id, doc](store::Tx& tx) {
+    return master::Put(tx, tn, master::Kind::kPerson, id, doc);
   });
+  // The snapshot may be older than another node's write: the store's unique index on
+  // (tenant, login) (migration 0702) is the only constraint this upsert can violate.
+  if (!st.ok() && st.error().code == core::Code::kConflict) return errors::LoginTaken(p.login, "");
+  return st;
 }
 
 core::Status ChangeDesk::PutGroup(std::string_view tenant, const Group& g) {

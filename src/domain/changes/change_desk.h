@@ -132,6 +132,8 @@ class ChangeDesk {
   std::shared_ptr<const Directory> directory();
   core::Status PutTenant(std::string_view id, std::string_view name);
   core::Status DeleteTenant(std::string_view id);
+  // Creates or replaces person p.id. A login another person of the tenant has (letters compared
+  // without case) is refused: kConflict CAUSEWAY/CX/051, target "login".
   core::Status PutPerson(std::string_view tenant, const Person& p);
   core::Status PutGroup(std::string_view tenant, const Group& g);
   core::Status PutSystem(std::string_view tenant, const ExternalSystem& s);

@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "core/blocking.h"
+#include "domain/changes/change_codec.h"
 #include "domain/changes/change_repository.h"
+#include "domain/changes/master_repository.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -378,6 +380,79 @@ TEST_F(ChangeDeskTest, RolledBackEditLeavesNothing) {
   EXPECT_TRUE(Get(id)->comments.empty());
   EXPECT_EQ(desk_->locks().held(), 0u);
   EXPECT_EQ(desk_->operation_clock().SafeMoment(), 1714550400000);
+}
+
+TEST_F(ChangeDeskTest, ALoginNamesOnePersonOfATenant) {
+  // Create, case variant, and rename onto a login in use: refused; the stored person is unchanged.
+  for (const Person& p : {Person{"10030", "ana", "", "", "", "", "", {}}, Person{"10030", "ANA", "", "", "", "", "", {}},
+                          Person{"10020", "Ana", "", "", "", "", "", {}}}) {
+    core::Status st = desk_->PutPerson(kTenant, p);
+    ASSERT_FALSE(st.ok()) << p.id << " " << p.login;
+    EXPECT_EQ(st.error().code, core::Code::kConflict);
+    EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/051");
+    EXPECT_EQ(st.error().target, "login");
+    EXPECT_NE(st.error().text.find("person 10010"), std::string::npos) << st.error().text;
+  }
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPerson("10030"), nullptr);
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPerson("10020")->login, "sx");
+  // A person keeps (or changes the case of) its own login; people without one are many.
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10010", "Ana", "Ana", "Lopez", "", "", "", {"agent"}}).ok());
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10040", "", "No", "Logon", "", "", "", {}}).ok());
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10050", "", "No", "Logon", "", "", "", {}}).ok());
+  // Once renamed, the login is free; another tenant has logins of its own.
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10010", "ana.lopez", "Ana", "Lopez", "", "", "", {"agent"}}).ok());
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10030", "ana", "", "", "", "", "", {}}).ok());
+  ASSERT_TRUE(desk_->PutTenant("200000003", "Other").ok());
+  EXPECT_TRUE(desk_->PutPerson("200000003", {"10010", "ana", "", "", "", "", "", {}}).ok());
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPersonByLogin("ANA")->id, "10030");
+}
+
+TEST_F(ChangeDeskTest, TheStoreRefusesADuplicateLoginAnOlderSnapshotMissed) {
+  // Another node's desk on the same store, whose snapshot predates the write (no refresh yet).
+  ChangeDesk other(*db_, clock_);
+  ASSERT_TRUE(other.Open().ok());
+  ASSERT_TRUE(desk_->PutPerson(kTenant, {"10030", "bob", "", "", "", "", "", {}}).ok());
+  core::Status st = other.PutPerson(kTenant, {"10040", "BOB", "", "", "", "", "", {}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, core::Code::kConflict);
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/051");
+  ASSERT_TRUE(desk_->ReloadDirectory().ok());
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPerson("10040"), nullptr);
+}
+
+TEST_F(ChangeDeskTest, MigrationKeepsADuplicatedLoginOnlyOnThePersonTheLogonFound) {
+  // A store of before 0702 with duplicate logins (only the lowest id could log on).
+  desk_.reset();
+  db_.reset();
+  std::filesystem::remove(dir_ / "c.db");
+  auto db = store::sqlite::SqliteDatabase::Open({.path = (dir_ / "c.db").string()});
+  ASSERT_TRUE(db.ok());
+  db_ = std::move(db).value();
+  std::vector<store::Migration> before;
+  for (const auto& m : ChangeMigrations())
+    if (m.version < 702) before.push_back(m);
+  ASSERT_TRUE(store::Migrate(*db_, before).ok());
+  ASSERT_TRUE(db_->Write([](store::Tx& tx) -> core::Status {
+    CW_RETURN_IF_ERROR(master::Put(tx, kTenant, master::Kind::kTenant, kTenant, EncodeTenantName("Demo")));
+    CW_RETURN_IF_ERROR(master::Put(tx, "200000003", master::Kind::kTenant, "200000003", EncodeTenantName("Other")));
+    for (const Person& p : {Person{"50002", "bob", "", "", "", "", "", {}}, Person{"50003", "BOB", "", "", "", "", "", {}},
+                            Person{"50001", "", "", "", "", "", "", {}}, Person{"50004", "", "", "", "", "", "", {}},
+                            Person{"50005", "alice", "", "", "", "", "", {}}})
+      CW_RETURN_IF_ERROR(master::Put(tx, kTenant, master::Kind::kPerson, p.id, EncodePerson(p)));
+    return master::Put(tx, "200000003", master::Kind::kPerson, "50009", EncodePerson({"50009", "bob", "", "", "", "", "", {}}));
+  }).ok());
+  ASSERT_TRUE(store::Migrate(*db_, ChangeMigrations()).ok());
+  desk_ = std::make_unique<ChangeDesk>(*db_, clock_);
+  ASSERT_TRUE(desk_->Open().ok());
+  const Tenant* t = desk_->directory()->FindTenant(kTenant);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->FindPerson("50002")->login, "bob");
+  EXPECT_EQ(t->FindPerson("50003")->login, "");
+  EXPECT_EQ(t->FindPerson("50005")->login, "alice");
+  EXPECT_EQ(desk_->directory()->FindTenant("200000003")->FindPerson("50009")->login, "bob");
+  core::Status st = desk_->PutPerson(kTenant, {"50003", "Bob", "", "", "", "", "", {}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/051");
 }
 
 TEST_F(ChangeDeskTest, OperationsAndTimesSurviveARestart) {

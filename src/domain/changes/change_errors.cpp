@@ -99,5 +99,11 @@ core::Error Busy() {
 core::Error MasterData(std::string_view target, std::string_view text) {
   return Make(core::Code::kBadRequest, "050", S(text), target);
 }
+core::Error LoginTaken(std::string_view login, std::string_view holder) {
+  return Make(core::Code::kConflict, "051",
+              "Login '" + S(login) + "' is already used by " + (holder.empty() ? S("another person") : "person " + S(holder)) +
+                  " of this tenant (logins are unique per tenant, letters compared without case)",
+              "login");
+}
 
 }  // namespace causeway::changes::errors

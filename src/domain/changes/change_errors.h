@@ -32,5 +32,7 @@ core::Error NoTransition(std::string_view from, std::string_view to, std::string
 core::Error RequirementsMissing(std::string_view from, std::string_view to, std::string_view missing);  // 022, 400
 core::Error Busy();                                                  // 030, 503
 core::Error MasterData(std::string_view target, std::string_view text);  // 050, 400
+// Another person of the tenant (`holder`; empty when only the store's index noticed) has the login.
+core::Error LoginTaken(std::string_view login, std::string_view holder);  // 051, 409
 
 }  // namespace causeway::changes::errors

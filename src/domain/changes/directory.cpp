@@ -30,10 +30,10 @@ bool Person::HasRole(std::string_view role) const {
 
 const Person* Tenant::FindPerson(std::string_view id) const { return FindIn(people, id); }
 
-const Person* Tenant::FindPersonByLogin(std::string_view login) const {
+const Person* Tenant::FindPersonByLogin(std::string_view login, std::string_view except_id) const {
   if (login.empty()) return nullptr;
   for (const auto& [id, p] : people)
-    if (core::IEquals(p.login, login)) return &p;
+    if (id != except_id && core::IEquals(p.login, login)) return &p;
   return nullptr;
 }
 

@@ -50,7 +50,9 @@ struct Tenant {
   std::map<std::string, ExternalSystem, std::less<>> systems;  // by System id
 
   const Person* FindPerson(std::string_view id) const;
-  const Person* FindPersonByLogin(std::string_view login) const;  // case-insensitive
+  // The person with `login` (ASCII case-insensitive; at most one: PutPerson keeps logins unique),
+  // other than `except_id`; null for an empty login.
+  const Person* FindPersonByLogin(std::string_view login, std::string_view except_id = {}) const;
   const Group* FindGroup(std::string_view id) const;
   const ExternalSystem* FindSystem(std::string_view id) const;
   // The external system of group `group_id`, "" for an internal or unknown group.

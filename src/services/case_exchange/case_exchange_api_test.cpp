@@ -82,8 +82,8 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(db.ok());
     db_ = std::move(db).value();
   }
-  void Start(exchange::Outbox* outbox = nullptr) {
-    auto stack = testing::StartCaseExchange(*db_, clock_, kConfig, outbox);
+  void Start(exchange::Outbox* outbox = nullptr, std::string_view config = kConfig) {
+    auto stack = testing::StartCaseExchange(*db_, clock_, config, outbox);
     ASSERT_TRUE(stack.ok()) << stack.error().text;
     stack_ = std::move(stack).value();
   }
@@ -262,6 +262,64 @@ TEST_F(ApiTest, PollDateIsTheReadMomentAndDecodesQueries) {
   EXPECT_EQ(json::parse(r.body_view()).at("entities").as_array().size(), 0u);  // another record type: nothing
   EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&time=x").status, 400);
   EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&size=4001").status, 400);
+}
+
+TEST_F(ApiTest, ALoginInUseIsRefusedWhereverALoginIsSet) {
+  Start();
+  const std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Basic QURNSU46QWRtaW4xIQ=="}};
+  const std::string people = std::string("/_causeway/cx/tenants/") + kTenant + "/people/";
+  // The tester's case: a second person with the integration's login (any case), created or renamed.
+  for (const auto& [id, login] : std::vector<std::pair<std::string, std::string>>{{"50003", "sx.snow"}, {"50003", "SX.Snow"},
+                                                                                  {"10040", "sx.snow"}}) {
+    SCOPED_TRACE(id + " " + login);
+    http::Response r = Call(*stack_.router, "PUT", people + id,
+                            R"({"login":")" + login + R"(","password":"Welcome1!","roles":[]})", admin);
+    EXPECT_EQ(r.status, 409) << r.body_view();
+    auto error = json::parse(r.body_view()).at("error");
+    EXPECT_EQ(error.at("code").as_string(), "CAUSEWAY/CX/051");
+    EXPECT_NE(std::string(error.at("message").as_string()).find("person 10020"), std::string::npos) << r.body_view();
+  }
+  auto dir = stack_.module->desk().directory();
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindPerson("50003"), nullptr);
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindPerson("10040")->login, "rita.requester");
+  // Renaming the holder frees the login, and nobody has taken over its system meanwhile.
+  ASSERT_EQ(Call(*stack_.router, "PUT", people + "10020", R"({"login":"sx.snow.old","password":"Welcome1!"})", admin).status,
+            200);
+  EXPECT_TRUE(Token("sx.snow").empty());
+  EXPECT_EQ(Call(*stack_.router, "PUT", people + "50003", R"({"login":"sx.snow","password":"Welcome1!"})", admin).status, 200);
+  EXPECT_FALSE(Token("sx.snow").empty());
+  // The same login in another tenant is that tenant's business.
+  EXPECT_EQ(Call(*stack_.router, "PUT", "/_causeway/cx/tenants/200000003/people/10020",
+                 R"({"login":"sx.snow","password":"Welcome1!"})", admin).status,
+            200);
+}
+
+TEST_F(ApiTest, AFileThatMovesALoginIsAppliedInAnyOrderButAConflictStopsTheStart) {
+  Start();
+  stack_ = {};
+  // Person 10050, listed first, takes the login 10040 gives up in the same file.
+  std::string moved = kConfig;
+  const std::string rita = "[[case_exchange.tenants.people]]\nid = \"10040\"\nlogin = \"rita.requester\"";
+  ASSERT_NE(moved.find(rita), std::string::npos);
+  moved.replace(moved.find(rita), rita.size(),
+                "[[case_exchange.tenants.people]]\nid = \"10050\"\nlogin = \"rita.requester\"\n"
+                "[[case_exchange.tenants.people]]\nid = \"10040\"\nlogin = \"rita.r\"");
+  Start(nullptr, moved);
+  auto dir = stack_.module->desk().directory();
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindPersonByLogin("rita.requester")->id, "10050");
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindPersonByLogin("rita.r")->id, "10040");
+  stack_ = {};
+  // Two people swapping logins cannot be applied one by one: the start fails naming the conflict.
+  std::string swapped = kConfig;
+  swapped.replace(swapped.find("login = \"sx.snow\""), 17, "login = \"sx.tmp\"");
+  swapped.replace(swapped.find("login = \"sx.jira\""), 17, "login = \"sx.snow\"");
+  swapped.replace(swapped.find("login = \"sx.tmp\""), 16, "login = \"sx.jira\"");
+  swapped.replace(swapped.find("authorized_user = \"sx.snow\""), 27, "authorized_user = \"sx.tmp\"");
+  swapped.replace(swapped.find("authorized_user = \"sx.jira\""), 27, "authorized_user = \"sx.snow\"");
+  swapped.replace(swapped.find("authorized_user = \"sx.tmp\""), 26, "authorized_user = \"sx.jira\"");
+  auto stack = testing::StartCaseExchange(*db_, clock_, swapped);
+  ASSERT_FALSE(stack.ok());
+  EXPECT_EQ(stack.error().GatewayCode(), "CAUSEWAY/CX/051") << stack.error().text;
 }
 
 TEST_F(ApiTest, EveryGetRouteAnswersHeadAsGet) {

@@ -9,8 +9,9 @@
 //   PUT  /_causeway/cx/workflows/<type>                {"phases":[{"id","metaphase"}],"transitions":[{"from","to","requires","automatic"}]}
 //   GET  /_causeway/cx/tenants/<t>/changes/<id>        the record, its comments, references and operations
 //   GET  /_causeway/cx/tenants/<t>/changes/<id>/operations   {"outgoing":[…],"incoming":[…]}
-// Changes are stored (and reach every node); a PUT answers the item as stored. Every GET route
-// answers HEAD too; other methods get 405 with `allow`. Errors:
+// Changes are stored (and reach every node); a PUT answers the item as stored. A person's login
+// another person of the tenant has (letters without case) is refused: 409 CAUSEWAY/CX/051. Every
+// GET route answers HEAD too; other methods get 405 with `allow`. Errors:
 // {"error":{"code","message"}} as the rest of the control plane.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/ascii.h"
 #include "domain/changes/change_properties.h"
 
 namespace causeway::services::case_exchange {
@@ -79,6 +80,8 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(sys.push_user, Str(s, p, "user"));
     CW_ASSIGN_OR_RETURN(sys.push_password, Str(s, p, "password"));
     if (auto st = changes::ValidateSystem(sys); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+    if (std::any_of(tc.systems.begin(), tc.systems.end(), [&](const auto& o) { return o.id == sys.id; }))
+      return ConfigError(p + ".id", "external system " + sys.id + " appears twice in this tenant");
     tc.systems.push_back(std::move(sys));
     return core::Status::Ok();
   }));
@@ -88,6 +91,8 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(grp.name, Str(g, p, "name", true));
     CW_ASSIGN_OR_RETURN(grp.external_system, Str(g, p, "external_system"));
     if (auto st = changes::ValidateGroup(grp, nullptr); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+    if (std::any_of(tc.groups.begin(), tc.groups.end(), [&](const auto& o) { return o.id == grp.id; }))
+      return ConfigError(p + ".id", "group " + grp.id + " appears twice in this tenant");
     if (!grp.external_system.empty() &&
         std::none_of(tc.systems.begin(), tc.systems.end(), [&](const auto& s) { return s.id == grp.external_system; }))
       return ConfigError(p + ".external_system", "names no external system of this tenant");
@@ -109,6 +114,13 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     if (!pc.password.empty() && !person.password_hash.empty())
       return ConfigError(p, "give password or password_hash, not both");
     if (auto st = changes::ValidatePerson(person); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+    for (const PersonConfig& o : tc.people) {
+      if (o.person.id == person.id) return ConfigError(p + ".id", "person " + person.id + " appears twice in this tenant");
+      // As logons compare logins (changes::Tenant::FindPersonByLogin).
+      if (!person.login.empty() && core::IEquals(o.person.login, person.login))
+        return ConfigError(p + ".login", "login '" + person.login + "' is also person " + o.person.id +
+                                             "'s; a login names one person of a tenant");
+    }
     tc.people.push_back(std::move(pc));
     return core::Status::Ok();
   }));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/ascii.h"
+
 namespace causeway::services::case_exchange {
 namespace {
 
@@ -65,6 +67,20 @@ TEST(CxConfigTest, ErrorsNameTheKey) {
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"nobody\"",
        "case_exchange.tenants[0].external_systems"},
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants]]\nid = \"1\"", "case_exchange.tenants[1].id"},
+      // Per-tenant identifiers named twice: the second would silently replace (or, for a login,
+      // shadow) the first.
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\nlogin = \"bob\"\n"
+       "[[case_exchange.tenants.people]]\nid = \"q\"\nlogin = \"Bob\"",
+       "case_exchange.tenants[0].people[1].login"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\nlogin = \"bob\"\n"
+       "[[case_exchange.tenants.people]]\nid = \"p\"\nlogin = \"rob\"",
+       "case_exchange.tenants[0].people[1].id"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"G\"\n"
+       "[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"H\"",
+       "case_exchange.tenants[0].groups[1].id"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"u\"\n"
+       "[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"u\"",
+       "case_exchange.tenants[0].external_systems[1].id"},
       {"[[case_exchange.workflows]]\nchange_type = \"X\"\nphases = [{id = \"A\", metaphase = \"M\"}]\n"
        "transitions = [{from = \"A\", to = \"B\"}]",
        "case_exchange.workflows[0].transitions"},
@@ -83,6 +99,34 @@ TEST(CxConfigTest, DemoTenantIsConsistent) {
   for (const auto& s : t.systems)
     EXPECT_TRUE(std::any_of(t.people.begin(), t.people.end(), [&](const auto& p) { return p.person.login == s.authorized_user; }));
   for (const auto& g : t.groups) EXPECT_TRUE(changes::ValidateGroup(g, nullptr).ok());
+  for (size_t i = 0; i < t.people.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      EXPECT_NE(t.people[i].person.id, t.people[j].person.id);
+      EXPECT_FALSE(core::IEquals(t.people[i].person.login, t.people[j].person.login)) << t.people[i].person.login;
+    }
+}
+
+TEST(CxConfigTest, PeopleWithoutALoginAreMany) {
+  auto o = ParseOptions(toml::parse(R"(
+[[case_exchange.tenants]]
+id = "1"
+[[case_exchange.tenants.people]]
+id = "p"
+[[case_exchange.tenants.people]]
+id = "q"
+[[case_exchange.tenants]]
+id = "2"
+[[case_exchange.tenants.people]]
+id = "p"
+login = "bob"
+[[case_exchange.tenants]]
+id = "3"
+[[case_exchange.tenants.people]]
+id = "p"
+login = "bob"
+)"));
+  ASSERT_TRUE(o.ok()) << o.error().text;
+  EXPECT_EQ(o->tenants[0].people.size(), 2u);
 }
 
 }  // namespace
