@@ -28,7 +28,7 @@ http::Response Agreements(agreements::BusinessAgreements& agreements, const http
   if (rest.empty()) {
     auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
     if (!query.ok()) return ProblemJson(query.error());
-    auto limit = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+    auto limit = query->PageLimit();
     if (!limit.ok()) return ProblemJson(limit.error());
     auto list = agreements.List(query->GetOr("after", ""), static_cast<size_t>(*limit));
     if (!list.ok()) return ProblemJson(list.error());

@@ -96,7 +96,7 @@ http::Response List(const soap::MessageMonitor& monitor, const http::Request& re
                                                                                                "date-time"));
     (std::string_view(name) == "from" ? f.from : f.to) = *t;
   }
-  auto limit = q->Int("limit", f.limit, 1, kMaxPageLimit);  // the monitor's page: 50 unless asked
+  auto limit = q->PageLimit(f.limit);  // the monitor's page: 50 unless asked
   if (!limit.ok()) return ProblemJson(limit.error());
   f.limit = static_cast<int>(*limit);
   auto page = monitor.List(f);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,9 +29,8 @@ struct QueryMessages {
 // The control plane's (/_causeway/…): CAUSEWAY/CONTROL 010, malformed input (docs/errors.md).
 inline constexpr QueryMessages kControlQueryMessages{"CAUSEWAY/CONTROL", "010", "010"};
 
-// Paging of every control-plane list route: `limit` is read with Int("limit", <the route's
-// default, kDefaultPageLimit unless documented>, 1, kMaxPageLimit), a numeric `after` with
-// Int("after", 0, 0, <int64 max>), so that the same value gets the same answer on every list.
+// Paging of every control-plane list route (QueryParams::PageLimit, PageAfter), so that the same
+// value gets the same answer on every list.
 inline constexpr int64_t kDefaultPageLimit = 100;
 inline constexpr int64_t kMaxPageLimit = 1000;
 
@@ -46,6 +46,12 @@ class QueryParams {
   // A whole number in [min, max]; `fallback` when absent or empty; messages.bad_number ("Query
   // parameter <name> must be a whole number from <min> to <max>", target = name) otherwise.
   core::Result<int64_t> Int(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;
+  // A list's `limit`: 1 to kMaxPageLimit, `fallback` (the route's default page) when absent.
+  core::Result<int64_t> PageLimit(int64_t fallback = kDefaultPageLimit) const {
+    return Int("limit", fallback, 1, kMaxPageLimit);
+  }
+  // A list's numeric `after` (the last id of the previous page): 0 or more, 0 when absent.
+  core::Result<int64_t> PageAfter() const { return Int("after", 0, 0, std::numeric_limits<int64_t>::max()); }
 
   // Every pair, sorted by name (for APIs that refuse names they do not know).
   const Map& values() const { return values_; }

@@ -168,7 +168,7 @@ class Routes {
       } else if (k == "process_type") {
         type = v;
       } else if (k == "limit") {
-        auto n = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+        auto n = query->PageLimit();
         if (!n.ok()) return ProblemJson(n.error());
         limit = static_cast<int>(*n);
       } else {

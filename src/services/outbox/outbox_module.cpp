@@ -2,8 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <limits>
-
 #include "core/url.h"
 #include "exchange/curl_http_client.h"
 #include "exchange/outbox.h"
@@ -99,9 +97,9 @@ class OutboxModule final : public Module {
         auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
         if (!query.ok()) return ProblemJson(query.error());
         // Paging as on every control-plane list; the outbox refuses the names it does not know.
-        auto after = query->Int("after", 0, 0, std::numeric_limits<int64_t>::max());
+        auto after = query->PageAfter();
         if (!after.ok()) return ProblemJson(after.error());
-        auto limit = query->Int("limit", kDefaultPageLimit, 1, kMaxPageLimit);
+        auto limit = query->PageLimit();
         if (!limit.ok()) return ProblemJson(limit.error());
         auto filter = exchange::admin::ParseListQuery(query->values());
         if (!filter.ok()) return ProblemJson(filter.error());

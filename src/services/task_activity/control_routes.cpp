@@ -2,8 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <limits>
-
 #include "core/time_format.h"
 #include "core/utf8.h"
 #include "domain/activities/task_repository.h"
@@ -28,28 +26,16 @@ core::Error ControlError(core::Code code, const char* number, std::string text) 
   return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
 }
 
-// A list's page with the control plane's paging rules (services/common/query_params.h): the
-// numeric `after` (tasks only) and `limit`.
-struct Page {
-  int64_t after = 0;
-  size_t limit = 0;
-};
-core::Result<Page> PageOf(const http::Request& req, bool with_after) {
-  CW_ASSIGN_OR_RETURN(QueryParams query, QueryParams::Parse(req.Query(), kControlQueryMessages));
-  int64_t after = 0;
-  if (with_after) {
-    CW_ASSIGN_OR_RETURN(after, query.Int("after", 0, 0, std::numeric_limits<int64_t>::max()));
-  }
-  CW_ASSIGN_OR_RETURN(int64_t limit, query.Int("limit", kDefaultPageLimit, 1, kMaxPageLimit));
-  return Page{after, static_cast<size_t>(limit)};
-}
-
 http::Response Tasks(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
   if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
-    auto page = PageOf(req, /*with_after=*/true);
-    if (!page.ok()) return JsonError(page.error());
-    auto list = acts.ListTasks(page->after, page->limit);
+    auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
+    if (!query.ok()) return JsonError(query.error());
+    auto after = query->PageAfter();
+    if (!after.ok()) return JsonError(after.error());
+    auto limit = query->PageLimit();
+    if (!limit.ok()) return JsonError(limit.error());
+    auto list = acts.ListTasks(*after, static_cast<size_t>(*limit));
     if (!list.ok()) return JsonError(list.error());
     std::string body = "{\"tasks\":[";
     for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + activities::EncodeTask((*list)[i]);
@@ -82,9 +68,11 @@ http::Response Partners(activities::TaskActivities& acts, const http::Request& r
 http::Response Errors(const soap::ErrorLog& log, const http::Request& req, std::string_view rest) {
   if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
-    auto page = PageOf(req, /*with_after=*/false);
-    if (!page.ok()) return JsonError(page.error());
-    auto list = log.Recent(page->limit);
+    auto query = QueryParams::Parse(req.Query(), kControlQueryMessages);
+    if (!query.ok()) return JsonError(query.error());
+    auto limit = query->PageLimit();
+    if (!limit.ok()) return JsonError(limit.error());
+    auto list = log.Recent(static_cast<size_t>(*limit));
     if (!list.ok()) return JsonError(list.error());
     std::string body = "{\"errors\":[";
     for (size_t i = 0; i < list->size(); ++i) body += (i ? "," : "") + ErrorLogEntryJson((*list)[i]);
