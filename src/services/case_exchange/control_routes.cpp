@@ -7,6 +7,7 @@
 #include "domain/changes/change_properties.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/entity_json.h"
+#include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
 
 namespace causeway::services::case_exchange {
@@ -91,7 +92,7 @@ class Routes {
     if (seg[0] != "tenants") return Fail(NotFound());
     auto dir = desk_.directory();
     if (seg.size() == 1) {
-      if (!IsRead(req)) return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
       json::array list;
       for (const auto& [id, t] : dir->tenants)
         list.push_back(json::object{{"id", id},
@@ -108,7 +109,7 @@ class Routes {
         if (!body.ok()) return Fail(body.error());
         if (auto st = desk_.PutTenant(tid, Str(*body, "name")); !st.ok()) return Fail(st.error());
         dir = desk_.directory();
-      } else if (!IsRead(req)) {
+      } else if (ControlMethod(req) != "GET") {
         return WrongMethod("GET, HEAD, PUT");
       }
       return TenantAnswer(*dir, tid);
@@ -122,7 +123,7 @@ class Routes {
       return PutItem(*tenant, seg[2], seg[3], *body);
     }
     if (seg[2] == "changes" && (seg.size() == 4 || (seg.size() == 5 && seg[4] == "operations"))) {
-      if (!IsRead(req)) return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
       auto log = desk_.Operations(tid, seg[3]);
       if (!log.ok()) return Fail(log.error());
       if (seg.size() == 5) return Json(OperationsJson(*log));
@@ -153,8 +154,6 @@ class Routes {
     r.headers.Add("allow", allowed);
     return r;
   }
-  // HEAD is served wherever GET is (RFC 9110 §9.3.2); the server sends the head only.
-  static bool IsRead(const http::Request& req) { return req.method == "GET" || req.method == "HEAD"; }
   static core::Result<json::object> Body(const http::Request& req) {
     json::error_code ec;
     json::value v = json::parse(core::WithoutUtf8Bom(req.body), ec);
@@ -211,7 +210,7 @@ class Routes {
 
   http::Response Workflows(const http::Request& req, const std::vector<std::string>& seg) {
     if (seg.size() == 1) {
-      if (!IsRead(req)) return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
       json::array list;
       for (const auto& [type, w] : desk_.directory()->workflows) list.push_back(WorkflowJson(w));
       return Json(json::object{{"workflows", std::move(list)}});
