@@ -87,6 +87,23 @@ core::Status ChangeDesk::PutPerson(std::string_view tenant, const Person& p) {
   return st;
 }
 
+core::Status ChangeDesk::PutPeople(std::string_view tenant, std::vector<Person> people) {
+  while (!people.empty()) {
+    std::vector<Person> held;
+    std::optional<core::Error> first;
+    for (Person& p : people) {
+      core::Status st = PutPerson(tenant, p);
+      if (st.ok()) continue;
+      if (st.error().code != core::Code::kConflict) return st;
+      if (!first) first = st.error();
+      held.push_back(std::move(p));
+    }
+    if (held.size() == people.size()) return *first;
+    people = std::move(held);
+  }
+  return core::Status::Ok();
+}
+
 core::Status ChangeDesk::PutGroup(std::string_view tenant, const Group& g) {
   auto dir = directory();
   const Tenant* t = dir->FindTenant(tenant);

@@ -135,6 +135,10 @@ class ChangeDesk {
   // Creates or replaces person p.id. A login another person of the tenant has (letters compared
   // without case) is refused: kConflict CAUSEWAY/CX/051, target "login".
   core::Status PutPerson(std::string_view tenant, const Person& p);
+  // Puts several people at once, among whom logins may move: one whose login another still
+  // holds is put after the others, as long as that makes progress. A login kept by someone not
+  // in `people` (or two people swapping logins) fails with that conflict.
+  core::Status PutPeople(std::string_view tenant, std::vector<Person> people);
   core::Status PutGroup(std::string_view tenant, const Group& g);
   core::Status PutSystem(std::string_view tenant, const ExternalSystem& s);
   core::Status PutWorkflow(const Workflow& w);

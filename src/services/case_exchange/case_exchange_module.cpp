@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <optional>
 #include <string_view>
 
 #include "core/random.h"
@@ -45,28 +44,6 @@ std::vector<store::Migration> CaseExchangeModule::Migrations() const { return ch
 
 void CaseExchangeModule::AddMessageKinds(exchange::KindRegistry& kinds) const { AddCaseExchangeKinds(kinds); }
 
-// A login is unique per tenant (PutPerson refuses one in use, 409): a file that moves a login
-// from one person to another can only be applied once the first has let it go, so people whose
-// login is still held are put again after the others, as long as that makes progress. A login
-// the file gives to a person while another (one created at run time, or two swapping logins)
-// keeps it stops the start with that conflict.
-core::Status CaseExchangeModule::PutPeople(const std::string& tenant, std::vector<changes::Person> people) {
-  while (!people.empty()) {
-    std::vector<changes::Person> held;
-    std::optional<core::Error> first;
-    for (changes::Person& p : people) {
-      core::Status st = desk_->PutPerson(tenant, p);
-      if (st.ok()) continue;
-      if (st.error().code != core::Code::kConflict) return st;
-      if (!first) first = st.error();
-      held.push_back(std::move(p));
-    }
-    if (held.size() == people.size()) return *first;
-    people = std::move(held);
-  }
-  return core::Status::Ok();
-}
-
 core::Status CaseExchangeModule::ApplyConfiguration() {
   // The file's items are written again at every start (unchanged ones are skipped), so the
   // file wins over run-time changes of the same items until the next restart; items created at
@@ -96,7 +73,7 @@ core::Status CaseExchangeModule::ApplyConfiguration() {
       }
       if (!old || !(*old == p)) changed.push_back(std::move(p));
     }
-    CW_RETURN_IF_ERROR(PutPeople(tc.id, std::move(changed)));
+    CW_RETURN_IF_ERROR(desk_->PutPeople(tc.id, std::move(changed)));
   }
   for (const auto& w : options_.workflows) {
     auto dir = desk_->directory();

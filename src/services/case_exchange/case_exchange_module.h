@@ -50,8 +50,6 @@ class CaseExchangeModule final : public Module {
 
  private:
   core::Status ApplyConfiguration();
-  // Puts `people` of `tenant`, those whose login is still held by another person after the others.
-  core::Status PutPeople(const std::string& tenant, std::vector<changes::Person> people);
 
   Options options_;
   std::unique_ptr<changes::ChangeDesk> desk_;
