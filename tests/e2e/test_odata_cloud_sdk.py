@@ -26,6 +26,8 @@ import unittest
 import urllib.request
 
 from harness import BINARY, SERVICE, Server, basic, npm_dir
+# The connector user and the demo customizing pointed at tests/support/fb_tool.py, as there.
+from test_focused_build import CONFIG, USERS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "..", "support", "fb_tool.py")
@@ -47,19 +49,6 @@ PACKAGE_JSON = {
     "overrides": {f"@sap-cloud-sdk/{p}": SDK_VERSION for p in SDK_PACKAGES
                   if p not in ("generator", "odata-v2")},
 }
-
-USERS = """
-[[users]]
-name = "FB_CONNECTOR"
-kind = "communication"
-password = "Welcome1!"
-scenarios = ["CAUSEWAY_FB_EXT_INTEGRATION"]
-"""
-CONFIG = """
-[ext_integration]
-demo = true
-demo_tool_url = "{url}"
-"""
 
 CLIENT_SCRIPT = r'''
 const moment = require('moment');
