@@ -258,6 +258,11 @@ class FocusedBuild(unittest.TestCase):
         self.assertEqual([r["parent_external_id"] for r in reqs], ["", wp_ext, wp_ext])
         self.assertEqual([r["answer"] for r in reqs], [201, 201, 201])
         self.assertEqual(reqs[0]["idempotency_key"], wp["guid"])
+        # The tool logs its 201 as it sends it; the server stores the EXTERNAL_ID a moment later,
+        # when the outbox has read the answer.
+        for _ in deadline_loop("the EXTERNAL_IDs stored"):
+            if all(self.fb_ok("show", g)["integration"]["external_id"] for g in guids):
+                break
 
         shown = self.fb_ok("show", wp["ticket_id"])
         self.assertEqual(shown["integration"]["external_id"], wp_ext)
