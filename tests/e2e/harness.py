@@ -366,6 +366,19 @@ class ServerCase(unittest.TestCase):
         self.assertEqual(st, expect, body)
         return json.loads(body)
 
+    def access_log(self, method, path, until, user=None):
+        """(user, status) of the access log's lines for `method` on `path` (its query aside), in
+        order; only `user`'s when given. The server writes the log asynchronously: read again
+        until `until(lines)` holds, for 5 s at most."""
+        who = re.escape(user) if user else r"\S+"
+        pattern = re.compile(rf'^\S+ \S+ ({who}) "{method} {re.escape(path)}[?"\S]*" (\d{{3}}) ', re.M)
+        deadline = time.monotonic() + 5
+        while True:
+            found = [(u, int(s)) for u, s in pattern.findall(self.server.read_file("access.log"))]
+            if until(found) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
     def settled(self, **filters):
         """The asynchronous web-service messages of a filter (the monitor's query parameters)
         once none of them is received any more: a one-way 202 only says they are stored."""

@@ -219,7 +219,7 @@ class CaseExchangeAuth(unittest.TestCase):
         self.assertEqual((logins["10020"], logins["10040"]), ("sx.snow", "rita.requester"))
         self.token("sx.snow")  # the holder still logs on
         # Another tenant's people are another matter.
-        st, _, body = self.server.request("PUT", f"/_causeway/cx/tenants/200000003/people/10020", admin,
+        st, _, body = self.server.request("PUT", "/_causeway/cx/tenants/200000003/people/10020", admin,
                                           json.dumps({"login": "sx.snow"}))
         self.assertEqual(st, 200, body)
 

@@ -100,17 +100,6 @@ def header(wire, side, name):
 class SoapDotnet(ServerCase):
     extra_users, extra_config = DOTNET_USERS, EXTRA_CONFIG
 
-    def access_log(self, method, path, until):
-        """(user, status) of the access log's lines for `method` on `path`, in order, once
-        `until(lines)` holds (the log is written asynchronously) or after 5 s."""
-        pattern = re.compile(rf'^\S+ \S+ (\S+) "{method} {re.escape(path)}[?"\S]*" (\d{{3}}) ', re.M)
-        deadline = time.monotonic() + 5
-        while True:
-            found = [(u, int(s)) for u, s in pattern.findall(self.server.read_file("access.log"))]
-            if until(found) or time.monotonic() > deadline:
-                return found
-            time.sleep(0.05)
-
     def tools(self):
         found = {t: shutil.which(t) for t in ("wsdl", "mcs", "mono")}
         missing = [t for t, p in found.items() if not p]
