@@ -20,16 +20,18 @@ std::optional<Action> ActionFromCode(std::string_view code) {
 
 std::string ActionCode(Action a) { return "0" + std::to_string(static_cast<int>(a)); }
 
-LogItem MakeLogItem(Severity severity, std::string_view message_class, std::string_view number,
-                    std::string_view text, std::string sender_id, const std::vector<std::string>& vars) {
-  std::string note = core::SubstituteMessageVars(text, vars);
-  // LogItemNote is at most 200 characters: cut after the 200th whole UTF-8 sequence.
+std::string LogItemNote(std::string note) {
   size_t pos = 0;
   for (int chars = 0; pos < note.size() && chars < 200; ++chars)
     pos += std::max<size_t>(1, core::Utf8SequenceLength(std::string_view(note).substr(pos)));
   note.resize(std::min(pos, note.size()));
+  return note;
+}
+
+LogItem MakeLogItem(Severity severity, std::string_view message_class, std::string_view number,
+                    std::string_view text, std::string sender_id, const std::vector<std::string>& vars) {
   return LogItem{std::string(number) + "(" + std::string(message_class) + ")", severity, std::move(sender_id),
-                 std::move(note)};
+                 LogItemNote(core::SubstituteMessageVars(text, vars))};
 }
 
 std::string ReferenceSenderId(std::string_view own, std::string_view parent) {

@@ -32,6 +32,10 @@ struct LogItem {
   bool operator==(const LogItem&) const = default;
 };
 
+// `text` as a LogItemNote: at most 200 characters, cut after the 200th whole UTF-8 sequence
+// (a cut inside a sequence made the response, and its stored idempotent copy, invalid UTF-8).
+std::string LogItemNote(std::string text);
+
 // A log item of message `number` of `message_class`: `text` with &1..&4 replaced by `vars`,
 // cut to 200 characters (whole UTF-8 sequences).
 LogItem MakeLogItem(Severity severity, std::string_view message_class, std::string_view number,

@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "core/error.h"
 
 namespace causeway::activities {
 namespace {
@@ -43,10 +42,8 @@ const char* MessageText(const char* number) {
 }
 
 LogItem ErrorItem(const char* number, std::string sender_id, std::initializer_list<std::string> vars) {
-  std::string note = core::SubstituteMessageVars(MessageText(number), std::vector<std::string>(vars));
-  if (note.size() > 200) note.resize(200);
-  return LogItem{std::string(number) + "(" + kMessageClass + ")", LogSeverity::kError, std::move(sender_id),
-                 std::move(note)};
+  return soap::a2x::MakeLogItem(LogSeverity::kError, kMessageClass, number, MessageText(number), std::move(sender_id),
+                                std::vector<std::string>(vars));
 }
 
 }  // namespace causeway::activities

@@ -9,13 +9,19 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "soap/a2x.h"
+#include "soap/a2x_list.h"
 
 namespace causeway::activities {
 
-// A2X action codes (spec A.3.1); 04 (save) when none is given.
-enum class Action { kCreate = 1, kUpdate = 2, kDelete = 3, kSave = 4, kRemove = 5, kNoAction = 6 };
-std::optional<Action> ActionFromCode(std::string_view code);  // "01".."06"
-std::string ActionCode(Action a);                             // "01".."06"
+// The A2X conventions (spec A.3) are soap/a2x.h's plain values, shared with every A2X service:
+// action codes (04 when none is given), Log items cut to 200 characters, list changes.
+using soap::a2x::Action;
+using soap::a2x::ActionCode;
+using soap::a2x::ActionFromCode;
+using soap::a2x::ListChange;
+using soap::a2x::LogItem;
+using LogSeverity = soap::a2x::Severity;
 
 // Life-cycle status codes.
 inline constexpr std::string_view kStatusOpen = "1";
@@ -43,6 +49,7 @@ struct ScheduledPeriod {
   std::string start_time_zone;
   std::string end;
   std::string end_time_zone;
+  bool operator==(const ScheduledPeriod&) const = default;
 };
 
 struct DocumentReference {
@@ -50,6 +57,7 @@ struct DocumentReference {
   std::string uuid;
   std::string type_code;
   std::string role_code;
+  bool operator==(const DocumentReference&) const = default;
 };
 
 struct TaskText {
@@ -57,6 +65,7 @@ struct TaskText {
   std::string content;
   std::string language;
   std::string created_at;  // as sent, or the time it was stored
+  bool operator==(const TaskText&) const = default;
 };
 
 struct Attachment {
@@ -71,6 +80,7 @@ struct Attachment {
   std::string file_name;
   bool visible = true;
   std::string content_base64;  // file content as sent (base64Binary, validated by the schema)
+  bool operator==(const Attachment&) const = default;
 };
 
 struct Task {
@@ -97,6 +107,7 @@ struct Task {
   std::string created_by;
   core::SystemTime changed_at{};
   std::string changed_by;
+  bool operator==(const Task&) const = default;
 };
 
 // ---- what a MaintainBundle request asks for ------------------------------------------------
@@ -111,29 +122,27 @@ struct PartyInput {
   bool main = false;
 };
 
+// Every optional leaf of a child node that is not transmitted (nullopt) leaves the stored value
+// unchanged (A2X: only what is sent changes).
 struct ReferenceChange {
   std::string sender_id;
   Action action = Action::kSave;
-  DocumentReference reference;
+  std::optional<std::string> id, uuid, type_code, role_code;
 };
 
 struct TextChange {
   std::string sender_id;
   Action action = Action::kSave;
-  TaskText text;
+  std::optional<std::string> type_code, language, content, created_at;
 };
 
 struct AttachmentChange {
   Action action = Action::kSave;
-  Attachment document;  // uuid empty: a new document
-  bool has_file_content = false;
-};
-
-// A repeatable child list: `complete` is its ListCompleteTransmissionIndicator.
-template <typename T>
-struct ListChange {
-  bool complete = false;
-  std::vector<T> items;
+  std::optional<std::string> uuid;  // none: a new document
+  std::optional<std::string> category_code, type_code, name, alternative_name, description, link_uri, mime_code,
+      file_name;
+  std::optional<bool> visible;
+  std::optional<std::string> content_base64;  // FileContent/BinaryObject, without whitespace
 };
 
 struct PeriodInput {
@@ -163,15 +172,6 @@ struct BundleRequest {
 
 // ---- what comes back -----------------------------------------------------------------------
 
-enum class LogSeverity { kInfo = 1, kWarning = 2, kError = 3 };
-
-struct LogItem {
-  std::string type_id;  // "<number>(<message class>)"
-  LogSeverity severity = LogSeverity::kError;
-  std::string sender_id;  // ReferenceObjectNodeSenderTechnicalID
-  std::string note;       // at most 200 characters
-};
-
 struct Confirmation {
   std::string sender_id;
   std::string change_state_id;
@@ -187,11 +187,10 @@ struct BundleResult {
   std::optional<LogSeverity> max_severity;
 };
 
-// A fresh UUID for something created at `now`, lower case: RFC 9562 version 7 (soap::a2x::NewUuid),
-// so that tasks created one after another sit next to each other in the unique index on uuid
-// (a random version-4 UUID dirtied a page of that index per created task).
-std::string NewUuid(core::SystemTime now);
-// A new change state: SAP long timestamp of `now`, strictly increasing within the process.
-std::string NextChangeState(core::SystemTime now);
+// New tasks get time-ordered UUIDs (RFC 9562 version 7), so that tasks created one after another
+// sit next to each other in the unique index on uuid (a random version-4 UUID dirtied a page of
+// that index per created task); change states are ABAP long timestamps (spec A.3.4).
+using soap::a2x::NewUuid;
+using soap::a2x::NextChangeState;
 
 }  // namespace causeway::activities

@@ -16,7 +16,21 @@ namespace {
 constexpr std::string_view kCampaignTypeCode = "764";
 constexpr std::string_view kPredecessor = "1";
 
+namespace a2x = soap::a2x;
+
 std::string Collapse(std::string_view s) { return std::string(core::Trim(s)); }
+std::string Trimmed(const std::optional<std::string>& s) { return s ? Collapse(*s) : std::string(); }
+
+// Sets `field` when the leaf was transmitted (optional leaves not sent stay as they are).
+void Set(std::string& field, const std::optional<std::string>& v) {
+  if (v) field = Collapse(*v);
+}
+
+// A text's type; a text without one is the body.
+std::string TextType(const TextChange& ch) {
+  std::string type = Trimmed(ch.type_code);
+  return type.empty() ? std::string(kTextBody) : type;
+}
 
 std::optional<int64_t> ParseId(std::string_view s) {
   s = core::Trim(s);
@@ -57,13 +71,63 @@ class PartnerLookup {
   std::map<std::string, std::vector<Partner>, std::less<>> by_email_;
 };
 
+// The tasks one run of a bundle sees: the store's, and what earlier tasks of the same bundle did
+// to them, so that [01 create X, 02 update X] checks as it maintains. A maintain writes through
+// (its transaction sees its own writes); a check writes nothing and keeps its changes here. On
+// PostgreSQL a maintain locks each row it reads (FOR UPDATE), so that the ChangeStateID check
+// and the write that follows it are one step: two bundles changing the same task wait for each
+// other instead of both passing the check (a lost update).
+class BundleTasks {
+ public:
+  BundleTasks(store::Tx& tx, bool check, bool lock) : tx_(tx), check_(check), lock_(lock && !check) {}
+
+  core::Result<std::optional<Task>> ByUuid(std::string_view uuid) {
+    const std::string key = core::ToLower(Collapse(uuid));
+    if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
+    return tasks::FindByUuid(tx_, key, lock_);
+  }
+  core::Result<std::optional<Task>> ById(int64_t id) {
+    CW_ASSIGN_OR_RETURN(auto found, tasks::FindById(tx_, id, lock_));
+    if (found)
+      if (auto it = overlay_.find(core::ToLower(found->uuid)); it != overlay_.end()) return it->second;
+    return found;
+  }
+  core::Status Insert(const Task& t) { return check_ ? Remember(t) : tasks::Insert(tx_, t); }
+  core::Status Update(const Task& t) { return check_ ? Remember(t) : tasks::Update(tx_, t); }
+  core::Status Delete(const Task& t) {
+    if (!check_) return tasks::Delete(tx_, t.id);
+    overlay_[core::ToLower(t.uuid)] = std::nullopt;
+    return core::Status::Ok();
+  }
+
+ private:
+  core::Status Remember(const Task& t) {
+    overlay_[core::ToLower(t.uuid)] = t;
+    return core::Status::Ok();
+  }
+
+  store::Tx& tx_;
+  const bool check_, lock_;
+  std::map<std::string, std::optional<Task>, std::less<>> overlay_;  // by uuid; nullopt: deleted
+};
+
+// A change that changes nothing stores nothing (no new ChangeStateID): 06 on a task and its
+// children, or values equal to the stored ones.
+bool SameState(Task a, Task b) {
+  a.changed_at = b.changed_at = {};
+  a.changed_by = b.changed_by = {};
+  a.change_state_id = b.change_state_id = {};
+  return a == b;
+}
+
 // Processing of one TaskChange inside one transaction. Business errors go to `log`; store
 // errors are returned (and roll the task back).
 class TaskProcessor {
  public:
-  TaskProcessor(store::Tx& tx, PartnerLookup& partners, tasks::NumberRange& numbers, const TaskChange& change,
+  TaskProcessor(BundleTasks& tasks, PartnerLookup& partners, tasks::NumberRange& numbers, const TaskChange& change,
                 const std::string& user, core::SystemTime now, bool check, std::vector<LogItem>& log)
-      : tx_(tx), partners_(partners), numbers_(numbers), c_(change), user_(user), now_(now), check_(check), log_(log) {}
+      : tasks_(tasks), partners_(partners), numbers_(numbers), c_(change), user_(user), now_(now), check_(check),
+        log_(log) {}
 
   // Sets *confirmation for a task that committed (or would commit).
   core::Status Run(std::optional<Confirmation>* confirmation);
@@ -83,7 +147,7 @@ class TaskProcessor {
   void ApplyTexts(Task& t);
   void ApplyAttachments(Task& t);
 
-  store::Tx& tx_;
+  BundleTasks& tasks_;
   PartnerLookup& partners_;
   tasks::NumberRange& numbers_;
   const TaskChange& c_;
@@ -194,181 +258,136 @@ core::Status TaskProcessor::ApplyParties(Task& t) {
   return core::Status::Ok();
 }
 
-void TaskProcessor::ApplyReferences(Task& t) {
-  auto same = [](const DocumentReference& a, const DocumentReference& b) {
-    if (!a.uuid.empty() && !b.uuid.empty()) return core::IEquals(a.uuid, b.uuid);
-    return a.id == b.id && a.type_code == b.type_code;
-  };
-  const std::string task_label = std::to_string(t.id);
-  std::vector<DocumentReference> result = c_.references.complete ? std::vector<DocumentReference>() : t.references;
-  for (const ReferenceChange& rc : c_.references.items) {
-    DocumentReference r = rc.reference;
-    r.id = Collapse(r.id);
-    r.type_code = Collapse(r.type_code);
-    r.role_code = Collapse(r.role_code);
-    if (r.type_code == kCampaignTypeCode) r.role_code = std::string(kPredecessor);
-    const std::string label = r.id.empty() ? r.uuid : r.id;
-    const std::string sender = rc.sender_id.empty() ? c_.sender_id : rc.sender_id;
-    auto existing_in = [&](const std::vector<DocumentReference>& list) {
-      return std::find_if(list.begin(), list.end(), [&](const auto& x) { return same(x, r); });
-    };
-    const bool existed = existing_in(t.references) != t.references.end();
-    auto it = std::find_if(result.begin(), result.end(), [&](const auto& x) { return same(x, r); });
-    switch (rc.action) {
-      case Action::kCreate:
-        if (existed && !c_.references.complete) Error("014", {label, task_label}, sender);
-        else if (it == result.end()) result.push_back(r);
-        break;
-      case Action::kUpdate:
-      case Action::kNoAction:
-        if (!existed) Error("013", {label, task_label}, sender);
-        else if (it != result.end()) *it = r;
-        else if (c_.references.complete) result.push_back(*existing_in(t.references));
-        break;
-      case Action::kDelete:
-        if (!existed) Error("013", {label, task_label}, sender);
-        else if (it != result.end()) result.erase(it);
-        break;
-      case Action::kSave:
-        if (it != result.end()) *it = r;
-        else result.push_back(r);
-        break;
-      case Action::kRemove:
-        if (it != result.end()) result.erase(it);
-        break;
-    }
+// A document reference is identified by its UUID when both sides have one, else by (ID, TypeCode).
+struct ReferenceKey {
+  std::string uuid, id, type_code;
+  bool operator==(const ReferenceKey& o) const {
+    if (!uuid.empty() && !o.uuid.empty()) return core::IEquals(uuid, o.uuid);
+    return id == o.id && type_code == o.type_code;
   }
-  t.references = std::move(result);
+};
+
+void TaskProcessor::ApplyReferences(Task& t) {
+  const std::string task_label = std::to_string(t.id);
+  auto label = [](const ReferenceChange& ch) {
+    std::string id = Trimmed(ch.id);
+    return id.empty() ? Trimmed(ch.uuid) : id;
+  };
+  auto error = [&](const ReferenceChange& ch, a2x::ListError e) {
+    const std::string sender = ch.sender_id.empty() ? c_.sender_id : ch.sender_id;
+    Error(e == a2x::ListError::kExists ? "014" : "013", {label(ch), task_label}, sender);
+  };
+  t.references = a2x::ApplyListChange(
+      t.references, c_.references,
+      a2x::ListRules<DocumentReference, ReferenceChange, ReferenceKey>{
+          .change_key = [](const ReferenceChange& ch) -> std::optional<ReferenceKey> {
+            ReferenceKey k{Trimmed(ch.uuid), Trimmed(ch.id), Trimmed(ch.type_code)};
+            if (k.uuid.empty() && k.id.empty()) return std::nullopt;
+            return k;
+          },
+          .key = [](const DocumentReference& r) { return ReferenceKey{r.uuid, r.id, r.type_code}; },
+          .apply = [&](const DocumentReference* stored, const ReferenceChange& ch) -> std::optional<DocumentReference> {
+            DocumentReference r = stored ? *stored : DocumentReference{};
+            if (!stored) {
+              r.id = Trimmed(ch.id);
+              r.type_code = Trimmed(ch.type_code);
+            }
+            Set(r.uuid, ch.uuid);
+            Set(r.role_code, ch.role_code);
+            if (r.type_code == kCampaignTypeCode) r.role_code = std::string(kPredecessor);
+            return r;
+          },
+          .error = error});
 }
 
 void TaskProcessor::ApplyTexts(Task& t) {
   const std::string task_label = std::to_string(t.id);
-  std::vector<TaskText> result = c_.texts.complete ? std::vector<TaskText>() : t.texts;
-  for (const TextChange& tc : c_.texts.items) {
-    TaskText x = tc.text;
-    x.type_code = Collapse(x.type_code);
-    if (x.type_code.empty()) x.type_code = std::string(kTextBody);
-    const std::string sender = tc.sender_id.empty() ? c_.sender_id : tc.sender_id;
-    if (x.type_code != kTextBody && x.type_code != kTextComment) {
-      Error("011", {x.type_code}, sender);
-      continue;
-    }
-    // The body is unique; comments are told apart by their creation time (a comment without
-    // one is always new).
-    auto same = [&](const TaskText& y) {
-      if (y.type_code != x.type_code) return false;
-      return x.type_code == kTextBody || (!x.created_at.empty() && y.created_at == x.created_at);
-    };
-    auto it = std::find_if(result.begin(), result.end(), same);
-    const bool existed = std::find_if(t.texts.begin(), t.texts.end(), same) != t.texts.end();
-    if (x.created_at.empty()) x.created_at = core::FormatIso8601(now_);
-    switch (tc.action) {
-      case Action::kCreate:
-        if (existed && !c_.texts.complete && x.type_code == kTextBody) Error("012", {}, sender);
-        else if (x.type_code == kTextBody && it != result.end()) Error("012", {}, sender);
-        else result.push_back(x);
-        break;
-      case Action::kUpdate:
-      case Action::kDelete:
-        if (!existed && it == result.end()) {
-          Error("018", {x.type_code, task_label}, sender);
-        } else if (tc.action == Action::kUpdate) {
-          if (it != result.end()) *it = x;
-          else result.push_back(x);
-        } else if (it != result.end()) {
-          result.erase(it);
-        }
-        break;
-      case Action::kSave:
-        if (it != result.end()) *it = x;
-        else result.push_back(x);
-        break;
-      case Action::kRemove:
-        if (it != result.end()) result.erase(it);
-        break;
-      case Action::kNoAction:
-        break;
-    }
+  // Only bodies and comments exist on a task; a text of another type is an error of its own
+  // and takes no part in the list (not even in a complete one).
+  a2x::ListChange<TextChange> texts{c_.texts.complete, {}};
+  for (const TextChange& ch : c_.texts.items) {
+    const std::string type = TextType(ch);
+    if (type == kTextBody || type == kTextComment) texts.items.push_back(ch);
+    else Error("011", {type}, ch.sender_id.empty() ? c_.sender_id : ch.sender_id);
   }
-  if (std::count_if(result.begin(), result.end(), [](const TaskText& x) { return x.type_code == kTextBody; }) > 1)
-    Error("012", {});
-  t.texts = std::move(result);
+  auto error = [&](const TextChange& ch, a2x::ListError e) {
+    const std::string sender = ch.sender_id.empty() ? c_.sender_id : ch.sender_id;
+    if (e == a2x::ListError::kExists) Error("012", {}, sender);
+    else Error("018", {TextType(ch), task_label}, sender);
+  };
+  t.texts = a2x::ApplyListChange(
+      t.texts, texts,
+      a2x::ListRules<TaskText, TextChange, std::string>{
+          // The body is unique; comments are told apart by their creation time (a comment
+          // without one is always new).
+          .change_key = [](const TextChange& ch) -> std::optional<std::string> {
+            const std::string type = TextType(ch);
+            if (type == kTextBody) return type;
+            std::string created = Trimmed(ch.created_at);
+            if (created.empty()) return std::nullopt;
+            return type + "/" + created;
+          },
+          .key = [](const TaskText& x) { return x.type_code == kTextBody ? x.type_code : x.type_code + "/" + x.created_at; },
+          .apply = [&](const TaskText* stored, const TextChange& ch) -> std::optional<TaskText> {
+            TaskText x = stored ? *stored : TaskText{};
+            if (!stored) {
+              x.type_code = TextType(ch);
+              x.created_at = Trimmed(ch.created_at);
+              if (x.created_at.empty()) x.created_at = core::FormatIso8601(now_);
+            }
+            Set(x.language, ch.language);
+            if (ch.content) x.content = *ch.content;
+            return x;
+          },
+          .error = error});
 }
 
 void TaskProcessor::ApplyAttachments(Task& t) {
   if (!c_.attachment_folder_present) return;
   const std::string task_label = std::to_string(t.id);
-  std::vector<Attachment> result = c_.attachments.complete ? std::vector<Attachment>() : t.attachments;
-  for (const AttachmentChange& ac : c_.attachments.items) {
-    Attachment a = ac.document;
-    a.uuid = core::ToLower(Collapse(a.uuid));
-    auto find = [&](std::vector<Attachment>& list) {
-      return std::find_if(list.begin(), list.end(), [&](const Attachment& y) { return !a.uuid.empty() && y.uuid == a.uuid; });
-    };
-    auto it = find(result);
-    const bool existed = find(t.attachments) != t.attachments.end();
-    auto merged = [&](const Attachment* old) {
-      if (!old) {
-        if (a.uuid.empty()) a.uuid = NewUuid(now_);
-        return a;
-      }
-      Attachment m = *old;
-      auto keep = [](std::string& dst, const std::string& src) {
-        if (!src.empty()) dst = src;
-      };
-      keep(m.category_code, a.category_code);
-      keep(m.type_code, a.type_code);
-      keep(m.name, a.name);
-      keep(m.alternative_name, a.alternative_name);
-      keep(m.description, a.description);
-      keep(m.link_uri, a.link_uri);
-      keep(m.mime_code, a.mime_code);
-      keep(m.file_name, a.file_name);
-      m.visible = a.visible;
-      if (ac.has_file_content) m.content_base64 = a.content_base64;
-      return m;
-    };
-    const Attachment* old = existed ? &*find(t.attachments) : nullptr;
-    switch (ac.action) {
-      case Action::kCreate:
-        if (existed && !c_.attachments.complete) Error("019", {a.uuid, task_label});
-        else if (it == result.end()) result.push_back(merged(nullptr));
-        break;
-      case Action::kUpdate:
-      case Action::kDelete:
-      case Action::kNoAction:
-        if (!existed) {
-          Error("015", {a.uuid, task_label});
-        } else if (ac.action == Action::kDelete) {
-          if (it != result.end()) result.erase(it);
-        } else {
-          Attachment m = ac.action == Action::kUpdate ? merged(old) : *old;
-          if (it != result.end()) *it = m;
-          else result.push_back(m);
-        }
-        break;
-      case Action::kSave:
-        if (it != result.end()) *it = merged(old);
-        else result.push_back(merged(old));
-        break;
-      case Action::kRemove:
-        if (it != result.end()) result.erase(it);
-        break;
-    }
-  }
-  t.attachments = std::move(result);
+  auto error = [&](const AttachmentChange& ch, a2x::ListError e) {
+    Error(e == a2x::ListError::kExists ? "019" : "015", {core::ToLower(Trimmed(ch.uuid)), task_label});
+  };
+  t.attachments = a2x::ApplyListChange(
+      t.attachments, c_.attachments,
+      a2x::ListRules<Attachment, AttachmentChange, std::string>{
+          .change_key = [](const AttachmentChange& ch) -> std::optional<std::string> {
+            std::string uuid = core::ToLower(Trimmed(ch.uuid));
+            if (uuid.empty()) return std::nullopt;
+            return uuid;
+          },
+          .key = [](const Attachment& x) { return x.uuid; },
+          .apply = [&](const Attachment* stored, const AttachmentChange& ch) -> std::optional<Attachment> {
+            Attachment x = stored ? *stored : Attachment{};
+            if (!stored) {
+              x.uuid = core::ToLower(Trimmed(ch.uuid));
+              if (x.uuid.empty()) x.uuid = NewUuid(now_);
+            }
+            Set(x.category_code, ch.category_code);
+            Set(x.type_code, ch.type_code);
+            Set(x.mime_code, ch.mime_code);
+            Set(x.link_uri, ch.link_uri);
+            if (ch.name) x.name = *ch.name;
+            if (ch.alternative_name) x.alternative_name = *ch.alternative_name;
+            if (ch.description) x.description = *ch.description;
+            if (ch.file_name) x.file_name = *ch.file_name;
+            if (ch.visible) x.visible = *ch.visible;
+            if (ch.content_base64) x.content_base64 = *ch.content_base64;
+            return x;
+          },
+          .error = error});
 }
 
 core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
   // 1. Which task is meant.
   std::optional<Task> by_uuid, by_id;
   if (c_.uuid && !Collapse(*c_.uuid).empty()) {
-    CW_ASSIGN_OR_RETURN(by_uuid, tasks::FindByUuid(tx_, Collapse(*c_.uuid)));
+    CW_ASSIGN_OR_RETURN(by_uuid, tasks_.ByUuid(*c_.uuid));
   }
   bool id_given = c_.id && !Collapse(*c_.id).empty();
   if (id_given) {
     if (auto id = ParseId(*c_.id)) {
-      CW_ASSIGN_OR_RETURN(by_id, tasks::FindById(tx_, *id));
+      CW_ASSIGN_OR_RETURN(by_id, tasks_.ById(*id));
     }
   }
   const bool uuid_given = c_.uuid && !Collapse(*c_.uuid).empty();
@@ -398,12 +417,9 @@ core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
   }
 
   // 2. Optimistic lock.
-  if (current && c_.change_state_id) {
-    std::string sent = Collapse(*c_.change_state_id);
-    if (!sent.empty() && sent != current->change_state_id) {
-      Error("003", {std::to_string(current->id), sent});
-      return core::Status::Ok();
-    }
+  if (current && c_.change_state_id && !a2x::ChangeStateMatches(*c_.change_state_id, current->change_state_id)) {
+    Error("003", {std::to_string(current->id), Collapse(*c_.change_state_id)});
+    return core::Status::Ok();
   }
 
   // 3. The new state.
@@ -413,7 +429,7 @@ core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
     conf.uuid = current->uuid;
     conf.id = std::to_string(current->id);
     conf.change_state_id = NextChangeState(now_);
-    if (!check_) CW_RETURN_IF_ERROR(tasks::Delete(tx_, current->id));
+    CW_RETURN_IF_ERROR(tasks_.Delete(*current));
     *confirmation = conf;
     return core::Status::Ok();
   }
@@ -439,23 +455,27 @@ core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
   ApplyAttachments(t);
   if (failed_) return core::Status::Ok();
 
-  t.changed_at = now_;
-  t.changed_by = user_;
-  if (check_) {
-    t.change_state_id = create ? NextChangeState(now_) : current->change_state_id;
+  if (!create && SameState(t, *current)) {
+    t = *current;
   } else {
+    t.changed_at = now_;
+    t.changed_by = user_;
     t.change_state_id = NextChangeState(now_);
-    if (create) {
-      CW_ASSIGN_OR_RETURN(t.id, numbers_.Next());
-      drew_ = true;
-      CW_RETURN_IF_ERROR(tasks::Insert(tx_, t));
+    if (!create) {
+      CW_RETURN_IF_ERROR(tasks_.Update(t));
     } else {
-      CW_RETURN_IF_ERROR(tasks::Update(tx_, t));
+      // A check draws no number: its confirmation of a create carries no ID.
+      if (!check_) {
+        CW_ASSIGN_OR_RETURN(t.id, numbers_.Next());
+        drew_ = true;
+      }
+      CW_RETURN_IF_ERROR(tasks_.Insert(t));
     }
   }
   conf.uuid = t.uuid;
   conf.id = t.id > 0 ? std::to_string(t.id) : std::string();
-  conf.change_state_id = t.change_state_id;
+  // A check changes nothing: the client's change state stays the one to send.
+  conf.change_state_id = check_ && !create ? current->change_state_id : t.change_state_id;
   *confirmation = conf;
   return core::Status::Ok();
 }
@@ -470,10 +490,8 @@ struct Outcome {
 };
 
 LogItem TechnicalError(const core::Error& e, const std::string& sender_id) {
-  LogItem item{e.GatewayCode(), LogSeverity::kError, sender_id,
-               "Technical error; the activity task was not saved: " + e.text};
-  if (item.note.size() > 200) item.note.resize(200);
-  return item;
+  return LogItem{e.GatewayCode(), LogSeverity::kError, sender_id,
+                 a2x::LogItemNote("Technical error; the activity task was not saved: " + e.text)};
 }
 
 BundleResult Summarize(std::vector<Outcome>& outcomes) {
@@ -547,6 +565,7 @@ core::Result<BundleResult> TaskActivities::RunTasks(store::Tx& tx, const BundleR
                                                     bool savepoint_per_task) {
   std::vector<Outcome> outcomes(request.tasks.size());
   PartnerLookup partners(tx);
+  BundleTasks tasks(tx, check, db_.dialect() == store::Dialect::kPostgres);
   tasks::NumberRange numbers(tx, "TASK");
   const bool may_create = std::any_of(request.tasks.begin(), request.tasks.end(), [](const TaskChange& c) {
     return c.action == Action::kCreate || c.action == Action::kSave;
@@ -555,7 +574,7 @@ core::Result<BundleResult> TaskActivities::RunTasks(store::Tx& tx, const BundleR
   for (size_t i = 0; i < request.tasks.size(); ++i) {
     Outcome& o = outcomes[i];
     if (savepoint_per_task) CW_RETURN_IF_ERROR(tx.Exec("SAVEPOINT activity_task"));
-    TaskProcessor p(tx, partners, numbers, request.tasks[i], user, now, check, o.log);
+    TaskProcessor p(tasks, partners, numbers, request.tasks[i], user, now, check, o.log);
     core::Status st = p.Run(&o.confirmation);
     if (!savepoint_per_task) {
       CW_RETURN_IF_ERROR(st);

@@ -47,6 +47,26 @@ class TaskActivitiesTest : public ::testing::Test {
     EXPECT_TRUE(t.ok() && t->has_value()) << id;
     return t.ok() && t->has_value() ? **t : Task{};
   }
+  static TextChange Text(std::string sender, Action action, std::string type, std::optional<std::string> content,
+                         std::optional<std::string> created_at = std::nullopt) {
+    TextChange x;
+    x.sender_id = std::move(sender);
+    x.action = action;
+    x.type_code = std::move(type);
+    x.content = std::move(content);
+    x.created_at = std::move(created_at);
+    return x;
+  }
+  static ReferenceChange Ref(std::string sender, Action action, std::string id, std::string type,
+                             std::optional<std::string> role = std::nullopt) {
+    ReferenceChange r;
+    r.sender_id = std::move(sender);
+    r.action = action;
+    r.id = std::move(id);
+    r.type_code = std::move(type);
+    r.role_code = std::move(role);
+    return r;
+  }
   static std::vector<std::string> Notes(const BundleResult& r) {
     std::vector<std::string> out;
     for (const auto& i : r.log) out.push_back(i.type_id + " " + i.sender_id + " " + i.note);
@@ -200,9 +220,9 @@ TEST_F(TaskActivitiesTest, ListCompleteTransmissionPerList) {
 
 TEST_F(TaskActivitiesTest, TextsAndReferences) {
   TaskChange c = Create("1", "A");
-  c.texts.items = {{"t1", Action::kCreate, {"10002", "Body", "", ""}},
-                   {"t2", Action::kCreate, {"10011", "First", "", "2012-06-30T12:45:00Z"}}};
-  c.references.items = {{"r1", Action::kCreate, {"4711", "", "72", "2"}}, {"r2", Action::kCreate, {"99", "", "764", "2"}}};
+  c.texts.items = {Text("t1", Action::kCreate, "10002", "Body"),
+                   Text("t2", Action::kCreate, "10011", "First", "2012-06-30T12:45:00Z")};
+  c.references.items = {Ref("r1", Action::kCreate, "4711", "72", "2"), Ref("r2", Action::kCreate, "99", "764", "2")};
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
   Task t = Get("1");
   ASSERT_EQ(t.texts.size(), 2u);
@@ -211,15 +231,15 @@ TEST_F(TaskActivitiesTest, TextsAndReferences) {
   TaskChange u;
   u.action = Action::kNoAction;
   u.id = "1";
-  u.texts.items = {{"t3", Action::kCreate, {"10002", "Second body", "", ""}},
-                   {"t4", Action::kCreate, {"10099", "x", "", ""}}};
-  u.references.items = {{"r3", Action::kDelete, {"1234", "", "72", ""}}};
+  u.texts.items = {Text("t3", Action::kCreate, "10002", "Second body"), Text("t4", Action::kCreate, "10099", "x")};
+  u.references.items = {Ref("r3", Action::kDelete, "1234", "72")};
   BundleResult r = Maintain({u});
   EXPECT_EQ(r.processing_result_code, "5");
   std::vector<std::string> senders;
   for (const auto& i : r.log) senders.push_back(i.sender_id + ":" + i.type_id);
-  EXPECT_EQ(senders, (std::vector<std::string>{"r3:013(CAUSEWAY/ACTIVITY)", "t3:012(CAUSEWAY/ACTIVITY)",
-                                               "t4:011(CAUSEWAY/ACTIVITY)"}));
+  // A text of a type tasks do not have is refused before the list is changed.
+  EXPECT_EQ(senders, (std::vector<std::string>{"r3:013(CAUSEWAY/ACTIVITY)", "t4:011(CAUSEWAY/ACTIVITY)",
+                                               "t3:012(CAUSEWAY/ACTIVITY)"}));
   EXPECT_EQ(Get("1").texts.size(), 2u);
 }
 
@@ -469,6 +489,154 @@ TEST_F(TaskActivitiesTest, TheLeanTableKeepsTasksStoredBefore) {
                                    {}, [&](const store::Row& r) { indexes = r.Int(0); });
                  }).ok());
   EXPECT_EQ(indexes, 0);
+}
+
+// Action code 06 on a child node leaves it as it is (spec A.3.1), also when it carries leaves,
+// and keeps it in a list transmitted complete; other children of that list go.
+TEST_F(TaskActivitiesTest, NoActionOnAChildLeavesItAsItIs) {
+  TaskChange c = Create("1", "A");
+  c.texts.items = {Text("t1", Action::kCreate, "10002", "Body"),
+                   Text("t2", Action::kCreate, "10011", "Comment", "2012-06-30T12:45:00Z")};
+  c.references.items = {Ref("r1", Action::kCreate, "4711", "72", "2"), Ref("r2", Action::kCreate, "4712", "72", "2")};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  TaskChange u;
+  u.action = Action::kNoAction;
+  u.id = "1";
+  u.texts.complete = true;
+  u.texts.items = {Text("t1", Action::kNoAction, "10002", "Not this")};
+  u.references.complete = true;
+  u.references.items = {Ref("r1", Action::kNoAction, "4711", "72", "9")};
+  BundleResult r = Maintain({u});
+  ASSERT_EQ(r.processing_result_code, "3") << ::testing::PrintToString(Notes(r));
+  Task t = Get("1");
+  ASSERT_EQ(t.texts.size(), 1u);
+  EXPECT_EQ(t.texts[0].content, "Body");
+  ASSERT_EQ(t.references.size(), 1u);
+  EXPECT_EQ(t.references[0].id, "4711");
+  EXPECT_EQ(t.references[0].role_code, "2");
+  // 06 on a child that does not exist is an error, as for the root.
+  u.texts.items = {Text("t9", Action::kNoAction, "10011", std::nullopt, "2020-01-01T00:00:00Z")};
+  u.references.items.clear();
+  u.references.complete = false;
+  EXPECT_EQ(Notes(Maintain({u})), (std::vector<std::string>{
+                                      "018(CAUSEWAY/ACTIVITY) t9 Text of type 10011 does not exist in activity task 1"}));
+}
+
+// Changing a child node changes the leaves that were sent; a leaf not sent keeps its value.
+TEST_F(TaskActivitiesTest, AChildLeafNotSentKeepsItsValue) {
+  TaskChange c = Create("1", "A");
+  TextChange body = Text("t1", Action::kCreate, "10002", "Body");
+  body.language = "EN";
+  c.texts.items = {body};
+  c.references.items = {Ref("r1", Action::kCreate, "4711", "72", "2")};
+  c.attachment_folder_present = true;
+  AttachmentChange doc;
+  doc.action = Action::kCreate;
+  doc.uuid = "00163e02-8b2e-1ed1-aeaa-000000000001";
+  doc.name = "spec.pdf";
+  doc.description = "The spec";
+  doc.visible = false;
+  doc.category_code = "2";
+  doc.content_base64 = "SGVsbG8=";
+  c.attachments.items = {doc};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+
+  TaskChange u;
+  u.action = Action::kUpdate;
+  u.id = "1";
+  TextChange language_only;
+  language_only.action = Action::kUpdate;
+  language_only.type_code = "10002";
+  language_only.language = "DE";
+  u.texts.items = {language_only};
+  u.references.items = {Ref("r1", Action::kUpdate, "4711", "72")};
+  u.attachment_folder_present = true;
+  AttachmentChange rename;
+  rename.action = Action::kUpdate;
+  rename.uuid = "00163E02-8B2E-1ED1-AEAA-000000000001";
+  rename.name = "spec-v2.pdf";
+  u.attachments.items = {rename};
+  ASSERT_EQ(Maintain({u}).processing_result_code, "3");
+
+  Task t = Get("1");
+  ASSERT_EQ(t.texts.size(), 1u);
+  EXPECT_EQ(t.texts[0].content, "Body");
+  EXPECT_EQ(t.texts[0].language, "DE");
+  ASSERT_EQ(t.references.size(), 1u);
+  EXPECT_EQ(t.references[0].role_code, "2");
+  ASSERT_EQ(t.attachments.size(), 1u);
+  EXPECT_EQ(t.attachments[0].name, "spec-v2.pdf");
+  EXPECT_EQ(t.attachments[0].description, "The spec");
+  EXPECT_FALSE(t.attachments[0].visible);
+  EXPECT_EQ(t.attachments[0].content_base64, "SGVsbG8=");
+  // An element sent empty is a value: the description is cleared.
+  rename.description = "";
+  u.texts.items.clear();
+  u.references.items.clear();
+  u.attachments.items = {rename};
+  ASSERT_EQ(Maintain({u}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").attachments.at(0).description, "");
+}
+
+// A change that changes nothing writes nothing: the ChangeStateID stays (and a client that
+// sends it next time is not told the task changed in the meantime).
+TEST_F(TaskActivitiesTest, AChangeThatChangesNothingKeepsTheChangeState) {
+  BundleResult created = Maintain({Create("1", "A")});
+  const std::string state = created.confirmations.at(0).change_state_id;
+  clock_.Advance(std::chrono::seconds(5));
+  TaskChange touch;
+  touch.sender_id = "T";
+  touch.action = Action::kNoAction;
+  touch.id = "1";
+  BundleResult r = Maintain({touch});
+  ASSERT_EQ(r.confirmations.size(), 1u);
+  EXPECT_EQ(r.confirmations[0].change_state_id, state);
+  TaskChange same;
+  same.action = Action::kUpdate;
+  same.id = "1";
+  same.name = "A";
+  same.change_state_id = state;
+  EXPECT_EQ(Maintain({same}).confirmations.at(0).change_state_id, state);
+  EXPECT_EQ(Get("1").changed_at, core::FromUnixMillis(1714550400000));
+  same.name = "B";
+  EXPECT_NE(Maintain({same}).confirmations.at(0).change_state_id, state);
+}
+
+// A check sees what earlier tasks of the same bundle would have done, as the maintain does.
+TEST_F(TaskActivitiesTest, ACheckSeesTheEarlierTasksOfItsBundle) {
+  const std::string uuid = "00163e02-8b2e-1ed1-aeaa-6d7e616e7201";
+  TaskChange create = Create("1", "A");
+  create.uuid = uuid;
+  TaskChange update;
+  update.sender_id = "2";
+  update.action = Action::kUpdate;
+  update.uuid = uuid;
+  update.name = "B";
+  TaskChange remove;
+  remove.sender_id = "3";
+  remove.action = Action::kDelete;
+  remove.uuid = uuid;
+  BundleResult check = acts_->CheckMaintainBundle({"", "", {create, update}}, "TASK_SYNC");
+  EXPECT_EQ(check.processing_result_code, "3") << ::testing::PrintToString(Notes(check));
+  BundleResult gone = acts_->CheckMaintainBundle({"", "", {create, remove, update}}, "TASK_SYNC");
+  EXPECT_EQ(gone.processing_result_code, "4");
+  EXPECT_EQ(Notes(gone), (std::vector<std::string>{"002(CAUSEWAY/ACTIVITY) 2 Activity task " + uuid + " does not exist"}));
+  EXPECT_EQ(acts_->ListTasks(0, 10)->size(), 0u);
+  BundleResult maintained = Maintain({create, remove, update});
+  EXPECT_EQ(Notes(maintained), Notes(gone));
+}
+
+// A Log note is cut at 200 characters, not bytes: a cut inside a UTF-8 sequence made the
+// response (and its stored idempotent copy) invalid.
+TEST_F(TaskActivitiesTest, ALongNoteIsCutAtACharacter) {
+  TaskChange c = Create("1", "A");
+  std::string id;
+  for (int i = 0; i < 250; ++i) id += "\xc3\xa9";  // é
+  c.processor = PartyInput{"", id};
+  BundleResult r = Maintain({c});
+  ASSERT_EQ(r.log.size(), 1u);
+  const std::string& note = r.log[0].note;
+  EXPECT_EQ(note, "Business partner " + id.substr(0, 2 * (200 - 17)));
 }
 
 }  // namespace

@@ -17,12 +17,16 @@ std::string ProcessorId(const Task& t) { return t.processor ? t.processor->busin
 
 }  // namespace
 
-core::Result<std::optional<Task>> FindById(store::Tx& tx, int64_t id) {
-  return One(tx, "SELECT document FROM activity_tasks WHERE id = ?", id);
+core::Result<std::optional<Task>> FindById(store::Tx& tx, int64_t id, bool lock) {
+  return One(tx, lock ? "SELECT document FROM activity_tasks WHERE id = ? FOR UPDATE"
+                      : "SELECT document FROM activity_tasks WHERE id = ?",
+             id);
 }
 
-core::Result<std::optional<Task>> FindByUuid(store::Tx& tx, std::string_view uuid) {
-  return One(tx, "SELECT document FROM activity_tasks WHERE uuid = ?", core::ToLower(uuid));
+core::Result<std::optional<Task>> FindByUuid(store::Tx& tx, std::string_view uuid, bool lock) {
+  return One(tx, lock ? "SELECT document FROM activity_tasks WHERE uuid = ? FOR UPDATE"
+                      : "SELECT document FROM activity_tasks WHERE uuid = ?",
+             core::ToLower(uuid));
 }
 
 core::Status Insert(store::Tx& tx, const Task& t) {

@@ -18,8 +18,9 @@ namespace causeway::activities {
 const std::vector<store::Migration>& ActivityMigrations();
 
 namespace tasks {
-core::Result<std::optional<Task>> FindById(store::Tx& tx, int64_t id);
-core::Result<std::optional<Task>> FindByUuid(store::Tx& tx, std::string_view uuid);  // case-insensitive
+// `lock`: the row stays locked until the transaction ends (FOR UPDATE; PostgreSQL only).
+core::Result<std::optional<Task>> FindById(store::Tx& tx, int64_t id, bool lock = false);
+core::Result<std::optional<Task>> FindByUuid(store::Tx& tx, std::string_view uuid, bool lock = false);  // any case
 core::Status Insert(store::Tx& tx, const Task& t);
 core::Status Update(store::Tx& tx, const Task& t);
 core::Status Delete(store::Tx& tx, int64_t id);

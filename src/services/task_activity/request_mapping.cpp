@@ -38,6 +38,12 @@ activities::PartyInput Party(XmlElement e) {
   return p;
 }
 
+std::optional<bool> OptIndicator(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  std::string v = Token(*s);
+  return v == "true" || v == "1";
+}
+
 void MapAttachmentFolder(XmlElement folder, activities::TaskChange& c) {
   c.attachment_folder_present = true;
   c.attachments.complete = Indicator(folder, "DocumentListCompleteTransmissionIndicator");
@@ -45,25 +51,24 @@ void MapAttachmentFolder(XmlElement folder, activities::TaskChange& c) {
     if (!d.Namespace().empty() || d.LocalName() != "Document") continue;
     activities::AttachmentChange a;
     a.action = ActionOf(d, "ActionCode");
-    activities::Attachment& doc = a.document;
-    doc.uuid = Token(d.ChildText("UUID").value_or(""));
-    std::string visible = Token(d.ChildText("VisibleIndicator").value_or("true"));
-    doc.visible = visible == "true" || visible == "1";
-    doc.category_code = Token(d.ChildText("CategoryCode").value_or(""));
-    doc.type_code = Token(d.ChildText("TypeCode").value_or(""));
-    doc.mime_code = Token(d.ChildText("MIMECode").value_or(""));
-    doc.name = d.ChildText("Name").value_or("");
-    doc.alternative_name = d.ChildText("AlternativeName").value_or("");
-    doc.description = d.ChildText("Description").value_or("");
-    doc.link_uri = Token(d.ChildText("ExternalLinkWebURI").value_or(""));
+    a.uuid = OptToken(d.ChildText("UUID"));
+    a.visible = OptIndicator(d.ChildText("VisibleIndicator"));
+    a.category_code = OptToken(d.ChildText("CategoryCode"));
+    a.type_code = OptToken(d.ChildText("TypeCode"));
+    a.mime_code = OptToken(d.ChildText("MIMECode"));
+    a.name = d.ChildText("Name");
+    a.alternative_name = d.ChildText("AlternativeName");
+    a.description = d.ChildText("Description");
+    a.link_uri = OptToken(d.ChildText("ExternalLinkWebURI"));
     if (XmlElement content = d.Child("FileContent")) {
       if (XmlElement binary = content.Child("BinaryObject")) {
-        a.has_file_content = true;
         // base64Binary: whitespace carries no data.
+        std::string base64;
         for (char ch : binary.Text())
-          if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') doc.content_base64 += ch;
-        if (auto m = binary.Attribute("mimeCode"); m && doc.mime_code.empty()) doc.mime_code = Token(*m);
-        doc.file_name = binary.Attribute("fileName").value_or("");
+          if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') base64 += ch;
+        a.content_base64 = std::move(base64);
+        if (auto m = binary.Attribute("mimeCode"); m && !a.mime_code) a.mime_code = Token(*m);
+        if (auto f = binary.Attribute("fileName")) a.file_name = *f;
       }
     }
     c.attachments.items.push_back(std::move(a));
@@ -110,19 +115,19 @@ activities::TaskChange MapTask(XmlElement t) {
       activities::ReferenceChange r;
       r.action = ActionOf(e);
       r.sender_id = Token(e.ChildText("ObjectNodeSenderTechnicalID").value_or(""));
-      r.reference.id = Token(e.ChildText("ID").value_or(""));
-      r.reference.uuid = Token(e.ChildText("UUID").value_or(""));
-      r.reference.type_code = Token(e.ChildText("TypeCode").value_or(""));
-      r.reference.role_code = Token(e.ChildText("RoleCode").value_or(""));
+      r.id = OptToken(e.ChildText("ID"));
+      r.uuid = OptToken(e.ChildText("UUID"));
+      r.type_code = OptToken(e.ChildText("TypeCode"));
+      r.role_code = OptToken(e.ChildText("RoleCode"));
       c.references.items.push_back(std::move(r));
     } else if (n == "Text") {
       activities::TextChange x;
       x.action = ActionOf(e);
       x.sender_id = Token(e.ChildText("ObjectNodeSenderTechnicalID").value_or(""));
-      x.text.type_code = Token(e.ChildText("TextTypeCode").value_or(""));
-      x.text.language = Token(e.ChildText("LanguageCode").value_or(""));
-      x.text.content = e.ChildText("ContentText").value_or("");
-      x.text.created_at = Token(e.ChildText("CreationDateTime").value_or(""));
+      x.type_code = OptToken(e.ChildText("TextTypeCode"));
+      x.language = OptToken(e.ChildText("LanguageCode"));
+      x.content = e.ChildText("ContentText");
+      x.created_at = OptToken(e.ChildText("CreationDateTime"));
       c.texts.items.push_back(std::move(x));
     } else if (n == "AttachmentFolder") {
       MapAttachmentFolder(e, c);
