@@ -87,6 +87,7 @@ struct BusinessAgreement {
   std::string created_by;
   core::SystemTime changed_at{};
   std::string changed_by;
+  bool operator==(const BusinessAgreement&) const = default;
 };
 
 // ---- what a replication message asks for ---------------------------------------------------
@@ -145,7 +146,9 @@ struct ReplicationRequest {
 
 // ---- what came of it ------------------------------------------------------------------------
 
-enum class Outcome { kNone, kCreated, kChanged, kDeleted, kNotFound };
+// kUnchanged: the message changed nothing (06 throughout, or values equal to the stored ones):
+// nothing is written, revision and ChangeStateID stay.
+enum class Outcome { kNone, kCreated, kChanged, kUnchanged, kDeleted, kNotFound };
 
 struct ReplicationResult {
   std::vector<LogItem> log;  // errors, warnings and what was done

@@ -32,6 +32,7 @@ constexpr Text kTexts[] = {
     {"031", "Business agreement &1 changed (revision &2)"},
     {"032", "Business agreement &1 deleted"},
     {"033", "Business agreement &1 does not exist; nothing to remove"},
+    {"034", "Business agreement &1 unchanged (revision &2)"},
 };
 
 soap::a2x::Severity SeverityOf(const char* number) {

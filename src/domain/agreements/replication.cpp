@@ -292,7 +292,8 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               x.language_code = Trimmed(ch.language_code);
             }
             if (ch.content) x.content = *ch.content;
-            x.change_state_id = a2x::NextChangeState(now_);
+            // A text keeps its change state unless it changes.
+            if (!stored || x != *stored) x.change_state_id = a2x::NextChangeState(now_);
             return x;
           },
           .error = ListErrorFor<TextChange>(
@@ -365,11 +366,21 @@ core::Status Replicator::Run() {
     a.created_at = now_;
     a.created_by = user_;
   } else {
-    a = std::move(*current);
+    a = *current;
   }
   if (action != Action::kNoAction) CW_RETURN_IF_ERROR(ApplyRoot(a, create));
   CW_RETURN_IF_ERROR(ApplyLists(a));
   if (failed_) return core::Status::Ok();
+  if (!create && a == *current) {
+    // Nothing changed: nothing is written, and a sender's ChangeStateID stays valid.
+    Log("034", "", {a.id, std::to_string(a.revision)});
+    result_.outcome = Outcome::kUnchanged;
+    result_.agreement_id = a.id;
+    result_.uuid = a.uuid;
+    result_.change_state_id = a.change_state_id;
+    result_.revision = a.revision;
+    return core::Status::Ok();
+  }
 
   if (create && a.id.empty()) {
     // Numbers are drawn only for what is saved; one the sender already used is skipped.

@@ -140,7 +140,7 @@ TEST_P(ReplicationTest, ActionCodes) {
       {"04 changes an existing one", true, Action::kSave, "", kUuid, {"031"}, Outcome::kChanged, true},
       {"05 removes", true, Action::kRemove, kId, "", {"032"}, Outcome::kDeleted, false},
       {"05 on a missing one is no error", false, Action::kRemove, kId, "", {"033"}, Outcome::kNotFound, false},
-      {"06 on an existing one", true, Action::kNoAction, kId, "", {"031"}, Outcome::kChanged, true},
+      {"06 on an existing one (nothing else sent: unchanged)", true, Action::kNoAction, kId, "", {"034"}, Outcome::kUnchanged, true},
       {"06 on a missing one", false, Action::kNoAction, kId, "", {"002"}, Outcome::kNone, false},
       {"ID and UUID of different agreements", true, Action::kSave, "999", kUuid, {"007"}, Outcome::kNone, true},
   };
@@ -180,6 +180,28 @@ TEST_P(ReplicationTest, NoActionOnTheRootLeavesItButChangesItsChildren) {
   BusinessAgreement a = Stored();
   EXPECT_EQ(a.name, "Bakery account");
   EXPECT_EQ(a.contact_persons.size(), 2u);
+}
+
+// A message that changes nothing (06 on the root and on every child it names, or values equal to
+// the stored ones) writes nothing: revision and ChangeStateID stay, and it says so (034).
+TEST_P(ReplicationTest, AMessageThatChangesNothingKeepsRevisionAndChangeState) {
+  BusinessAgreement before = CreateStandard();
+  clock_.Advance(std::chrono::seconds(3));
+  AgreementChange touch = Root(Action::kNoAction);
+  touch.contact_persons.items.push_back(Contact(before.contact_persons.at(0).business_partner_id, Action::kNoAction));
+  ReplicationResult r = Replicate(touch);
+  EXPECT_EQ(TypeIds(r), std::vector<std::string>{"034"});
+  EXPECT_EQ(r.outcome, Outcome::kUnchanged);
+  EXPECT_EQ(r.change_state_id, before.change_state_id);
+  EXPECT_EQ(r.revision, before.revision);
+  AgreementChange same = Root(Action::kUpdate);
+  same.name = before.name;
+  same.change_state_id = before.change_state_id;
+  EXPECT_EQ(TypeIds(Replicate(same)), std::vector<std::string>{"034"});
+  EXPECT_EQ(Stored(), before);
+  same.name = "renamed";
+  EXPECT_EQ(TypeIds(Replicate(same)), std::vector<std::string>{"031"});
+  EXPECT_EQ(Stored().revision, before.revision + 1);
 }
 
 TEST_P(ReplicationTest, AStaleChangeStateOnTheRootChangesNothing) {
