@@ -98,6 +98,29 @@ TEST(Envelope, ElementCountLimit) {
   EXPECT_EQ(env.error().message_number, "004");
 }
 
+// The limits stop the parser where they are crossed, before the rest of the document is read
+// (let alone built into a tree): the malformed tail here is never reached. The thread's parser
+// then parses the next document as usual.
+TEST(Envelope, ShapeLimitsStopTheParseWhereTheyAreCrossed) {
+  ParseLimits limits;
+  limits.max_elements = 10;
+  std::string s = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><r>";
+  for (int i = 0; i < 20; ++i) s += "<a/>";
+  s += "<unclosed></r>";
+  auto env = ParseEnvelope(s, limits);
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.error().message_number, "004") << env.error().text;
+  limits.max_elements = 200'000;
+  limits.max_depth = 8;
+  std::string deep = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body>";
+  for (int i = 0; i < 20; ++i) deep += "<d>";
+  deep += "<broken";
+  auto too_deep = ParseEnvelope(deep, limits);
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.error().message_number, "004") << too_deep.error().text;
+  EXPECT_TRUE(ParseEnvelope(kSoap11, {}).ok());
+}
+
 // Each thread reuses one parser context: what one document did to it (a DOCTYPE that stopped
 // the parser, a syntax error, a success) never shows in the next result, and documents stay
 // valid after later parses.
