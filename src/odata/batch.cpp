@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/ascii.h"
+#include "http/sap_path.h"
 #include "odata/engine_internal.h"
 #include "odata/errors.h"
 #include "odata/multipart.h"
@@ -24,7 +25,9 @@ bool IsHttpPart(const MimePart& p) {
 }
 
 // Splits an embedded target into (resource path, query) relative to the service root. Accepts
-// relative targets ("Set('X')?…"), absolute paths ("/sap/opu/…/Set") and absolute URLs.
+// relative targets ("Set('X')?…"), absolute paths ("/sap/opu/…/Set") and absolute URLs. An
+// absolute one must name this service: the same namespace and service (any case) and version,
+// however the version is spelled (";v=2", ";v=0002", none for 1).
 core::Result<RoutedRequest> RouteInner(const RoutedRequest& outer, std::string_view target,
                                        const std::map<std::string, std::string>& content_ids) {
   RoutedRequest r;
@@ -32,15 +35,26 @@ core::Result<RoutedRequest> RouteInner(const RoutedRequest& outer, std::string_v
   std::string_view root = outer.service_root_url;
   size_t scheme = root.find("://");
   std::string_view root_path = scheme == std::string_view::npos ? root : root.substr(root.find('/', scheme + 3));
-  if (target.substr(0, root.size()) == root) target.remove_prefix(root.size());
-  else if (!target.empty() && target[0] == '/') {
-    if (target.substr(0, root_path.size()) != root_path)
-      return BadRequest("Request URI '&1' in $batch is outside the service", {std::string(target.substr(0, 200))});
-    target.remove_prefix(root_path.size());
+  if (size_t t_scheme = target.find("://"); t_scheme != std::string_view::npos && t_scheme < target.find('/')) {
+    size_t path_start = target.find('/', t_scheme + 3);
+    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
   }
-  size_t q = target.find('?');
-  std::string path(target.substr(0, q));
-  if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+  if (!target.empty() && target[0] == '/') {
+    auto inner = http::ParseSapODataPath(target);
+    auto own = http::ParseSapODataPath(root_path);
+    if (!inner || !own || !core::IEquals(inner->service, own->service) ||
+        !core::IEquals(inner->namespace_segment, own->namespace_segment) || inner->version != own->version)
+      return BadRequest("Request URI '&1' in $batch is outside the service", {std::string(target.substr(0, 200))});
+    r.resource_path = inner->resource_path;
+    r.query = inner->query;
+    target = {};
+  }
+  std::string path = r.resource_path;
+  if (!target.empty()) {
+    size_t q = target.find('?');
+    path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+  }
   if (!path.empty() && path[0] == '$' && path != "$metadata" && path != "$batch") {
     // "$<content-id>[/rest]" refers to an entity created earlier in the same change set.
     size_t slash = path.find('/');

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <spdlog/spdlog.h>
+
 #include "core/ascii.h"
 #include "core/blocking.h"
 #include "core/time_format.h"
@@ -506,6 +508,16 @@ http::Response Engine::ErrorResponse(const http::Request& req, std::string_view 
 }
 
 http::Response Engine::Impl::HandleSingle(const Engine& engine, const http::Request& req, const RoutedRequest& r,
+                                          Context& ctx, Format* format_out) {
+  try {
+    return HandleSingleUnguarded(engine, req, r, ctx, format_out);
+  } catch (const std::exception& e) {
+    spdlog::error("OData request {} {} failed: {}", req.method, r.resource_path, e.what());
+    return Error(engine, InternalError(), GuessFormat(req, r.query), ctx);
+  }
+}
+
+http::Response Engine::Impl::HandleSingleUnguarded(const Engine& engine, const http::Request& req, const RoutedRequest& r,
                                           Context& ctx, Format* format_out) {
   Format format = GuessFormat(req, r.query);
   auto params = ParseQueryString(r.query);

@@ -12,9 +12,13 @@
 namespace causeway::odata {
 
 struct Engine::Impl {
-  // One non-batch request (also used for each $batch operation).
+  // One non-batch request (also used for each $batch operation). An exception out of a
+  // handler (a defect) becomes that request's Gateway error 500 in its own format, so that
+  // one $batch part cannot take the whole answer, and a committed change set's, with it.
   static http::Response HandleSingle(const Engine& engine, const http::Request& req, const RoutedRequest& r,
                                      Context& ctx, Format* format_out);
+  static http::Response HandleSingleUnguarded(const Engine& engine, const http::Request& req, const RoutedRequest& r,
+                                              Context& ctx, Format* format_out);
   static http::Response HandleBatch(const Engine& engine, const http::Request& req, const RoutedRequest& r,
                                     Context& ctx, Format format);
   static std::string ReadCacheKey(const Engine& engine, const http::Request& req, const RoutedRequest& r,

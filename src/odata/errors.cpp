@@ -35,5 +35,8 @@ core::Error EtagRequired() {
   return Make(core::Code::kPreconditionRequired, "026", "Precondition required: send an If-Match header", {});
 }
 core::Error BatchError(core::Code code, std::string_view text) { return Make(code, "030", text, {}); }
+core::Error InternalError() {
+  return Make(core::Code::kInternal, "031", "The request could not be processed; the server log has the details", {});
+}
 
 }  // namespace causeway::odata

@@ -29,5 +29,8 @@ core::Error EtagMismatch();
 core::Error EtagRequired();
 // 413/400 /IWBEP/CM_MGW_RT/030: $batch limits and framing.
 core::Error BatchError(core::Code code, std::string_view text);
+// 500 /IWBEP/CM_MGW_RT/031: a request the engine could not answer for a defect of its own (an
+// exception out of a handler); the text says so without internals.
+core::Error InternalError();
 
 }  // namespace causeway::odata

@@ -50,9 +50,10 @@ core::Result<EntityCollection> QueryIndices(const EntitySet& set, const EntityTy
       return BadRequest("Invalid $skiptoken '&1'", {q.skiptoken.substr(0, 100)}, "$skiptoken");
   }
   // The token counts rows after $skip, so $top keeps limiting the whole result across pages
-  // (the __next link repeats $skip and $top).
-  const int64_t base = q.skip.value_or(0);
-  begin += base;
+  // (the __next link repeats $skip and $top). Offsets past the end are an empty page: both are
+  // clamped to the result before they are added, so that no sum of client numbers overflows.
+  const int64_t base = std::min(q.skip.value_or(0), total);
+  begin = std::min(begin, total) + base;
   int64_t end = total;
   if (q.top) end = std::min(end, base + *q.top);
   if (set.max_page_size > 0 && end - begin > set.max_page_size) {

@@ -1,6 +1,7 @@
 #include "demo_service.h"
 
 #include <mutex>
+#include <stdexcept>
 
 #include "odata/errors.h"
 #include "odata/literal.h"
@@ -109,6 +110,9 @@ class DemoService final : public Service {
         .parameters = {{.name = "ID", .type = EdmType::kInt32, .nullable = false},
                        {.name = "Price", .type = EdmType::kDecimal, .nullable = false}},
         .return_kind = ReturnKind::kNone, .sap = {{"action-for", "ZDEMO_SRV.Product"}}});
+    // Fail throws, as a handler with a defect would: the engine must still answer in OData.
+    s.function_imports.push_back(FunctionImport{.name = "Fail", .http_method = "GET",
+                                                .return_kind = ReturnKind::kPrimitive, .return_primitive = EdmType::kInt32});
     // Echo returns the canonical URI literal of every parameter it was given: the literal contract.
     s.function_imports.push_back(FunctionImport{
         .name = "Echo", .http_method = "GET",
@@ -178,6 +182,8 @@ class DemoService final : public Service {
         }
       return core::MakeError(core::Code::kBadRequest, "ZDEMO", "002", "Product &1 does not exist",
                              {std::to_string(*params[0].get_if<int64_t>())});
+    } else if (fn.name == "Fail") {
+      throw std::runtime_error("demo defect");
     } else if (fn.name == "Echo") {
       for (size_t i = 0; i < params.size(); ++i)
         if (!params[i].is_null())
