@@ -65,6 +65,7 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
   std::string_view rest = target.substr(prefix.size());
   SapODataPath out;
   bool explicit_version = false;
+  std::string_view matrix_version;  // ";v=…" as sent
 
   size_t slash = rest.find('/');
   size_t q = rest.find('?');
@@ -88,6 +89,7 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
       if (ParseVersion(param.substr(2), &v)) {
         out.version = v;
         explicit_version = true;
+        matrix_version = param.substr(2);
       }
     }
   }
@@ -119,6 +121,8 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
   // Tolerate the trailing '/' clients put after a resource ("JobSchedule/?...").
   while (!resource.empty() && resource.back() == '/') resource.remove_suffix(1);
   out.resource_path = std::string(resource);
+  // "%24metadata", "%24batch": clients that encode every '$' mean the same resources.
+  if (core::IStartsWith(out.resource_path, "%24")) out.resource_path = "$" + out.resource_path.substr(3);
   const int version_before_query = out.version;
   out.query = FilterQuery(query, &out);
   explicit_version = explicit_version || out.version != version_before_query;
@@ -126,7 +130,12 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
   // The root as the client addressed it: a service addressed without a version (version 1)
   // has no ";v=" in its ids, as Gateway writes them.
   out.root_path = std::string(prefix) + out.namespace_segment + "/" + out.service;
-  if (explicit_version || out.version != 1) {
+  // A matrix version keeps its spelling (";v=2" stays ";v=2": the ids and xml:base a client
+  // compares with its own URLs); one given as a query option is written as Gateway's four digits.
+  if (!matrix_version.empty() && out.version == version_before_query) {
+    out.root_path += ";v=";
+    out.root_path += matrix_version;
+  } else if (explicit_version || out.version != 1) {
     char vbuf[8];
     std::snprintf(vbuf, sizeof vbuf, "%04d", out.version);
     out.root_path += std::string(";v=") + vbuf;

@@ -21,8 +21,9 @@ struct SapODataPath {
   std::string namespace_segment;  // as sent, e.g. "sap" or "SAP"
   std::string service;            // as sent, e.g. "BC_EXT_APPJOB_MANAGEMENT"
   int version = 1;                // ;v=0002 / ;v=2 / ?v=2 -> 2; absent -> 1
-  // "/sap/opu/odata/<ns>/<SERVICE>;v=NNNN/" with prefix and namespace as sent; ";v=NNNN" only
-  // when the request named a version (or one above 1), as Gateway writes its ids.
+  // "/sap/opu/odata/<ns>/<SERVICE>;v=NNNN/" with prefix and namespace as sent; ";v=…" only
+  // when the request named a version (or one above 1), as Gateway writes its ids: a matrix
+  // version as sent (";v=2"), a query-option version as four digits (";v=0002").
   std::string root_path;
   std::string resource_path;      // raw, percent-encoded, relative to the root ("" = root)
   std::string query;              // raw query without sap-client/sap-language/saml2/v

@@ -34,6 +34,9 @@ TEST(SapPathTest, AcceptsEveryFormClientsUse) {
       {"/sap/opu/odata/sap/SVC;o=LOCAL;v=0003/Set", "SVC", 3, "Set", "", "", ""},
       {"/opu/odata/SALM/EXT_INTEGRATION_SRV/StatusSet(Guid='00505683226E1EE5B5AA9CEE1DADAC68')",
        "EXT_INTEGRATION_SRV", 1, "StatusSet(Guid='00505683226E1EE5B5AA9CEE1DADAC68')", "", "", ""},
+      // Clients that encode every '$'.
+      {"/sap/opu/odata/sap/SVC;v=2/%24metadata", "SVC", 2, "$metadata", "", "", ""},
+      {"/sap/opu/odata/sap/SVC;v=2/%24batch?sap-client=100", "SVC", 2, "$batch", "", "100", ""},
   };
   for (const Case& c : cases) {
     auto p = ParseSapODataPath(c.target);
@@ -61,9 +64,12 @@ TEST(SapPathTest, RootCarriesTheVersionOnlyWhenTheClientNamedOne) {
   const Case cases[] = {
       {"/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/StatusSet", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
       {"/opu/odata/SALM/EXT_INTEGRATION_SRV/", "/opu/odata/SALM/EXT_INTEGRATION_SRV/"},
-      {"/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=1/", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=0001/"},
+      {"/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=1/", "/sap/opu/odata/SALM/EXT_INTEGRATION_SRV;v=1/"},
       {"/sap/opu/odata/sap/SVC/Set?v=2", "/sap/opu/odata/sap/SVC;v=0002/"},
       {"/sap/opu/odata/sap/SVC;v=0002/", "/sap/opu/odata/sap/SVC;v=0002/"},
+      // The seed: a request to ";v=2" is answered with xml:base and ids under ";v=2".
+      {"/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=2/JobTemplateSet",
+       "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT;v=2/"},
   };
   for (const Case& c : cases) {
     auto p = ParseSapODataPath(c.target);

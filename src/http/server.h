@@ -46,7 +46,10 @@ struct ListenerOptions {
 
 struct ServerOptions {
   std::vector<ListenerOptions> listeners{ListenerOptions{}};
-  size_t max_header_bytes = 16 * 1024;
+  // Request line and headers together. 64 KiB: long OData function-import URLs (JobSchedule
+  // with its parameter values in the query) are accepted by SAP up to about 64,700 characters
+  // (spec §1.4, IBP's observed limit), which is this limit less the usual headers.
+  size_t max_header_bytes = 64 * 1024;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // Request body bytes buffered by all connections together; a body that would exceed it is
   // answered 503 with retry-after (bodies are read only after the sender was admitted).

@@ -254,6 +254,17 @@ TEST_F(ServerTest, OversizedHeaderIs431AndConnectionCloses) {
   EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out;
 }
 
+// By default a request line of about 64,700 characters is served, as SAP serves long function-
+// import URLs (spec §1.4: JobSchedule with its parameter values in the query).
+TEST_F(ServerTest, ALongUrlAsSapTakesItIsServedByDefault) {
+  StartServer(ServerOptions{});
+  RawClient c(port_);
+  const std::string target = "/long?" + std::string(64'700, 'a');
+  c.Send("GET " + target + " HTTP/1.1\r\nHost: x\r\nAccept: */*\r\nUser-Agent: curl/7.88.1\r\nConnection: close\r\n\r\n");
+  std::string out = c.Read();
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out.substr(0, 200);
+}
+
 TEST_F(ServerTest, OversizedBodyIs413) {
   ServerOptions o;
   o.max_body_bytes = 100;
