@@ -265,6 +265,8 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
     else session = sessions_.NewSession(view->name, req.sap_client);
   }
   const Session& current = shared ? shared->session : *session;
+  // The session's idle time starts again (a new session's cookie already says "now").
+  if (!fresh) sessions_.NoteUse(current);
   req.user = view->name;
   req.session_id = current.id;
   req.scenarios = view->scenarios;

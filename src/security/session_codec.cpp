@@ -1,5 +1,6 @@
 #include "security/session_codec.h"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -56,12 +57,36 @@ std::optional<Session> SessionCodec::Decode(std::string_view value) const {
   Session s{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), 0, 0};
   if (!ToInt(parts[4], &s.issued_s) || !ToInt(parts[5], &s.seen_s)) return std::nullopt;
   int64_t now = NowSeconds();
-  if (now - s.seen_s > policy_.idle_timeout.count()) return std::nullopt;
+  if (now - std::max(s.seen_s, LastUse(s.id)) > policy_.idle_timeout.count()) return std::nullopt;
   if (now - s.issued_s > policy_.absolute_timeout.count()) return std::nullopt;
   return s;
 }
 
-bool SessionCodec::NeedsRefresh(const Session& s) const { return NowSeconds() - s.seen_s >= policy_.refresh_after.count(); }
+void SessionCodec::NoteUse(const Session& s) const {
+  const int64_t now = NowSeconds();
+  Shard& shard = shards_[std::hash<std::string>{}(s.id) % kShards];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.last_use.find(s.id);
+  if (it != shard.last_use.end()) {
+    it->second = std::max(it->second, now);
+    return;
+  }
+  if (shard.last_use.size() >= kShardCapacity)
+    std::erase_if(shard.last_use, [&](const auto& e) { return now - e.second > policy_.idle_timeout.count(); });
+  if (shard.last_use.size() < kShardCapacity) shard.last_use.emplace(s.id, now);
+}
+
+int64_t SessionCodec::LastUse(const std::string& id) const {
+  Shard& shard = shards_[std::hash<std::string>{}(id) % kShards];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.last_use.find(id);
+  return it == shard.last_use.end() ? 0 : it->second;
+}
+
+bool SessionCodec::NeedsRefresh(const Session& s) const {
+  const int64_t after = std::min<int64_t>(policy_.refresh_after.count(), policy_.idle_timeout.count() / 2);
+  return NowSeconds() - s.seen_s >= after;
+}
 
 Session SessionCodec::Touch(Session s) const {
   s.seen_s = NowSeconds();

@@ -1,13 +1,22 @@
 // Stateless security sessions and CSRF tokens, verifiable on any node that shares the secret.
 //
 // A session cookie value carries (session id, user, client, issued, last seen) and an
-// HMAC-SHA256 over them. The CSRF token is an HMAC of the session id, so it is valid exactly as
+// HMAC-SHA256 over them. A session is idle from its last use, as SAP's server-side sessions
+// are: clients in the field keep the cookie of their first response (a curl script's cookie
+// jar written once, a Java client that never reads Set-Cookie again) and are active all along.
+// So each node also remembers when it last saw each session (NoteUse); the later of that and
+// the cookie's own time counts. A node that never saw the session uses the cookie's time (on
+// several nodes without sticky sessions, a client that keeps its first cookie stays logged on
+// while each node it reaches sees it within the idle timeout). The CSRF token is an HMAC of the session id, so it is valid exactly as
 // long as its session and needs no server-side state. Tokens look like SAP's: 24 base64
 // characters ending in "==".
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -27,7 +36,8 @@ struct Session {
 struct SessionPolicy {
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{8 * 3600};
-  std::chrono::seconds refresh_after{60};  // re-issue the cookie when `seen` is older than this
+  // Re-issue the cookie when `seen` is older than this (or than half the idle timeout).
+  std::chrono::seconds refresh_after{60};
 };
 
 class SessionCodec {
@@ -39,6 +49,8 @@ class SessionCodec {
   std::string Encode(const Session& s) const;
   // Verifies signature and expiry; nullopt if forged, malformed or expired.
   std::optional<Session> Decode(std::string_view cookie_value) const;
+  // The session was used now (on this node): its idle time starts again. Thread-safe.
+  void NoteUse(const Session& s) const;
   // True if the cookie should be re-issued with a fresh `seen` time.
   bool NeedsRefresh(const Session& s) const;
   Session Touch(Session s) const;
@@ -50,9 +62,22 @@ class SessionCodec {
   int64_t NowSeconds() const;
 
  private:
+  // When this node last saw a session, or 0. Thread-safe.
+  int64_t LastUse(const std::string& id) const;
+
   core::HmacSha256Signer signer_;
   SessionPolicy policy_;
   const core::Clock& clock_;
+  // Last use per session id, in shards so that I/O threads rarely meet on one lock. Entries
+  // idle longer than the idle timeout are dropped when a shard fills; a full shard of live
+  // sessions takes no more (those sessions fall back to their cookie's time).
+  static constexpr size_t kShards = 16;
+  static constexpr size_t kShardCapacity = 16384;
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, int64_t> last_use;
+  };
+  mutable std::array<Shard, kShards> shards_;
 };
 
 }  // namespace causeway::security

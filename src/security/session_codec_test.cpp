@@ -66,6 +66,38 @@ TEST(SessionCodecTest, IdleAndAbsoluteExpiry) {
   EXPECT_FALSE(codec.Decode(codec.Encode(codec.Touch(s)))) << "older than the absolute timeout";
 }
 
+// A client that keeps the cookie of its first response stays logged on while it is active: the
+// idle time runs from the last use this node saw, not from the time in the cookie.
+TEST(SessionCodecTest, IdleTimeRunsFromTheLastUseNotFromTheCookie) {
+  core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
+  SessionPolicy p;
+  p.idle_timeout = std::chrono::seconds(100);
+  SessionCodec codec("k", p, clock);
+  const std::string first_cookie = codec.Encode(codec.NewSession("U", "100"));
+  for (int i = 0; i < 10; ++i) {
+    clock.Advance(std::chrono::seconds(60));
+    auto s = codec.Decode(first_cookie);
+    ASSERT_TRUE(s) << "in use for " << (i + 1) * 60 << " s";
+    codec.NoteUse(*s);
+  }
+  clock.Advance(std::chrono::seconds(101));
+  EXPECT_FALSE(codec.Decode(first_cookie)) << "idle for 101 s";
+}
+
+// With an idle timeout shorter than the refresh interval, a client that does take the new
+// cookies gets them in time.
+TEST(SessionCodecTest, AShortIdleTimeoutRefreshesTheCookieInTime) {
+  core::ManualClock clock(core::FromUnixMillis(1'700'000'000'000));
+  SessionPolicy p;
+  p.idle_timeout = std::chrono::seconds(20);
+  SessionCodec codec("k", p, clock);
+  Session s = codec.NewSession("U", "100");
+  clock.Advance(std::chrono::seconds(9));
+  EXPECT_FALSE(codec.NeedsRefresh(s));
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(codec.NeedsRefresh(s));
+}
+
 TEST(SessionCodecTest, CsrfTokenLooksLikeSapsAndIsBoundToTheSession) {
   core::SystemClock clock;
   SessionCodec codec("k", {}, clock);
