@@ -27,6 +27,13 @@ class Params {
     const std::string* s = v ? v->get_if<std::string>() : nullptr;
     return s ? *s : std::string();
   }
+  // A CHAR parameter as ABAP reads it: trailing blanks are not part of the value, so ' ' is
+  // initial (the seed's JobListGet example sends ' ' for every filter it does not use).
+  std::string Char(std::string_view name) const {
+    std::string s = Str(name);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+  }
   bool Bool(std::string_view name) const {
     const Value* v = Find(name);
     const bool* b = v ? v->get_if<bool>() : nullptr;
@@ -309,18 +316,18 @@ struct FunctionCall {
   const std::string& name;
 
   // JobParamValues(Struct)Get call the run count `JobCount` (spec §1.4.8).
-  jobs::JobKey Key() const { return {p.Str("JobName"), p.Find("JobCount") ? p.Str("JobCount") : p.Str("JobRunCount")}; }
+  jobs::JobKey Key() const { return {p.Char("JobName"), p.Find("JobCount") ? p.Char("JobCount") : p.Char("JobRunCount")}; }
 };
 using Handler = core::Result<odata::FunctionResult> (*)(const FunctionCall&);
 
 core::Result<odata::FunctionResult> ScheduleOrCheck(const FunctionCall& c) {
   jobs::ScheduleRequest req;
-  req.template_name = c.p.Str("JobTemplateName");
+  req.template_name = c.p.Char("JobTemplateName");
   req.text = c.p.Str("JobText");
   // JobUserName / JobUserID are obsolete spellings of JobUser (spec §1.4.1).
-  req.job_user = c.p.Str("JobUser");
-  if (req.job_user.empty()) req.job_user = c.p.Str("JobUserName");
-  if (req.job_user.empty()) req.job_user = c.p.Str("JobUserID");
+  req.job_user = c.p.Char("JobUser");
+  if (req.job_user.empty()) req.job_user = c.p.Char("JobUserName");
+  if (req.job_user.empty()) req.job_user = c.p.Char("JobUserID");
   req.parameter_values = c.p.Str("JobParameterValues");
   req.parameter_values_simple = c.p.Str("JobParameterValuesSimple");
   req.test_mode = c.p.Bool("TestModeInd");
@@ -348,7 +355,7 @@ core::Result<odata::FunctionResult> CancelOrAbort(const FunctionCall& c) {
 }
 
 core::Result<odata::FunctionResult> Restart(const FunctionCall& c) {
-  CW_ASSIGN_OR_RETURN(auto job, c.engine.Restart(c.caller, c.Key(), c.p.Str("JobRestartMode")));
+  CW_ASSIGN_OR_RETURN(auto job, c.engine.Restart(c.caller, c.Key(), c.p.Char("JobRestartMode")));
   return One(ScheduleStatusEntity(*c.types.schedule_status, job));
 }
 
@@ -359,12 +366,12 @@ core::Result<odata::FunctionResult> InfoGet(const FunctionCall& c) {
 
 core::Result<odata::FunctionResult> ListGet(const FunctionCall& c) {
   jobs::JobFilter f;
-  f.job_name = c.p.Str("JobName");
-  f.text = c.p.Str("JobText");
-  f.template_name = c.p.Str("TemplateName");
-  f.creator = c.p.Str("JobCreator");
-  f.report = c.p.Str("Report");
-  f.variant = c.p.Str("Variant");
+  f.job_name = c.p.Char("JobName");
+  f.text = c.p.Char("JobText");
+  f.template_name = c.p.Char("TemplateName");
+  f.creator = c.p.Char("JobCreator");
+  f.report = c.p.Char("Report");
+  f.variant = c.p.Char("Variant");
   f.created_from = c.p.Time("CreationTimeFrom");
   f.created_to = c.p.Time("CreationTimeTo");
   CW_ASSIGN_OR_RETURN(std::vector<jobs::Job> list, c.engine.ListJobs(c.caller, f));
@@ -385,12 +392,12 @@ core::Result<odata::FunctionResult> JobParamValues(const FunctionCall& c) {
 }
 
 core::Result<odata::FunctionResult> TemplateValues(const FunctionCall& c) {
-  CW_ASSIGN_OR_RETURN(auto defaults, c.engine.TemplateParameterValues(c.p.Str("JobTemplateName")));
+  CW_ASSIGN_OR_RETURN(auto defaults, c.engine.TemplateParameterValues(c.p.Char("JobTemplateName")));
   return ParamValues(c, defaults);
 }
 
 core::Result<odata::FunctionResult> TemplateRead(const FunctionCall& c) {
-  CW_ASSIGN_OR_RETURN(auto tmpl, c.engine.FindTemplate(c.p.Str("JobTemplateName")));
+  CW_ASSIGN_OR_RETURN(auto tmpl, c.engine.FindTemplate(c.p.Char("JobTemplateName")));
   return One(EntityBuilder(*c.types.template_data).Set("TemplateData", TemplateDataJson(tmpl)).Build());
 }
 

@@ -326,6 +326,14 @@ TEST_F(AppJobServiceTest, AuthorizationAndJobList) {
   EXPECT_EQ(S(rows[0], "JobStatus"), "F");
   json::value none = Json({.path = "JobListGet", .query = "TemplateName='ZCW_DEMO_*'", .user = "OTHER"});
   EXPECT_TRUE(none.at("d").at("results").as_array().empty());
+  // The seed's call: ' ' (ABAP's initial CHAR value) for every filter it does not use, and
+  // trailing blanks that are not part of a value.
+  json::value seed = Json({.path = "JobListGet",
+                           .query = "JobName='%20'&CreationTimeFrom=datetime'2000-01-01T00:00:00'&CreationTimeTo="
+                                    "datetime'2100-01-01T00:00:00'&JobCreator='%20'&JobText='%20'&Report='%20'&"
+                                    "TemplateName='ZCW_DEMO_NOOP%20%20'&Variant='%20'"});
+  ASSERT_EQ(seed.at("d").at("results").as_array().size(), 1u);
+  EXPECT_EQ(S(seed.at("d").at("results").as_array()[0], "JobName"), key.name);
 }
 
 TEST_F(AppJobServiceTest, MetadataDeclaresTheFunctionImports) {
