@@ -78,12 +78,32 @@ core::Status ChangeDesk::PutPerson(std::string_view tenant, const Person& p) {
   // could not log on but would inherit the first one's systems once it was renamed.
   if (const Person* holder = t->FindPersonByLogin(p.login, p.id)) return errors::LoginTaken(p.login, holder->id);
   const std::string doc = EncodePerson(p);
-  core::Status st = PutMaster([tn = std::string(tenant), id = p.id, doc](store::Tx& tx) {
-    return master::Put(tx, tn, master::Kind::kPerson, id, doc);
+  core::Status st = PutMaster([tn = std::string(tenant), p, doc](store::Tx& tx) -> core::Status {
+    // A system acts as its authorized user, found by login: a renamed login takes the systems
+    // that named the old one along (else they would lose their user, or get whoever takes the
+    // old login next). Read in the transaction: a snapshot may miss a system another node added.
+    CW_ASSIGN_OR_RETURN(Directory current, master::Load(tx));
+    const Tenant* stored = current.FindTenant(tn);
+    const Person* old = stored ? stored->FindPerson(p.id) : nullptr;
+    if (old && !old->login.empty() && !core::IEquals(old->login, p.login)) {
+      const std::vector<const ExternalSystem*> systems = stored->SystemsAuthorizing(old->login);
+      if (!systems.empty() && p.login.empty()) {
+        std::vector<std::string> ids;
+        for (const ExternalSystem* sys : systems) ids.push_back(sys->id);
+        return errors::LoginAuthorizesSystems(old->login, ids);
+      }
+      for (const ExternalSystem* sys : systems) {
+        ExternalSystem moved = *sys;
+        moved.authorized_user = p.login;
+        CW_RETURN_IF_ERROR(master::Put(tx, tn, master::Kind::kSystem, moved.id, EncodeSystem(moved)));
+      }
+    }
+    return master::Put(tx, tn, master::Kind::kPerson, p.id, doc);
   });
   // The snapshot may be older than another node's write: the store's unique index on
   // (tenant, login) (migration 0702) is the only constraint this upsert can violate.
-  if (!st.ok() && st.error().code == core::Code::kConflict) return errors::LoginTaken(p.login, "");
+  if (!st.ok() && st.error().code == core::Code::kConflict && st.error().message_class.starts_with("CAUSEWAY/STORE"))
+    return errors::LoginTaken(p.login, "");
   return st;
 }
 
@@ -119,8 +139,15 @@ core::Status ChangeDesk::PutSystem(std::string_view tenant, const ExternalSystem
   CW_RETURN_IF_ERROR(ValidateSystem(s));
   if (!directory()->FindTenant(tenant)) return errors::UnknownTenant(tenant);
   const std::string doc = EncodeSystem(s);
-  return PutMaster([t = std::string(tenant), id = s.id, doc](store::Tx& tx) {
-    return master::Put(tx, t, master::Kind::kSystem, id, doc);
+  return PutMaster([t = std::string(tenant), s, doc](store::Tx& tx) -> core::Status {
+    // A system acts as a person of its tenant: one whose authorized user no one is could not
+    // log on, and would become whoever takes that login later.
+    CW_ASSIGN_OR_RETURN(Directory current, master::Load(tx));
+    const Tenant* tn = current.FindTenant(t);
+    if (!tn || !tn->FindPersonByLogin(s.authorized_user))
+      return errors::MasterData("authorized_user", "No person of tenant " + t + " has the login '" + s.authorized_user +
+                                                       "'; a system acts as a person of its tenant");
+    return master::Put(tx, t, master::Kind::kSystem, s.id, doc);
   });
 }
 

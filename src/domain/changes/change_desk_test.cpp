@@ -70,6 +70,7 @@ class ChangeDeskTest : public ::testing::Test {
     ASSERT_TRUE(desk_->PutTenant(kTenant, "Demo").ok());
     ASSERT_TRUE(desk_->PutPerson(kTenant, {"10010", "ana", "Ana", "Lopez", "ana@example.com", "", "", {"agent"}}).ok());
     ASSERT_TRUE(desk_->PutPerson(kTenant, {"10020", "sx", "Service", "Exchange", "", "", "", {}}).ok());
+    ASSERT_TRUE(desk_->PutPerson(kTenant, {"10025", "jira", "Jira", "Integration", "", "", "", {}}).ok());
     ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW", "ServiceNow", "sx", "", "", ""}).ok());
     ASSERT_TRUE(desk_->PutSystem(kTenant, {"JIRA", "Jira", "jira", "", "", ""}).ok());
     ASSERT_TRUE(desk_->PutGroup(kTenant, {"20001", "Change Advisory", ""}).ok());
@@ -405,6 +406,46 @@ TEST_F(ChangeDeskTest, ALoginNamesOnePersonOfATenant) {
   ASSERT_TRUE(desk_->PutTenant("200000003", "Other").ok());
   EXPECT_TRUE(desk_->PutPerson("200000003", {"10010", "ana", "", "", "", "", "", {}}).ok());
   EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPersonByLogin("ANA")->id, "10030");
+}
+
+// A system acts as its authorized user, found by login: renaming that login takes the system
+// along; taking the login away while a system acts as it is refused (052).
+TEST_F(ChangeDeskTest, ARenamedPersonTakesItsSystemsAlong) {
+  ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW2", "Second instance", "SX", "", "", ""}).ok());
+  ASSERT_TRUE(desk_->PutPerson(kTenant, {"10020", "sx.snow", "Service", "Exchange", "", "", "", {}}).ok());
+  const Tenant* t = desk_->directory()->FindTenant(kTenant);
+  EXPECT_EQ(t->FindSystem("SNOW")->authorized_user, "sx.snow");
+  EXPECT_EQ(t->FindSystem("SNOW2")->authorized_user, "sx.snow");
+  EXPECT_EQ(t->FindSystem("JIRA")->authorized_user, "jira");
+  // A change of case is the same login: nothing moves.
+  ASSERT_TRUE(desk_->PutPerson(kTenant, {"10020", "SX.SNOW", "Service", "Exchange", "", "", "", {}}).ok());
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindSystem("SNOW")->authorized_user, "sx.snow");
+  core::Status st = desk_->PutPerson(kTenant, {"10020", "", "Service", "Exchange", "", "", "", {}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, core::Code::kConflict);
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/052");
+  EXPECT_EQ(st.error().text,
+            "Login 'SX.SNOW' is the authorized user of external system SNOW, SNOW2; give the systems another authorized "
+            "user first");
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindPerson("10020")->login, "SX.SNOW");
+  // Once the systems act as someone else, the login may go.
+  ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW", "ServiceNow", "jira", "", "", ""}).ok());
+  ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW2", "Second instance", "jira", "", "", ""}).ok());
+  EXPECT_TRUE(desk_->PutPerson(kTenant, {"10020", "", "Service", "Exchange", "", "", "", {}}).ok());
+}
+
+// A system's authorized user is a login of a person of its tenant (checked in the write, so
+// also against what another node wrote since this desk's snapshot).
+TEST_F(ChangeDeskTest, ASystemActsAsAPersonOfItsTenant) {
+  core::Status st = desk_->PutSystem(kTenant, {"ZEN", "Zendesk", "zen", "", "", ""});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/050");
+  EXPECT_EQ(st.error().target, "authorized_user");
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindSystem("ZEN"), nullptr);
+  ChangeDesk other(*db_, clock_);
+  ASSERT_TRUE(other.Open().ok());
+  ASSERT_TRUE(desk_->PutPerson(kTenant, {"10060", "zen", "Zen", "Desk", "", "", "", {}}).ok());
+  EXPECT_TRUE(other.PutSystem(kTenant, {"ZEN", "Zendesk", "ZEN", "", "", ""}).ok());
 }
 
 TEST_F(ChangeDeskTest, TheStoreRefusesADuplicateLoginAnOlderSnapshotMissed) {

@@ -62,6 +62,12 @@ core::Error InvalidValue(std::string_view name, std::string_view value, std::str
 core::Error UnknownRelated(std::string_view name, std::string_view value) {
   return Make(core::Code::kBadRequest, "013", "No record found for " + S(name) + " = '" + S(value) + "'", name);
 }
+core::Error AmbiguousRelated(std::string_view name, std::string_view value, const std::vector<std::string>& ids) {
+  std::string list;
+  for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+  return Make(core::Code::kBadRequest, "019",
+              "Several records match " + S(name) + " = '" + S(value) + "' (Id " + list + "); send the Id", name);
+}
 core::Error WrongType(std::string_view name, std::string_view expected) {
   return Make(core::Code::kBadRequest, "014", "Property " + S(name) + " must be " + S(expected), name);
 }
@@ -103,6 +109,14 @@ core::Error LoginTaken(std::string_view login, std::string_view holder) {
   return Make(core::Code::kConflict, "051",
               "Login '" + S(login) + "' is already used by " + (holder.empty() ? S("another person") : "person " + S(holder)) +
                   " of this tenant (logins are unique per tenant, letters compared without case)",
+              "login");
+}
+core::Error LoginAuthorizesSystems(std::string_view login, const std::vector<std::string>& ids) {
+  std::string list;
+  for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+  return Make(core::Code::kConflict, "052",
+              "Login '" + S(login) + "' is the authorized user of external system " + list +
+                  "; give the systems another authorized user first",
               "login");
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 
@@ -27,6 +28,8 @@ core::Error TypeFixed(std::string_view phase);                       // 015, 400
 core::Error BadComment(std::string_view what);                       // 016, 400
 core::Error FileNotUploaded(std::string_view id);                    // 017, 400
 core::Error NotAllowed(std::string_view what);                       // 018, 403
+// A relation given by a key other than its Id that several records have (`ids`, in order).
+core::Error AmbiguousRelated(std::string_view name, std::string_view value, const std::vector<std::string>& ids);  // 019, 400
 core::Error UnknownPhase(std::string_view phase, std::string_view type);  // 020, 400
 core::Error NoTransition(std::string_view from, std::string_view to, std::string_view type);  // 021, 400
 core::Error RequirementsMissing(std::string_view from, std::string_view to, std::string_view missing);  // 022, 400
@@ -34,5 +37,7 @@ core::Error Busy();                                                  // 030, 503
 core::Error MasterData(std::string_view target, std::string_view text);  // 050, 400
 // Another person of the tenant (`holder`; empty when only the store's index noticed) has the login.
 core::Error LoginTaken(std::string_view login, std::string_view holder);  // 051, 409
+// A person's login cannot be taken away while external systems (`ids`) act as that login.
+core::Error LoginAuthorizesSystems(std::string_view login, const std::vector<std::string>& ids);  // 052, 409
 
 }  // namespace causeway::changes::errors

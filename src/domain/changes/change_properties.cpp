@@ -92,30 +92,31 @@ core::Status ApplyRelation(const Field& f, std::string_view key, const PropertyV
     c.*(f.member) = {};
     return core::Status::Ok();
   }
+  // A key that is not the Id may match several records (names and addresses need not be
+  // unique): that is refused, naming them, rather than one of them picked.
+  std::vector<std::string> matches;
   if (f.kind == Kind::kGroup) {
-    const Group* found = nullptr;
-    if (key.empty()) found = t.FindGroup(value);
-    else if (key == "Name")
+    if (key.empty()) {
+      if (const Group* g = t.FindGroup(value)) matches.push_back(g->id);
+    } else if (key == "Name") {
       for (const auto& [id, g] : t.groups)
-        if (g.name == value) found = &g;
-    if (!key.empty() && key != "Name") return errors::UnknownProperty(name);
-    if (!found) return errors::UnknownRelated(name, value);
-    c.*(f.member) = found->id;
-    return core::Status::Ok();
-  }
-  const Person* found = nullptr;
-  if (key.empty()) {
-    found = t.FindPerson(value);
+        if (g.name == value) matches.push_back(id);
+    } else {
+      return errors::UnknownProperty(name);
+    }
+  } else if (key.empty()) {
+    if (const Person* p = t.FindPerson(value)) matches.push_back(p->id);
   } else if (key == "Email" || key == "Upn" || key == "Name") {
     for (const auto& [id, p] : t.people) {
       const std::string& field = key == "Email" ? p.email : key == "Upn" ? p.upn : p.Name();
-      if (!field.empty() && core::IEquals(field, value)) found = &p;
+      if (!field.empty() && core::IEquals(field, value)) matches.push_back(id);
     }
   } else {
     return errors::UnknownProperty(name);
   }
-  if (!found) return errors::UnknownRelated(name, value);
-  c.*(f.member) = found->id;
+  if (matches.empty()) return errors::UnknownRelated(name, value);
+  if (matches.size() > 1) return errors::AmbiguousRelated(name, value, matches);
+  c.*(f.member) = matches.front();
   return core::Status::Ok();
 }
 

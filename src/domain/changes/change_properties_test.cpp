@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace causeway::changes {
 namespace {
 
@@ -123,6 +125,34 @@ TEST(ChangePropertiesTest, RelationsResolveToIds) {
   ASSERT_TRUE(ApplyProperties({{"Count_c", PropertyValue()}, {"OwningGroup", PropertyValue()}}, t, DefaultWorkflows(), c).ok());
   EXPECT_TRUE(c.custom.empty());
   EXPECT_EQ(c.owning_group, "");
+}
+
+// Names and addresses need not be unique: a key that matches several records is refused with
+// their ids, not resolved to whichever came last.
+TEST(ChangePropertiesTest, AKeyThatMatchesSeveralRecordsIsRefusedNotGuessed) {
+  Tenant t = MakeTenant();
+  t.people["10011"] = {"10011", "ana2", "Ana", "Lopez", "ANA@example.com", "", "", {}};
+  t.groups["20004"] = {"20004", "Change Advisory", ""};
+  Change c;
+  c.id = "1";
+  for (const auto& [name, value, ids] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"RequestedByPerson.Email", "ana@example.com", "10010, 10011"},
+           {"RequestedByPerson.Name", "Ana Lopez", "10010, 10011"},
+           {"OwningGroup.Name", "Change Advisory", "20001, 20004"}}) {
+    core::Status st = ApplyProperties({{name, value}}, t, DefaultWorkflows(), c);
+    ASSERT_FALSE(st.ok()) << name;
+    EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/019") << name;
+    EXPECT_EQ(st.error().text, "Several records match " + name + " = '" + value + "' (Id " + ids + "); send the Id");
+  }
+  EXPECT_EQ(c.requested_by, "");
+  EXPECT_EQ(c.owning_group, "");
+  // A unique key still resolves; the Id always does.
+  ASSERT_TRUE(ApplyProperties({{"RequestedByPerson.Upn", std::string("ana@corp")}, {"OwningGroup", std::string("20004")}},
+                              t, DefaultWorkflows(), c)
+                  .ok());
+  EXPECT_EQ(c.requested_by, "10010");
+  EXPECT_EQ(c.owning_group, "20004");
 }
 
 TEST(ChangePropertiesTest, TypeChangesOnlyInTheFirstPhase) {

@@ -52,14 +52,22 @@ core::Status CaseExchangeModule::ApplyConfiguration() {
     auto dir = desk_->directory();
     const changes::Tenant* current = dir->FindTenant(tc.id);
     if (!current || current->name != tc.name) CW_RETURN_IF_ERROR(desk_->PutTenant(tc.id, tc.name));
-    for (const auto& s : tc.systems) {
-      const changes::ExternalSystem* old = current ? current->FindSystem(s.id) : nullptr;
-      if (!old || !(*old == s)) CW_RETURN_IF_ERROR(desk_->PutSystem(tc.id, s));
-    }
-    for (const auto& g : tc.groups) {
-      const changes::Group* old = current ? current->FindGroup(g.id) : nullptr;
-      if (!old || !(*old == g)) CW_RETURN_IF_ERROR(desk_->PutGroup(tc.id, g));
-    }
+    // Systems act as people of their tenant, by login, and a login moves its systems along
+    // (ChangeDesk::PutPerson). So: first the systems whose authorized user already exists (a
+    // system handed from a person whose login the file then takes away), then the people,
+    // then the systems still different from the file (those whose user the people just made).
+    auto put_systems = [&](bool only_existing_users) -> core::Status {
+      auto now = desk_->directory();
+      const changes::Tenant* t = now->FindTenant(tc.id);
+      for (const auto& s : tc.systems) {
+        const changes::ExternalSystem* old = t ? t->FindSystem(s.id) : nullptr;
+        if (old && *old == s) continue;
+        if (only_existing_users && (!t || !t->FindPersonByLogin(s.authorized_user))) continue;
+        CW_RETURN_IF_ERROR(desk_->PutSystem(tc.id, s));
+      }
+      return core::Status::Ok();
+    };
+    CW_RETURN_IF_ERROR(put_systems(true));
     std::vector<changes::Person> changed;
     for (const PersonConfig& pc : tc.people) {
       changes::Person p = pc.person;
@@ -74,6 +82,11 @@ core::Status CaseExchangeModule::ApplyConfiguration() {
       if (!old || !(*old == p)) changed.push_back(std::move(p));
     }
     CW_RETURN_IF_ERROR(desk_->PutPeople(tc.id, std::move(changed)));
+    CW_RETURN_IF_ERROR(put_systems(false));
+    for (const auto& g : tc.groups) {
+      const changes::Group* old = current ? current->FindGroup(g.id) : nullptr;
+      if (!old || !(*old == g)) CW_RETURN_IF_ERROR(desk_->PutGroup(tc.id, g));
+    }
   }
   for (const auto& w : options_.workflows) {
     auto dir = desk_->directory();
