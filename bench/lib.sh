@@ -81,8 +81,13 @@ stop_server() { [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && 
 rss_mib() { awk '/^VmRSS:/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
 hwm_mib() { awk '/^VmHWM:/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
-# CPU time (user + system) of process PID so far, in seconds.
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# CPU time (user + system) of process PID and its live children so far, in seconds (nginx and
+# node do their work in child processes; ours has none).
+cpu_s() {
+  local pids; pids="$1 $(ps -o pid= --ppid "$1" 2>/dev/null | tr '\n' ' ')"
+  for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk -v hz="$(getconf CLK_TCK)" '{t += $14 + $15} END {printf "%.2f", t / hz}'
+}
 # Seconds the machine's cores were busy so far (user, nice, system, irq, softirq, steal).
 busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
 # What else runs: the load, and the busiest other processes over one second (the server, top

@@ -12,7 +12,10 @@
 # rest of the machine used meanwhile. Then: tasks stored against tasks sent, and 200 malformed
 # envelopes (billion laughs) that must be answered with faults while the server stays up.
 # PEER=node-soap then runs the closed loop against the in-memory node-soap server of
-# bench/peers/node-soap (same WSDL) in the same run and prints the ratio.
+# bench/peers/node-soap (same WSDL) in the same run and prints the ratio. CEILING=1 then runs it
+# against the nginx ceiling of $PEERS/peers/ceiling (a fixed answer to the same POSTs, nothing
+# parsed or stored): what any server can reach here with wrk on the same two cores, and where
+# Causeway and 20× node-soap sit against it.
 # Knobs (besides lib.sh's): DURATION (wrk seconds, default 15), TASKS, RATE, CONNECTIONS (64),
 # THREADS (2).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -100,5 +103,21 @@ if [[ "${PEER:-}" == node-soap ]]; then
   for _ in $(seq 1 100); do curl -fsS "$URL?wsdl" >/dev/null 2>&1 && break; sleep 0.1; done
   measure "node-soap x$TASKS, closed loop (in memory)" "$NODE_PID"
   echo "node-soap RSS: $(rss_mib "$NODE_PID") MiB"
+  NODE_RPS=$LAST_RPS
   echo "Causeway / node-soap (closed loop): $(awk -v a="$OURS" -v b="$LAST_RPS" 'BEGIN{printf "%.1f", a/b}')x"
+fi
+
+if [[ "${CEILING:-0}" == 1 ]]; then
+  [[ -n "${NODE_PID:-}" ]] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null || true
+  stop_server
+  ceiling="$PEERS/peers/ceiling/ceiling.sh"
+  export CEILING_PORT=$PORT CEILING_PREFIX="$BENCH_DIR/ceiling"
+  "$ceiling" start >/dev/null
+  trap '"$ceiling" stop >/dev/null' EXIT
+  measure "nginx ceiling (fixed answer, nothing stored)" "$(cat "$CEILING_PREFIX/run.pid")"
+  echo "Causeway / ceiling: $(awk -v a="$OURS" -v b="$LAST_RPS" 'BEGIN{printf "%.1f%%", 100*a/b}')"
+  if [[ -n "${NODE_RPS:-}" ]]; then
+    echo "20x node-soap = $(awk -v n="$NODE_RPS" 'BEGIN{printf "%.0f", 20*n}') req/s =" \
+      "$(awk -v n="$NODE_RPS" -v b="$LAST_RPS" 'BEGIN{printf "%.0f%%", 2000*n/b}') of the ceiling"
+  fi
 fi
