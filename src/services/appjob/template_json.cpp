@@ -3,50 +3,21 @@
 #include <boost/json.hpp>
 
 #include "core/time_format.h"
-#include "core/utf8.h"
+#include "services/common/control_body.h"
 
 namespace causeway::services::appjob {
 namespace {
 
 namespace json = boost::json;
 
-core::Error Bad(std::string text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", std::move(text));
-}
+using control::CheckKeys;
+using control::Field;
 
-// Typed field access with a clear message naming the field; absent fields keep `fallback`.
-template <typename T>
-core::Status Field(const json::object& o, std::string_view key, T* out, std::string_view where) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return core::Status::Ok();
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (!v->is_string()) return Bad(std::string(where) + std::string(key) + " must be a string");
-    *out = std::string(v->get_string());
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (!v->is_bool()) return Bad(std::string(where) + std::string(key) + " must be true or false");
-    *out = v->get_bool();
-  } else if constexpr (std::is_same_v<T, int64_t>) {
-    if (!v->is_int64() && !v->is_uint64()) return Bad(std::string(where) + std::string(key) + " must be an integer");
-    *out = v->to_number<int64_t>();
-  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-    if (!v->is_array()) return Bad(std::string(where) + std::string(key) + " must be an array of strings");
-    out->clear();
-    for (const auto& e : v->get_array()) {
-      if (!e.is_string()) return Bad(std::string(where) + std::string(key) + " must be an array of strings");
-      out->emplace_back(e.get_string());
-    }
-  }
-  return core::Status::Ok();
-}
+core::Error Bad(std::string text) { return control::BodyError(std::move(text)); }
 
-core::Status CheckKeys(const json::object& o, std::initializer_list<std::string_view> known, std::string_view where) {
-  for (const auto& [k, v] : o) {
-    bool ok = false;
-    for (auto n : known) ok |= k == n;
-    if (!ok) return Bad("unknown field '" + std::string(where) + std::string(k) + "'");
-  }
-  return core::Status::Ok();
-}
+// A step may run at most a (leap) year; longer is a typo, and would overflow time arithmetic
+// near the ends of int64.
+constexpr int64_t kMaxTimeoutSeconds = 366 * 24 * 3600;
 
 core::Result<jobs::StepDefinition> StepFromJson(const json::value& v, const jobs::JobTemplate& t, size_t nr,
                                                 bool allow_commands) {
@@ -70,7 +41,8 @@ core::Result<jobs::StepDefinition> StepFromJson(const json::value& v, const jobs
   CW_RETURN_IF_ERROR(Field(o, "working_dir", &s.working_dir, where));
   int64_t timeout = 0;
   CW_RETURN_IF_ERROR(Field(o, "timeout_s", &timeout, where));
-  if (timeout < 0) return Bad(where + "timeout_s must not be negative");
+  if (timeout < 0 || timeout > kMaxTimeoutSeconds)
+    return Bad(where + "timeout_s must be from 0 to " + std::to_string(kMaxTimeoutSeconds) + " (366 days)");
   s.timeout = std::chrono::seconds(timeout);
   if (const json::value* env = o.if_contains("env")) {
     if (!env->is_object()) return Bad(where + "env must be an object of strings");
@@ -92,6 +64,7 @@ core::Result<jobs::ParameterDefinition> ParameterFromJson(const json::value& v, 
   p.text = p.name;
   int64_t step = 1;
   CW_RETURN_IF_ERROR(Field(o, "step", &step, where));
+  if (step < 1 || step > 9999) return Bad(where + "step must be from 1 to 9999");
   p.step_nr = static_cast<int>(step);
   CW_RETURN_IF_ERROR(Field(o, "text", &p.text, where));
   CW_RETURN_IF_ERROR(Field(o, "mandatory", &p.mandatory, where));
@@ -107,18 +80,12 @@ core::Result<jobs::ParameterDefinition> ParameterFromJson(const json::value& v, 
 }  // namespace
 
 core::Result<jobs::JobTemplate> TemplateFromJson(std::string_view body, std::string_view name, bool allow_commands) {
-  boost::system::error_code ec;
-  json::value v = json::parse(core::WithoutUtf8Bom(body), ec);
-  if (ec) return Bad("The body is not valid JSON: " + ec.message());
-  if (!v.is_object()) return Bad("The body must be a JSON object");
-  const auto& o = v.get_object();
+  CW_ASSIGN_OR_RETURN(const json::object o, control::ParseObject(body));
   CW_RETURN_IF_ERROR(CheckKeys(o, {"name", "version", "text", "report", "allowed_users", "steps", "parameters",
                                    "supports_test_mode"}, ""));
   jobs::JobTemplate t;
   t.name = std::string(name);
-  std::string body_name = t.name;
-  CW_RETURN_IF_ERROR(Field(o, "name", &body_name, ""));
-  if (body_name != t.name) return Bad("name '" + body_name + "' in the body differs from the URL's '" + t.name + "'");
+  CW_RETURN_IF_ERROR(control::SameAsUrl(o, "name", t.name));
   t.text = t.name;
   CW_RETURN_IF_ERROR(Field(o, "version", &t.version, ""));
   CW_RETURN_IF_ERROR(Field(o, "text", &t.text, ""));

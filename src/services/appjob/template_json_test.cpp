@@ -70,7 +70,13 @@ TEST(TemplateJson, RejectsBadInputWithTheFieldNamed) {
       {R"({"version":"12","steps":[{"kind":"noop"}]})", "version must be one character"},
       {R"({"text":5,"steps":[{"kind":"noop"}]})", "text must be a string"},
       {R"({"name":"OTHER","steps":[{"kind":"noop"}]})", "differs from the URL"},
-      {R"({"steps":[{"kind":"noop","timeout_s":-1}]})", "timeout_s must not be negative"},
+      {R"({"steps":[{"kind":"noop","timeout_s":-1}]})", "steps[0].timeout_s must be from 0 to 31622400 (366 days)"},
+      {R"({"steps":[{"kind":"noop","timeout_s":1000000000000}]})", "timeout_s must be from 0 to 31622400"},
+      // Larger than int64: refused, not wrapped (it once threw out of the parser: a 500).
+      {R"({"steps":[{"kind":"noop","timeout_s":18446744073709551615}]})", "steps[0].timeout_s must be an integer"},
+      // A step number is cut to int nowhere: out of range is refused.
+      {R"({"steps":[{"kind":"noop"}],"parameters":[{"name":"P","step":4294967297}]})", "parameters[0].step must be from 1 to 9999"},
+      {R"({"steps":[{"kind":"noop"}],"parameters":[{"name":"P","step":0}]})", "parameters[0].step must be from 1 to 9999"},
       {R"({"steps":[{"kind":"noop"}],"parameters":[{"name":"P","step":"one"}]})", "parameters[0].step must be an integer"},
   };
   for (const auto& c : cases) {

@@ -322,6 +322,66 @@ TEST_F(ApiTest, AFileThatMovesALoginIsAppliedInAnyOrderButAConflictStopsTheStart
   EXPECT_EQ(stack.error().GatewayCode(), "CAUSEWAY/CX/051") << stack.error().text;
 }
 
+// The control plane reads master data strictly: what GET shows can be PUT back as it is; a field
+// an item does not have, a value of the wrong type or an id other than the URL's is refused
+// naming it (nothing half-applied); a system acts as a person of its tenant, and renaming that
+// person's login through the control plane takes the system along.
+TEST_F(ApiTest, TheControlPlaneStoresWhatWasSentOrRefusesIt) {
+  Start();
+  const std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Basic QURNSU46QWRtaW4xIQ=="}};
+  const std::string base = std::string("/_causeway/cx/tenants/") + kTenant;
+  http::Response tenant = Call(*stack_.router, "GET", base, "", admin);
+  ASSERT_EQ(tenant.status, 200);
+  auto doc = json::parse(tenant.body_view());
+  for (const char* kind : {"people", "groups", "systems"})
+    for (const auto& item : doc.at(kind).as_array()) {
+      const std::string id(item.at("id").as_string());
+      http::Response back = Call(*stack_.router, "PUT", base + "/" + kind + "/" + id, json::serialize(item), admin);
+      EXPECT_EQ(back.status, 200) << kind << " " << id << ": " << back.body_view();
+      EXPECT_EQ(json::parse(back.body_view()), item) << kind << " " << id;
+    }
+  struct Refusal {
+    std::string target, body, code, says;
+  };
+  for (const Refusal& r : std::vector<Refusal>{
+           {base + "/people/10040", R"({"login":"rita.requester","frist_name":"Rita"})", "CAUSEWAY/CONTROL/010",
+            "unknown field 'frist_name'"},
+           {base + "/people/10040", R"({"login":"rita.requester","roles":"agent"})", "CAUSEWAY/CONTROL/010",
+            "roles must be an array of strings"},
+           {base + "/people/10040", R"({"id":"10041","login":"rita.requester"})", "CAUSEWAY/CONTROL/010",
+            "differs from the URL's '10040'"},
+           {base + "/systems/SNOW", R"({"description":"x","authorised_user":"sx.snow"})", "CAUSEWAY/CONTROL/010",
+            "unknown field 'authorised_user'"},
+           {base + "/systems/ZEN", R"({"description":"Zendesk","authorized_user":"nobody"})", "CAUSEWAY/CX/050",
+            "No person of tenant"},
+           {base, R"({"name":"x","people":[]})", "CAUSEWAY/CONTROL/010", "unknown field 'people'"},
+           {"/_causeway/cx/workflows/Normal", R"({"phases":[{"id":"Log","metaphase":"Logging","colour":1}]})",
+            "CAUSEWAY/CONTROL/010", "unknown field 'phases[0].colour'"},
+       }) {
+    SCOPED_TRACE(r.target + " " + r.body);
+    http::Response res = Call(*stack_.router, "PUT", r.target, r.body, admin);
+    EXPECT_EQ(res.status, 400) << res.body_view();
+    EXPECT_NE(res.body_view().find(r.code), std::string::npos) << res.body_view();
+    EXPECT_NE(res.body_view().find(r.says), std::string::npos) << res.body_view();
+  }
+  auto dir = stack_.module->desk().directory();
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindPerson("10040")->login, "rita.requester");
+  EXPECT_EQ(dir->FindTenant(kTenant)->FindSystem("ZEN"), nullptr);
+  // A renamed login takes its system along: the integration logs on with the new login and
+  // still polls its system.
+  ASSERT_EQ(Call(*stack_.router, "PUT", base + "/people/10020", R"({"login":"sx.servicenow","password":"Welcome1!"})", admin)
+                .status,
+            200);
+  EXPECT_EQ(stack_.module->desk().directory()->FindTenant(kTenant)->FindSystem("SNOW")->authorized_user, "sx.servicenow");
+  const std::string snow = Token("sx.servicenow");
+  ASSERT_FALSE(snow.empty());
+  EXPECT_EQ(As(snow, "GET", std::string("/rest/") + kTenant + "/ces?system=SNOW&time=0").status, 200);
+  // Taking the login away while the system acts as it is refused.
+  http::Response gone = Call(*stack_.router, "PUT", base + "/people/10020", R"({"login":""})", admin);
+  EXPECT_EQ(gone.status, 409) << gone.body_view();
+  EXPECT_NE(gone.body_view().find("CAUSEWAY/CX/052"), std::string::npos) << gone.body_view();
+}
+
 TEST_F(ApiTest, EveryGetRouteAnswersHeadAsGet) {
   Start();
   const std::string agent = Token("ana.agent"), snow = Token("sx.snow");

@@ -7,6 +7,7 @@
 #include "domain/changes/change_properties.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/entity_json.h"
+#include "services/common/control_body.h"
 #include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
 
@@ -19,19 +20,6 @@ core::Error ControlError(core::Code code, const char* number, std::string text) 
 }
 
 http::Response Json(const json::value& v) { return JsonResponse(200, v); }
-
-std::string Str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::vector<std::string> Strings(const json::object& o, const char* key) {
-  std::vector<std::string> out;
-  if (const json::value* v = o.if_contains(key); v && v->is_array())
-    for (const auto& x : v->as_array())
-      if (x.is_string()) out.emplace_back(x.as_string());
-  return out;
-}
 
 json::object PersonJson(const changes::Person& p) {
   return {{"id", p.id},       {"login", p.login}, {"first_name", p.first_name}, {"last_name", p.last_name},
@@ -107,7 +95,12 @@ class Routes {
       if (req.method == "PUT") {
         auto body = Body(req);
         if (!body.ok()) return Fail(body.error());
-        if (auto st = desk_.PutTenant(tid, Str(*body, "name")); !st.ok()) return Fail(st.error());
+        std::string name;
+        core::Status st = control::CheckKeys(*body, {"id", "name"});
+        if (st.ok()) st = control::SameAsUrl(*body, "id", tid);
+        if (st.ok()) st = control::Field(*body, "name", &name);
+        if (st.ok()) st = desk_.PutTenant(tid, name);
+        if (!st.ok()) return Fail(st.error());
         dir = desk_.directory();
       } else if (ControlMethod(req) != "GET") {
         return WrongMethod("GET, HEAD, PUT");
@@ -154,12 +147,10 @@ class Routes {
     r.headers.Add("allow", allowed);
     return r;
   }
-  static core::Result<json::object> Body(const http::Request& req) {
-    json::error_code ec;
-    json::value v = json::parse(core::WithoutUtf8Bom(req.body), ec);
-    if (ec || !v.is_object()) return ControlError(core::Code::kBadRequest, "010", "The body must be a JSON object");
-    return std::move(v.as_object());
-  }
+  // Bodies are read strictly (services/common/control_body.h): what GET shows can be PUT back
+  // as it is (output-only fields such as has_password are accepted and ignored); a field the
+  // item does not have, or of the wrong type, is refused naming it.
+  static core::Result<json::object> Body(const http::Request& req) { return control::ParseObject(req.body); }
 
   http::Response TenantAnswer(const changes::Directory& dir, const std::string& tid) {
     const changes::Tenant* t = dir.FindTenant(tid);
@@ -174,38 +165,63 @@ class Routes {
 
   http::Response PutItem(const changes::Tenant& tenant, const std::string& kind, const std::string& id,
                          const json::object& body) {
-    core::Status st;
+    core::Status st = Apply(tenant, kind, id, body);
+    if (!st.ok()) return Fail(st.error());
+    auto dir = desk_.directory();
+    const changes::Tenant* t = dir->FindTenant(tenant.id);
+    if (t && kind == "people" && t->FindPerson(id)) return Json(PersonJson(*t->FindPerson(id)));
+    if (t && kind == "groups" && t->FindGroup(id)) return Json(GroupJson(*t->FindGroup(id)));
+    if (t && kind == "systems" && t->FindSystem(id)) return Json(SystemJson(*t->FindSystem(id)));
+    return Fail(NotFound());
+  }
+
+  // A PUT replaces the item: fields not sent are empty, except the secrets (a password not
+  // sent stays as it was).
+  core::Status Apply(const changes::Tenant& tenant, const std::string& kind, const std::string& id,
+                     const json::object& body) {
+    using control::Field;
+    CW_RETURN_IF_ERROR(control::SameAsUrl(body, "id", id));
     if (kind == "people") {
+      CW_RETURN_IF_ERROR(control::CheckKeys(body, {"id", "login", "first_name", "last_name", "email", "upn", "roles",
+                                                   "password", "password_hash", "has_password"}));
       changes::Person p;
-      if (const changes::Person* old = tenant.FindPerson(id)) p = *old;
       p.id = id;
-      p.login = Str(body, "login");
-      p.first_name = Str(body, "first_name");
-      p.last_name = Str(body, "last_name");
-      p.email = Str(body, "email");
-      p.upn = Str(body, "upn");
-      p.roles = Strings(body, "roles");
-      if (std::string hash = Str(body, "password_hash"); !hash.empty()) p.password_hash = hash;
-      if (std::string pw = Str(body, "password"); !pw.empty()) p.password_hash = security::HashPassword(pw, options_.hash_iterations);
-      st = desk_.PutPerson(tenant.id, p);
-      if (st.ok()) return Json(PersonJson(p));
-    } else if (kind == "groups") {
-      changes::Group g{id, Str(body, "name"), Str(body, "external_system")};
-      st = desk_.PutGroup(tenant.id, g);
-      if (st.ok()) return Json(GroupJson(g));
-    } else {
-      changes::ExternalSystem s;
-      if (const changes::ExternalSystem* old = tenant.FindSystem(id)) s = *old;
-      s.id = id;
-      s.description = Str(body, "description");
-      s.authorized_user = Str(body, "authorized_user");
-      s.url = Str(body, "url");
-      s.push_user = Str(body, "user");
-      if (body.if_contains("password")) s.push_password = Str(body, "password");
-      st = desk_.PutSystem(tenant.id, s);
-      if (st.ok()) return Json(SystemJson(s));
+      if (const changes::Person* old = tenant.FindPerson(id)) p.password_hash = old->password_hash;
+      bool has_password = false;  // what GET shows; ignored
+      std::string hash, password;
+      CW_RETURN_IF_ERROR(Field(body, "login", &p.login));
+      CW_RETURN_IF_ERROR(Field(body, "first_name", &p.first_name));
+      CW_RETURN_IF_ERROR(Field(body, "last_name", &p.last_name));
+      CW_RETURN_IF_ERROR(Field(body, "email", &p.email));
+      CW_RETURN_IF_ERROR(Field(body, "upn", &p.upn));
+      CW_RETURN_IF_ERROR(Field(body, "roles", &p.roles));
+      CW_RETURN_IF_ERROR(Field(body, "has_password", &has_password));
+      CW_RETURN_IF_ERROR(Field(body, "password_hash", &hash));
+      CW_RETURN_IF_ERROR(Field(body, "password", &password));
+      if (!hash.empty()) p.password_hash = hash;
+      if (!password.empty()) p.password_hash = security::HashPassword(password, options_.hash_iterations);
+      return desk_.PutPerson(tenant.id, p);
     }
-    return Fail(st.error());
+    if (kind == "groups") {
+      CW_RETURN_IF_ERROR(control::CheckKeys(body, {"id", "name", "external_system"}));
+      changes::Group g{id, "", ""};
+      CW_RETURN_IF_ERROR(Field(body, "name", &g.name));
+      CW_RETURN_IF_ERROR(Field(body, "external_system", &g.external_system));
+      return desk_.PutGroup(tenant.id, g);
+    }
+    CW_RETURN_IF_ERROR(control::CheckKeys(
+        body, {"id", "description", "authorized_user", "url", "user", "password", "has_password"}));
+    changes::ExternalSystem s;
+    s.id = id;
+    if (const changes::ExternalSystem* old = tenant.FindSystem(id)) s.push_password = old->push_password;
+    bool has_password = false;  // what GET shows; ignored
+    CW_RETURN_IF_ERROR(Field(body, "description", &s.description));
+    CW_RETURN_IF_ERROR(Field(body, "authorized_user", &s.authorized_user));
+    CW_RETURN_IF_ERROR(Field(body, "url", &s.url));
+    CW_RETURN_IF_ERROR(Field(body, "user", &s.push_user));
+    CW_RETURN_IF_ERROR(Field(body, "has_password", &has_password));
+    CW_RETURN_IF_ERROR(Field(body, "password", &s.push_password));
+    return desk_.PutSystem(tenant.id, s);
   }
 
   http::Response Workflows(const http::Request& req, const std::vector<std::string>& seg) {
@@ -221,18 +237,45 @@ class Routes {
     if (!body.ok()) return Fail(body.error());
     changes::Workflow w;
     w.change_type = seg[1];
-    if (const json::value* p = body->if_contains("phases"); p && p->is_array())
-      for (const auto& x : p->as_array())
-        if (x.is_object()) w.phases.push_back({Str(x.as_object(), "id"), Str(x.as_object(), "metaphase")});
-    if (const json::value* t = body->if_contains("transitions"); t && t->is_array())
-      for (const auto& x : t->as_array())
-        if (x.is_object()) {
-          const json::value* a = x.as_object().if_contains("automatic");
-          w.transitions.push_back({Str(x.as_object(), "from"), Str(x.as_object(), "to"), Strings(x.as_object(), "requires"),
-                                   a && a->is_bool() && a->as_bool()});
-        }
+    if (auto st = WorkflowFromJson(*body, w); !st.ok()) return Fail(st.error());
     if (auto st = desk_.PutWorkflow(w); !st.ok()) return Fail(st.error());
     return Json(WorkflowJson(w));
+  }
+
+  static core::Status WorkflowFromJson(const json::object& body, changes::Workflow& w) {
+    CW_RETURN_IF_ERROR(control::CheckKeys(body, {"change_type", "phases", "transitions"}));
+    CW_RETURN_IF_ERROR(control::SameAsUrl(body, "change_type", w.change_type));
+    auto list = [&](const char* key) -> core::Result<const json::array*> {
+      const json::value* v = body.if_contains(key);
+      if (!v || v->is_null()) return nullptr;
+      if (!v->is_array()) return control::BodyError(std::string(key) + " must be an array of objects");
+      for (const auto& x : v->as_array())
+        if (!x.is_object()) return control::BodyError(std::string(key) + " must be an array of objects");
+      return &v->as_array();
+    };
+    CW_ASSIGN_OR_RETURN(const json::array* phases, list("phases"));
+    for (size_t i = 0; phases && i < phases->size(); ++i) {
+      const json::object& x = (*phases)[i].as_object();
+      const std::string where = "phases[" + std::to_string(i) + "].";
+      CW_RETURN_IF_ERROR(control::CheckKeys(x, {"id", "metaphase"}, where));
+      changes::Phase phase;
+      CW_RETURN_IF_ERROR(control::Field(x, "id", &phase.id, where));
+      CW_RETURN_IF_ERROR(control::Field(x, "metaphase", &phase.metaphase, where));
+      w.phases.push_back(std::move(phase));
+    }
+    CW_ASSIGN_OR_RETURN(const json::array* transitions, list("transitions"));
+    for (size_t i = 0; transitions && i < transitions->size(); ++i) {
+      const json::object& x = (*transitions)[i].as_object();
+      const std::string where = "transitions[" + std::to_string(i) + "].";
+      CW_RETURN_IF_ERROR(control::CheckKeys(x, {"from", "to", "requires", "automatic"}, where));
+      changes::Transition t;
+      CW_RETURN_IF_ERROR(control::Field(x, "from", &t.from, where));
+      CW_RETURN_IF_ERROR(control::Field(x, "to", &t.to, where));
+      CW_RETURN_IF_ERROR(control::Field(x, "requires", &t.required, where));
+      CW_RETURN_IF_ERROR(control::Field(x, "automatic", &t.automatic, where));
+      w.transitions.push_back(std::move(t));
+    }
+    return core::Status::Ok();
   }
 
   changes::ChangeDesk& desk_;

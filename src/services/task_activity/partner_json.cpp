@@ -1,15 +1,14 @@
 #include "services/task_activity/partner_json.h"
 
-#include "core/utf8.h"
 #include <boost/json.hpp>
+
+#include "services/common/control_body.h"
 
 namespace causeway::services::task_activity {
 namespace json = boost::json;
 namespace {
 
-core::Error Refused(std::string text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", std::move(text));
-}
+core::Error Refused(std::string text) { return control::BodyError(std::move(text)); }
 
 }  // namespace
 
@@ -21,22 +20,20 @@ json::object PartnerJson(const activities::Partner& p) {
 core::Result<activities::Partner> PartnerFromJson(std::string_view id, std::string_view body) {
   if (id.empty() || id.size() > 10 || id.find('/') != std::string_view::npos)
     return Refused("A business partner ID has 1-10 characters");
-  json::error_code ec;
-  json::value v = json::parse(core::WithoutUtf8Bom(body), ec);
-  if (ec || !v.is_object()) return Refused("The body must be a JSON object");
-  const json::object& o = v.as_object();
-  auto str = [&](const char* key) {
-    auto* x = o.if_contains(key);
-    return x && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
+  CW_ASSIGN_OR_RETURN(const json::object o, control::ParseObject(body));
+  // What PartnerJson shows can be sent back as it is.
+  CW_RETURN_IF_ERROR(control::CheckKeys(o, {"id", "kind", "name", "email", "employee_id"}));
+  CW_RETURN_IF_ERROR(control::SameAsUrl(o, "id", id));
   activities::Partner p;
   p.id = std::string(id);
-  auto kind = activities::PartnerKindFromName(str("kind").empty() ? "account" : str("kind"));
+  std::string kind_name = "account";
+  CW_RETURN_IF_ERROR(control::Field(o, "kind", &kind_name));
+  auto kind = activities::PartnerKindFromName(kind_name);
   if (!kind) return Refused("kind must be account, contact or employee");
   p.kind = *kind;
-  p.name = str("name");
-  p.email = str("email");
-  p.employee_id = str("employee_id");
+  CW_RETURN_IF_ERROR(control::Field(o, "name", &p.name));
+  CW_RETURN_IF_ERROR(control::Field(o, "email", &p.email));
+  CW_RETURN_IF_ERROR(control::Field(o, "employee_id", &p.employee_id));
   if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
     return Refused("an employee needs an employee_id");
   return p;

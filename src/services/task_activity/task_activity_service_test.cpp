@@ -222,6 +222,20 @@ TEST_F(TaskActivityServiceTest, ControlPlaneListsTasksAndAddsPartners) {
   EXPECT_NE(l.body.find("\"business_partner_id\":\"ZNEW1\""), std::string::npos) << l.body;
   list.target = "/_causeway/task-activity/tasks/99";
   EXPECT_EQ(router_.Handle(list).status, 404);
+  // What the control plane shows can be sent back; a field a partner does not have, a value of
+  // the wrong type or another id is refused naming it, not dropped.
+  put.body = R"({"id":"ZNEW1","kind":"account","name":"Renamed","email":"","employee_id":""})";
+  EXPECT_EQ(router_.Handle(put).status, 200);
+  for (const auto& [body, says] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"kind":"account","nmae":"Typo"})", "unknown field 'nmae'"},
+           {R"({"kind":"account","name":7})", "name must be a string"},
+           {R"({"id":"ZOTHER","kind":"account"})", "id 'ZOTHER' in the body differs from the URL's 'ZNEW1'"}}) {
+    put.body = body;
+    http::Response refused = router_.Handle(put);
+    EXPECT_EQ(refused.status, 400) << body;
+    EXPECT_NE(refused.body.find("CAUSEWAY/CONTROL/010"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find(says), std::string::npos) << refused.body;
+  }
 }
 
 // A bundle is committed with its idempotency row: a repeat of the message UUID gets the same
