@@ -33,6 +33,14 @@ class Replicator {
     failed_ = failed_ || item.severity == a2x::Severity::kError;
     result_.log.push_back(std::move(item));
   }
+  // The result of a message that ended with `a` stored as it is.
+  void Done(Outcome outcome, const BusinessAgreement& a) {
+    result_.outcome = outcome;
+    result_.agreement_id = a.id;
+    result_.uuid = a.uuid;
+    result_.change_state_id = a.change_state_id;
+    result_.revision = a.revision;
+  }
   // Business partner `id` exists (else error 004 about the node with `sender`).
   core::Result<bool> PartnerExists(const std::string& id, const std::string& sender);
   core::Status ApplyRoot(BusinessAgreement& a, bool create);
@@ -374,11 +382,7 @@ core::Status Replicator::Run() {
   if (!create && a == *current) {
     // Nothing changed: nothing is written, and a sender's ChangeStateID stays valid.
     Log("034", "", {a.id, std::to_string(a.revision)});
-    result_.outcome = Outcome::kUnchanged;
-    result_.agreement_id = a.id;
-    result_.uuid = a.uuid;
-    result_.change_state_id = a.change_state_id;
-    result_.revision = a.revision;
+    Done(Outcome::kUnchanged, a);
     return core::Status::Ok();
   }
 
@@ -400,16 +404,12 @@ core::Status Replicator::Run() {
     CW_RETURN_IF_ERROR(repository::Insert(tx_, a));
     if (save_without_key) Log("020", "", {a.id});
     Log("030", "", {a.id, std::to_string(a.revision)});
-    result_.outcome = Outcome::kCreated;
+    Done(Outcome::kCreated, a);
   } else {
     CW_RETURN_IF_ERROR(repository::Update(tx_, a));
     Log("031", "", {a.id, std::to_string(a.revision)});
-    result_.outcome = Outcome::kChanged;
+    Done(Outcome::kChanged, a);
   }
-  result_.agreement_id = a.id;
-  result_.uuid = a.uuid;
-  result_.change_state_id = a.change_state_id;
-  result_.revision = a.revision;
   return core::Status::Ok();
 }
 
