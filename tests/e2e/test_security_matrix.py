@@ -1,4 +1,7 @@
 """Security matrix against the real server: every way in, and every way of being turned away."""
+import os
+import subprocess
+import tempfile
 import time
 import unittest
 
@@ -94,6 +97,24 @@ class SecurityMatrix(unittest.TestCase):
         time.sleep(3)  # idle timeout of this server is 2 s
         self.assert_401(*self.server.request("GET", SERVICE, {"Cookie": cookie}))
         self.assert_401(*self.server.request("POST", CANCEL, {"Cookie": cookie, "X-CSRF-Token": token}))
+
+    def test_a_cookie_jar_written_once_stays_logged_on_while_in_use(self):
+        """curl scripts write the cookie jar at the token fetch (-c) and only read it after (-b):
+        the session is idle from its last use, as on Gateway, not from the cookie's own time."""
+        jar = os.path.join(tempfile.mkdtemp(), "jar")
+        base = self.server.base + SERVICE
+
+        def curl(*args):
+            p = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30", *args],
+                               capture_output=True, text=True, timeout=60)
+            return p.stdout
+
+        self.assertEqual(curl("-u", "JOB_SCHEDULER:Welcome1!", "-c", jar, "-H", "X-CSRF-Token: Fetch", base), "200")
+        for _ in range(4):  # 4 s in use; the idle timeout of this server is 2 s
+            time.sleep(1)
+            self.assertEqual(curl("-b", jar, base + "JobTemplateSet?$top=1"), "200")
+        time.sleep(3)
+        self.assertEqual(curl("-b", jar, base), "401")
 
     def test_unarranged_service_is_403_gateway_error(self):
         st, h, body = self.server.request("GET", SERVICE + "?$format=json", {"Authorization": basic("NOARR", "Welcome1!")})
