@@ -57,13 +57,17 @@ std::optional<Session> SessionCodec::Decode(std::string_view value) const {
   Session s{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), 0, 0};
   if (!ToInt(parts[4], &s.issued_s) || !ToInt(parts[5], &s.seen_s)) return std::nullopt;
   int64_t now = NowSeconds();
-  if (now - std::max(s.seen_s, LastUse(s.id)) > policy_.idle_timeout.count()) return std::nullopt;
+  // The local last use is kept in milliseconds (a 1 s idle timeout means one second, not up to
+  // two); the cookie's time is a whole second, taken as its end so that it never expires early.
+  const int64_t now_ms = core::ToUnixMillis(clock_.Now());
+  const int64_t last_ms = std::max(s.seen_s * 1000 + 999, LastUseMs(s.id));
+  if (now_ms - last_ms > policy_.idle_timeout.count() * 1000) return std::nullopt;
   if (now - s.issued_s > policy_.absolute_timeout.count()) return std::nullopt;
   return s;
 }
 
 void SessionCodec::NoteUse(const Session& s) const {
-  const int64_t now = NowSeconds();
+  const int64_t now = core::ToUnixMillis(clock_.Now());
   Shard& shard = shards_[std::hash<std::string>{}(s.id) % kShards];
   std::lock_guard lock(shard.mu);
   auto it = shard.last_use.find(s.id);
@@ -72,11 +76,11 @@ void SessionCodec::NoteUse(const Session& s) const {
     return;
   }
   if (shard.last_use.size() >= kShardCapacity)
-    std::erase_if(shard.last_use, [&](const auto& e) { return now - e.second > policy_.idle_timeout.count(); });
+    std::erase_if(shard.last_use, [&](const auto& e) { return now - e.second > policy_.idle_timeout.count() * 1000; });
   if (shard.last_use.size() < kShardCapacity) shard.last_use.emplace(s.id, now);
 }
 
-int64_t SessionCodec::LastUse(const std::string& id) const {
+int64_t SessionCodec::LastUseMs(const std::string& id) const {
   Shard& shard = shards_[std::hash<std::string>{}(id) % kShards];
   std::lock_guard lock(shard.mu);
   auto it = shard.last_use.find(id);

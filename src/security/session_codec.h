@@ -62,8 +62,8 @@ class SessionCodec {
   int64_t NowSeconds() const;
 
  private:
-  // When this node last saw a session, or 0. Thread-safe.
-  int64_t LastUse(const std::string& id) const;
+  // When this node last saw a session (Unix milliseconds), or 0. Thread-safe.
+  int64_t LastUseMs(const std::string& id) const;
 
   core::HmacSha256Signer signer_;
   SessionPolicy policy_;
@@ -75,7 +75,7 @@ class SessionCodec {
   static constexpr size_t kShardCapacity = 16384;
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, int64_t> last_use;
+    std::unordered_map<std::string, int64_t> last_use;  // Unix milliseconds
   };
   mutable std::array<Shard, kShards> shards_;
 };

@@ -361,10 +361,12 @@ class TokenExpiry(ClientCase):
     def test_cancel_after_session_expiry_refetches_token(self):
         path = self.pid_file()
         self.addCleanup(self.kill_leftover, path)
-        # Polls grow to 3 s, longer than the 1 s idle timeout: the session of JobSchedule is gone
-        # when JobCancel is sent at the timeout.
+        # Polls grow ×1.6 from 200 ms to 3 s (±20%), restarting when the status changes; by 9 s
+        # they are over 2.4 s apart, longer than the 1 s idle timeout: the session of the token
+        # fetched for JobSchedule has ended by the time JobCancel is sent. (A session is idle from
+        # its last use: polls closer together than the idle timeout keep it alive.)
         r = self.job("run", "--template", "ZCW_E2E_PID", "--user", "PLANNER", "--poll", "3s", "--json", "-v",
-                     "--param", "P_PIDFILE=" + path, "--timeout", "4500ms", "--cancel-wait", "20s")
+                     "--param", "P_PIDFILE=" + path, "--timeout", "9000ms", "--cancel-wait", "20s")
         self.assert_exit(r, TIMED_OUT)
         summary = json.loads(r.stdout)
         self.assertTrue(summary["cancel_confirmed"], summary)
