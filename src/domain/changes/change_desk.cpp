@@ -81,7 +81,9 @@ core::Status ChangeDesk::PutPerson(std::string_view tenant, const Person& p) {
   core::Status st = PutMaster([tn = std::string(tenant), p, doc](store::Tx& tx) -> core::Status {
     // A system acts as its authorized user, found by login: a renamed login takes the systems
     // that named the old one along (else they would lose their user, or get whoever takes the
-    // old login next). Read in the transaction: a snapshot may miss a system another node added.
+    // old login next). Read in the transaction, after the master-data lock: a snapshot may miss
+    // a system another node added, and a concurrent write may be adding one now.
+    CW_RETURN_IF_ERROR(master::Serialize(tx));
     CW_ASSIGN_OR_RETURN(Directory current, master::Load(tx));
     const Tenant* stored = current.FindTenant(tn);
     const Person* old = stored ? stored->FindPerson(p.id) : nullptr;
@@ -142,6 +144,7 @@ core::Status ChangeDesk::PutSystem(std::string_view tenant, const ExternalSystem
   return PutMaster([t = std::string(tenant), s, doc](store::Tx& tx) -> core::Status {
     // A system acts as a person of its tenant: one whose authorized user no one is could not
     // log on, and would become whoever takes that login later.
+    CW_RETURN_IF_ERROR(master::Serialize(tx));
     CW_ASSIGN_OR_RETURN(Directory current, master::Load(tx));
     const Tenant* tn = current.FindTenant(t);
     if (!tn || !tn->FindPersonByLogin(s.authorized_user))

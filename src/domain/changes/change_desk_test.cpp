@@ -448,6 +448,23 @@ TEST_F(ChangeDeskTest, ASystemActsAsAPersonOfItsTenant) {
   EXPECT_TRUE(other.PutSystem(kTenant, {"ZEN", "Zendesk", "ZEN", "", "", ""}).ok());
 }
 
+// Another node's desk, whose snapshot predates the writes of this one: a rename there still
+// moves a system added here since, and a system added there cannot name a login renamed here.
+TEST_F(ChangeDeskTest, ARenameSeesSystemsAnOlderSnapshotMissed) {
+  ChangeDesk other(*db_, clock_);
+  ASSERT_TRUE(other.Open().ok());
+  ASSERT_TRUE(desk_->PutSystem(kTenant, {"SNOW2", "Second instance", "sx", "", "", ""}).ok());
+  ASSERT_TRUE(other.PutPerson(kTenant, {"10020", "sx.snow", "Service", "Exchange", "", "", "", {}}).ok());
+  ASSERT_TRUE(desk_->ReloadDirectory().ok());
+  EXPECT_EQ(desk_->directory()->FindTenant(kTenant)->FindSystem("SNOW2")->authorized_user, "sx.snow");
+  ChangeDesk stale(*db_, clock_);
+  ASSERT_TRUE(stale.Open().ok());
+  ASSERT_TRUE(desk_->PutPerson(kTenant, {"10025", "jira.integration", "Jira", "Integration", "", "", "", {}}).ok());
+  core::Status st = stale.PutSystem(kTenant, {"JIRA2", "Second Jira", "jira", "", "", ""});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/050");
+}
+
 TEST_F(ChangeDeskTest, TheStoreRefusesADuplicateLoginAnOlderSnapshotMissed) {
   // Another node's desk on the same store, whose snapshot predates the write (no refresh yet).
   ChangeDesk other(*db_, clock_);

@@ -34,6 +34,8 @@ core::Status Delete(store::Tx& tx, std::string_view tenant, Kind kind, std::stri
   return Bump(tx);
 }
 
+core::Status Serialize(store::Tx& tx) { return Bump(tx); }
+
 core::Result<int64_t> Version(store::Tx& tx) {
   int64_t v = 0;
   CW_RETURN_IF_ERROR(tx.Query("SELECT version FROM cx_master_version WHERE id = 1", {},

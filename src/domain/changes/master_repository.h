@@ -21,6 +21,11 @@ core::Status Put(store::Tx& tx, std::string_view tenant, Kind kind, std::string_
 // its people, groups and systems too.
 core::Status Delete(store::Tx& tx, std::string_view tenant, Kind kind, std::string_view id);
 core::Result<int64_t> Version(store::Tx& tx);
+// Takes the master-data write lock for the rest of the transaction (bumps the version: on
+// PostgreSQL its row stays locked until commit; SQLite has one writer anyway). A write that
+// reads master data to check it (a person's systems, a system's person) calls this first, so
+// that what it reads includes every master-data write committed before it, on any node.
+core::Status Serialize(store::Tx& tx);
 // Everything, decoded; items of unknown tenants are skipped. Workflows stored replace the
 // defaults of the same type; with none stored the defaults apply.
 core::Result<Directory> Load(store::Tx& tx);
