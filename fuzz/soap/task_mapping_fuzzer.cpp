@@ -31,10 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& t : request.tasks) {
     result.confirmations.push_back({t.sender_id, "20240501080000.0000000", "00163e02-8b2e-1ed1-aeaa-6d7e616e72fd",
                                     t.id.value_or("")});
-    result.log.push_back({"004(CAUSEWAY/ACTIVITY)", activities::LogSeverity::kError, t.sender_id, t.name.value_or("").substr(0, 200)});
+    result.log.push_back({"004(CAUSEWAY/ACTIVITY)", activities::LogSeverity::kError, t.sender_id, soap::a2x::LogItemNote(t.name.value_or(""))});
   }
   result.processing_result_code = "4";
-  result.max_severity = activities::LogSeverity::kError;
   std::string out = services::task_activity::WriteConfirmation("TaskActivityBundleMaintainConfirmation_sync_V1", result, "CWY");
   auto reply = soap::ParseXml(out, {});
   if (!reply.ok() || !(*schemas)->Validate(reply->Root()).ok()) std::abort();

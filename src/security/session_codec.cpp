@@ -59,9 +59,11 @@ std::optional<Session> SessionCodec::Decode(std::string_view value) const {
   int64_t now = NowSeconds();
   // The local last use is kept in milliseconds (a 1 s idle timeout means one second, not up to
   // two); the cookie's time is a whole second, taken as its end so that it never expires early.
+  // The table is read only when the cookie's own time is too old (a client that takes the
+  // refreshed cookies never needs it).
   const int64_t now_ms = core::ToUnixMillis(clock_.Now());
-  const int64_t last_ms = std::max(s.seen_s * 1000 + 999, LastUseMs(s.id));
-  if (now_ms - last_ms > policy_.idle_timeout.count() * 1000) return std::nullopt;
+  const int64_t idle_ms = policy_.idle_timeout.count() * 1000;
+  if (now_ms - (s.seen_s * 1000 + 999) > idle_ms && now_ms - LastUseMs(s.id) > idle_ms) return std::nullopt;
   if (now - s.issued_s > policy_.absolute_timeout.count()) return std::nullopt;
   return s;
 }

@@ -8,7 +8,7 @@
 //   - list complete (LCTI true): stored nodes that were not transmitted are deleted (an empty
 //     transmitted list clears the list); false: they stay as they are.
 // Changing a node (02, 04 on an existing one) merges: `apply` receives the stored node and
-// keeps every optional leaf the request did not transmit. Pure functions; thread-safe.
+// keeps every optional leaf the request did not transmit. Thread-safe for distinct lists.
 #pragma once
 
 #include <algorithm>
@@ -44,37 +44,45 @@ struct ListRules {
   std::function<void(const C&, ListError)> error;
 };
 
-// The list after `change`, starting from `stored`.
+// Changes `list` as `change` transmits it. A list the request does not transmit (not complete,
+// no nodes) is left as it is: nothing is copied and no rule runs.
 template <typename T, typename C, typename Key>
-std::vector<T> ApplyListChange(const std::vector<T>& stored, const ListChange<C>& change,
-                               const ListRules<T, C, Key>& rules) {
-  std::vector<T> result = change.complete ? std::vector<T>() : stored;
-  auto find = [&](std::vector<T>& list, const Key& k) {
-    return std::find_if(list.begin(), list.end(), [&](const T& x) { return rules.key(x) == k; });
+void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const ListRules<T, C, Key>& rules) {
+  if (!change.complete && change.items.empty()) return;
+  // `stored` is the list as the request found it (action codes are checked against it); `list`
+  // becomes the result.
+  std::vector<T> stored;
+  if (change.complete) {
+    stored = std::move(list);
+    list.clear();
+  } else {
+    stored = list;
+  }
+  auto find = [&](auto& in, const Key& k) {
+    return std::find_if(in.begin(), in.end(), [&](const T& x) { return rules.key(x) == k; });
   };
-  std::vector<T> stored_copy = stored;  // find() needs a mutable list; stored is never changed
   for (const C& c : change.items) {
     const std::optional<Key> k = rules.change_key(c);
     if (!k) {
       if (c.action == Action::kCreate || c.action == Action::kSave) {
-        if (auto node = rules.apply(nullptr, c)) result.push_back(std::move(*node));
+        if (auto node = rules.apply(nullptr, c)) list.push_back(std::move(*node));
       } else if (c.action != Action::kRemove) {
         rules.error(c, ListError::kUnidentified);
       }
       continue;
     }
-    auto in_stored = find(stored_copy, *k);
-    const T* old = in_stored == stored_copy.end() ? nullptr : &*in_stored;
-    auto in_result = find(result, *k);
+    auto in_stored = find(stored, *k);
+    const T* old = in_stored == stored.end() ? nullptr : &*in_stored;
+    auto in_result = find(list, *k);
     // A node transmitted twice changes what the first transmission made of it.
-    const T* current = in_result != result.end() ? &*in_result : old;
+    const T* current = in_result != list.end() ? &*in_result : old;
     switch (c.action) {
       case Action::kCreate:
         if (old) {
           rules.error(c, ListError::kExists);
         } else if (auto node = rules.apply(nullptr, c)) {
-          if (in_result != result.end()) *in_result = std::move(*node);
-          else result.push_back(std::move(*node));
+          if (in_result != list.end()) *in_result = std::move(*node);
+          else list.push_back(std::move(*node));
         }
         break;
       case Action::kUpdate:
@@ -82,24 +90,23 @@ std::vector<T> ApplyListChange(const std::vector<T>& stored, const ListChange<C>
         if (!old && c.action == Action::kUpdate) {
           rules.error(c, ListError::kMissing);
         } else if (auto node = rules.apply(current, c)) {
-          if (in_result != result.end()) *in_result = std::move(*node);
-          else result.push_back(std::move(*node));
+          if (in_result != list.end()) *in_result = std::move(*node);
+          else list.push_back(std::move(*node));
         }
         break;
       case Action::kNoAction:
         if (!old) rules.error(c, ListError::kMissing);
-        else if (in_result == result.end()) result.push_back(*old);  // kept in a complete list
+        else if (in_result == list.end()) list.push_back(*old);  // kept in a complete list
         break;
       case Action::kDelete:
         if (!old) rules.error(c, ListError::kMissing);
-        else if (in_result != result.end()) result.erase(in_result);
+        else if (in_result != list.end()) list.erase(in_result);
         break;
       case Action::kRemove:
-        if (in_result != result.end()) result.erase(in_result);
+        if (in_result != list.end()) list.erase(in_result);
         break;
     }
   }
-  return result;
 }
 
 }  // namespace causeway::soap::a2x

@@ -127,7 +127,9 @@ TEST(A2x, ListChangeRules) {
           return n;
         },
         .error = [&](const Change& ch, ListError e) { errors.emplace_back(ch.key.value_or(""), e); }};
-    EXPECT_EQ(ApplyListChange(c.stored, c.change, rules), c.expected) << c.name;
+    auto list = c.stored;
+    ApplyListChange(list, c.change, rules);
+    EXPECT_EQ(list, c.expected) << c.name;
     EXPECT_EQ(errors, c.errors) << c.name;
   }
 }

@@ -182,9 +182,9 @@ struct Confirmation {
 struct BundleResult {
   std::vector<Confirmation> confirmations;  // committed (or, in a check, passing) tasks only
   std::vector<LogItem> log;
-  // 3 all tasks succeeded, 4 some did, 5 none did.
+  // 3 all tasks succeeded, 4 some did, 5 none did. (The maximum severity is
+  // soap::a2x::MaxSeverity(log).)
   std::string processing_result_code;
-  std::optional<LogSeverity> max_severity;
 };
 
 // New tasks get time-ordered UUIDs (RFC 9562 version 7), so that tasks created one after another

@@ -32,6 +32,12 @@ std::string TextType(const TextChange& ch) {
   return type.empty() ? std::string(kTextBody) : type;
 }
 
+// Which text of a task a text is: the body is unique; comments are told apart by their
+// creation time.
+std::string TextKey(std::string_view type, std::string_view created_at) {
+  return type == kTextBody ? std::string(type) : std::string(type) + "/" + std::string(created_at);
+}
+
 std::optional<int64_t> ParseId(std::string_view s) {
   s = core::Trim(s);
   int64_t v = 0;
@@ -111,15 +117,6 @@ class BundleTasks {
   std::map<std::string, std::optional<Task>, std::less<>> overlay_;  // by uuid; nullopt: deleted
 };
 
-// A change that changes nothing stores nothing (no new ChangeStateID): 06 on a task and its
-// children, or values equal to the stored ones.
-bool SameState(Task a, Task b) {
-  a.changed_at = b.changed_at = {};
-  a.changed_by = b.changed_by = {};
-  a.change_state_id = b.change_state_id = {};
-  return a == b;
-}
-
 // Processing of one TaskChange inside one transaction. Business errors go to `log`; store
 // errors are returned (and roll the task back).
 class TaskProcessor {
@@ -135,8 +132,10 @@ class TaskProcessor {
   bool drew() const { return drew_; }
 
  private:
-  void Error(const char* number, std::initializer_list<std::string> vars, const std::string& sender = {}) {
-    log_.push_back(ErrorItem(number, sender.empty() ? c_.sender_id : sender, vars));
+  // An error about the task, or about one of its nodes (`sender`: the node's own sender
+  // technical ID; the task's when the node's is initial).
+  void Error(const char* number, std::initializer_list<std::string> vars, std::string_view sender = {}) {
+    log_.push_back(ErrorItem(number, a2x::ReferenceSenderId(sender, c_.sender_id), vars));
     failed_ = true;
   }
   std::string Label() const { return c_.uuid ? Collapse(*c_.uuid) : c_.id ? Collapse(*c_.id) : std::string(); }
@@ -161,18 +160,17 @@ class TaskProcessor {
 
 core::Result<std::optional<PartyRef>> TaskProcessor::ResolveParty(const PartyInput& in, const char* role,
                                                                   bool employee_only) {
-  const std::string sender = in.sender_id.empty() ? c_.sender_id : in.sender_id;
   PartyRef p;
   p.main = in.main;
   p.name = in.name;
   if (!in.business_partner_id.empty()) {
     CW_ASSIGN_OR_RETURN(auto found, partners_.ById(in.business_partner_id));
     if (!found) {
-      Error("004", {in.business_partner_id}, sender);
+      Error("004", {in.business_partner_id}, in.sender_id);
       return std::optional<PartyRef>();
     }
     if (employee_only && found->kind != PartnerKind::kEmployee) {
-      Error("006", {in.business_partner_id, role}, sender);
+      Error("006", {in.business_partner_id, role}, in.sender_id);
       return std::optional<PartyRef>();
     }
     p.business_partner_id = found->id;
@@ -183,7 +181,7 @@ core::Result<std::optional<PartyRef>> TaskProcessor::ResolveParty(const PartyInp
   if (!in.employee_id.empty()) {
     CW_ASSIGN_OR_RETURN(auto found, partners_.ByEmployeeId(in.employee_id));
     if (!found) {
-      Error("005", {in.employee_id}, sender);
+      Error("005", {in.employee_id}, in.sender_id);
       return std::optional<PartyRef>();
     }
     p.business_partner_id = found->id;
@@ -274,10 +272,9 @@ void TaskProcessor::ApplyReferences(Task& t) {
     return id.empty() ? Trimmed(ch.uuid) : id;
   };
   auto error = [&](const ReferenceChange& ch, a2x::ListError e) {
-    const std::string sender = ch.sender_id.empty() ? c_.sender_id : ch.sender_id;
-    Error(e == a2x::ListError::kExists ? "014" : "013", {label(ch), task_label}, sender);
+    Error(e == a2x::ListError::kExists ? "014" : "013", {label(ch), task_label}, ch.sender_id);
   };
-  t.references = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       t.references, c_.references,
       a2x::ListRules<DocumentReference, ReferenceChange, ReferenceKey>{
           .change_key = [](const ReferenceChange& ch) -> std::optional<ReferenceKey> {
@@ -308,26 +305,21 @@ void TaskProcessor::ApplyTexts(Task& t) {
   for (const TextChange& ch : c_.texts.items) {
     const std::string type = TextType(ch);
     if (type == kTextBody || type == kTextComment) texts.items.push_back(ch);
-    else Error("011", {type}, ch.sender_id.empty() ? c_.sender_id : ch.sender_id);
+    else Error("011", {type}, ch.sender_id);
   }
   auto error = [&](const TextChange& ch, a2x::ListError e) {
-    const std::string sender = ch.sender_id.empty() ? c_.sender_id : ch.sender_id;
-    if (e == a2x::ListError::kExists) Error("012", {}, sender);
-    else Error("018", {TextType(ch), task_label}, sender);
+    if (e == a2x::ListError::kExists) Error("012", {}, ch.sender_id);
+    else Error("018", {TextType(ch), task_label}, ch.sender_id);
   };
-  t.texts = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       t.texts, texts,
       a2x::ListRules<TaskText, TextChange, std::string>{
-          // The body is unique; comments are told apart by their creation time (a comment
-          // without one is always new).
           .change_key = [](const TextChange& ch) -> std::optional<std::string> {
-            const std::string type = TextType(ch);
-            if (type == kTextBody) return type;
-            std::string created = Trimmed(ch.created_at);
-            if (created.empty()) return std::nullopt;
-            return type + "/" + created;
+            const std::string type = TextType(ch), created = Trimmed(ch.created_at);
+            if (type != kTextBody && created.empty()) return std::nullopt;  // a new comment
+            return TextKey(type, created);
           },
-          .key = [](const TaskText& x) { return x.type_code == kTextBody ? x.type_code : x.type_code + "/" + x.created_at; },
+          .key = [](const TaskText& x) { return TextKey(x.type_code, x.created_at); },
           .apply = [&](const TaskText* stored, const TextChange& ch) -> std::optional<TaskText> {
             TaskText x = stored ? *stored : TaskText{};
             if (!stored) {
@@ -348,7 +340,7 @@ void TaskProcessor::ApplyAttachments(Task& t) {
   auto error = [&](const AttachmentChange& ch, a2x::ListError e) {
     Error(e == a2x::ListError::kExists ? "019" : "015", {core::ToLower(Trimmed(ch.uuid)), task_label});
   };
-  t.attachments = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       t.attachments, c_.attachments,
       a2x::ListRules<Attachment, AttachmentChange, std::string>{
           .change_key = [](const AttachmentChange& ch) -> std::optional<std::string> {
@@ -455,9 +447,10 @@ core::Status TaskProcessor::Run(std::optional<Confirmation>* confirmation) {
   ApplyAttachments(t);
   if (failed_) return core::Status::Ok();
 
-  if (!create && SameState(t, *current)) {
-    t = *current;
-  } else {
+  // A change that changes nothing (06 on the task and its children, or values equal to the
+  // stored ones) stores nothing: no new ChangeStateID. `t` began as the stored task, so
+  // equality says it.
+  if (create || t != *current) {
     t.changed_at = now_;
     t.changed_by = user_;
     t.change_state_id = NextChangeState(now_);
@@ -498,15 +491,12 @@ BundleResult Summarize(std::vector<Outcome>& outcomes) {
   BundleResult result;
   size_t succeeded = 0;
   for (Outcome& o : outcomes) {
-    const bool ok = std::none_of(o.log.begin(), o.log.end(), [](const LogItem& i) { return i.severity == LogSeverity::kError; });
+    const bool ok = !a2x::HasError(o.log);
     if (ok) ++succeeded;
     if (ok && o.confirmation) result.confirmations.push_back(std::move(*o.confirmation));
     for (auto& i : o.log) result.log.push_back(std::move(i));
   }
-  result.processing_result_code = succeeded == outcomes.size() ? "3" : succeeded == 0 ? "5" : "4";
-  for (const auto& i : result.log)
-    if (!result.max_severity || static_cast<int>(i.severity) > static_cast<int>(*result.max_severity))
-      result.max_severity = i.severity;
+  result.processing_result_code = a2x::ProcessingResultCode(succeeded, outcomes.size());
   return result;
 }
 

@@ -84,7 +84,7 @@ TEST_F(TaskActivitiesTest, CreateDrawsNumbersAndReturnsConfirmations) {
   ASSERT_EQ(r.confirmations.size(), 2u);
   EXPECT_EQ(r.processing_result_code, "3");
   EXPECT_TRUE(r.log.empty());
-  EXPECT_FALSE(r.max_severity);
+  EXPECT_FALSE(soap::a2x::MaxSeverity(r.log));
   EXPECT_EQ(r.confirmations[0].id, "1");
   EXPECT_EQ(r.confirmations[1].id, "2");
   EXPECT_EQ(r.confirmations[0].sender_id, "1");
@@ -110,7 +110,7 @@ TEST_F(TaskActivitiesTest, EachTaskOnItsOwn) {
   EXPECT_EQ(r.confirmations[1].id, "2");  // the failed task drew no number
   ASSERT_EQ(r.log.size(), 1u);
   EXPECT_EQ(Notes(r)[0], "004(CAUSEWAY/ACTIVITY) 2 Business partner NOPE does not exist");
-  EXPECT_EQ(r.max_severity, LogSeverity::kError);
+  EXPECT_EQ(soap::a2x::MaxSeverity(r.log), LogSeverity::kError);
   EXPECT_EQ(Maintain({bad}).processing_result_code, "5");
 }
 
@@ -332,7 +332,7 @@ TEST_F(TaskActivitiesTest, NotSavedMakesEveryTaskATechnicalError) {
                                             core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "disk gone"));
   EXPECT_TRUE(r.confirmations.empty());
   EXPECT_EQ(r.processing_result_code, "5");
-  EXPECT_EQ(r.max_severity, LogSeverity::kError);
+  EXPECT_EQ(soap::a2x::MaxSeverity(r.log), LogSeverity::kError);
   EXPECT_EQ(Notes(r), (std::vector<std::string>{
                           "CAUSEWAY/STORE/006 1 Technical error; the activity task was not saved: disk gone",
                           "CAUSEWAY/STORE/006 2 Technical error; the activity task was not saved: disk gone"}));

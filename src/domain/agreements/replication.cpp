@@ -108,7 +108,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
     return *r;
   };
 
-  a.contact_persons = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.contact_persons, c_.contact_persons,
       ListRules<ContactPerson, ContactPersonChange, std::string>{
           .change_key = [](const ContactPersonChange& ch) -> std::optional<std::string> {
@@ -135,7 +135,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               "Contact person", [](const ContactPersonChange& ch) { return Trimmed(ch.business_partner_id); },
               "BusinessPartnerInternalID")});
 
-  a.relationships = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.relationships, c_.relationships,
       ListRules<Relationship, RelationshipChange, std::string>{
           .change_key = [](const RelationshipChange& ch) -> std::optional<std::string> {
@@ -164,7 +164,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               [](const RelationshipChange& ch) { return Trimmed(ch.role_code) + "/" + Trimmed(ch.business_partner_id); },
               "RoleCode and BusinessPartnerInternalID")});
 
-  a.communication_arrangements = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.communication_arrangements, c_.communication_arrangements,
       ListRules<CommunicationArrangement, CommunicationArrangementChange, std::string>{
           .change_key = [](const CommunicationArrangementChange& ch) -> std::optional<std::string> {
@@ -189,7 +189,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               [](const CommunicationArrangementChange& ch) { return Trimmed(ch.correspondence_type_code); },
               "CorrespondenceTypeCode")});
 
-  a.direct_responsibilities = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.direct_responsibilities, c_.direct_responsibilities,
       ListRules<DirectResponsibility, DirectResponsibilityChange, std::string>{
           .change_key = [](const DirectResponsibilityChange& ch) -> std::optional<std::string> {
@@ -223,7 +223,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               [](const DirectResponsibilityChange& ch) { return Trimmed(ch.role_code) + "/" + Trimmed(ch.employee_id); },
               "PartyRoleCode and EmployeeID")});
 
-  a.sales_arrangements = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.sales_arrangements, c_.sales_arrangements,
       ListRules<SalesArrangement, SalesArrangementChange, std::string>{
           .change_key = [](const SalesArrangementChange& ch) -> std::optional<std::string> {
@@ -253,7 +253,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               },
               "SalesOrganisationID and DistributionChannelCode")});
 
-  a.payment_data = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.payment_data, c_.payment_data,
       ListRules<PaymentData, PaymentDataChange, std::string>{
           .change_key = [](const PaymentDataChange& ch) -> std::optional<std::string> {
@@ -278,7 +278,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               "Payment data", [](const PaymentDataChange& ch) { return Trimmed(ch.direction_code); },
               "PaymentDirectionCode")});
 
-  a.texts = a2x::ApplyListChange(
+  a2x::ApplyListChange(
       a.texts, c_.texts,
       ListRules<AgreementText, TextChange, std::string>{
           .change_key = [](const TextChange& ch) -> std::optional<std::string> {

@@ -1,65 +1,45 @@
 #include "services/task_activity/request_mapping.h"
 
+#include "soap/a2x_xml.h"
+
 namespace causeway::services::task_activity {
 namespace {
 
-using activities::Action;
+namespace a2x = soap::a2x;
+using a2x::ChildIndicator;
+using a2x::ChildString;
+using a2x::ChildToken;
 using soap::XmlElement;
 
-std::string Token(const std::string& s) { return soap::CollapseWhitespace(s); }
-
-std::optional<std::string> OptToken(const std::optional<std::string>& s) {
-  if (!s) return std::nullopt;
-  return Token(*s);
-}
-
-Action ActionOf(XmlElement e, const char* attribute = "actionCode") {
-  auto a = e.Attribute(attribute);
-  if (!a) return Action::kSave;  // spec A.3.1: 04 when omitted
-  return activities::ActionFromCode(Token(*a)).value_or(Action::kSave);
-}
-
-bool Indicator(XmlElement e, const char* attribute) {
-  auto a = e.Attribute(attribute);
-  if (!a) return false;
-  std::string v = Token(*a);
-  return v == "true" || v == "1";
-}
+std::string Token(std::string_view s) { return soap::CollapseWhitespace(s); }
 
 activities::PartyInput Party(XmlElement e) {
   activities::PartyInput p;
-  p.sender_id = Token(e.ChildText("ObjectNodeSenderTechnicalID").value_or(""));
-  p.business_partner_id = Token(e.ChildText("BusinessPartnerInternalID").value_or(""));
-  p.employee_id = Token(e.ChildText("EmployeeID").value_or(""));
-  p.email = Token(e.ChildText("EmailURI").value_or(""));
-  p.name = e.ChildText("Name").value_or("");
-  std::string main = Token(e.ChildText("MainIndicator").value_or(""));
-  p.main = main == "true" || main == "1";
+  p.sender_id = ChildToken(e, "ObjectNodeSenderTechnicalID").value_or("");
+  p.business_partner_id = ChildToken(e, "BusinessPartnerInternalID").value_or("");
+  p.employee_id = ChildToken(e, "EmployeeID").value_or("");
+  p.email = ChildToken(e, "EmailURI").value_or("");
+  p.name = ChildString(e, "Name").value_or("");
+  p.main = ChildIndicator(e, "MainIndicator").value_or(false);
   return p;
-}
-
-std::optional<bool> OptIndicator(const std::optional<std::string>& s) {
-  if (!s) return std::nullopt;
-  std::string v = Token(*s);
-  return v == "true" || v == "1";
 }
 
 void MapAttachmentFolder(XmlElement folder, activities::TaskChange& c) {
   c.attachment_folder_present = true;
-  c.attachments.complete = Indicator(folder, "DocumentListCompleteTransmissionIndicator");
+  c.attachments.complete = a2x::IndicatorAttribute(folder, "DocumentListCompleteTransmissionIndicator");
   for (XmlElement d : folder.Children()) {
     if (!d.Namespace().empty() || d.LocalName() != "Document") continue;
     activities::AttachmentChange a;
-    a.action = ActionOf(d, "ActionCode");
-    a.uuid = OptToken(d.ChildText("UUID"));
-    a.visible = OptIndicator(d.ChildText("VisibleIndicator"));
-    a.category_code = OptToken(d.ChildText("CategoryCode"));
-    a.type_code = OptToken(d.ChildText("TypeCode"));
-    a.mime_code = OptToken(d.ChildText("MIMECode"));
-    a.name = d.ChildText("Name");
-    a.alternative_name = d.ChildText("AlternativeName");
-    a.description = d.ChildText("Description");
-    a.link_uri = OptToken(d.ChildText("ExternalLinkWebURI"));
+    a.action = a2x::ActionAttribute(d, "ActionCode");
+    a.uuid = ChildToken(d, "UUID");
+    a.visible = ChildIndicator(d, "VisibleIndicator");
+    a.category_code = ChildToken(d, "CategoryCode");
+    a.type_code = ChildToken(d, "TypeCode");
+    a.mime_code = ChildToken(d, "MIMECode");
+    a.name = ChildString(d, "Name");
+    a.alternative_name = ChildString(d, "AlternativeName");
+    a.description = ChildString(d, "Description");
+    a.link_uri = ChildToken(d, "ExternalLinkWebURI");
     if (XmlElement content = d.Child("FileContent")) {
       if (XmlElement binary = content.Child("BinaryObject")) {
         // base64Binary: whitespace carries no data.
@@ -77,10 +57,11 @@ void MapAttachmentFolder(XmlElement folder, activities::TaskChange& c) {
 
 activities::TaskChange MapTask(XmlElement t) {
   activities::TaskChange c;
-  c.action = ActionOf(t);
-  c.reference_parties.complete = Indicator(t, "referencePartyListCompleteTransimissionIndicator");
-  c.references.complete = Indicator(t, "businessTransactionDocumentReferenceListCompleteTransmissionIndicator");
-  c.texts.complete = Indicator(t, "textListCompleteTransimissionIndicator");
+  c.action = a2x::ActionAttribute(t);
+  c.reference_parties.complete = a2x::IndicatorAttribute(t, "referencePartyListCompleteTransimissionIndicator");
+  c.references.complete =
+      a2x::IndicatorAttribute(t, "businessTransactionDocumentReferenceListCompleteTransmissionIndicator");
+  c.texts.complete = a2x::IndicatorAttribute(t, "textListCompleteTransimissionIndicator");
   for (XmlElement e : t.Children()) {
     if (!e.Namespace().empty()) continue;
     const std::string_view n = e.LocalName();
@@ -100,11 +81,11 @@ activities::TaskChange MapTask(XmlElement t) {
       activities::PeriodInput p;
       if (XmlElement s = e.Child("StartDateTime")) {
         p.start = Token(s.Text());
-        p.start_time_zone = OptToken(s.Attribute("timeZoneCode"));
+        if (auto zone = s.Attribute("timeZoneCode")) p.start_time_zone = Token(*zone);
       }
       if (XmlElement x = e.Child("EndDateTime")) {
         p.end = Token(x.Text());
-        p.end_time_zone = OptToken(x.Attribute("timeZoneCode"));
+        if (auto zone = x.Attribute("timeZoneCode")) p.end_time_zone = Token(*zone);
       }
       c.period = std::move(p);
     } else if (n == "ProcessorParty") c.processor = Party(e);
@@ -113,21 +94,21 @@ activities::TaskChange MapTask(XmlElement t) {
     else if (n == "ReferenceParty") c.reference_parties.items.push_back(Party(e));
     else if (n == "BusinessTransactionDocumentReference") {
       activities::ReferenceChange r;
-      r.action = ActionOf(e);
-      r.sender_id = Token(e.ChildText("ObjectNodeSenderTechnicalID").value_or(""));
-      r.id = OptToken(e.ChildText("ID"));
-      r.uuid = OptToken(e.ChildText("UUID"));
-      r.type_code = OptToken(e.ChildText("TypeCode"));
-      r.role_code = OptToken(e.ChildText("RoleCode"));
+      r.action = a2x::ActionAttribute(e);
+      r.sender_id = ChildToken(e, "ObjectNodeSenderTechnicalID").value_or("");
+      r.id = ChildToken(e, "ID");
+      r.uuid = ChildToken(e, "UUID");
+      r.type_code = ChildToken(e, "TypeCode");
+      r.role_code = ChildToken(e, "RoleCode");
       c.references.items.push_back(std::move(r));
     } else if (n == "Text") {
       activities::TextChange x;
-      x.action = ActionOf(e);
-      x.sender_id = Token(e.ChildText("ObjectNodeSenderTechnicalID").value_or(""));
-      x.type_code = OptToken(e.ChildText("TextTypeCode"));
-      x.language = OptToken(e.ChildText("LanguageCode"));
-      x.content = e.ChildText("ContentText");
-      x.created_at = OptToken(e.ChildText("CreationDateTime"));
+      x.action = a2x::ActionAttribute(e);
+      x.sender_id = ChildToken(e, "ObjectNodeSenderTechnicalID").value_or("");
+      x.type_code = ChildToken(e, "TextTypeCode");
+      x.language = ChildToken(e, "LanguageCode");
+      x.content = ChildString(e, "ContentText");
+      x.created_at = ChildToken(e, "CreationDateTime");
       c.texts.items.push_back(std::move(x));
     } else if (n == "AttachmentFolder") {
       MapAttachmentFolder(e, c);
@@ -143,8 +124,8 @@ activities::BundleRequest MapBundleRequest(soap::XmlElement payload) {
   for (XmlElement e : payload.Children()) {
     if (!e.Namespace().empty()) continue;
     if (e.LocalName() == "BasicMessageHeader") {
-      r.message_id = Token(e.ChildText("ID").value_or(""));
-      r.message_uuid = Token(e.ChildText("UUID").value_or(""));
+      r.message_id = ChildToken(e, "ID").value_or("");
+      r.message_uuid = ChildToken(e, "UUID").value_or("");
     } else if (e.LocalName() == "ActivityTask") {
       r.tasks.push_back(MapTask(e));
     }

@@ -1,6 +1,6 @@
 #include "services/task_activity/response_writer.h"
 
-#include "soap/xml_writer.h"
+#include "soap/a2x_xml.h"
 
 namespace causeway::services::task_activity {
 
@@ -18,14 +18,8 @@ std::string WriteConfirmation(std::string_view root, const activities::BundleRes
     if (!c.id.empty()) w.Leaf("ID", c.id);
     w.Close();
   }
-  w.Open("Log").Leaf("BusinessDocumentProcessingResultCode", result.processing_result_code);
-  if (result.max_severity) w.Leaf("MaximumLogItemSeverityCode", std::to_string(static_cast<int>(*result.max_severity)));
-  for (const activities::LogItem& i : result.log) {
-    w.Open("Item").Leaf("TypeID", i.type_id).Leaf("SeverityCode", std::to_string(static_cast<int>(i.severity)));
-    if (!i.sender_id.empty()) w.Leaf("ReferenceObjectNodeSenderTechnicalID", i.sender_id);
-    w.Leaf("Note", i.note).Close();
-  }
-  w.Close().Close();
+  soap::a2x::WriteLog(w, result.log, result.processing_result_code);
+  w.Close();
   return w.Take();
 }
 
