@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set-up command 2: install, build and run every test.
-#   1. unit + golden tests under ASan/UBSan (debug preset),
+#   1. unit + golden tests under ASan/UBSan (asan preset: the debug preset as a unity build with
+#      line tables only, each test binary one ctest test; on two cores a cold build of 749 s
+#      and a run of 117 s, where the debug preset takes 1,173 s and 372 s),
 #   2. the release binary with -Werror and the end-to-end tests against it (curl, security matrix,
 #      kill -9 durability, job client, SOAP clients, middleware, hostile input), once on SQLite
 #      and once on PostgreSQL (each test starts its own cluster); the unit tests ran in step 1,
@@ -23,12 +25,12 @@ tally() {  # tally LOG: adds ctest's "N tests failed out of M" to the totals
 }
 step() { echo; echo "=== $*"; }
 
-step "debug build (ASan+UBSan): unit and golden tests"
-if cmake --preset debug >/dev/null && cmake --build --preset debug -j"$jobs"; then
+step "debug build (ASan+UBSan, unity): unit and golden tests"
+if cmake --preset asan >/dev/null && cmake --build --preset asan -j"$jobs"; then
   # A test that fails is run once more (and counted as failed only if it fails again): a known
   # rare race (outbox concurrency limit, see the closing note of 2026-11-30) must not hide the
   # rest; a flaky test is still a bug to fix, the log shows every first failure.
-  ctest --preset debug -j"$jobs" -L 'unit|golden' --repeat until-pass:2 2>&1 | tee /tmp/causeway-ctest-debug.log
+  ctest --preset asan -j"$jobs" -L 'unit|golden' --repeat until-pass:2 2>&1 | tee /tmp/causeway-ctest-debug.log
   tally /tmp/causeway-ctest-debug.log
 else
   echo "debug build failed"; failed=$((failed + 1))

@@ -14,10 +14,6 @@
 namespace causeway::app {
 namespace {
 
-core::Error ConfigError(const std::string& text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
-}
-
 std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
   std::vector<std::string> out;
   if (auto* arr = n.as_array())

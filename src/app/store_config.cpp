@@ -8,11 +8,12 @@
 #include "store/sqlite/sqlite_database.h"
 
 namespace causeway::app {
-namespace {
 
 core::Error ConfigError(const std::string& text) {
   return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
 }
+
+namespace {
 
 core::Result<std::string> ReadPassword(const StoreConfig& c) {
   if (!c.password_file.empty()) {

@@ -25,6 +25,10 @@ struct StoreConfig {
   int pool_size = 16;
 };
 
+// The error of a configuration value that cannot be used (kBadRequest CAUSEWAY/CONFIG/001);
+// `text` names the key.
+core::Error ConfigError(const std::string& text);
+
 // Errors name the key (kBadRequest CAUSEWAY/CONFIG/001).
 core::Result<StoreConfig> ParseStoreConfig(const toml::table& root);
 

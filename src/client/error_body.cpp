@@ -5,23 +5,13 @@
 #include <pugixml.hpp>
 
 #include "core/ascii.h"
+#include "core/utf8.h"
 
 namespace causeway::client {
 
 namespace json = boost::json;
 
 namespace {
-
-
-std::string_view TrimLeft(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
-                        s.front() == '\t' || static_cast<unsigned char>(s.front()) == 0xEF ||
-                        static_cast<unsigned char>(s.front()) == 0xBB ||
-                        static_cast<unsigned char>(s.front()) == 0xBF)) {
-    s.remove_prefix(1);
-  }
-  return s;
-}
 
 std::string CollapseSpace(std::string_view s, size_t max_len) {
   std::string out;
@@ -77,8 +67,17 @@ std::optional<GatewayError> FromXml(std::string_view body) {
 
 }  // namespace
 
+std::string_view SkipBomAndSpace(std::string_view body) {
+  body = core::WithoutUtf8Bom(body);
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\n' || body.front() == '\r' ||
+                           body.front() == '\t')) {
+    body.remove_prefix(1);
+  }
+  return body;
+}
+
 std::optional<GatewayError> ParseGatewayError(std::string_view body) {
-  std::string_view trimmed = TrimLeft(body);
+  std::string_view trimmed = SkipBomAndSpace(body);
   if (trimmed.empty()) return std::nullopt;
   if (trimmed.front() == '{') return FromJson(trimmed);
   if (trimmed.front() == '<') return FromXml(trimmed);
@@ -87,7 +86,7 @@ std::optional<GatewayError> ParseGatewayError(std::string_view body) {
 
 bool IsHtmlResponse(std::string_view body, std::string_view content_type) {
   if (core::ToLower(content_type).find("text/html") != std::string::npos) return true;
-  std::string head = core::ToLower(TrimLeft(body).substr(0, 64));
+  std::string head = core::ToLower(SkipBomAndSpace(body).substr(0, 64));
   return head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
 }
 

@@ -13,6 +13,10 @@ struct GatewayError {
   std::string message;  // e.g. "Job doesn't exist."
 };
 
+// `body` without a leading UTF-8 byte order mark and the whitespace after it: where its first
+// character tells what kind of document it is.
+std::string_view SkipBomAndSpace(std::string_view body);
+
 // The Gateway error in `body` (JSON {"error":{…}} or XML <error>), or nullopt if it is not one.
 std::optional<GatewayError> ParseGatewayError(std::string_view body);
 

@@ -31,15 +31,6 @@ core::Error NotOData(std::string_view body, std::string_view content_type, std::
   return Unreadable(std::move(why));
 }
 
-std::string_view TrimLeft(std::string_view s) {
-  s = core::WithoutUtf8Bom(s);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
-                        s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  return s;
-}
-
 // ---- JSON ----
 
 ODataRecord RecordFromJson(const json::object& obj) {
@@ -168,7 +159,7 @@ core::Result<std::vector<ODataRecord>> EntitiesFromXml(std::string_view body,
 core::Result<std::vector<ODataRecord>> ParseAny(std::string_view body,
                                                 std::string_view content_type,
                                                 std::string_view function_name) {
-  std::string_view trimmed = TrimLeft(body);
+  std::string_view trimmed = SkipBomAndSpace(body);
   if (trimmed.empty()) return Unreadable("empty response body");
   if (IsHtmlResponse(trimmed, content_type)) return NotOData(trimmed, content_type, "");
   if (trimmed.front() == '{' || trimmed.front() == '[') {

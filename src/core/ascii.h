@@ -7,6 +7,7 @@
 namespace causeway::core {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 inline char AsciiUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 // The value of a hexadecimal digit (either case), or -1.
 inline int HexDigitValue(char c) {

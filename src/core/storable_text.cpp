@@ -1,11 +1,10 @@
 #include "core/storable_text.h"
 
 #include "core/text_scan.h"
+#include "core/utf8.h"
 
 namespace causeway::core {
 namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
@@ -78,7 +77,7 @@ std::string StorableText(std::string_view text) {
   while (i < text.size()) {
     const size_t len = SequenceLength(text, i, &bad);
     if (len == 0) {
-      out += kReplacement;
+      out += kUtf8Replacement;
       i += bad;
     } else {
       out.append(text.substr(i, len));

@@ -26,8 +26,6 @@ size_t WellFormed(std::string_view s) {
   return n;
 }
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
 }  // namespace
 
 size_t Utf8SequenceLength(std::string_view s) {
@@ -42,12 +40,12 @@ std::string ValidUtf8(std::string_view s, bool for_xml) {
   for (size_t i = 0; i < s.size();) {
     size_t n = WellFormed(s.substr(i));
     if (n == 0) {
-      out += kReplacement;
+      out += kUtf8Replacement;
       ++i;
       continue;
     }
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (for_xml && n == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += kReplacement;
+    if (for_xml && n == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += kUtf8Replacement;
     else out.append(s.substr(i, n));
     i += n;
   }

@@ -9,6 +9,9 @@
 
 namespace causeway::core {
 
+// U+FFFD REPLACEMENT CHARACTER in UTF-8: what stands for a byte that cannot be kept.
+inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";
+
 // `s` with every byte that does not start a well-formed UTF-8 sequence (overlong forms,
 // surrogates and code points above U+10FFFF included) replaced by U+FFFD. When `for_xml`, also
 // the C0 controls XML 1.0 forbids (all below U+0020 but tab, LF and CR).

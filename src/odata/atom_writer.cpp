@@ -13,8 +13,6 @@ constexpr char kDataNs[] = "http://schemas.microsoft.com/ado/2007/08/dataservice
 constexpr char kScheme[] = "http://schemas.microsoft.com/ado/2007/08/dataservices/scheme";
 constexpr char kRelated[] = "http://schemas.microsoft.com/ado/2007/08/dataservices/related/";
 
-bool Selected(const WriteContext& ctx, std::string_view name) { return IsSelected(ctx.select, name); }
-
 void AppendNamespaces(std::string& out, std::string_view root) {
   out += " xml:base=\"";
   AppendXmlEscaped(out, root, true);
@@ -105,7 +103,7 @@ void AppendEntry(std::string& out, const WriteContext& ctx, const EntitySet& set
   AppendXmlEscaped(out, type.name, true);
   out += "\"/>";
   for (const auto& nav : type.navigation) {
-    if (!Selected(ctx, nav.name)) continue;
+    if (!IsSelected(ctx.select, nav.name)) continue;
     auto target = ctx.model->FindNavigation(type, nav.name);
     bool many = target && target->many;
     out += "<link href=\"";
@@ -137,7 +135,7 @@ void AppendEntry(std::string& out, const WriteContext& ctx, const EntitySet& set
   }
   out += "<content type=\"application/xml\"><m:properties>";
   for (size_t i = 0; i < type.properties.size() && i < e.values.size(); ++i)
-    if (Selected(ctx, type.properties[i].name)) AppendXmlProperty(out, type.properties[i], e.values[i]);
+    if (IsSelected(ctx.select, type.properties[i].name)) AppendXmlProperty(out, type.properties[i], e.values[i]);
   out += "</m:properties></content></entry>";
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/utf8.h"
 #include "odata/errors.h"
 #include "odata/literal.h"
@@ -32,7 +33,6 @@ struct Token {
 
 bool IsWordStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool IsWordChar(char c) { return IsWordStart(c) || (c >= '0' && c <= '9') || c == '/' || c == '.'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Numeric type rank for promotion; 0 = not numeric.
 int NumericRank(EdmType t) {
@@ -87,9 +87,9 @@ class Parser {
     if (c == ')') return emit(Tok::kRParen, pos_ + 1);
     if (c == ',') return emit(Tok::kComma, pos_ + 1);
     if (c == '\'') return emit(Tok::kLiteral, QuotedEnd(pos_));
-    if (IsDigit(c) || (c == '-' && pos_ + 1 < text_.size() && IsDigit(text_[pos_ + 1]))) {
+    if (core::IsAsciiDigit(c) || (c == '-' && pos_ + 1 < text_.size() && core::IsAsciiDigit(text_[pos_ + 1]))) {
       size_t i = pos_ + 1;
-      while (i < text_.size() && (IsDigit(text_[i]) || text_[i] == '.' || text_[i] == 'e' || text_[i] == 'E' ||
+      while (i < text_.size() && (core::IsAsciiDigit(text_[i]) || text_[i] == '.' || text_[i] == 'e' || text_[i] == 'E' ||
                                   ((text_[i] == '+' || text_[i] == '-') && (text_[i - 1] == 'e' || text_[i - 1] == 'E'))))
         ++i;
       if (i < text_.size() && std::strchr("LlMmDdFf", text_[i])) ++i;

@@ -61,12 +61,10 @@ void AppendJsonValue(std::string& out, const Value& v, EdmType type) {
 
 namespace {
 
-bool Selected(const WriteContext& ctx, std::string_view name) { return IsSelected(ctx.select, name); }
-
 void AppendJsonProperties(std::string& out, const std::vector<Property>& props, const std::vector<Value>& values,
                           const WriteContext* ctx, bool first) {
   for (size_t i = 0; i < props.size() && i < values.size(); ++i) {
-    if (ctx && !Selected(*ctx, props[i].name)) continue;
+    if (ctx && !IsSelected(ctx->select, props[i].name)) continue;
     // Property names are EDM SimpleIdentifiers (Model::Create checks): nothing to escape.
     out += first ? "\"" : ",\"";
     first = false;
@@ -95,7 +93,7 @@ void AppendJsonEntity(std::string& out, const WriteContext& ctx, const EntitySet
   out += '}';
   AppendJsonProperties(out, type.properties, e.values, &ctx, false);
   for (const auto& nav : type.navigation) {
-    if (!Selected(ctx, nav.name)) continue;
+    if (!IsSelected(ctx.select, nav.name)) continue;
     out += ',';
     AppendJsonString(out, nav.name);
     const Expansion* x = nullptr;

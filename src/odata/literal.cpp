@@ -13,8 +13,6 @@
 namespace causeway::odata {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Body of a quoted literal starting at s[0]=='\''; returns unescaped content if s is exactly one
 // quoted string.
 std::optional<std::string> Unquote(std::string_view s) {
@@ -78,12 +76,12 @@ NumberShape ScanNumber(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
   size_t start = i;
-  while (i < s.size() && IsDigit(s[i])) ++i;
+  while (i < s.size() && core::IsAsciiDigit(s[i])) ++i;
   if (i == start) return r;
   if (i < s.size() && s[i] == '.') {
     r.has_dot = true;
     size_t f = ++i;
-    while (i < s.size() && IsDigit(s[i])) ++i;
+    while (i < s.size() && core::IsAsciiDigit(s[i])) ++i;
     if (i == f) return r;
   }
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
@@ -91,7 +89,7 @@ NumberShape ScanNumber(std::string_view s) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
     size_t e = i;
-    while (i < s.size() && IsDigit(s[i])) ++i;
+    while (i < s.size() && core::IsAsciiDigit(s[i])) ++i;
     if (i == e) return r;
   }
   r.ok = i == s.size();
@@ -160,7 +158,7 @@ std::optional<int64_t> ParseDateTimeIso(std::string_view s, int* offset_minutes,
   // a zone was present to tell datetime'' from datetimeoffset''.
   if (s.size() < 16 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':') return std::nullopt;
   for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u})
-    if (!IsDigit(s[i])) return std::nullopt;
+    if (!core::IsAsciiDigit(s[i])) return std::nullopt;
   int mo = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
   int h = (s[11] - '0') * 10 + (s[12] - '0'), mi = (s[14] - '0') * 10 + (s[15] - '0');
   int y = std::stoi(std::string(s.substr(0, 4)));
@@ -168,13 +166,13 @@ std::optional<int64_t> ParseDateTimeIso(std::string_view s, int* offset_minutes,
   int sec = 0;
   int64_t frac_ms = 0;
   if (i < s.size() && s[i] == ':') {
-    if (i + 3 > s.size() || !IsDigit(s[i + 1]) || !IsDigit(s[i + 2])) return std::nullopt;
+    if (i + 3 > s.size() || !core::IsAsciiDigit(s[i + 1]) || !core::IsAsciiDigit(s[i + 2])) return std::nullopt;
     sec = (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
     i += 3;
     if (i < s.size() && s[i] == '.') {
       size_t f = ++i;
       int digits = 0;
-      while (i < s.size() && IsDigit(s[i])) {
+      while (i < s.size() && core::IsAsciiDigit(s[i])) {
         if (digits < 3) frac_ms = frac_ms * 10 + (s[i] - '0');
         ++digits;
         ++i;
@@ -189,8 +187,8 @@ std::optional<int64_t> ParseDateTimeIso(std::string_view s, int* offset_minutes,
     zone = true;
     if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size()) {
       ++i;
-    } else if ((s[i] == '+' || s[i] == '-' || s[i] == ' ') && i + 6 == s.size() && IsDigit(s[i + 1]) &&
-               IsDigit(s[i + 2]) && s[i + 3] == ':' && IsDigit(s[i + 4]) && IsDigit(s[i + 5])) {
+    } else if ((s[i] == '+' || s[i] == '-' || s[i] == ' ') && i + 6 == s.size() && core::IsAsciiDigit(s[i + 1]) &&
+               core::IsAsciiDigit(s[i + 2]) && s[i + 3] == ':' && core::IsAsciiDigit(s[i + 4]) && core::IsAsciiDigit(s[i + 5])) {
       // ' ' stands for a '+' that a client left unencoded in the query ('+' decodes to space).
       int oh = (s[i + 1] - '0') * 10 + (s[i + 2] - '0'), om = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
       if (oh > 23 || om > 59) return std::nullopt;
@@ -221,7 +219,7 @@ std::optional<int64_t> ParseDuration(std::string_view s) {
   while (i < s.size()) {
     size_t start = i;
     int64_t n = 0;
-    while (i < s.size() && IsDigit(s[i])) {
+    while (i < s.size() && core::IsAsciiDigit(s[i])) {
       if (n > 1000000000) return std::nullopt;
       n = n * 10 + (s[i] - '0');
       ++i;
@@ -231,7 +229,7 @@ std::optional<int64_t> ParseDuration(std::string_view s) {
     if (s[i] == '.') {
       size_t f = ++i;
       int digits = 0;
-      while (i < s.size() && IsDigit(s[i])) {
+      while (i < s.size() && core::IsAsciiDigit(s[i])) {
         if (digits < 3) frac = frac * 10 + (s[i] - '0');
         ++digits;
         ++i;
@@ -517,7 +515,7 @@ std::string Encode(std::string_view s, std::string_view keep) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(static_cast<char>(c)) || c == '-' ||
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || core::IsAsciiDigit(static_cast<char>(c)) || c == '-' ||
                  c == '.' || c == '_' || c == '~' || keep.find(static_cast<char>(c)) != std::string_view::npos;
     if (plain) {
       out += static_cast<char>(c);

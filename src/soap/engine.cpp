@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "core/crypto.h"
 #include "soap/fault.h"
+#include "soap/xml_chars.h"
 #include "soap/xml_writer.h"
 
 namespace causeway::soap {
@@ -62,22 +63,21 @@ void DigestNode(const xmlNode* n, std::string& out) {
     out += s;
     out += '\x1f';
   };
-  auto str = [](const xmlChar* s) { return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view(); };
   for (; n; n = n->next) {
     if (n->type == XML_ELEMENT_NODE) {
       put("<");
-      put(n->ns ? str(n->ns->href) : "");
-      put(str(n->name));
+      put(n->ns ? XmlChars(n->ns->href) : "");
+      put(XmlChars(n->name));
       for (const xmlAttr* a = n->properties; a; a = a->next) {
         put("@");
-        put(a->ns ? str(a->ns->href) : "");
-        put(str(a->name));
-        for (const xmlNode* t = a->children; t; t = t->next) put(str(t->content));
+        put(a->ns ? XmlChars(a->ns->href) : "");
+        put(XmlChars(a->name));
+        for (const xmlNode* t = a->children; t; t = t->next) put(XmlChars(t->content));
       }
       DigestNode(n->children, out);
       put(">");
     } else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      std::string_view text = str(n->content);
+      std::string_view text = XmlChars(n->content);
       if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         put("T");
         put(text);

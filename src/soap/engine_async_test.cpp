@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "soap/engine.h"
+#include "soap/testing/failing_writes.h"
 #include "soap/testing/queue_service.h"
 #include "store/backend_fixture.h"
 #include "store/migration.h"
@@ -15,21 +16,7 @@ namespace {
 
 using store::testing::BackendTest;
 
-// A database whose writes all fail at commit (reads pass through): a disk that stopped.
-class FailingWrites final : public store::Database {
- public:
-  explicit FailingWrites(store::Database& inner) : inner_(inner) {}
-  void WriteAsync(store::TxFn, store::WriteDone done) override {
-    done(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "commit failed"));
-  }
-  store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
-  std::string Health() override { return "failing"; }
-  std::string Kind() const override { return inner_.Kind(); }
-  store::Dialect dialect() const override { return inner_.dialect(); }
-
- private:
-  store::Database& inner_;
-};
+using testing::FailingWrites;
 
 class EngineAsyncTest : public BackendTest {
  protected:

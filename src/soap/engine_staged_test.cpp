@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "soap/engine.h"
+#include "soap/testing/failing_writes.h"
 #include "soap/testing/echo_wsdl.h"
 #include "store/backend_fixture.h"
 #include "store/migration.h"
@@ -72,21 +73,7 @@ class StagedEchoService final : public Service {
   ServiceDescription d_;
 };
 
-// A database whose writes all fail at commit (reads pass through): a disk that stopped.
-class FailingWrites final : public store::Database {
- public:
-  explicit FailingWrites(store::Database& inner) : inner_(inner) {}
-  void WriteAsync(store::TxFn, store::WriteDone done) override {
-    done(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "commit failed"));
-  }
-  store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
-  std::string Health() override { return "failing"; }
-  std::string Kind() const override { return inner_.Kind(); }
-  store::Dialect dialect() const override { return inner_.dialect(); }
-
- private:
-  store::Database& inner_;
-};
+using testing::FailingWrites;
 
 constexpr char kEnv11[] = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>";
 constexpr char kEnd11[] = "</s:Body></s:Envelope>";

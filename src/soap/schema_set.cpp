@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "soap/envelope.h"
+#include "soap/xml_chars.h"
 
 namespace causeway::soap {
 namespace {
@@ -19,9 +20,6 @@ constexpr std::string_view kWsdlNamespace = "http://schemas.xmlsoap.org/wsdl/";
 constexpr std::string_view kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr size_t kMaxMessages = 5;
 
-std::string_view View(const xmlChar* s) {
-  return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
-}
 const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
 // Schema documents served to libxml2's schema compiler by location. Entries are never removed:
@@ -83,7 +81,7 @@ std::string Joined(const Messages& m) {
 }
 
 bool IsXsd(xmlNodePtr n, std::string_view local) {
-  return n && n->type == XML_ELEMENT_NODE && n->ns && View(n->ns->href) == kXsdNamespace && View(n->name) == local;
+  return n && n->type == XML_ELEMENT_NODE && n->ns && XmlChars(n->ns->href) == kXsdNamespace && XmlChars(n->name) == local;
 }
 
 // Declares on `schema` every namespace in scope at it in the WSDL, so that QName values
@@ -94,7 +92,7 @@ void DeclareInScopeNamespaces(xmlDocPtr doc, xmlNodePtr schema) {
   for (xmlNsPtr* p = list; *p; ++p) {
     bool own = false;
     for (xmlNsPtr d = schema->nsDef; d; d = d->next)
-      if (View(d->prefix) == View((*p)->prefix)) own = true;
+      if (XmlChars(d->prefix) == XmlChars((*p)->prefix)) own = true;
     if (!own) xmlNewNs(schema, (*p)->href, (*p)->prefix);
   }
   xmlFree(list);
@@ -125,12 +123,12 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::FromWsdl(std::string_v
   if (!parsed.ok()) return CompileError(parsed.error().text);
   XmlDocument wsdl_doc = std::move(parsed).value();
   xmlNodePtr root = wsdl_doc.Root().raw();
-  if (!root || View(root->name) != "definitions" || !root->ns || View(root->ns->href) != kWsdlNamespace)
+  if (!root || XmlChars(root->name) != "definitions" || !root->ns || XmlChars(root->ns->href) != kWsdlNamespace)
     return CompileError("the document is not a WSDL 1.1 definitions element");
 
   std::vector<xmlNodePtr> schemas;
   for (xmlNodePtr n = root->children; n; n = n->next) {
-    if (n->type != XML_ELEMENT_NODE || View(n->name) != "types") continue;
+    if (n->type != XML_ELEMENT_NODE || XmlChars(n->name) != "types") continue;
     for (xmlNodePtr s = n->children; s; s = s->next)
       if (IsXsd(s, "schema")) schemas.push_back(s);
   }
@@ -140,7 +138,7 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::FromWsdl(std::string_v
   std::map<std::string, std::string> location_of;  // target namespace → location
   for (size_t i = 0; i < schemas.size(); ++i) {
     xmlChar* tns = xmlGetProp(schemas[i], X("targetNamespace"));
-    std::string ns = tns ? std::string(View(tns)) : std::string();
+    std::string ns = tns ? std::string(XmlChars(tns)) : std::string();
     xmlFree(tns);
     location_of[ns] = "cw-schema:/" + std::to_string(set_id) + "/" + std::to_string(i) + ".xsd";
     set->namespaces_.push_back(ns);
@@ -155,7 +153,7 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::FromWsdl(std::string_v
     for (xmlNodePtr c = copy->children; c; c = c->next) {
       if (!IsXsd(c, "import") || xmlHasProp(c, X("schemaLocation"))) continue;
       xmlChar* ns = xmlGetProp(c, X("namespace"));
-      auto it = ns ? location_of.find(std::string(View(ns))) : location_of.end();
+      auto it = ns ? location_of.find(std::string(XmlChars(ns))) : location_of.end();
       if (it != location_of.end()) xmlSetProp(c, X("schemaLocation"), X(it->second.c_str()));
       xmlFree(ns);
     }
@@ -216,7 +214,7 @@ size_t SchemaSet::StripForeign(XmlElement element) const {
     pending.pop_back();
     for (xmlAttrPtr a = n->properties; a;) {
       xmlAttrPtr next = a->next;
-      if (a->ns && View(a->ns->href) != kXsiNamespace && !Declares(View(a->ns->href))) {
+      if (a->ns && XmlChars(a->ns->href) != kXsiNamespace && !Declares(XmlChars(a->ns->href))) {
         xmlRemoveProp(a);
         ++removed;
       }
@@ -225,7 +223,7 @@ size_t SchemaSet::StripForeign(XmlElement element) const {
     for (xmlNodePtr c = n->children; c;) {
       xmlNodePtr next = c->next;
       if (c->type == XML_ELEMENT_NODE) {
-        if (c->ns && !Declares(View(c->ns->href))) {
+        if (c->ns && !Declares(XmlChars(c->ns->href))) {
           xmlUnlinkNode(c);
           xmlFreeNode(c);
           ++removed;

@@ -2,12 +2,10 @@
 
 #include <libxml/tree.h>
 
+#include "soap/xml_chars.h"
+
 namespace causeway::soap {
 namespace {
-
-std::string_view View(const xmlChar* s) {
-  return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
-}
 
 _xmlNode* NextElement(_xmlNode* n) {
   while (n && n->type != XML_ELEMENT_NODE) n = n->next;
@@ -16,17 +14,17 @@ _xmlNode* NextElement(_xmlNode* n) {
 
 void AppendText(const xmlNode* n, std::string& out) {
   for (const xmlNode* c = n->children; c; c = c->next) {
-    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) out += View(c->content);
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) out += XmlChars(c->content);
     else if (c->type == XML_ELEMENT_NODE) AppendText(c, out);
   }
 }
 
 }  // namespace
 
-std::string_view XmlElement::LocalName() const { return node_ ? View(node_->name) : std::string_view(); }
+std::string_view XmlElement::LocalName() const { return node_ ? XmlChars(node_->name) : std::string_view(); }
 
 std::string_view XmlElement::Namespace() const {
-  return node_ && node_->ns ? View(node_->ns->href) : std::string_view();
+  return node_ && node_->ns ? XmlChars(node_->ns->href) : std::string_view();
 }
 
 std::string XmlElement::Text() const {
@@ -38,10 +36,10 @@ std::string XmlElement::Text() const {
 std::optional<std::string> XmlElement::Attribute(std::string_view name) const {
   if (!node_) return std::nullopt;
   for (xmlAttr* a = node_->properties; a; a = a->next) {
-    if (a->ns != nullptr || View(a->name) != name) continue;
+    if (a->ns != nullptr || XmlChars(a->name) != name) continue;
     std::string out;
     for (xmlNode* c = a->children; c; c = c->next)
-      if (c->type == XML_TEXT_NODE) out += View(c->content);
+      if (c->type == XML_TEXT_NODE) out += XmlChars(c->content);
     return out;
   }
   return std::nullopt;

@@ -4,6 +4,10 @@
 
 namespace causeway::store {
 
+core::Error StoreError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/STORE", number, std::move(text));
+}
+
 Status Database::Write(TxFn fn) {
   auto done = std::make_shared<core::Completion>();
   WriteAsync(std::move(fn), [done](Status s) { done->Complete(std::move(s)); });

@@ -45,6 +45,9 @@ namespace causeway::store {
 using core::Result;
 using core::Status;
 
+// An error of a store back end: message class CAUSEWAY/STORE (docs/errors.md).
+core::Error StoreError(core::Code code, const char* number, std::string text);
+
 // A bound parameter or column value.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 

@@ -7,7 +7,7 @@
 namespace causeway::changes {
 namespace {
 
-Tenant MakeTenant() {
+Tenant PropertiesTenant() {
   Tenant t;
   t.id = "100000002";
   t.people["10010"] = {"10010", "ana", "Ana", "Lopez", "ana@example.com", "ana@corp", "", {"agent"}};
@@ -63,7 +63,7 @@ TEST(ChangePropertiesTest, WireProperties) {
 }
 
 TEST(ChangePropertiesTest, ApplyAcceptsAndRefuses) {
-  const Tenant t = MakeTenant();
+  const Tenant t = PropertiesTenant();
   const WorkflowSet wfs = DefaultWorkflows();
   struct Row {
     const char* name;
@@ -107,7 +107,7 @@ TEST(ChangePropertiesTest, ApplyAcceptsAndRefuses) {
 }
 
 TEST(ChangePropertiesTest, RelationsResolveToIds) {
-  const Tenant t = MakeTenant();
+  const Tenant t = PropertiesTenant();
   Change c;
   c.id = "1";
   ASSERT_TRUE(ApplyProperties({{"RequestedByPerson.Upn", std::string("ana@corp")},
@@ -130,7 +130,7 @@ TEST(ChangePropertiesTest, RelationsResolveToIds) {
 // Names and addresses need not be unique: a key that matches several records is refused with
 // their ids, not resolved to whichever came last.
 TEST(ChangePropertiesTest, AKeyThatMatchesSeveralRecordsIsRefusedNotGuessed) {
-  Tenant t = MakeTenant();
+  Tenant t = PropertiesTenant();
   t.people["10011"] = {"10011", "ana2", "Ana", "Lopez", "ANA@example.com", "", "", {}};
   t.groups["20004"] = {"20004", "Change Advisory", ""};
   Change c;
@@ -156,7 +156,7 @@ TEST(ChangePropertiesTest, AKeyThatMatchesSeveralRecordsIsRefusedNotGuessed) {
 }
 
 TEST(ChangePropertiesTest, TypeChangesOnlyInTheFirstPhase) {
-  const Tenant t = MakeTenant();
+  const Tenant t = PropertiesTenant();
   Change c;
   c.phase_id = "Evaluate";
   core::Status st = ApplyProperties({{"ChangeType", std::string("Standard")}}, t, DefaultWorkflows(), c);

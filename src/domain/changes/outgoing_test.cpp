@@ -5,7 +5,7 @@
 namespace causeway::changes {
 namespace {
 
-Tenant MakeTenant() {
+Tenant OutgoingTenant() {
   Tenant t;
   t.id = "100000002";
   t.groups["INT"] = {"INT", "Change Advisory", ""};
@@ -25,7 +25,7 @@ std::string Describe(const std::vector<PlannedOperation>& ops) {
 }
 
 TEST(OutgoingTest, TheSeedsTriggerTable) {
-  const Tenant t = MakeTenant();
+  const Tenant t = OutgoingTenant();
   struct Row {
     const char* name;
     const char* group_before;  // nullptr: a new record
@@ -81,7 +81,7 @@ TEST(OutgoingTest, TheSeedsTriggerTable) {
 }
 
 TEST(OutgoingTest, CancelMarksTheRecordEvenWhenNotSentBack) {
-  const Tenant t = MakeTenant();
+  const Tenant t = OutgoingTenant();
   Change before;
   before.owning_group = "SNOWG";
   Change after = before;
@@ -95,7 +95,7 @@ TEST(OutgoingTest, CancelMarksTheRecordEvenWhenNotSentBack) {
 }
 
 TEST(OutgoingTest, CausesNameWhatHappened) {
-  const Tenant t = MakeTenant();
+  const Tenant t = OutgoingTenant();
   Change before;
   before.owning_group = "INT";
   Change after = before;

@@ -23,10 +23,6 @@ namespace {
 constexpr char kService[] = "BC_EXT_APPJOB_MANAGEMENT";
 constexpr char kControlService[] = "CAUSEWAY_CONTROL";
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 // The job engine asks the security layer whether a JobUser is a business user.
 class BusinessUsers final : public jobs::UserDirectory {
  public:

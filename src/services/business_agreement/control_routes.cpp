@@ -15,10 +15,6 @@ using task_activity::PartnerFromJson;
 using task_activity::PartnerJson;
 namespace {
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 http::Response Json(int status, std::string body) {
   return http::Response(status, "application/json; charset=utf-8", std::move(body));
 }

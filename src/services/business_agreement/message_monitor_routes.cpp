@@ -15,10 +15,6 @@ namespace causeway::services::business_agreement {
 namespace json = boost::json;
 namespace {
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 core::Error UnknownMessage(std::string_view id) {
   return ControlError(core::Code::kNotFound, "001", "No message has the ID " + std::string(id));
 }

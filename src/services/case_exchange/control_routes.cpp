@@ -15,10 +15,6 @@ namespace causeway::services::case_exchange {
 namespace json = boost::json;
 namespace {
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 http::Response Json(const json::value& v) { return JsonResponse(200, v); }
 
 json::object PersonJson(const changes::Person& p) {

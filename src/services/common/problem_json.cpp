@@ -6,6 +6,10 @@
 
 namespace causeway::services {
 
+core::Error ControlError(core::Code code, const char* number, std::string text) {
+  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
+}
+
 http::Response JsonResponse(int status, const boost::json::value& v) {
   return http::Response(status, "application/json; charset=utf-8", boost::json::serialize(v));
 }

@@ -5,10 +5,15 @@
 
 #include <boost/json/value.hpp>
 
+#include <string>
+
 #include "core/error.h"
 #include "http/message.h"
 
 namespace causeway::services {
+
+// An error of the control plane: message class CAUSEWAY/CONTROL (docs/errors.md).
+core::Error ControlError(core::Code code, const char* number, std::string text);
 
 http::Response ProblemJson(const core::Error& e);
 http::Response JsonResponse(int status, const boost::json::value& v);

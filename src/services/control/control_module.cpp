@@ -9,10 +9,6 @@
 namespace causeway::services::control {
 namespace {
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 http::ErrorRenderer JsonErrors() {
   return {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }};
 }

@@ -23,9 +23,6 @@ namespace {
 namespace json = boost::json;
 using workitems::WorkObject;
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
 core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
 
 std::vector<std::string> Split(std::string_view s) {

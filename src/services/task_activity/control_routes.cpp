@@ -22,10 +22,6 @@ http::Response Json(int status, std::string body) {
 
 http::Response JsonError(const core::Error& e) { return ProblemJson(e); }
 
-core::Error ControlError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/CONTROL", number, std::move(text));
-}
-
 http::Response Tasks(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
   if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {

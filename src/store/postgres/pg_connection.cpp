@@ -20,10 +20,6 @@ namespace {
 // libpq session may have in flight (a pipeline that fills both directions' buffers deadlocks).
 constexpr size_t kMaxPending = 32;
 
-core::Error StoreError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/STORE", number, std::move(text));
-}
-
 std::string_view Field(const PGresult* r, int field) {
   const char* v = r ? PQresultErrorField(r, field) : nullptr;
   return v ? std::string_view(v) : std::string_view();

@@ -21,10 +21,6 @@ constexpr milliseconds kFirstBackoff{50};
 constexpr milliseconds kMaxBackoff{2000};
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
-core::Error StoreError(core::Code code, const char* number, std::string text) {
-  return core::MakeError(code, "CAUSEWAY/STORE", number, std::move(text));
-}
-
 }  // namespace
 
 // A pooled connection held for one transaction; returns it to the pool when destroyed.
