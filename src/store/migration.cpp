@@ -10,7 +10,7 @@ namespace causeway::store {
 namespace {
 
 core::Error MigrationError(std::string text) {
-  return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "009", std::move(text));
+  return StoreError(core::Code::kInternal, "009", std::move(text));
 }
 
 std::string_view Trim(std::string_view s) {

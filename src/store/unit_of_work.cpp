@@ -36,7 +36,7 @@ bool UnitOfWork::empty() const { return state_->writes.empty() && state_->on_com
 std::shared_ptr<core::Completion> UnitOfWork::CommitAsync() {
   auto done = std::make_shared<core::Completion>();
   if (state_->finished) {
-    done->Complete(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "010", "unit of work already ended"));
+    done->Complete(StoreError(core::Code::kInternal, "010", "unit of work already ended"));
     return done;
   }
   state_->finished = true;
@@ -67,7 +67,7 @@ void UnitOfWork::Rollback() {
   if (state_->finished) return;
   state_->finished = true;
   state_->writes.clear();
-  state_->Finish(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "011", "rolled back"));
+  state_->Finish(StoreError(core::Code::kInternal, "011", "rolled back"));
 }
 
 UnitOfWork* UnitOfWork::Current() { return current_unit; }

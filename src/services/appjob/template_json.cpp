@@ -4,6 +4,7 @@
 
 #include "core/time_format.h"
 #include "services/common/control_body.h"
+#include "services/common/problem_json.h"
 
 namespace causeway::services::appjob {
 namespace {
@@ -30,9 +31,9 @@ core::Result<jobs::StepDefinition> StepFromJson(const json::value& v, const jobs
   CW_RETURN_IF_ERROR(Field(o, "kind", &kind, where));
   if (!jobs::StepKindFromName(kind, &s.kind)) return Bad(where + "kind '" + kind + "' is not one of noop, sleep, fail, log_cleanup, command");
   if (s.kind == jobs::StepKind::kCommand && !allow_commands)
-    return core::MakeError(core::Code::kForbidden, "CAUSEWAY/CONTROL", "011",
-                           "Command steps cannot be defined at run time on this server (config "
-                           "[control] runtime_command_templates = true allows it)");
+    return ControlError(core::Code::kForbidden, "011",
+                        "Command steps cannot be defined at run time on this server (config "
+                        "[control] runtime_command_templates = true allows it)");
   s.catalog_entry_name = t.name;
   s.text = t.text;
   CW_RETURN_IF_ERROR(Field(o, "catalog_entry", &s.catalog_entry_name, where));

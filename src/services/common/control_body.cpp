@@ -3,12 +3,13 @@
 #include <limits>
 
 #include "core/utf8.h"
+#include "services/common/problem_json.h"
 
 namespace causeway::services::control {
 namespace json = boost::json;
 
 core::Error BodyError(std::string text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONTROL", "010", std::move(text));
+  return ControlError(core::Code::kBadRequest, "010", std::move(text));
 }
 
 core::Result<json::object> ParseObject(std::string_view body) {

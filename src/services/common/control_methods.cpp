@@ -26,7 +26,7 @@ http::Response MethodNotAllowed(std::initializer_list<std::string_view> methods)
     use += m;
     ++n;
   }
-  http::Response r = ProblemJson(core::MakeError(core::Code::kMethodNotAllowed, "CAUSEWAY/CONTROL", "002", "Use " + use));
+  http::Response r = ProblemJson(ControlError(core::Code::kMethodNotAllowed, "002", "Use " + use));
   r.headers.Set("allow", AllowedMethods(methods));
   return r;
 }

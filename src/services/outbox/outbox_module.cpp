@@ -24,7 +24,7 @@ http::Response Answer(const core::Result<boost::json::value>& r) {
 }
 
 core::Error NotFound() {
-  return core::MakeError(core::Code::kNotFound, "CAUSEWAY/CONTROL", "001", "Unknown control resource");
+  return ControlError(core::Code::kNotFound, "001", "Unknown control resource");
 }
 
 class OutboxModule final : public Module {

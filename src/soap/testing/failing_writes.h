@@ -13,7 +13,7 @@ class FailingWrites final : public store::Database {
  public:
   explicit FailingWrites(store::Database& inner) : inner_(inner) {}
   void WriteAsync(store::TxFn, store::WriteDone done) override {
-    done(core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006", "commit failed"));
+    done(store::StoreError(core::Code::kInternal, "006", "commit failed"));
   }
   store::Status Read(store::TxFn fn) override { return inner_.Read(std::move(fn)); }
   std::string Health() override { return "failing"; }

@@ -15,8 +15,7 @@ namespace causeway::store::postgres {
 namespace {
 
 core::Error FeedDown() {
-  return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "012",
-                         "The change feed cannot vouch for the cache (not listening)");
+  return StoreError(core::Code::kUnavailable, "012", "The change feed cannot vouch for the cache (not listening)");
 }
 
 }  // namespace

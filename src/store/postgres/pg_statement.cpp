@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "store/database.h"
 #include "store/sql_text.h"
 
 namespace causeway::store::postgres {
@@ -42,8 +43,7 @@ core::Result<PgStatement> RewritePlaceholders(std::string_view sql) {
   for (size_t i = 0, end = 0; i < sql.size(); i = end) {
     if (NextSqlSpan(sql, i, &end) == SqlSpan::kCode && sql[i] == '?') {
       if (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end])))
-        return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "002",
-                               "numbered placeholders (?NNN) are not supported");
+        return StoreError(core::Code::kInternal, "002", "numbered placeholders (?NNN) are not supported");
       out.sql += '$';
       out.sql += std::to_string(++out.params);
     } else {

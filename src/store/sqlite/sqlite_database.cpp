@@ -43,8 +43,8 @@ void ConfigureSqlite() {
 }
 
 core::Error SqlError(sqlite3* db, std::string_view what) {
-  return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "001",
-                         std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  return StoreError(core::Code::kInternal, "001",
+                    std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 class SqliteRow final : public Row {
@@ -150,7 +150,7 @@ class SqliteDatabase::Connection final : public Tx {
     CW_ASSIGN_OR_RETURN(sqlite3_stmt * s, Statement(sql));
     sqlite3_clear_bindings(s);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(s))
-      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "002", "parameter count mismatch");
+      return StoreError(core::Code::kInternal, "002", "parameter count mismatch");
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i + 1);
       const Value& v = params[i];
@@ -275,7 +275,7 @@ void SqliteDatabase::WriteAsync(TxFn fn, WriteDone done) {
       return;
     }
   }
-  done(core::MakeError(core::Code::kUnavailable, "CAUSEWAY/STORE", "003", "store is closing"));
+  done(StoreError(core::Code::kUnavailable, "003", "store is closing"));
 }
 
 void SqliteDatabase::WriterLoop() {
@@ -315,7 +315,7 @@ void SqliteDatabase::CommitGroup(std::vector<PendingWrite>& group) {
     try {
       st = group[i].fn(*writer_);
     } catch (const std::exception& e) {
-      st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("write failed: ") + e.what());
+      st = StoreError(core::Code::kInternal, "004", std::string("write failed: ") + e.what());
     }
     if (st.ok()) {
       results[i] = writer_->Control("RELEASE w");
@@ -381,8 +381,7 @@ Status SqliteDatabase::SyncWal() {
       // The WAL is created by the first commit that writes a page and lives as long as the
       // connections: without one, no committed page waits for the disk.
       if (errno == ENOENT) return Status::Ok();
-      return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "005",
-                             "cannot open " + wal + ": " + std::strerror(errno));
+      return StoreError(core::Code::kInternal, "005", "cannot open " + wal + ": " + std::strerror(errno));
     }
     // The new file's directory entry must survive a power loss too.
     auto dir = std::filesystem::path(options_.path).parent_path();
@@ -393,8 +392,8 @@ Status SqliteDatabase::SyncWal() {
     }
   }
   if (::fdatasync(wal_fd_) != 0)
-    return core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "006",
-                           std::string("fdatasync of the WAL failed: ") + std::strerror(errno));
+    return StoreError(core::Code::kInternal, "006",
+                      std::string("fdatasync of the WAL failed: ") + std::strerror(errno));
   return Status::Ok();
 }
 
@@ -421,7 +420,7 @@ Status SqliteDatabase::Read(TxFn fn) {
     try {
       st = fn(*c);
     } catch (const std::exception& e) {
-      st = core::MakeError(core::Code::kInternal, "CAUSEWAY/STORE", "004", std::string("read failed: ") + e.what());
+      st = StoreError(core::Code::kInternal, "004", std::string("read failed: ") + e.what());
     }
     (void)c->Control("COMMIT");
   }
