@@ -288,7 +288,8 @@ int RunServe(const ServeOptions& options) {
     std::filesystem::rename(options.ready_file + ".tmp", options.ready_file, ec);
   }
 
-  // Nodes sharing the store see each other's failed logons, locks and unlocks within a second.
+  // Nodes sharing the store see each other's failed logons, locks and unlocks, and the run-time
+  // changes modules keep in memory, within a second.
   core::Alarm refresh_alarm(clock);
   std::thread refresh_thread;
   if (shared_store) {
@@ -296,6 +297,7 @@ int RunServe(const ServeOptions& options) {
       for (;;) {
         if (!refresh_alarm.WaitUntil(clock.Now() + std::chrono::seconds(1), refresh_alarm.Arm())) return;
         if (users.Refresh().ok()) guard.ClearCredentialCache();
+        for (auto& m : modules) m->Refresh();
       }
     });
   }

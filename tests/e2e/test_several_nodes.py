@@ -4,7 +4,9 @@ PostgreSQL, whatever CAUSEWAY_E2E_STORE says (harness.Nodes); skipped only witho
 
 SeveralNodes (all three alive): a CSRF token and session fetched on node 1 work on nodes 2 and 3
 (curl with one cookie jar, as the seed script does); jobs scheduled round robin run once each
-and are seen by every node at once; failed logons on two nodes lock the user on the third.
+and are seen by every node at once; failed logons on two nodes lock the user on the third;
+run-time changes of a case-exchange system's URL and of the Focused Build customizing reach
+every node's outbox within seconds (and a section changed on one node builds on another's).
 DeadNode: node 3 is killed (kill -9) while it runs long jobs, has jobs waiting and has accepted
 outbox messages that its receiver refused (503): the survivors end its running jobs in A once
 its lease expired, run its waiting jobs once, and deliver its messages.
@@ -444,6 +446,50 @@ class SeveralNodes(PushChecks, unittest.TestCase):
         self.assertTrue(all(ops == ["Assign", "Update"] for ops in truth.values()), truth)
         self.assert_pushed_in_order(self.receiver, truth, after, time.monotonic() + 20)
 
+
+    def destination_url(self, node, name):
+        st, _, body = node.request("GET", "/_causeway/outbox/destinations", ADMIN)
+        self.assertEqual(st, 200, body)
+        return next((d["base_url"] for d in json.loads(body)["destinations"] if d["name"] == name), None)
+
+    def test_run_time_changes_reach_every_node_within_seconds(self):
+        """What a module keeps in memory from run-time changes follows a change taken by another
+        node (the nodes' refresh, every second): a case-exchange system's push URL (the outbox
+        destination every node delivers to, whichever accepted the message) and the Focused Build
+        customizing (its RFC destination and its inbound status mapping)."""
+        n1, n2, n3 = self.nodes
+        system = {"description": "moved at run time", "authorized_user": "sx.pushy"}
+        name = "cx.100000002.MOVER"
+        for node, url in ((n1, "http://127.0.0.1:9/first"), (n2, "http://127.0.0.1:9/second")):
+            st, _, body = node.request("PUT", f"/_causeway/cx/tenants/{TENANT}/systems/MOVER",
+                                       {**ADMIN, "Content-Type": "application/json"}, json.dumps({**system, "url": url}))
+            self.assertEqual(st, 200, body)
+            self.assertEqual(self.destination_url(node, name), url, "the node that took the change")
+            for other in self.nodes:
+                wait_for(lambda: self.destination_url(other, name) == url, f"{url} on {other.base}", timeout=10)
+
+        # Focused Build: a customizing stored on node 1 is the base of a section changed on node 2
+        # right after (the control plane merges into the stored one, not a stale copy), and node
+        # 3's outbox follows both within seconds.
+        profile = {"name": "P", "initial": "E0001", "statuses": [{"code": "E0001", "text": "Open"}]}
+        customizing = {
+            "destinations": [{"name": "TOOL", "protocol": "http", "host": "127.0.0.1", "port": 9, "path_prefix": "/a"}],
+            "status_profiles": [profile],
+            "process_types": [{"code": c, "text": c, "status_profile": "P"} for c in ("S1IT", "S1CG", "S1MJ")]}
+        json_admin = {**ADMIN, "Content-Type": "application/json"}
+        st, _, body = n1.request("PUT", "/_causeway/fb/customizing", json_admin, json.dumps(customizing))
+        self.assertEqual(st, 200, body)
+        moved = [{**customizing["destinations"][0], "path_prefix": "/b"}]
+        st, _, body = n2.request("PUT", "/_causeway/fb/customizing/destinations", json_admin, json.dumps(moved))
+        self.assertEqual(st, 200, body)
+        for node in self.nodes:  # node 1 and node 3 by their refresh alone
+            wait_for(lambda: self.destination_url(node, "TOOL") == "http://127.0.0.1:9/b", f"TOOL on {node.base}",
+                     timeout=10)
+        st, _, body = n3.request("GET", "/_causeway/fb/customizing", ADMIN)
+        self.assertEqual(st, 200, body)
+        stored = json.loads(body)
+        self.assertEqual([d["path_prefix"] for d in stored["destinations"]], ["/b"])
+        self.assertEqual([p["code"] for p in stored["process_types"]], ["S1IT", "S1CG", "S1MJ"], "node 1's sections kept")
 
 class DeadNode(PushChecks, unittest.TestCase):
     """kill -9 of node 3 while it runs long jobs, has jobs waiting for a worker, and has accepted

@@ -27,9 +27,12 @@ core::Status ChangeDesk::ReloadDirectory() {
     return core::Status::Ok();
   }));
   auto fresh = std::make_shared<const Directory>(std::move(d));
-  std::lock_guard lock(directory_mu_);
-  directory_ = std::move(fresh);
-  last_refresh_ms_ = op_clock_.NowMs();
+  {
+    std::lock_guard lock(directory_mu_);
+    directory_ = fresh;
+    last_refresh_ms_ = op_clock_.NowMs();
+  }
+  if (publisher_) publisher_->DirectoryChanged(*fresh);
   return core::Status::Ok();
 }
 

@@ -106,6 +106,10 @@ class OperationPublisher {
   virtual bool Pushes(const Tenant& tenant, const ExternalSystem& system) const = 0;
   virtual core::Status Stage(store::UnitOfWork& unit, const Tenant& tenant, const OutgoingRecord& operation,
                              const ChangeState& state) = 0;
+  // The desk swapped in a new Directory (a write of this node, or another node's seen by a
+  // reload): what the publisher derives from the master data follows it now, not only at the
+  // next edit that pushes (messages other nodes accepted are delivered by this node too).
+  virtual void DirectoryChanged(const Directory& directory) { (void)directory; }
 };
 
 struct ChangeDeskOptions {

@@ -484,5 +484,47 @@ TEST_F(ApiTest, OperationsArePushedThroughTheOutboxInOrder) {
   stack_ = {};
 }
 
+// A system's new URL reaches the outbox destinations of this node at once and, through the
+// refresh a shared store's nodes run every second, those of a node that took no part in the
+// change: a message another node accepted is delivered to the URL that is current, whichever
+// node claims it, and without waiting for an edit on that node.
+TEST_F(ApiTest, ASystemsNewUrlReachesTheOutboxOfEveryNode) {
+  exchange::testing::FakeHttpClient http_a, http_b;
+  auto open_outbox = [&](exchange::testing::FakeHttpClient& http) {
+    exchange::OutboxOptions options;
+    AddCaseExchangeKinds(options.kinds);
+    return exchange::Outbox::Open(*db_, clock_, http, std::move(options));
+  };
+  auto outbox_a = open_outbox(http_a);
+  auto outbox_b = open_outbox(http_b);
+  ASSERT_TRUE(outbox_a.ok() && outbox_b.ok());
+  Start(outbox_a->get());
+  auto node_b = testing::StartCaseExchange(*db_, clock_, kConfig, outbox_b->get());
+  ASSERT_TRUE(node_b.ok()) << node_b.error().text;
+  auto url_of = [](exchange::Outbox& outbox) {
+    for (const auto& d : outbox.Destinations())
+      if (d.name == DestinationName(kTenant, "SNOW")) return d.base_url;
+    return std::string("(none)");
+  };
+  ASSERT_EQ(url_of(**outbox_b), "http://127.0.0.1:9/snow");
+
+  auto dir = stack_.module->desk().directory();
+  changes::ExternalSystem snow = *dir->FindTenant(kTenant)->FindSystem("SNOW");
+  snow.url = "http://127.0.0.1:9/moved";
+  ASSERT_TRUE(stack_.module->desk().PutSystem(kTenant, snow).ok());
+  EXPECT_EQ(url_of(**outbox_a), "http://127.0.0.1:9/moved");  // the node that took the change
+
+  node_b->module->Refresh();  // within the same second: node B has not looked yet
+  EXPECT_EQ(url_of(**outbox_b), "http://127.0.0.1:9/snow");
+  clock_.Advance(std::chrono::milliseconds(1000));
+  node_b->module->Refresh();
+  EXPECT_EQ(url_of(**outbox_b), "http://127.0.0.1:9/moved");
+
+  (*outbox_a)->Stop();
+  (*outbox_b)->Stop();
+  *node_b = {};
+  stack_ = {};
+}
+
 }  // namespace
 }  // namespace causeway::services::case_exchange

@@ -106,11 +106,7 @@ core::Status CaseExchangeModule::Start(ModuleContext& ctx) {
   desk_->SetPublisher(publisher_.get());
   // Every system with a URL is a destination from the start: messages accepted before a restart,
   // or by another node, are delivered without waiting for this node's own next push to it.
-  {
-    auto dir = desk_->directory();
-    for (const auto& [tenant_id, tenant] : dir->tenants)
-      for (const auto& [system_id, system] : tenant.systems) (void)publisher_->Pushes(tenant, system);
-  }
+  publisher_->DirectoryChanged(*desk_->directory());
   logon_ = std::make_unique<Logon>(*desk_, *tokens_, options_);
   rest_ = std::make_unique<RestApi>(*desk_, ctx.db, *logon_, options_);
   // An edit reads its records from the store: on SQLite a read of the local file, on PostgreSQL
@@ -164,6 +160,12 @@ std::string CaseExchangeModule::MetricsText() const {
          "# HELP causeway_cx_records_locked Change records held by edits of this process.\n"
          "# TYPE causeway_cx_records_locked gauge\n"
          "causeway_cx_records_locked " + std::to_string(desk_->locks().held()) + "\n";
+}
+
+// A reload (when another node moved the master data's version) hands the new directory to the
+// publisher, which points this node's outbox destinations at the systems' current URLs.
+void CaseExchangeModule::Refresh() {
+  if (desk_) (void)desk_->directory();
 }
 
 void CaseExchangeModule::Stop() {

@@ -42,6 +42,7 @@ class CaseExchangeModule final : public Module {
   std::vector<http::Endpoint> Endpoints() override;
   std::vector<std::string> ServiceRoots() const override;
   std::string MetricsText() const override;
+  void Refresh() override;
   void Stop() override;
 
   // After Start (tests, benchmarks).

@@ -66,6 +66,11 @@ bool OutboxPublisher::Pushes(const changes::Tenant& tenant, const changes::Exter
   return true;
 }
 
+void OutboxPublisher::DirectoryChanged(const changes::Directory& directory) {
+  for (const auto& [tenant_id, tenant] : directory.tenants)
+    for (const auto& [system_id, system] : tenant.systems) (void)Pushes(tenant, system);
+}
+
 core::Status OutboxPublisher::Stage(store::UnitOfWork& unit, const changes::Tenant& tenant,
                                     const changes::OutgoingRecord& operation, const changes::ChangeState& state) {
   if (!outbox_) return core::Status::Ok();

@@ -5,7 +5,8 @@
 // "cx-<tenant>-<change id>-<rseq>". The destination of a system is "cx.<tenant>.<system id>"
 // when both ids are letters, digits, '_' and '-' and the name fits; otherwise
 // "cxh.<readable hint>.<hash of both ids>" (one destination per system, whatever its id), kept
-// in step with the master data whenever a push is planned. Message kinds: cx.assign, cx.accept,
+// in step with the master data whenever it changes (on this node or, seen by a reload, on
+// another) and whenever a push is planned. Message kinds: cx.assign, cx.accept,
 // cx.cancel, cx.update.
 //
 // Thread-safe.
@@ -33,6 +34,9 @@ class OutboxPublisher final : public changes::OperationPublisher {
   bool Pushes(const changes::Tenant& tenant, const changes::ExternalSystem& system) const override;
   core::Status Stage(store::UnitOfWork& unit, const changes::Tenant& tenant, const changes::OutgoingRecord& operation,
                      const changes::ChangeState& state) override;
+  // Every system with a URL becomes (or stays) a destination, with the directory's URL and
+  // credentials.
+  void DirectoryChanged(const changes::Directory& directory) override;
 
  private:
   exchange::Outbox* outbox_;

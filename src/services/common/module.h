@@ -87,6 +87,10 @@ class Module {
   virtual std::vector<std::string> ServiceRoots() const { return {}; }
   // Prometheus text appended to /_causeway/metrics.
   virtual std::string MetricsText() const { return {}; }
+  // Called about once a second, from one thread, while the server runs on a store other nodes
+  // share: makes current what another node changed at run time and this module keeps in memory
+  // (customizing, outbox destinations derived from master data). Errors are the module's to log.
+  virtual void Refresh() {}
   // Stops workers; called after the server stopped.
   virtual void Stop() {}
 };

@@ -295,6 +295,8 @@ class Routes {
 
   http::Response Customizing(const std::vector<std::string>& p) {
     if (p.size() > 2) return ProblemJson(NotFound());
+    // Another node may have changed it within the last second: read and merge the stored one.
+    if (core::Status st = rt_.Refresh(); !st.ok()) return ProblemJson(st.error());
     auto current = rt_.items->customizing();
     json::value all = CustomizingToJson(*current, /*with_secrets=*/false);
     if (p.size() == 2 && !all.as_object().contains(p[1]))

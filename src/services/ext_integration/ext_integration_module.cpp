@@ -1,5 +1,7 @@
 #include "services/ext_integration/ext_integration_module.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "core/random.h"
@@ -121,6 +123,15 @@ class ExtIntegrationModule final : public Module {
 
   void Stop() override {}
 
+  void Refresh() override {
+    core::Status st = runtime_.Refresh();
+    std::string failure = st.ok() ? std::string() : st.error().text;
+    // Once per failure, not once a second: the next success or another failure logs again.
+    if (failure != refresh_failure_ && !failure.empty())
+      spdlog::warn("focused build: the customizing another node stored is not applied: {}", failure);
+    refresh_failure_ = std::move(failure);
+  }
+
  private:
   // The configuration's customizing (written at every start), else the stored one, else the
   // demo's (stored), else none: then nothing can be created until the control plane sets one.
@@ -128,18 +139,13 @@ class ExtIntegrationModule final : public Module {
     FbRuntime& rt = runtime_;
     if (rt.options.customizing) return rt.ApplyCustomizing(*rt.options.customizing, "causeway.toml");
     CW_ASSIGN_OR_RETURN(auto stored, rt.items->StoredCustomizing());
-    if (stored) {
-      boost::system::error_code ec;
-      boost::json::value v = boost::json::parse(stored->document, ec);
-      if (ec) return workitems::StoreInconsistent("the stored customizing is not JSON");
-      CW_ASSIGN_OR_RETURN(workitems::Customizing c, CustomizingFromJson(v, "stored customizing"));
-      return rt.ApplyCustomizing(std::move(c), stored->changed_by);
-    }
+    if (stored) return rt.Refresh();
     if (rt.options.demo) return rt.ApplyCustomizing(workitems::DemoCustomizing(rt.options.demo_tool_url), "demo");
     return core::Status::Ok();
   }
 
   FbRuntime runtime_;
+  std::string refresh_failure_;  // the last Refresh's error text (only the refresh thread calls it)
   std::shared_ptr<SendContext> send_context_ = std::make_shared<SendContext>();
   std::shared_ptr<const odata::Engine> odata_;
 };

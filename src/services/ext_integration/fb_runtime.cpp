@@ -1,7 +1,8 @@
 #include "services/ext_integration/fb_runtime.h"
 
-#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <set>
 
@@ -122,6 +123,23 @@ core::Result<exchange::Destination> ToOutboxDestination(const workitems::RfcDest
 }
 
 core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::string& user) {
+  std::lock_guard lock(apply_mu_);
+  return ApplyLocked(std::move(c), user, nullptr);
+}
+
+core::Status FbRuntime::Refresh() {
+  std::lock_guard lock(apply_mu_);
+  CW_ASSIGN_OR_RETURN(auto stored, items->StoredCustomizing());
+  if (!stored || stored->document == applied_document_) return core::Status::Ok();
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(stored->document, ec);
+  if (ec) return workitems::StoreInconsistent("the stored customizing is not JSON");
+  CW_ASSIGN_OR_RETURN(workitems::Customizing c, CustomizingFromJson(v, "stored customizing"));
+  return ApplyLocked(std::move(c), stored->changed_by, &stored->document);
+}
+
+core::Status FbRuntime::ApplyLocked(workitems::Customizing c, const std::string& user,
+                                    const std::string* stored_document) {
   std::shared_ptr<const workitems::Customizing> current = items->customizing();
   for (auto& d : c.destinations) {
     if (!d.password.empty() || !d.password_env.empty()) continue;
@@ -141,8 +159,16 @@ core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::st
     CW_ASSIGN_OR_RETURN(exchange::Destination od, ToOutboxDestination(d, base));
     destinations.push_back(std::move(od));
   }
-  std::string document = boost::json::serialize(CustomizingToJson(c, /*with_secrets=*/true));
-  CW_RETURN_IF_ERROR(items->SaveCustomizing(std::move(c), std::move(document), user));
+  std::string document;
+  if (stored_document) {
+    document = *stored_document;
+    CW_RETURN_IF_ERROR(items->UseCustomizing(std::move(c)));
+    spdlog::info("focused build: customizing stored by {} applied", user);
+  } else {
+    document = boost::json::serialize(CustomizingToJson(c, /*with_secrets=*/true));
+    CW_RETURN_IF_ERROR(items->SaveCustomizing(std::move(c), document, user));
+  }
+  applied_document_ = std::move(document);
   if (outbox)
     for (auto& d : destinations) CW_RETURN_IF_ERROR(outbox->SetDestination(std::move(d)));
   return core::Status::Ok();

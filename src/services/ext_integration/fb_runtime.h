@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -65,9 +66,21 @@ struct FbRuntime {
   // sets its destinations in the outbox, stores it durably and makes it current. Errors name
   // the field; nothing changes on an error.
   core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user);
+  // Makes the stored customizing current (domain and outbox destinations) when it is not the one
+  // this node applied last: another node changed it. The module calls it about once a second
+  // on a shared store, the control routes before they read or merge a section (so that a
+  // balancer's next request, on another node, builds on the change just answered).
+  core::Status Refresh();
   // The base of document links for pushes a request causes: link_base_url, else
   // http::BaseUrl (the public host, else the request's scheme and Host).
   std::string LinkBase(const http::Request& req) const;
+
+ private:
+  // `stored_document`: the customizing as stored by another node (applied, not stored again).
+  core::Status ApplyLocked(workitems::Customizing c, const std::string& user, const std::string* stored_document);
+
+  std::mutex apply_mu_;           // one apply or refresh at a time
+  std::string applied_document_;  // GUARDED_BY(apply_mu_): the stored form of the current customizing
 };
 
 }  // namespace causeway::services::ext_integration

@@ -1,0 +1,136 @@
+#include "services/ext_integration/fb_runtime.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "domain/workitems/demo_data.h"
+#include "domain/workitems/object_repository.h"
+#include "exchange/testing/fake_http_client.h"
+#include "services/ext_integration/payload_builder.h"
+#include "services/ext_integration/push_kinds.h"
+#include "store/migration.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace causeway::services::ext_integration {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One node's Focused Build runtime: its own outbox and domain over the shared store.
+struct Node {
+  Node(store::Database& db, const core::Clock& clock) {
+    outbox = std::move(exchange::Outbox::Open(db, clock, http,
+                                              {.kinds = PushKinds(context), .stop_timeout = std::chrono::seconds(2)}))
+                 .value();
+    rt.db = &db;
+    rt.clock = &clock;
+    rt.outbox = outbox.get();
+    rt.builder = std::make_unique<JsonPayloadBuilder>();
+    rt.items = std::make_unique<workitems::WorkItems>(db, clock, outbox.get(), *rt.builder,
+                                                      workitems::WorkItemsOptions{.sap_client = "100"});
+    EXPECT_TRUE(rt.items->Open().ok());
+  }
+  ~Node() {
+    outbox->Stop();
+    rt.items.reset();
+  }
+  std::string DestinationUrl(const std::string& name) const {
+    for (const auto& d : outbox->Destinations())
+      if (d.name == name) return d.base_url;
+    return "(none)";
+  }
+  std::string InboundStatus(const std::string& external) const {
+    for (const auto& profile : rt.items->customizing()->profiles)
+      for (const auto& t : profile.process_types)
+        for (const auto& m : t.inbound_status)
+          if (m.external_status == external) return m.internal_status;
+    return "(none)";
+  }
+
+  exchange::testing::FakeHttpClient http;
+  std::shared_ptr<SendContext> context = std::make_shared<SendContext>();
+  std::unique_ptr<exchange::Outbox> outbox;
+  FbRuntime rt;
+};
+
+class FbRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("cw_fbrt_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = std::move(store::sqlite::SqliteDatabase::Open({.path = (dir_ / "fb.db").string()})).value();
+    ASSERT_TRUE(store::Migrate(*db_, workitems::WorkItemMigrations()).ok());
+    a_ = std::make_unique<Node>(*db_, clock_);
+    b_ = std::make_unique<Node>(*db_, clock_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+
+  core::ManualClock clock_{core::FromUnixMillis(1714550400000)};
+  fs::path dir_;
+  std::unique_ptr<store::sqlite::SqliteDatabase> db_;
+  std::unique_ptr<Node> a_, b_;
+};
+
+workitems::Customizing Moved() {
+  workitems::Customizing c = workitems::DemoCustomizing("http://127.0.0.1:9/moved");
+  for (auto& t : c.profiles.front().process_types)
+    if (t.process_type == "S1IT") t.inbound_status.push_back({"Parked by the tool", "E0004"});
+  return c;
+}
+
+// A customizing stored by one node becomes the other's at its next refresh: the status mapping
+// the inbound service reads and the outbox destination pushes go to (whichever node claims them).
+TEST_F(FbRuntimeTest, ACustomizingAnotherNodeStoredIsAppliedAtTheNextRefresh) {
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/tool"), "ADMIN").ok());
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/tool");
+  EXPECT_EQ(b_->InboundStatus("Parked by the tool"), "(none)");
+
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(Moved(), "ADMIN").ok());
+  EXPECT_EQ(a_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/moved");
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/tool");  // not yet
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/moved");
+  EXPECT_EQ(b_->InboundStatus("Parked by the tool"), "E0004");
+  // The refresh applied what was stored; it stored nothing itself.
+  auto stored = b_->rt.items->StoredCustomizing();
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->changed_by, "ADMIN");
+}
+
+TEST_F(FbRuntimeTest, ARefreshWithoutAChangeKeepsTheSnapshot) {
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(Moved(), "ADMIN").ok());
+  auto mine = a_->rt.items->customizing();
+  ASSERT_TRUE(a_->rt.Refresh().ok());  // its own change: nothing to apply
+  EXPECT_EQ(a_->rt.items->customizing(), mine);
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  auto theirs = b_->rt.items->customizing();
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  EXPECT_EQ(b_->rt.items->customizing(), theirs);
+}
+
+TEST_F(FbRuntimeTest, AStoredDocumentThatCannotBeReadKeepsWhatIsInUse) {
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(Moved(), "ADMIN").ok());
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  auto in_use = b_->rt.items->customizing();
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) {
+                   return workitems::repo::StoreCustomizing(tx, "current", {"{not json", clock_.Now(), "SOMEONE"});
+                 })
+                  .ok());
+  core::Status st = b_->rt.Refresh();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(b_->rt.items->customizing(), in_use);
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/moved");
+}
+
+}  // namespace
+}  // namespace causeway::services::ext_integration
