@@ -10,17 +10,10 @@
 
 #include "core/ascii.h"
 #include "security/password_hash.h"
+#include "services/common/config_table.h"
 
 namespace causeway::app {
 namespace {
-
-std::vector<std::string> Strings(const toml::node_view<const toml::node>& n) {
-  std::vector<std::string> out;
-  if (auto* arr = n.as_array())
-    for (const auto& e : *arr)
-      if (auto s = e.value<std::string>()) out.push_back(*s);
-  return out;
-}
 
 // Plaintext passwords in the file are hashed at load (a UserConfig holds only the hash), each a
 // deliberately slow PBKDF2 (~20-35 ms here): one after another they were most of the start-up
@@ -60,12 +53,16 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
     return ConfigError(os.str());
   }
   Config c;
-  c.data_dir = t["server"]["data_dir"].value_or(std::string("var"));
+  // [server] (module sections are read by the modules; serve checks the file has no others).
+  CW_ASSIGN_OR_RETURN(services::ConfigTable server, services::ConfigTable::Section(t, "server"));
+  std::string data_dir = "var", public_host;
+  CW_RETURN_IF_ERROR(server.String("data_dir", data_dir));
+  c.data_dir = data_dir;
   if (c.data_dir.is_relative()) c.data_dir = file.parent_path() / c.data_dir;
-  c.system_id = t["server"]["system_id"].value_or(c.system_id);
-  c.default_client = t["server"]["default_client"].value_or(c.default_client);
-  c.clients = Strings(std::as_const(t)["server"]["clients"]);
-  c.node_id = t["server"]["node_id"].value_or(std::string());
+  CW_RETURN_IF_ERROR(server.String("system_id", c.system_id));
+  CW_RETURN_IF_ERROR(server.String("default_client", c.default_client));
+  CW_RETURN_IF_ERROR(server.Strings("clients", c.clients));
+  CW_RETURN_IF_ERROR(server.String("node_id", c.node_id));
   if (c.node_id.size() > 64 || c.node_id.find_first_of(" /\\\t\r\n") != std::string::npos)
     return ConfigError("[server] node_id must be at most 64 characters without spaces or slashes");
   for (const auto& client : c.clients)
@@ -73,40 +70,52 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       return ConfigError("[server] clients: '" + client + "' is not a three-digit client");
   if (c.default_client.size() != 3 || c.default_client.find_first_not_of("0123456789") != std::string::npos)
     return ConfigError("[server] default_client must be three digits");
-  c.session_secret = t["server"]["session_secret"].value_or(std::string());
-  c.log_level = t["server"]["log_level"].value_or(c.log_level);
-  c.access_log = t["server"]["access_log"].value_or(c.access_log);
+  CW_RETURN_IF_ERROR(server.String("session_secret", c.session_secret));
+  CW_RETURN_IF_ERROR(server.String("log_level", c.log_level));
+  CW_RETURN_IF_ERROR(server.String("access_log", c.access_log));
+  CW_RETURN_IF_ERROR(server.String("public_host", public_host));
   {
     std::string why;
-    if (!http::ParsePublicHost(t["server"]["public_host"].value_or(std::string()), c.public_host, why))
-      return ConfigError("[server] public_host: " + why);
+    if (!http::ParsePublicHost(public_host, c.public_host, why)) return ConfigError("[server] public_host: " + why);
   }
   auto& s = c.server;
-  s.io_threads = t["server"]["io_threads"].value_or(s.io_threads);
-  s.worker_threads = t["server"]["worker_threads"].value_or(s.worker_threads);
-  s.io_slice = std::chrono::microseconds(t["server"]["io_slice_us"].value_or(s.io_slice.count()));
-  s.max_header_bytes = t["server"]["max_header_bytes"].value_or(s.max_header_bytes);
-  s.max_body_bytes = t["server"]["max_body_bytes"].value_or(s.max_body_bytes);
-  s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
-  s.idle_timeout = std::chrono::milliseconds(t["server"]["idle_timeout_ms"].value_or(s.idle_timeout.count()));
-  s.request_timeout = std::chrono::milliseconds(t["server"]["request_timeout_ms"].value_or(s.request_timeout.count()));
-  c.generate_tls = t["server"]["generate_tls"].value_or(false);
+  int64_t io_slice_us = s.io_slice.count(), idle_ms = s.idle_timeout.count(), request_ms = s.request_timeout.count();
+  CW_RETURN_IF_ERROR(server.Int("io_threads", s.io_threads, 1, 256));
+  CW_RETURN_IF_ERROR(server.Int("worker_threads", s.worker_threads, 1, 4096));
+  CW_RETURN_IF_ERROR(server.Int("io_slice_us", 0, 1'000'000, io_slice_us));
+  CW_RETURN_IF_ERROR(server.Int("max_header_bytes", s.max_header_bytes, 1024, int64_t{1} << 24));
+  CW_RETURN_IF_ERROR(server.Int("max_body_bytes", s.max_body_bytes, 0, int64_t{1} << 40));
+  CW_RETURN_IF_ERROR(server.Int("max_connections", s.max_connections, 1, 1'000'000));
+  CW_RETURN_IF_ERROR(server.Int("idle_timeout_ms", 1, int64_t{24} * 3600 * 1000, idle_ms));
+  CW_RETURN_IF_ERROR(server.Int("request_timeout_ms", 1, int64_t{24} * 3600 * 1000, request_ms));
+  s.io_slice = std::chrono::microseconds(io_slice_us);
+  s.idle_timeout = std::chrono::milliseconds(idle_ms);
+  s.request_timeout = std::chrono::milliseconds(request_ms);
+  CW_RETURN_IF_ERROR(server.Bool("generate_tls", c.generate_tls));
+  CW_RETURN_IF_ERROR(server.Done());
   CW_ASSIGN_OR_RETURN(c.store, ParseStoreConfig(t));
 
   s.listeners.clear();
-  if (auto* arr = t["listeners"].as_array()) {
-    for (const auto& n : *arr) {
-      const auto* l = n.as_table();
-      if (!l) return ConfigError("[[listeners]] entries must be tables");
+  if (const toml::node* listeners = t.get("listeners")) {
+    const toml::array* arr = listeners->as_array();
+    if (!arr) return ConfigError("[[listeners]] must be an array of tables", "listeners");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      CW_ASSIGN_OR_RETURN(services::ConfigTable l,
+                          services::ConfigTable::Open(&(*arr)[i], "[[listeners]] #" + std::to_string(i + 1),
+                                                      "listeners[" + std::to_string(i) + "]"));
       http::ListenerOptions o;
-      o.address = (*l)["address"].value_or(std::string("127.0.0.1"));
-      o.port = static_cast<uint16_t>((*l)["port"].value_or(0));
-      if ((*l)["tls"].value_or(false)) {
-        http::TlsOptions tls;
-        tls.cert_file = (*l)["cert_file"].value_or(std::string());
-        tls.key_file = (*l)["key_file"].value_or(std::string());
-        tls.client_ca_file = (*l)["client_ca_file"].value_or(std::string());
-        tls.require_client_cert = (*l)["require_client_cert"].value_or(false);
+      o.address = "127.0.0.1";
+      bool tls_on = false;
+      CW_RETURN_IF_ERROR(l.String("address", o.address));
+      CW_RETURN_IF_ERROR(l.Int("port", o.port));
+      CW_RETURN_IF_ERROR(l.Bool("tls", tls_on));
+      http::TlsOptions tls;
+      CW_RETURN_IF_ERROR(l.String("cert_file", tls.cert_file));
+      CW_RETURN_IF_ERROR(l.String("key_file", tls.key_file));
+      CW_RETURN_IF_ERROR(l.String("client_ca_file", tls.client_ca_file));
+      CW_RETURN_IF_ERROR(l.Bool("require_client_cert", tls.require_client_cert));
+      CW_RETURN_IF_ERROR(l.Done());
+      if (tls_on) {
         if ((tls.cert_file.empty() || tls.key_file.empty()) && !c.generate_tls)
           return ConfigError("TLS listener needs cert_file and key_file (or server.generate_tls = true)");
         o.tls = tls;
@@ -116,36 +125,50 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   }
   if (s.listeners.empty()) s.listeners.push_back({"127.0.0.1", 8080, std::nullopt});
 
-  c.max_failed_logons = t["security"]["max_failed_logons"].value_or(c.max_failed_logons);
-  c.sessions.idle_timeout = std::chrono::seconds(t["security"]["session_idle_timeout_s"].value_or(
-      static_cast<int64_t>(c.sessions.idle_timeout.count())));
-  c.sessions.absolute_timeout = std::chrono::seconds(t["security"]["session_absolute_timeout_s"].value_or(
-      static_cast<int64_t>(c.sessions.absolute_timeout.count())));
-  if (auto* sc = t["scenarios"].as_table())
-    for (const auto& [name, services] : *sc) c.scenarios[std::string(name.str())] = Strings(toml::node_view<const toml::node>(services));
+  CW_ASSIGN_OR_RETURN(services::ConfigTable security, services::ConfigTable::Section(t, "security"));
+  int64_t idle_s = c.sessions.idle_timeout.count(), absolute_s = c.sessions.absolute_timeout.count();
+  CW_RETURN_IF_ERROR(security.Int("max_failed_logons", c.max_failed_logons, 1, 1000));
+  CW_RETURN_IF_ERROR(security.Int("session_idle_timeout_s", 1, int64_t{366} * 86400, idle_s));
+  CW_RETURN_IF_ERROR(security.Int("session_absolute_timeout_s", 1, int64_t{366} * 86400, absolute_s));
+  CW_RETURN_IF_ERROR(security.Done());
+  c.sessions.idle_timeout = std::chrono::seconds(idle_s);
+  c.sessions.absolute_timeout = std::chrono::seconds(absolute_s);
+
+  CW_ASSIGN_OR_RETURN(services::ConfigTable scenarios, services::ConfigTable::Section(t, "scenarios"));
+  if (scenarios.table())
+    for (const auto& [name, services] : *scenarios.table())
+      CW_RETURN_IF_ERROR(scenarios.Strings(name.str(), c.scenarios[std::string(name.str())]));
 
   std::vector<std::pair<size_t, std::string>> plaintext;  // (index in c.users, password)
-  if (auto* arr = t["users"].as_array()) {
-    for (const auto& n : *arr) {
-      const auto* u = n.as_table();
-      if (!u) return ConfigError("[[users]] entries must be tables");
+  if (const toml::node* users = t.get("users")) {
+    const toml::array* arr = users->as_array();
+    if (!arr) return ConfigError("[[users]] must be an array of tables", "users");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      if (!(*arr)[i].is_table()) return ConfigError("[[users]] entries must be tables");
+      CW_ASSIGN_OR_RETURN(services::ConfigTable u,
+                          services::ConfigTable::Open(&(*arr)[i], "[[users]] #" + std::to_string(i + 1),
+                                                      "users[" + std::to_string(i) + "]"));
       security::UserConfig uc;
-      uc.name = (*u)["name"].value_or(std::string());
+      std::string kind = "communication", hash, password;
+      CW_RETURN_IF_ERROR(u.String("name", uc.name));
       if (uc.name.empty()) return ConfigError("a [[users]] entry has no name");
-      std::string kind = (*u)["kind"].value_or(std::string("communication"));
+      CW_RETURN_IF_ERROR(u.String("kind", kind));
       if (kind == "business") uc.kind = security::UserKind::kBusiness;
       else if (kind != "communication") return ConfigError("user " + uc.name + ": kind must be communication or business");
-      if (auto h = (*u)["password_hash"].value<std::string>()) {
-        if (!security::LooksLikePasswordHash(*h)) return ConfigError("user " + uc.name + ": malformed password_hash");
-        uc.password_hash = *h;
-      } else if (auto p = (*u)["password"].value<std::string>()) {
-        plaintext.emplace_back(c.users.size(), std::move(*p));
+      CW_RETURN_IF_ERROR(u.String("password_hash", hash));
+      CW_RETURN_IF_ERROR(u.String("password", password));
+      if (!hash.empty()) {
+        if (!security::LooksLikePasswordHash(hash)) return ConfigError("user " + uc.name + ": malformed password_hash");
+        uc.password_hash = hash;
+      } else if (u.table()->contains("password")) {
+        plaintext.emplace_back(c.users.size(), std::move(password));
       }
-      uc.scenarios = Strings((*u)["scenarios"]);
-      uc.services = Strings((*u)["services"]);
-      uc.cert_subjects = Strings((*u)["cert_subjects"]);
-      uc.cert_fingerprints = Strings((*u)["cert_fingerprints"]);
-      uc.full_name = (*u)["full_name"].value_or(std::string());
+      CW_RETURN_IF_ERROR(u.Strings("scenarios", uc.scenarios));
+      CW_RETURN_IF_ERROR(u.Strings("services", uc.services));
+      CW_RETURN_IF_ERROR(u.Strings("cert_subjects", uc.cert_subjects));
+      CW_RETURN_IF_ERROR(u.Strings("cert_fingerprints", uc.cert_fingerprints));
+      CW_RETURN_IF_ERROR(u.String("full_name", uc.full_name));
+      CW_RETURN_IF_ERROR(u.Done());
       c.users.push_back(std::move(uc));
     }
   }
@@ -153,6 +176,19 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   c.root = std::move(t);
   c.config_dir = std::filesystem::absolute(file).parent_path();
   return c;
+}
+
+core::Status CheckSections(const toml::table& root, const std::vector<std::string>& module_sections) {
+  std::vector<std::string> known = {"server", "listeners", "security", "scenarios", "users", "store"};
+  known.insert(known.end(), module_sections.begin(), module_sections.end());
+  for (const auto& [key, value] : root) {
+    if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return ConfigError("[" + std::string(key.str()) + "] is not a section of causeway.toml (known: " + list + ")",
+                       std::string(key.str()));
+  }
+  return core::Status::Ok();
 }
 
 }  // namespace causeway::app

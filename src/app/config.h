@@ -54,6 +54,9 @@ struct Config {
 // users); modules parse theirs from `root`. Plain `password` values are hashed on load;
 // `password_hash` is used as is. Errors name the key and line.
 core::Result<Config> LoadConfig(const std::filesystem::path& file);
+// Every top-level table of `root` is the house's (server, listeners, security, scenarios, users,
+// store) or one of `module_sections`; otherwise CAUSEWAY/CONFIG/001 naming it.
+core::Status CheckSections(const toml::table& root, const std::vector<std::string>& module_sections);
 // The embedded default: SQLite under ./var, HTTP on 127.0.0.1:8080 and HTTPS on 127.0.0.1:8443
 // with a generated self-signed certificate; `demo` set, so modules add their demo users and data.
 Config DemoConfig();

@@ -100,6 +100,24 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
       {"[[listeners]]\ntls = true\n", "cert_file"},
       {"[server]\npublic_host = \"ftp://h\"\n", "[server] public_host: the scheme must be http or https"},
       {"[server]\npublic_host = \"https://h/sap\"\n", "[server] public_host: a host[:port] without a path"},
+      // Nothing is silently defaulted: a wrong type, a value out of range or an unknown key.
+      {"[[listeners]]\nport = \"8443\"\n", "[[listeners]] #1 port: must be an integer from 0 to 65535"},
+      {"[[listeners]]\nport = 8080\n[[listeners]]\nport = 70000\n", "[[listeners]] #2 port: must be an integer"},
+      {"[[listeners]]\nport = 8080\ntsl = true\n", "[[listeners]] #1 tsl: is not a known setting"},
+      {"[server]\nmax_body_byte = 10\n", "[server] max_body_byte: is not a known setting"},
+      {"[server]\nio_threads = 0\n", "[server] io_threads: must be an integer from 1 to 256"},
+      {"[server]\ngenerate_tls = \"true\"\n", "[server] generate_tls: must be true or false"},
+      {"[server]\nclients = \"100\"\n", "[server] clients: must be an array of strings"},
+      {"[security]\nmax_failed_logons = \"3\"\n", "[security] max_failed_logons: must be an integer"},
+      {"[security]\nsession_idle_timeout_s = 0\n", "[security] session_idle_timeout_s: must be an integer from 1"},
+      {"[security]\nlockout = 3\n", "[security] lockout: is not a known setting"},
+      {"[scenarios]\nZ = \"MY_SRV\"\n", "[scenarios] Z: must be an array of strings"},
+      {"[[users]]\nname = \"u\"\npasword = \"x\"\n", "[[users]] #1 pasword: is not a known setting"},
+      {"[[users]]\nname = \"u\"\nscenarios = [1]\n", "[[users]] #1 scenarios: must be an array of strings"},
+      {"users = 1\n", "[[users]] must be an array of tables"},
+      {"server = 1\n", "[server] must be a table"},
+      {"[store]\npool_size = 0\n", "[store] pool_size: must be an integer from 1 to 1000"},
+      {"[store]\nbackends = \"postgres\"\n", "[store] backends: is not a known setting"},
   };
   for (const auto& c : cases) {
     auto p = Write(c.text);
@@ -108,6 +126,20 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
     EXPECT_NE(r.error().text.find(c.expect), std::string::npos) << r.error().text;
     std::filesystem::remove(p);
   }
+}
+
+// A section no module reads is refused, naming it and the known ones.
+TEST(ConfigTest, UnknownSectionsAreRefused) {
+  toml::table root = toml::parse("[server]\n[jobs]\n[case_exchange]\n");
+  EXPECT_TRUE(CheckSections(root, {"jobs", "case_exchange"}).ok());
+  toml::table typo = toml::parse("[server]\n[job]\n");
+  auto st = CheckSections(typo, {"jobs"});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(
+      st.error().text,
+      "[job] is not a section of causeway.toml (known: server, listeners, security, scenarios, users, store, jobs)");
+  EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CONFIG/001");
+  EXPECT_EQ(st.error().target, "job");
 }
 
 // Behind a proxy that terminates TLS the absolute URLs must say https although the listener

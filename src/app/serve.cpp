@@ -167,6 +167,15 @@ int RunServe(const ServeOptions& options) {
                                            return server_ptr ? &server_ptr->stats() : nullptr;
                                          }};
   modules.push_back(services::control::MakeControlModule(control));
+  {
+    std::vector<std::string> sections;
+    for (const auto& m : modules)
+      for (auto& s : m->ConfigSections()) sections.push_back(std::move(s));
+    if (auto st = CheckSections(config.root, sections); !st.ok()) {
+      std::fprintf(stderr, "causeway: %s\n", st.error().text.c_str());
+      return 2;
+    }
+  }
   security::ScenarioCatalog scenarios;
   std::vector<security::UserConfig> users_config = config.users;
   for (auto& m : modules) {

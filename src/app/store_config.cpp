@@ -9,10 +9,6 @@
 
 namespace causeway::app {
 
-core::Error ConfigError(const std::string& text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
-}
-
 namespace {
 
 core::Result<std::string> ReadPassword(const StoreConfig& c) {
@@ -35,15 +31,15 @@ core::Result<std::string> ReadPassword(const StoreConfig& c) {
 
 core::Result<StoreConfig> ParseStoreConfig(const toml::table& root) {
   StoreConfig c;
-  const auto s = root["store"];
-  c.backend = s["backend"].value_or(c.backend);
-  c.uri = s["uri"].value_or(std::string());
-  c.password_file = s["password_file"].value_or(std::string());
-  c.password_env = s["password_env"].value_or(std::string());
-  c.pool_size = s["pool_size"].value_or(c.pool_size);
+  CW_ASSIGN_OR_RETURN(services::ConfigTable s, services::ConfigTable::Section(root, "store"));
+  CW_RETURN_IF_ERROR(s.String("backend", c.backend));
+  CW_RETURN_IF_ERROR(s.String("uri", c.uri));
+  CW_RETURN_IF_ERROR(s.String("password_file", c.password_file));
+  CW_RETURN_IF_ERROR(s.String("password_env", c.password_env));
+  CW_RETURN_IF_ERROR(s.Int("pool_size", c.pool_size, 1, 1000));
+  CW_RETURN_IF_ERROR(s.Done());
   if (c.backend != "sqlite" && c.backend != "postgres") return ConfigError("[store] backend must be sqlite or postgres");
   if (c.backend == "postgres" && c.uri.empty()) return ConfigError("[store] backend = \"postgres\" needs uri");
-  if (c.pool_size < 1 || c.pool_size > 1000) return ConfigError("[store] pool_size must be 1-1000");
   if (!c.password_file.empty() && !c.password_env.empty())
     return ConfigError("[store] give password_file or password_env, not both");
   return c;

@@ -5,13 +5,14 @@
 //   pool_size = 16
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 
-#include <toml++/toml.h>
-
 #include "core/result.h"
+#include "services/common/config_table.h"
 #include "store/database.h"
 #include "store/migration.h"
 
@@ -26,8 +27,8 @@ struct StoreConfig {
 };
 
 // The error of a configuration value that cannot be used (kBadRequest CAUSEWAY/CONFIG/001);
-// `text` names the key.
-core::Error ConfigError(const std::string& text);
+// `text` names the key. One helper for the house and the modules.
+using services::ConfigError;
 
 // Errors name the key (kBadRequest CAUSEWAY/CONFIG/001).
 core::Result<StoreConfig> ParseStoreConfig(const toml::table& root);

@@ -1,10 +1,13 @@
 """Platform behaviour of the real binary: health, metrics, bad input, TLS, graceful shutdown."""
 import json
+import os
 import ssl
+import subprocess
+import tempfile
 import time
 import unittest
 
-from harness import SERVICE, STORE, Server, basic, raw_exchange
+from harness import BINARY, SERVICE, STORE, Server, basic, raw_exchange
 
 ADMIN = {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")}
 
@@ -144,6 +147,32 @@ class GracefulShutdown(unittest.TestCase):
             self.assertLess(time.monotonic() - t0, 10)
         finally:
             server.close()
+
+
+class StrictConfiguration(unittest.TestCase):
+    """A file that says something the server would not do as written stops the start (exit 2)
+    with one line naming the key, before anything listens or is stored."""
+
+    def test_wrong_types_unknown_keys_and_sections_are_refused(self):
+        if not BINARY:
+            self.skipTest("CAUSEWAY_BIN not set")
+        cases = [
+            ('[[listeners]]\nport = "18080"\n', "[[listeners]] #1 port: must be an integer from 0 to 65535"),
+            ("[server]\nmax_body_byte = 1024\n", "[server] max_body_byte: is not a known setting"),
+            ("[security]\nmax_failed_logons = 0\n", "[security] max_failed_logons: must be an integer from 1 to 1000"),
+            ("[task_activity]\nresponse_retention_s = -1\n", "[task_activity] response_retention_s: must be an integer"),
+            ("[job]\nworkers = 2\n", "[job] is not a section of causeway.toml"),
+        ]
+        with tempfile.TemporaryDirectory(prefix="causeway-config-") as work:
+            for text, expect in cases:
+                path = os.path.join(work, "causeway.toml")
+                with open(path, "w") as f:
+                    f.write(f'[server]\ndata_dir = "{work}/data"\n' if not text.startswith("[server]") else "")
+                    f.write(text)
+                p = subprocess.run([BINARY, "serve", "--config", path], capture_output=True, text=True, timeout=30)
+                self.assertEqual(p.returncode, 2, (text, p.stderr))
+                self.assertIn(expect, p.stderr, text)
+                self.assertFalse(os.path.exists(os.path.join(work, "data", "causeway.db")), text)
 
 
 class StartTime(unittest.TestCase):

@@ -37,6 +37,8 @@ class AppJobModule final : public Module {
  public:
   std::string_view Name() const override { return "jobs"; }
 
+  std::vector<std::string> ConfigSections() const override { return {"jobs", "control"}; }
+
   core::Status Configure(const toml::table& root, bool demo) override {
     CW_ASSIGN_OR_RETURN(config_, ParseJobsConfig(root));
     config_.demo_templates = config_.demo_templates || demo;

@@ -4,13 +4,10 @@
 
 #include "domain/jobs/job_template.h"
 #include "services/appjob/template_json.h"
+#include "services/common/config_table.h"
 
 namespace causeway::services::appjob {
 namespace {
-
-core::Error ConfigError(const std::string& text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", text);
-}
 
 // A [[jobs.templates]] table has the field names of the control plane's template JSON, so it
 // goes through the same parser (one definition of defaults and checks for both).
@@ -27,34 +24,43 @@ core::Result<jobs::JobTemplate> ParseTemplate(const toml::table& t) {
   return tmpl;
 }
 
-// A positive number of milliseconds at [jobs] `key`, or `fallback` if absent.
-core::Result<std::chrono::milliseconds> Millis(const toml::table& root, const char* key,
-                                               std::chrono::milliseconds fallback) {
-  const int64_t ms = root["jobs"][key].value_or(static_cast<int64_t>(fallback.count()));
-  if (ms <= 0) return ConfigError(std::string("[jobs] ") + key + " must be a positive number of milliseconds");
-  return std::chrono::milliseconds(ms);
-}
-
 }  // namespace
 
 core::Result<JobsConfig> ParseJobsConfig(const toml::table& root) {
   JobsConfig c;
-  c.demo_templates = root["jobs"]["demo_templates"].value_or(false);
-  c.workers = root["jobs"]["workers"].value_or(c.workers);
-  if (c.workers < 1) return ConfigError("[jobs] workers must be at least 1");
-  c.node_id = root["jobs"]["node_id"].value_or(std::string());
-  CW_ASSIGN_OR_RETURN(c.lease, Millis(root, "lease_ms", c.lease));
-  CW_ASSIGN_OR_RETURN(c.lease_renewal, Millis(root, "lease_renewal_ms", c.lease_renewal));
-  CW_ASSIGN_OR_RETURN(c.claim_interval, Millis(root, "claim_interval_ms", c.claim_interval));
-  CW_ASSIGN_OR_RETURN(c.recovery_interval, Millis(root, "recovery_interval_ms", c.recovery_interval));
+  CW_ASSIGN_OR_RETURN(ConfigTable jobs, ConfigTable::Section(root, "jobs"));
+  CW_RETURN_IF_ERROR(jobs.Bool("demo_templates", c.demo_templates));
+  CW_RETURN_IF_ERROR(jobs.Int("workers", c.workers, 1, 4096));
+  CW_RETURN_IF_ERROR(jobs.String("node_id", c.node_id));
+  // Positive numbers of milliseconds.
+  constexpr int64_t kDay = int64_t{86400} * 1000;
+  for (auto [key, value] :
+       {std::pair{"lease_ms", &c.lease}, std::pair{"lease_renewal_ms", &c.lease_renewal},
+        std::pair{"claim_interval_ms", &c.claim_interval}, std::pair{"recovery_interval_ms", &c.recovery_interval}}) {
+    int64_t ms = value->count();
+    CW_RETURN_IF_ERROR(jobs.Int(key, 1, kDay, ms));
+    *value = std::chrono::milliseconds(ms);
+  }
   // A lease renewed less often than it lasts would let other nodes end running jobs.
   if (c.lease_renewal * 2 > c.lease) return ConfigError("[jobs] lease_renewal_ms must be at most half of lease_ms");
-  if (auto cache = root["jobs"]["cache_reads"].value<bool>()) c.cache_reads = *cache;
-  if (auto feed = root["jobs"]["feed_cache"].value<bool>()) c.feed_cache = *feed;
-  c.cache_capacity = root["jobs"]["cache_capacity"].value_or(c.cache_capacity);
-  if (c.cache_capacity < 1) return ConfigError("[jobs] cache_capacity must be at least 1");
-  c.allow_command_templates = root["control"]["runtime_command_templates"].value_or(false);
-  if (auto* arr = root["jobs"]["templates"].as_array()) {
+  bool cache_reads = false, feed_cache = false;
+  if (jobs.table() && jobs.table()->contains("cache_reads")) {
+    CW_RETURN_IF_ERROR(jobs.Bool("cache_reads", cache_reads));
+    c.cache_reads = cache_reads;
+  }
+  if (jobs.table() && jobs.table()->contains("feed_cache")) {
+    CW_RETURN_IF_ERROR(jobs.Bool("feed_cache", feed_cache));
+    c.feed_cache = feed_cache;
+  }
+  CW_RETURN_IF_ERROR(jobs.Int("cache_capacity", c.cache_capacity, 1, 100'000'000));
+  jobs.Known({"templates"});
+  CW_RETURN_IF_ERROR(jobs.Done());
+  CW_ASSIGN_OR_RETURN(ConfigTable control, ConfigTable::Section(root, "control"));
+  CW_RETURN_IF_ERROR(control.Bool("runtime_command_templates", c.allow_command_templates));
+  CW_RETURN_IF_ERROR(control.Done());
+  if (const toml::node* templates = jobs.table() ? jobs.table()->get("templates") : nullptr) {
+    const toml::array* arr = templates->as_array();
+    if (!arr) return ConfigError("[[jobs.templates]] must be an array of tables", "jobs.templates");
     for (const auto& n : *arr) {
       const auto* t = n.as_table();
       if (!t) return ConfigError("[[jobs.templates]] entries must be tables");

@@ -82,10 +82,15 @@ TEST(JobsConfigTest, NodeLeasesAndCache) {
     const char* text;
     const char* expect;
   } bad[] = {
-      {"[jobs]\nlease_ms = 0\n", "lease_ms must be a positive"},
+      {"[jobs]\nlease_ms = 0\n", "[jobs] lease_ms: must be an integer from 1 to 86400000"},
       {"[jobs]\nlease_ms = 1000\nlease_renewal_ms = 600\n", "at most half of lease_ms"},
-      {"[jobs]\nworkers = 0\n", "workers must be at least 1"},
-      {"[jobs]\ncache_capacity = 0\n", "cache_capacity must be at least 1"},
+      {"[jobs]\nworkers = 0\n", "[jobs] workers: must be an integer from 1"},
+      {"[jobs]\nworkers = \"4\"\n", "[jobs] workers: must be an integer from 1"},
+      {"[jobs]\ncache_capacity = 0\n", "[jobs] cache_capacity: must be an integer from 1"},
+      {"[jobs]\ncache_reads = \"yes\"\n", "[jobs] cache_reads: must be true or false"},
+      {"[jobs]\nworker = 4\n", "[jobs] worker: is not a known setting"},
+      {"[control]\nruntime_command_template = true\n", "[control] runtime_command_template: is not a known setting"},
+      {"[jobs]\ntemplates = 1\n", "[[jobs.templates]] must be an array of tables"},
   };
   for (const auto& b : bad) {
     auto r = Parse(b.text);

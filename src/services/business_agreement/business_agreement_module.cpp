@@ -7,63 +7,35 @@
 #include "services/business_agreement/control_routes.h"
 #include "services/business_agreement/message_monitor_routes.h"
 #include "services/business_agreement/replication_service.h"
+#include "services/common/config_table.h"
 #include "soap/engine.h"
 #include "soap/inbound_processor.h"
 #include "soap/message_monitor.h"
 #include "soap/message_store.h"
 
 namespace causeway::services::business_agreement {
-namespace {
-
-core::Error ConfigError(const std::string& text) {
-  return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", "[business_agreement] " + text);
-}
-
-// An integer key in [min, max]; absent keeps `out`.
-core::Status ReadInt(const toml::node_view<const toml::node>& section, const char* key, int64_t min, int64_t max,
-                     int64_t& out) {
-  auto node = section[key];
-  if (!node) return core::Status::Ok();
-  auto v = node.value<int64_t>();
-  if (!v || *v < min || *v > max)
-    return ConfigError(std::string(key) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-  out = *v;
-  return core::Status::Ok();
-}
-
-}  // namespace
 
 core::Result<Options> ParseOptions(const toml::table& root) {
   Options o;
-  const auto section = root["business_agreement"];
-  if (section && !section.is_table()) return ConfigError("must be a table");
-  if (auto s = section["endpoint_suffix"]) {
-    if (!s.is_string()) return ConfigError("endpoint_suffix must be a string of digits");
-    o.endpoint_suffix = *s.value<std::string>();
-  }
+  CW_ASSIGN_OR_RETURN(ConfigTable section, ConfigTable::Section(root, "business_agreement"));
+  CW_RETURN_IF_ERROR(section.String("endpoint_suffix", o.endpoint_suffix));
   if (o.endpoint_suffix.find_first_not_of("0123456789") != std::string::npos)
-    return ConfigError("endpoint_suffix must be digits");
-  if (auto d = section["demo_master_data"]) {
-    if (!d.is_boolean()) return ConfigError("demo_master_data must be true or false");
-    o.demo_master_data = *d.value<bool>();
+    return ConfigError("[business_agreement] endpoint_suffix must be digits", "business_agreement.endpoint_suffix");
+  CW_RETURN_IF_ERROR(section.Bool("demo_master_data", o.demo_master_data));
+  if (section.table() && section.table()->contains("node_id")) {
+    CW_RETURN_IF_ERROR(section.String("node_id", o.node_id));
+    if (o.node_id.empty()) return section.Error("node_id", "must be a non-empty string");
   }
-  if (auto n = section["node_id"]) {
-    if (!n.is_string() || n.value<std::string>()->empty()) return ConfigError("node_id must be a non-empty string");
-    o.node_id = *n.value<std::string>();
-  }
-  int64_t workers = o.workers, lease_s = 60, poll_s = 5, batch = o.claim_batch, in_flight = o.max_in_flight,
-          retention_h = 24 * 7;
-  CW_RETURN_IF_ERROR(ReadInt(section, "workers", 0, 1, workers));
-  CW_RETURN_IF_ERROR(ReadInt(section, "lease_s", 1, 86400, lease_s));
-  CW_RETURN_IF_ERROR(ReadInt(section, "poll_s", 1, 3600, poll_s));
-  CW_RETURN_IF_ERROR(ReadInt(section, "claim_batch", 1, 10000, batch));
-  CW_RETURN_IF_ERROR(ReadInt(section, "max_in_flight", 1, 100000, in_flight));
-  CW_RETURN_IF_ERROR(ReadInt(section, "retention_h", 0, 24 * 3650, retention_h));
-  o.workers = static_cast<int>(workers);
+  int64_t lease_s = 60, poll_s = 5, retention_h = 24 * 7;
+  CW_RETURN_IF_ERROR(section.Int("workers", o.workers, 0, 1));
+  CW_RETURN_IF_ERROR(section.Int("lease_s", 1, 86400, lease_s));
+  CW_RETURN_IF_ERROR(section.Int("poll_s", 1, 3600, poll_s));
+  CW_RETURN_IF_ERROR(section.Int("claim_batch", o.claim_batch, 1, 10000));
+  CW_RETURN_IF_ERROR(section.Int("max_in_flight", o.max_in_flight, 1, 100000));
+  CW_RETURN_IF_ERROR(section.Int("retention_h", 0, 24 * 3650, retention_h));
+  CW_RETURN_IF_ERROR(section.Done());
   o.lease = std::chrono::seconds(lease_s);
   o.poll = std::chrono::seconds(poll_s);
-  o.claim_batch = static_cast<int>(batch);
-  o.max_in_flight = static_cast<int>(in_flight);
   o.retention = std::chrono::hours(retention_h);
   o.system_id = root["server"]["system_id"].value_or(o.system_id);
   return o;

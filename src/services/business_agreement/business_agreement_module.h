@@ -58,6 +58,7 @@ class BusinessAgreementModule final : public Module {
   ~BusinessAgreementModule() override;
 
   std::string_view Name() const override { return "business-agreement"; }
+  std::vector<std::string> ConfigSections() const override { return {"business_agreement"}; }
   core::Status Configure(const toml::table& root, bool demo) override;
   security::ScenarioCatalog Scenarios() const override;
   std::vector<DemoUser> DemoUsers() const override;

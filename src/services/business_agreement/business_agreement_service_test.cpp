@@ -132,6 +132,8 @@ TEST(BusinessAgreementService, ConfigurationNamesTheBadKey) {
       {"[business_agreement]\nnode_id = \"\"\n", "node_id"},
       {"[business_agreement]\ndemo_master_data = 1\n", "demo_master_data"},
       {"[business_agreement]\nretention_h = -1\n", "retention_h"},
+      {"[business_agreement]\nworker = 1\n", "worker: is not a known setting"},
+      {"business_agreement = 1\n", "[business_agreement] must be a table"},
   };
   for (const auto& b : bad) {
     auto r = ParseOptions(toml::parse(b.toml));

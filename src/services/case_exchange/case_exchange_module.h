@@ -35,6 +35,7 @@ class CaseExchangeModule final : public Module {
   ~CaseExchangeModule() override;
 
   std::string_view Name() const override { return "cx"; }
+  std::vector<std::string> ConfigSections() const override { return {"case_exchange"}; }
   core::Status Configure(const toml::table& root, bool demo) override;
   std::vector<store::Migration> Migrations() const override;
   void AddMessageKinds(exchange::KindRegistry& kinds) const override;

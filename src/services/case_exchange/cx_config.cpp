@@ -39,6 +39,14 @@ core::Result<std::vector<std::string>> Strings(const toml::table& t, const std::
   return out;
 }
 
+// A key none of the table's readers knows is an error (a misspelt key is not silently ignored).
+core::Status OnlyKeys(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> keys) {
+  for (const auto& [key, value] : t)
+    if (std::find(keys.begin(), keys.end(), key.str()) == keys.end())
+      return ConfigError(path + "." + std::string(key.str()), "is not a known setting");
+  return core::Status::Ok();
+}
+
 // Each table of an array of tables, with its path for messages.
 core::Status EachTable(const toml::table& t, const std::string& path, const char* key,
                        const std::function<core::Status(const toml::table&, const std::string&)>& fn) {
@@ -68,11 +76,13 @@ core::Result<int64_t> Int(const toml::table& t, const std::string& path, const c
 
 core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& path) {
   TenantConfig tc;
+  CW_RETURN_IF_ERROR(OnlyKeys(t, path, {"id", "name", "external_systems", "groups", "people"}));
   CW_ASSIGN_OR_RETURN(tc.id, Str(t, path, "id", true));
   CW_ASSIGN_OR_RETURN(tc.name, Str(t, path, "name"));
   if (auto st = changes::ValidateId(tc.id, "id"); !st.ok()) return ConfigError(path + ".id", st.error().text);
   CW_RETURN_IF_ERROR(EachTable(t, path, "external_systems", [&](const toml::table& s, const std::string& p) -> core::Status {
     changes::ExternalSystem sys;
+    CW_RETURN_IF_ERROR(OnlyKeys(s, p, {"id", "description", "authorized_user", "url", "user", "password"}));
     CW_ASSIGN_OR_RETURN(sys.id, Str(s, p, "id", true));
     CW_ASSIGN_OR_RETURN(sys.description, Str(s, p, "description"));
     CW_ASSIGN_OR_RETURN(sys.authorized_user, Str(s, p, "authorized_user", true));
@@ -87,6 +97,7 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
   }));
   CW_RETURN_IF_ERROR(EachTable(t, path, "groups", [&](const toml::table& g, const std::string& p) -> core::Status {
     changes::Group grp;
+    CW_RETURN_IF_ERROR(OnlyKeys(g, p, {"id", "name", "external_system"}));
     CW_ASSIGN_OR_RETURN(grp.id, Str(g, p, "id", true));
     CW_ASSIGN_OR_RETURN(grp.name, Str(g, p, "name", true));
     CW_ASSIGN_OR_RETURN(grp.external_system, Str(g, p, "external_system"));
@@ -102,6 +113,8 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
   CW_RETURN_IF_ERROR(EachTable(t, path, "people", [&](const toml::table& x, const std::string& p) -> core::Status {
     PersonConfig pc;
     changes::Person& person = pc.person;
+    CW_RETURN_IF_ERROR(OnlyKeys(
+        x, p, {"id", "login", "first_name", "last_name", "email", "upn", "roles", "password_hash", "password"}));
     CW_ASSIGN_OR_RETURN(person.id, Str(x, p, "id", true));
     CW_ASSIGN_OR_RETURN(person.login, Str(x, p, "login"));
     CW_ASSIGN_OR_RETURN(person.first_name, Str(x, p, "first_name"));
@@ -133,9 +146,11 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
 
 core::Result<changes::Workflow> ParseWorkflow(const toml::table& t, const std::string& path) {
   changes::Workflow w;
+  CW_RETURN_IF_ERROR(OnlyKeys(t, path, {"change_type", "phases", "transitions"}));
   CW_ASSIGN_OR_RETURN(w.change_type, Str(t, path, "change_type", true));
   CW_RETURN_IF_ERROR(EachTable(t, path, "phases", [&](const toml::table& p, const std::string& pp) -> core::Status {
     changes::Phase ph;
+    CW_RETURN_IF_ERROR(OnlyKeys(p, pp, {"id", "metaphase"}));
     CW_ASSIGN_OR_RETURN(ph.id, Str(p, pp, "id", true));
     CW_ASSIGN_OR_RETURN(ph.metaphase, Str(p, pp, "metaphase", true));
     w.phases.push_back(std::move(ph));
@@ -143,6 +158,7 @@ core::Result<changes::Workflow> ParseWorkflow(const toml::table& t, const std::s
   }));
   CW_RETURN_IF_ERROR(EachTable(t, path, "transitions", [&](const toml::table& p, const std::string& pp) -> core::Status {
     changes::Transition tr;
+    CW_RETURN_IF_ERROR(OnlyKeys(p, pp, {"from", "to", "requires", "automatic"}));
     CW_ASSIGN_OR_RETURN(tr.from, Str(p, pp, "from", true));
     CW_ASSIGN_OR_RETURN(tr.to, Str(p, pp, "to", true));
     CW_ASSIGN_OR_RETURN(tr.required, Strings(p, pp, "requires"));
@@ -166,6 +182,9 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   const toml::table* t = n->as_table();
   const std::string path = "case_exchange";
   if (!t) return ConfigError(path, "must be a table");
+  CW_RETURN_IF_ERROR(OnlyKeys(*t, path,
+                              {"token_lifetime_s", "default_tenant", "page_size", "ems_page_size", "ems_max_page_size",
+                               "max_file_bytes", "hash_iterations", "demo_tenant", "tenants", "workflows"}));
   CW_ASSIGN_OR_RETURN(int64_t lifetime, Int(*t, path, "token_lifetime_s", o.token_lifetime.count(), 1, 7 * 24 * 3600));
   o.token_lifetime = std::chrono::seconds(lifetime);
   CW_ASSIGN_OR_RETURN(o.default_tenant, Str(*t, path, "default_tenant"));

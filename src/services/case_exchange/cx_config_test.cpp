@@ -58,13 +58,16 @@ TEST(CxConfigTest, ErrorsNameTheKey) {
       {"[case_exchange]\ntoken_lifetime_s = \"x\"", "case_exchange.token_lifetime_s"},
       {"[[case_exchange.tenants]]\nname = \"x\"", "case_exchange.tenants[0].id"},
       {"[[case_exchange.tenants]]\nid = \"a/b\"", "case_exchange.tenants[0].id"},
-      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"G\"\nexternal_system = \"NOPE\"",
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = "
+       "\"G\"\nexternal_system = \"NOPE\"",
        "case_exchange.tenants[0].groups[0].external_system"},
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\nroles = [\"boss\"]",
        "case_exchange.tenants[0].people[0].roles"},
-      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\npassword = \"a\"\npassword_hash = \"b\"",
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\npassword = "
+       "\"a\"\npassword_hash = \"b\"",
        "case_exchange.tenants[0].people[0]"},
-      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"nobody\"",
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user "
+       "= \"nobody\"",
        "case_exchange.tenants[0].external_systems"},
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants]]\nid = \"1\"", "case_exchange.tenants[1].id"},
       // Per-tenant identifiers named twice: the second would silently replace (or, for a login,
@@ -78,12 +81,26 @@ TEST(CxConfigTest, ErrorsNameTheKey) {
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"G\"\n"
        "[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"H\"",
        "case_exchange.tenants[0].groups[1].id"},
-      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"u\"\n"
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user "
+       "= \"u\"\n"
        "[[case_exchange.tenants.external_systems]]\nid = \"S\"\nauthorized_user = \"u\"",
        "case_exchange.tenants[0].external_systems[1].id"},
       {"[[case_exchange.workflows]]\nchange_type = \"X\"\nphases = [{id = \"A\", metaphase = \"M\"}]\n"
        "transitions = [{from = \"A\", to = \"B\"}]",
        "case_exchange.workflows[0].transitions"},
+      // A misspelt key is refused, not ignored.
+      {"[case_exchange]\ntoken_lifetime = 60", "case_exchange.token_lifetime"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\ndescription = \"x\"", "case_exchange.tenants[0].description"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\n"
+       "authorized_user = \"u\"\nurl = \"http://h\"\npush_password = \"x\"",
+       "case_exchange.tenants[0].external_systems[0].push_password"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\nrole = [\"agent\"]",
+       "case_exchange.tenants[0].people[0].role"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"G\"\nsystem = "
+       "\"S\"",
+       "case_exchange.tenants[0].groups[0].system"},
+      {"[[case_exchange.workflows]]\nchange_type = \"X\"\nphases = [{id = \"A\", meta = \"M\"}]",
+       "case_exchange.workflows[0].phases[0].meta"},
   };
   for (const Row& r : rows) {
     auto o = ParseOptions(toml::parse(r.toml));

@@ -65,6 +65,9 @@ class Module {
   // Reads its own sections of causeway.toml (`root`; empty in the demo, with `demo` set). Errors
   // name the key.
   virtual core::Status Configure(const toml::table& root, bool demo) = 0;
+  // The top-level tables of causeway.toml it reads: a table no module and not the house reads
+  // is refused at start (a misspelt section would otherwise be ignored without a word).
+  virtual std::vector<std::string> ConfigSections() const { return {}; }
   // Communication scenarios this module grants (scenario id → services).
   virtual security::ScenarioCatalog Scenarios() const { return {}; }
   virtual std::vector<DemoUser> DemoUsers() const { return {}; }

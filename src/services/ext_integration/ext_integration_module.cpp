@@ -29,6 +29,8 @@ class ExtIntegrationModule final : public Module {
  public:
   std::string_view Name() const override { return "fb"; }
 
+  std::vector<std::string> ConfigSections() const override { return {"ext_integration"}; }
+
   core::Status Configure(const toml::table& root, bool demo) override {
     CW_ASSIGN_OR_RETURN(runtime_.options, ParseFbOptions(root));
     runtime_.options.demo = runtime_.options.demo || demo;

@@ -31,6 +31,8 @@ class OutboxModule final : public Module {
  public:
   std::string_view Name() const override { return "outbox"; }
 
+  std::vector<std::string> ConfigSections() const override { return {"outbox"}; }
+
   core::Status Configure(const toml::table& root, bool) override {
     if (const toml::table* t = root["outbox"].as_table()) section_ = *t;
     // Checked now, so that a bad file fails before anything starts (paths resolve at Start).

@@ -4,6 +4,7 @@
 #include "domain/activities/task_activities.h"
 #include "domain/activities/task_repository.h"
 #include "security/password_hash.h"
+#include "services/common/config_table.h"
 #include "services/task_activity/control_routes.h"
 #include "services/task_activity/task_activity_service.h"
 #include "soap/engine.h"
@@ -13,17 +14,21 @@ namespace causeway::services::task_activity {
 
 core::Result<Options> ParseOptions(const toml::table& root) {
   Options o;
-  const auto section = root["task_activity"];
-  o.endpoint_suffix = section["endpoint_suffix"].value_or(std::string());
+  CW_ASSIGN_OR_RETURN(ConfigTable section, ConfigTable::Section(root, "task_activity"));
+  int64_t response_s = o.response_retention.count(), id_s = o.id_retention.count();
+  constexpr int64_t kTenYears = int64_t{3650} * 86400;
+  CW_RETURN_IF_ERROR(section.String("endpoint_suffix", o.endpoint_suffix));
   if (o.endpoint_suffix.find_first_not_of("0123456789") != std::string::npos)
-    return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", "[task_activity] endpoint_suffix must be digits");
-  o.response_retention = std::chrono::seconds(section["response_retention_s"].value_or(static_cast<int64_t>(o.response_retention.count())));
-  o.id_retention = std::chrono::seconds(section["id_retention_s"].value_or(static_cast<int64_t>(o.id_retention.count())));
-  o.demo_master_data = section["demo_master_data"].value_or(false);
+    return ConfigError("[task_activity] endpoint_suffix must be digits", "task_activity.endpoint_suffix");
+  CW_RETURN_IF_ERROR(section.Int("response_retention_s", 0, kTenYears, response_s));
+  CW_RETURN_IF_ERROR(section.Int("id_retention_s", 0, kTenYears, id_s));
+  CW_RETURN_IF_ERROR(section.Bool("demo_master_data", o.demo_master_data));
+  CW_RETURN_IF_ERROR(section.Done());
+  o.response_retention = std::chrono::seconds(response_s);
+  o.id_retention = std::chrono::seconds(id_s);
   o.system_id = root["server"]["system_id"].value_or(o.system_id);
   return o;
 }
-
 
 TaskActivityModule::TaskActivityModule() = default;
 TaskActivityModule::~TaskActivityModule() = default;

@@ -49,6 +49,7 @@ class TaskActivityModule final : public Module {
   ~TaskActivityModule() override;
 
   std::string_view Name() const override { return "task-activity"; }
+  std::vector<std::string> ConfigSections() const override { return {"task_activity"}; }
   core::Status Configure(const toml::table& root, bool demo) override;
   security::ScenarioCatalog Scenarios() const override;
   std::vector<DemoUser> DemoUsers() const override;
