@@ -157,7 +157,9 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       else if (kind != "communication") return ConfigError("user " + uc.name + ": kind must be communication or business");
       CW_RETURN_IF_ERROR(u.String("password_hash", hash));
       CW_RETURN_IF_ERROR(u.String("password", password));
-      if (!hash.empty()) {
+      if (u.table()->contains("password_hash") && u.table()->contains("password"))
+        return ConfigError("user " + uc.name + ": give password or password_hash, not both", "users[" + std::to_string(i) + "]");
+      if (u.table()->contains("password_hash")) {
         if (!security::LooksLikePasswordHash(hash)) return ConfigError("user " + uc.name + ": malformed password_hash");
         uc.password_hash = hash;
       } else if (u.table()->contains("password")) {
