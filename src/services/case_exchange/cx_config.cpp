@@ -5,24 +5,22 @@
 
 #include "core/ascii.h"
 #include "domain/changes/change_properties.h"
+#include "services/common/config_table.h"
 
 namespace causeway::services::case_exchange {
 namespace {
 
-core::Error ConfigError(const std::string& key, const std::string& what) {
-  core::Error e = core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", key + ": " + what);
-  e.target = key;
-  return e;
-}
+// "<key>: <what>", target = the key (the house's helper, in this file's argument order).
+core::Error KeyError(const std::string& key, const std::string& what) { return ConfigError(key + ": " + what, key); }
 
 // Reads a string member; a member of another type is an error.
 core::Result<std::string> Str(const toml::table& t, const std::string& path, const char* key, bool required = false) {
   const toml::node* n = t.get(key);
   if (!n) {
-    if (required) return ConfigError(path + "." + key, "is required");
+    if (required) return KeyError(path + "." + key, "is required");
     return std::string();
   }
-  if (!n->is_string()) return ConfigError(path + "." + key, "must be a string");
+  if (!n->is_string()) return KeyError(path + "." + key, "must be a string");
   return n->as_string()->get();
 }
 
@@ -31,9 +29,9 @@ core::Result<std::vector<std::string>> Strings(const toml::table& t, const std::
   const toml::node* n = t.get(key);
   if (!n) return out;
   const toml::array* a = n->as_array();
-  if (!a) return ConfigError(path + "." + key, "must be an array of strings");
+  if (!a) return KeyError(path + "." + key, "must be an array of strings");
   for (const auto& x : *a) {
-    if (!x.is_string()) return ConfigError(path + "." + key, "must be an array of strings");
+    if (!x.is_string()) return KeyError(path + "." + key, "must be an array of strings");
     out.push_back(x.as_string()->get());
   }
   return out;
@@ -43,7 +41,7 @@ core::Result<std::vector<std::string>> Strings(const toml::table& t, const std::
 core::Status OnlyKeys(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> keys) {
   for (const auto& [key, value] : t)
     if (std::find(keys.begin(), keys.end(), key.str()) == keys.end())
-      return ConfigError(path + "." + std::string(key.str()), "is not a known setting");
+      return KeyError(path + "." + std::string(key.str()), "is not a known setting");
   return core::Status::Ok();
 }
 
@@ -53,11 +51,11 @@ core::Status EachTable(const toml::table& t, const std::string& path, const char
   const toml::node* n = t.get(key);
   if (!n) return core::Status::Ok();
   const toml::array* a = n->as_array();
-  if (!a) return ConfigError(path + "." + key, "must be an array of tables");
+  if (!a) return KeyError(path + "." + key, "must be an array of tables");
   for (size_t i = 0; i < a->size(); ++i) {
     const toml::table* item = (*a)[i].as_table();
     const std::string item_path = path + "." + key + "[" + std::to_string(i) + "]";
-    if (!item) return ConfigError(item_path, "must be a table");
+    if (!item) return KeyError(item_path, "must be a table");
     CW_RETURN_IF_ERROR(fn(*item, item_path));
   }
   return core::Status::Ok();
@@ -67,10 +65,10 @@ core::Result<int64_t> Int(const toml::table& t, const std::string& path, const c
                           int64_t max) {
   const toml::node* n = t.get(key);
   if (!n) return fallback;
-  if (!n->is_integer()) return ConfigError(path + "." + key, "must be an integer");
+  if (!n->is_integer()) return KeyError(path + "." + key, "must be an integer");
   int64_t v = n->as_integer()->get();
   if (v < min || v > max)
-    return ConfigError(path + "." + key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return KeyError(path + "." + key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
   return v;
 }
 
@@ -79,7 +77,7 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
   CW_RETURN_IF_ERROR(OnlyKeys(t, path, {"id", "name", "external_systems", "groups", "people"}));
   CW_ASSIGN_OR_RETURN(tc.id, Str(t, path, "id", true));
   CW_ASSIGN_OR_RETURN(tc.name, Str(t, path, "name"));
-  if (auto st = changes::ValidateId(tc.id, "id"); !st.ok()) return ConfigError(path + ".id", st.error().text);
+  if (auto st = changes::ValidateId(tc.id, "id"); !st.ok()) return KeyError(path + ".id", st.error().text);
   CW_RETURN_IF_ERROR(EachTable(t, path, "external_systems", [&](const toml::table& s, const std::string& p) -> core::Status {
     changes::ExternalSystem sys;
     CW_RETURN_IF_ERROR(OnlyKeys(s, p, {"id", "description", "authorized_user", "url", "user", "password"}));
@@ -89,9 +87,9 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(sys.url, Str(s, p, "url"));
     CW_ASSIGN_OR_RETURN(sys.push_user, Str(s, p, "user"));
     CW_ASSIGN_OR_RETURN(sys.push_password, Str(s, p, "password"));
-    if (auto st = changes::ValidateSystem(sys); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+    if (auto st = changes::ValidateSystem(sys); !st.ok()) return KeyError(p + "." + st.error().target, st.error().text);
     if (std::any_of(tc.systems.begin(), tc.systems.end(), [&](const auto& o) { return o.id == sys.id; }))
-      return ConfigError(p + ".id", "external system " + sys.id + " appears twice in this tenant");
+      return KeyError(p + ".id", "external system " + sys.id + " appears twice in this tenant");
     tc.systems.push_back(std::move(sys));
     return core::Status::Ok();
   }));
@@ -101,12 +99,12 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(grp.id, Str(g, p, "id", true));
     CW_ASSIGN_OR_RETURN(grp.name, Str(g, p, "name", true));
     CW_ASSIGN_OR_RETURN(grp.external_system, Str(g, p, "external_system"));
-    if (auto st = changes::ValidateGroup(grp, nullptr); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+    if (auto st = changes::ValidateGroup(grp, nullptr); !st.ok()) return KeyError(p + "." + st.error().target, st.error().text);
     if (std::any_of(tc.groups.begin(), tc.groups.end(), [&](const auto& o) { return o.id == grp.id; }))
-      return ConfigError(p + ".id", "group " + grp.id + " appears twice in this tenant");
+      return KeyError(p + ".id", "group " + grp.id + " appears twice in this tenant");
     if (!grp.external_system.empty() &&
         std::none_of(tc.systems.begin(), tc.systems.end(), [&](const auto& s) { return s.id == grp.external_system; }))
-      return ConfigError(p + ".external_system", "names no external system of this tenant");
+      return KeyError(p + ".external_system", "names no external system of this tenant");
     tc.groups.push_back(std::move(grp));
     return core::Status::Ok();
   }));
@@ -125,13 +123,13 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(person.password_hash, Str(x, p, "password_hash"));
     CW_ASSIGN_OR_RETURN(pc.password, Str(x, p, "password"));
     if (!pc.password.empty() && !person.password_hash.empty())
-      return ConfigError(p, "give password or password_hash, not both");
-    if (auto st = changes::ValidatePerson(person); !st.ok()) return ConfigError(p + "." + st.error().target, st.error().text);
+      return KeyError(p, "give password or password_hash, not both");
+    if (auto st = changes::ValidatePerson(person); !st.ok()) return KeyError(p + "." + st.error().target, st.error().text);
     for (const PersonConfig& o : tc.people) {
-      if (o.person.id == person.id) return ConfigError(p + ".id", "person " + person.id + " appears twice in this tenant");
+      if (o.person.id == person.id) return KeyError(p + ".id", "person " + person.id + " appears twice in this tenant");
       // As logons compare logins (changes::Tenant::FindPersonByLogin).
       if (!person.login.empty() && core::IEquals(o.person.login, person.login))
-        return ConfigError(p + ".login", "login '" + person.login + "' is also person " + o.person.id +
+        return KeyError(p + ".login", "login '" + person.login + "' is also person " + o.person.id +
                                              "'s; a login names one person of a tenant");
     }
     tc.people.push_back(std::move(pc));
@@ -139,7 +137,7 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
   }));
   for (const auto& sys : tc.systems)
     if (std::none_of(tc.people.begin(), tc.people.end(), [&](const PersonConfig& pc) { return pc.person.login == sys.authorized_user; }))
-      return ConfigError(path + ".external_systems", "authorized user '" + sys.authorized_user + "' of " + sys.id +
+      return KeyError(path + ".external_systems", "authorized user '" + sys.authorized_user + "' of " + sys.id +
                                                          " is no person's login in this tenant");
   return tc;
 }
@@ -163,13 +161,13 @@ core::Result<changes::Workflow> ParseWorkflow(const toml::table& t, const std::s
     CW_ASSIGN_OR_RETURN(tr.to, Str(p, pp, "to", true));
     CW_ASSIGN_OR_RETURN(tr.required, Strings(p, pp, "requires"));
     if (const toml::node* a = p.get("automatic")) {
-      if (!a->is_boolean()) return ConfigError(pp + ".automatic", "must be true or false");
+      if (!a->is_boolean()) return KeyError(pp + ".automatic", "must be true or false");
       tr.automatic = a->as_boolean()->get();
     }
     w.transitions.push_back(std::move(tr));
     return core::Status::Ok();
   }));
-  if (auto st = changes::ValidateWorkflow(w); !st.ok()) return ConfigError(path + "." + st.error().target, st.error().text);
+  if (auto st = changes::ValidateWorkflow(w); !st.ok()) return KeyError(path + "." + st.error().target, st.error().text);
   return w;
 }
 
@@ -181,7 +179,7 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   if (!n) return o;
   const toml::table* t = n->as_table();
   const std::string path = "case_exchange";
-  if (!t) return ConfigError(path, "must be a table");
+  if (!t) return KeyError(path, "must be a table");
   CW_RETURN_IF_ERROR(OnlyKeys(*t, path,
                               {"token_lifetime_s", "default_tenant", "page_size", "ems_page_size", "ems_max_page_size",
                                "max_file_bytes", "hash_iterations", "demo_tenant", "tenants", "workflows"}));
@@ -195,13 +193,13 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   CW_ASSIGN_OR_RETURN(int64_t iterations, Int(*t, path, "hash_iterations", o.hash_iterations, 1000, 10000000));
   o.hash_iterations = static_cast<int>(iterations);
   if (const toml::node* d = t->get("demo_tenant")) {
-    if (!d->is_boolean()) return ConfigError(path + ".demo_tenant", "must be true or false");
+    if (!d->is_boolean()) return KeyError(path + ".demo_tenant", "must be true or false");
     o.demo_tenant = d->as_boolean()->get();
   }
   CW_RETURN_IF_ERROR(EachTable(*t, path, "tenants", [&](const toml::table& x, const std::string& p) -> core::Status {
     CW_ASSIGN_OR_RETURN(TenantConfig tc, ParseTenant(x, p));
     for (const auto& other : o.tenants)
-      if (other.id == tc.id) return ConfigError(p + ".id", "tenant " + tc.id + " appears twice");
+      if (other.id == tc.id) return KeyError(p + ".id", "tenant " + tc.id + " appears twice");
     o.tenants.push_back(std::move(tc));
     return core::Status::Ok();
   }));

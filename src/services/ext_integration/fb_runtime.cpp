@@ -8,16 +8,14 @@
 
 #include "domain/workitems/demo_data.h"
 #include "domain/workitems/workitems_errors.h"
+#include "services/common/config_table.h"
 #include "services/ext_integration/customizing_codec.h"
 
 namespace causeway::services::ext_integration {
 namespace {
 
-core::Error ConfigError(const std::string& key, const std::string& text) {
-  core::Error e = core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", "&1: &2", {key, text});
-  e.target = key;
-  return e;
-}
+// "<key>: <what>", target = the key (the house's helper, in this file's argument order).
+core::Error KeyError(const std::string& key, const std::string& what) { return ConfigError(key + ": " + what, key); }
 
 }  // namespace
 
@@ -32,23 +30,23 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
   const toml::node* section_node = root.get("ext_integration");
   if (!section_node) return o;
   const toml::table* section = section_node->as_table();
-  if (!section) return ConfigError("ext_integration", "must be a table");
+  if (!section) return KeyError("ext_integration", "must be a table");
   static const std::set<std::string, std::less<>> kKnown = {
       "demo", "demo_tool_url", "system_guid", "link_base_url", "link_validity_s", "max_document_bytes",
       "gateway_hub_detail", "sap_client", "customizing"};
   for (const auto& [key, value] : *section)
-    if (!kKnown.count(key.str())) return ConfigError("ext_integration." + std::string(key.str()), "is not a known setting");
+    if (!kKnown.count(key.str())) return KeyError("ext_integration." + std::string(key.str()), "is not a known setting");
   auto str = [&](const char* key, std::string& out) -> core::Status {
     const toml::node* n = section->get(key);
     if (!n) return core::Status::Ok();
-    if (!n->is_string()) return ConfigError(std::string("ext_integration.") + key, "must be a string");
+    if (!n->is_string()) return KeyError(std::string("ext_integration.") + key, "must be a string");
     out = *n->value<std::string>();
     return core::Status::Ok();
   };
   auto boolean = [&](const char* key, bool& out) -> core::Status {
     const toml::node* n = section->get(key);
     if (!n) return core::Status::Ok();
-    if (!n->is_boolean()) return ConfigError(std::string("ext_integration.") + key, "must be true or false");
+    if (!n->is_boolean()) return KeyError(std::string("ext_integration.") + key, "must be true or false");
     out = *n->value<bool>();
     return core::Status::Ok();
   };
@@ -56,7 +54,7 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
     const toml::node* n = section->get(key);
     if (!n) return core::Status::Ok();
     if (!n->is_integer() || *n->value<int64_t>() < min || *n->value<int64_t>() > max)
-      return ConfigError(std::string("ext_integration.") + key,
+      return KeyError(std::string("ext_integration.") + key,
                          "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
     out = *n->value<int64_t>();
     return core::Status::Ok();
@@ -72,16 +70,16 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
   CW_RETURN_IF_ERROR(boolean("gateway_hub_detail", o.gateway_hub_detail));
   CW_RETURN_IF_ERROR(str("sap_client", o.sap_client));
   if (!workitems::DemoToolDestination(o.demo_tool_url))
-    return ConfigError("ext_integration.demo_tool_url", "must be http(s)://host[:port][/path], port 1-65535");
+    return KeyError("ext_integration.demo_tool_url", "must be http(s)://host[:port][/path], port 1-65535");
   if (!o.link_base_url.empty() && o.link_base_url.rfind("http://", 0) != 0 && o.link_base_url.rfind("https://", 0) != 0)
-    return ConfigError("ext_integration.link_base_url", "must start with http:// or https://");
+    return KeyError("ext_integration.link_base_url", "must start with http:// or https://");
   while (!o.link_base_url.empty() && o.link_base_url.back() == '/') o.link_base_url.pop_back();
   if (!o.system_guid.empty() && !workitems::IsUpperHexGuid(o.system_guid))
-    return ConfigError("ext_integration.system_guid", "must be 32 upper-case hexadecimal characters");
+    return KeyError("ext_integration.system_guid", "must be 32 upper-case hexadecimal characters");
   if (o.sap_client.size() != 3 || o.sap_client.find_first_not_of("0123456789") != std::string::npos)
-    return ConfigError("ext_integration.sap_client", "must be three digits");
+    return KeyError("ext_integration.sap_client", "must be three digits");
   if (const toml::node* c = section->get("customizing")) {
-    if (!c->is_table()) return ConfigError("ext_integration.customizing", "must be a table");
+    if (!c->is_table()) return KeyError("ext_integration.customizing", "must be a table");
     CW_ASSIGN_OR_RETURN(workitems::Customizing customizing,
                         CustomizingFromToml(*c->as_table(), "ext_integration.customizing"));
     core::Status valid = workitems::Validate(customizing);

@@ -1,6 +1,7 @@
 #include "services/case_exchange/testing/cx_stack.h"
 
 #include "security/password_hash.h"
+#include "services/common/config_table.h"
 #include "store/migration.h"
 
 namespace causeway::services::case_exchange::testing {
@@ -24,7 +25,7 @@ core::Result<CxStack> StartCaseExchange(store::Database& db, const core::Clock& 
   try {
     root = toml::parse(config_toml);
   } catch (const toml::parse_error& e) {
-    return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/CONFIG", "001", std::string(e.description()));
+    return ConfigError(std::string(e.description()));
   }
   CW_RETURN_IF_ERROR(s.module->Configure(root, demo));
   CW_RETURN_IF_ERROR(store::Migrate(db, s.module->Migrations()));
