@@ -96,32 +96,26 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   CW_ASSIGN_OR_RETURN(c.store, ParseStoreConfig(t));
 
   s.listeners.clear();
-  if (const toml::node* listeners = t.get("listeners")) {
-    const toml::array* arr = listeners->as_array();
-    if (!arr) return ConfigError("[[listeners]] must be an array of tables", "listeners");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      CW_ASSIGN_OR_RETURN(services::ConfigTable l,
-                          services::ConfigTable::Open(&(*arr)[i], "[[listeners]] #" + std::to_string(i + 1),
-                                                      "listeners[" + std::to_string(i) + "]"));
-      http::ListenerOptions o;
-      o.address = "127.0.0.1";
-      bool tls_on = false;
-      CW_RETURN_IF_ERROR(l.String("address", o.address));
-      CW_RETURN_IF_ERROR(l.Int("port", o.port));
-      CW_RETURN_IF_ERROR(l.Bool("tls", tls_on));
-      http::TlsOptions tls;
-      CW_RETURN_IF_ERROR(l.String("cert_file", tls.cert_file));
-      CW_RETURN_IF_ERROR(l.String("key_file", tls.key_file));
-      CW_RETURN_IF_ERROR(l.String("client_ca_file", tls.client_ca_file));
-      CW_RETURN_IF_ERROR(l.Bool("require_client_cert", tls.require_client_cert));
-      CW_RETURN_IF_ERROR(l.Done());
-      if (tls_on) {
-        if ((tls.cert_file.empty() || tls.key_file.empty()) && !c.generate_tls)
-          return ConfigError("TLS listener needs cert_file and key_file (or server.generate_tls = true)");
-        o.tls = tls;
-      }
-      s.listeners.push_back(o);
+  CW_ASSIGN_OR_RETURN(std::vector<services::ConfigTable> listeners, services::ConfigTable::Array(t, "listeners"));
+  for (auto& l : listeners) {
+    http::ListenerOptions o;
+    o.address = "127.0.0.1";
+    bool tls_on = false;
+    CW_RETURN_IF_ERROR(l.String("address", o.address));
+    CW_RETURN_IF_ERROR(l.Int("port", o.port));
+    CW_RETURN_IF_ERROR(l.Bool("tls", tls_on));
+    http::TlsOptions tls;
+    CW_RETURN_IF_ERROR(l.String("cert_file", tls.cert_file));
+    CW_RETURN_IF_ERROR(l.String("key_file", tls.key_file));
+    CW_RETURN_IF_ERROR(l.String("client_ca_file", tls.client_ca_file));
+    CW_RETURN_IF_ERROR(l.Bool("require_client_cert", tls.require_client_cert));
+    CW_RETURN_IF_ERROR(l.Done());
+    if (tls_on) {
+      if ((tls.cert_file.empty() || tls.key_file.empty()) && !c.generate_tls)
+        return ConfigError("TLS listener needs cert_file and key_file (or server.generate_tls = true)");
+      o.tls = tls;
     }
+    s.listeners.push_back(o);
   }
   if (s.listeners.empty()) s.listeners.push_back({"127.0.0.1", 8080, std::nullopt});
 
@@ -140,39 +134,34 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       CW_RETURN_IF_ERROR(scenarios.Strings(name.str(), c.scenarios[std::string(name.str())]));
 
   std::vector<std::pair<size_t, std::string>> plaintext;  // (index in c.users, password)
-  if (const toml::node* users = t.get("users")) {
-    const toml::array* arr = users->as_array();
-    if (!arr) return ConfigError("[[users]] must be an array of tables", "users");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      if (!(*arr)[i].is_table()) return ConfigError("[[users]] entries must be tables");
-      CW_ASSIGN_OR_RETURN(services::ConfigTable u,
-                          services::ConfigTable::Open(&(*arr)[i], "[[users]] #" + std::to_string(i + 1),
-                                                      "users[" + std::to_string(i) + "]"));
-      security::UserConfig uc;
-      std::string kind = "communication", hash, password;
-      CW_RETURN_IF_ERROR(u.String("name", uc.name));
-      if (uc.name.empty()) return ConfigError("a [[users]] entry has no name");
-      CW_RETURN_IF_ERROR(u.String("kind", kind));
-      if (kind == "business") uc.kind = security::UserKind::kBusiness;
-      else if (kind != "communication") return ConfigError("user " + uc.name + ": kind must be communication or business");
-      CW_RETURN_IF_ERROR(u.String("password_hash", hash));
-      CW_RETURN_IF_ERROR(u.String("password", password));
-      if (u.table()->contains("password_hash") && u.table()->contains("password"))
-        return ConfigError("user " + uc.name + ": give password or password_hash, not both", "users[" + std::to_string(i) + "]");
-      if (u.table()->contains("password_hash")) {
-        if (!security::LooksLikePasswordHash(hash)) return ConfigError("user " + uc.name + ": malformed password_hash");
-        uc.password_hash = hash;
-      } else if (u.table()->contains("password")) {
-        plaintext.emplace_back(c.users.size(), std::move(password));
-      }
-      CW_RETURN_IF_ERROR(u.Strings("scenarios", uc.scenarios));
-      CW_RETURN_IF_ERROR(u.Strings("services", uc.services));
-      CW_RETURN_IF_ERROR(u.Strings("cert_subjects", uc.cert_subjects));
-      CW_RETURN_IF_ERROR(u.Strings("cert_fingerprints", uc.cert_fingerprints));
-      CW_RETURN_IF_ERROR(u.String("full_name", uc.full_name));
-      CW_RETURN_IF_ERROR(u.Done());
-      c.users.push_back(std::move(uc));
+  CW_ASSIGN_OR_RETURN(std::vector<services::ConfigTable> users, services::ConfigTable::Array(t, "users"));
+  for (services::ConfigTable& u : users) {
+    security::UserConfig uc;
+    std::string kind = "communication", hash, password;
+    CW_RETURN_IF_ERROR(u.String("name", uc.name));
+    if (uc.name.empty()) return ConfigError("a [[users]] entry has no name");
+    CW_RETURN_IF_ERROR(u.String("kind", kind));
+    if (kind == "business")
+      uc.kind = security::UserKind::kBusiness;
+    else if (kind != "communication")
+      return ConfigError("user " + uc.name + ": kind must be communication or business");
+    CW_RETURN_IF_ERROR(u.String("password_hash", hash));
+    CW_RETURN_IF_ERROR(u.String("password", password));
+    if (u.Has("password_hash") && u.Has("password"))
+      return ConfigError("user " + uc.name + ": give password or password_hash, not both", u.path());
+    if (u.Has("password_hash")) {
+      if (!security::LooksLikePasswordHash(hash)) return ConfigError("user " + uc.name + ": malformed password_hash");
+      uc.password_hash = hash;
+    } else if (u.Has("password")) {
+      plaintext.emplace_back(c.users.size(), std::move(password));
     }
+    CW_RETURN_IF_ERROR(u.Strings("scenarios", uc.scenarios));
+    CW_RETURN_IF_ERROR(u.Strings("services", uc.services));
+    CW_RETURN_IF_ERROR(u.Strings("cert_subjects", uc.cert_subjects));
+    CW_RETURN_IF_ERROR(u.Strings("cert_fingerprints", uc.cert_fingerprints));
+    CW_RETURN_IF_ERROR(u.String("full_name", uc.full_name));
+    CW_RETURN_IF_ERROR(u.Done());
+    c.users.push_back(std::move(uc));
   }
   HashPasswords(plaintext, c.users);
   c.root = std::move(t);

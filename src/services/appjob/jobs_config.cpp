@@ -43,15 +43,8 @@ core::Result<JobsConfig> ParseJobsConfig(const toml::table& root) {
   }
   // A lease renewed less often than it lasts would let other nodes end running jobs.
   if (c.lease_renewal * 2 > c.lease) return ConfigError("[jobs] lease_renewal_ms must be at most half of lease_ms");
-  bool cache_reads = false, feed_cache = false;
-  if (jobs.table() && jobs.table()->contains("cache_reads")) {
-    CW_RETURN_IF_ERROR(jobs.Bool("cache_reads", cache_reads));
-    c.cache_reads = cache_reads;
-  }
-  if (jobs.table() && jobs.table()->contains("feed_cache")) {
-    CW_RETURN_IF_ERROR(jobs.Bool("feed_cache", feed_cache));
-    c.feed_cache = feed_cache;
-  }
+  CW_RETURN_IF_ERROR(jobs.Bool("cache_reads", c.cache_reads));
+  CW_RETURN_IF_ERROR(jobs.Bool("feed_cache", c.feed_cache));
   CW_RETURN_IF_ERROR(jobs.Int("cache_capacity", c.cache_capacity, 1, 100'000'000));
   jobs.Known({"templates"});
   CW_RETURN_IF_ERROR(jobs.Done());

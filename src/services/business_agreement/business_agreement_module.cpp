@@ -22,7 +22,7 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   if (o.endpoint_suffix.find_first_not_of("0123456789") != std::string::npos)
     return ConfigError("[business_agreement] endpoint_suffix must be digits", "business_agreement.endpoint_suffix");
   CW_RETURN_IF_ERROR(section.Bool("demo_master_data", o.demo_master_data));
-  if (section.table() && section.table()->contains("node_id")) {
+  if (section.Has("node_id")) {
     CW_RETURN_IF_ERROR(section.String("node_id", o.node_id));
     if (o.node_id.empty()) return section.Error("node_id", "must be a non-empty string");
   }

@@ -48,27 +48,37 @@ void AddCaseExchangeKinds(exchange::KindRegistry& kinds) {
   for (const char* name : {"cx.assign", "cx.accept", "cx.cancel", "cx.update"}) kinds[name] = kind;
 }
 
+// The destinations were set when the directory the edit reads was swapped in (DirectoryChanged):
+// an edit only looks its system's up.
 bool OutboxPublisher::Pushes(const changes::Tenant& tenant, const changes::ExternalSystem& system) const {
   if (!outbox_ || system.url.empty()) return false;
-  exchange::Destination d;
-  d.name = DestinationName(tenant.id, system.id);
-  d.base_url = system.url;
-  d.user = system.push_user;
-  d.password = exchange::Secret(system.push_password);
+  const std::string name = DestinationName(tenant.id, system.id);
   std::lock_guard lock(mu_);
-  auto it = known_.find(d.name);
-  if (it != known_.end() && it->second == d) return true;
-  if (core::Status st = outbox_->SetDestination(d); !st.ok()) {
-    spdlog::warn("case exchange: system {} of tenant {} is not pushed to: {}", system.id, tenant.id, st.error().text);
-    return false;
-  }
-  known_[d.name] = std::move(d);
-  return true;
+  return known_.count(name) > 0;
 }
 
 void OutboxPublisher::DirectoryChanged(const changes::Directory& directory) {
-  for (const auto& [tenant_id, tenant] : directory.tenants)
-    for (const auto& [system_id, system] : tenant.systems) (void)Pushes(tenant, system);
+  if (!outbox_) return;
+  std::lock_guard lock(mu_);
+  for (const auto& [tenant_id, tenant] : directory.tenants) {
+    for (const auto& [system_id, system] : tenant.systems) {
+      if (system.url.empty()) continue;
+      exchange::Destination d;
+      d.name = DestinationName(tenant.id, system.id);
+      d.base_url = system.url;
+      d.user = system.push_user;
+      d.password = exchange::Secret(system.push_password);
+      auto it = known_.find(d.name);
+      if (it != known_.end() && it->second == d) continue;
+      if (core::Status st = outbox_->SetDestination(d); !st.ok()) {
+        spdlog::warn("case exchange: system {} of tenant {} is not pushed to: {}", system.id, tenant.id,
+                     st.error().text);
+        known_.erase(d.name);
+        continue;
+      }
+      known_[d.name] = std::move(d);
+    }
+  }
 }
 
 core::Status OutboxPublisher::Stage(store::UnitOfWork& unit, const changes::Tenant& tenant,

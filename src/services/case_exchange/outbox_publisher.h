@@ -6,7 +6,7 @@
 // when both ids are letters, digits, '_' and '-' and the name fits; otherwise
 // "cxh.<readable hint>.<hash of both ids>" (one destination per system, whatever its id), kept
 // in step with the master data whenever it changes (on this node or, seen by a reload, on
-// another) and whenever a push is planned. Message kinds: cx.assign, cx.accept,
+// another). Message kinds: cx.assign, cx.accept,
 // cx.cancel, cx.update.
 //
 // Thread-safe.
@@ -35,14 +35,16 @@ class OutboxPublisher final : public changes::OperationPublisher {
   core::Status Stage(store::UnitOfWork& unit, const changes::Tenant& tenant, const changes::OutgoingRecord& operation,
                      const changes::ChangeState& state) override;
   // Every system with a URL becomes (or stays) a destination, with the directory's URL and
-  // credentials.
+  // credentials; Pushes answers from what this set.
   void DirectoryChanged(const changes::Directory& directory) override;
 
  private:
   exchange::Outbox* outbox_;
   changes::ChangeDesk& desk_;
   mutable std::mutex mu_;
-  mutable std::map<std::string, exchange::Destination, std::less<>> known_;  // GUARDED_BY(mu_)
+  // The destinations set in the outbox, by name (a system whose destination was refused is not
+  // here, so it is not pushed to).
+  std::map<std::string, exchange::Destination, std::less<>> known_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace causeway::services::case_exchange

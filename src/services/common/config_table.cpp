@@ -23,6 +23,22 @@ core::Result<ConfigTable> ConfigTable::Section(const toml::table& root, std::str
   return Open(root.get(key), "[" + std::string(key) + "]", std::string(key));
 }
 
+core::Result<std::vector<ConfigTable>> ConfigTable::Array(const toml::table& root, std::string_view key) {
+  std::vector<ConfigTable> out;
+  const toml::node* node = root.get(key);
+  if (!node) return out;
+  const std::string name = "[[" + std::string(key) + "]]";
+  const toml::array* items = node->as_array();
+  if (!items) return ConfigError(name + " must be an array of tables", std::string(key));
+  for (size_t i = 0; i < items->size(); ++i) {
+    const std::string target = std::string(key) + "[" + std::to_string(i) + "]";
+    if (!(*items)[i].is_table()) return ConfigError(name + " entries must be tables", target);
+    CW_ASSIGN_OR_RETURN(ConfigTable t, Open(&(*items)[i], name + " #" + std::to_string(i + 1), target));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 core::Error ConfigTable::Error(std::string_view key, const std::string& what) const {
   return ConfigError(name_ + " " + std::string(key) + ": " + what, target_ + "." + std::string(key));
 }
@@ -45,6 +61,17 @@ core::Status ConfigTable::Bool(std::string_view key, bool& out) {
   if (!n) return core::Status::Ok();
   if (!n->is_boolean()) return Error(key, "must be true or false");
   out = n->as_boolean()->get();
+  return core::Status::Ok();
+}
+
+core::Status ConfigTable::Bool(std::string_view key, std::optional<bool>& out) {
+  if (!Has(key)) {
+    read_.emplace(key);
+    return core::Status::Ok();
+  }
+  bool value = false;
+  CW_RETURN_IF_ERROR(Bool(key, value));
+  out = value;
   return core::Status::Ok();
 }
 

@@ -65,5 +65,33 @@ TEST(ConfigTableTest, AnAbsentTableIsFineAndAnotherTypeIsNot) {
   EXPECT_EQ(wrong.error().target, "s");
 }
 
+TEST(ConfigTableTest, ArraysOfTablesAndOptionalFlags) {
+  toml::table root = toml::parse("[[l]]\nport = 1\nflag = false\n[[l]]\nport = 2\nsize = 5\n");
+  auto l = ConfigTable::Array(root, "l");
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ(l->size(), 2u);
+  EXPECT_EQ((*l)[1].path(), "l[1]");
+  std::optional<bool> flag, unset;
+  EXPECT_TRUE((*l)[0].Bool("flag", flag).ok());
+  EXPECT_TRUE((*l)[0].Bool("other", unset).ok());
+  EXPECT_EQ(flag, std::optional<bool>(false));
+  EXPECT_FALSE(unset.has_value());
+  EXPECT_TRUE((*l)[0].Has("port"));
+  EXPECT_FALSE((*l)[0].Has("other"));
+  uint64_t size = 0;  // an unsigned 64-bit target keeps a usable default range
+  EXPECT_TRUE((*l)[1].Int("size", size).ok());
+  EXPECT_EQ(size, 5u);
+  auto typo = (*l)[1].Done();
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().text, "[[l]] #2 port: is not a known setting");
+  EXPECT_EQ(typo.error().target, "l[1].port");
+  EXPECT_TRUE(ConfigTable::Array(root, "absent")->empty());
+  auto not_tables = ConfigTable::Array(toml::parse("l = [1]\n"), "l");
+  ASSERT_FALSE(not_tables.ok());
+  EXPECT_EQ(not_tables.error().text, "[[l]] entries must be tables");
+  EXPECT_EQ(not_tables.error().target, "l[0]");
+  EXPECT_EQ(ConfigTable::Array(toml::parse("l = 1\n"), "l").error().text, "[[l]] must be an array of tables");
+}
+
 }  // namespace
 }  // namespace causeway::services
