@@ -7,6 +7,8 @@ SeveralNodes (all three alive): a CSRF token and session fetched on node 1 work 
 and are seen by every node at once; failed logons on two nodes lock the user on the third;
 run-time changes of a case-exchange system's URL and of the Focused Build customizing reach
 every node's outbox within seconds (and a section changed on one node builds on another's).
+DemoOnEveryNode: three nodes that start at the same moment with every demo on all start, and the
+store holds each demo object once.
 DeadNode: node 3 is killed (kill -9) while it runs long jobs, has jobs waiting and has accepted
 outbox messages that its receiver refused (503): the survivors end its running jobs in A once
 its lease expired, run its waiting jobs once, and deliver its messages.
@@ -621,6 +623,55 @@ class DeadNode(PushChecks, unittest.TestCase):
         # (lease_sweep_s) plenty of time.
         self.assert_pushed_in_order(self.receiver, truth, self.receiver_seq, self.killed_at + 12)
         self.assertTrue(all(m["state"] == "delivered" for m in outbox_messages(survivor)))
+
+
+
+# Every module's demo switched on; the harness' template already has [jobs] demo_templates.
+DEMOS = """
+[ext_integration]
+demo = true
+
+[task_activity]
+demo_master_data = true
+
+[business_agreement]
+demo_master_data = true
+
+[case_exchange]
+demo_tenant = true
+"""
+
+
+class DemoOnEveryNode(unittest.TestCase):
+    """Nodes that start at the same moment with every demo on, as a cluster's nodes share one
+    configuration: each seeds what is missing, none fails because another seeded first, and the
+    store holds each demo object once. Started several times over, on a fresh database each."""
+
+    ROUNDS = 3
+
+    def control(self, node, path):
+        st, _, body = node.request("GET", path, ADMIN)
+        self.assertEqual(st, 200, body)
+        return json.loads(body)
+
+    def test_nodes_that_start_together_seed_the_demo_once(self):
+        for round_no in range(self.ROUNDS):
+            with self.subTest(round=round_no):
+                nodes = Nodes(3, CLUSTER.database(f"demo_race_{round_no}"), extra_config=DEMOS)
+                try:
+                    for node in nodes:
+                        objects = self.control(node, "/_causeway/fb/objects")["objects"]
+                        self.assertEqual(sorted((o["ticket_id"], o["process_type"]) for o in objects),
+                                         [("8000013139", "S1CG"), ("8000013587", "S1IT"), ("8000013588", "S1MJ")],
+                                         objects)
+                        partners = [p["id"] for p in self.control(node, "/_causeway/task-activity/partners")["partners"]]
+                        self.assertEqual(len(partners), len(set(partners)), partners)
+                        self.assertIn("MC2471", partners)  # task activity's
+                        self.assertIn("UC100001", partners)  # business agreement's
+                        tenants = [t["id"] for t in self.control(node, "/_causeway/cx/tenants")["tenants"]]
+                        self.assertEqual(tenants, ["100000002"])
+                finally:
+                    nodes.close()
 
 
 if __name__ == "__main__":

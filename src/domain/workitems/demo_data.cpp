@@ -171,10 +171,18 @@ Customizing DemoCustomizing(const std::string& tool_base_url) {
 }
 
 core::Status SeedDemoObjects(WorkItems& items) {
-  auto existing = items.Get(kDemoPackageGuid);
-  if (existing.ok()) return core::Status::Ok();
-  if (existing.error().code != core::Code::kNotFound) return existing.error();
   const Actor actor{"JIRASYNC", ""};
+  // Nodes of one store that start together each seed: an object is created unless it exists,
+  // and a create that fails because another node's create won meanwhile is no error. Each object
+  // on its own, so that a start interrupted between them is completed by the next.
+  auto ensure = [&](const NewObject& o, std::string_view package) -> core::Status {
+    auto existing = items.Get(o.guid);
+    if (existing.ok()) return core::Status::Ok();
+    if (existing.error().code != core::Code::kNotFound) return existing.error();
+    auto created = items.Create(o, package, actor);
+    if (created.ok() || items.Get(o.guid).ok()) return core::Status::Ok();
+    return created.error();
+  };
 
   NewObject wp;
   wp.process_type = std::string(kWorkPackage);
@@ -235,8 +243,7 @@ core::Status SeedDemoObjects(WorkItems& items) {
   link.meta.link_url = "https://examplehost.domain/p/portal#/glossary/028a5b8b8c65470ab65882f4bc2ac2e9";
   wp.documents.push_back(attachment);
   wp.documents.push_back(link);
-  auto package = items.Create(wp, "", actor);
-  if (!package.ok()) return package.error();
+  CW_RETURN_IF_ERROR(ensure(wp, ""));
 
   auto item = [&](const char* guid, const char* ticket, std::string_view type, const char* description) {
     NewObject wi;
@@ -261,8 +268,7 @@ core::Status SeedDemoObjects(WorkItems& items) {
   for (const NewObject& wi :
        {item(kDemoItemGuid, "8000013139", kWorkItemGeneral, "Work Item J45_PO Form_01 Layout"),
         item(kDemoItem2Guid, "8000013588", kWorkItemNormal, "Work Item J45_PO Form_01 Fields")}) {
-    auto created = items.Create(wi, kDemoPackageGuid, actor);
-    if (!created.ok()) return created.error();
+    CW_RETURN_IF_ERROR(ensure(wi, kDemoPackageGuid));
   }
   return core::Status::Ok();
 }
