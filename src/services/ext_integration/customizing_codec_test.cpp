@@ -113,6 +113,7 @@ TEST(FbOptionsTest, ConfigurationErrorsNameTheKey) {
       {"[ext_integration]\nlink_base_url = \"ftp://x\"", "ext_integration.link_base_url"},
       {"[ext_integration]\nsystem_guid = \"abc\"", "ext_integration.system_guid"},
       {"[ext_integration]\ndemo = \"yes\"", "ext_integration.demo"},
+      {"ext_integration = 5", "ext_integration"},
       // These aborted the server (std::stoi threw while the demo customizing was built).
       {"[ext_integration]\ndemo_tool_url = \"http://127.0.0.1:\"", "ext_integration.demo_tool_url"},
       {"[ext_integration]\ndemo_tool_url = \"http://127.0.0.1:abc\"", "ext_integration.demo_tool_url"},
@@ -126,6 +127,11 @@ TEST(FbOptionsTest, ConfigurationErrorsNameTheKey) {
     ASSERT_FALSE(r.ok()) << c.toml;
     EXPECT_EQ(r.error().target, c.target) << r.error().text;
   }
+  // Worded as the house's own sections are (services::ConfigTable).
+  EXPECT_EQ(ParseFbOptions(toml::parse("[ext_integration]\ndemo = \"yes\"")).error().text,
+            "[ext_integration] demo: must be true or false");
+  EXPECT_EQ(ParseFbOptions(toml::parse("[ext_integration]\nlink_validity_s = 5")).error().text,
+            "[ext_integration] link_validity_s: must be an integer from 60 to 31622400");
   auto ok = ParseFbOptions(toml::parse("[server]\nsystem_id = \"SM1\"\ndefault_client = \"200\"\n"
                                        "[ext_integration]\nlink_validity_s = 600\nlink_base_url = \"https://sm:50001/\""));
   ASSERT_TRUE(ok.ok());

@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 #include <cstdlib>
-#include <set>
 
 #include "domain/workitems/demo_data.h"
 #include "domain/workitems/workitems_errors.h"
@@ -12,13 +11,6 @@
 #include "services/ext_integration/customizing_codec.h"
 
 namespace causeway::services::ext_integration {
-namespace {
-
-// "<key>: <what>", target = the key (the house's helper, in this file's argument order).
-core::Error KeyError(const std::string& key, const std::string& what) { return ConfigError(key + ": " + what, key); }
-
-}  // namespace
-
 core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
   FbOptions o;
   if (const toml::table* server = root["server"].as_table()) {
@@ -27,59 +19,30 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
   } else {
     o.sap_client = "100";
   }
-  const toml::node* section_node = root.get("ext_integration");
-  if (!section_node) return o;
-  const toml::table* section = section_node->as_table();
-  if (!section) return KeyError("ext_integration", "must be a table");
-  static const std::set<std::string, std::less<>> kKnown = {
-      "demo", "demo_tool_url", "system_guid", "link_base_url", "link_validity_s", "max_document_bytes",
-      "gateway_hub_detail", "sap_client", "customizing"};
-  for (const auto& [key, value] : *section)
-    if (!kKnown.count(key.str())) return KeyError("ext_integration." + std::string(key.str()), "is not a known setting");
-  auto str = [&](const char* key, std::string& out) -> core::Status {
-    const toml::node* n = section->get(key);
-    if (!n) return core::Status::Ok();
-    if (!n->is_string()) return KeyError(std::string("ext_integration.") + key, "must be a string");
-    out = *n->value<std::string>();
-    return core::Status::Ok();
-  };
-  auto boolean = [&](const char* key, bool& out) -> core::Status {
-    const toml::node* n = section->get(key);
-    if (!n) return core::Status::Ok();
-    if (!n->is_boolean()) return KeyError(std::string("ext_integration.") + key, "must be true or false");
-    out = *n->value<bool>();
-    return core::Status::Ok();
-  };
-  auto integer = [&](const char* key, int64_t& out, int64_t min, int64_t max) -> core::Status {
-    const toml::node* n = section->get(key);
-    if (!n) return core::Status::Ok();
-    if (!n->is_integer() || *n->value<int64_t>() < min || *n->value<int64_t>() > max)
-      return KeyError(std::string("ext_integration.") + key,
-                         "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    out = *n->value<int64_t>();
-    return core::Status::Ok();
-  };
-  CW_RETURN_IF_ERROR(boolean("demo", o.demo));
-  CW_RETURN_IF_ERROR(str("demo_tool_url", o.demo_tool_url));
-  CW_RETURN_IF_ERROR(str("system_guid", o.system_guid));
-  CW_RETURN_IF_ERROR(str("link_base_url", o.link_base_url));
+  CW_ASSIGN_OR_RETURN(ConfigTable section, ConfigTable::Section(root, "ext_integration"));
+  CW_RETURN_IF_ERROR(section.Bool("demo", o.demo));
+  CW_RETURN_IF_ERROR(section.String("demo_tool_url", o.demo_tool_url));
+  CW_RETURN_IF_ERROR(section.String("system_guid", o.system_guid));
+  CW_RETURN_IF_ERROR(section.String("link_base_url", o.link_base_url));
   int64_t validity = o.link_validity.count();
-  CW_RETURN_IF_ERROR(integer("link_validity_s", validity, 60, 366 * 86400));
+  CW_RETURN_IF_ERROR(section.Int("link_validity_s", 60, 366 * 86400, validity));
   o.link_validity = std::chrono::seconds(validity);
-  CW_RETURN_IF_ERROR(integer("max_document_bytes", o.max_document_bytes, 1, int64_t{1} << 30));
-  CW_RETURN_IF_ERROR(boolean("gateway_hub_detail", o.gateway_hub_detail));
-  CW_RETURN_IF_ERROR(str("sap_client", o.sap_client));
+  CW_RETURN_IF_ERROR(section.Int("max_document_bytes", 1, int64_t{1} << 30, o.max_document_bytes));
+  CW_RETURN_IF_ERROR(section.Bool("gateway_hub_detail", o.gateway_hub_detail));
+  CW_RETURN_IF_ERROR(section.String("sap_client", o.sap_client));
+  section.Known({"customizing"});
+  CW_RETURN_IF_ERROR(section.Done());
   if (!workitems::DemoToolDestination(o.demo_tool_url))
-    return KeyError("ext_integration.demo_tool_url", "must be http(s)://host[:port][/path], port 1-65535");
+    return section.Error("demo_tool_url", "must be http(s)://host[:port][/path], port 1-65535");
   if (!o.link_base_url.empty() && o.link_base_url.rfind("http://", 0) != 0 && o.link_base_url.rfind("https://", 0) != 0)
-    return KeyError("ext_integration.link_base_url", "must start with http:// or https://");
+    return section.Error("link_base_url", "must start with http:// or https://");
   while (!o.link_base_url.empty() && o.link_base_url.back() == '/') o.link_base_url.pop_back();
   if (!o.system_guid.empty() && !workitems::IsUpperHexGuid(o.system_guid))
-    return KeyError("ext_integration.system_guid", "must be 32 upper-case hexadecimal characters");
+    return section.Error("system_guid", "must be 32 upper-case hexadecimal characters");
   if (o.sap_client.size() != 3 || o.sap_client.find_first_not_of("0123456789") != std::string::npos)
-    return KeyError("ext_integration.sap_client", "must be three digits");
-  if (const toml::node* c = section->get("customizing")) {
-    if (!c->is_table()) return KeyError("ext_integration.customizing", "must be a table");
+    return section.Error("sap_client", "must be three digits");
+  if (const toml::node* c = section.Has("customizing") ? section.table()->get("customizing") : nullptr) {
+    if (!c->is_table()) return section.Error("customizing", "must be a table");
     CW_ASSIGN_OR_RETURN(workitems::Customizing customizing,
                         CustomizingFromToml(*c->as_table(), "ext_integration.customizing"));
     core::Status valid = workitems::Validate(customizing);
