@@ -22,9 +22,11 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "security/gateway_guard.h"
+#include "security/security_migrations.h"
 #include "services/common/odata_endpoint.h"
 #include "services/control/control_module.h"
 #include "store/migration.h"
+#include "store/shared_setting.h"
 
 namespace causeway::app {
 namespace {
@@ -209,7 +211,8 @@ int RunServe(const ServeOptions& options) {
   // Several nodes on one database verify each other's sessions and tokens: the secret is
   // part of the shared state then, not a per-node file.
   if (shared_store && config.session_secret.empty()) {
-    auto shared = SharedSetting(*db, "session_secret", [] { return core::RandomHexUpper(32); });
+    auto shared =
+        store::SharedSetting(*db, security::kSettingsTable, "session_secret", [] { return core::RandomHexUpper(32); });
     if (!shared.ok()) {
       std::fprintf(stderr, "causeway: %s\n", shared.error().text.c_str());
       return 1;

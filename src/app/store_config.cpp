@@ -58,22 +58,6 @@ core::Result<std::unique_ptr<store::Database>> OpenStore(const StoreConfig& c, c
   return std::unique_ptr<store::Database>(std::move(db));
 }
 
-core::Result<std::string> SharedSetting(store::Database& db, const std::string& name,
-                                        const std::function<std::string()>& generate) {
-  std::string candidate = generate();
-  CW_RETURN_IF_ERROR(db.Write([&](store::Tx& tx) {
-    return tx.Exec("INSERT INTO causeway_settings(name, value) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
-                   {store::Value(name), store::Value(candidate)});
-  }));
-  std::string value;
-  CW_RETURN_IF_ERROR(db.Read([&](store::Tx& tx) {
-    return tx.Query("SELECT value FROM causeway_settings WHERE name = ?", {store::Value(name)},
-                    [&](const store::Row& r) { value = r.String(0); });
-  }));
-  if (value.empty()) return core::MakeError(core::Code::kInternal, "CAUSEWAY/APP", "002", "setting " + name + " is missing");
-  return value;
-}
-
 core::Result<std::vector<int>> PendingMigrations(store::Database& db, const std::vector<store::Migration>& migrations) {
   std::set<int> applied;
   core::Status st = db.Read([&](store::Tx& tx) {

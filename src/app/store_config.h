@@ -36,11 +36,6 @@ core::Result<StoreConfig> ParseStoreConfig(const toml::table& root);
 // Opens the configured back end; SQLite under `data_dir`.
 core::Result<std::unique_ptr<store::Database>> OpenStore(const StoreConfig& c, const std::filesystem::path& data_dir);
 
-// A value every node sharing the store must agree on: the stored one, or `generate()`d and
-// stored by whichever node comes first (race-safe).
-core::Result<std::string> SharedSetting(store::Database& db, const std::string& name,
-                                        const std::function<std::string()>& generate);
-
 // The versions of `migrations` not yet recorded in the store.
 core::Result<std::vector<int>> PendingMigrations(store::Database& db, const std::vector<store::Migration>& migrations);
 

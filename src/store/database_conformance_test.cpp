@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/backend_fixture.h"
+#include "store/shared_setting.h"
 
 namespace causeway::store::testing {
 namespace {
@@ -211,6 +212,40 @@ TEST_P(DatabaseConformanceTest, TwoNodesSeeEachOthersCommits) {
   ASSERT_NE(other, nullptr);
   ASSERT_TRUE(other->Write([](Tx& tx) { return tx.Exec("INSERT INTO t VALUES ('from-b', 1)"); }).ok());
   EXPECT_EQ(CountRows("t"), 1);  // read through the first node
+}
+
+TEST_P(DatabaseConformanceTest, NodesAskingForASharedSettingAtOnceAllGetTheFirstStored) {
+  ASSERT_TRUE(
+      db_->Write([](Tx& tx) { return tx.Exec("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"); })
+          .ok());
+  std::vector<std::unique_ptr<Database>> nodes;
+  for (int i = 0; i < 4; ++i) {
+    nodes.push_back(OpenNode());
+    ASSERT_NE(nodes.back(), nullptr);
+  }
+  std::vector<std::string> got(nodes.size() * 2);
+  std::atomic<int> generated{0};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto v = SharedSetting(*nodes[i % nodes.size()], "settings", "secret",
+                             [&] { return "value-" + std::to_string(generated.fetch_add(1)); });
+      got[i] = v.ok() ? *v : "error: " + v.error().text;
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_GE(generated.load(), 1);
+  for (const std::string& v : got) EXPECT_EQ(v, got[0]);
+  EXPECT_EQ(got[0].rfind("value-", 0), 0u) << got[0];
+  EXPECT_EQ(CountRows("settings"), 1);
+  // Once stored, asking again neither generates nor changes it.
+  auto again = SharedSetting(*db_, "settings", "secret", [] { return std::string("later"); });
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, got[0]);
+  // Another name is another value.
+  auto other = SharedSetting(*db_, "settings", "other", [] { return std::string("second"); });
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, "second");
 }
 
 TEST_P(DatabaseConformanceTest, KindAndDialectNameTheBackEnd) {

@@ -376,18 +376,6 @@ core::Status NoteNumberUsed(store::Tx& tx, std::string_view object, int64_t used
                  {used + 1, std::string(object), used});
 }
 
-core::Result<std::optional<std::string>> Setting(store::Tx& tx, std::string_view name) {
-  std::optional<std::string> out;
-  CW_RETURN_IF_ERROR(tx.Query("SELECT value FROM fb_settings WHERE name = ?", {std::string(name)},
-                              [&](const store::Row& r) { out = r.String(0); }));
-  return out;
-}
-
-core::Status SettingIfAbsent(store::Tx& tx, std::string_view name, std::string_view value) {
-  return tx.Exec("INSERT INTO fb_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                 {std::string(name), std::string(value)});
-}
-
 core::Result<std::optional<StoredCustomizing>> LoadCustomizing(store::Tx& tx, std::string_view name) {
   std::optional<StoredCustomizing> out;
   CW_RETURN_IF_ERROR(tx.Query("SELECT document, changed_at, changed_by FROM fb_customizing WHERE name = ?",

@@ -61,10 +61,6 @@ core::Result<int64_t> ReserveNumbers(store::Tx& tx, std::string_view object, int
 // Moves the range past `used` if it is not already (an imported number).
 core::Status NoteNumberUsed(store::Tx& tx, std::string_view object, int64_t used);
 
-core::Result<std::optional<std::string>> Setting(store::Tx& tx, std::string_view name);
-// Stores the value unless one is stored already (the first node wins).
-core::Status SettingIfAbsent(store::Tx& tx, std::string_view name, std::string_view value);
-
 struct StoredCustomizing {
   std::string document;
   core::SystemTime changed_at;

@@ -3,6 +3,7 @@
 #include "core/ascii.h"
 #include "core/base64.h"
 #include "domain/workitems/workitems_errors.h"
+#include "store/shared_setting.h"
 
 namespace causeway::workitems {
 
@@ -97,20 +98,7 @@ core::Status WorkItems::Open() {
 }
 
 core::Result<std::string> WorkItems::SharedSetting(const std::string& name, const std::function<std::string()>& generate) {
-  std::optional<std::string> value;
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_ASSIGN_OR_RETURN(value, repo::Setting(tx, name));
-    return core::Status::Ok();
-  }));
-  if (value) return *value;
-  const std::string candidate = generate();
-  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) { return repo::SettingIfAbsent(tx, name, candidate); }));
-  CW_RETURN_IF_ERROR(db_.Read([&](store::Tx& tx) -> core::Status {
-    CW_ASSIGN_OR_RETURN(value, repo::Setting(tx, name));
-    return core::Status::Ok();
-  }));
-  if (!value) return StoreInconsistent("setting " + name + " is missing after it was stored");
-  return *value;
+  return store::SharedSetting(db_, "fb_settings", name, generate);
 }
 
 std::shared_ptr<const Customizing> WorkItems::customizing() const {

@@ -8,12 +8,14 @@
 #include "core/random.h"
 #include "domain/changes/change_desk.h"
 #include "security/password_hash.h"
+#include "security/security_migrations.h"
 #include "services/case_exchange/control_routes.h"
 #include "services/case_exchange/logon.h"
 #include "services/case_exchange/outbox_publisher.h"
 #include "services/case_exchange/rest_answer.h"
 #include "services/case_exchange/rest_api.h"
 #include "services/case_exchange/token_codec.h"
+#include "store/shared_setting.h"
 
 namespace causeway::services::case_exchange {
 namespace {
@@ -100,7 +102,8 @@ core::Status CaseExchangeModule::Start(ModuleContext& ctx) {
   desk_ = std::make_unique<changes::ChangeDesk>(ctx.db, ctx.clock);
   CW_RETURN_IF_ERROR(desk_->Open());
   CW_RETURN_IF_ERROR(ApplyConfiguration());
-  CW_ASSIGN_OR_RETURN(std::string key, SharedSetting(ctx.db, "cx_token_key", [] { return core::RandomHexUpper(32); }));
+  CW_ASSIGN_OR_RETURN(std::string key, store::SharedSetting(ctx.db, security::kSettingsTable, "cx_token_key",
+                                                            [] { return core::RandomHexUpper(32); }));
   tokens_ = std::make_unique<TokenCodec>(key, ctx.clock, options_.token_lifetime);
   publisher_ = std::make_unique<OutboxPublisher>(ctx.outbox, *desk_);
   desk_->SetPublisher(publisher_.get());

@@ -71,20 +71,4 @@ std::optional<TokenClaims> TokenCodec::Verify(std::string_view token) const {
   return c;
 }
 
-core::Result<std::string> SharedSetting(store::Database& db, const std::string& name,
-                                        const std::function<std::string()>& generate) {
-  std::string candidate = generate();
-  CW_RETURN_IF_ERROR(db.Write([&](store::Tx& tx) {
-    return tx.Exec("INSERT INTO causeway_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                   {store::Value(name), store::Value(candidate)});
-  }));
-  std::string value;
-  CW_RETURN_IF_ERROR(db.Read([&](store::Tx& tx) {
-    return tx.Query("SELECT value FROM causeway_settings WHERE name = ?", {store::Value(name)},
-                    [&](const store::Row& r) { value = r.String(0); });
-  }));
-  if (value.empty()) return core::MakeError(core::Code::kInternal, "CAUSEWAY/CX", "130", "setting " + name + " is missing");
-  return value;
-}
-
 }  // namespace causeway::services::case_exchange

@@ -44,9 +44,4 @@ class TokenCodec {
   std::chrono::seconds lifetime_;
 };
 
-// The value of setting `name` in the store (causeway_settings), generated and stored by the
-// first node that asks (race-safe: INSERT … ON CONFLICT DO NOTHING, then read).
-core::Result<std::string> SharedSetting(store::Database& db, const std::string& name,
-                                        const std::function<std::string()>& generate);
-
 }  // namespace causeway::services::case_exchange
