@@ -47,5 +47,16 @@ TEST(FindAnyTest, FindsTheFirstByteOfTheSet) {
   EXPECT_EQ(FindAny("abc", "c", 3), std::string_view::npos);
 }
 
+
+TEST(PercentEncodeTest, KeepsUnreservedAndTheGivenCharactersEscapesTheRest) {
+  EXPECT_EQ(PercentEncode("BRF-123_a.b~Z9"), "BRF-123_a.b~Z9");
+  EXPECT_EQ(PercentEncode("a b/c'\xC3\xBC+%"), "a%20b%2Fc%27%C3%BC%2B%25");
+  EXPECT_EQ(PercentEncode("a/b c", "/"), "a/b%20c");
+  EXPECT_EQ(PercentEncode(std::string_view("\0\x7F\xFF", 3)), "%00%7F%FF");
+  EXPECT_EQ(PercentEncode(""), "");
+  std::string back;
+  ASSERT_TRUE(PercentDecode(PercentEncode("x=1&y=\xE2\x82\xAC /"), false, &back));
+  EXPECT_EQ(back, "x=1&y=\xE2\x82\xAC /");
+}
 }  // namespace
 }  // namespace causeway::core

@@ -8,6 +8,7 @@
 #include "core/ascii.h"
 #include "core/base64.h"
 #include "core/time_format.h"
+#include "core/url.h"
 #include "odata/errors.h"
 
 namespace causeway::odata {
@@ -509,28 +510,8 @@ std::string FormatLiteral(const Value& v, EdmType type) {
   }
 }
 
-namespace {
-std::string Encode(std::string_view s, std::string_view keep) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || core::IsAsciiDigit(static_cast<char>(c)) || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || keep.find(static_cast<char>(c)) != std::string_view::npos;
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-}  // namespace
-
-std::string EncodePathSegment(std::string_view s) { return Encode(s, "'()=,:$!*@"); }
-std::string EncodeQueryValue(std::string_view s) { return Encode(s, "'()=,:$!*@/"); }
+std::string EncodePathSegment(std::string_view s) { return core::PercentEncode(s, "'()=,:$!*@"); }
+std::string EncodeQueryValue(std::string_view s) { return core::PercentEncode(s, "'()=,:$!*@/"); }
 
 std::string FormatAtomText(const Value& v, EdmType type) {
   return std::visit(

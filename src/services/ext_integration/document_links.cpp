@@ -64,21 +64,6 @@ std::optional<core::SystemTime> ParseStamp(std::string_view s) {
 
 }  // namespace
 
-std::string PercentEncode(std::string_view s, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 DocumentLinks::DocumentLinks(std::string_view key, std::chrono::seconds validity, std::string system_id)
     : signer_(key), validity_(validity), system_id_(std::move(system_id)) {}
 

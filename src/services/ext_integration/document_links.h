@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/url.h"
 #include "services/ext_integration/push_payload.h"
 
 namespace causeway::services::ext_integration {
@@ -55,7 +56,7 @@ class DocumentLinks {
   std::string system_id_;
 };
 
-// RFC 3986 percent-encoding of everything but unreserved characters (and '/' when `keep_slash`).
-std::string PercentEncode(std::string_view s, bool keep_slash = false);
+// RFC 3986 percent-encoding of everything but unreserved characters (core/url.h).
+using core::PercentEncode;
 
 }  // namespace causeway::services::ext_integration

@@ -96,7 +96,7 @@ TEST_F(DocumentLinksTest, AClientReEncodingTheQueryKeepsItValid) {
 TEST(PercentEncodeTest, UnreservedStayOthersAreEscaped) {
   EXPECT_EQ(PercentEncode("BRF-123_a.b~"), "BRF-123_a.b~");
   EXPECT_EQ(PercentEncode("a b/c'ü"), "a%20b%2Fc%27%C3%BC");
-  EXPECT_EQ(PercentEncode("a/b", true), "a/b");
+  EXPECT_EQ(PercentEncode("a/b", "/"), "a/b");
 }
 
 }  // namespace
