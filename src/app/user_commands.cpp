@@ -8,7 +8,8 @@
 
 #include "app/config.h"
 #include "core/ascii.h"
-#include "exchange/control_call.h"
+#include "core/url.h"
+#include "exchange/control_options.h"
 #include "security/password_hash.h"
 #include "security/user_directory.h"
 #include "store/migration.h"
@@ -46,8 +47,7 @@ class UserCommandsImpl final : public UserCommands {
       (*cmd)->add_option("name", name_, "user name")->required();
       (*cmd)->add_option("-c,--config", config_, "causeway.toml (offline: change the store directly)");
       (*cmd)->add_option("--data", data_dir_, "data directory (offline; default ./var)");
-      (*cmd)->add_option("--url", url_, "base URL of a running server, e.g. http://127.0.0.1:8080");
-      (*cmd)->add_option("--admin", admin_, "control-plane user (password from CAUSEWAY_PASSWORD)");
+      exchange::AddControlOptions(**cmd, call_, /*url_required=*/false);
     }
     root_->require_subcommand(1);
   }
@@ -65,19 +65,18 @@ class UserCommandsImpl final : public UserCommands {
       return 0;
     }
     bool unlock = unlock_->parsed();
-    return url_.empty() ? Offline(unlock) : Online(unlock);
+    return call_.base_url.empty() ? Offline(unlock) : Online(unlock);
   }
 
  private:
   int Online(bool unlock) {
-    const char* pw = std::getenv("CAUSEWAY_PASSWORD");
-    if (admin_.empty() || !pw) {
-      std::cerr << "causeway: --url needs --admin and CAUSEWAY_PASSWORD\n";
+    if (call_.user.empty()) {
+      std::cerr << "causeway: --url needs --admin\n";
       return 2;
     }
-    auto answer = exchange::CallControl({.base_url = url_, .user = admin_, .password = pw}, "POST",
-                                        "/_causeway/users/" + core::ToUpper(name_) + (unlock ? "/unlock" : "/lock"));
-    return exchange::PrintControlAnswer(answer) == 0 ? 0 : 1;
+    if (!exchange::ReadControlPassword(call_)) return 2;
+    return exchange::PrintControlAnswer(exchange::CallControl(
+        call_, "POST", "/_causeway/users/" + core::PercentEncode(core::ToUpper(name_)) + (unlock ? "/unlock" : "/lock")));
   }
 
   int Offline(bool unlock) {
@@ -118,7 +117,8 @@ class UserCommandsImpl final : public UserCommands {
   CLI::App* hash_;
   CLI::App* unlock_ = nullptr;
   CLI::App* lock_ = nullptr;
-  std::string name_, config_, data_dir_, url_, admin_;
+  std::string name_, config_, data_dir_;
+  exchange::ControlCall call_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::stri
   d->ca_file = call.ca_file;
   d->insecure = call.insecure;
   d->max_answer_bytes = 64u << 20;
+  d->total_timeout = std::chrono::seconds(120);  // a large listing or upload on a busy server
   d->idempotency_header.clear();
   CW_RETURN_IF_ERROR(ValidateDestination(*d));
   OutboundRequest req;
@@ -23,7 +24,8 @@ core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::stri
   req.method = method;
   req.path = path;
   req.body = body;
-  if (!body.empty()) req.headers.Add("Content-Type", "application/json");
+  req.headers.Set("Accept", "application/json");
+  if (!body.empty()) req.headers.Set("Content-Type", "application/json");
   CurlHttpClient http;
   HttpOutcome out = http.SendAndWait(std::move(req));
   if (!out.answered())
@@ -35,7 +37,7 @@ core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::stri
 int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
   if (!answer.ok()) {
     std::cerr << "causeway: " << answer.error().text << "\n";
-    return 1;
+    return answer.error().code == core::Code::kBadRequest ? 2 : 1;
   }
   if (answer->status >= 200 && answer->status < 300) {
     std::cout << answer->body << "\n";
@@ -43,8 +45,7 @@ int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
   }
   std::cerr << "causeway: HTTP " << answer->status << " " << answer->body << "\n";
   if (answer->status == 404) return 4;
-  if (answer->status == 401 || answer->status == 403) return 3;
-  return 1;
+  return answer->status >= 400 && answer->status < 500 ? 3 : 1;
 }
 
 }  // namespace causeway::exchange

@@ -23,12 +23,15 @@ struct ControlAnswer {
 };
 
 // Sends `method path` (path with its query, e.g. "/_causeway/outbox/messages?state=failed") with
-// `body` as JSON when not empty. kUnavailable when no answer came (connection, TLS, timeout),
-// kBadRequest for a bad base URL.
+// `body` as JSON when not empty, accepting JSON, within 120 s. kUnavailable when no answer came
+// (connection, TLS, timeout), kBadRequest for a bad base URL.
 core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::string& method, const std::string& path,
                                         const std::string& body = "");
 
-// Exit codes the tools share: 0 for 2xx, 4 for 404, 3 for 401/403, 1 otherwise (printed).
+// Prints a 2xx answer's body on stdout, anything else on stderr, and returns the exit code every
+// control-plane tool shares: 0 for 2xx; 4 for 404; 3 for any other 4xx (refused: credentials,
+// authorization, a bad request, a conflict); 2 when the call could not be made as given (a bad
+// base URL); 1 for no answer (connection, TLS, timeout) and 5xx.
 int PrintControlAnswer(const core::Result<ControlAnswer>& answer);
 
 }  // namespace causeway::exchange

@@ -84,6 +84,49 @@ class Platform(unittest.TestCase):
                 self.assertEqual(st, 400, (path, limit))
                 self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/CONTROL/010", (path, limit))
 
+    def control_cli(self, *args, password="Admin1!", base=None):
+        env = dict(os.environ)
+        env.pop("CAUSEWAY_PASSWORD", None)
+        if password is not None:
+            env["CAUSEWAY_PASSWORD"] = password
+        p = subprocess.run([BINARY, *args, "--url", base or self.server.tls_base, "--admin", "CAUSEWAY_ADMIN"],
+                           env=env, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_control_commands_share_their_options_and_exit_codes(self):
+        """Every command that calls a running server reaches it over https the same way (the
+        server's self-signed certificate trusted with --cacert or its alias --ca-file, or
+        --insecure), and exits alike: 0, 4 for 404, 3 for another 4xx, 2 for a usage error, 1
+        without an answer."""
+        cert = os.path.join(self.server.dir, "tls", "cert.pem")
+        commands = [["task", "list"], ["messages", "summary"], ["outbox", "destinations"], ["fb", "system"],
+                    ["user", "unlock", "JOB_SCHEDULER"]]
+        for command in commands:
+            with self.subTest(command=command):
+                rc, _, err = self.control_cli(*command)
+                self.assertEqual(rc, 1, err)  # the certificate is not trusted
+                self.assertIn("certificate", err.lower())
+                rc, out, err = self.control_cli(*command, "--cacert", cert)
+                self.assertEqual(rc, 0, err)
+                self.assertTrue(json.loads(out), out)
+                rc, out, err = self.control_cli(*command, "--ca-file", cert)
+                self.assertEqual(rc, 0, err)
+                rc, out, err = self.control_cli(*command, "--insecure")
+                self.assertEqual(rc, 0, err)
+                rc, _, err = self.control_cli(*command, "--insecure", password="wrong")
+                self.assertEqual(rc, 3, err)
+                rc, _, err = self.control_cli(*command, password=None)
+                self.assertEqual(rc, 2, err)
+                self.assertIn("CAUSEWAY_PASSWORD", err)
+                rc, _, err = self.control_cli(*command, base="ftp://127.0.0.1:1")
+                self.assertEqual(rc, 2, err)
+        rc, _, err = self.control_cli("task", "show", "999999999", base=self.server.base)
+        self.assertEqual(rc, 4, err)
+        rc, _, err = self.control_cli("messages", "list", "--limit", "0", base=self.server.base)
+        self.assertEqual(rc, 3, err)  # the server refuses the limit (400)
+        rc, _, err = self.control_cli("outbox", "list", base="http://127.0.0.1:9")
+        self.assertEqual(rc, 1, err)  # nothing listens there
+
     def test_malformed_request_line(self):
         out = raw_exchange(self.server.port, b"BLAH\x00\x01 / HTTP/9.9\r\n\r\n")
         self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:80])

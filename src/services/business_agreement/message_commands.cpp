@@ -1,32 +1,14 @@
 #include "services/business_agreement/message_commands.h"
 
-#include <cctype>
-#include <cstdlib>
-#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "exchange/curl_http_client.h"
+#include "core/url.h"
+#include "exchange/control_options.h"
 
 namespace causeway::services::business_agreement {
 namespace {
-
-// Query values: unreserved characters as they are, everything else %XX.
-std::string Encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 class MessageCommandsImpl final : public MessageCommands {
  public:
@@ -49,21 +31,14 @@ class MessageCommandsImpl final : public MessageCommands {
       list_->add_option(std::string("--") + f, filters_[f], std::string("filter: ") + f);
     std::vector<CLI::App*> all = {list_, summary_};
     for (const auto& [name, c] : by_id_) all.push_back(c);
-    for (CLI::App* c : all) {
-      c->add_option("--url", url_, "base URL of the running server, e.g. http://127.0.0.1:8080")->required();
-      c->add_option("--admin", admin_, "control-plane user (password from CAUSEWAY_PASSWORD)")->required();
-    }
+    for (CLI::App* c : all) exchange::AddControlOptions(*c, call_);
     root_->require_subcommand(1);
   }
 
   bool Selected() const override { return root_->parsed(); }
 
   int Run() override {
-    const char* pw = std::getenv("CAUSEWAY_PASSWORD");
-    if (!pw) {
-      std::cerr << "causeway: set CAUSEWAY_PASSWORD to the password of " << admin_ << "\n";
-      return 2;
-    }
+    if (!exchange::ReadControlPassword(call_)) return 2;
     std::string path = "/_causeway/messages";
     std::string method = "GET";
     if (list_->parsed()) {
@@ -73,7 +48,7 @@ class MessageCommandsImpl final : public MessageCommands {
         std::string key = name;
         for (char& c : key)
           if (c == '-') c = '_';
-        query += (query.empty() ? "?" : "&") + key + "=" + Encode(value);
+        query += (query.empty() ? "?" : "&") + key + "=" + core::PercentEncode(value);
       }
       path += query;
     } else if (summary_->parsed()) {
@@ -81,40 +56,12 @@ class MessageCommandsImpl final : public MessageCommands {
     } else {
       for (const auto& [name, cmd] : by_id_) {
         if (!cmd->parsed()) continue;
-        path += "/" + Encode(id_);
+        path += "/" + core::PercentEncode(id_);
         if (name != "show") path += "/" + name;
         if (name == "restart" || name == "cancel" || name == "release") method = "POST";
       }
     }
-    auto destination = std::make_shared<exchange::Destination>();
-    destination->name = "causeway-control";
-    destination->base_url = url_;
-    destination->user = admin_;
-    destination->password = exchange::Secret(pw);
-    destination->max_answer_bytes = 64u << 20;
-    if (core::Status st = exchange::ValidateDestination(*destination); !st.ok()) {
-      std::cerr << "causeway: " << st.error().text << "\n";
-      return 2;
-    }
-    exchange::OutboundRequest req;
-    req.destination = destination;
-    req.method = method;
-    req.path = path;
-    exchange::CurlHttpClient client;
-    exchange::HttpOutcome out = client.SendAndWait(std::move(req));
-    if (!out.answered()) {
-      std::cerr << "causeway: " << exchange::TransportErrorName(out.error) << ": " << out.error_text << "\n";
-      return 1;
-    }
-    if (out.status == 200) {
-      std::cout << out.body << "\n";
-      return 0;
-    }
-    std::cerr << out.body << "\n";
-    if (out.status == 404) return 4;
-    if (out.status == 409) return 3;
-    if (out.status == 400) return 2;
-    return 1;
+    return exchange::PrintControlAnswer(exchange::CallControl(call_, method, path));
   }
 
  private:
@@ -123,7 +70,8 @@ class MessageCommandsImpl final : public MessageCommands {
   CLI::App* summary_ = nullptr;
   std::map<std::string, CLI::App*> by_id_;
   std::map<std::string, std::string> filters_;
-  std::string url_, admin_, id_;
+  exchange::ControlCall call_;
+  std::string id_;
 };
 
 }  // namespace

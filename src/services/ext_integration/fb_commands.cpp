@@ -2,14 +2,13 @@
 
 #include <boost/json.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "core/base64.h"
-#include "exchange/curl_http_client.h"
-#include "services/ext_integration/document_links.h"
+#include "core/url.h"
+#include "exchange/control_options.h"
 
 namespace causeway::services::ext_integration {
 namespace {
@@ -37,10 +36,7 @@ class FbCommandsImpl final : public FbCommands {
     root_->require_subcommand(1);
     auto sub = [&](const char* name, const char* help) {
       CLI::App* c = root_->add_subcommand(name, help);
-      c->add_option("--url", url_, "base URL of the running server, e.g. http://127.0.0.1:8080")->required();
-      c->add_option("--admin", admin_, "control-plane user (password from CAUSEWAY_PASSWORD)")->required();
-      c->add_option("--ca-file", ca_file_, "PEM bundle trusted for https");
-      c->add_flag("--insecure", insecure_, "skip TLS verification (sandboxes only)");
+      exchange::AddControlOptions(*c, call_);
       return c;
     };
     list_ = sub("list", "List work packages and work items by ticket number");
@@ -86,17 +82,13 @@ class FbCommandsImpl final : public FbCommands {
   bool Selected() const override { return root_->parsed(); }
 
   int Run() override {
-    const char* password = std::getenv("CAUSEWAY_PASSWORD");
-    if (!password) {
-      std::cerr << "causeway: set CAUSEWAY_PASSWORD to the password of " << admin_ << "\n";
-      return 2;
-    }
+    if (!exchange::ReadControlPassword(call_)) return 2;
     std::string method = "GET", path, body;
-    const std::string object = "/_causeway/fb/objects/" + PercentEncode(id_);
+    const std::string object = "/_causeway/fb/objects/" + core::PercentEncode(id_);
     if (list_->parsed()) {
       path = "/_causeway/fb/objects?limit=" + std::to_string(limit_);
-      if (!after_.empty()) path += "&after=" + PercentEncode(after_);
-      if (!type_.empty()) path += "&process_type=" + PercentEncode(type_);
+      if (!after_.empty()) path += "&after=" + core::PercentEncode(after_);
+      if (!type_.empty()) path += "&process_type=" + core::PercentEncode(type_);
     } else if (system_->parsed()) {
       path = "/_causeway/fb/system";
     } else if (create_->parsed() || change_->parsed()) {
@@ -125,7 +117,7 @@ class FbCommandsImpl final : public FbCommands {
       path = object + "/documents";
       body = json::serialize(o);
     } else if (customizing_->parsed()) {
-      path = "/_causeway/fb/customizing" + (section_.empty() ? "" : "/" + PercentEncode(section_));
+      path = "/_causeway/fb/customizing" + (section_.empty() ? "" : "/" + core::PercentEncode(section_));
       if (!put_file_.empty()) {
         if (!ReadFile(put_file_, &body)) return Usage("cannot read " + put_file_);
         method = "PUT";
@@ -142,7 +134,7 @@ class FbCommandsImpl final : public FbCommands {
         }
       }
     }
-    return Call(method, path, body, password);
+    return exchange::PrintControlAnswer(exchange::CallControl(call_, method, path, body));
   }
 
  private:
@@ -151,46 +143,13 @@ class FbCommandsImpl final : public FbCommands {
     return 2;
   }
 
-  int Call(const std::string& method, const std::string& path, const std::string& body, const char* password) {
-    auto destination = std::make_shared<exchange::Destination>();
-    destination->name = "causeway-cli";
-    destination->base_url = url_;
-    destination->user = admin_;
-    destination->password = exchange::Secret(password);
-    destination->ca_file = ca_file_;
-    destination->insecure = insecure_;
-    destination->total_timeout = std::chrono::seconds(120);
-    destination->max_answer_bytes = 64 << 20;
-    if (core::Status st = exchange::ValidateDestination(*destination); !st.ok()) return Usage(st.error().text);
-    exchange::CurlHttpClient http;
-    exchange::OutboundRequest request;
-    request.destination = destination;
-    request.method = method;
-    request.path = path;
-    request.body = body;
-    request.headers.Set("Accept", "application/json");
-    if (!body.empty()) request.headers.Set("Content-Type", "application/json");
-    exchange::HttpOutcome outcome = http.SendAndWait(std::move(request));
-    if (!outcome.answered()) {
-      std::cerr << "causeway: " << exchange::TransportErrorName(outcome.error) << ": " << outcome.error_text << "\n";
-      return 1;
-    }
-    if (outcome.status >= 200 && outcome.status < 300) {
-      std::cout << outcome.body << "\n";
-      return 0;
-    }
-    std::cerr << "causeway: HTTP " << outcome.status << " " << outcome.body << "\n";
-    if (outcome.status == 404) return 4;
-    return outcome.status >= 400 && outcome.status < 500 ? 3 : 1;
-  }
-
   CLI::App* root_ = nullptr;
   CLI::App *list_ = nullptr, *create_ = nullptr, *change_ = nullptr, *text_ = nullptr, *status_ = nullptr,
            *upload_ = nullptr, *customizing_ = nullptr, *system_ = nullptr;
   std::vector<CLI::App*> reads_;
-  std::string url_, admin_, ca_file_, id_, after_, type_, json_, file_, text_id_, text_body_, author_, status_code_,
+  exchange::ControlCall call_;
+  std::string id_, after_, type_, json_, file_, text_id_, text_body_, author_, status_code_,
       kind_ = "document", content_type_, title_, section_, put_file_;
-  bool insecure_ = false;
   int limit_ = 100;
 };
 

@@ -1,23 +1,11 @@
 #include "services/outbox/outbox_commands.h"
 
-#include <cctype>
-#include <cstdlib>
-#include <iostream>
 
-#include "exchange/control_call.h"
+#include "core/url.h"
+#include "exchange/control_options.h"
 
 namespace causeway::services::outbox {
 namespace {
-
-std::string Encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += {'%', kHex[c >> 4], kHex[c & 15]};
-  }
-  return out;
-}
 
 class OutboxCommandsImpl final : public OutboxCommands {
  public:
@@ -38,28 +26,19 @@ class OutboxCommandsImpl final : public OutboxCommands {
     pause_ = root_->add_subcommand("pause", "Stop sending to a destination (kept across restarts)");
     resume_ = root_->add_subcommand("resume", "Send to a paused destination again");
     for (CLI::App* c : {pause_, resume_}) c->add_option("name", name_, "destination name")->required();
-    for (CLI::App* c : {list_, show_, retry_, skip_, destinations_, pause_, resume_}) {
-      c->add_option("--url", call_.base_url, "base URL of the running server, e.g. http://127.0.0.1:8080")->required();
-      c->add_option("--admin", call_.user, "control-plane user (password from CAUSEWAY_PASSWORD)")->required();
-      c->add_option("--cacert", call_.ca_file, "PEM bundle of trusted CAs for https");
-      c->add_flag("--insecure", call_.insecure, "do not verify the server's certificate");
-    }
+    for (CLI::App* c : {list_, show_, retry_, skip_, destinations_, pause_, resume_})
+      exchange::AddControlOptions(*c, call_);
   }
 
   bool Selected() const override { return root_->parsed(); }
 
   int Run() override {
-    const char* pw = std::getenv("CAUSEWAY_PASSWORD");
-    if (!pw) {
-      std::cerr << "causeway: set CAUSEWAY_PASSWORD to the password of " << call_.user << "\n";
-      return 2;
-    }
-    call_.password = pw;
+    if (!exchange::ReadControlPassword(call_)) return 2;
     const std::string base = "/_causeway/outbox/";
     if (list_->parsed()) {
       std::string q;
       auto add = [&](const char* n, const std::string& v) {
-        if (!v.empty()) q += (q.empty() ? "?" : "&") + std::string(n) + "=" + Encode(v);
+        if (!v.empty()) q += (q.empty() ? "?" : "&") + std::string(n) + "=" + core::PercentEncode(v);
       };
       add("destination", destination_);
       add("key", key_);
@@ -68,11 +47,11 @@ class OutboxCommandsImpl final : public OutboxCommands {
       add("limit", limit_);
       return Call("GET", base + "messages" + q);
     }
-    if (show_->parsed()) return Call("GET", base + "messages/" + Encode(id_));
-    if (retry_->parsed()) return Call("POST", base + "messages/" + Encode(id_) + "/retry");
-    if (skip_->parsed()) return Call("POST", base + "messages/" + Encode(id_) + "/skip");
+    if (show_->parsed()) return Call("GET", base + "messages/" + core::PercentEncode(id_));
+    if (retry_->parsed()) return Call("POST", base + "messages/" + core::PercentEncode(id_) + "/retry");
+    if (skip_->parsed()) return Call("POST", base + "messages/" + core::PercentEncode(id_) + "/skip");
     if (destinations_->parsed()) return Call("GET", base + "destinations");
-    return Call("POST", base + "destinations/" + Encode(name_) + (pause_->parsed() ? "/pause" : "/resume"));
+    return Call("POST", base + "destinations/" + core::PercentEncode(name_) + (pause_->parsed() ? "/pause" : "/resume"));
   }
 
  private:
