@@ -7,13 +7,13 @@
 #include <iostream>
 
 #include "app/config.h"
+#include "app/store_config.h"
 #include "core/ascii.h"
 #include "core/url.h"
 #include "exchange/control_options.h"
 #include "security/password_hash.h"
 #include "security/user_directory.h"
 #include "store/migration.h"
-#include "app/store_config.h"
 
 namespace causeway::app {
 namespace {
@@ -76,7 +76,8 @@ class UserCommandsImpl final : public UserCommands {
     }
     if (!exchange::ReadControlPassword(call_)) return 2;
     return exchange::PrintControlAnswer(exchange::CallControl(
-        call_, "POST", "/_causeway/users/" + core::PercentEncode(core::ToUpper(name_)) + (unlock ? "/unlock" : "/lock")));
+        call_, "POST",
+        "/_causeway/users/" + core::PercentEncode(core::ToUpper(name_)) + (unlock ? "/unlock" : "/lock")));
   }
 
   int Offline(bool unlock) {

@@ -47,7 +47,6 @@ TEST(FindAnyTest, FindsTheFirstByteOfTheSet) {
   EXPECT_EQ(FindAny("abc", "c", 3), std::string_view::npos);
 }
 
-
 TEST(PercentEncodeTest, KeepsUnreservedAndTheGivenCharactersEscapesTheRest) {
   EXPECT_EQ(PercentEncode("BRF-123_a.b~Z9"), "BRF-123_a.b~Z9");
   EXPECT_EQ(PercentEncode("a b/c'\xC3\xBC+%"), "a%20b%2Fc%27%C3%BC%2B%25");

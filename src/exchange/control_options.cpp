@@ -7,7 +7,8 @@
 namespace causeway::exchange {
 
 void AddControlOptions(CLI::App& command, ControlCall& call, bool url_required) {
-  CLI::Option* url = command.add_option("--url", call.base_url, "base URL of the running server, e.g. http://127.0.0.1:8080");
+  CLI::Option* url =
+      command.add_option("--url", call.base_url, "base URL of the running server, e.g. http://127.0.0.1:8080");
   if (url_required) url->required();
   CLI::Option* admin = command.add_option("--admin", call.user, "control-plane user (password from CAUSEWAY_PASSWORD)");
   if (url_required) admin->required();

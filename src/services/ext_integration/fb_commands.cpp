@@ -1,7 +1,6 @@
 #include "services/ext_integration/fb_commands.h"
 
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>

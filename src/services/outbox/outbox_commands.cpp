@@ -1,6 +1,5 @@
 #include "services/outbox/outbox_commands.h"
 
-
 #include "core/url.h"
 #include "exchange/control_options.h"
 
@@ -51,7 +50,8 @@ class OutboxCommandsImpl final : public OutboxCommands {
     if (retry_->parsed()) return Call("POST", base + "messages/" + core::PercentEncode(id_) + "/retry");
     if (skip_->parsed()) return Call("POST", base + "messages/" + core::PercentEncode(id_) + "/skip");
     if (destinations_->parsed()) return Call("GET", base + "destinations");
-    return Call("POST", base + "destinations/" + core::PercentEncode(name_) + (pause_->parsed() ? "/pause" : "/resume"));
+    return Call("POST",
+                base + "destinations/" + core::PercentEncode(name_) + (pause_->parsed() ? "/pause" : "/resume"));
   }
 
  private:
