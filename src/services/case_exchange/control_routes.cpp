@@ -76,7 +76,7 @@ class Routes {
     if (seg[0] != "tenants") return Fail(NotFound());
     auto dir = desk_.directory();
     if (seg.size() == 1) {
-      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
       json::array list;
       for (const auto& [id, t] : dir->tenants)
         list.push_back(json::object{{"id", id},
@@ -99,20 +99,20 @@ class Routes {
         if (!st.ok()) return Fail(st.error());
         dir = desk_.directory();
       } else if (ControlMethod(req) != "GET") {
-        return WrongMethod("GET, HEAD, PUT");
+        return MethodNotAllowed({"GET", "PUT"});
       }
       return TenantAnswer(*dir, tid);
     }
     const changes::Tenant* tenant = dir->FindTenant(tid);
     if (!tenant) return Fail(ControlError(core::Code::kNotFound, "001", "Tenant " + tid + " does not exist"));
     if (seg.size() == 4 && (seg[2] == "people" || seg[2] == "groups" || seg[2] == "systems")) {
-      if (req.method != "PUT") return WrongMethod("PUT");
+      if (req.method != "PUT") return MethodNotAllowed({"PUT"});
       auto body = Body(req);
       if (!body.ok()) return Fail(body.error());
       return PutItem(*tenant, seg[2], seg[3], *body);
     }
     if (seg[2] == "changes" && (seg.size() == 4 || (seg.size() == 5 && seg[4] == "operations"))) {
-      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
       auto log = desk_.Operations(tid, seg[3]);
       if (!log.ok()) return Fail(log.error());
       if (seg.size() == 5) return Json(OperationsJson(*log));
@@ -137,12 +137,6 @@ class Routes {
  private:
   static http::Response Fail(const core::Error& e) { return ProblemJson(e); }
   static core::Error NotFound() { return ControlError(core::Code::kNotFound, "001", "Unknown control resource"); }
-  // 405 with `allow` (RFC 9110 §15.5.6).
-  static http::Response WrongMethod(const char* allowed) {
-    http::Response r = Fail(ControlError(core::Code::kMethodNotAllowed, "002", std::string("Use ") + allowed));
-    r.headers.Add("allow", allowed);
-    return r;
-  }
   // Bodies are read strictly (services/common/control_body.h): what GET shows can be PUT back
   // as it is (output-only fields such as has_password are accepted and ignored); a field the
   // item does not have, or of the wrong type, is refused naming it.
@@ -222,13 +216,13 @@ class Routes {
 
   http::Response Workflows(const http::Request& req, const std::vector<std::string>& seg) {
     if (seg.size() == 1) {
-      if (ControlMethod(req) != "GET") return WrongMethod("GET, HEAD");
+      if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
       json::array list;
       for (const auto& [type, w] : desk_.directory()->workflows) list.push_back(WorkflowJson(w));
       return Json(json::object{{"workflows", std::move(list)}});
     }
     if (seg.size() != 2) return Fail(NotFound());
-    if (req.method != "PUT") return WrongMethod("PUT");
+    if (req.method != "PUT") return MethodNotAllowed({"PUT"});
     auto body = Body(req);
     if (!body.ok()) return Fail(body.error());
     changes::Workflow w;
