@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -492,6 +493,59 @@ class SeveralNodes(PushChecks, unittest.TestCase):
         stored = json.loads(body)
         self.assertEqual([d["path_prefix"] for d in stored["destinations"]], ["/b"])
         self.assertEqual([p["code"] for p in stored["process_types"]], ["S1IT", "S1CG", "S1MJ"], "node 1's sections kept")
+
+    def test_sections_changed_at_once_through_several_nodes_are_all_kept(self):
+        """Three admins change three sections of the Focused Build customizing at the same time,
+        round robin over the nodes: a section is merged into the stored customizing and stored
+        only if that is still the one stored (else merged into the newer one), so no change
+        answered 200 is undone by another's stale merge."""
+        profile = {"name": "P", "initial": "E0001", "statuses": [{"code": "E0001", "text": "Open"}]}
+        customizing = {
+            "destinations": [{"name": "TOOL", "protocol": "http", "host": "127.0.0.1", "port": 9, "path_prefix": "/a"}],
+            "status_profiles": [profile],
+            "process_types": [{"code": c, "text": c, "status_profile": "P"} for c in ("S1IT", "S1CG", "S1MJ")]}
+        json_admin = {**ADMIN, "Content-Type": "application/json"}
+        st, _, body = self.nodes[0].request("PUT", "/_causeway/fb/customizing", json_admin, json.dumps(customizing))
+        self.assertEqual(st, 200, body)
+        rounds = 30
+
+        def destinations(i):
+            return [{**customizing["destinations"][0], "path_prefix": f"/d{i}"}]
+
+        def status_profiles(i):
+            return [{**profile, "statuses": [{"code": "E0001", "text": f"Open {i}"}]}]
+
+        def process_types(i):
+            return [{**t, "text": f"{t['code']} {i}"} for t in customizing["process_types"]]
+
+        failures = []
+
+        def admin(section, make, first_node):
+            for i in range(rounds):
+                node = self.nodes[(first_node + i) % len(self.nodes)]
+                st, _, body = node.request("PUT", f"/_causeway/fb/customizing/{section}", json_admin,
+                                           json.dumps(make(i)))
+                if st != 200:
+                    failures.append((section, i, st, body))
+
+        threads = [threading.Thread(target=admin, args=args) for args in
+                   (("destinations", destinations, 0), ("status_profiles", status_profiles, 1),
+                    ("process_types", process_types, 2))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+        last = rounds - 1
+        for node in self.nodes:
+            st, _, body = node.request("GET", "/_causeway/fb/customizing", ADMIN)  # refreshes first
+            self.assertEqual(st, 200, body)
+            stored = json.loads(body)
+            self.assertEqual([d["path_prefix"] for d in stored["destinations"]], [f"/d{last}"], node.base)
+            self.assertEqual([s["text"] for s in stored["status_profiles"][0]["statuses"]], [f"Open {last}"], node.base)
+            self.assertEqual([t["text"] for t in stored["process_types"]], [f"S1IT {last}", f"S1CG {last}", f"S1MJ {last}"],
+                             node.base)
+
 
 class DeadNode(PushChecks, unittest.TestCase):
     """kill -9 of node 3 while it runs long jobs, has jobs waiting for a worker, and has accepted

@@ -393,4 +393,23 @@ core::Status StoreCustomizing(store::Tx& tx, std::string_view name, const Stored
       {std::string(name), c.document, core::ToUnixMillis(c.changed_at), c.changed_by});
 }
 
+core::Result<bool> ReplaceCustomizing(store::Tx& tx, std::string_view name, const StoredCustomizing& c,
+                                      const std::string& based_on) {
+  int64_t changed = 0;
+  if (based_on.empty()) {
+    CW_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO fb_customizing (name, document, changed_at, changed_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO NOTHING",
+                {std::string(name), c.document, core::ToUnixMillis(c.changed_at), c.changed_by}, &changed));
+  } else {
+    // One statement: on PostgreSQL a concurrent UPDATE of the row makes this one re-check the
+    // condition against the committed document (READ COMMITTED), so only one of two wins.
+    CW_RETURN_IF_ERROR(
+        tx.Exec("UPDATE fb_customizing SET document = ?, changed_at = ?, changed_by = ? "
+                "WHERE name = ? AND document = ?",
+                {c.document, core::ToUnixMillis(c.changed_at), c.changed_by, std::string(name), based_on}, &changed));
+  }
+  return changed == 1;
+}
+
 }  // namespace causeway::workitems::repo

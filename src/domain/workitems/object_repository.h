@@ -68,6 +68,10 @@ struct StoredCustomizing {
 };
 core::Result<std::optional<StoredCustomizing>> LoadCustomizing(store::Tx& tx, std::string_view name);
 core::Status StoreCustomizing(store::Tx& tx, std::string_view name, const StoredCustomizing& c);
+// Stores `c` only if the stored document is still `based_on` (empty: none is stored yet); false
+// when another writer changed it meanwhile (then nothing is written).
+core::Result<bool> ReplaceCustomizing(store::Tx& tx, std::string_view name, const StoredCustomizing& c,
+                                      const std::string& based_on);
 
 }  // namespace repo
 }  // namespace causeway::workitems

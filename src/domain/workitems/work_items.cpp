@@ -114,10 +114,16 @@ core::Status WorkItems::UseCustomizing(Customizing c) {
   return core::Status::Ok();
 }
 
-core::Status WorkItems::SaveCustomizing(Customizing c, std::string document, const std::string& user) {
+core::Status WorkItems::SaveCustomizing(Customizing c, std::string document, const std::string& user,
+                                        const std::string* based_on) {
   CW_RETURN_IF_ERROR(Validate(c));
   repo::StoredCustomizing stored{std::move(document), clock_.Now(), user};
-  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) { return repo::StoreCustomizing(tx, kCustomizingName, stored); }));
+  CW_RETURN_IF_ERROR(db_.Write([&](store::Tx& tx) -> core::Status {
+    if (!based_on) return repo::StoreCustomizing(tx, kCustomizingName, stored);
+    CW_ASSIGN_OR_RETURN(bool replaced, repo::ReplaceCustomizing(tx, kCustomizingName, stored, *based_on));
+    if (!replaced) return CustomizingChangedMeanwhile();
+    return core::Status::Ok();
+  }));
   return UseCustomizing(std::move(c));
 }
 

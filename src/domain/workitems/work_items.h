@@ -108,7 +108,11 @@ class WorkItems {
   // Makes `c` current after Validate (nothing stored).
   core::Status UseCustomizing(Customizing c);
   // Validate, store `document` (the service layer's canonical text of `c`) durably, make current.
-  core::Status SaveCustomizing(Customizing c, std::string document, const std::string& user);
+  // `based_on`: the stored document `c` was derived from (empty: none was stored); then it is
+  // stored only if the store still holds that one, else CustomizingChangedMeanwhile and nothing
+  // changes. Without it the store is overwritten (the configuration file's, at start).
+  core::Status SaveCustomizing(Customizing c, std::string document, const std::string& user,
+                               const std::string* based_on = nullptr);
   core::Result<std::optional<repo::StoredCustomizing>> StoredCustomizing() const;
 
   // --- objects (id: TICKET_GUID or ticket number) ---

@@ -70,6 +70,10 @@ core::Error DocumentNotFound(const std::string& id) {
   return Fb(core::Code::kNotFound, "016", "Document &1 does not exist", {id});
 }
 
+core::Error CustomizingChangedMeanwhile() {
+  return Fb(core::Code::kConflict, "017", "The customizing was changed meanwhile; read it again and retry", {});
+}
+
 core::Error StoreInconsistent(const std::string& text) {
   return Fb(core::Code::kInternal, "090", "Stored work item data is inconsistent: &1", {text});
 }

@@ -46,6 +46,8 @@ core::Error ChangedMeanwhile(const std::string& ticket_id);
 core::Error DocumentTooLarge(int64_t size, int64_t limit);
 // kNotFound CAUSEWAY/FB/016 "Document &1 does not exist"
 core::Error DocumentNotFound(const std::string& id);
+// kConflict CAUSEWAY/FB/017 "The customizing was changed meanwhile; read it again and retry"
+core::Error CustomizingChangedMeanwhile();
 // kInternal CAUSEWAY/FB/090: the store holds something this code cannot read
 core::Error StoreInconsistent(const std::string& text);
 

@@ -83,9 +83,17 @@ core::Result<exchange::Destination> ToOutboxDestination(const workitems::RfcDest
   return out;
 }
 
-core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::string& user) {
+core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::string& user,
+                                         const std::string* based_on) {
   std::lock_guard lock(apply_mu_);
-  return ApplyLocked(std::move(c), user, nullptr);
+  // Another request of this node applied one since `c` was derived: no need to ask the store.
+  if (based_on && *based_on != applied_document_) return workitems::CustomizingChangedMeanwhile();
+  return ApplyLocked(std::move(c), user, nullptr, based_on);
+}
+
+std::pair<std::shared_ptr<const workitems::Customizing>, std::string> FbRuntime::Current() {
+  std::lock_guard lock(apply_mu_);
+  return {items->customizing(), applied_document_};
 }
 
 core::Status FbRuntime::Refresh() {
@@ -100,7 +108,7 @@ core::Status FbRuntime::Refresh() {
 }
 
 core::Status FbRuntime::ApplyLocked(workitems::Customizing c, const std::string& user,
-                                    const std::string* stored_document) {
+                                    const std::string* stored_document, const std::string* based_on) {
   std::shared_ptr<const workitems::Customizing> current = items->customizing();
   for (auto& d : c.destinations) {
     if (!d.password.empty() || !d.password_env.empty()) continue;
@@ -127,7 +135,7 @@ core::Status FbRuntime::ApplyLocked(workitems::Customizing c, const std::string&
     spdlog::info("focused build: customizing stored by {} applied", user);
   } else {
     document = boost::json::serialize(CustomizingToJson(c, /*with_secrets=*/true));
-    CW_RETURN_IF_ERROR(items->SaveCustomizing(std::move(c), document, user));
+    CW_RETURN_IF_ERROR(items->SaveCustomizing(std::move(c), document, user, based_on));
   }
   applied_document_ = std::move(document);
   if (outbox)

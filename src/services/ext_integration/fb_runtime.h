@@ -64,8 +64,13 @@ struct FbRuntime {
 
   // Validates `c`, keeps the stored passwords of destinations sent without one, checks and
   // sets its destinations in the outbox, stores it durably and makes it current. Errors name
-  // the field; nothing changes on an error.
-  core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user);
+  // the field; nothing changes on an error. `based_on`: the document of Current() that `c` was
+  // derived from (a section merged into it); if this node or another stored a newer one since,
+  // nothing changes and the error is CAUSEWAY/FB/017 (merge into the new one and apply again).
+  core::Status ApplyCustomizing(workitems::Customizing c, const std::string& user,
+                                const std::string* based_on = nullptr);
+  // The customizing in use with its stored form (empty when none is stored), read together.
+  std::pair<std::shared_ptr<const workitems::Customizing>, std::string> Current();
   // Makes the stored customizing current (domain and outbox destinations) when it is not the one
   // this node applied last: another node changed it. The module calls it about once a second
   // on a shared store, the control routes before they read or merge a section (so that a
@@ -77,7 +82,8 @@ struct FbRuntime {
 
  private:
   // `stored_document`: the customizing as stored by another node (applied, not stored again).
-  core::Status ApplyLocked(workitems::Customizing c, const std::string& user, const std::string* stored_document);
+  core::Status ApplyLocked(workitems::Customizing c, const std::string& user, const std::string* stored_document,
+                           const std::string* based_on = nullptr);
 
   std::mutex apply_mu_;           // one apply or refresh at a time
   std::string applied_document_;  // GUARDED_BY(apply_mu_): the stored form of the current customizing

@@ -132,5 +132,52 @@ TEST_F(FbRuntimeTest, AStoredDocumentThatCannotBeReadKeepsWhatIsInUse) {
   EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/moved");
 }
 
+// A change derived from an older stored customizing (a section merged into it) must not undo a
+// change stored meanwhile: refused with CAUSEWAY/FB/017, nothing changes, whether the newer one
+// came from another node (the store decides) or from this one.
+TEST_F(FbRuntimeTest, AChangeBasedOnAnOlderCustomizingIsRefusedAndChangesNothing) {
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/tool"), "ADMIN").ok());
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  auto [b_current, b_based_on] = b_->rt.Current();
+  EXPECT_FALSE(b_based_on.empty());
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(Moved(), "ALICE", &b_based_on).ok());  // the same base: accepted
+
+  core::Status stale =
+      b_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/stale"), "BOB", &b_based_on);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().GatewayCode(), "CAUSEWAY/FB/017");
+  EXPECT_EQ(stale.error().code, core::Code::kConflict);
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/tool");  // b's outbox untouched
+  auto stored = b_->rt.items->StoredCustomizing();
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->changed_by, "ALICE");
+
+  // Merged again into what is stored now, it is accepted.
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  auto [now, now_based_on] = b_->rt.Current();
+  EXPECT_EQ(b_->InboundStatus("Parked by the tool"), "E0004");
+  ASSERT_TRUE(
+      b_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/fresh"), "BOB", &now_based_on).ok());
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/fresh");
+
+  // On one node: a base older than what the node itself applied since.
+  auto [mine, mine_based_on] = a_->rt.Current();
+  ASSERT_TRUE(a_->rt.Refresh().ok());
+  stale = a_->rt.ApplyCustomizing(Moved(), "ALICE", &mine_based_on);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().GatewayCode(), "CAUSEWAY/FB/017");
+}
+
+TEST_F(FbRuntimeTest, TheFirstCustomizingIsStoredOnceWhenTwoNodesStoreItAtOnce) {
+  auto [none, empty] = a_->rt.Current();
+  EXPECT_TRUE(empty.empty());
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/a"), "ALICE", &empty).ok());
+  core::Status second = b_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/b"), "BOB", &empty);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().GatewayCode(), "CAUSEWAY/FB/017");
+  ASSERT_TRUE(b_->rt.Refresh().ok());
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/a");
+}
+
 }  // namespace
 }  // namespace causeway::services::ext_integration
