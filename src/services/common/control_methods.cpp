@@ -31,4 +31,11 @@ http::Response MethodNotAllowed(std::initializer_list<std::string_view> methods)
   return r;
 }
 
+std::optional<std::string_view> ControlSubresource(std::string_view rest, std::string_view name) {
+  if (rest == name) return std::string_view();
+  if (rest.size() > name.size() && rest.starts_with(name) && rest[name.size()] == '/')
+    return rest.substr(name.size() + 1);
+  return std::nullopt;
+}
+
 }  // namespace causeway::services

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,9 @@ std::string AllowedMethods(std::initializer_list<std::string_view> methods);
 
 // 405, CAUSEWAY/CONTROL/002 "Use GET or PUT" as the JSON problem body, `allow` set.
 http::Response MethodNotAllowed(std::initializer_list<std::string_view> methods);
+
+// What follows resource `name` in a route's rest: "" for "tasks", "42" for "tasks/42", nothing
+// for "taskset" or another resource.
+std::optional<std::string_view> ControlSubresource(std::string_view rest, std::string_view name);
 
 }  // namespace causeway::services

@@ -42,5 +42,15 @@ TEST(ControlMethodsTest, MethodNotAllowedCarriesCodeAndAllow) {
   }
 }
 
+TEST(ControlMethodsTest, SubresourceIsWhatFollowsTheResourceName) {
+  EXPECT_EQ(ControlSubresource("tasks", "tasks"), std::string_view());
+  EXPECT_EQ(ControlSubresource("tasks/42", "tasks"), std::string_view("42"));
+  EXPECT_EQ(ControlSubresource("tasks/42/x", "tasks"), std::string_view("42/x"));
+  EXPECT_EQ(ControlSubresource("tasks/", "tasks"), std::string_view());
+  EXPECT_EQ(ControlSubresource("taskset", "tasks"), std::nullopt);
+  EXPECT_EQ(ControlSubresource("task", "tasks"), std::nullopt);
+  EXPECT_EQ(ControlSubresource("partners", "tasks"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace causeway::services

@@ -44,23 +44,6 @@ http::Response Tasks(activities::TaskActivities& acts, const http::Request& req,
   return Json(200, activities::EncodeTask(**t));
 }
 
-http::Response Partners(activities::TaskActivities& acts, const http::Request& req, std::string_view rest) {
-  if (rest.empty()) {
-    if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
-    auto list = acts.ListPartners();
-    if (!list.ok()) return JsonError(list.error());
-    json::array arr;
-    for (const auto& p : *list) arr.push_back(PartnerJson(p));
-    return Json(200, json::serialize(json::object{{"partners", arr}}));
-  }
-  if (req.method != "PUT") return MethodNotAllowed({"PUT"});
-  auto partner = PartnerFromJson(rest, req.body);
-  if (!partner.ok()) return JsonError(partner.error());
-  const activities::Partner& p = *partner;
-  if (core::Status st = acts.UpsertPartner(p); !st.ok()) return JsonError(st.error());
-  return Json(200, json::serialize(PartnerJson(p)));
-}
-
 http::Response Errors(const soap::ErrorLog& log, const http::Request& req, std::string_view rest) {
   if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
   if (rest.empty()) {
@@ -97,24 +80,21 @@ std::string ErrorLogEntryJson(const soap::ErrorLogEntry& e) {
 }
 
 http::Endpoint ControlEndpoint(activities::TaskActivities& acts, const soap::ErrorLog& errors) {
-  return {
-      .key = std::string(kRoot),
-      .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
-      .handle = [&acts, &errors](http::Request& req, const http::RouteMatch& m) {
-        std::string_view rest = m.rest;
-        auto part = [&](std::string_view name) -> std::optional<std::string_view> {
-          if (rest == name) return std::string_view();
-          if (rest.substr(0, name.size()) == name && rest.size() > name.size() && rest[name.size()] == '/')
-            return rest.substr(name.size() + 1);
-          return std::nullopt;
-        };
-        if (auto r = part("tasks")) return Tasks(acts, req, *r);
-        if (auto r = part("partners")) return Partners(acts, req, *r);
-        if (auto r = part("errors")) return Errors(errors, req, *r);
-        return JsonError(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
-      },
-      .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
-      .may_block = [](const http::Request&) { return true; }};
+  return {.key = std::string(kRoot),
+          .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
+          .handle =
+              [&acts, &errors](http::Request& req, const http::RouteMatch& m) {
+                auto part = [&](std::string_view name) { return ControlSubresource(m.rest, name); };
+                if (auto r = part("tasks")) return Tasks(acts, req, *r);
+                if (auto r = part("partners"))
+                  return PartnersResource({[&] { return acts.ListPartners(); },
+                                           [&](const activities::Partner& p) { return acts.UpsertPartner(p); }},
+                                          req, *r);
+                if (auto r = part("errors")) return Errors(errors, req, *r);
+                return JsonError(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
+              },
+          .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+          .may_block = [](const http::Request&) { return true; }};
 }
 
 }  // namespace causeway::services::task_activity

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include "services/common/control_body.h"
+#include "services/common/control_methods.h"
+#include "services/common/problem_json.h"
 
 namespace causeway::services::task_activity {
 namespace json = boost::json;
@@ -37,6 +39,22 @@ core::Result<activities::Partner> PartnerFromJson(std::string_view id, std::stri
   if (p.kind == activities::PartnerKind::kEmployee && p.employee_id.empty())
     return Refused("an employee needs an employee_id");
   return p;
+}
+
+http::Response PartnersResource(const PartnerStore& store, const http::Request& req, std::string_view rest) {
+  if (rest.empty()) {
+    if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
+    auto list = store.list();
+    if (!list.ok()) return ProblemJson(list.error());
+    json::array arr;
+    for (const auto& p : *list) arr.push_back(PartnerJson(p));
+    return JsonResponse(200, json::object{{"partners", std::move(arr)}});
+  }
+  if (req.method != "PUT") return MethodNotAllowed({"PUT"});
+  auto partner = PartnerFromJson(rest, req.body);
+  if (!partner.ok()) return ProblemJson(partner.error());
+  if (core::Status st = store.upsert(*partner); !st.ok()) return ProblemJson(st.error());
+  return JsonResponse(200, PartnerJson(*partner));
 }
 
 }  // namespace causeway::services::task_activity
