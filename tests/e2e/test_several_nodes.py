@@ -99,6 +99,14 @@ lease_sweep_s = 1
 """
 
 
+# A small Focused Build customizing: one destination, one status profile, the three process types.
+FB_PROFILE = {"name": "P", "initial": "E0001", "statuses": [{"code": "E0001", "text": "Open"}]}
+FB_CUSTOMIZING = {
+    "destinations": [{"name": "TOOL", "protocol": "http", "host": "127.0.0.1", "port": 9, "path_prefix": "/a"}],
+    "status_profiles": [FB_PROFILE],
+    "process_types": [{"code": c, "text": c, "status_profile": "P"} for c in ("S1IT", "S1CG", "S1MJ")]}
+
+
 def cheap_hash(password, iterations=100):
     """A `password_hash` (security/password_hash.h) with few iterations: quick logons."""
     salt = os.urandom(16)
@@ -474,11 +482,7 @@ class SeveralNodes(PushChecks, unittest.TestCase):
         # Focused Build: a customizing stored on node 1 is the base of a section changed on node 2
         # right after (the control plane merges into the stored one, not a stale copy), and node
         # 3's outbox follows both within seconds.
-        profile = {"name": "P", "initial": "E0001", "statuses": [{"code": "E0001", "text": "Open"}]}
-        customizing = {
-            "destinations": [{"name": "TOOL", "protocol": "http", "host": "127.0.0.1", "port": 9, "path_prefix": "/a"}],
-            "status_profiles": [profile],
-            "process_types": [{"code": c, "text": c, "status_profile": "P"} for c in ("S1IT", "S1CG", "S1MJ")]}
+        profile, customizing = FB_PROFILE, FB_CUSTOMIZING
         json_admin = {**ADMIN, "Content-Type": "application/json"}
         st, _, body = n1.request("PUT", "/_causeway/fb/customizing", json_admin, json.dumps(customizing))
         self.assertEqual(st, 200, body)
@@ -499,11 +503,7 @@ class SeveralNodes(PushChecks, unittest.TestCase):
         round robin over the nodes: a section is merged into the stored customizing and stored
         only if that is still the one stored (else merged into the newer one), so no change
         answered 200 is undone by another's stale merge."""
-        profile = {"name": "P", "initial": "E0001", "statuses": [{"code": "E0001", "text": "Open"}]}
-        customizing = {
-            "destinations": [{"name": "TOOL", "protocol": "http", "host": "127.0.0.1", "port": 9, "path_prefix": "/a"}],
-            "status_profiles": [profile],
-            "process_types": [{"code": c, "text": c, "status_profile": "P"} for c in ("S1IT", "S1CG", "S1MJ")]}
+        profile, customizing = FB_PROFILE, FB_CUSTOMIZING
         json_admin = {**ADMIN, "Content-Type": "application/json"}
         st, _, body = self.nodes[0].request("PUT", "/_causeway/fb/customizing", json_admin, json.dumps(customizing))
         self.assertEqual(st, 200, body)
