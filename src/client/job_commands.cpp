@@ -96,7 +96,7 @@ void JobCommandImpl::Register(CLI::App& app) {
                    "PEM client certificate for X.509 logon [env CAUSEWAY_CLIENT_CERT]");
   job_->add_option("--client-key", conn_.client_key,
                    "PEM private key of --client-cert [env CAUSEWAY_CLIENT_KEY]");
-  job_->add_option("--ca-bundle", conn_.ca_bundle, "PEM CA bundle [env CAUSEWAY_CA_BUNDLE]");
+  job_->add_option("--ca-bundle,--cacert", conn_.ca_bundle, "PEM CA bundle [env CAUSEWAY_CA_BUNDLE]");
   job_->add_flag("--insecure", conn_.insecure, "Do not verify the server's TLS certificate");
   job_->add_option("--sap-client", conn_.sap_client,
                    "ABAP client, sent as sap-client=NNN [env CAUSEWAY_SAP_CLIENT]");

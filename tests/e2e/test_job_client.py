@@ -256,6 +256,19 @@ class JobClientAgainstServer(ClientCase):
         self.assertEqual(r.stdout.split("\t")[0], "ZCW_DEMO_CHAIN")
         self.assertEqual(len(r.stdout.strip().splitlines()), 1)
 
+    def test_https_with_the_servers_own_certificate(self):
+        """Over https the server's certificate is trusted with --ca-bundle (or --cacert, as the
+        control-plane commands and curl spell it), or not checked with --insecure; untrusted, the
+        client exits with its connection code."""
+        url = self.server.tls_base + SERVICE.rstrip("/")
+        cert = os.path.join(self.server.dir, "tls", "cert.pem")
+        for extra in (["--ca-bundle", cert], ["--cacert", cert], ["--insecure"]):
+            r = self.job("templates", "--url", url, *extra)
+            self.assert_exit(r, FINISHED)
+            self.assertIn("ZCW_DEMO_NOOP", r.stdout)
+        r = self.job("templates", "--url", url)
+        self.assert_exit(r, CONNECTION)
+
     def test_template_text_selects_template(self):
         r = self.job("schedule", "--template-text", "Demo: does nothing", "--user", "PLANNER", "--json")
         self.assert_exit(r, FINISHED)
