@@ -134,7 +134,7 @@ Engine::Engine(std::shared_ptr<const Service> service, store::Database& db, Engi
     : service_(std::move(service)),
       options_(std::move(options)),
       db_(db),
-      error_log_(db),
+      error_log_(db, options_.error_log, service_->Description().interface_name),
       idempotency_(db, options_.clock ? *options_.clock : system_clock_, options_.idempotency) {
   const auto& ops = service_->Description().operations;
   never_blocks_ = !ops.empty() && std::all_of(ops.begin(), ops.end(), [&](const Operation& op) {
@@ -345,7 +345,7 @@ http::Response Engine::Staged(const Envelope& env, const Operation& op, const Ca
         // Written in the claim's transaction: the fault goes out once its entry is durable.
         run->fault_at = clock().Now();
         run->fault_category = "idempotency";
-        CW_RETURN_IF_ERROR(ErrorLog::Insert(tx, entry(*claim.refusal)));
+        CW_RETURN_IF_ERROR(error_log_.Insert(tx, entry(*claim.refusal)));
         run->refusal = std::move(claim.refusal);
         return core::Status::Ok();
       }

@@ -64,6 +64,7 @@ struct EngineOptions {
   const core::Clock* clock = nullptr;  // timestamps, retention; null: the system clock
   ParseLimits limits;
   IdempotencyOptions idempotency;
+  ErrorLogOptions error_log;      // how long and how many fault entries are kept
   std::string system_id = "CWY";  // realm of a 401 rendered by FaultResponse()
   // Where one-way operations' messages are stored (null: one-way operations are invoked at
   // once). Must outlive the engine and use the engine's database.

@@ -5,6 +5,7 @@
 namespace causeway::soap {
 namespace {
 
+constexpr int64_t kErrorLogPurgeIntervalMs = 60'000;
 constexpr char kColumns[] =
     "transaction_id, logged_at, service, operation, user_name, soap_version, category, error_code, detail";
 
@@ -17,9 +18,24 @@ ErrorLogEntry FromRow(const store::Row& r) {
 
 core::Status ErrorLog::Insert(store::Tx& tx, const ErrorLogEntry& e) {
   static const std::string kInsert = std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  return tx.Exec(kInsert,
-                 {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation, e.user, e.soap_version,
-                  e.category, e.error_code, e.detail});
+  CW_RETURN_IF_ERROR(tx.Exec(kInsert, {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation,
+                                       e.user, e.soap_version, e.category, e.error_code, e.detail}));
+  const int64_t now_ms = core::ToUnixMillis(e.logged_at);
+  int64_t due = next_purge_ms_.load(std::memory_order_relaxed);
+  if (now_ms < due ||
+      !next_purge_ms_.compare_exchange_strong(due, now_ms + kErrorLogPurgeIntervalMs, std::memory_order_relaxed))
+    return core::Status::Ok();
+  return PurgeIn(tx, e.logged_at);
+}
+
+core::Status ErrorLog::PurgeIn(store::Tx& tx, core::SystemTime now) {
+  CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM soap_error_log WHERE service = ? AND logged_at < ?",
+                             {service_, core::ToUnixMillis(now - options_.retention)}));
+  // The newest max_entries stay (and any logged at the same millisecond as the last of them).
+  return tx.Exec(
+      "DELETE FROM soap_error_log WHERE service = ? AND logged_at < (SELECT logged_at FROM soap_error_log "
+      "WHERE service = ? ORDER BY logged_at DESC LIMIT 1 OFFSET ?)",
+      {service_, service_, options_.max_entries - 1});
 }
 
 core::Status ErrorLog::Record(const ErrorLogEntry& e) {
@@ -29,9 +45,10 @@ core::Status ErrorLog::Record(const ErrorLogEntry& e) {
 std::shared_ptr<core::Completion> ErrorLog::RecordAsync(ErrorLogEntry e) {
   auto entry = std::make_shared<ErrorLogEntry>(std::move(e));
   auto written = std::make_shared<core::Completion>();
-  db_.WriteAsync([entry](store::Tx& tx) { return Insert(tx, *entry); },
+  db_.WriteAsync([this, entry](store::Tx& tx) { return Insert(tx, *entry); },
                  [entry, written](core::Status st) {
-                   if (!st.ok()) spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
+                   if (!st.ok())
+                     spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);
                    written->Complete(std::move(st));
                  });
   return written;

@@ -2,8 +2,14 @@
 // every SOAP fault the engine sends is recorded here under the transaction ID its text names,
 // with what actually went wrong. The control plane shows entries by transaction ID.
 // Thread-safe (the Database is); Record() is a durable write, so call it off the I/O threads.
+//
+// Bounded, as SAP's log is by its clean-up job: about once a minute a write also deletes the
+// entries older than the retention and the oldest beyond max_entries, so a client that sends
+// nothing but faulty requests cannot fill the disk (it can add at most a minute's faults on top).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,13 +37,21 @@ struct ErrorLogEntry {
   std::string detail;          // the underlying error's text (never sent to the client)
 };
 
+struct ErrorLogOptions {
+  std::chrono::seconds retention{std::chrono::hours(24 * 7)};
+  int64_t max_entries = 100'000;
+};
+
 class ErrorLog {
  public:
-  explicit ErrorLog(store::Database& db) : db_(db) {}
+  // `service`: the interface whose entries this log purges (by `options`); every service's
+  // entries share the table, and each engine keeps its own within its own bounds.
+  explicit ErrorLog(store::Database& db, ErrorLogOptions options = {}, std::string service = {})
+      : db_(db), options_(options), service_(std::move(service)) {}
 
   core::Status Record(const ErrorLogEntry& entry);
-  // Writes the entry in the caller's write transaction (durable with it).
-  static core::Status Insert(store::Tx& tx, const ErrorLogEntry& entry);
+  // Writes the entry in the caller's write transaction (durable with it), and purges when due.
+  core::Status Insert(store::Tx& tx, const ErrorLogEntry& entry);
   // The same without waiting (for an I/O thread): the completion completes once the entry is
   // durable or failed; a failure is also logged.
   std::shared_ptr<core::Completion> RecordAsync(ErrorLogEntry entry);
@@ -48,7 +62,14 @@ class ErrorLog {
   core::Result<int64_t> Purge(core::SystemTime before);
 
  private:
+  // This service's entries older than the retention before `now`, then its oldest beyond
+  // max_entries.
+  core::Status PurgeIn(store::Tx& tx, core::SystemTime now);
+
   store::Database& db_;
+  ErrorLogOptions options_;
+  std::string service_;
+  std::atomic<int64_t> next_purge_ms_{0};  // Unix ms; the first write purges
 };
 
 }  // namespace causeway::soap

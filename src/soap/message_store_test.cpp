@@ -395,6 +395,46 @@ TEST_P(MessageStoreTest, TwoNodesNeverClaimOneMessageTwiceNorTwoOfOneQueue) {
   CheckInvariant();
 }
 
+// A client that sends nothing but faulty requests must not fill the disk: about once a minute a
+// write also drops its service's entries older than the retention and beyond max_entries (the
+// newest stay); other services' entries are theirs to purge.
+TEST_P(MessageStoreTest, TheErrorLogKeepsEachServicesEntriesWithinItsBounds) {
+  ErrorLog sync(*db_, {.retention = std::chrono::hours(1), .max_entries = 3}, "SyncIn");
+  ErrorLog other(*db_, {}, "OtherIn");
+  auto entry = [&](char id, const char* service) {
+    return ErrorLogEntry{std::string(31, 'A') + id, clock_.Now(), service, "Maintain", "U", "1.1", "schema",
+                         "CAUSEWAY/SOAP/010",       "bad order"};
+  };
+  auto ids = [&](const char* service) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(db_->Read([&](store::Tx& tx) {
+                     out.clear();
+                     return tx.Query(
+                         "SELECT transaction_id FROM soap_error_log WHERE service = ? ORDER BY transaction_id",
+                         {std::string(service)}, [&](const store::Row& r) { out.push_back(r.String(0).substr(31)); });
+                   })
+                    .ok());
+    return out;
+  };
+  ASSERT_TRUE(other.Record(entry('0', "OtherIn")).ok());
+  ASSERT_TRUE(sync.Record(entry('1', "SyncIn")).ok());  // the first write purges: nothing is old yet
+  clock_.Advance(std::chrono::hours(2));
+  ASSERT_TRUE(sync.Record(entry('2', "SyncIn")).ok());  // a minute later: '1' is past the retention
+  EXPECT_EQ(ids("SyncIn"), (std::vector<std::string>{"2"}));
+  for (char id : {'3', '4', '5', '6'}) {
+    clock_.Advance(std::chrono::milliseconds(1));
+    ASSERT_TRUE(sync.Record(entry(id, "SyncIn")).ok());  // within the minute: no purge
+  }
+  EXPECT_EQ(ids("SyncIn"), (std::vector<std::string>{"2", "3", "4", "5", "6"}));
+  clock_.Advance(std::chrono::seconds(61));
+  ASSERT_TRUE(sync.Record(entry('7', "SyncIn")).ok());
+  EXPECT_EQ(ids("SyncIn"), (std::vector<std::string>{"5", "6", "7"}));  // the newest three
+  EXPECT_EQ(ids("OtherIn"), (std::vector<std::string>{"0"}));
+  // The transaction's own entry is kept whatever the bounds: it was just answered.
+  auto found = sync.Find(std::string(31, 'A') + '7');
+  ASSERT_TRUE(found.ok() && found->has_value());
+}
+
 TEST_P(MessageStoreTest, TheMonitorListsMessagesAndFaultsNewestFirstWithPaging) {
   ErrorLog errors(*db_);
   int64_t a1 = Receive(Message("A", "", "M1")).id;

@@ -8,6 +8,7 @@
 #include "services/business_agreement/message_monitor_routes.h"
 #include "services/business_agreement/replication_service.h"
 #include "services/common/config_table.h"
+#include "services/task_activity/task_activity_module.h"
 #include "soap/engine.h"
 #include "soap/inbound_processor.h"
 #include "soap/message_monitor.h"
@@ -33,6 +34,7 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   CW_RETURN_IF_ERROR(section.Int("claim_batch", o.claim_batch, 1, 10000));
   CW_RETURN_IF_ERROR(section.Int("max_in_flight", o.max_in_flight, 1, 100000));
   CW_RETURN_IF_ERROR(section.Int("retention_h", 0, 24 * 3650, retention_h));
+  CW_RETURN_IF_ERROR(task_activity::ReadErrorLogOptions(section, o.error_log));
   CW_RETURN_IF_ERROR(section.Done());
   o.lease = std::chrono::seconds(lease_s);
   o.poll = std::chrono::seconds(poll_s);
@@ -73,7 +75,7 @@ core::Status BusinessAgreementModule::Start(ModuleContext& ctx) {
   if (!tables.ok())
     return core::MakeError(core::Code::kInternal, "CAUSEWAY/CONFIG", "001",
                            "business-agreement needs the tables of the SOAP engine and of the business partners "
-                           "(migrations 0300-0310 and 0400, applied with the task-activity module): &1",
+                           "(migrations 0300-0313 and 0400, applied with the task-activity module): &1",
                            {tables.error().text});
   agreements_ = std::make_unique<agreements::BusinessAgreements>(ctx.db, ctx.clock);
   if (options_.demo_master_data) CW_RETURN_IF_ERROR(agreements_->SeedDemoPartners());
@@ -94,6 +96,7 @@ core::Status BusinessAgreementModule::Start(ModuleContext& ctx) {
   soap::EngineOptions e;
   e.clock = &ctx.clock;
   e.system_id = options_.system_id;
+  e.error_log = options_.error_log;
   e.messages = messages_.get();
   e.on_stored = [processor = processor_.get()] { processor->Notify(); };
   CW_ASSIGN_OR_RETURN(engine_, soap::Engine::Create(service, ctx.db, e));

@@ -14,6 +14,7 @@
 
 #include "http/authority.h"
 #include "services/common/module.h"
+#include "soap/error_log.h"
 
 namespace causeway::agreements {
 class BusinessAgreements;
@@ -44,12 +45,13 @@ struct Options {
   int claim_batch = 64;
   int max_in_flight = 512;
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};  // processed and cancelled messages
+  soap::ErrorLogOptions error_log;                                  // error_log_retention_s, error_log_max_entries
   std::string system_id = "CWY";
 };
 
 // Reads [business_agreement] (endpoint_suffix, demo_master_data, workers, node_id — default
-// [server] node_id —, lease_s, poll_s, claim_batch, max_in_flight, retention_h); errors name
-// the key (CAUSEWAY/CONFIG/001).
+// [server] node_id —, lease_s, poll_s, claim_batch, max_in_flight, retention_h,
+// error_log_retention_s, error_log_max_entries); errors name the key (CAUSEWAY/CONFIG/001).
 core::Result<Options> ParseOptions(const toml::table& root);
 
 class BusinessAgreementModule final : public Module {

@@ -116,8 +116,12 @@ TEST(BusinessAgreementService, TheQueueIsTheAgreement) {
 
 TEST(BusinessAgreementService, ConfigurationNamesTheBadKey) {
   auto opts = ParseOptions(toml::parse(
-      "[business_agreement]\nendpoint_suffix = \"2\"\nworkers = 0\nlease_s = 30\n"));
+      "[business_agreement]\nendpoint_suffix = \"2\"\nworkers = 0\nlease_s = 30\nerror_log_retention_s = 3600\n"
+      "error_log_max_entries = 500\n"));
   ASSERT_TRUE(opts.ok()) << opts.error().text;
+  EXPECT_EQ(opts->error_log.retention, std::chrono::hours(1));
+  EXPECT_EQ(opts->error_log.max_entries, 500);
+  EXPECT_EQ(ParseOptions(toml::parse("")).value().error_log.max_entries, 100'000);
   EXPECT_EQ(opts->endpoint_suffix, "2");
   EXPECT_EQ(opts->workers, 0);
   EXPECT_EQ(opts->node_id, "");  // the server's node id, given at start
@@ -132,6 +136,8 @@ TEST(BusinessAgreementService, ConfigurationNamesTheBadKey) {
       {"[business_agreement]\nnode_id = \"\"\n", "node_id"},
       {"[business_agreement]\ndemo_master_data = 1\n", "demo_master_data"},
       {"[business_agreement]\nretention_h = -1\n", "retention_h"},
+      {"[business_agreement]\nerror_log_retention_s = 5\n", "error_log_retention_s: must be an integer from 60"},
+      {"[business_agreement]\nerror_log_max_entries = 0\n", "error_log_max_entries"},
       {"[business_agreement]\nworker = 1\n", "worker: is not a known setting"},
       {"business_agreement = 1\n", "[business_agreement] must be a table"},
   };

@@ -23,11 +23,20 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   CW_RETURN_IF_ERROR(section.Int("response_retention_s", 0, kTenYears, response_s));
   CW_RETURN_IF_ERROR(section.Int("id_retention_s", 0, kTenYears, id_s));
   CW_RETURN_IF_ERROR(section.Bool("demo_master_data", o.demo_master_data));
+  CW_RETURN_IF_ERROR(ReadErrorLogOptions(section, o.error_log));
   CW_RETURN_IF_ERROR(section.Done());
   o.response_retention = std::chrono::seconds(response_s);
   o.id_retention = std::chrono::seconds(id_s);
   o.system_id = root["server"]["system_id"].value_or(o.system_id);
   return o;
+}
+
+core::Status ReadErrorLogOptions(ConfigTable& section, soap::ErrorLogOptions& out) {
+  int64_t retention_s = out.retention.count();
+  CW_RETURN_IF_ERROR(section.Int("error_log_retention_s", 60, int64_t{3650} * 86400, retention_s));
+  CW_RETURN_IF_ERROR(section.Int("error_log_max_entries", 1, 10'000'000, out.max_entries));
+  out.retention = std::chrono::seconds(retention_s);
+  return core::Status::Ok();
 }
 
 TaskActivityModule::TaskActivityModule() = default;
@@ -64,6 +73,7 @@ core::Status TaskActivityModule::Start(ModuleContext& ctx) {
   engine_options.idempotency.response_retention = options_.response_retention;
   engine_options.idempotency.id_retention = options_.id_retention;
   engine_options.system_id = options_.system_id;
+  engine_options.error_log = options_.error_log;
   CW_ASSIGN_OR_RETURN(engine_, soap::Engine::Create(service, ctx.db, engine_options));
   return core::Status::Ok();
 }

@@ -14,7 +14,9 @@
 #include <string>
 
 #include "http/authority.h"
+#include "services/common/config_table.h"
 #include "services/common/module.h"
+#include "soap/error_log.h"
 
 namespace causeway::activities {
 class TaskActivities;
@@ -36,12 +38,18 @@ struct Options {
   std::chrono::seconds response_retention{std::chrono::hours(24)};
   std::chrono::seconds id_retention{std::chrono::hours(24 * 7)};
   bool demo_master_data = false;  // insert the demo business partners (DemoPartners())
+  soap::ErrorLogOptions error_log;  // error_log_retention_s, error_log_max_entries
   std::string system_id = "CWY";
 };
 
 // Reads [task_activity] (endpoint_suffix, response_retention_s, id_retention_s,
-// demo_master_data); errors name the key.
+// demo_master_data, error_log_retention_s, error_log_max_entries); errors name the key.
 core::Result<Options> ParseOptions(const toml::table& root);
+
+// error_log_retention_s (60 s to ten years, default 7 days) and error_log_max_entries (1 to ten
+// million, default 100,000) of a SOAP service's section: how long and how many of its faults the
+// web-service error log keeps (soap/error_log.h).
+core::Status ReadErrorLogOptions(ConfigTable& section, soap::ErrorLogOptions& out);
 
 class TaskActivityModule final : public Module {
  public:
