@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/config.h"
+#include "app/file_limit.h"
 #include "app/modules.h"
 #include "app/self_signed.h"
 #include "app/store_config.h"
@@ -137,6 +138,17 @@ int RunServe(const ServeOptions& options) {
   if (ec) {
     std::fprintf(stderr, "causeway: cannot create %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
     return 1;
+  }
+  {
+    const uint64_t files = RaiseFileLimit();
+    const size_t fitting = ConnectionsWithinFileLimit(config.server.max_connections, files);
+    if (fitting < config.server.max_connections) {
+      spdlog::warn(
+          "max_connections lowered from {} to {}: the process may open {} files (raise the hard limit, "
+          "e.g. LimitNOFILE= of its systemd unit, for more)",
+          config.server.max_connections, fitting, files);
+      config.server.max_connections = fitting;
+    }
   }
   for (auto& l : config.server.listeners) {
     if (l.tls && (l.tls->cert_file.empty() || l.tls->key_file.empty())) {

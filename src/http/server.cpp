@@ -161,20 +161,38 @@ struct Server::Impl {
 
   awaitable<void> Accept(size_t index) {
     tcp::acceptor& acc = *acceptors[index];
+    asio::steady_timer pause(acc.get_executor());
+    Clock::time_point last_warning{};
+    uint64_t failures = 0;
     for (;;) {
       size_t thread = next_ioc++ % iocs.size();
       auto [ec, socket] = co_await acc.async_accept(*iocs[thread], kTuple);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
-        spdlog::warn("accept failed: {}", ec.message());
+        // Out of files or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): the connection stays in the
+        // backlog and accept fails again at once, so retrying now would spin a core and flood the
+        // log. Pause, and warn once a minute with the count.
+        ++failures;
+        if (Clock::now() - last_warning >= std::chrono::minutes(1)) {
+          spdlog::warn("accept failed: {} ({} times since the last warning; pausing 100 ms each)", ec.message(),
+                       failures);
+          last_warning = Clock::now();
+          failures = 0;
+        }
+        pause.expires_after(std::chrono::milliseconds(100));
+        co_await pause.async_wait(kTuple);
         continue;
       }
+      // Counted here, not when its session starts on another thread: a burst of connects
+      // would otherwise all pass the check before any was counted (and run the process out of
+      // files), and a TLS handshake in progress holds a file as well.
       if (static_cast<size_t>(stats.open_connections.load()) >= options.max_connections) {
         ++stats.connections_rejected;
         boost::system::error_code ignore;
         socket.close(ignore);
         continue;
       }
+      ++stats.open_connections;
       socket.set_option(tcp::no_delay(true));
       auto ex = socket.get_executor();
       if (tls_contexts[index]) {
@@ -191,6 +209,7 @@ struct Server::Impl {
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     if (ec) {
       spdlog::debug("TLS handshake failed: {}", ec.message());
+      --stats.open_connections;  // counted at accept; Session, which uncounts it, never ran
       co_return;
     }
     beast::get_lowest_layer(stream).expires_never();
@@ -439,8 +458,7 @@ struct Server::Impl {
 
   // The connection's loop: wait for a request, read it, answer it, until one side ends it.
   template <typename Stream>
-  awaitable<void> Session(Stream stream, bool tls, size_t thread) {
-    ++stats.open_connections;
+  awaitable<void> Session(Stream stream, bool tls, size_t thread) {  // counted by Accept
     auto& sock = beast::get_lowest_layer(stream).socket();
     Request origin;  // what every request on this connection carries: peer address, TLS, certificate
     {

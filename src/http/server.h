@@ -6,7 +6,9 @@
 // - Limits answer with the right status and close: header too large 431, body too large 413,
 //   slow or stalled request 408; malformed or ambiguous framing 400 (CheckBodyFraming), a
 //   transfer coding we do not implement 501; all request bodies together over
-//   `max_buffered_body_bytes` 503. Over `max_connections` new connections are closed at once.
+//   `max_buffered_body_bytes` 503. Over `max_connections` new connections are closed at once
+//   (counted from accept, TLS handshakes included). When accept fails for want of files or
+//   memory, the acceptor pauses 100 ms instead of retrying at once (and warns once a minute).
 // - A body that has not arrived with its head is read only after Handler::Admit let the
 //   request in; `Expect: 100-continue` is answered then.
 // - Absolute-form targets (`GET http://host/path`) are turned into origin form, the host

@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -164,11 +165,12 @@ class Server:
     """A causeway process with its own data directory."""
 
     def __init__(self, idle=1800, request_timeout_ms=5000, client_ca="", extra_users="", data=None, extra_config="",
-                 max_body_bytes=1048576, pg=None, settings=None):
+                 max_body_bytes=1048576, pg=None, settings=None, open_files=None):
         """`pg`: a PgDatabase (PgCluster.database()) shared with other Servers; this one neither
         creates nor stops it. `settings`: keys added to the
         template's own tables, e.g. {"server": {"node_id": "node-1"}, "jobs": {"lease_ms": 3000}}
-        (extra_config can only add tables the template does not have)."""
+        (extra_config can only add tables the template does not have). `open_files`: the process'
+        RLIMIT_NOFILE, soft and hard."""
         if not BINARY:
             raise unittest.SkipTest("CAUSEWAY_BIN not set")
         self.dir = data or tempfile.mkdtemp(prefix="causeway-e2e-")
@@ -190,6 +192,7 @@ class Server:
 
         with open(self.config, "w") as f:
             f.write(self.config_text)
+        self.open_files = open_files
         self.proc = None
         self.port = self.tls_port = None
         self.start()
@@ -199,8 +202,11 @@ class Server:
         if os.path.exists(ready):
             os.unlink(ready)
         self.log = open(os.path.join(self.dir, "server.log"), "ab")
+        limit = self.open_files
         self.proc = subprocess.Popen([BINARY, "serve", "--config", self.config, "--ready-file", ready],
-                                     stdout=self.log, stderr=self.log)
+                                     stdout=self.log, stderr=self.log,
+                                     preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
+                                     if limit else None)
         self.started_at = time.monotonic()
         deadline = time.monotonic() + 20
         while not os.path.exists(ready):

@@ -1623,5 +1623,54 @@ class HostileLargeBodies(Category):
                                             f"large {group} bodies")
 
 
+class FewOpenFiles(unittest.TestCase):
+    """A server allowed only 160 open files (RLIMIT_NOFILE, soft and hard; Debian starts processes
+    with a soft limit of 1,024 against a max_connections of 4,096) fits max_connections to the
+    limit: a client that opens far more connections gets the surplus closed at once, while the
+    server keeps answering, instead of accept() failing with EMFILE in a loop that spins a core
+    and floods the log."""
+
+    FILES = 160
+    FITTING = FILES - 64  # app/file_limit.h: at least 64 files for the rest of the process
+
+    def cpu_seconds(self, server):
+        with open(f"/proc/{server.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def test_connections_beyond_the_file_limit_are_closed_and_the_server_keeps_serving(self):
+        server = Server(open_files=self.FILES)
+        held = []
+        try:
+            self.assertIn(f"max_connections lowered from 4096 to {self.FITTING}", server.read_log())
+            for _ in range(2 * self.FITTING):
+                held.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+            time.sleep(0.5)
+            cpu = self.cpu_seconds(server)
+            time.sleep(1.0)
+            self.assertLess(self.cpu_seconds(server) - cpu, 0.3, "the server spins while connections are held")
+            closed = 0
+            for s in held:
+                readable, _, _ = select.select([s], [], [], 0.05)
+                if readable and s.recv(1) == b"":
+                    closed += 1
+            opened = len(held)
+            self.assertEqual(closed, opened - self.FITTING)  # counted at accept: exactly the surplus
+            for s in held:
+                s.close()
+            held = []
+            st, _, body = server.request("GET", "/_causeway/health")
+            self.assertEqual(st, 200, body)
+            st, _, metrics = server.request("GET", "/_causeway/metrics",
+                                            {"Authorization": basic("CAUSEWAY_ADMIN", "Admin1!")})
+            self.assertEqual(st, 200)
+            rejected = int(re.search(rb"causeway_connections_rejected_total (\d+)", metrics).group(1))
+            self.assertGreaterEqual(rejected, opened - self.FITTING)
+            self.assertLessEqual(server.read_log().count("accept failed"), 1)
+        finally:
+            for s in held:
+                s.close()
+            server.close()
+
 if __name__ == "__main__":
     unittest.main()
