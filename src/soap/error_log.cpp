@@ -16,26 +16,31 @@ ErrorLogEntry FromRow(const store::Row& r) {
 
 }  // namespace
 
-core::Status ErrorLog::Insert(store::Tx& tx, const ErrorLogEntry& e) {
+ErrorLog::ErrorLog(store::Database& db, ErrorLogOptions options, std::string service)
+    : db_(db), purging_(std::make_shared<Purging>()) {
+  purging_->options = options;
+  purging_->service = std::move(service);
+}
+
+core::Status ErrorLog::Insert(store::Tx& tx, const ErrorLogEntry& e) { return InsertAndPurge(tx, e, *purging_); }
+
+core::Status ErrorLog::InsertAndPurge(store::Tx& tx, const ErrorLogEntry& e, Purging& p) {
   static const std::string kInsert = std::string("INSERT INTO soap_error_log (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   CW_RETURN_IF_ERROR(tx.Exec(kInsert, {e.transaction_id, core::ToUnixMillis(e.logged_at), e.service, e.operation,
                                        e.user, e.soap_version, e.category, e.error_code, e.detail}));
   const int64_t now_ms = core::ToUnixMillis(e.logged_at);
-  int64_t due = next_purge_ms_.load(std::memory_order_relaxed);
+  int64_t due = p.next_ms.load(std::memory_order_relaxed);
   if (now_ms < due ||
-      !next_purge_ms_.compare_exchange_strong(due, now_ms + kErrorLogPurgeIntervalMs, std::memory_order_relaxed))
+      !p.next_ms.compare_exchange_strong(due, now_ms + kErrorLogPurgeIntervalMs, std::memory_order_relaxed))
     return core::Status::Ok();
-  return PurgeIn(tx, e.logged_at);
-}
-
-core::Status ErrorLog::PurgeIn(store::Tx& tx, core::SystemTime now) {
+  // This service's entries older than the retention, then its oldest beyond max_entries (the
+  // newest stay, and any logged at the same millisecond as the last of them).
   CW_RETURN_IF_ERROR(tx.Exec("DELETE FROM soap_error_log WHERE service = ? AND logged_at < ?",
-                             {service_, core::ToUnixMillis(now - options_.retention)}));
-  // The newest max_entries stay (and any logged at the same millisecond as the last of them).
+                             {p.service, core::ToUnixMillis(e.logged_at - p.options.retention)}));
   return tx.Exec(
       "DELETE FROM soap_error_log WHERE service = ? AND logged_at < (SELECT logged_at FROM soap_error_log "
       "WHERE service = ? ORDER BY logged_at DESC LIMIT 1 OFFSET ?)",
-      {service_, service_, options_.max_entries - 1});
+      {p.service, p.service, p.options.max_entries - 1});
 }
 
 core::Status ErrorLog::Record(const ErrorLogEntry& e) {
@@ -45,7 +50,7 @@ core::Status ErrorLog::Record(const ErrorLogEntry& e) {
 std::shared_ptr<core::Completion> ErrorLog::RecordAsync(ErrorLogEntry e) {
   auto entry = std::make_shared<ErrorLogEntry>(std::move(e));
   auto written = std::make_shared<core::Completion>();
-  db_.WriteAsync([this, entry](store::Tx& tx) { return Insert(tx, *entry); },
+  db_.WriteAsync([purging = purging_, entry](store::Tx& tx) { return InsertAndPurge(tx, *entry, *purging); },
                  [entry, written](core::Status st) {
                    if (!st.ok())
                      spdlog::error("soap: error log entry {} not written: {}", entry->transaction_id, st.error().text);

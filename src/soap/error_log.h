@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +47,7 @@ class ErrorLog {
  public:
   // `service`: the interface whose entries this log purges (by `options`); every service's
   // entries share the table, and each engine keeps its own within its own bounds.
-  explicit ErrorLog(store::Database& db, ErrorLogOptions options = {}, std::string service = {})
-      : db_(db), options_(options), service_(std::move(service)) {}
+  explicit ErrorLog(store::Database& db, ErrorLogOptions options = {}, std::string service = {});
 
   core::Status Record(const ErrorLogEntry& entry);
   // Writes the entry in the caller's write transaction (durable with it), and purges when due.
@@ -62,14 +62,17 @@ class ErrorLog {
   core::Result<int64_t> Purge(core::SystemTime before);
 
  private:
-  // This service's entries older than the retention before `now`, then its oldest beyond
-  // max_entries.
-  core::Status PurgeIn(store::Tx& tx, core::SystemTime now);
+  // What a write needs to purge, shared with writes still queued in the store when the log is
+  // gone (RecordAsync's are not awaited).
+  struct Purging {
+    ErrorLogOptions options;
+    std::string service;
+    std::atomic<int64_t> next_ms{0};  // Unix ms; the first write purges
+  };
+  static core::Status InsertAndPurge(store::Tx& tx, const ErrorLogEntry& entry, Purging& purging);
 
   store::Database& db_;
-  ErrorLogOptions options_;
-  std::string service_;
-  std::atomic<int64_t> next_purge_ms_{0};  // Unix ms; the first write purges
+  std::shared_ptr<Purging> purging_;
 };
 
 }  // namespace causeway::soap
