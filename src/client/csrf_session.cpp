@@ -3,6 +3,7 @@
 #include "client/error_body.h"
 #include "client/odata_literal.h"
 #include "core/ascii.h"
+#include "core/url.h"
 
 namespace causeway::client {
 
@@ -84,7 +85,7 @@ std::string ODataSession::Url(std::string_view resource, std::string_view query)
     q += part;
   };
   if (!resource.empty()) add("$format=json");
-  for (const auto& [name, value] : options_.extra_query) add(name + "=" + PercentEncode(value));
+  for (const auto& [name, value] : options_.extra_query) add(name + "=" + core::PercentEncode(value));
   if (!q.empty()) url += "?" + q;
   return url;
 }

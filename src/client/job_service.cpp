@@ -1,4 +1,5 @@
 #include "client/job_service.h"
+#include "core/url.h"
 
 #include <algorithm>
 
@@ -128,7 +129,7 @@ core::Result<std::vector<JobTemplate>> JobService::Templates(const std::string& 
       doubled += c;
       if (c == '\'') doubled += '\'';
     }
-    query = "$filter=" + PercentEncode("substringof('" + doubled + "',JobTemplateText)");
+    query = "$filter=" + core::PercentEncode("substringof('" + doubled + "',JobTemplateText)");
   }
   CW_ASSIGN_OR_RETURN(HttpResponse r, session_.Get("JobTemplateSet", query));
   CW_ASSIGN_OR_RETURN(std::vector<ODataRecord> rows,

@@ -1,4 +1,5 @@
 #include "client/odata_literal.h"
+#include "core/url.h"
 
 #include <cctype>
 #include <chrono>
@@ -13,7 +14,7 @@ std::string StringLiteral(std::string_view value) {
     doubled += c;
     if (c == '\'') doubled += '\'';
   }
-  return "'" + PercentEncode(doubled) + "'";
+  return "'" + core::PercentEncode(doubled) + "'";
 }
 
 namespace {

@@ -5,12 +5,9 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "core/url.h"
 
 namespace causeway::client {
 
-// RFC 3986 percent-encoding of everything except unreserved characters (core/url.h).
-using core::PercentEncode;
 
 // Edm.String literal ready for a query string: single quotes doubled, the content
 // percent-encoded, wrapped in literal quotes. "It's" -> 'It%27%27s'.

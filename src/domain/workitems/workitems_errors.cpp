@@ -74,6 +74,10 @@ core::Error CustomizingChangedMeanwhile() {
   return Fb(core::Code::kConflict, "017", "The customizing was changed meanwhile; read it again and retry", {});
 }
 
+bool IsCustomizingChangedMeanwhile(const core::Error& e) {
+  return e.code == core::Code::kConflict && e.message_class == kFbClass && e.message_number == "017";
+}
+
 core::Error StoreInconsistent(const std::string& text) {
   return Fb(core::Code::kInternal, "090", "Stored work item data is inconsistent: &1", {text});
 }

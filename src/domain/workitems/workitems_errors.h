@@ -48,6 +48,7 @@ core::Error DocumentTooLarge(int64_t size, int64_t limit);
 core::Error DocumentNotFound(const std::string& id);
 // kConflict CAUSEWAY/FB/017 "The customizing was changed meanwhile; read it again and retry"
 core::Error CustomizingChangedMeanwhile();
+bool IsCustomizingChangedMeanwhile(const core::Error& e);
 // kInternal CAUSEWAY/FB/090: the store holds something this code cannot read
 core::Error StoreInconsistent(const std::string& text);
 

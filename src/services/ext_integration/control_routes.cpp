@@ -47,7 +47,7 @@ core::Result<json::value> ParseBody(const http::Request& req) {
 std::string FillExternalId(std::string_view uri, std::string_view external_id) {
   std::string out(uri);
   for (size_t at = out.find("#EXTERNAL_ID#"); at != std::string::npos; at = out.find("#EXTERNAL_ID#", at))
-    out.replace(at, 13, PercentEncode(external_id));
+    out.replace(at, 13, core::PercentEncode(external_id));
   return out;
 }
 
@@ -295,35 +295,31 @@ class Routes {
 
   http::Response Customizing(const std::vector<std::string>& p) {
     if (p.size() > 2) return ProblemJson(NotFound());
-    core::Result<json::value> body = json::value();
-    if (method_ == "PUT") body = ParseBody(req_);
-    // A section is merged into the stored customizing and stored only if that is still the one
-    // stored: when another request (on this node or another) stored one meanwhile, merge into
-    // that one and try again, so that a change answered 200 is never undone by a stale merge.
-    for (int attempt = 1;; ++attempt) {
-      // Another node may have changed it within the last second: read and merge the stored one.
+    // Another node may have changed it within the last second: read the stored one (a PUT does
+    // in ChangeCustomizing).
+    if (method_ == "GET") {
       if (core::Status st = rt_.Refresh(); !st.ok()) return ProblemJson(st.error());
-      auto [current, based_on] = rt_.Current();
-      json::value all = CustomizingToJson(*current, /*with_secrets=*/false);
-      if (p.size() == 2 && !all.as_object().contains(p[1]))
-        return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown customizing section " + p[1]));
-      if (method_ == "GET") return JsonResponse(200, p.size() == 2 ? all.as_object()[p[1]] : all);
-      if (method_ != "PUT") return MethodNotAllowed({"GET", "PUT"});
-      if (!body.ok()) return ProblemJson(body.error());
-      json::value next = p.size() == 2 ? all : *body;
-      if (p.size() == 2) next.as_object()[p[1]] = *body;
-      auto c = CustomizingFromJson(next);
-      if (!c.ok()) return ProblemJson(c.error());
-      core::Status st = rt_.ApplyCustomizing(std::move(c).value(), req_.user, &based_on);
-      if (!st.ok() && st.error().GatewayCode() == "CAUSEWAY/FB/017" && attempt < kApplyAttempts) continue;
-      if (!st.ok()) return ProblemJson(st.error());
-      json::value now = CustomizingToJson(*rt_.Current().first, false);
-      return JsonResponse(200, p.size() == 2 ? now.as_object()[p[1]] : now);
     }
+    json::value all = CustomizingToJson(*rt_.Current().first, /*with_secrets=*/false);
+    if (p.size() == 2 && !all.as_object().contains(p[1]))
+      return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown customizing section " + p[1]));
+    if (method_ == "GET") return JsonResponse(200, p.size() == 2 ? all.as_object()[p[1]] : all);
+    if (method_ != "PUT") return MethodNotAllowed({"GET", "PUT"});
+    auto body = ParseBody(req_);
+    if (!body.ok()) return ProblemJson(body.error());
+    // A section is merged into whatever is stored when it is applied (again, if that changed).
+    core::Status st = rt_.ChangeCustomizing(
+        [&](const workitems::Customizing& current) {
+          if (p.size() == 1) return CustomizingFromJson(*body);
+          json::value next = CustomizingToJson(current, /*with_secrets=*/false);
+          next.as_object()[p[1]] = *body;
+          return CustomizingFromJson(next);
+        },
+        req_.user);
+    if (!st.ok()) return ProblemJson(st.error());
+    json::value now = CustomizingToJson(*rt_.Current().first, false);
+    return JsonResponse(200, p.size() == 2 ? now.as_object()[p[1]] : now);
   }
-
-  // Stale merges retried before a PUT is refused with 409 (only under a storm of writers).
-  static constexpr int kApplyAttempts = 16;
 
   FbRuntime& rt_;
   http::Request& req_;

@@ -2,6 +2,7 @@
 
 #include "core/ascii.h"
 #include "core/base64.h"
+#include "core/url.h"
 #include <spdlog/spdlog.h>
 #include "services/ext_integration/status_service.h"
 
@@ -20,7 +21,7 @@ http::Response Plain(int status, std::string text) {
 std::string Disposition(std::string_view name) {
   std::string ascii;
   for (unsigned char c : name) ascii += (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : static_cast<char>(c);
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + PercentEncode(name);
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + core::PercentEncode(name);
 }
 
 enum class Logon { kNone, kOk, kFailed, kNotAuthorized };

@@ -68,7 +68,7 @@ DocumentLinks::DocumentLinks(std::string_view key, std::chrono::seconds validity
     : signer_(key), validity_(validity), system_id_(std::move(system_id)) {}
 
 std::string DocumentLinks::Signature(std::string_view path, std::string_view raw_query) const {
-  return PercentEncode(core::Base64Encode(signer_.Sign(Canonical(path, SplitQuery(raw_query)))));
+  return core::PercentEncode(core::Base64Encode(signer_.Sign(Canonical(path, SplitQuery(raw_query)))));
 }
 
 std::string DocumentLinks::Make(const LinkSpec& spec, std::string_view base, std::string_view client,
@@ -77,12 +77,12 @@ std::string DocumentLinks::Make(const LinkSpec& spec, std::string_view base, std
   std::string path;
   std::string query;
   if (spec.attachment) {
-    path = std::string(kContentServerPath) + PercentEncode(client);
-    query = "get&pVersion=0046&contRep=CRMORDER&docId=" + PercentEncode(spec.id) + "&compId=" + PercentEncode(spec.name) +
-            "&accessMode=r&authId=" + PercentEncode("CN=" + system_id_) + "&expiration=" + expiration;
+    path = std::string(kContentServerPath) + core::PercentEncode(client);
+    query = "get&pVersion=0046&contRep=CRMORDER&docId=" + core::PercentEncode(spec.id) + "&compId=" + core::PercentEncode(spec.name) +
+            "&accessMode=r&authId=" + core::PercentEncode("CN=" + system_id_) + "&expiration=" + expiration;
   } else {
-    path = std::string(kDocumentsPath) + PercentEncode(client);
-    query = "_CLASS=SOLARGEN&_LOIO=" + PercentEncode(spec.id) +
+    path = std::string(kDocumentsPath) + core::PercentEncode(client);
+    query = "_CLASS=SOLARGEN&_LOIO=" + core::PercentEncode(spec.id) +
             "&LANGUAGE=EN&RELEASE=620&IWB_INDUSTRY=/KWCUST/&TMP_IWB_TRY_OTHER_LANG=X&TMP_IWB_TRY_OTHER_IND=X"
             "&TMP_IWB_TASK=PREVIEW2&expiration=" +
             expiration;

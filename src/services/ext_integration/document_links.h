@@ -19,7 +19,6 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "core/url.h"
 #include "services/ext_integration/push_payload.h"
 
 namespace causeway::services::ext_integration {
@@ -56,7 +55,5 @@ class DocumentLinks {
   std::string system_id_;
 };
 
-// RFC 3986 percent-encoding of everything but unreserved characters (core/url.h).
-using core::PercentEncode;
 
 }  // namespace causeway::services::ext_integration

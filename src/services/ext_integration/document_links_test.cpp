@@ -1,4 +1,5 @@
 #include "services/ext_integration/document_links.h"
+#include "core/url.h"
 
 #include <gtest/gtest.h>
 
@@ -94,9 +95,9 @@ TEST_F(DocumentLinksTest, AClientReEncodingTheQueryKeepsItValid) {
 }
 
 TEST(PercentEncodeTest, UnreservedStayOthersAreEscaped) {
-  EXPECT_EQ(PercentEncode("BRF-123_a.b~"), "BRF-123_a.b~");
-  EXPECT_EQ(PercentEncode("a b/c'ü"), "a%20b%2Fc%27%C3%BC");
-  EXPECT_EQ(PercentEncode("a/b", "/"), "a/b");
+  EXPECT_EQ(core::PercentEncode("BRF-123_a.b~"), "BRF-123_a.b~");
+  EXPECT_EQ(core::PercentEncode("a b/c'ü"), "a%20b%2Fc%27%C3%BC");
+  EXPECT_EQ(core::PercentEncode("a/b", "/"), "a/b");
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
     return section.Error("system_guid", "must be 32 upper-case hexadecimal characters");
   if (o.sap_client.size() != 3 || o.sap_client.find_first_not_of("0123456789") != std::string::npos)
     return section.Error("sap_client", "must be three digits");
-  if (const toml::node* c = section.Has("customizing") ? section.table()->get("customizing") : nullptr) {
+  if (const toml::node* c = section.table() ? section.table()->get("customizing") : nullptr) {
     if (!c->is_table()) return section.Error("customizing", "must be a table");
     CW_ASSIGN_OR_RETURN(workitems::Customizing customizing,
                         CustomizingFromToml(*c->as_table(), "ext_integration.customizing"));
@@ -89,6 +89,16 @@ core::Status FbRuntime::ApplyCustomizing(workitems::Customizing c, const std::st
   // Another request of this node applied one since `c` was derived: no need to ask the store.
   if (based_on && *based_on != applied_document_) return workitems::CustomizingChangedMeanwhile();
   return ApplyLocked(std::move(c), user, nullptr, based_on);
+}
+
+core::Status FbRuntime::ChangeCustomizing(const CustomizingChange& change, const std::string& user) {
+  for (int attempt = 1;; ++attempt) {
+    CW_RETURN_IF_ERROR(Refresh());  // another node may have stored one within the last second
+    auto [current, based_on] = Current();
+    CW_ASSIGN_OR_RETURN(workitems::Customizing next, change(*current));
+    core::Status st = ApplyCustomizing(std::move(next), user, &based_on);
+    if (st.ok() || !workitems::IsCustomizingChangedMeanwhile(st.error()) || attempt == kChangeAttempts) return st;
+  }
 }
 
 std::pair<std::shared_ptr<const workitems::Customizing>, std::string> FbRuntime::Current() {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,13 @@ struct FbRuntime {
                                 const std::string* based_on = nullptr);
   // The customizing in use with its stored form (empty when none is stored), read together.
   std::pair<std::shared_ptr<const workitems::Customizing>, std::string> Current();
+  // Refreshes, derives the next customizing from the one stored (`change`, e.g. a section merged
+  // in) and applies it based on that one; when another request (on this node or another) stored
+  // one meanwhile, derives it again from that, so that a change answered is never undone by a
+  // stale one. CAUSEWAY/FB/017 after kChangeAttempts; `change`'s own errors as they are.
+  using CustomizingChange = std::function<core::Result<workitems::Customizing>(const workitems::Customizing&)>;
+  core::Status ChangeCustomizing(const CustomizingChange& change, const std::string& user);
+  static constexpr int kChangeAttempts = 16;  // only a storm of writers exhausts them
   // Makes the stored customizing current (domain and outbox destinations) when it is not the one
   // this node applied last: another node changed it. The module calls it about once a second
   // on a shared store, the control routes before they read or merge a section (so that a

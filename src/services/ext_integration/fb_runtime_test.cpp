@@ -168,6 +168,26 @@ TEST_F(FbRuntimeTest, AChangeBasedOnAnOlderCustomizingIsRefusedAndChangesNothing
   EXPECT_EQ(stale.error().GatewayCode(), "CAUSEWAY/FB/017");
 }
 
+// ChangeCustomizing derives the change again from what another node stored in between.
+TEST_F(FbRuntimeTest, AChangeIsDerivedAgainFromACustomizingStoredMeanwhile) {
+  ASSERT_TRUE(a_->rt.ApplyCustomizing(workitems::DemoCustomizing("http://127.0.0.1:9/tool"), "ADMIN").ok());
+  int calls = 0;
+  core::Status st = b_->rt.ChangeCustomizing(
+      [&](const workitems::Customizing& current) -> core::Result<workitems::Customizing> {
+        if (++calls == 1) {
+          EXPECT_TRUE(a_->rt.ApplyCustomizing(Moved(), "ALICE").ok());  // meanwhile, on node A
+        }
+        workitems::Customizing next = current;
+        next.destinations.front().path_prefix = "/from-b";
+        return next;
+      },
+      "BOB");
+  ASSERT_TRUE(st.ok()) << st.error().text;
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(b_->DestinationUrl("JIRA_DEMO"), "http://127.0.0.1:9/from-b");
+  EXPECT_EQ(b_->InboundStatus("Parked by the tool"), "E0004");  // node A's change kept
+}
+
 TEST_F(FbRuntimeTest, TheFirstCustomizingIsStoredOnceWhenTwoNodesStoreItAtOnce) {
   auto [none, empty] = a_->rt.Current();
   EXPECT_TRUE(empty.empty());

@@ -1,4 +1,5 @@
 #include "services/ext_integration/push_kinds.h"
+#include "core/url.h"
 
 #include <boost/json.hpp>
 
@@ -66,7 +67,7 @@ class FbPushKind final : public exchange::MessageKind {
       r.path = e.create_uri;
     } else {
       r.method = e.update_method;
-      CW_ASSIGN_OR_RETURN(r.path, exchange::FillPlaceholders(e.update_uri, {{"EXTERNAL_ID", PercentEncode(external_id)}}));
+      CW_ASSIGN_OR_RETURN(r.path, exchange::FillPlaceholders(e.update_uri, {{"EXTERNAL_ID", core::PercentEncode(external_id)}}));
     }
     CW_ASSIGN_OR_RETURN(r.body, FillPushTemplate(push.body_template, external_id, parent_external_id, links));
     r.headers.Set("Content-Type", "application/json");
