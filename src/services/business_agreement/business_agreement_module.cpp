@@ -8,7 +8,7 @@
 #include "services/business_agreement/message_monitor_routes.h"
 #include "services/business_agreement/replication_service.h"
 #include "services/common/config_table.h"
-#include "services/task_activity/task_activity_module.h"
+#include "services/task_activity/error_log_options.h"
 #include "soap/engine.h"
 #include "soap/inbound_processor.h"
 #include "soap/message_monitor.h"

@@ -6,6 +6,7 @@
 #include "security/password_hash.h"
 #include "services/common/config_table.h"
 #include "services/task_activity/control_routes.h"
+#include "services/task_activity/error_log_options.h"
 #include "services/task_activity/task_activity_service.h"
 #include "soap/engine.h"
 #include "soap/error_log.h"
@@ -29,14 +30,6 @@ core::Result<Options> ParseOptions(const toml::table& root) {
   o.id_retention = std::chrono::seconds(id_s);
   o.system_id = root["server"]["system_id"].value_or(o.system_id);
   return o;
-}
-
-core::Status ReadErrorLogOptions(ConfigTable& section, soap::ErrorLogOptions& out) {
-  int64_t retention_s = out.retention.count();
-  CW_RETURN_IF_ERROR(section.Int("error_log_retention_s", 60, int64_t{3650} * 86400, retention_s));
-  CW_RETURN_IF_ERROR(section.Int("error_log_max_entries", 1, 10'000'000, out.max_entries));
-  out.retention = std::chrono::seconds(retention_s);
-  return core::Status::Ok();
 }
 
 TaskActivityModule::TaskActivityModule() = default;

@@ -14,7 +14,6 @@
 #include <string>
 
 #include "http/authority.h"
-#include "services/common/config_table.h"
 #include "services/common/module.h"
 #include "soap/error_log.h"
 
@@ -45,11 +44,6 @@ struct Options {
 // Reads [task_activity] (endpoint_suffix, response_retention_s, id_retention_s,
 // demo_master_data, error_log_retention_s, error_log_max_entries); errors name the key.
 core::Result<Options> ParseOptions(const toml::table& root);
-
-// error_log_retention_s (60 s to ten years, default 7 days) and error_log_max_entries (1 to ten
-// million, default 100,000) of a SOAP service's section: how long and how many of its faults the
-// web-service error log keeps (soap/error_log.h).
-core::Status ReadErrorLogOptions(ConfigTable& section, soap::ErrorLogOptions& out);
 
 class TaskActivityModule final : public Module {
  public:
