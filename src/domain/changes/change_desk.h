@@ -53,7 +53,7 @@ struct Caller {
 };
 
 struct CommentInput {
-  std::string id;                      // optional: an id already known is not added again
+  std::string id;  // optional: one of the record's, sent back with its body, is not added again
   std::string body;
   std::string privacy;                 // "" = PUBLIC
   std::optional<bool> is_system;

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "core/blocking.h"
@@ -248,6 +249,38 @@ TEST_F(ChangeDeskTest, IncomingUpdateKeepsExternalIdAndSendsNothingBack) {
   // Re-sent comments (the integration merges lists) are not added twice.
   ASSERT_TRUE(Incoming("Update", {{"Id", id}}, {{"", "from snow", "", false, 1714000000000, ""}}).status.ok());
   EXPECT_EQ(Get(id)->comments.size(), 1u);
+}
+
+TEST_F(ChangeDeskTest, ACommentsOwnIdIsNeverTheRecordsKey) {
+  std::string id = NewChange("20003");
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "agent note", "", std::nullopt, std::nullopt, ""})->status.ok());
+  const std::string ours = Get(id)->comments.back().id;
+  // The external tool's comment ids share the record's number range: a foreign comment whose id
+  // is one of ours is still a new comment, and it gets a number of its own.
+  auto u = Incoming("Update", {{"Id", id}}, {{ours, "reply from the tool", "", false, 1714000000000, ""}}, "CHG8");
+  ASSERT_TRUE(u.status.ok()) << u.status.error().text;
+  auto s = Get(id);
+  ASSERT_EQ(s->comments.size(), 2u);
+  EXPECT_EQ(s->comments[1].body, "reply from the tool");
+  EXPECT_NE(s->comments[1].id, ours);
+  // Ids ahead of the record's numbering are not taken either: the next system comment (Assign)
+  // and the next agent comment find their numbers free.
+  const int64_t ahead = std::stoll(s->comments[1].id) + 1;
+  std::vector<CommentInput> foreign;
+  for (int i = 0; i < 5; ++i)
+    foreign.push_back({std::to_string(ahead + i), "tool " + std::to_string(i), "", false, 1714000000001 + i, ""});
+  ASSERT_TRUE(Incoming("Update", {{"Id", id}}, foreign).status.ok());
+  auto a = Incoming("Assign", {{"Id", id}}, {}, "CHG8");
+  ASSERT_TRUE(a.status.ok()) << a.status.error().text;
+  ASSERT_TRUE(desk_->AddComment(Agent(), id, {"", "second note", "", std::nullopt, std::nullopt, ""})->status.ok());
+  s = Get(id);
+  ASSERT_EQ(s->comments.size(), 9u);
+  std::set<std::string> ids;
+  for (const auto& c : s->comments) ids.insert(c.id);
+  EXPECT_EQ(ids.size(), s->comments.size());
+  // Our own comment sent back by the integration (its id and body) is still recognised.
+  ASSERT_TRUE(Incoming("Update", {{"Id", id}}, {{ours, "agent note", "", false, 1714000009999, ""}}).status.ok());
+  EXPECT_EQ(Get(id)->comments.size(), 9u);
 }
 
 TEST_F(ChangeDeskTest, FailingPhaseChangeChangesNothing) {

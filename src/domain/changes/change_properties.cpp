@@ -165,7 +165,17 @@ bool HasValue(const Change& c, std::string_view name) {
 }
 
 core::Status ApplyProperties(const PropertyList& props, const Tenant& tenant, const WorkflowSet& workflows, Change& c) {
-  for (const auto& [raw_name, value] : props) {
+  // JSON members have no order: the type goes first, as it picks the workflow that a PhaseId in
+  // the same edit belongs to, and it may change only while the record is in its first phase as
+  // stored, not as an earlier member of this edit left it.
+  std::vector<const std::pair<std::string, PropertyValue>*> ordered;
+  ordered.reserve(props.size());
+  for (const auto& p : props)
+    if (p.first == "ChangeType") ordered.push_back(&p);
+  for (const auto& p : props)
+    if (p.first != "ChangeType") ordered.push_back(&p);
+  for (const auto* prop : ordered) {
+    const auto& [raw_name, value] = *prop;
     std::string_view name = raw_name;
     std::string_view key;
     if (size_t dot = name.find('.'); dot != std::string_view::npos) {

@@ -168,5 +168,31 @@ TEST(ChangePropertiesTest, TypeChangesOnlyInTheFirstPhase) {
   EXPECT_EQ(c.phase_id, "Log");
 }
 
+TEST(ChangePropertiesTest, TypeAndPhaseInOneEditDoNotDependOnTheirOrder) {
+  const Tenant t = PropertiesTenant();
+  const PropertyValue type = std::string("Standard"), phase = std::string("Evaluate");
+  for (bool type_first : {true, false}) {
+    SCOPED_TRACE(type_first ? "ChangeType first" : "PhaseId first");
+    PropertyList props = {{"PhaseId", phase}, {"ChangeType", type}};
+    if (type_first) std::swap(props[0], props[1]);
+    // In the first phase as stored: the type changes and the phase is the one asked for.
+    Change fresh;
+    fresh.change_type = "Normal";
+    fresh.phase_id = "Log";
+    ASSERT_TRUE(ApplyProperties(props, t, DefaultWorkflows(), fresh).ok());
+    EXPECT_EQ(fresh.change_type, "Standard");
+    EXPECT_EQ(fresh.phase_id, "Evaluate");
+    // Past it, the type is fixed, even when the PhaseId member names the first phase.
+    Change later;
+    later.change_type = "Normal";
+    later.phase_id = "Plan";
+    props = {{"PhaseId", PropertyValue(std::string("Log"))}, {"ChangeType", type}};
+    if (type_first) std::swap(props[0], props[1]);
+    core::Status st = ApplyProperties(props, t, DefaultWorkflows(), later);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().GatewayCode(), "CAUSEWAY/CX/015");
+  }
+}
+
 }  // namespace
 }  // namespace causeway::changes

@@ -204,20 +204,20 @@ core::Status EditBatch::AddComments(const std::vector<CommentInput>& in, bool fr
     const std::string privacy = ci.privacy.empty() ? "PUBLIC" : ci.privacy;
     if (!OneOf(kPrivacyTypes, privacy)) return errors::InvalidValue("PrivacyType", privacy, "PUBLIC, PRIVATE");
     const int64_t created = ci.created_ms.value_or(now_ms_);
-    // The integration re-sends comments it already sent (it merges both sides' lists): one
-    // known by id, or by body and creation time, is not added again.
+    // The integration re-sends comments it already has (it merges both sides' lists): one of
+    // the record's own, named by its id, or any with the same body and creation time, is not
+    // added again. An id is only compared together with the body: the external tool's own
+    // comment ids are numbers in the same range as the record's.
     auto same = [&](const Comment& x) {
-      return (!ci.id.empty() && x.id == ci.id) || (x.body == ci.body && x.created_ms == created);
+      return x.body == ci.body && ((!ci.id.empty() && x.id == ci.id) || x.created_ms == created);
     };
     if (std::any_of(d.state.comments.begin(), d.state.comments.end(), same)) continue;
     if (!ci.submitter.empty() && !tenant_.FindPerson(ci.submitter))
       return errors::UnknownRelated("Submitter.UserId", ci.submitter);
     Comment cm;
-    if (ci.id.empty()) {
-      CW_ASSIGN_OR_RETURN(cm.id, NextNumber());
-    } else {
-      cm.id = ci.id;
-    }
+    // Always the record's numbering, never the sender's id: a foreign id could be one the
+    // record already holds.
+    CW_ASSIGN_OR_RETURN(cm.id, NextNumber());
     cm.body = ci.body;
     cm.privacy = privacy;
     // Whatever the integration writes is a system comment: it never travels back (no ping-pong).

@@ -1,4 +1,6 @@
 // Comments (collaboration/comments/Change/<id>) and files (frs/file-list).
+#include <algorithm>
+
 #include "core/ascii.h"
 #include "core/utf8.h"
 #include "domain/changes/change_errors.h"
@@ -50,12 +52,17 @@ http::Response RestApi::CommentPost(const http::Request& req, const Context& ctx
                                      "The body must be a comment object {\"Body\":…,\"PrivacyType\":…}"));
   auto comment = ParseComment(body.as_object());
   if (!comment.ok()) return RestError(comment.error());
+  const std::string posted = comment->body;
   auto outcome = desk_.AddComment(ctx.caller, id, std::move(*comment));
   if (!outcome.ok()) return RestError(outcome.error());
   if (!outcome->status.ok()) return RestError(outcome->status.error());
-  // The comment just added is the record's last.
+  // The comment just added, or the one it repeats (not added again): the last with its body,
+  // which the record holds either way.
+  const auto& comments = outcome->state->comments;
+  auto it =
+      std::find_if(comments.rbegin(), comments.rend(), [&](const changes::Comment& c) { return c.body == posted; });
   std::string answer;
-  AppendComment(answer, outcome->state->comments.back());
+  AppendComment(answer, it != comments.rend() ? *it : comments.back());
   return JsonTextAnswer(200, std::move(answer));
 }
 
