@@ -7,6 +7,8 @@ SeveralNodes (all three alive): a CSRF token and session fetched on node 1 work 
 and are seen by every node at once; failed logons on two nodes lock the user on the third;
 run-time changes of a case-exchange system's URL and of the Focused Build customizing reach
 every node's outbox within seconds (and a section changed on one node builds on another's).
+WorkItemsDuringAHandover: a work item created on one node while another hands its package over is
+pushed exactly once.
 DemoOnEveryNode: three nodes that start at the same moment with every demo on all start, and the
 store holds each demo object once.
 DeadNode: node 3 is killed (kill -9) while it runs long jobs, has jobs waiting and has accepted
@@ -726,6 +728,67 @@ class DemoOnEveryNode(unittest.TestCase):
                         self.assertEqual(tenants, ["100000002"])
                 finally:
                     nodes.close()
+
+
+class WorkItemsDuringAHandover(unittest.TestCase):
+    """A work item created on one node while another node hands its package over (S1_CALL_EXT):
+    whichever commits second sees the other, so the item is pushed exactly once, by its create
+    or by the handover. Before, most such items were pushed by neither, and no later save
+    pushed them."""
+
+    ROUNDS = 12
+
+    @classmethod
+    def setUpClass(cls):
+        cls.nodes = Nodes(2, CLUSTER.database("fb_handover_race"), extra_config="[ext_integration]\ndemo = true\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nodes.close()
+
+    def fb(self, node, method, path, body=None):
+        headers = {**ADMIN, "Content-Type": "application/json"}
+        st, _, answer = node.request(method, "/_causeway/fb/" + path, headers,
+                                     json.dumps(body) if body is not None else None)
+        return st, json.loads(answer) if answer else None
+
+    def test_an_item_created_during_its_packages_handover_is_pushed_once(self):
+        partners = [{"function": "/SALM/09", "partner_no": "4000"}]
+        for n in range(self.ROUNDS):
+            with self.subTest(round=n):
+                st, created = self.fb(self.nodes[0], "POST", "objects", {
+                    "process_type": "S1IT", "description": f"race package {n}", "project": "ST_OST_SP2",
+                    "partners": partners})
+                self.assertIn(st, (200, 201), created)
+                package = created["object"]["ticket_id"]
+                out = {}
+                start = threading.Barrier(2)
+
+                def hand_over():
+                    start.wait()
+                    out["handover"] = self.fb(self.nodes[0], "POST", f"objects/{package}/actions/S1_CALL_EXT")
+
+                def create_item():
+                    start.wait()
+                    out["item"] = self.fb(self.nodes[1], "POST", "objects", {
+                        "process_type": "S1CG", "description": f"race item {n}", "package": package,
+                        "partners": partners})
+
+                threads = [threading.Thread(target=hand_over), threading.Thread(target=create_item)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                (hst, handover), (ist, item) = out["handover"], out["item"]
+                self.assertEqual(hst, 200, handover)
+                self.assertIn(ist, (200, 201), item)
+                ticket = item["object"]["ticket_id"]
+                pushes = [p for p in handover["pushes"] + item["pushes"] if p["ticket_id"] == ticket]
+                self.assertEqual([p["kind"] for p in pushes], ["create"],
+                                 (ticket, handover["pushes"], handover["not_pushed"], item["pushes"], item["not_pushed"]))
+                st, stored = self.fb(self.nodes[1], "GET", f"objects/{ticket}")
+                self.assertEqual(st, 200, stored)
+                self.assertTrue(stored["object"]["handed_over"], stored)
 
 
 if __name__ == "__main__":

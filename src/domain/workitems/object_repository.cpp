@@ -225,6 +225,21 @@ core::Result<std::vector<WorkObject>> Items(store::Tx& tx, std::string_view pack
   return out;
 }
 
+core::Result<std::vector<std::string>> ItemGuids(store::Tx& tx, std::string_view package_guid) {
+  std::vector<std::string> out;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT guid FROM fb_objects WHERE parent_guid = ? ORDER BY ticket_id",
+                              {std::string(package_guid)}, [&](const store::Row& r) { out.push_back(r.String(0)); }));
+  return out;
+}
+
+core::Result<std::optional<bool>> LockHandedOver(store::Tx& tx, std::string_view guid) {
+  CW_RETURN_IF_ERROR(tx.Exec("UPDATE fb_objects SET handed_over = handed_over WHERE guid = ?", {std::string(guid)}));
+  std::optional<bool> out;
+  CW_RETURN_IF_ERROR(tx.Query("SELECT handed_over FROM fb_objects WHERE guid = ?", {std::string(guid)},
+                              [&](const store::Row& r) { out = r.Int(0) != 0; }));
+  return out;
+}
+
 core::Result<std::vector<WorkObject>> List(store::Tx& tx, std::string_view after_ticket, int limit,
                                            std::string_view process_type) {
   std::vector<WorkObject> out;

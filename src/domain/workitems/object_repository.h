@@ -28,6 +28,11 @@ core::Result<std::optional<WorkObject>> FindByTicket(store::Tx& tx, std::string_
 core::Result<std::optional<WorkObject>> FindHeader(store::Tx& tx, std::string_view guid);
 // The work items of a package, by ticket number, with their lists.
 core::Result<std::vector<WorkObject>> Items(store::Tx& tx, std::string_view package_guid);
+// The guids of a package's items, by ticket number, as committed now.
+core::Result<std::vector<std::string>> ItemGuids(store::Tx& tx, std::string_view package_guid);
+// Takes the object's row lock for the rest of the write (PostgreSQL; SQLite's writes are serial
+// anyway) and answers its handed_over as committed now; nullopt if the object is unknown.
+core::Result<std::optional<bool>> LockHandedOver(store::Tx& tx, std::string_view guid);
 // Headers of objects with ticket_id > after, by ticket number, at most `limit`; "" = all types.
 core::Result<std::vector<WorkObject>> List(store::Tx& tx, std::string_view after_ticket, int limit,
                                            std::string_view process_type);

@@ -268,7 +268,33 @@ core::Status WorkItems::StagePush(const Customizing& c, WorkObject& o, const Wor
   return core::Status::Ok();
 }
 
+// Create and HandOver decide from what they read before their write: an item is pushed at its
+// create if its package was handed over, and a handover pushes the items its package has. A
+// create and a handover of its package at the same moment could each miss the other, leaving
+// an item that no save would push. So each one's write checks, under the package's row lock,
+// that what it decided from still holds (the package's handover, the package's items), and the
+// operation starts over from a fresh read when it does not. Each new start means the other one
+// committed, so a few suffice; past them the caller gets ChangedMeanwhile.
+constexpr int kStartsWhenThePackageMoved = 4;
+
 core::Result<SaveResult> WorkItems::Create(const NewObject& in, std::string_view package_id, const Actor& actor) {
+  for (int start = 1;; ++start) {
+    auto moved = std::make_shared<bool>(false);
+    auto r = CreateOnce(in, package_id, actor, moved);
+    if (r.ok() || !*moved || start == kStartsWhenThePackageMoved) return r;
+  }
+}
+
+core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& actor) {
+  for (int start = 1;; ++start) {
+    auto moved = std::make_shared<bool>(false);
+    auto r = HandOverOnce(id, actor, moved);
+    if (r.ok() || !*moved || start == kStartsWhenThePackageMoved) return r;
+  }
+}
+
+core::Result<SaveResult> WorkItems::CreateOnce(const NewObject& in, std::string_view package_id, const Actor& actor,
+                                               std::shared_ptr<bool> moved) {
   std::shared_ptr<const Customizing> c = customizing();
   if (!IsKnownProcessType(in.process_type)) return BadField("process_type", "must be S1IT, S1CG or S1MJ");
   WorkObject o;
@@ -322,12 +348,24 @@ core::Result<SaveResult> WorkItems::Create(const NewObject& in, std::string_view
   }
 
   SaveResult result;
-  const bool push = package && package->handed_over && PushBlocker(*c, o, &*package).empty();
+  bool push = false;
+  if (package && package->handed_over) {
+    const std::string why = PushBlocker(*c, o, &*package);
+    push = why.empty();
+    if (!push) result.not_pushed.push_back(o.ticket_id + ": " + why);
+  }
   if (push) o.handed_over = true;
   const StatusChange created{0, o.created_at, "", o.status, o.created_by, "create", ""};
+  std::optional<std::pair<std::string, bool>> package_read;  // guid, handed over
+  if (package) package_read.emplace(package->guid, package->handed_over);
   CW_RETURN_IF_ERROR(store::Transact(db_, [&](store::UnitOfWork& unit) -> core::Status {
     if (push) CW_RETURN_IF_ERROR(StagePush(*c, o, &*package, actor, unit, result.pushes));
-    unit.Add([o, imported, created, documents](store::Tx& tx) -> core::Status {
+    unit.Add([o, imported, created, documents, package_read, moved](store::Tx& tx) -> core::Status {
+      if (package_read) {
+        CW_ASSIGN_OR_RETURN(std::optional<bool> handed_over, repo::LockHandedOver(tx, package_read->first));
+        *moved = handed_over != package_read->second;
+        if (*moved) return ChangedMeanwhile(o.ticket_id);
+      }
       if (imported) CW_RETURN_IF_ERROR(repo::NoteNumberUsed(tx, kTicketRange, std::stoll(o.ticket_id)));
       CW_RETURN_IF_ERROR(repo::Insert(tx, o));
       for (const auto& [d, content] : documents) CW_RETURN_IF_ERROR(repo::InsertDocument(tx, o.guid, d, content));
@@ -355,11 +393,14 @@ core::Result<SaveResult> WorkItems::SaveOne(Loaded l, const Actor& actor, std::o
   SaveResult result;
   const WorkObject* package = l.package ? &*l.package : nullptr;
   bool push = false;
-  if (o.handed_over) {
+  // A work item follows its package: once the package was handed over, every save of the item
+  // pushes, also of one that missed its push so far (created without the trigger partner).
+  if (o.handed_over || (package && package->handed_over)) {
     std::string why = PushBlocker(c, o, package);
     push = why.empty();
     if (!push) result.not_pushed.push_back(o.ticket_id + ": " + why);
   }
+  if (push) o.handed_over = true;
   if (status_change) status_change->at = o.changed_at;
   CW_RETURN_IF_ERROR(store::Transact(db_, [&](store::UnitOfWork& unit) -> core::Status {
     if (push) CW_RETURN_IF_ERROR(StagePush(c, o, package, actor, unit, result.pushes));
@@ -428,7 +469,7 @@ core::Result<SaveResult> WorkItems::RemoveDocument(std::string_view id, std::str
   return SaveOne(std::move(l), actor, std::nullopt, [doc](store::Tx& tx) { return repo::DeleteDocument(tx, doc); });
 }
 
-core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& actor) {
+core::Result<SaveResult> WorkItems::HandOverOnce(std::string_view id, const Actor& actor, std::shared_ptr<bool> moved) {
   CW_ASSIGN_OR_RETURN(Loaded l, Load(id));
   const Customizing& c = *l.customizing;
   WorkObject& o = l.object;
@@ -451,6 +492,17 @@ core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& a
     const int64_t expected = o.version;
     o.version = expected + 1;
     unit.Add([o, expected](store::Tx& tx) { return repo::UpdatePushState(tx, o, expected); });
+    if (o.is_package()) {
+      std::vector<std::string> read;
+      for (const WorkObject& item : items) read.push_back(item.guid);
+      unit.Add([o, read = std::move(read), moved](store::Tx& tx) -> core::Status {
+        // After the package's update: under its row lock, no item can come in unseen.
+        CW_ASSIGN_OR_RETURN(std::vector<std::string> now, repo::ItemGuids(tx, o.guid));
+        *moved = now != read;
+        if (*moved) return ChangedMeanwhile(o.ticket_id);
+        return core::Status::Ok();
+      });
+    }
     for (WorkObject& item : items) {
       if (std::string why = PushBlocker(c, item, &o); !why.empty()) {
         result.not_pushed.push_back(item.ticket_id + ": " + why);

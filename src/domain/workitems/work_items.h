@@ -19,7 +19,9 @@
 // Concurrency. Operations read a snapshot, check, and stage writes guarded by the object's
 // version: a concurrent change of the same object makes the later commit fail with
 // ChangedMeanwhile (kConflict, CAUSEWAY/FB/014). SetStatusFromExternal reads and writes inside
-// its staged write instead (one serialized step, so status calls never conflict).
+// its staged write instead (one serialized step, so status calls never conflict). A work item's
+// create and its package's handover at the same moment do not miss each other: each one's write
+// checks under the package's row lock what it decided from, and starts over when it moved.
 //
 // Thread-safe. Every operation blocks on the store: not for I/O threads.
 #pragma once
@@ -161,6 +163,9 @@ class WorkItems {
   core::Result<bool> NeedsCreate(const WorkObject& o, const std::string& destination) const;
   core::Status StagePush(const Customizing& c, WorkObject& o, const WorkObject* package, const Actor& actor,
                          store::UnitOfWork& unit, std::vector<PushRecord>& pushes);
+  core::Result<SaveResult> CreateOnce(const NewObject& in, std::string_view package, const Actor& actor,
+                                      std::shared_ptr<bool> moved);
+  core::Result<SaveResult> HandOverOnce(std::string_view id, const Actor& actor, std::shared_ptr<bool> moved);
   core::Result<SaveResult> SaveOne(Loaded loaded, const Actor& actor, std::optional<StatusChange> status_change,
                                    std::function<core::Status(store::Tx&)> extra_write = {});
   core::Result<std::string> NextTicketId();

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "core/ascii.h"
 #include "core/base64.h"
@@ -448,6 +451,59 @@ TEST_F(WorkItemsTest, ASkippedCreateIsCreatedAgainByTheNextHandOver) {
   auto third = items_->HandOver(wp.guid, actor_);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->pushes[0].kind, PushKind::kUpdate);
+}
+
+TEST_F(WorkItemsTest, AnItemThatMissedItsPushIsPushedByItsNextSave) {
+  WorkObject wp = Create(Package());
+  ASSERT_TRUE(items_->HandOver(wp.guid, actor_).ok());
+  // Created under a handed-over package without the trigger partner: saved, not pushed, said so.
+  auto wi = items_->Create(Item("no dev team yet", "4001"), wp.guid, actor_);
+  ASSERT_TRUE(wi.ok()) << wi.error().text;
+  EXPECT_TRUE(wi->pushes.empty());
+  ASSERT_EQ(wi->not_pushed.size(), 1u);
+  EXPECT_NE(wi->not_pushed[0].find(wi->object.ticket_id + ": the partner in partner function /SALM/09"),
+            std::string::npos)
+      << wi->not_pushed[0];
+  // The trigger partner added later: that save creates it at the tool.
+  ObjectPatch p;
+  p.partners = std::vector<PartnerAssignment>{{"/SALM/03", "4711", false}, {"/SALM/09", "4000", false}};
+  auto later = items_->Change(wi->object.guid, p, actor_);
+  ASSERT_TRUE(later.ok()) << later.error().text;
+  ASSERT_EQ(later->pushes.size(), 1u);
+  EXPECT_EQ(later->pushes[0].kind, PushKind::kCreate);
+  EXPECT_TRUE(items_->Get(wi->object.guid).value().handed_over);
+}
+
+TEST_F(WorkItemsTest, AnItemCreatedWhileItsPackageIsHandedOverIsPushedOnce) {
+  // Each round races an item's create against its package's handover: whichever commits
+  // second must see the other, so the item is pushed (by one or the other) exactly once.
+  for (int round = 0; round < 25; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    WorkObject wp = Create(Package("WP " + std::to_string(round)));
+    std::atomic<int> ready{0};
+    auto together = [&] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+    };
+    std::optional<core::Result<SaveResult>> created, handed;
+    std::thread creator([&] {
+      together();
+      created = items_->Create(Item("WI " + std::to_string(round)), wp.guid, actor_);
+    });
+    together();
+    handed = items_->HandOver(wp.guid, actor_);
+    creator.join();
+    ASSERT_TRUE(created->ok()) << created->error().text;
+    ASSERT_TRUE(handed->ok()) << handed->error().text;
+    const std::string item = (*created)->object.guid;
+    int pushes = 0;
+    for (const auto* r : {&**created, &**handed})
+      for (const PushRecord& push : r->pushes) pushes += push.guid == item ? 1 : 0;
+    EXPECT_EQ(pushes, 1);
+    WorkObject stored = items_->Get(item).value();
+    EXPECT_TRUE(stored.handed_over);
+    EXPECT_NE(stored.create_message, 0);
+  }
 }
 
 TEST_F(WorkItemsTest, SystemGuidIsGeneratedOnceAndKept) {

@@ -88,6 +88,20 @@ void ApplyPatch(const ObjectPatch& p, WorkObject& o) {
     if (r->go_live_date.empty()) r->go_live_date = std::string(kNoDate);
   if (o.ppm_start_date.empty()) o.ppm_start_date = std::string(kNoDate);
   if (o.ppm_finish_date.empty()) o.ppm_finish_date = std::string(kNoDate);
+  // Guide §3.4.2: of several partners in one function, one is always the main contact. When
+  // none is marked, the first assigned is (a lone partner is nobody's main: the appendix's
+  // sample sends PARTNER_MAIN "" for each).
+  for (size_t i = 0; i < o.partners.size(); ++i) {
+    const std::string& function = o.partners[i].function;
+    bool first = true, several = false, marked = false;
+    for (size_t j = 0; j < o.partners.size(); ++j) {
+      if (o.partners[j].function != function) continue;
+      if (j < i) first = false;
+      if (j != i) several = true;
+      marked = marked || o.partners[j].main;
+    }
+    if (first && several && !marked) o.partners[i].main = true;
+  }
 }
 
 bool IsUpperHexGuid(std::string_view s) {

@@ -104,5 +104,22 @@ TEST(WorkObjectTest, PatchChangesOnlyWhatItHoldsAndKeepsSapEmptyValues) {
   EXPECT_EQ(o.actual.number, "1.1");
 }
 
+TEST(WorkObjectTest, OfSeveralPartnersInAFunctionOneIsAlwaysTheMain) {
+  WorkObject o = Valid();
+  ObjectPatch p;
+  p.partners = std::vector<PartnerAssignment>{{"/SALM/09", "4000", false},
+                                              {"/SALM/03", "4711", false},
+                                              {"/SALM/03", "786", false},
+                                              {"/SALM/05", "1", false},
+                                              {"/SALM/05", "2", true}};
+  ApplyPatch(p, o);
+  std::vector<bool> main;
+  for (const auto& pa : o.partners) main.push_back(pa.main);
+  // A lone partner stays unmarked; the first of several unmarked becomes the main; a marked one
+  // is kept.
+  EXPECT_EQ(main, (std::vector<bool>{false, true, false, false, true}));
+  EXPECT_TRUE(ValidateObject(o).ok());
+}
+
 }  // namespace
 }  // namespace causeway::workitems
