@@ -17,6 +17,27 @@ using workitems::FieldMapping;
 using workitems::MappingRule;
 using workitems::WorkObject;
 
+// A Set Specific Value of a number attribute as JSON writes it: the customizing takes what an
+// SAP number field takes ("007", "1.", ".5", checked by workitems::Validate), JSON has one
+// spelling for each ("7", "1", "0.5").
+std::string JsonNumberText(std::string_view v) {
+  std::string out;
+  if (!v.empty() && v[0] == '-') {
+    out += '-';
+    v.remove_prefix(1);
+  }
+  const size_t dot = v.find('.');
+  std::string_view whole = v.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? std::string_view() : v.substr(dot + 1);
+  while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+  out += whole.empty() ? std::string_view("0") : whole;
+  if (!fraction.empty()) {
+    out += '.';
+    out += fraction;
+  }
+  return out;
+}
+
 // A JSON object written member by member: compact, in the order members are added.
 class JsonObject {
  public:
@@ -95,7 +116,7 @@ class BodyWriter {
         if (attribute.kind == AttributeKind::kString) {
           root.Str(attribute.name, mapping->value);
         } else {
-          root.Raw(attribute.name, mapping->value);  // checked numeric by workitems::Validate
+          root.Raw(attribute.name, JsonNumberText(mapping->value));
         }
         continue;
       }

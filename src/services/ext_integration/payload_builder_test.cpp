@@ -1,12 +1,13 @@
 #include "services/ext_integration/payload_builder.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "domain/workitems/demo_data.h"
 #include "domain/workitems/object_repository.h"
@@ -179,6 +180,30 @@ TEST_F(PayloadBuilderTest, TheFieldMappingSelectsAndOverridesAttributes) {
   EXPECT_EQ(o["EXTERNAL_ID"].as_string(), "X-1");  // never overridden: it is the tool's id
   ASSERT_EQ(o["PARTNER"].as_array().size(), 1u);
   EXPECT_EQ(o["PARTNER"].as_array()[0].as_object().at("PARTNER_FCT").as_string(), "/SALM/09");
+}
+
+TEST_F(PayloadBuilderTest, SpecificNumberValuesAreWrittenAsJsonNumbers) {
+  Customizing c = DemoCustomizing();
+  // What an SAP number field takes, each in the one spelling JSON has for it.
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"007", "1.", "\"PRIORITY\":7,\"EFFORT\":1}"},
+      {"0", ".5", "\"PRIORITY\":0,\"EFFORT\":0.5}"},
+      {"-00", "-.25", "\"PRIORITY\":-0,\"EFFORT\":-0.25}"},
+      {"10", "0100.50", "\"PRIORITY\":10,\"EFFORT\":100.50}"}};
+  for (const auto& [priority, effort, expected] : cases) {
+    SCOPED_TRACE(priority + " " + effort);
+    for (auto& profile : c.profiles)
+      for (auto& settings : profile.process_types)
+        if (profile.name == "/SALM/FBDF" && settings.process_type == "S1IT")
+          settings.fields = {{"PRIORITY", MappingRule::kSetSpecificValue, priority},
+                             {"EFFORT", MappingRule::kSetSpecificValue, effort}};
+    ASSERT_TRUE(workitems::Validate(c).ok());
+    const std::string body = Body(View(package_, c), "X-1");
+    EXPECT_NE(body.find(expected), std::string::npos) << body;
+    json::error_code ec;
+    json::parse(body, ec);
+    EXPECT_FALSE(ec) << body;
+  }
 }
 
 TEST(PayloadFormatTest, HundredthsAndTemplates) {
