@@ -75,15 +75,28 @@ size_t Utf8Offset(std::string_view s, int64_t n) {
   return s.size();
 }
 
-core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Entity& ent);
+// Strings a filter builds for one entity (replace, concat), in bytes: nested replaces multiply
+// a string's length at each level, so a URL of a few hundred bytes could ask for gigabytes.
+// No real filter comes near this.
+constexpr size_t kMaxBuiltBytes = size_t{1} << 20;
+
+core::Status Spend(size_t& made, size_t bytes) {
+  made += bytes;
+  if (made > kMaxBuiltBytes)
+    return BadRequest("The filter expression builds strings of more than &1 bytes per entity",
+                      {std::to_string(kMaxBuiltBytes)}, "$filter");
+  return core::Status::Ok();
+}
+
+core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Entity& ent, size_t& made);
 
 // n-ary and/or, left to right as the binary fold would: the deciding value (false for and,
 // true for or) ends the evaluation; otherwise null if any operand was null.
-core::Result<Value> EvalJunction(const FilterExpr& e, const EntityType& type, const Entity& ent) {
+core::Result<Value> EvalJunction(const FilterExpr& e, const EntityType& type, const Entity& ent, size_t& made) {
   const Value decisive(e.op == Op::kOr);
   bool saw_null = false;
   for (const auto& c : e.children) {
-    CW_ASSIGN_OR_RETURN(Value v, Eval(c, type, ent));
+    CW_ASSIGN_OR_RETURN(Value v, Eval(c, type, ent, made));
     if (v == decisive) return decisive;
     saw_null = saw_null || v.is_null();
   }
@@ -91,10 +104,10 @@ core::Result<Value> EvalJunction(const FilterExpr& e, const EntityType& type, co
   return Value(e.op == Op::kAnd);
 }
 
-core::Result<Value> EvalBinary(const FilterExpr& e, const EntityType& type, const Entity& ent) {
-  if (e.op == Op::kAnd || e.op == Op::kOr) return EvalJunction(e, type, ent);
-  CW_ASSIGN_OR_RETURN(Value l, Eval(e.children[0], type, ent));
-  CW_ASSIGN_OR_RETURN(Value r, Eval(e.children[1], type, ent));
+core::Result<Value> EvalBinary(const FilterExpr& e, const EntityType& type, const Entity& ent, size_t& made) {
+  if (e.op == Op::kAnd || e.op == Op::kOr) return EvalJunction(e, type, ent, made);
+  CW_ASSIGN_OR_RETURN(Value l, Eval(e.children[0], type, ent, made));
+  CW_ASSIGN_OR_RETURN(Value r, Eval(e.children[1], type, ent, made));
   switch (e.op) {
     case Op::kEq: return Value(CompareValues(l, r) == 0);
     case Op::kNe: return Value(CompareValues(l, r) != 0);
@@ -130,10 +143,10 @@ core::Result<Value> EvalBinary(const FilterExpr& e, const EntityType& type, cons
   }
 }
 
-core::Result<Value> EvalCall(const FilterExpr& e, const EntityType& type, const Entity& ent) {
+core::Result<Value> EvalCall(const FilterExpr& e, const EntityType& type, const Entity& ent, size_t& made) {
   std::vector<Value> args;
   for (const auto& c : e.children) {
-    CW_ASSIGN_OR_RETURN(Value v, Eval(c, type, ent));
+    CW_ASSIGN_OR_RETURN(Value v, Eval(c, type, ent, made));
     if (v.is_null()) return e.is_bool ? Value(false) : Value();
     args.push_back(std::move(v));
   }
@@ -157,10 +170,12 @@ core::Result<Value> EvalCall(const FilterExpr& e, const EntityType& type, const 
     while (true) {
       size_t q = src.find(from, p);
       if (q == std::string::npos) break;
+      CW_RETURN_IF_ERROR(Spend(made, q - p + to.size()));
       out.append(src, p, q - p);
       out += to;
       p = q + from.size();
     }
+    CW_RETURN_IF_ERROR(Spend(made, src.size() - p));
     out.append(src, p);
     return Value(out);
   }
@@ -191,7 +206,10 @@ core::Result<Value> EvalCall(const FilterExpr& e, const EntityType& type, const 
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
     return Value(v);
   }
-  if (n == "concat") return Value(s(0) + s(1));
+  if (n == "concat") {
+    CW_RETURN_IF_ERROR(Spend(made, s(0).size() + s(1).size()));
+    return Value(s(0) + s(1));
+  }
   if (n == "year" || n == "month" || n == "day" || n == "hour" || n == "minute" || n == "second") {
     int64_t y = 0, msd = 0;
     unsigned mo = 0, d = 0;
@@ -215,7 +233,7 @@ core::Result<Value> EvalCall(const FilterExpr& e, const EntityType& type, const 
   return BadRequest("Unknown filter function '&1'", {n});
 }
 
-core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Entity& ent) {
+core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Entity& ent, size_t& made) {
   switch (e.kind) {
     case Kind::kLiteral: return e.literal;
     case Kind::kProperty: {
@@ -224,20 +242,22 @@ core::Result<Value> Eval(const FilterExpr& e, const EntityType& type, const Enti
       return ent.values[static_cast<size_t>(i)];
     }
     case Kind::kNot: {
-      CW_ASSIGN_OR_RETURN(Value v, Eval(e.children[0], type, ent));
+      CW_ASSIGN_OR_RETURN(Value v, Eval(e.children[0], type, ent, made));
       if (v.is_null()) return Value();
       return Value(!*v.get_if<bool>());
     }
     case Kind::kNegate: {
-      CW_ASSIGN_OR_RETURN(Value v, Eval(e.children[0], type, ent));
+      CW_ASSIGN_OR_RETURN(Value v, Eval(e.children[0], type, ent, made));
       if (const auto* i = v.get_if<int64_t>()) return *i == INT64_MIN ? Value() : Value(-*i);
       if (const auto* d = v.get_if<double>()) return Value(-*d);
       if (const auto* dec = v.get_if<Decimal>())
         return Value(Decimal{dec->text[0] == '-' ? dec->text.substr(1) : "-" + dec->text});
       return Value();
     }
-    case Kind::kBinary: return EvalBinary(e, type, ent);
-    case Kind::kCall: return EvalCall(e, type, ent);
+    case Kind::kBinary:
+      return EvalBinary(e, type, ent, made);
+    case Kind::kCall:
+      return EvalCall(e, type, ent, made);
   }
   return Value();
 }
@@ -270,11 +290,13 @@ int CompareValues(const Value& a, const Value& b) {
 }
 
 core::Result<Value> EvaluateFilter(const FilterExpr& expr, const EntityType& type, const Entity& entity) {
-  return Eval(expr, type, entity);
+  size_t made = 0;
+  return Eval(expr, type, entity, made);
 }
 
 core::Result<bool> FilterMatches(const FilterExpr& expr, const EntityType& type, const Entity& entity) {
-  CW_ASSIGN_OR_RETURN(Value v, Eval(expr, type, entity));
+  size_t made = 0;
+  CW_ASSIGN_OR_RETURN(Value v, Eval(expr, type, entity, made));
   return v == Value(true);
 }
 

@@ -75,6 +75,34 @@ TEST(FilterBounds, TooManyNodesIsA400NotACrash) {
   }
 }
 
+TEST(FilterBounds, StringsThatGrowPerLevelAreA400NotGigabytes) {
+  EntityType t = Thing();
+  // Each level multiplies the length by 100: five levels would be 10 GB from a 600-byte URL.
+  std::string e = "Name";
+  for (int i = 0; i < 5; ++i) e = "replace(" + e + ",'0','" + std::string(100, '0') + "')";
+  auto f = ParseFilter("length(" + e + ") eq 1", t);
+  ASSERT_TRUE(f.ok()) << f.error().text;
+  auto r = FilterMatches(*f, t, Row("0", 1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().HttpStatus(), 400);
+  EXPECT_NE(r.error().text.find("more than 1048576 bytes"), std::string::npos) << r.error().text;
+  // concat doubling through nesting is bounded by the same budget.
+  std::string c = "Name";
+  for (int i = 0; i < 40 && c.size() < 9000; ++i) c = "concat(" + c + "," + c + ")";
+  auto cf = ParseFilter("length(" + c + ") eq 1", t);
+  ASSERT_TRUE(cf.ok()) << cf.error().text;
+  auto cr = FilterMatches(*cf, t, Row(std::string(4000, 'x'), 1));
+  ASSERT_FALSE(cr.ok());
+  EXPECT_EQ(cr.error().HttpStatus(), 400);
+  // What real filters build stays well within it.
+  auto fine = ParseFilter("replace(Name,'a','bb') eq 'bbbb' and concat(Name,'x') eq 'aax'", t);
+  ASSERT_TRUE(fine.ok());
+  EXPECT_TRUE(FilterMatches(*fine, t, Row("aa", 1)).value());
+  auto big = ParseFilter("length(replace(Name,'a','" + std::string(1000, 'b') + "')) eq 1000000", t);
+  ASSERT_TRUE(big.ok());
+  EXPECT_TRUE(FilterMatches(*big, t, Row(std::string(1000, 'a'), 1)).value());
+}
+
 TEST(FilterBounds, DeepArithmeticChainIsA400) {
   EntityType t = Thing();
   // `add` is left-deep (one level per operator): 6000 would have been 6000 frames deep.
