@@ -94,6 +94,12 @@ int64_t ToUnixMillis(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 SystemTime FromUnixMillis(int64_t ms) {
+  // The clock counts nanoseconds: years before 1678 or after 2261 (an OData datetime'9999-12-31…',
+  // SAP's "open end") would overflow the multiplication. They stand at the clock's ends instead.
+  constexpr int64_t kMaxMs = std::chrono::duration_cast<std::chrono::milliseconds>(SystemTime::duration::max()).count();
+  constexpr int64_t kMinMs = std::chrono::duration_cast<std::chrono::milliseconds>(SystemTime::duration::min()).count();
+  if (ms >= kMaxMs) return SystemTime::max();
+  if (ms <= kMinMs) return SystemTime::min();
   return SystemTime(std::chrono::duration_cast<SystemTime::duration>(std::chrono::milliseconds(ms)));
 }
 

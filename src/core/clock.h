@@ -94,7 +94,8 @@ class Alarm {
   bool stopped_ = false;     // GUARDED_BY(mu_)
 };
 
-// Milliseconds since the Unix epoch.
+// Milliseconds since the Unix epoch. FromUnixMillis saturates: instants the clock cannot hold
+// (before 1678 or after 2261) become SystemTime::min() / max().
 int64_t ToUnixMillis(SystemTime t);
 SystemTime FromUnixMillis(int64_t ms);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <thread>
 
 namespace causeway::core {
@@ -66,6 +67,17 @@ TEST(AlarmTest, PastDeadlineReturnsAtOnceOnTheRealClock) {
 TEST(AlarmTest, FarDeadlinesDoNotOverflow) {
   SystemClock clock;
   EXPECT_EQ(clock.WakeBy(SystemTime::max()), std::chrono::steady_clock::time_point::max());
+}
+
+TEST(UnixMillisTest, DatesBeyondTheClocksRangeStandAtItsEnds) {
+  EXPECT_EQ(ToUnixMillis(FromUnixMillis(1'700'000'000'123)), 1'700'000'000'123);
+  EXPECT_EQ(ToUnixMillis(FromUnixMillis(-1'000)), -1'000);
+  // 9999-12-31T23:59:59 (SAP's open end) and 1000-01-01: the nanosecond count would overflow.
+  EXPECT_EQ(FromUnixMillis(253'402'300'799'000), SystemTime::max());
+  EXPECT_EQ(FromUnixMillis(-30'610'224'000'000), SystemTime::min());
+  EXPECT_EQ(FromUnixMillis(INT64_MAX), SystemTime::max());
+  EXPECT_EQ(FromUnixMillis(INT64_MIN), SystemTime::min());
+  EXPECT_LT(FromUnixMillis(1'700'000'000'000), FromUnixMillis(253'402'300'799'000));
 }
 
 }  // namespace

@@ -334,6 +334,16 @@ TEST_F(AppJobServiceTest, AuthorizationAndJobList) {
                                     "TemplateName='ZCW_DEMO_NOOP%20%20'&Variant='%20'"});
   ASSERT_EQ(seed.at("d").at("results").as_array().size(), 1u);
   EXPECT_EQ(S(seed.at("d").at("results").as_array()[0], "JobName"), key.name);
+  // SAP's open ends, 0001-01-01 and 9999-12-31, lie beyond the nanosecond clock: they still
+  // bound nothing.
+  json::value open = Json({.path = "JobListGet",
+                           .query = "CreationTimeFrom=datetime'0001-01-01T00:00:00'&CreationTimeTo="
+                                    "datetime'9999-12-31T23:59:59'&TemplateName='ZCW_DEMO_NOOP'"});
+  ASSERT_EQ(open.at("d").at("results").as_array().size(), 1u);
+  json::value past = Json({.path = "JobListGet",
+                           .query = "CreationTimeFrom=datetime'1000-01-01T00:00:00'&CreationTimeTo="
+                                    "datetime'1001-01-01T00:00:00'&TemplateName='ZCW_DEMO_NOOP'"});
+  EXPECT_TRUE(past.at("d").at("results").as_array().empty());
 }
 
 TEST_F(AppJobServiceTest, MetadataDeclaresTheFunctionImports) {
