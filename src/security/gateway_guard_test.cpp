@@ -353,6 +353,20 @@ TEST(UserDirectoryStoreTest, LockStateSurvivesRestart) {
   std::filesystem::remove_all(dir);
 }
 
+// Unknown, locked and wrong: each refusal pays one slow hash, so its timing names no user.
+TEST(UserDirectoryTest, EveryRefusedLogonPaysOneSlowHash) {
+  UserDirectory users({{.name = "U", .password_hash = HashPassword("pw", 1000)}}, TestCatalog(), 2);
+  VerifyAgainstDecoy("");  // the decoy's own hash is made once, at the first use
+  uint64_t before = PasswordDerivations();
+  EXPECT_EQ(users.CheckPassword("NOBODY", "pw"), UserDirectory::LogonResult::kUnknownUser);
+  EXPECT_EQ(PasswordDerivations(), before + 1);
+  EXPECT_EQ(users.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
+  EXPECT_EQ(users.CheckPassword("U", "x"), UserDirectory::LogonResult::kWrongPassword);
+  EXPECT_EQ(PasswordDerivations(), before + 3);
+  EXPECT_EQ(users.CheckPassword("U", "pw"), UserDirectory::LogonResult::kLocked);
+  EXPECT_EQ(PasswordDerivations(), before + 4);
+}
+
 // Nodes sharing one store count one series of failed logons and see each other's locks.
 TEST(UserDirectoryStoreTest, NodesSharingAStoreShareCountsAndLocks) {
   auto dir = std::filesystem::temp_directory_path() / ("cw_users_nodes_" + std::to_string(::getpid()));

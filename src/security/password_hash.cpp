@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <charconv>
 
 #include "core/crypto.h"
@@ -12,8 +13,11 @@ namespace {
 
 constexpr std::string_view kScheme = "pbkdf2-sha256$";
 
+std::atomic<uint64_t> derivations{0};
+
 std::string Derive(std::string_view password, std::string_view salt, int iterations) {
   unsigned char out[32];
+  derivations.fetch_add(1, std::memory_order_relaxed);
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                     reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
                     EVP_sha256(), sizeof out, out);
@@ -46,6 +50,13 @@ bool VerifyPassword(std::string_view password, std::string_view encoded) {
     return false;
   if (expected.size() != 32) return false;
   return core::ConstantTimeEquals(Derive(password, salt, iterations), expected);
+}
+
+uint64_t PasswordDerivations() { return derivations.load(std::memory_order_relaxed); }
+
+void VerifyAgainstDecoy(std::string_view password) {
+  static const std::string decoy = HashPassword(core::RandomHexUpper(16));
+  (void)VerifyPassword(password, decoy);
 }
 
 }  // namespace causeway::security

@@ -171,12 +171,20 @@ core::Status UserDirectory::Refresh() {
 
 UserDirectory::LogonResult UserDirectory::CheckPassword(std::string_view name, std::string_view password) {
   std::string hash;
+  LogonResult refused = LogonResult::kOk;
   {
     std::shared_lock lock(mu_);
     const Entry* e = FindLocked(name);
-    if (!e) return LogonResult::kUnknownUser;
-    if (e->locked) return LogonResult::kLocked;
-    hash = e->config.password_hash;
+    if (!e)
+      refused = LogonResult::kUnknownUser;
+    else if (e->locked)
+      refused = LogonResult::kLocked;
+    else
+      hash = e->config.password_hash;
+  }
+  if (refused != LogonResult::kOk) {
+    VerifyAgainstDecoy(password);  // as late as a wrong password: the timing names no user
+    return refused;
   }
   // The slow hash runs without the lock so that other logons proceed.
   password_checks_.fetch_add(1, std::memory_order_relaxed);

@@ -245,6 +245,17 @@ TEST_F(ApiTest, ManyTokensExpiryAndPasswordChange) {
   EXPECT_FALSE(testing::LogOn(*stack_.router, kTenant, "sx.snow", "Changed1!").empty());
 }
 
+TEST_F(ApiTest, ARefusedLogonPaysTheSlowHashWhetherTheLoginExistsOrNot) {
+  Start();
+  security::VerifyAgainstDecoy("");  // the decoy's own hash is made once, at the first use
+  for (auto [tenant, login] : {std::pair{kTenant, "nobody"}, {"999999999", "sx.snow"}, {kTenant, "sx.snow"}}) {
+    SCOPED_TRACE(std::string(tenant) + " " + login);
+    const uint64_t before = security::PasswordDerivations();
+    EXPECT_EQ(testing::LogOn(*stack_.router, tenant, login, "wrong"), "");
+    EXPECT_EQ(security::PasswordDerivations(), before + 1);
+  }
+}
+
 TEST_F(ApiTest, PollDateIsTheReadMomentAndDecodesQueries) {
   Start();
   const std::string agent = Token("ana.agent"), snow = Token("sx.snow");

@@ -44,9 +44,11 @@ std::optional<std::string> Logon::Check(std::string_view tenant_id, std::string_
   if (login.empty() || password.empty() || login.size() > 256 || password.size() > 1024) return std::nullopt;
   auto dir = desk_.directory();
   const changes::Tenant* tenant = dir->FindTenant(tenant_id);
-  if (!tenant) return std::nullopt;
-  const changes::Person* p = tenant->FindPersonByLogin(login);
-  if (!p || p->password_hash.empty()) return std::nullopt;
+  const changes::Person* p = tenant ? tenant->FindPersonByLogin(login) : nullptr;
+  if (!p || p->password_hash.empty()) {
+    security::VerifyAgainstDecoy(password);  // as late as a wrong password: the timing names no login
+    return std::nullopt;
+  }
   std::string digest = core::Sha256Hex(std::string(tenant_id) + '\0' + p->id + '\0' + std::string(password));
   {
     std::lock_guard lock(mu_);
