@@ -180,6 +180,11 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
     std::map<std::string, std::string> content_ids;
     std::string cs_body;
     std::optional<http::Response> failure;
+    // The format the change set's operations negotiated, when they agree: an error that keeps
+    // the change set from committing (checked when its writes run) answers in it, as the same
+    // error found while an operation ran would.
+    std::optional<Format> ops_format;
+    bool formats_differ = false;
     Context cs_ctx;
     cs_ctx.request = &req;
     cs_ctx.language = ctx.language;
@@ -195,6 +200,8 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
         Format inner_format = Format::kAtom;
         http::Response resp = routed.ok() ? HandleSingle(engine, inner_req, *routed, inner_ctx, &inner_format)
                                           : Error(engine, routed.error(), GuessFormat(inner_req, inner_req.Query()), inner_ctx);
+        if (ops_format && *ops_format != inner_format) formats_differ = true;
+        ops_format = inner_format;
         if (resp.status >= 400) {
           failure = std::move(resp);
           return core::MakeError(core::Code::kBadRequest, "CAUSEWAY/ODATA", "001", "change set operation failed");
@@ -210,7 +217,7 @@ http::Response Engine::Impl::HandleBatch(const Engine& engine, const http::Reque
     if (!outcome.ok()) {
       // Gateway answers a failed change set with one error part in its place: the failed
       // operation's own answer, or the error that kept the change set from committing.
-      if (!failure) failure = Error(engine, outcome.error(), format, ctx);
+      if (!failure) failure = Error(engine, outcome.error(), ops_format && !formats_differ ? *ops_format : format, ctx);
       AppendPart(out, kBatchBoundary, HttpPartHeaders(""), WriteEmbeddedResponse(*failure));
       continue;
     }
