@@ -13,6 +13,7 @@ CurlHttpClient::CurlHttpClient(CurlClientOptions options) {
 }
 
 CurlHttpClient::~CurlHttpClient() {
+  stopping_.store(true, std::memory_order_release);
   for (auto& loop : loops_) loop->RequestStop();
   for (auto& loop : loops_) loop->Join();
 }
@@ -23,6 +24,10 @@ internal::CurlLoop& CurlHttpClient::LoopFor(std::string_view destination_name) c
 
 void CurlHttpClient::Send(OutboundRequest request, DoneCallback done) {
   internal::CurlLoop& loop = LoopFor(request.destination ? std::string_view(request.destination->name) : "");
+  // A callback of a request that a stopping loop cancelled may send to a loop the destructor has
+  // not told to stop yet (the first loops cancel while the others still run): refused all the
+  // same. The flag is stored before any loop is told, so such a callback always sees it.
+  if (stopping_.load(std::memory_order_acquire)) loop.RequestStop();
   loop.Submit(std::move(request), std::move(done));
 }
 

@@ -14,6 +14,7 @@
 //    destinations) contains a password, an Authorization or Cookie header, or a body.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +62,7 @@ class CurlHttpClient final : public HttpClient {
   internal::CurlLoop& LoopFor(std::string_view destination_name) const;
 
   std::vector<std::unique_ptr<internal::CurlLoop>> loops_;
+  std::atomic<bool> stopping_{false};  // the destructor began
 };
 
 }  // namespace causeway::exchange
