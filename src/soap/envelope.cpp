@@ -5,6 +5,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 
 namespace causeway::soap {
@@ -105,6 +107,52 @@ class ThreadParser {
 
 thread_local ThreadParser thread_parser;
 
+// The most attributes any start tag of `text` has, counted as '=' outside quoted values, or
+// more than `limit` as soon as one tag passes it. Comments, CDATA sections and processing
+// instructions are skipped; a DOCTYPE is left to the parser, which refuses it. Linear, so it
+// runs before libxml2 sees the text: libxml2 spends time quadratic in a tag's attributes before
+// any of its hooks could stop it.
+size_t MostAttributes(std::string_view text, size_t limit) {
+  size_t most = 0;
+  size_t i = 0;
+  auto skip_to = [&](std::string_view end) {
+    size_t e = text.find(end, i);
+    i = e == std::string_view::npos ? text.size() : e + end.size();
+  };
+  while (i < text.size()) {
+    const void* lt = std::memchr(text.data() + i, '<', text.size() - i);
+    if (!lt) break;
+    i = static_cast<size_t>(static_cast<const char*>(lt) - text.data()) + 1;
+    std::string_view rest = text.substr(i);
+    if (rest.starts_with("!--")) {
+      skip_to("-->");
+    } else if (rest.starts_with("![CDATA[")) {
+      skip_to("]]>");
+    } else if (rest.starts_with("?")) {
+      skip_to("?>");
+    } else if (rest.starts_with("!") || rest.starts_with("/")) {
+      continue;
+    } else {
+      size_t count = 0;
+      char quote = 0;
+      for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '=') {
+          if (++count > limit) return count;
+        } else if (c == '>') {
+          break;
+        }
+      }
+      most = std::max(most, count);
+    }
+  }
+  return most;
+}
+
 }  // namespace
 
 void EnsureLibxml() {
@@ -136,6 +184,9 @@ core::Result<XmlDocument> ParseXml(std::string_view text, const ParseLimits& lim
     return SoapError("003", "The request has " + std::to_string(text.size()) + " bytes; at most " +
                                 std::to_string(limits.max_bytes) + " are accepted");
   if (text.size() > static_cast<size_t>(INT32_MAX)) return SoapError("003", "The request is too large");
+  if (MostAttributes(text, limits.max_attributes) > limits.max_attributes)
+    return SoapError(
+        "004", "The request has an element with more than " + std::to_string(limits.max_attributes) + " attributes");
   xmlParserCtxtPtr ctxt = thread_parser.Get();
   if (!ctxt) return core::MakeError(core::Code::kInternal, "CAUSEWAY/SOAP", "009", "Out of memory");
   ParseState state;
@@ -179,8 +230,14 @@ core::Result<Envelope> ParseEnvelope(std::string_view text, const ParseLimits& l
   XmlElement body;
   for (XmlElement c : root.Children()) {
     if (c.Namespace() != ns) continue;  // foreign elements around Header/Body are tolerated
-    if (c.LocalName() == "Header" && !env.header && !body) env.header = c;
-    else if (c.LocalName() == "Body" && !body) body = c;
+    if (c.LocalName() == "Header" && !env.header && !body) {
+      env.header = c;
+    } else if (c.LocalName() == "Body") {
+      // One Body (SOAP 1.1 §4.3, 1.2 part 1 §5): which of two a receiver reads is a guess, and
+      // an intermediary may have checked the other.
+      if (body) return SoapError("007", "The SOAP envelope has more than one Body");
+      body = c;
+    }
   }
   if (!body) return SoapError("007", "The SOAP envelope has no Body");
   XmlElement first = body.FirstChild();

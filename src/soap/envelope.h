@@ -27,6 +27,9 @@ struct ParseLimits {
   size_t max_bytes = 16 * 1024 * 1024;
   int max_depth = 64;
   size_t max_elements = 200'000;
+  // Per start tag, namespace declarations included: libxml2's duplicate check and attribute
+  // list are quadratic in their number (110,000 on one element took 142 s of a core).
+  size_t max_attributes = 256;
 };
 
 // Owns a parsed libxml2 document.

@@ -63,28 +63,36 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"not_xml", "<e:Envelope", "001"},
         BadCase{"undeclared_entity",
-                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a>&x;</a></e:Body></e:Envelope>",
+                "<e:Envelope "
+                "xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a>&x;</a></e:Body></e:Envelope>",
                 "001"},
         BadCase{"billion_laughs",
                 "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
-                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x>&b;</x></e:Body></e:Envelope>",
+                "<e:Envelope "
+                "xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x>&b;</x></e:Body></e:Envelope>",
                 "002"},
         BadCase{"external_entity",
                 "<!DOCTYPE x [<!ENTITY f SYSTEM \"file:///etc/passwd\">]><e:Envelope "
                 "xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x>&f;</x></e:Body></e:Envelope>",
                 "002"},
         BadCase{"external_dtd", "<!DOCTYPE x SYSTEM \"http://example.invalid/x.dtd\"><x/>", "002"},
-        BadCase{"too_large", std::string(5000, ' ') + "<x/>", "003"},
-        BadCase{"too_deep", Deep(40), "004"},
+        BadCase{"too_large", std::string(5000, ' ') + "<x/>", "003"}, BadCase{"too_deep", Deep(40), "004"},
         BadCase{"not_envelope", "<Envelope/>", "006"},
         BadCase{"other_root", "<x:Body xmlns:x=\"http://schemas.xmlsoap.org/soap/envelope/\"/>", "005"},
         BadCase{"no_body", "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Header/></e:Envelope>",
                 "007"},
         BadCase{"empty_body",
-                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body> </e:Body></e:Envelope>", "008"},
-        BadCase{"two_payloads",
-                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a/><b/></e:Body></e:Envelope>",
-                "008"}),
+                "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body> </e:Body></e:Envelope>",
+                "008"},
+        BadCase{
+            "two_payloads",
+            "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a/><b/></e:Body></e:Envelope>",
+            "008"},
+        BadCase{"two_bodies",
+                "<e:Envelope "
+                "xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a/></e:Body><e:Body><b/></e:Body>"
+                "</e:Envelope>",
+                "007"}),
     [](const auto& test_case) { return std::string(test_case.param.name); });
 
 TEST(Envelope, ElementCountLimit) {
@@ -96,6 +104,35 @@ TEST(Envelope, ElementCountLimit) {
   auto env = ParseEnvelope(s, limits);
   ASSERT_FALSE(env.ok());
   EXPECT_EQ(env.error().message_number, "004");
+}
+
+std::string WithAttributes(const std::string& tag_start, int n) {
+  std::string s = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body>" + tag_start;
+  for (int i = 0; i < n; ++i) s += " z" + std::to_string(i) + "=\"\"";
+  return s + "/></e:Body></e:Envelope>";
+}
+
+// libxml2 spends time quadratic in one tag's attributes before its hooks run: the count is
+// checked before it sees the text. Quoted '=' and '>', comments, CDATA and PIs do not count.
+TEST(Envelope, AttributesPerElementAreLimitedBeforeParsing) {
+  ParseLimits limits;
+  EXPECT_TRUE(ParseEnvelope(WithAttributes("<a", 256), limits).ok());
+  for (int n : {257, 100'000}) {
+    auto env = ParseEnvelope(WithAttributes("<a", n), limits);
+    ASSERT_FALSE(env.ok()) << n;
+    EXPECT_EQ(env.error().message_number, "004");
+    EXPECT_NE(env.error().text.find("more than 256 attributes"), std::string::npos) << env.error().text;
+  }
+  // Namespace declarations are attributes too.
+  std::string ns = "<a";
+  for (int i = 0; i < 300; ++i) ns += " xmlns:p" + std::to_string(i) + "=\"urn:" + std::to_string(i) + "\"";
+  EXPECT_FALSE(ParseEnvelope(WithAttributes(ns, 0), limits).ok());
+  // What is not an attribute is not counted.
+  std::string quiet = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><a v=\"";
+  quiet += std::string(1000, '=') + ">'\"><!--" + std::string(1000, '=') + "--><![CDATA[<x " + std::string(1000, '=') +
+           "]]><?pi " + std::string(1000, '=') + "?>" + std::string(1000, '=') + "</a></e:Body></e:Envelope>";
+  auto env = ParseEnvelope(quiet, limits);
+  EXPECT_TRUE(env.ok()) << env.error().text;
 }
 
 // The limits stop the parser where they are crossed, before the rest of the document is read
