@@ -29,9 +29,9 @@ local function body(uuid)
       '</ObjectNodeSenderTechnicalID><Name>Call back customer ' .. i .. '</Name><PriorityCode>3</PriorityCode>' ..
       '<ScheduledPeriod><StartDateTime timeZoneCode="UTC">2024-05-01T08:00:00Z</StartDateTime>' ..
       '<EndDateTime timeZoneCode="UTC">2024-05-02T08:00:00Z</EndDateTime></ScheduledPeriod>' ..
+      '<Text actionCode="01"><TextTypeCode>10002</TextTypeCode><ContentText>Benchmark task</ContentText></Text>' ..
       '<ProcessorParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></ProcessorParty>' ..
       '<MainActivityParty><BusinessPartnerInternalID>MC9785</BusinessPartnerInternalID></MainActivityParty>' ..
-      '<Text actionCode="01"><TextTypeCode>10002</TextTypeCode><ContentText>Benchmark task</ContentText></Text>' ..
       '</ActivityTask>'
   end
   parts[#parts + 1] = '</n0:TaskActivityBundleMaintainRequest_sync_V1></soapenv:Body></soapenv:Envelope>'

@@ -31,6 +31,7 @@ constexpr Message kMessages[] = {
     {"017", "Activity task IDs are drawn from the internal number range; ID &1 does not exist"},
     {"018", "Text of type &1 does not exist in activity task &2"},
     {"019", "Attachment &1 already exists in activity task &2"},
+    {"020", "E-mail address &1 identifies no employee; the &2 must be an employee"},
 };
 
 }  // namespace

@@ -100,6 +100,9 @@ struct Task {
   std::optional<PartyRef> responsible;
   std::optional<PartyRef> main_activity;
   std::vector<PartyRef> reference_parties;
+  // ActivityUnitParty: the org unit the task is reported in, by its org centre ID. Causeway
+  // keeps no org units: the ID is stored as sent (README).
+  std::string activity_unit;
   std::vector<DocumentReference> references;
   std::vector<TaskText> texts;
   std::vector<Attachment> attachments;
@@ -157,10 +160,13 @@ struct TaskChange {
       data_origin_code, completion_percent, life_cycle_status;
   std::optional<PeriodInput> period;
   std::optional<PartyInput> processor, responsible, main_activity;
+  std::optional<std::string> activity_unit;  // "" = the element without ID: removes it
   ListChange<PartyInput> reference_parties;
   ListChange<ReferenceChange> references;
   ListChange<TextChange> texts;
   bool attachment_folder_present = false;
+  // The folder's own ActionCode: 03/05 delete every attachment, 06 leaves them as they are.
+  Action attachment_folder_action = Action::kSave;
   ListChange<AttachmentChange> attachments;
 };
 

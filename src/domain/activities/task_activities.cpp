@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <map>
+#include <set>
 
 #include "core/ascii.h"
 #include "core/time_format.h"
@@ -36,6 +39,35 @@ std::string TextType(const TextChange& ch) {
 // creation time.
 std::string TextKey(std::string_view type, std::string_view created_at) {
   return type == kTextBody ? std::string(type) : std::string(type) + "/" + std::string(created_at);
+}
+
+// A comment sent without CreationDateTime is stamped now, to the 100 ns (GLOBAL_DateTime's
+// precision), and a tick later while that stamp is taken by a text of the task or by another
+// comment of this request: the stamp is the comment's key, so two such comments stay two that
+// later requests can address one by one.
+std::string FreeCommentStamp(const std::vector<TaskText>& texts, const std::set<std::string>& taken,
+                             core::SystemTime now) {
+  using Ticks = std::chrono::duration<int64_t, std::ratio<1, 10'000'000>>;
+  auto tick = std::chrono::time_point_cast<Ticks>(now);
+  while (true) {
+    const auto second = std::chrono::floor<std::chrono::seconds>(tick);
+    std::string stamp = core::FormatIso8601(second);
+    char fraction[9];
+    std::snprintf(fraction, sizeof fraction, ".%07lld", static_cast<long long>((tick - second).count()));
+    stamp.insert(stamp.size() - 1, fraction);  // before the 'Z'
+    const bool used = taken.count(stamp) > 0 || std::any_of(texts.begin(), texts.end(), [&](const TaskText& x) {
+                        return x.type_code == kTextComment && x.created_at == stamp;
+                      });
+    if (!used) return stamp;
+    tick += Ticks(1);
+  }
+}
+
+bool IsHundredPercent(std::string_view percent) {
+  percent = core::Trim(percent);
+  double v = 0;
+  auto [p, ec] = std::from_chars(percent.data(), percent.data() + percent.size(), v);
+  return ec == std::errc() && p == percent.data() + percent.size() && v == 100.0;
 }
 
 std::optional<int64_t> ParseId(std::string_view s) {
@@ -194,6 +226,16 @@ core::Result<std::optional<PartyRef>> TaskProcessor::ResolveParty(const PartyInp
     // the address (SAP's rule for EmailURI).
     CW_ASSIGN_OR_RETURN(auto found, partners_.ByEmail(in.email));
     p.email = in.email;
+    // A party without ID is no employee: the roles that need one take only an address that
+    // names an employee.
+    if (employee_only && found.size() == 1 && found[0].kind != PartnerKind::kEmployee) {
+      Error("006", {found[0].id, role}, in.sender_id);
+      return std::optional<PartyRef>();
+    }
+    if (employee_only && found.size() != 1) {
+      Error("020", {in.email, role}, in.sender_id);
+      return std::optional<PartyRef>();
+    }
     if (found.size() == 1) {
       p.business_partner_id = found[0].id;
       p.employee_id = found[0].employee_id;
@@ -215,11 +257,20 @@ core::Status TaskProcessor::ApplyRoot(Task& t) {
   set(t.group_code, c_.group_code);
   set(t.data_origin_code, c_.data_origin_code);
   set(t.completion_percent, c_.completion_percent);
-  if (c_.life_cycle_status) {
-    std::string to = Collapse(*c_.life_cycle_status);
-    if (!StatusTransitionAllowed(t.life_cycle_status, to)) Error("007", {t.life_cycle_status, to});
-    else t.life_cycle_status = to;
-    if (to == kStatusCompleted && !c_.completion_percent) t.completion_percent = "100";
+  // The percentage corresponds with the status (seed): completing makes it 100, and 100 per cent
+  // of an open or running task completes it.
+  std::optional<std::string> to;
+  if (c_.life_cycle_status)
+    to = Collapse(*c_.life_cycle_status);
+  else if (c_.completion_percent && IsHundredPercent(t.completion_percent) &&
+           (t.life_cycle_status == kStatusOpen || t.life_cycle_status == kStatusInProcess))
+    to = std::string(kStatusCompleted);
+  if (to) {
+    if (!StatusTransitionAllowed(t.life_cycle_status, *to))
+      Error("007", {t.life_cycle_status, *to});
+    else
+      t.life_cycle_status = *to;
+    if (*to == kStatusCompleted) t.completion_percent = "100";
   }
   if (c_.period) {
     const PeriodInput& p = *c_.period;
@@ -247,6 +298,7 @@ core::Status TaskProcessor::ApplyParties(Task& t) {
   CW_RETURN_IF_ERROR(one(c_.processor, t.processor, "processor", true));
   CW_RETURN_IF_ERROR(one(c_.responsible, t.responsible, "employee responsible", true));
   CW_RETURN_IF_ERROR(one(c_.main_activity, t.main_activity, "main activity party", false));
+  if (c_.activity_unit) t.activity_unit = *c_.activity_unit;
   const auto& refs = c_.reference_parties;
   if (refs.complete) t.reference_parties.clear();
   for (const PartyInput& in : refs.items) {
@@ -302,6 +354,8 @@ void TaskProcessor::ApplyTexts(Task& t) {
   // Only bodies and comments exist on a task; a text of another type is an error of its own
   // and takes no part in the list (not even in a complete one).
   a2x::ListChange<TextChange> texts{c_.texts.complete, {}};
+  const std::vector<TaskText> before = t.texts;
+  std::set<std::string> stamped;
   for (const TextChange& ch : c_.texts.items) {
     const std::string type = TextType(ch);
     if (type == kTextBody || type == kTextComment) texts.items.push_back(ch);
@@ -325,7 +379,10 @@ void TaskProcessor::ApplyTexts(Task& t) {
             if (!stored) {
               x.type_code = TextType(ch);
               x.created_at = Trimmed(ch.created_at);
-              if (x.created_at.empty()) x.created_at = core::FormatIso8601(now_);
+              if (x.created_at.empty()) {
+                x.created_at = FreeCommentStamp(before, stamped, now_);
+                stamped.insert(x.created_at);
+              }
             }
             Set(x.language, ch.language);
             if (ch.content) x.content = *ch.content;
@@ -336,6 +393,17 @@ void TaskProcessor::ApplyTexts(Task& t) {
 
 void TaskProcessor::ApplyAttachments(Task& t) {
   if (!c_.attachment_folder_present) return;
+  // The folder is a node of every task, so deleting it (03 or 05) never fails: it empties it.
+  switch (c_.attachment_folder_action) {
+    case Action::kDelete:
+    case Action::kRemove:
+      t.attachments.clear();
+      return;
+    case Action::kNoAction:
+      return;
+    default:
+      break;
+  }
   const std::string task_label = std::to_string(t.id);
   auto error = [&](const AttachmentChange& ch, a2x::ListError e) {
     Error(e == a2x::ListError::kExists ? "019" : "015", {core::ToLower(Trimmed(ch.uuid)), task_label});

@@ -257,6 +257,117 @@ TEST_F(TaskActivitiesTest, LifeCycleTransitions) {
   EXPECT_EQ(r.log[0].note, "Status change from 3 to 1 is not allowed");
 }
 
+TEST_F(TaskActivitiesTest, CompletionPercentCorrespondsWithTheStatus) {
+  ASSERT_EQ(Maintain({Create("1", "A"), Create("2", "B")}).processing_result_code, "3");
+  // Completing makes it 100, whatever percentage came with it.
+  TaskChange u;
+  u.action = Action::kUpdate;
+  u.id = "1";
+  u.life_cycle_status = "3";
+  u.completion_percent = "50";
+  ASSERT_EQ(Maintain({u}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").life_cycle_status, "3");
+  EXPECT_EQ(Get("1").completion_percent, "100");
+  // 100 per cent of an open task completes it; a lower one leaves the status alone.
+  TaskChange p;
+  p.action = Action::kUpdate;
+  p.id = "2";
+  p.completion_percent = "50";
+  ASSERT_EQ(Maintain({p}).processing_result_code, "3");
+  EXPECT_EQ(Get("2").life_cycle_status, "1");
+  p.completion_percent = "100.0";
+  ASSERT_EQ(Maintain({p}).processing_result_code, "3");
+  EXPECT_EQ(Get("2").life_cycle_status, "3");
+  EXPECT_EQ(Get("2").completion_percent, "100");
+}
+
+TEST_F(TaskActivitiesTest, ProcessorAndResponsibleByEmailMustBeEmployees) {
+  TaskChange employee = Create("e", "by an employee's address");
+  employee.processor = PartyInput{"", "", "", "mia.carter@example.com"};
+  employee.responsible = PartyInput{"", "", "", "mia.carter@example.com"};
+  TaskChange contact = Create("c", "by a contact's address");
+  contact.processor = PartyInput{"", "", "", "paula.chen@example.com"};
+  TaskChange nobody = Create("n", "by an unknown address");
+  nobody.responsible = PartyInput{"", "", "", "nobody@example.com"};
+  BundleResult r = Maintain({employee, contact, nobody});
+  EXPECT_EQ(
+      Notes(r),
+      (std::vector<std::string>{
+          "006(CAUSEWAY/ACTIVITY) c Business partner MCP6049 is not an employee; the processor must be an employee",
+          "020(CAUSEWAY/ACTIVITY) n E-mail address nobody@example.com identifies no employee; the employee "
+          "responsible must be an employee"}));
+  ASSERT_EQ(r.confirmations.size(), 1u);
+  Task t = Get(r.confirmations[0].id);
+  EXPECT_EQ(t.processor->business_partner_id, "MC2471");
+  EXPECT_EQ(t.responsible->business_partner_id, "MC2471");
+}
+
+TEST_F(TaskActivitiesTest, CommentsWithoutCreationTimeStayApart) {
+  TaskChange c = Create("1", "A");
+  c.texts.items = {Text("t1", Action::kCreate, "10011", "first"), Text("t2", Action::kCreate, "10011", "second")};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  Task t = Get("1");
+  ASSERT_EQ(t.texts.size(), 2u);
+  EXPECT_NE(t.texts[0].created_at, t.texts[1].created_at);
+  EXPECT_EQ(t.texts[0].created_at, "2024-05-01T08:00:00.0000000Z");
+  // Each can be addressed on its own by its stamp.
+  TaskChange u;
+  u.action = Action::kUpdate;
+  u.id = "1";
+  u.texts.items = {Text("t3", Action::kUpdate, "10011", "second, edited", t.texts[1].created_at)};
+  ASSERT_EQ(Maintain({u}).processing_result_code, "3");
+  t = Get("1");
+  ASSERT_EQ(t.texts.size(), 2u);
+  EXPECT_EQ(t.texts[0].content, "first");
+  EXPECT_EQ(t.texts[1].content, "second, edited");
+  // A later request in the same instant does not take a stamp that is in use.
+  TaskChange more;
+  more.action = Action::kUpdate;
+  more.id = "1";
+  more.texts.items = {Text("t4", Action::kCreate, "10011", "third")};
+  ASSERT_EQ(Maintain({more}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").texts.size(), 3u);
+}
+
+TEST_F(TaskActivitiesTest, ActivityUnitAndTheAttachmentFoldersOwnActionCode) {
+  TaskChange c = Create("1", "A");
+  c.activity_unit = "S1000";
+  c.attachment_folder_present = true;
+  AttachmentChange a;
+  a.action = Action::kCreate;
+  a.name = "note.txt";
+  a.category_code = "3";
+  a.link_uri = "https://example.com/x";
+  c.attachments.items = {a, a};
+  ASSERT_EQ(Maintain({c}).processing_result_code, "3");
+  Task t = Get("1");
+  EXPECT_EQ(t.activity_unit, "S1000");
+  ASSERT_EQ(t.attachments.size(), 2u);
+  TaskChange keep;
+  keep.action = Action::kUpdate;
+  keep.id = "1";
+  keep.attachment_folder_present = true;
+  keep.attachment_folder_action = Action::kNoAction;
+  keep.attachments.complete = true;  // 06 on the folder: its list is left as it is
+  ASSERT_EQ(Maintain({keep}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").attachments.size(), 2u);
+  for (Action folder : {Action::kDelete, Action::kRemove}) {
+    TaskChange drop;
+    drop.action = Action::kUpdate;
+    drop.id = "1";
+    drop.attachment_folder_present = true;
+    drop.attachment_folder_action = folder;
+    ASSERT_EQ(Maintain({drop}).processing_result_code, "3");
+    EXPECT_TRUE(Get("1").attachments.empty());
+  }
+  TaskChange no_unit;
+  no_unit.action = Action::kUpdate;
+  no_unit.id = "1";
+  no_unit.activity_unit = "";
+  ASSERT_EQ(Maintain({no_unit}).processing_result_code, "3");
+  EXPECT_EQ(Get("1").activity_unit, "");
+}
+
 TEST_F(TaskActivitiesTest, CheckDrawsNoNumberAndWritesNothing) {
   BundleResult check = acts_->CheckMaintainBundle({"", "", {Create("1", "A")}}, "TASK_SYNC");
   ASSERT_EQ(check.confirmations.size(), 1u);

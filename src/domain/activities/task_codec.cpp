@@ -143,6 +143,8 @@ std::string EncodeTask(const Task& t) {
   if (t.processor) WriteParty(w.OpenObject("processor"), *t.processor);
   if (t.responsible) WriteParty(w.OpenObject("employee_responsible"), *t.responsible);
   if (t.main_activity) WriteParty(w.OpenObject("main_activity_party"), *t.main_activity);
+  if (!t.activity_unit.empty())
+    w.OpenObject("activity_unit_party").String("organisational_centre_id", t.activity_unit).Close();
   w.OpenArray("reference_parties");
   for (const auto& p : t.reference_parties) WriteParty(w.OpenElement(), p);
   w.CloseArray().OpenArray("document_references");
@@ -209,6 +211,8 @@ core::Result<Task> DecodeTask(std::string_view text) {
   t.processor = OptParty(o, "processor");
   t.responsible = OptParty(o, "employee_responsible");
   t.main_activity = OptParty(o, "main_activity_party");
+  if (auto* u = o.if_contains("activity_unit_party"); u && u->is_object())
+    t.activity_unit = Str(u->as_object(), "organisational_centre_id");
   for (const auto& p : Arr(o, "reference_parties")) t.reference_parties.push_back(PartyFrom(p));
   for (const auto& r : Arr(o, "document_references")) {
     const auto& ro = r.as_object();

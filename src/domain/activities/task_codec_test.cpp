@@ -41,6 +41,7 @@ std::string ReferenceEncode(const Task& t) {
   if (t.processor) o["processor"] = ReferenceParty(*t.processor);
   if (t.responsible) o["employee_responsible"] = ReferenceParty(*t.responsible);
   if (t.main_activity) o["main_activity_party"] = ReferenceParty(*t.main_activity);
+  if (!t.activity_unit.empty()) o["activity_unit_party"] = json::object{{"organisational_centre_id", t.activity_unit}};
   json::array refs, docs, texts, atts;
   for (const auto& p : t.reference_parties) refs.push_back(ReferenceParty(p));
   for (const auto& r : t.references)
@@ -93,6 +94,7 @@ Task Full() {
   t.processor = PartyRef{"MC2471", "E0001", "ann@example.com", "Ann", true};
   t.responsible = PartyRef{"MC2472", "", "", "", false};
   t.main_activity = PartyRef{"", "", "unknown@example.com", "", false};
+  t.activity_unit = "S1000";
   t.reference_parties = {PartyRef{"MC9785", "", "", "Harbor", false}, PartyRef{"MC9786", "", "", "", true}};
   t.references = {{"4711", "", "764", "1"}, {"", "0190f4a2-0000-7000-8000-000000000001", "86", "2"}};
   t.texts = {{"10002", "Body with \"quotes\"", "EN", "2024-05-01T08:00:00Z"}, {"10011", "", "", ""}};

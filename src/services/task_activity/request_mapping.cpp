@@ -26,6 +26,7 @@ activities::PartyInput Party(XmlElement e) {
 
 void MapAttachmentFolder(XmlElement folder, activities::TaskChange& c) {
   c.attachment_folder_present = true;
+  c.attachment_folder_action = a2x::ActionAttribute(folder, "ActionCode");
   c.attachments.complete = a2x::IndicatorAttribute(folder, "DocumentListCompleteTransmissionIndicator");
   for (XmlElement d : folder.Children()) {
     if (!d.Namespace().empty() || d.LocalName() != "Document") continue;
@@ -92,6 +93,8 @@ activities::TaskChange MapTask(XmlElement t) {
     else if (n == "EmployeeResponsibleParty") c.responsible = Party(e);
     else if (n == "MainActivityParty") c.main_activity = Party(e);
     else if (n == "ReferenceParty") c.reference_parties.items.push_back(Party(e));
+    else if (n == "ActivityUnitParty")
+      c.activity_unit = ChildToken(e, "OrganisationalCentreID").value_or("");
     else if (n == "BusinessTransactionDocumentReference") {
       activities::ReferenceChange r;
       r.action = a2x::ActionAttribute(e);

@@ -130,15 +130,20 @@ TEST_F(TaskActivityServiceTest, WsdlAtTheEndpointAndItsSuffix) {
 TEST_F(TaskActivityServiceTest, SapExampleCreatesATask) {
   http::Response r = Call(
       "POST", kPath,
-      Request("<ActivityTask actionCode=\"01\"><ObjectNodeSenderTechnicalID>1</ObjectNodeSenderTechnicalID>"
-              "<Name>Meeting Preperation</Name><PriorityCode>1</PriorityCode><InformationSensitivityCode>1</InformationSensitivityCode>"
-              "<ScheduledPeriod><StartDateTime timeZoneCode=\"CET\">2012-06-28T12:00:00.0000000Z</StartDateTime>"
-              "<EndDateTime timeZoneCode=\"CET\">2012-06-30T12:00:00.0000000Z</EndDateTime></ScheduledPeriod>"
-              "<ProcessorParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></ProcessorParty>"
-              "<EmployeeResponsibleParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></EmployeeResponsibleParty>"
-              "<MainActivityParty><BusinessPartnerInternalID>MC9785</BusinessPartnerInternalID></MainActivityParty>"
-              "<Text actionCode=\"01\"><TextTypeCode>10002</TextTypeCode><ContentText>Meeting Preparation for a new customer</ContentText>"
-              "<CreationDateTime>2006-03-28T12:00:00.1234567Z</CreationDateTime></Text></ActivityTask>"));
+      Request(
+          "<ActivityTask actionCode=\"01\"><ObjectNodeSenderTechnicalID>1</ObjectNodeSenderTechnicalID>"
+          "<Name>Meeting "
+          "Preperation</Name><PriorityCode>1</PriorityCode><InformationSensitivityCode>1</InformationSensitivityCode>"
+          "<ScheduledPeriod><StartDateTime timeZoneCode=\"CET\">2012-06-28T12:00:00.0000000Z</StartDateTime>"
+          "<EndDateTime timeZoneCode=\"CET\">2012-06-30T12:00:00.0000000Z</EndDateTime></ScheduledPeriod>"
+          "<Text actionCode=\"01\"><TextTypeCode>10002</TextTypeCode><ContentText>Meeting Preparation for a new "
+          "customer</ContentText>"
+          "<CreationDateTime>2006-03-28T12:00:00.1234567Z</CreationDateTime></Text>"
+          "<ProcessorParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></ProcessorParty>"
+          "<EmployeeResponsibleParty><BusinessPartnerInternalID>MC2471</BusinessPartnerInternalID></"
+          "EmployeeResponsibleParty>"
+          "<MainActivityParty><BusinessPartnerInternalID>MC9785</BusinessPartnerInternalID></MainActivityParty></"
+          "ActivityTask>"));
   ASSERT_EQ(r.status, 200) << r.body;
   std::regex shape(
       "^<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap-env:Header/><soap-env:Body>"
