@@ -1,10 +1,13 @@
 #include "client/connection_config.h"
 
 #include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <toml++/toml.h>
+#include <cstring>
 
 #include "client/duration_flag.h"
 
@@ -138,6 +141,9 @@ core::Result<Connection> ResolveConnection(const ConnectionFlags& flags, const E
   if (!request_timeout.empty()) {
     CW_ASSIGN_OR_RETURN(c.http.request_timeout, ParseDuration(request_timeout));
   }
+  // libcurl reads 0 as "no timeout at all": a hanging server would hold the client forever.
+  if (c.http.request_timeout.count() <= 0) return Usage("request timeout: must be > 0");
+  if (c.http.connect_timeout.count() <= 0) return Usage("connect timeout: must be > 0");
 
   if (c.url.empty()) {
     return Usage("no service URL: use --url, CAUSEWAY_URL or 'url' in the config file");
@@ -149,7 +155,15 @@ core::Result<Connection> ResolveConnection(const ConnectionFlags& flags, const E
   std::string_view authority = std::string_view(c.url).substr(c.url.find("//") + 2);
   authority = authority.substr(0, authority.find('/'));
   if (authority.find('@') != std::string_view::npos) {
-    return Usage("service URL must not contain credentials; use --user and CAUSEWAY_PASSWORD");
+    return Usage("service URL must not contain credentials; use --logon-user and CAUSEWAY_PASSWORD");
+  }
+  // A file named but not readable is a mistake in the job definition (2), not a TLS failure
+  // the scheduler should rerun (7).
+  for (const auto& [what, named] : {std::pair<const char*, const std::string&>{"CA bundle", c.http.ca_bundle},
+                                    {"client certificate", c.http.client_cert},
+                                    {"client key", c.http.client_key}}) {
+    if (!named.empty() && ::access(named.c_str(), R_OK) != 0)
+      return Usage(std::string(what) + " " + named + ": " + std::strerror(errno));
   }
   if (c.http.client_cert.empty() && (c.http.user.empty() || c.http.password.empty())) {
     return Usage("no credentials: give a user and password (CAUSEWAY_USER, CAUSEWAY_PASSWORD) "

@@ -93,8 +93,23 @@ TEST_F(ConnectionConfigTest, NeedsCredentialsOrCertificate) {
   flags.url = "https://h/x";
   flags.user = "U";
   EXPECT_FALSE(ResolveConnection(flags, Env()).ok());
-  flags.client_cert = "/path/cert.pem";
+  const std::string cert = ::testing::TempDir() + "cw_client_cert.pem";
+  std::ofstream(cert) << "not checked here, only that it can be read";
+  flags.client_cert = cert;
   EXPECT_TRUE(ResolveConnection(flags, Env()).ok());
+  // A file named but not readable is a usage error, not a TLS failure at the first request.
+  flags.client_cert = "/nonexistent/cert.pem";
+  auto missing = ResolveConnection(flags, Env());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().text.find("client certificate /nonexistent/cert.pem: No such file"), std::string::npos)
+      << missing.error().text;
+  flags.client_cert.clear();
+  flags.password = "pw";
+  flags.ca_bundle = "/nonexistent/ca.pem";
+  EXPECT_FALSE(ResolveConnection(flags, Env()).ok());
+  flags.ca_bundle.clear();
+  flags.request_timeout = "0s";
+  EXPECT_FALSE(ResolveConnection(flags, Env()).ok());
 }
 
 TEST_F(ConnectionConfigTest, EnvOnly) {

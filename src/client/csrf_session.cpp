@@ -37,6 +37,8 @@ core::Error ErrorFromResponse(const HttpResponse& response, std::string_view wha
   else if (status >= 300 && status < 400) code = core::Code::kUnauthorized;
   else if (status == 404) code = core::Code::kNotFound;
   else if (status == 405) code = core::Code::kMethodNotAllowed;
+  else if (status == 408 || status == 429)
+    code = core::Code::kInternal;  // "later", as a 503 says
   else if (status >= 400 && status < 500) code = core::Code::kBadRequest;
 
   std::string prefix = std::string(what) + ": HTTP " + std::to_string(status);
@@ -71,6 +73,13 @@ core::Error ErrorFromResponse(const HttpResponse& response, std::string_view wha
   return error;
 }
 
+core::Error StoppedBeforeSending(std::string_view what) {
+  return core::MakeError(core::Code::kUnavailable, kStoppedClass, "",
+                         std::string(what) + ": not sent, the client is stopping");
+}
+
+bool IsStoppedBeforeSending(const core::Error& error) { return error.message_class == kStoppedClass; }
+
 ODataSession::ODataSession(HttpClient& http, std::string service_root, Sleeper& sleeper,
                            SessionOptions options)
     : http_(http), root_(std::move(service_root)), sleeper_(sleeper), options_(std::move(options)) {
@@ -94,7 +103,14 @@ core::Result<HttpResponse> ODataSession::Exchange(
     const std::string& method, const std::string& url,
     std::vector<std::pair<std::string, std::string>> headers) {
   auto started = std::chrono::steady_clock::now();
-  core::Result<HttpResponse> result = http_.Send(HttpRequest{method, url, std::move(headers)});
+  HttpRequest request{method, url, std::move(headers)};
+  if (deadline_) {
+    request.timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - started),
+                               std::chrono::milliseconds(1000));
+  }
+  // A read is given up when a stop (SIGTERM/SIGINT) arrives: the cancel comes first.
+  if (method == "GET" || method == "HEAD") request.abandon = [this] { return sleeper_.StopPending(); };
+  core::Result<HttpResponse> result = http_.Send(request);
   if (options_.trace) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - started).count();
@@ -133,7 +149,8 @@ core::Result<HttpResponse> ODataSession::Get(std::string_view resource, std::str
   std::chrono::milliseconds delay = options_.retry_delay;
   for (int attempt = 0;; ++attempt) {
     core::Result<HttpResponse> r = Exchange("GET", url, {{"Accept", "application/json"}});
-    bool transient = !r.ok() ? r.error().code == core::Code::kUnavailable : r->status >= 500;
+    bool transient =
+        !r.ok() ? r.error().code == core::Code::kUnavailable : r->status >= 500 || r->status == 408 || r->status == 429;
     if (!transient || attempt >= options_.get_retries) {
       if (!r.ok()) return std::move(r).error();
       if (!IsSuccess(r->status)) return ErrorFromResponse(*r, std::string(resource));
@@ -150,6 +167,8 @@ core::Result<HttpResponse> ODataSession::Get(std::string_view resource, std::str
 core::Result<HttpResponse> ODataSession::Post(std::string_view resource, std::string_view query) {
   const std::string url = Url(resource, query);
   if (token_.empty()) CW_RETURN_IF_ERROR(FetchToken());
+  // A stop that came while the token was fetched: the modifying call is not sent at all.
+  if (sleeper_.StopPending()) return StoppedBeforeSending(resource);
   for (int attempt = 0;; ++attempt) {
     std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json"}};
     const bool token_sent = !token_.empty();

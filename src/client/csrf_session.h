@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,9 @@ class ODataSession {
   core::Result<HttpResponse> Post(std::string_view resource, std::string_view query);
 
   const std::string& service_root() const { return root_; }
+  // Every request from now on waits for its answer at most until `deadline` (at least a
+  // second), however long the configured request timeout is; nullopt lifts the bound.
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) { deadline_ = deadline; }
 
  private:
   core::Result<HttpResponse> Exchange(const std::string& method, const std::string& url,
@@ -52,12 +56,19 @@ class ODataSession {
   Sleeper& sleeper_;
   SessionOptions options_;
   std::string token_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
 // Turns a non-2xx response into one clear error (code + text): Gateway JSON/XML bodies give
 // "APJ_RT/003: Job doesn't exist."; HTML pages and redirects are named as such. Codes:
 // 401 -> kUnauthorized, 403 -> kForbidden, 3xx -> kUnauthorized (login redirect),
-// 404 -> kNotFound, 405 -> kMethodNotAllowed, other 4xx -> kBadRequest, 5xx/other -> kInternal.
+// 404 -> kNotFound, 405 -> kMethodNotAllowed, 408/429 and 5xx/other -> kInternal (try later),
+// other 4xx -> kBadRequest.
 core::Error ErrorFromResponse(const HttpResponse& response, std::string_view what);
+
+// A POST that a stop (SIGTERM/SIGINT) kept from being sent: the server has seen nothing of it.
+inline constexpr char kStoppedClass[] = "CLIENT_STOPPED";
+core::Error StoppedBeforeSending(std::string_view what);
+bool IsStoppedBeforeSending(const core::Error& error);
 
 }  // namespace causeway::client

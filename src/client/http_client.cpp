@@ -1,7 +1,10 @@
 #include "client/http_client.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/ascii.h"
 #include "exchange/curl_http_client.h"
@@ -48,7 +51,9 @@ struct CurlHttpClient::Impl {
       dest.insecure = options.insecure;
       dest.connect_timeout = options.connect_timeout;
       dest.total_timeout = options.request_timeout;
-      dest.max_concurrent = 1;
+      // The client sends one request at a time; a second slot is for the JobCancel that follows
+      // a status read given up at a SIGTERM while the server still holds it.
+      dest.max_concurrent = 4;
       dest.keep_cookies = true;
       dest.idempotency_header.clear();
       dest.max_answer_bytes = 256u << 20;  // job lists and logs can be long
@@ -72,7 +77,34 @@ core::Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   out.method = request.method;
   out.path = split->second;
   for (const auto& [name, value] : request.headers) out.headers.Add(name, value);
-  exchange::HttpOutcome outcome = impl_->http.SendAndWait(std::move(out));
+  // Gateway's function imports carry no idempotency key: a JobSchedule libcurl re-sent after a
+  // reused connection died would schedule the job twice, and the client would not know.
+  out.fresh_connection = request.method != "GET" && request.method != "HEAD";
+  if (request.timeout) out.total_timeout = std::max(*request.timeout, std::chrono::milliseconds(1));
+  exchange::HttpOutcome outcome;
+  if (!request.abandon) {
+    outcome = impl_->http.SendAndWait(std::move(out));
+  } else {
+    // Waits in short slices so that a stop (SIGTERM) is seen while a server hangs; the state
+    // is shared with the callback, which may run after this call returned.
+    struct Waiting {
+      std::mutex mu;
+      std::condition_variable cv;
+      std::optional<exchange::HttpOutcome> outcome;
+    };
+    auto waiting = std::make_shared<Waiting>();
+    impl_->http.Send(std::move(out), [waiting](exchange::HttpOutcome o) {
+      std::lock_guard lock(waiting->mu);
+      waiting->outcome = std::move(o);
+      waiting->cv.notify_all();
+    });
+    std::unique_lock lock(waiting->mu);
+    while (!waiting->cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return waiting->outcome.has_value(); })) {
+      if (request.abandon())
+        return core::MakeError(core::Code::kUnavailable, "CONNECTION", "", "abandoned: the client is stopping");
+    }
+    outcome = std::move(*waiting->outcome);
+  }
   if (!outcome.answered())
     return core::MakeError(core::Code::kUnavailable, "CONNECTION", "",
                            std::string(exchange::TransportErrorName(outcome.error)) + ": " + outcome.error_text);

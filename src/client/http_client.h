@@ -4,8 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,12 @@ struct HttpRequest {
   std::string method;  // "GET", "HEAD" or "POST" (POST with an empty body)
   std::string url;     // absolute
   std::vector<std::pair<std::string, std::string>> headers;
+  // Replaces the configured request timeout when shorter (what is left of a --timeout or
+  // --cancel-wait bound the answer is waited for in).
+  std::optional<std::chrono::milliseconds> timeout;
+  // Polled while the answer is awaited: true stops waiting (kUnavailable "abandoned"); the
+  // request itself runs out in the background. Only for reads: a POST's outcome matters.
+  std::function<bool()> abandon;
 };
 
 struct HttpResponse {

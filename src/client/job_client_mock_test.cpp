@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "client/exit_codes.h"
 #include "client/job_commands.h"
@@ -241,6 +242,56 @@ TEST_F(JobClientMockTest, SigtermDuringWaitCancelsRemoteJob) {
   struct sigaction now {};
   sigaction(SIGTERM, nullptr, &now);
   EXPECT_EQ(now.sa_handler, SIG_DFL);
+}
+
+TEST_F(JobClientMockTest, SigtermBeforeSchedulingSchedulesNothing) {
+  fake_.SetOnRequest([&](const MockRequest& req, const std::string&) {
+    if (req.method == "HEAD") kill(getpid(), SIGTERM);  // while the client fetches its token
+  });
+  EXPECT_EQ(Run({"run", "--template", "TPL_LONG", "--user", "B", "--poll", "50ms"}), Code(ExitCode::kSigTerm))
+      << err_.str();
+  EXPECT_EQ(fake_.Calls("JobSchedule"), 0);
+  EXPECT_NE(err_.str().find("nothing was scheduled"), std::string::npos) << err_.str();
+}
+
+// A server that stops answering holds neither a SIGTERM nor the cancel for the request
+// timeout: the status read is given up at the signal, and the cancel and its confirmation are
+// waited for within --cancel-wait.
+TEST_F(JobClientMockTest, SigtermWhileTheServerHangsEndsWithinTheCancelWait) {
+  std::atomic<int> polls{0};
+  fake_.SetOnRequest([&](const MockRequest&, const std::string& function) {
+    if (function == "JobStatusGet" && polls.fetch_add(1) == 1) {
+      kill(getpid(), SIGTERM);
+      std::this_thread::sleep_for(std::chrono::seconds(8));  // the mock's one thread hangs
+    }
+  });
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Run({"run", "--template", "TPL_LONG", "--user", "B", "--poll", "50ms", "--cancel-wait", "1s",
+                 "--request-timeout", "120s"}),
+            Code(ExitCode::kSigTerm))
+      << err_.str();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6)) << err_.str();
+}
+
+TEST_F(JobClientMockTest, TooManyRequestsWhileWaitingIsRetriedNotARejection) {
+  fake_.BusyStatusGets(5);  // more than one GET's retries: the wait itself carries on
+  EXPECT_EQ(Run({"run", "--template", "TPL_OK", "--user", "B", "--poll", "50ms"}), 0) << err_.str();
+  EXPECT_GE(fake_.Calls("JobStatusGet"), 8);  // 5 busy + R, R, F
+}
+
+TEST_F(JobClientMockTest, OnIbpACancelledJobShowsAAndIsStillOurTimeout) {
+  fake_.SetCancelledStatus('A');  // IBP: "A - Aborted (Failed or Canceled)"
+  EXPECT_EQ(Run({"run", "--template", "TPL_LONG", "--user", "B", "--poll", "50ms", "--timeout", "300ms", "--json"}),
+            Code(ExitCode::kTimedOut))
+      << err_.str();
+  auto summary = JsonOut();
+  EXPECT_EQ(summary["status"].as_string(), "A");
+  EXPECT_TRUE(summary["cancel_confirmed"].as_bool());
+}
+
+TEST_F(JobClientMockTest, TimeoutZeroMeansNoLimit) {
+  EXPECT_EQ(Run({"run", "--template", "TPL_OK", "--user", "B", "--poll", "50ms", "--timeout", "0"}), 0) << err_.str();
+  EXPECT_EQ(fake_.Calls("JobCancel"), 0);
 }
 
 TEST_F(JobClientMockTest, LostConnectionDuringWaitIsRetried) {

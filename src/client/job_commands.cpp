@@ -135,7 +135,7 @@ void JobCommandImpl::Register(CLI::App& app) {
 
   run_ = job_->add_subcommand("run", "Schedule a job, wait until it ends, exit with its outcome");
   AddScheduleOptions(run_);
-  run_->add_option("--timeout", timeout_, "Give up after this long (e.g. 2h); default: wait forever");
+  run_->add_option("--timeout", timeout_, "Give up after this long (e.g. 2h); 0 or none: wait forever");
   run_->add_option("--on-timeout", on_timeout_, "cancel (default) or leave the job running")
       ->check(CLI::IsMember({"cancel", "leave"}));
   run_->add_option("--poll", poll_, "Maximum poll interval (adaptive from 200ms up to this)")
@@ -407,7 +407,8 @@ int JobCommandImpl::RunAndWait(JobService& service, Sleeper& sleeper) {
   if (!timeout_.empty()) {
     core::Result<std::chrono::milliseconds> t = ParseDuration(timeout_);
     if (!t.ok()) return Fail(ExitCode::kUsage, "--timeout: " + t.error().text);
-    options.timeout = *t;
+    // 0 is "no limit", as schedulers write it (a zero bound would cancel the job at once).
+    if (t->count() > 0) options.timeout = *t;
   }
   core::Result<std::chrono::milliseconds> poll = ParseDuration(poll_);
   if (!poll.ok() || poll->count() == 0) {

@@ -35,6 +35,9 @@ char CancelAndConfirm(JobService& service, Sleeper& sleeper, ProgressReporter& p
   const ScheduledJob& job = summary.job;
   summary.cancel_requested = true;
   progress.Note("cancelling job " + JobId(job));
+  // The cancel and the polls after it wait for answers within --cancel-wait, whatever the
+  // request timeout: a hanging server must not hold a SIGTERM for minutes.
+  service.SetDeadline(Clock::now() + options.cancel_wait);
   core::Status cancelled = service.Cancel(job.job_name, job.job_run_count);
   if (!cancelled.ok()) {
     if (IsJobGone(cancelled.error())) {
@@ -83,10 +86,32 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
   summary.started_at = UtcNowIso();
   const auto started = Clock::now();
 
+  // A stop that came while the client was starting (logon, token) schedules nothing.
+  if (int sig = sleeper.StopRequested(); sig != 0) {
+    summary.signal = sig;
+    summary.exit_code = sig == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
+    summary.message = "interrupted before the job was scheduled; nothing was scheduled";
+    progress.Note(summary.message);
+    Finish(summary, started);
+    return summary;
+  }
+  // Answers are waited for within --timeout (it counts from scheduling).
+  if (options.timeout) service.SetDeadline(started + *options.timeout);
   core::Result<ScheduledJob> scheduled = service.Schedule(options.schedule);
+  if (!scheduled.ok() && IsStoppedBeforeSending(scheduled.error())) {
+    summary.signal = sleeper.StopRequested();
+    summary.exit_code = summary.signal == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
+    summary.message = "interrupted before the job was scheduled; nothing was scheduled";
+    progress.Note(summary.message);
+    Finish(summary, started);
+    return summary;
+  }
   if (!scheduled.ok()) {
     summary.exit_code = ExitCodeForError(scheduled.error());
     summary.message = "scheduling failed: " + scheduled.error().text;
+    // Sent but not answered (timeout, connection lost): the server may have scheduled it.
+    if (scheduled.error().code == core::Code::kUnavailable)
+      summary.message += "; the request may have reached the server: check with 'causeway job list' before a rerun";
     progress.Note(summary.message);
     Finish(summary, started);
     return summary;
@@ -124,10 +149,13 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
                           std::string(1, status ? status : '?') + ")";
         break;
       }
+      const char before_cancel = status;
       char final_status = CancelAndConfirm(service, sleeper, progress, options, summary);
       summary.final_status = final_status;
-      bool ended_by_itself = final_status == 'F' || final_status == 'W' || final_status == 'A' ||
-                             final_status == 'U';
+      // A is "Aborted (Failed or Canceled)" on IBP: after our own cancel it is the cancel,
+      // unless the job had already ended as A before it was sent.
+      bool ended_by_itself = final_status == 'F' || final_status == 'W' || final_status == 'U' ||
+                             (final_status == 'A' && before_cancel == 'A');
       summary.exit_code = ended_by_itself ? ExitCodeForStatus(final_status) : ExitCode::kTimedOut;
       summary.message = ended_by_itself
                             ? "job " + JobId(summary.job) + " ended before the cancel took effect"

@@ -57,6 +57,8 @@ struct JobListFilter {
 class JobService {
  public:
   explicit JobService(ODataSession& session) : session_(session) {}
+  // See ODataSession::SetDeadline: the bound every call's answer is waited for in.
+  void SetDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) { session_.SetDeadline(deadline); }
 
   // POST JobSchedule. Not retried: a lost response leaves the job's fate unknown.
   core::Result<ScheduledJob> Schedule(const ScheduleRequest& request);

@@ -18,6 +18,13 @@ struct sigaction g_old_term;
 struct sigaction g_old_int;
 
 void OnSignal(int sig) {
+  // SA_RESETHAND resets only the handler that fired: a SIGINT after a SIGTERM would be caught
+  // again. Both go back to the default here (sigaction is async-signal-safe).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGTERM, &dfl, nullptr);
+  sigaction(SIGINT, &dfl, nullptr);
   int expected = 0;
   g_signal.compare_exchange_strong(expected, sig);
   if (g_pipe[1] >= 0) {

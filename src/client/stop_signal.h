@@ -17,11 +17,14 @@ class Sleeper {
   // After a stop was handled (cancel sent), SleepFor waits the full duration again, so the
   // bounded wait for the server's confirmation can still pace its polls.
   virtual void AcknowledgeStop() = 0;
+  // A stop was requested and not yet acknowledged: what a wait for an answer gives up for.
+  virtual bool StopPending() const { return false; }
 };
 
 // Installs SIGTERM and SIGINT handlers for its lifetime (previous handlers restored afterwards).
 // The handler records the signal and writes to a self-pipe that SleepFor() polls. The handlers
-// are one-shot (SA_RESETHAND): a second signal terminates the process the default way.
+// are one-shot: the first SIGTERM or SIGINT puts both back to their defaults, so a second
+// signal, of either kind, terminates the process the default way.
 // At most one instance may exist at a time.
 class StopSignal final : public Sleeper {
  public:
@@ -33,6 +36,7 @@ class StopSignal final : public Sleeper {
   bool SleepFor(std::chrono::milliseconds duration) override;
   int StopRequested() const override;
   void AcknowledgeStop() override { acknowledged_ = true; }
+  bool StopPending() const override { return StopRequested() != 0 && !acknowledged_; }
 
  private:
   bool acknowledged_ = false;

@@ -324,6 +324,28 @@ TEST_F(CurlHttpClientTest, ConnectionResetIsATransportError) {
   EXPECT_EQ(client_.SendAndWait(Request(d, "POST", "/after")).status, 200);
 }
 
+// libcurl re-sends a request once when the reused connection it went out on dies before any
+// answer byte; a request on a fresh connection is sent once, whatever happens to it.
+TEST_F(CurlHttpClientTest, AFreshConnectionRequestIsNeverSentTwice) {
+  Start();
+  Rules(R"({"path": "/reset", "reset": true})");
+  auto d = DestinationFor(receiver_->url());
+  auto sent = [&](const char* path) {
+    auto got = receiver_->Requests(path);
+    return got.ok() ? got->size() : size_t{0};
+  };
+  ASSERT_EQ(client_.SendAndWait(Request(d, "GET", "/warm")).status, 200);  // a connection to reuse
+  EXPECT_EQ(client_.SendAndWait(Request(d, "POST", "/reset", "x")).error, TransportError::kConnectionLost);
+  EXPECT_EQ(sent("/reset"), 2u);  // libcurl's retry on a new connection
+  ASSERT_EQ(client_.SendAndWait(Request(d, "GET", "/warm")).status, 200);
+  OutboundRequest once = Request(d, "POST", "/reset", "y");
+  once.fresh_connection = true;
+  EXPECT_EQ(client_.SendAndWait(once).error, TransportError::kConnectionLost);
+  EXPECT_EQ(sent("/reset"), 3u);
+  // The connection it opened serves the next request as usual.
+  EXPECT_EQ(client_.SendAndWait(Request(d, "GET", "/warm")).status, 200);
+}
+
 TEST_F(CurlHttpClientTest, RefusedConnectionIsAConnectError) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);

@@ -25,6 +25,10 @@ struct OutboundRequest {
   HeaderList headers;           // after the destination's; a field of the same name replaces it
   std::string body;             // sent as is; set Content-Type in `headers` when there is one
   std::string idempotency_key;  // sent as destination->idempotency_header when not empty
+  // Sent on a new connection. libcurl re-sends a request once when a reused connection dies
+  // before the answer (README), so a request without an idempotency key that must not arrive
+  // twice (a job client's JobSchedule) asks for one: a new connection is never retried.
+  bool fresh_connection = false;
   std::optional<std::chrono::milliseconds> total_timeout;  // replaces the destination's; > 0
 };
 

@@ -55,6 +55,14 @@ void FakeJobService::ExpireSessions() { std::lock_guard lock(mu_); sessions_.cle
 void FakeJobService::WithholdTokens(int n) { std::lock_guard lock(mu_); withhold_tokens_ = n; }
 void FakeJobService::SetCsrfReject405(bool on) { std::lock_guard lock(mu_); csrf_reject_405_ = on; }
 void FakeJobService::DropStatusGets(int n) { std::lock_guard lock(mu_); drop_status_gets_ = n; }
+void FakeJobService::BusyStatusGets(int n) {
+  std::lock_guard lock(mu_);
+  busy_status_gets_ = n;
+}
+void FakeJobService::SetCancelledStatus(char status) {
+  std::lock_guard lock(mu_);
+  cancelled_status_ = status;
+}
 void FakeJobService::SetLoginPage(bool on) { std::lock_guard lock(mu_); login_page_ = on; }
 void FakeJobService::SetServerError(std::string function) {
   std::lock_guard lock(mu_);
@@ -322,8 +330,14 @@ MockResponse FakeJobService::Dispatch(const MockRequest& request, const std::str
       out.drop_connection = true;
       return out;
     }
+    if (busy_status_gets_ > 0) {
+      --busy_status_gets_;
+      MockResponse busy = GatewayError(429, "/IWFND/CM_BEC/026", "Too many requests");
+      busy.headers.emplace_back("retry-after", "1");
+      return busy;
+    }
     if (job.cancelled) {
-      job.last = 'C';
+      job.last = cancelled_status_;
     } else {
       job.last = tmpl.statuses[std::min(job.next, tmpl.statuses.size() - 1)];
       ++job.next;

@@ -47,6 +47,8 @@ class FakeJobService {
   void WithholdTokens(int n);              // next n token fetches offer no X-CSRF-Token
   void SetCsrfReject405(bool on);          // a POST without a token gets a bare 405, not 403
   void DropStatusGets(int n);              // next n JobStatusGet: connection closed unanswered
+  void BusyStatusGets(int n);              // next n JobStatusGet: 429 with Retry-After: 1
+  void SetCancelledStatus(char status);    // what a cancelled job shows: C (S/4HANA), A (IBP)
   void SetLoginPage(bool on);              // every request: 200 text/html SAML-style login page
   void SetServerError(std::string function);  // that function answers 500 with a Gateway body
   void SetAcceptClientCert(bool on);       // a verified TLS client certificate authenticates
@@ -89,6 +91,8 @@ class FakeJobService {
   int withhold_tokens_ = 0;
   bool csrf_reject_405_ = false;
   int drop_status_gets_ = 0;
+  int busy_status_gets_ = 0;
+  char cancelled_status_ = 'C';
   bool login_page_ = false;
   bool accept_client_cert_ = false;
   std::string server_error_function_;

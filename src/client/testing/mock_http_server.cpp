@@ -152,6 +152,10 @@ MockHttpServer::MockHttpServer(MockHandler handler, std::optional<MockTls> tls)
       impl_->ssl_ctx.load_verify_file(impl_->tls->client_ca_file);
       impl_->ssl_ctx.set_verify_mode(asio::ssl::verify_peer |
                                      asio::ssl::verify_fail_if_no_peer_cert);
+      // As the real server does: without a session id context, OpenSSL fails the handshake of
+      // a client that resumes its session on a new connection (the client's POSTs use one).
+      static const unsigned char kSid[] = "mock";
+      SSL_CTX_set_session_id_context(impl_->ssl_ctx.native_handle(), kSid, sizeof kSid - 1);
     }
   }
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
