@@ -57,6 +57,15 @@ Classification Classify(const HttpOutcome& outcome, core::SystemTime now) {
     c.reason = std::string(TransportErrorName(outcome.error));
     if (outcome.status != 0) c.reason += " (HTTP " + std::to_string(outcome.status) + ")";
     if (!outcome.error_text.empty()) c.reason += ": " + outcome.error_text;
+    // An oversized answer to a "try later" status (a proxy's 503 page) was no delivery: it is
+    // retried as that status is, Retry-After included.
+    const bool later =
+        outcome.status == 408 || outcome.status == 429 || (outcome.status >= 500 && outcome.status <= 599);
+    if (outcome.error == TransportError::kAnswerTooLarge && later) {
+      c.verdict = Verdict::kRetryable;
+      if (auto retry_after = outcome.headers.Find("Retry-After")) c.not_before = ParseRetryAfter(*retry_after, now);
+      return c;
+    }
     switch (outcome.error) {
       case TransportError::kInvalidRequest:
       case TransportError::kTooManyRedirects:

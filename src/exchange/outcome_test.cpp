@@ -74,6 +74,15 @@ TEST(Classify, TransportErrors) {
   Classification big = Classify(Error(TransportError::kAnswerTooLarge, 200), kNow);
   EXPECT_EQ(big.verdict, Verdict::kPermanent);
   EXPECT_EQ(big.reason, "answer_too_large (HTTP 200): details");
+  EXPECT_EQ(Classify(Error(TransportError::kAnswerTooLarge, 404), kNow).verdict, Verdict::kPermanent);
+  // …but an oversized "try later" (a proxy's 503 page) was no delivery: retried as its status.
+  for (int status : {503, 429, 408}) {
+    HttpOutcome busy = Error(TransportError::kAnswerTooLarge, status);
+    busy.headers.Add("Retry-After", "120");
+    Classification k = Classify(busy, kNow);
+    EXPECT_EQ(k.verdict, Verdict::kRetryable) << status;
+    EXPECT_EQ(k.not_before, kNow + seconds(120)) << status;
+  }
 }
 
 TEST(Classify, RetryAfterInBothForms) {
