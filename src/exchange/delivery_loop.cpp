@@ -178,15 +178,21 @@ void DeliveryLoop::ClaimPass(core::SystemTime now) {
     std::shared_ptr<const Destination> destination;
   };
   std::vector<Candidate> candidates;
+  std::optional<core::SystemTime> held_until;
   {
     std::lock_guard lock(config_mu_);
     for (auto& [name, s] : destinations_) {
       if (!s.want_claim || s.claim_outstanding || s.paused || !s.destination) continue;
+      if (s.hold_until && *s.hold_until > now) {  // asked to wait: want_claim stays for then
+        if (!held_until || *s.hold_until < *held_until) held_until = s.hold_until;
+        continue;
+      }
       if (s.destination->max_concurrent - s.busy <= 0) continue;  // a freed slot asks again
       s.want_claim = false;
       candidates.push_back({name, s.destination});
     }
   }
+  if (held_until) DueAt(*held_until);
   const int64_t now_ms = Ms(now);
   for (Candidate& c : candidates) {
     outbox_store::ReadyProbe probe;
@@ -336,6 +342,16 @@ void DeliveryLoop::OnAnswer(AnswerDone& done) {
   metrics_->ObserveAttempt(m.destination, o.latency);
 
   AttemptDecision d = DecideAfterAnswer(m, *f.kind, f.destination->retry, o, now, rng_);
+  if (d.state == MessageState::kPending) {
+    // A Retry-After speaks for the receiver, not for this one message: the destination's other
+    // messages wait too, instead of each meeting the same 429 once.
+    if (std::optional<core::SystemTime> asked = Classify(o, now).not_before) {
+      const core::SystemTime until = std::min(*asked, now + kMaxHold);
+      std::lock_guard lock(config_mu_);
+      DestinationState& s = destinations_[m.destination];
+      if (!s.hold_until || *s.hold_until < until) s.hold_until = until;
+    }
+  }
   RecordRequest r = BaseRecord(f, now);
   r.state = d.state;
   r.result = std::move(d.result);

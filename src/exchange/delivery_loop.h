@@ -117,6 +117,10 @@ class DeliveryLoop {
   using Event = std::variant<ClaimDone, AnswerDone, RecordsDone, ChoreDone, ReservationEnded>;
   friend class Mailbox;
 
+  // The longest a receiver's Retry-After holds its whole destination: a wrong header (a year
+  // ahead) must not stop every message; the one message keeps its own not_before.
+  static constexpr std::chrono::minutes kMaxHold{10};
+
   // What the loop holds of one destination. GUARDED_BY(config_mu_).
   struct DestinationState {
     std::shared_ptr<const Destination> destination;  // null once removed (kept while busy)
@@ -124,6 +128,9 @@ class DeliveryLoop {
     int busy = 0;                    // claimed + in flight + being recorded, by this node
     bool claim_outstanding = false;  // a claim write is on its way
     bool want_claim = true;          // something may be claimable
+    // The receiver's Retry-After, for the whole destination: nothing new is sent before it
+    // (this node's; at most kMaxHold ahead).
+    std::optional<core::SystemTime> hold_until;
   };
 
   // A message this node sends (or is about to record). Loop thread only.

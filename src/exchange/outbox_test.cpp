@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <thread>
 
 #include "exchange/testing/outbox_fixture.h"
 
@@ -181,6 +182,25 @@ TEST_P(OutboxTest, RetryAfterFromTheServerWins) {
   EXPECT_EQ(Detail(id).message.not_before, t0 + 120s);
   clock_.Advance(120s);
   EXPECT_TRUE(WaitState(id, MessageState::kDelivered));
+}
+
+// The receiver's Retry-After speaks for it, not for one message: the destination's other
+// messages (other keys, enqueued after it) are not sent before it either, instead of each
+// meeting the same 429 once.
+TEST_P(OutboxTest, RetryAfterHoldsTheWholeDestination) {
+  http_.Script("/cx/B0/op", {Answer(429, "", {{"Retry-After", "30"}}), Answer(200)});
+  Open();
+  MessageId first = Enqueue(CaseOp("B0", "op", 1));
+  ASSERT_TRUE(outbox_->WaitUntil([&] { return Detail(first).attempts.size() == 1; }, kWait));
+  std::vector<MessageId> others;
+  for (int i = 1; i <= 5; ++i) others.push_back(Enqueue(CaseOp("B" + std::to_string(i), "op", 1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // time to send, were they free to go
+  EXPECT_EQ(http_.RequestCount(), 1u);
+  for (MessageId id : others) EXPECT_EQ(Detail(id).message.state, MessageState::kPending);
+  clock_.Advance(30s);
+  for (MessageId id : others) EXPECT_TRUE(WaitState(id, MessageState::kDelivered));
+  EXPECT_TRUE(WaitState(first, MessageState::kDelivered));
+  EXPECT_EQ(http_.RequestCount(), 7u);
 }
 
 TEST_P(OutboxTest, GivingUpFailsTheMessageAndBlocksItsKeyUntilRetried) {
