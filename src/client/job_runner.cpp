@@ -73,6 +73,25 @@ bool IsTransientError(const core::Error& error) {
          error.code == core::Code::kNotImplemented;
 }
 
+// Why a job failed is in its log (the guide's advice: "check the application job log"): its
+// last messages go to stderr and --log. Best effort: a server without JobHeaderSet (or one the
+// user may not read) just shows none.
+void NoteJobLog(JobService& service, ProgressReporter& progress, const ScheduledJob& job) {
+  constexpr size_t kShown = 20;
+  core::Result<std::vector<JobLogMessage>> log = service.Log(job.job_name, job.job_run_count);
+  if (!log.ok() || log->empty()) return;
+  const size_t first = log->size() > kShown ? log->size() - kShown : 0;
+  if (first > 0)
+    progress.Note("job log of " + JobId(job) + " (last " + std::to_string(kShown) + " of " +
+                  std::to_string(log->size()) + " messages):");
+  else
+    progress.Note("job log of " + JobId(job) + ":");
+  for (size_t i = first; i < log->size(); ++i) {
+    const JobLogMessage& m = (*log)[i];
+    progress.Note("  step " + std::to_string(m.step) + " " + std::string(1, m.type ? m.type : ' ') + " " + m.text);
+  }
+}
+
 void Finish(RunSummary& summary, Clock::time_point started) {
   summary.elapsed = Since(started);
   summary.ended_at = UtcNowIso();
@@ -227,6 +246,7 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
     auto [step, steps] = summary.info ? StepProgress(*summary.info) : std::pair<int, int>{0, 0};
     progress.Update(Since(started), JobId(summary.job), status, step, steps);
     if (IsTerminalStatus(status)) {
+      if (status == 'A' || status == 'U') NoteJobLog(service, progress, summary.job);
       summary.exit_code = ExitCodeForStatus(status);
       summary.message = "job " + JobId(summary.job) + " ended with status " +
                         std::string(1, status) + " (" + std::string(StatusText(status)) + ")";

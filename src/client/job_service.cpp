@@ -1,10 +1,11 @@
 #include "client/job_service.h"
-#include "core/url.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "client/odata_literal.h"
 #include "client/odata_response.h"
+#include "core/url.h"
 
 namespace causeway::client {
 
@@ -90,6 +91,50 @@ core::Result<JobInfo> JobService::Info(const std::string& name, const std::strin
   std::sort(info.steps.begin(), info.steps.end(),
             [](const JobStepInfo& a, const JobStepInfo& b) { return a.step < b.step; });
   return info;
+}
+
+core::Result<std::vector<JobLogMessage>> JobService::Log(const std::string& name, const std::string& count) {
+  const std::string key = "JobHeaderSet(JobName=" + StringLiteral(name) + ",JobRunCount=" + StringLiteral(count) + ")";
+  CW_ASSIGN_OR_RETURN(HttpResponse r, session_.Get(key, "$expand=JobStepSet/JobStepLogInfoSet/JobLogMessageSet"));
+  boost::json::error_code ec;
+  boost::json::value doc = boost::json::parse(r.body, ec);
+  if (ec || !doc.is_object()) return core::MakeError(core::Code::kInternal, "CLIENT", "", "JobHeaderSet: not JSON");
+  // d.JobStepSet.results[].JobStepLogInfoSet.results[].JobLogMessageSet.results[]
+  auto results = [](const boost::json::value* v, const char* nav) -> const boost::json::array* {
+    if (!v || !v->is_object()) return nullptr;
+    const boost::json::value* n = v->as_object().if_contains(nav);
+    if (!n || !n->is_object()) return nullptr;
+    const boost::json::value* list = n->as_object().if_contains("results");
+    return list && list->is_array() ? &list->as_array() : nullptr;
+  };
+  auto text = [](const boost::json::object& o, const char* field) {
+    const boost::json::value* v = o.if_contains(field);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  std::vector<JobLogMessage> out;
+  const boost::json::array* steps = results(doc.as_object().if_contains("d"), "JobStepSet");
+  if (!steps) return out;
+  for (const auto& step : *steps) {
+    const boost::json::array* logs = results(&step, "JobStepLogInfoSet");
+    if (!logs) continue;
+    for (const auto& log : *logs) {
+      const boost::json::array* messages = results(&log, "JobLogMessageSet");
+      if (!messages) continue;
+      for (const auto& m : *messages) {
+        if (!m.is_object()) continue;
+        const boost::json::object& o = m.as_object();
+        JobLogMessage msg;
+        const boost::json::value* n = o.if_contains("StepNumber");
+        msg.step = n && n->is_int64() ? static_cast<int>(n->as_int64()) : 0;
+        const std::string type = text(o, "MsgType");
+        msg.type = type.empty() ? '\0' : type[0];
+        msg.text = text(o, "MsgText");
+        if (msg.text.empty()) msg.text = text(o, "MsgV1");
+        out.push_back(std::move(msg));
+      }
+    }
+  }
+  return out;
 }
 
 core::Status JobService::FuncImpReturn(const char* function, const std::string& name,

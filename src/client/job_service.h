@@ -54,6 +54,12 @@ struct JobListFilter {
   std::string job_text, template_name, creator, job_name;
 };
 
+struct JobLogMessage {
+  int step = 0;
+  char type = '\0';  // S, I, W, E, A
+  std::string text;
+};
+
 class JobService {
  public:
   explicit JobService(ODataSession& session) : session_(session) {}
@@ -64,6 +70,9 @@ class JobService {
   core::Result<ScheduledJob> Schedule(const ScheduleRequest& request);
   core::Result<ScheduledJob> Status(const std::string& name, const std::string& count);
   core::Result<JobInfo> Info(const std::string& name, const std::string& count);
+  // The job's log messages, step by step (JobHeaderSet with $expand of its steps' logs, as
+  // BTP clients read them). Servers without JobHeaderSet answer an error.
+  core::Result<std::vector<JobLogMessage>> Log(const std::string& name, const std::string& count);
   // POST JobCancel / JobAbort. A non-zero ReturnCode in a 200 body is kBadRequest.
   core::Status Cancel(const std::string& name, const std::string& count);
   core::Status Abort(const std::string& name, const std::string& count);

@@ -143,6 +143,9 @@ class JobClientAgainstServer(ClientCase):
         r, summary = self.run_json("--template", "ZCW_DEMO_FAIL")
         self.assert_exit(r, FAILED)
         self.assertEqual(summary["exit_reason"], "failed")
+        # Why it failed: the job's log, step by step, on stderr.
+        self.assertIn("job log of " + summary["job_name"], r.stderr)
+        self.assertRegex(r.stderr, r"step 2 [EA] ")
         self.assertEqual(self.odata().status(summary["job_name"], summary["job_run_count"]), (200, "A"))
         self.assertEqual([s["status"] for s in summary["steps"]][:2], ["F", "A"])
 
