@@ -42,6 +42,12 @@ class TaskActivitiesTest : public ::testing::Test {
     c.processor = PartyInput{"", "MC2471"};
     return c;
   }
+  static TaskChange Update(std::string id) {
+    TaskChange c;
+    c.action = Action::kUpdate;
+    c.id = std::move(id);
+    return c;
+  }
   Task Get(const std::string& id) {
     auto t = acts_->FindTask(id);
     EXPECT_TRUE(t.ok() && t->has_value()) << id;
@@ -171,9 +177,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(TaskActivitiesTest, StaleChangeStateChangesNothing) {
   BundleResult created = Maintain({Create("1", "A")});
   const std::string first_state = created.confirmations[0].change_state_id;
-  TaskChange u;
-  u.action = Action::kUpdate;
-  u.id = "1";
+  TaskChange u = Update("1");
   u.change_state_id = first_state;
   u.name = "B";
   BundleResult r1 = Maintain({u});
@@ -193,15 +197,11 @@ TEST_F(TaskActivitiesTest, ListCompleteTransmissionPerList) {
   TaskChange c = Create("1", "A");
   for (const char* p : {"MCP6049", "MCPB9785", "MCPC9785"}) c.reference_parties.items.push_back(PartyInput{"", p});
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
-  TaskChange append;
-  append.action = Action::kUpdate;
-  append.id = "1";
+  TaskChange append = Update("1");
   append.reference_parties.items = {PartyInput{"", "MCP8300"}, PartyInput{"", "MCP60500"}};
   ASSERT_EQ(Maintain({append}).processing_result_code, "3");
   EXPECT_EQ(Get("1").reference_parties.size(), 5u);
-  TaskChange replace;
-  replace.action = Action::kUpdate;
-  replace.id = "1";
+  TaskChange replace = Update("1");
   replace.reference_parties.complete = true;
   for (const char* p : {"MCPB9785", "MCP17101", "MCP17102", "MDECP9786"}) replace.reference_parties.items.push_back(PartyInput{"", p});
   ASSERT_EQ(Maintain({replace}).processing_result_code, "3");
@@ -209,9 +209,7 @@ TEST_F(TaskActivitiesTest, ListCompleteTransmissionPerList) {
   for (const auto& p : Get("1").reference_parties) ids.push_back(p.business_partner_id);
   EXPECT_EQ(ids, (std::vector<std::string>{"MCPB9785", "MCP17101", "MCP17102", "MDECP9786"}));
   // An empty complete list removes all; other lists stay untouched.
-  TaskChange clear;
-  clear.action = Action::kUpdate;
-  clear.id = "1";
+  TaskChange clear = Update("1");
   clear.reference_parties.complete = true;
   ASSERT_EQ(Maintain({clear}).processing_result_code, "3");
   EXPECT_TRUE(Get("1").reference_parties.empty());
@@ -245,9 +243,7 @@ TEST_F(TaskActivitiesTest, TextsAndReferences) {
 
 TEST_F(TaskActivitiesTest, LifeCycleTransitions) {
   ASSERT_EQ(Maintain({Create("1", "A")}).processing_result_code, "3");
-  TaskChange u;
-  u.action = Action::kUpdate;
-  u.id = "1";
+  TaskChange u = Update("1");
   u.life_cycle_status = "3";
   ASSERT_EQ(Maintain({u}).processing_result_code, "3");
   EXPECT_EQ(Get("1").completion_percent, "100");
@@ -260,18 +256,14 @@ TEST_F(TaskActivitiesTest, LifeCycleTransitions) {
 TEST_F(TaskActivitiesTest, CompletionPercentCorrespondsWithTheStatus) {
   ASSERT_EQ(Maintain({Create("1", "A"), Create("2", "B")}).processing_result_code, "3");
   // Completing makes it 100, whatever percentage came with it.
-  TaskChange u;
-  u.action = Action::kUpdate;
-  u.id = "1";
+  TaskChange u = Update("1");
   u.life_cycle_status = "3";
   u.completion_percent = "50";
   ASSERT_EQ(Maintain({u}).processing_result_code, "3");
   EXPECT_EQ(Get("1").life_cycle_status, "3");
   EXPECT_EQ(Get("1").completion_percent, "100");
   // 100 per cent of an open task completes it; a lower one leaves the status alone.
-  TaskChange p;
-  p.action = Action::kUpdate;
-  p.id = "2";
+  TaskChange p = Update("2");
   p.completion_percent = "50";
   ASSERT_EQ(Maintain({p}).processing_result_code, "3");
   EXPECT_EQ(Get("2").life_cycle_status, "1");
@@ -311,9 +303,7 @@ TEST_F(TaskActivitiesTest, CommentsWithoutCreationTimeStayApart) {
   EXPECT_NE(t.texts[0].created_at, t.texts[1].created_at);
   EXPECT_EQ(t.texts[0].created_at, "2024-05-01T08:00:00.0000000Z");
   // Each can be addressed on its own by its stamp.
-  TaskChange u;
-  u.action = Action::kUpdate;
-  u.id = "1";
+  TaskChange u = Update("1");
   u.texts.items = {Text("t3", Action::kUpdate, "10011", "second, edited", t.texts[1].created_at)};
   ASSERT_EQ(Maintain({u}).processing_result_code, "3");
   t = Get("1");
@@ -321,9 +311,7 @@ TEST_F(TaskActivitiesTest, CommentsWithoutCreationTimeStayApart) {
   EXPECT_EQ(t.texts[0].content, "first");
   EXPECT_EQ(t.texts[1].content, "second, edited");
   // A later request in the same instant does not take a stamp that is in use.
-  TaskChange more;
-  more.action = Action::kUpdate;
-  more.id = "1";
+  TaskChange more = Update("1");
   more.texts.items = {Text("t4", Action::kCreate, "10011", "third")};
   ASSERT_EQ(Maintain({more}).processing_result_code, "3");
   EXPECT_EQ(Get("1").texts.size(), 3u);
@@ -343,26 +331,20 @@ TEST_F(TaskActivitiesTest, ActivityUnitAndTheAttachmentFoldersOwnActionCode) {
   Task t = Get("1");
   EXPECT_EQ(t.activity_unit, "S1000");
   ASSERT_EQ(t.attachments.size(), 2u);
-  TaskChange keep;
-  keep.action = Action::kUpdate;
-  keep.id = "1";
+  TaskChange keep = Update("1");
   keep.attachment_folder_present = true;
   keep.attachment_folder_action = Action::kNoAction;
   keep.attachments.complete = true;  // 06 on the folder: its list is left as it is
   ASSERT_EQ(Maintain({keep}).processing_result_code, "3");
   EXPECT_EQ(Get("1").attachments.size(), 2u);
   for (Action folder : {Action::kDelete, Action::kRemove}) {
-    TaskChange drop;
-    drop.action = Action::kUpdate;
-    drop.id = "1";
+    TaskChange drop = Update("1");
     drop.attachment_folder_present = true;
     drop.attachment_folder_action = folder;
     ASSERT_EQ(Maintain({drop}).processing_result_code, "3");
     EXPECT_TRUE(Get("1").attachments.empty());
   }
-  TaskChange no_unit;
-  no_unit.action = Action::kUpdate;
-  no_unit.id = "1";
+  TaskChange no_unit = Update("1");
   no_unit.activity_unit = "";
   ASSERT_EQ(Maintain({no_unit}).processing_result_code, "3");
   EXPECT_EQ(Get("1").activity_unit, "");
@@ -652,9 +634,7 @@ TEST_F(TaskActivitiesTest, AChildLeafNotSentKeepsItsValue) {
   c.attachments.items = {doc};
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
 
-  TaskChange u;
-  u.action = Action::kUpdate;
-  u.id = "1";
+  TaskChange u = Update("1");
   TextChange language_only;
   language_only.action = Action::kUpdate;
   language_only.type_code = "10002";
@@ -702,9 +682,7 @@ TEST_F(TaskActivitiesTest, AChangeThatChangesNothingKeepsTheChangeState) {
   BundleResult r = Maintain({touch});
   ASSERT_EQ(r.confirmations.size(), 1u);
   EXPECT_EQ(r.confirmations[0].change_state_id, state);
-  TaskChange same;
-  same.action = Action::kUpdate;
-  same.id = "1";
+  TaskChange same = Update("1");
   same.name = "A";
   same.change_state_id = state;
   EXPECT_EQ(Maintain({same}).confirmations.at(0).change_state_id, state);
