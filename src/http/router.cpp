@@ -112,6 +112,20 @@ std::optional<Response> Router::Admit(Request& req) {
   return denied;
 }
 
+std::optional<Response> Router::Refusal(const Request& head, int status, std::string_view text) {
+  const Route& route = Find(head);
+  if (!route.endpoint || !route.endpoint->render.error) return std::nullopt;
+  core::Code code = core::Code::kBadRequest;  // the server keeps `status` whatever the code says
+  if (status == 413)
+    code = core::Code::kPayloadTooLarge;
+  else if (status == 503)
+    code = core::Code::kUnavailable;
+  Response res = route.endpoint->render.Error(
+      head, core::MakeError(code, "CAUSEWAY/HTTP", std::to_string(status), std::string(text)));
+  res.label = route.endpoint->Label();
+  return res;
+}
+
 Response Router::Handle(Request& req) {
   const Route& route = Find(req);
   if (!route.endpoint) return NotFound();

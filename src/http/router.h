@@ -29,6 +29,7 @@ class Router final : public Handler {
   bool AdmitsInline(const Request& req) const override;
   std::optional<Response> Admit(Request& req) override;
   Response Handle(Request& req) override;
+  std::optional<Response> Refusal(const Request& head, int status, std::string_view text) override;
 
  private:
   // The endpoint a request addresses, with what it matched (looked up once per request).

@@ -241,6 +241,8 @@ struct Server::Impl {
     Request req;
     std::optional<Response> early;
     bool closed = false;  // the peer went away (or timed out while idle): nothing to answer
+    bool head_read = false;      // method, target and headers are known (and the Host is valid)
+    bool plain_refusal = false;  // `early` is the layer's own plain-text refusal
     bool head = false;
     bool keep_alive = false;
     unsigned version = 11;
@@ -322,10 +324,29 @@ struct Server::Impl {
   // built in plain functions, whose temporaries stay on the stack.
   static void Refuse(Incoming& in, int status, std::string_view text, bool retry = false) {
     in.early = PlainError(status, std::string(text));
+    in.plain_refusal = true;
     if (retry) in.early->headers.Add("retry-after", "1");
   }
   static void RefuseRead(Incoming& in, const boost::system::error_code& ec, bool timed_out) {
     in.early = ReadError(ec, timed_out);
+    in.plain_refusal = true;
+  }
+  // A plain refusal of a request whose head is known, in the addressed endpoint's protocol
+  // (a Gateway error, a SOAP fault) when it has one.
+  void RenderRefusal(const Request& req, Response& res) {
+    std::optional<Response> shaped;
+    try {
+      shaped = handler.Refusal(req, res.status, res.body);
+    } catch (...) {
+      return;
+    }
+    if (!shaped) return;
+    shaped->status = res.status;
+    shaped->close = res.close;
+    for (const auto& [name, value] : res.headers.items())
+      if (!core::IEquals(name, "content-type") && !core::IEquals(name, "content-length"))
+        shaped->headers.Set(name, value);
+    res = std::move(*shaped);
   }
   static void TakeHead(Parser& parser, Incoming& in) {
     auto& msg = parser.get();
@@ -389,6 +410,7 @@ struct Server::Impl {
       Refuse(in, 400, "Bad Request: invalid Host header");
       co_return;
     }
+    in.head_read = true;
 
     if (!parser.is_done()) {
       const auto length = parser.content_length();
@@ -503,6 +525,7 @@ struct Server::Impl {
       Response res;
       if (in.early) {
         res = std::move(*in.early);
+        if (in.head_read && in.plain_refusal) RenderRefusal(in.req, res);
       } else {
         ++stats.in_flight;
         co_await Dispatch(in.req, res);

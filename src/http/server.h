@@ -88,6 +88,16 @@ class Handler {
   }
   // Produces the response. Must not throw (an exception becomes a 500).
   virtual Response Handle(Request& req) = 0;
+  // A request the HTTP layer refused after reading its head (body too large, a content coding
+  // it cannot undo, a body budget exhausted, a timeout): the answer in the addressed endpoint's
+  // protocol, or nullopt for plain text. The server keeps `status` and its own headers
+  // (connection, retry-after, accept-encoding). Cheap (runs on the I/O thread); must not throw.
+  virtual std::optional<Response> Refusal(const Request& head, int status, std::string_view text) {
+    (void)head;
+    (void)status;
+    (void)text;
+    return std::nullopt;
+  }
 };
 
 // Observes every finished request (access log, metrics). Called on the I/O thread.

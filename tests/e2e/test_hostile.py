@@ -1586,17 +1586,27 @@ class HostileLargeBodies(Category):
         soap = {"Authorization": basic("TASK_SYNC", "Welcome1!"), "Content-Type": "text/xml", "Content-Encoding": "gzip"}
         odata = {"Cookie": cookie, "X-CSRF-Token": token, "Content-Encoding": "gzip",
                  "Content-Type": "multipart/mixed; boundary=batch_hostile"}
-        cases = [("gzip bomb to SOAP", SOAP_PATH, soap, (413,)),
-                 ("gzip bomb to $batch", SERVICE + "$batch", odata, (413,)),
+        # Each refusal comes in the addressed service's protocol: a SOAP fault, a Gateway error in
+        # the format the request asked for (the 401 is the gate's, the same for every protocol).
+        fault, gateway_json = (b"text/xml", b":Fault>"), (b"application/json", b'"CAUSEWAY/HTTP/413"')
+        cases = [("gzip bomb to SOAP", SOAP_PATH, soap, (413,), fault),
+                 ("gzip bomb to $batch", SERVICE + "$batch", dict(odata, Accept="application/json"), (413,),
+                  gateway_json),
                  ("gzip bomb without credentials", SOAP_PATH, {"Content-Type": "text/xml", "Content-Encoding": "gzip"},
-                  (401,)),
-                 ("gzip bomb, coding unknown", SOAP_PATH, dict(soap, **{"Content-Encoding": "br"}), (415,))]
+                  (401,), None),
+                 ("gzip bomb, coding unknown", SOAP_PATH, dict(soap, **{"Content-Encoding": "br"}), (415,), fault),
+                 ("$batch, coding unknown", SERVICE + "$batch",
+                  dict(odata, **{"Content-Encoding": "br", "Accept": "application/json"}), (415,),
+                  (b"application/json", b'"CAUSEWAY/HTTP/415"'))]
         conn = self.srv.conn()
         conn.timeout = 60
         try:
-            for name, path, headers, allowed in cases * 2:
+            for name, path, headers, allowed, shape in cases * 2:
                 st, h, out = self.srv.request("POST", path, headers, gz, conn=conn)
                 problem = None if st in allowed else f"{st} where {allowed} was due: {out[:200]!r}"
+                if problem is None and shape and not ((header(h, "content-type") or "").encode().startswith(shape[0])
+                                                      and shape[1] in out):
+                    problem = f"not in the service's protocol: {header(h, 'content-type')} {out[:200]!r}"
                 self.record(f"{name} ({len(gz) // 1024} KiB for 256 MiB)", st, problem, headers=h, body=out)
                 if header(h, "connection") == "close":
                     conn.close()
