@@ -171,6 +171,12 @@ std::optional<std::string> Engine::IdempotencyKey(const Operation& op, const Env
       std::string collapsed = CollapseWhitespace(*u);
       if (!collapsed.empty()) return collapsed;
     }
+    // The seed: "provide unique values for the elements ID or UUID of the BasicMessageHeader".
+    // Without a UUID the ID is the key, apart from any UUID's.
+    if (auto id = header.ChildText("ID")) {
+      std::string collapsed = CollapseWhitespace(*id);
+      if (!collapsed.empty()) return std::string(kIdKeyPrefix) + collapsed;
+    }
   }
   return std::nullopt;
 }

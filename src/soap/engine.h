@@ -5,7 +5,7 @@
 // text/xml for 1.1, application/soap+xml with any `action` parameter for 1.2; SOAPAction is
 // accepted whatever its value, empty or missing) → hostile-input-safe parsing (envelope.h) →
 // dispatch on the body's root element QName → removal of foreign-namespace extension content →
-// XSD validation against the WSDL's schemas → idempotency by BasicMessageHeader/UUID for
+// XSD validation against the WSDL's schemas → idempotency by BasicMessageHeader/UUID (else ID) for
 // operations with the policy → Service::Invoke → the response envelope (one line, `soap-env` /
 // `env` prefixes).
 //
@@ -118,7 +118,8 @@ class Engine {
   http::Response Wsdl(const http::Request& req, const CallContext& ctx) const;
   http::Response Post(const http::Request& req, const CallContext& ctx) const;
   http::Response Store(const Envelope& env, const Operation& op, const CallContext& ctx) const;
-  // BasicMessageHeader/UUID (whitespace collapsed) for an idempotent operation, else nullopt.
+  // BasicMessageHeader/UUID (whitespace collapsed), else "id:" + its ID, for an idempotent
+  // operation; nullopt when it has neither or is not idempotent.
   static std::optional<std::string> IdempotencyKey(const Operation& op, const Envelope& env);
   // How a fault's error-log entry is written: before Fault returns (blocking), before the fault
   // goes out (through http::Response::after), in the background (for an answer that is

@@ -68,11 +68,13 @@ IdempotencyStore::Claim IdempotencyStore::Repeat(const std::string& uuid, std::s
                                                  std::string_view request_digest, Stored stored, int64_t now_ms) {
   Claim c;
   if (stored.operation != operation || stored.digest != request_digest)
-    c.refusal = IdpError("030", "Message UUID " + uuid + " was already used for a different request (operation " +
-                                    stored.operation + "); a repeated message must be identical");
+    c.refusal =
+        IdpError("030", "Message " + DescribeKey(uuid) + " was already used for a different request (operation " +
+                            stored.operation + "); a repeated message must be identical");
   else if (!stored.response || stored.response_expires < now_ms)
-    c.refusal = IdpError("031", "The response to message UUID " + uuid +
-                                    " is no longer kept, but the message ID is still registered; send a new message UUID");
+    c.refusal =
+        IdpError("031", "The response to message " + DescribeKey(uuid) +
+                            " is no longer kept, but the message ID is still registered; send a new message UUID");
   else
     c.replay = std::move(*stored.response);
   return c;
@@ -109,7 +111,7 @@ core::Result<IdempotencyStore::Claim> IdempotencyStore::ClaimIn(store::Tx& tx, s
         stored = std::move(s);
       }));
   if (!stored)  // cannot happen: the INSERT found it
-    return core::MakeError(core::Code::kInternal, "CAUSEWAY/SOAP", "032", "Message UUID " + uuid + " vanished");
+    return core::MakeError(core::Code::kInternal, "CAUSEWAY/SOAP", "032", "Message " + DescribeKey(uuid) + " vanished");
   return Repeat(uuid, operation, request_digest, std::move(*stored), now);
 }
 

@@ -1,9 +1,11 @@
-// SAP's idempotency for synchronous operations (spec A.3.5): the same message UUID
-// (BasicMessageHeader/UUID) within the retention window gets the stored response and is not
-// processed again.
+// SAP's idempotency for synchronous operations (spec A.3.5, seed): the same message UUID
+// (BasicMessageHeader/UUID), or without one the same message ID, within the retention window
+// gets the stored response and is not processed again.
 //
 // Rules (choices where SAP documents nothing are marked [choice], see README.md):
-// - The key is (service, lower-case UUID). Without a UUID nothing is stored.
+// - The key is (service, lower-case UUID), or (service, "id:" + lower-case ID) for a message
+//   without UUID (the seed: "unique values for the elements ID or UUID"). Without either
+//   nothing is stored.
 // - Stored responses live `response_retention`, the registered UUID `id_retention` (longer).
 //   A repeat after the response was dropped but while the UUID is still registered is an error
 //   (as SAP's WSIDPADMIN documents).
@@ -25,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/clock.h"
@@ -32,6 +35,14 @@
 #include "store/database.h"
 
 namespace causeway::soap {
+
+// An idempotency key made of a BasicMessageHeader/ID (Engine::IdempotencyKey) starts so.
+inline constexpr std::string_view kIdKeyPrefix = "id:";
+// "UUID <uuid>" or "ID <id>", for messages.
+inline std::string DescribeKey(std::string_view key) {
+  return key.starts_with(kIdKeyPrefix) ? "ID " + std::string(key.substr(kIdKeyPrefix.size()))
+                                       : "UUID " + std::string(key);
+}
 
 struct IdempotencyOptions {
   std::chrono::seconds response_retention{std::chrono::hours(24)};
