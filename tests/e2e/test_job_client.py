@@ -459,6 +459,84 @@ class LostConnection(ClientCase):
         self.assertEqual(self.odata().wait_status(summary["job_name"], summary["job_run_count"], ("A",)), "A")
 
 
+class HangingGateway:
+    """A Gateway imitation that schedules, reports R and never answers JobCancel: what a client
+    meets when the server stops answering in the middle of a cancel."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def answer(self, body=b"", status=200, headers=()):
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def do_HEAD(self):
+                self.answer(headers=[("x-csrf-token", "T0KEN"), ("set-cookie", "SAP_SESSIONID_X=1; path=/")])
+
+            def do_GET(self):
+                status = {"JobName": "HANG", "JobRunCount": "1", "JobStatus": "R", "ReturnCode": 0}
+                self.answer(json.dumps({"d": status}).encode())
+
+            def do_POST(self):
+                if "JobCancel" in self.path:
+                    time.sleep(30)  # never answered in time
+                    return
+                self.answer(json.dumps({"d": {"JobName": "HANG", "JobRunCount": "1", "JobStatus": "R",
+                                              "ReturnCode": 0}}).encode())
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Signals(unittest.TestCase):
+    """The scheduler's kill: a SIGTERM starts the cancel; a second signal, of either kind, ends the
+    client at once even while the cancel hangs."""
+
+    def test_sigint_after_sigterm_kills_while_the_cancel_hangs(self):
+        gateway = HangingGateway()
+        self.addCleanup(gateway.close)
+        env = dict(os.environ, CAUSEWAY_URL=gateway.url, CAUSEWAY_USER="U", CAUSEWAY_PASSWORD="pw")
+        p = subprocess.Popen([BINARY, "job", "run", "--template", "T", "--user", "B", "--poll", "100ms",
+                              "--cancel-wait", "60s"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        err = []
+
+        def saw(text):
+            line = p.stderr.readline()
+            err.append(line)
+            return text in line
+
+        wait_for(lambda: saw("scheduled job HANG/1"), "the job to be scheduled", timeout=20, interval=0)
+        p.send_signal(signal.SIGTERM)
+        wait_for(lambda: saw("cancelling job"), "the cancel to start", timeout=20, interval=0)
+        time.sleep(0.3)  # the JobCancel is on its way and will not be answered
+        p.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        code = p.wait(timeout=20)
+        self.assertEqual(code, -signal.SIGINT, "".join(err))
+        self.assertLess(time.monotonic() - started, 5)
+
+
 class ShellScript(unittest.TestCase):
     """tests/e2e/job_client_e2e.sh, the copy-paste check for any server, run against Causeway."""
 
