@@ -14,6 +14,28 @@ namespace {
 
 constexpr std::string_view kCsrfFailed = "CSRF token validation failed";
 
+// The host of a "scheme://host[:port]" (Origin) or "host[:port]" (Host), lower case, without
+// the port: a proxy may change the port, a cross-site page cannot change the host.
+std::string HostPart(std::string_view s) {
+  if (size_t scheme = s.find("://"); scheme != std::string_view::npos) s.remove_prefix(scheme + 3);
+  s = s.substr(0, s.find('/'));
+  if (!s.empty() && s.front() == '[') return core::ToLower(s.substr(0, s.find(']') + 1));  // IPv6
+  return core::ToLower(s.substr(0, s.find(':')));
+}
+
+// A request a browser made on behalf of a page of another site: browsers say so (Sec-Fetch-Site,
+// Origin); scripts and programs send neither header, or their own host.
+bool IsCrossSite(const http::Request& req) {
+  if (auto site = req.headers.Get("sec-fetch-site"); site && core::IEquals(core::Trim(*site), "cross-site"))
+    return true;
+  auto origin = req.headers.Get("origin");
+  if (!origin) return false;
+  const std::string_view o = core::Trim(*origin);
+  if (core::IEquals(o, "null")) return true;  // a sandboxed page or a file
+  auto host = req.headers.Get("host");
+  return !host || HostPart(o) != HostPart(core::Trim(*host));
+}
+
 struct BasicCredentials {
   std::string user;
   std::string password;
@@ -278,6 +300,15 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
       r.headers.Add("x-csrf-token", "Required");
       return r;
     }
+  }
+
+  // 3b. Endpoints without CSRF tokens (SOAP, the control plane) serve programs, yet a browser
+  // would add this site's session cookie, or Basic credentials it has cached, to a request a
+  // page of another site makes (a form POST needs no preflight). Such requests are refused.
+  if (!target.csrf && IsModifying(req.method) && IsCrossSite(req)) {
+    return render.Error(req, core::MakeError(core::Code::kForbidden, "CAUSEWAY/HTTP", "403",
+                                             "A modifying request from another site (Origin &1) is refused",
+                                             {std::string(req.headers.Get("origin").value_or("?"))}));
   }
 
   // 4. Authorization by arrangement.

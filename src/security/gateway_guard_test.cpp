@@ -37,13 +37,13 @@ class GatewayGuardTest : public ::testing::Test {
     http::Request req;
     http::Response res;
   };
-  Outcome Call(std::string method, std::vector<std::pair<std::string, std::string>> headers) {
+  Outcome Call(std::string method, std::vector<std::pair<std::string, std::string>> headers, bool csrf = true) {
     Outcome o;
     o.req.method = std::move(method);
     o.req.target = "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/";
     o.req.sap_client = "100";
     for (auto& [k, v] : headers) o.req.headers.Add(k, v);
-    http::GuardTarget target{kService, true, true};
+    http::GuardTarget target{kService, true, csrf};
     o.denied = guard_.Admit(o.req, target, {.error = [](const http::Request&, const core::Error& e) {
                               return http::Response(e.HttpStatus(), "application/xml", "<error>" + e.GatewayCode() + "</error>");
                             }});
@@ -230,6 +230,38 @@ TEST_F(GatewayGuardTest, CsrfFailuresAre403Required) {
       EXPECT_EQ(o.denied->body, "CSRF token validation failed");
       EXPECT_EQ(o.denied->headers.Get("content-type"), "text/plain; charset=utf-8");
     }
+  }
+}
+
+// Endpoints without CSRF tokens (SOAP, the control plane): what a browser sends for a page of
+// another site is refused, whatever credentials it adds; programs and same-site pages pass.
+TEST_F(GatewayGuardTest, WithoutCsrfTokensCrossSiteModifyingRequestsAreRefused) {
+  const auto basic = std::pair<std::string, std::string>{"Authorization", Basic("JOB_SCHEDULER", "pw")};
+  const auto host = std::pair<std::string, std::string>{"Host", "causeway.example:8443"};
+  struct Case {
+    const char* name;
+    std::vector<std::pair<std::string, std::string>> extra;
+    bool refused;
+  } cases[] = {
+      {"a program: no Origin", {}, false},
+      {"same host, other port (a proxy)", {{"Origin", "https://CAUSEWAY.example"}}, false},
+      {"same-origin fetch", {{"Origin", "https://causeway.example:8443"}, {"Sec-Fetch-Site", "same-origin"}}, false},
+      {"another site's form", {{"Origin", "http://evil.example"}}, true},
+      {"a sandboxed page", {{"Origin", "null"}}, true},
+      {"cross-site without Origin", {{"Sec-Fetch-Site", "cross-site"}}, true},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::pair<std::string, std::string>> headers = {basic, host};
+    headers.insert(headers.end(), c.extra.begin(), c.extra.end());
+    for (const char* method : {"POST", "PUT", "DELETE"}) {
+      auto o = Call(method, headers, /*csrf=*/false);
+      EXPECT_EQ(o.denied.has_value(), c.refused) << c.name << " " << method;
+      if (o.denied) {
+        EXPECT_EQ(o.denied->body, "<error>CAUSEWAY/HTTP/403</error>") << c.name;
+      }
+    }
+    // Reads change nothing: never refused for their origin.
+    EXPECT_FALSE(Call("GET", headers, /*csrf=*/false).denied) << c.name;
   }
 }
 
