@@ -113,11 +113,12 @@ class Routes {
     }
     if (seg[2] == "changes" && (seg.size() == 4 || (seg.size() == 5 && seg[4] == "operations"))) {
       if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
+      // The record first: the operations of one that does not exist are a 404 as it is.
+      auto state = desk_.Find(tid, seg[3]);
+      if (!state.ok()) return Fail(state.error());
       auto log = desk_.Operations(tid, seg[3]);
       if (!log.ok()) return Fail(log.error());
       if (seg.size() == 5) return Json(OperationsJson(*log));
-      auto state = desk_.Find(tid, seg[3]);
-      if (!state.ok()) return Fail(state.error());
       json::array comments, refs;
       for (const auto& c : (*state)->comments) comments.push_back(CommentJson(c));
       for (const auto& r : (*state)->references)

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/url.h"
 #include "security/password_hash.h"
 #include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
@@ -99,7 +100,8 @@ class ControlModule final : public Module {
     rest.remove_prefix(1);
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos) return ProblemJson(NotFound());
-    std::string name(rest.substr(0, slash));
+    std::string name;  // percent-encoded in the path, as the `user` tool sends it
+    if (!core::PercentDecode(rest.substr(0, slash), false, &name)) return ProblemJson(NotFound());
     std::string_view action = rest.substr(slash + 1);
     if (action != "unlock" && action != "lock") return ProblemJson(NotFound());
     if (req.method != "POST") return MethodNotAllowed({"POST"});

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/url.h"
 #include "services/common/control_body.h"
 #include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
@@ -51,7 +52,10 @@ http::Response PartnersResource(const PartnerStore& store, const http::Request& 
     return JsonResponse(200, json::object{{"partners", std::move(arr)}});
   }
   if (req.method != "PUT") return MethodNotAllowed({"PUT"});
-  auto partner = PartnerFromJson(rest, req.body);
+  std::string id;  // percent-encoded in the path (an ID may hold a space or a slash)
+  if (!core::PercentDecode(rest, false, &id))
+    return ProblemJson(ControlError(core::Code::kBadRequest, "010", "Malformed partner ID"));
+  auto partner = PartnerFromJson(id, req.body);
   if (!partner.ok()) return ProblemJson(partner.error());
   if (core::Status st = store.upsert(*partner); !st.ok()) return ProblemJson(st.error());
   return JsonResponse(200, PartnerJson(*partner));

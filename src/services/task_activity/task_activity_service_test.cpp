@@ -227,6 +227,13 @@ TEST_F(TaskActivityServiceTest, ControlPlaneListsTasksAndAddsPartners) {
   EXPECT_NE(l.body.find("\"business_partner_id\":\"ZNEW1\""), std::string::npos) << l.body;
   list.target = "/_causeway/task-activity/tasks/99";
   EXPECT_EQ(router_.Handle(list).status, 404);
+  // An ID with a space travels percent-encoded in the path and is stored decoded.
+  http::Request spaced = put;
+  spaced.target = "/_causeway/task-activity/partners/Z%20SPACE";
+  spaced.body = R"({"id":"Z SPACE","kind":"account","name":"Spaced"})";
+  http::Response s = router_.Handle(spaced);
+  EXPECT_EQ(s.status, 200) << s.body;
+  EXPECT_NE(s.body.find("\"id\":\"Z SPACE\""), std::string::npos) << s.body;
   // What the control plane shows can be sent back; a field a partner does not have, a value of
   // the wrong type or another id is refused naming it, not dropped.
   put.body = R"({"id":"ZNEW1","kind":"account","name":"Renamed","email":"","employee_id":""})";

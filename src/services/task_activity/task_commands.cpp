@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "core/url.h"
 #include "exchange/control_options.h"
 
 namespace causeway::services::task_activity {
@@ -27,7 +28,11 @@ class TaskCommandsImpl final : public TaskCommands {
     if (!exchange::ReadControlPassword(call_)) return 2;
     std::string path = "/_causeway/task-activity/tasks";
     if (show_->parsed()) {
-      path += "/" + id_;
+      if (id_.empty()) {
+        std::cerr << "causeway task show: the task ID or UUID is empty\n";
+        return 2;
+      }
+      path += "/" + core::PercentEncode(id_);  // '../users' or '?x' must not reach another resource
     } else {
       path += "?limit=" + std::to_string(limit_) + "&after=" + std::to_string(after_);
     }
