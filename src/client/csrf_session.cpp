@@ -178,7 +178,13 @@ core::Result<HttpResponse> ODataSession::Post(std::string_view resource, std::st
     std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json"}};
     const bool token_sent = !token_.empty();
     if (token_sent) headers.emplace_back("X-CSRF-Token", token_);
-    CW_ASSIGN_OR_RETURN(HttpResponse r, Exchange("POST", url, std::move(headers)));
+    core::Result<HttpResponse> sent = Exchange("POST", url, std::move(headers));
+    if (!sent.ok()) {
+      core::Error e = std::move(sent).error();
+      if (e.code == core::Code::kUnavailable) e.message_class = kMaybeSentClass;  // sent, no answer
+      return e;
+    }
+    HttpResponse r = std::move(sent).value();
     if (TokenRejected(r, token_sent) && attempt == 0) {
       CW_RETURN_IF_ERROR(FetchToken());  // session expired or token never fetched: once more
       continue;

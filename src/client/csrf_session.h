@@ -68,6 +68,8 @@ core::Error ErrorFromResponse(const HttpResponse& response, std::string_view wha
 
 // A POST that a stop (SIGTERM/SIGINT) kept from being sent: the server has seen nothing of it.
 inline constexpr char kStoppedClass[] = "CLIENT_STOPPED";
+// A POST that went out and got no answer (timeout, connection lost): the server may have done it.
+inline constexpr char kMaybeSentClass[] = "CLIENT_NO_ANSWER";
 core::Error StoppedBeforeSending(std::string_view what);
 bool IsStoppedBeforeSending(const core::Error& error);
 

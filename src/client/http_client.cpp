@@ -80,7 +80,10 @@ core::Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   // Gateway's function imports carry no idempotency key: a JobSchedule libcurl re-sent after a
   // reused connection died would schedule the job twice, and the client would not know.
   out.fresh_connection = request.method != "GET" && request.method != "HEAD";
-  if (request.timeout) out.total_timeout = std::max(*request.timeout, std::chrono::milliseconds(1));
+  // A bound only shortens the configured request timeout, never lengthens it.
+  if (request.timeout)
+    out.total_timeout =
+        std::min(std::max(*request.timeout, std::chrono::milliseconds(1)), impl_->options.request_timeout);
   exchange::HttpOutcome outcome;
   if (!request.abandon) {
     outcome = impl_->http.SendAndWait(std::move(out));

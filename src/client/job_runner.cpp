@@ -129,7 +129,7 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
     summary.exit_code = ExitCodeForError(scheduled.error());
     summary.message = "scheduling failed: " + scheduled.error().text;
     // Sent but not answered (timeout, connection lost): the server may have scheduled it.
-    if (scheduled.error().code == core::Code::kUnavailable)
+    if (scheduled.error().message_class == kMaybeSentClass)
       summary.message += "; the request may have reached the server: check with 'causeway job list' before a rerun";
     progress.Note(summary.message);
     Finish(summary, started);

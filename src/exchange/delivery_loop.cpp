@@ -373,7 +373,8 @@ void DeliveryLoop::OnAnswer(AnswerDone& done) {
     std::lock_guard lock(config_mu_);
     auto dest = destinations_.find(m.destination);
     r.may_advance = dest != destinations_.end() && dest->second.destination && !dest->second.paused &&
-                    dest->second.busy <= dest->second.destination->max_concurrent;
+                    dest->second.busy <= dest->second.destination->max_concurrent &&
+                    !(dest->second.hold_until && *dest->second.hold_until > now);
     if (r.may_advance) r.lease_expires_ms = LeaseExpiry(*dest->second.destination, now);
   }
   f.record = std::move(r);

@@ -525,7 +525,19 @@ struct Server::Impl {
       Response res;
       if (in.early) {
         res = std::move(*in.early);
-        if (in.head_read && in.plain_refusal) RenderRefusal(in.req, res);
+        if (in.head_read && in.plain_refusal) {
+          // On the pool: a protocol's renderer may write its own log (a SOAP fault's error-log
+          // entry) and must not hold the I/O thread. The body is not the renderer's to read
+          // (cut off, or still encoded).
+          in.req.body.clear();
+          co_await asio::co_spawn(
+              workers,
+              [this, &in, &res]() -> awaitable<void> {
+                RenderRefusal(in.req, res);
+                co_return;
+              },
+              asio::use_awaitable);
+        }
       } else {
         ++stats.in_flight;
         co_await Dispatch(in.req, res);

@@ -91,7 +91,8 @@ class Handler {
   // A request the HTTP layer refused after reading its head (body too large, a content coding
   // it cannot undo, a body budget exhausted, a timeout): the answer in the addressed endpoint's
   // protocol, or nullopt for plain text. The server keeps `status` and its own headers
-  // (connection, retry-after, accept-encoding). Cheap (runs on the I/O thread); must not throw.
+  // (connection, retry-after, accept-encoding). Runs on the worker pool, without the body (it
+  // was cut off or is still encoded); must not throw.
   virtual std::optional<Response> Refusal(const Request& head, int status, std::string_view text) {
     (void)head;
     (void)status;

@@ -281,6 +281,14 @@ TEST_F(ChangeDeskTest, ACommentsOwnIdIsNeverTheRecordsKey) {
   // Our own comment sent back by the integration (its id and body) is still recognised.
   ASSERT_TRUE(Incoming("Update", {{"Id", id}}, {{ours, "agent note", "", false, 1714000009999, ""}}).status.ok());
   EXPECT_EQ(Get(id)->comments.size(), 9u);
+  // A foreign comment with an Id but no CreatedTime is stamped when it arrives; re-sent (the
+  // integration merges both sides' lists on every sync) it is not added again.
+  for (int sync = 0; sync < 3; ++sync) {
+    clock_.Advance(std::chrono::seconds(5));
+    ASSERT_TRUE(
+        Incoming("Update", {{"Id", id}}, {{"77", "untimed from the tool", "", false, std::nullopt, ""}}).status.ok());
+  }
+  EXPECT_EQ(Get(id)->comments.size(), 10u);
 }
 
 TEST_F(ChangeDeskTest, FailingPhaseChangeChangesNothing) {

@@ -208,8 +208,12 @@ core::Status EditBatch::AddComments(const std::vector<CommentInput>& in, bool fr
     // the record's own, named by its id, or any with the same body and creation time, is not
     // added again. An id is only compared together with the body: the external tool's own
     // comment ids are numbers in the same range as the record's.
+    // A foreign comment with an Id of its own but no CreatedTime is stamped now, and its Id is
+    // not kept: its next re-send is told by its Body among what the integration wrote.
+    const bool foreign_untimed = !ci.id.empty() && !ci.created_ms && from_integration;
     auto same = [&](const Comment& x) {
-      return x.body == ci.body && ((!ci.id.empty() && x.id == ci.id) || x.created_ms == created);
+      return x.body == ci.body &&
+             ((!ci.id.empty() && x.id == ci.id) || x.created_ms == created || (foreign_untimed && x.is_system));
     };
     if (std::any_of(d.state.comments.begin(), d.state.comments.end(), same)) continue;
     if (!ci.submitter.empty() && !tenant_.FindPerson(ci.submitter))
