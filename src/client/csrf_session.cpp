@@ -166,14 +166,11 @@ core::Result<HttpResponse> ODataSession::Get(std::string_view resource, std::str
 
 core::Result<HttpResponse> ODataSession::Post(std::string_view resource, std::string_view query) {
   const std::string url = Url(resource, query);
-  // A stop that came while the token was fetched (the fetch given up, or answered): the
-  // modifying call is not sent at all.
-  if (token_.empty()) {
-    core::Status fetched = FetchToken();
-    if (sleeper_.StopPending()) return StoppedBeforeSending(resource);
-    CW_RETURN_IF_ERROR(fetched);
-  }
+  // A stop that came before the call (while the token was fetched, the fetch given up or
+  // answered): the modifying call is not sent at all.
+  const core::Status fetched = token_.empty() ? FetchToken() : core::Status::Ok();
   if (sleeper_.StopPending()) return StoppedBeforeSending(resource);
+  CW_RETURN_IF_ERROR(fetched);
   for (int attempt = 0;; ++attempt) {
     std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json"}};
     const bool token_sent = !token_.empty();

@@ -1,5 +1,6 @@
 #include "client/job_runner.h"
 
+#include <csignal>
 #include <random>
 
 #include "client/job_status.h"
@@ -92,6 +93,8 @@ void NoteJobLog(JobService& service, ProgressReporter& progress, const Scheduled
   }
 }
 
+ExitCode ExitCodeForSignal(int sig) { return sig == SIGINT ? ExitCode::kSigInt : ExitCode::kSigTerm; }
+
 void Finish(RunSummary& summary, Clock::time_point started) {
   summary.elapsed = Since(started);
   summary.ended_at = UtcNowIso();
@@ -106,25 +109,19 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
   const auto started = Clock::now();
 
   // A stop that came while the client was starting (logon, token) schedules nothing.
-  if (int sig = sleeper.StopRequested(); sig != 0) {
+  auto nothing_scheduled = [&](int sig) {
     summary.signal = sig;
-    summary.exit_code = sig == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
+    summary.exit_code = ExitCodeForSignal(sig);
     summary.message = "interrupted before the job was scheduled; nothing was scheduled";
     progress.Note(summary.message);
     Finish(summary, started);
     return summary;
-  }
+  };
+  if (int sig = sleeper.StopRequested(); sig != 0) return nothing_scheduled(sig);
   // Answers are waited for within --timeout (it counts from scheduling).
   if (options.timeout) service.SetDeadline(started + *options.timeout);
   core::Result<ScheduledJob> scheduled = service.Schedule(options.schedule);
-  if (!scheduled.ok() && IsStoppedBeforeSending(scheduled.error())) {
-    summary.signal = sleeper.StopRequested();
-    summary.exit_code = summary.signal == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
-    summary.message = "interrupted before the job was scheduled; nothing was scheduled";
-    progress.Note(summary.message);
-    Finish(summary, started);
-    return summary;
-  }
+  if (!scheduled.ok() && IsStoppedBeforeSending(scheduled.error())) return nothing_scheduled(sleeper.StopRequested());
   if (!scheduled.ok()) {
     summary.exit_code = ExitCodeForError(scheduled.error());
     summary.message = "scheduling failed: " + scheduled.error().text;
@@ -154,7 +151,7 @@ RunSummary RunJob(JobService& service, Sleeper& sleeper, ProgressReporter& progr
       summary.signal = sig;
       progress.Note("received signal " + std::to_string(sig));
       summary.final_status = CancelAndConfirm(service, sleeper, progress, options, summary);
-      summary.exit_code = sig == 2 ? ExitCode::kSigInt : ExitCode::kSigTerm;
+      summary.exit_code = ExitCodeForSignal(sig);
       summary.message = std::string("interrupted; job ") + JobId(summary.job) +
                         (summary.cancel_confirmed ? " is no longer running (status " +
                                                         std::string(1, summary.final_status) + ")"

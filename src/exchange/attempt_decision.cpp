@@ -70,6 +70,7 @@ AttemptDecision DecideAfterAnswer(const outbox_store::ClaimedMessage& m, const M
       if (next) {
         d.state = MessageState::kPending;
         d.not_before = next->at;
+        d.retry_after = c.not_before;
         d.delay = next->delay;
         d.last_error = d.error;
       } else {

@@ -21,6 +21,7 @@ namespace causeway::exchange {
 struct AttemptDecision {
   MessageState state = MessageState::kFailed;  // kDelivered, kPending or kFailed
   core::SystemTime not_before;                 // kPending: the next attempt
+  std::optional<core::SystemTime> retry_after;  // kPending: what the receiver asked for (Retry-After)
   std::chrono::milliseconds delay{0};          // kPending: the back-off chosen
   std::optional<std::string> result;           // kDelivered: MessageKind::ResultOf
   std::string outcome;     // of the attempt: "success", "retryable" or "permanent"

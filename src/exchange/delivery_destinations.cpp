@@ -16,7 +16,7 @@ std::optional<int64_t> DeliveryLoop::TryReserve(std::string_view destination, co
   if (it == destinations_.end()) return std::nullopt;
   DestinationState& s = it->second;
   if (!s.destination || s.paused || s.busy >= s.destination->max_concurrent) return std::nullopt;
-  if (s.hold_until && *s.hold_until > now) return std::nullopt;  // the receiver asked to wait
+  if (s.HeldAt(now)) return std::nullopt;  // the receiver asked to wait
   ++s.busy;
   return LeaseExpiry(*s.destination, now);
 }

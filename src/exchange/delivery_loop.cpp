@@ -183,7 +183,7 @@ void DeliveryLoop::ClaimPass(core::SystemTime now) {
     std::lock_guard lock(config_mu_);
     for (auto& [name, s] : destinations_) {
       if (!s.want_claim || s.claim_outstanding || s.paused || !s.destination) continue;
-      if (s.hold_until && *s.hold_until > now) {  // asked to wait: want_claim stays for then
+      if (s.HeldAt(now)) {  // asked to wait: want_claim stays for then
         if (!held_until || *s.hold_until < *held_until) held_until = s.hold_until;
         continue;
       }
@@ -342,15 +342,13 @@ void DeliveryLoop::OnAnswer(AnswerDone& done) {
   metrics_->ObserveAttempt(m.destination, o.latency);
 
   AttemptDecision d = DecideAfterAnswer(m, *f.kind, f.destination->retry, o, now, rng_);
-  if (d.state == MessageState::kPending) {
-    // A Retry-After speaks for the receiver, not for this one message: the destination's other
-    // messages wait too, instead of each meeting the same 429 once.
-    if (std::optional<core::SystemTime> asked = Classify(o, now).not_before) {
-      const core::SystemTime until = std::min(*asked, now + kMaxHold);
-      std::lock_guard lock(config_mu_);
-      DestinationState& s = destinations_[m.destination];
-      if (!s.hold_until || *s.hold_until < until) s.hold_until = until;
-    }
+  // A Retry-After speaks for the receiver, not for this one message: the destination's other
+  // messages wait too, instead of each meeting the same 429 once.
+  if (d.retry_after) {
+    const core::SystemTime until = std::min(*d.retry_after, now + kMaxHold);
+    std::lock_guard lock(config_mu_);
+    DestinationState& s = destinations_[m.destination];
+    if (!s.HeldAt(until)) s.hold_until = until;
   }
   RecordRequest r = BaseRecord(f, now);
   r.state = d.state;
@@ -373,8 +371,7 @@ void DeliveryLoop::OnAnswer(AnswerDone& done) {
     std::lock_guard lock(config_mu_);
     auto dest = destinations_.find(m.destination);
     r.may_advance = dest != destinations_.end() && dest->second.destination && !dest->second.paused &&
-                    dest->second.busy <= dest->second.destination->max_concurrent &&
-                    !(dest->second.hold_until && *dest->second.hold_until > now);
+                    dest->second.busy <= dest->second.destination->max_concurrent && !dest->second.HeldAt(now);
     if (r.may_advance) r.lease_expires_ms = LeaseExpiry(*dest->second.destination, now);
   }
   f.record = std::move(r);

@@ -131,6 +131,7 @@ class DeliveryLoop {
     // The receiver's Retry-After, for the whole destination: nothing new is sent before it
     // (this node's; at most kMaxHold ahead).
     std::optional<core::SystemTime> hold_until;
+    bool HeldAt(core::SystemTime t) const { return hold_until && *hold_until > t; }
   };
 
   // A message this node sends (or is about to record). Loop thread only.

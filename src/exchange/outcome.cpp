@@ -51,6 +51,18 @@ std::optional<core::SystemTime> ParseRetryAfter(std::string_view value, core::Sy
   return at;
 }
 
+namespace {
+
+// 408, 429, 5xx: the receiver asks to be called again later.
+bool IsTryLater(int status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
+
+void RetryLater(const HttpOutcome& outcome, core::SystemTime now, Classification& c) {
+  c.verdict = Verdict::kRetryable;
+  if (auto retry_after = outcome.headers.Find("Retry-After")) c.not_before = ParseRetryAfter(*retry_after, now);
+}
+
+}  // namespace
+
 Classification Classify(const HttpOutcome& outcome, core::SystemTime now) {
   Classification c;
   if (outcome.error != TransportError::kNone) {
@@ -59,11 +71,8 @@ Classification Classify(const HttpOutcome& outcome, core::SystemTime now) {
     if (!outcome.error_text.empty()) c.reason += ": " + outcome.error_text;
     // An oversized answer to a "try later" status (a proxy's 503 page) was no delivery: it is
     // retried as that status is, Retry-After included.
-    const bool later =
-        outcome.status == 408 || outcome.status == 429 || (outcome.status >= 500 && outcome.status <= 599);
-    if (outcome.error == TransportError::kAnswerTooLarge && later) {
-      c.verdict = Verdict::kRetryable;
-      if (auto retry_after = outcome.headers.Find("Retry-After")) c.not_before = ParseRetryAfter(*retry_after, now);
+    if (outcome.error == TransportError::kAnswerTooLarge && IsTryLater(outcome.status)) {
+      RetryLater(outcome, now, c);
       return c;
     }
     switch (outcome.error) {
@@ -82,11 +91,8 @@ Classification Classify(const HttpOutcome& outcome, core::SystemTime now) {
   c.reason = "HTTP " + std::to_string(s);
   if (s >= 200 && s <= 299) {
     c.verdict = Verdict::kSuccess;
-  } else if (s == 408 || s == 429 || (s >= 500 && s <= 599)) {
-    c.verdict = Verdict::kRetryable;
-    if (auto retry_after = outcome.headers.Find("Retry-After")) {
-      c.not_before = ParseRetryAfter(*retry_after, now);
-    }
+  } else if (IsTryLater(s)) {
+    RetryLater(outcome, now, c);
   } else {
     c.verdict = Verdict::kPermanent;
     if (s >= 300 && s <= 399) {

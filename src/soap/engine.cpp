@@ -166,17 +166,13 @@ core::Result<const SchemaSet*> Engine::Schemas() const {
 
 std::optional<std::string> Engine::IdempotencyKey(const Operation& op, const Envelope& env) {
   if (!op.idempotent) return std::nullopt;
-  if (auto header = env.payload.Child("BasicMessageHeader")) {
-    if (auto u = header.ChildText("UUID")) {
-      std::string collapsed = CollapseWhitespace(*u);
-      if (!collapsed.empty()) return collapsed;
-    }
-    // The seed: "provide unique values for the elements ID or UUID of the BasicMessageHeader".
-    // Without a UUID the ID is the key, apart from any UUID's.
-    if (auto id = header.ChildText("ID")) {
-      std::string collapsed = CollapseWhitespace(*id);
-      if (!collapsed.empty()) return std::string(kIdKeyPrefix) + collapsed;
-    }
+  XmlElement header = env.payload.Child("BasicMessageHeader");
+  if (!header) return std::nullopt;
+  // The seed: "provide unique values for the elements ID or UUID of the BasicMessageHeader".
+  // Without a UUID the ID is the key, apart from any UUID's.
+  for (auto [element, prefix] : {std::pair<const char*, std::string_view>{"UUID", ""}, {"ID", kIdKeyPrefix}}) {
+    std::string collapsed = CollapseWhitespace(header.ChildText(element).value_or(""));
+    if (!collapsed.empty()) return std::string(prefix) + collapsed;
   }
   return std::nullopt;
 }

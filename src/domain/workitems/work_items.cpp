@@ -275,22 +275,24 @@ core::Status WorkItems::StagePush(const Customizing& c, WorkObject& o, const Wor
 // that what it decided from still holds (the package's handover, the package's items), and the
 // operation starts over from a fresh read when it does not. Each new start means the other one
 // committed, so a few suffice; past them the caller gets ChangedMeanwhile.
-constexpr int kStartsWhenThePackageMoved = 4;
-
-core::Result<SaveResult> WorkItems::Create(const NewObject& in, std::string_view package_id, const Actor& actor) {
+// `once(moved)` sets *moved (from its staged write) when it failed because the package moved.
+template <typename Once>
+core::Result<SaveResult> StartOverWhileThePackageMoves(Once once) {
+  constexpr int kStarts = 4;
   for (int start = 1;; ++start) {
     auto moved = std::make_shared<bool>(false);
-    auto r = CreateOnce(in, package_id, actor, moved);
-    if (r.ok() || !*moved || start == kStartsWhenThePackageMoved) return r;
+    core::Result<SaveResult> r = once(moved);
+    if (r.ok() || !*moved || start == kStarts) return r;
   }
 }
 
+core::Result<SaveResult> WorkItems::Create(const NewObject& in, std::string_view package_id, const Actor& actor) {
+  return StartOverWhileThePackageMoves(
+      [&](std::shared_ptr<bool> moved) { return CreateOnce(in, package_id, actor, moved); });
+}
+
 core::Result<SaveResult> WorkItems::HandOver(std::string_view id, const Actor& actor) {
-  for (int start = 1;; ++start) {
-    auto moved = std::make_shared<bool>(false);
-    auto r = HandOverOnce(id, actor, moved);
-    if (r.ok() || !*moved || start == kStartsWhenThePackageMoved) return r;
-  }
+  return StartOverWhileThePackageMoves([&](std::shared_ptr<bool> moved) { return HandOverOnce(id, actor, moved); });
 }
 
 core::Result<SaveResult> WorkItems::CreateOnce(const NewObject& in, std::string_view package_id, const Actor& actor,
