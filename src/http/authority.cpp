@@ -81,6 +81,13 @@ bool HasInvalidHost(const Headers& headers) {
   return false;
 }
 
+std::string HostNameOf(std::string_view s) {
+  if (size_t scheme = s.find("://"); scheme != std::string_view::npos) s.remove_prefix(scheme + 3);
+  s = s.substr(0, s.find('/'));
+  if (!s.empty() && s.front() == '[') return core::ToLower(s.substr(0, s.find(']') + 1));
+  return core::ToLower(s.substr(0, s.find(':')));
+}
+
 bool ParsePublicHost(std::string_view text, PublicHost& out, std::string& why) {
   out = {};
   std::string_view host = text;

@@ -21,6 +21,10 @@ bool IsValidHostField(std::string_view value);
 // value IsValidHostField refuses. A missing Host is accepted (HTTP/1.0 clients, tools).
 bool HasInvalidHost(const Headers& headers);
 
+// The host of an Origin ("scheme://host[:port]") or a Host field ("host[:port]"), lower case,
+// without the port (a bracketed IPv6 literal keeps its brackets).
+std::string HostNameOf(std::string_view origin_or_authority);
+
 // `[server] public_host` split: "host[:port]" keeps the connection's scheme; a leading
 // "http://" or "https://" fixes it (a TLS-terminating proxy in front of a plain listener).
 struct PublicHost {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace causeway::http {
 namespace {
 
@@ -10,6 +12,16 @@ TEST(AuthorityTest, HostFieldsClientsSendAreValid) {
                         "10.0.0.1:443", "[::1]", "[::1]:8443", "[fe80::1%25eth0]:80", "[v1.x]", "h:", "a%2Db",
                         "odd!$&'()*+,;=name"})
     EXPECT_TRUE(IsValidHostField(v)) << v;
+}
+
+TEST(AuthorityTest, HostNameOfAnOriginOrAHostField) {
+  const std::pair<const char*, const char*> cases[] = {{"https://Causeway.Example:8443", "causeway.example"},
+                                                       {"http://evil.example/path", "evil.example"},
+                                                       {"causeway.example:8443", "causeway.example"},
+                                                       {"[::1]:8080", "[::1]"},
+                                                       {"http://[::1]", "[::1]"},
+                                                       {"localhost", "localhost"}};
+  for (const auto& [in, host] : cases) EXPECT_EQ(HostNameOf(in), host) << in;
 }
 
 TEST(AuthorityTest, HostFieldsThatAreNotHostAndPortAreInvalid) {

@@ -1,27 +1,19 @@
 #include "security/gateway_guard.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 
-#include <spdlog/spdlog.h>
-
 #include "core/ascii.h"
 #include "core/crypto.h"
+#include "http/authority.h"
 #include "security/cookies.h"
 
 namespace causeway::security {
 namespace {
 
 constexpr std::string_view kCsrfFailed = "CSRF token validation failed";
-
-// The host of a "scheme://host[:port]" (Origin) or "host[:port]" (Host), lower case, without
-// the port: a proxy may change the port, a cross-site page cannot change the host.
-std::string HostPart(std::string_view s) {
-  if (size_t scheme = s.find("://"); scheme != std::string_view::npos) s.remove_prefix(scheme + 3);
-  s = s.substr(0, s.find('/'));
-  if (!s.empty() && s.front() == '[') return core::ToLower(s.substr(0, s.find(']') + 1));  // IPv6
-  return core::ToLower(s.substr(0, s.find(':')));
-}
 
 // A request a browser made on behalf of a page of another site: browsers say so (Sec-Fetch-Site,
 // Origin); scripts and programs send neither header, or their own host.
@@ -33,7 +25,8 @@ bool IsCrossSite(const http::Request& req) {
   const std::string_view o = core::Trim(*origin);
   if (core::IEquals(o, "null")) return true;  // a sandboxed page or a file
   auto host = req.headers.Get("host");
-  return !host || HostPart(o) != HostPart(core::Trim(*host));
+  // Hosts, not ports: a proxy may change the port, a page of another site cannot change the host.
+  return !host || http::HostNameOf(o) != http::HostNameOf(core::Trim(*host));
 }
 
 struct BasicCredentials {

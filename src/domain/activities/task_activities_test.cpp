@@ -42,6 +42,13 @@ class TaskActivitiesTest : public ::testing::Test {
     c.processor = PartyInput{"", "MC2471"};
     return c;
   }
+  static AttachmentChange NewAttachment(std::string name, std::string category) {
+    AttachmentChange a;
+    a.action = Action::kCreate;
+    a.name = std::move(name);
+    a.category_code = std::move(category);
+    return a;
+  }
   static TaskChange Update(std::string id) {
     TaskChange c;
     c.action = Action::kUpdate;
@@ -321,10 +328,7 @@ TEST_F(TaskActivitiesTest, ActivityUnitAndTheAttachmentFoldersOwnActionCode) {
   TaskChange c = Create("1", "A");
   c.activity_unit = "S1000";
   c.attachment_folder_present = true;
-  AttachmentChange a;
-  a.action = Action::kCreate;
-  a.name = "note.txt";
-  a.category_code = "3";
+  AttachmentChange a = NewAttachment("note.txt", "3");
   a.link_uri = "https://example.com/x";
   c.attachments.items = {a, a};
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
@@ -623,13 +627,10 @@ TEST_F(TaskActivitiesTest, AChildLeafNotSentKeepsItsValue) {
   c.texts.items = {body};
   c.references.items = {Ref("r1", Action::kCreate, "4711", "72", "2")};
   c.attachment_folder_present = true;
-  AttachmentChange doc;
-  doc.action = Action::kCreate;
+  AttachmentChange doc = NewAttachment("spec.pdf", "2");
   doc.uuid = "00163e02-8b2e-1ed1-aeaa-000000000001";
-  doc.name = "spec.pdf";
   doc.description = "The spec";
   doc.visible = false;
-  doc.category_code = "2";
   doc.content_base64 = "SGVsbG8=";
   c.attachments.items = {doc};
   ASSERT_EQ(Maintain({c}).processing_result_code, "3");
