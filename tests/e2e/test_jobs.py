@@ -27,12 +27,28 @@ default = "/dev/null"
 """
 
 
+FAMILY_COMMAND = """
+[[jobs.templates]]
+name = "ZE2E_FAMILY"
+text = "e2e: a shell with a background child, deaf to SIGTERM"
+[[jobs.templates.steps]]
+kind = "command"
+text = "sleep in the background"
+argv = ["/bin/sh", "-c", "trap '' TERM; sleep 300 & echo $! > \\"$CW_PARAM_P_PIDFILE.tmp\\"; mv \\"$CW_PARAM_P_PIDFILE.tmp\\" \\"$CW_PARAM_P_PIDFILE\\"; wait"]
+[[jobs.templates.parameters]]
+name = "P_PIDFILE"
+step = 1
+default = "/dev/null"
+"""
+
+
 def pid_alive(pid):
+    """True while `pid` runs; a zombie (dead, not yet reaped by whoever adopted it) is not alive."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
         return False
-    return True
 
 
 def param(name, value, step=1):
@@ -239,6 +255,34 @@ class StepProcesses(unittest.TestCase):
                 server.restart(kill=False)
                 s = ODataSession(server, "JOB_ADMIN")
                 self.assertEqual(s.status(name, count), (200, "A"))
+        finally:
+            server.close()
+
+    def test_a_canceled_family_dies_with_the_server_and_the_cancel_holds(self):
+        """A step's background child dies with the server too (not only the leader), and a job
+        whose JobCancel was answered ends in C after kill -9, not in A."""
+        server = Server(extra_config=FAMILY_COMMAND)
+        try:
+            s = ODataSession(server, "JOB_ADMIN")
+            with tempfile.TemporaryDirectory() as tmp:
+                pidfile = os.path.join(tmp, "pid")
+                name, count = s.schedule("ZE2E_FAMILY", simple=[param("P_PIDFILE", pidfile)])
+                deadline = time.monotonic() + 20
+                while not Jobs.read(pidfile):
+                    self.assertLess(time.monotonic(), deadline, "command did not start")
+                    time.sleep(0.02)
+                child = int(Jobs.read(pidfile))
+                st, _ = s.call("POST", "JobCancel", {"JobName": name, "JobRunCount": count})
+                self.assertEqual(st, 200)
+                self.assertEqual(s.status(name, count), (200, "c"), "the shell ignores SIGTERM: still canceling")
+                server.kill9()
+                deadline = time.monotonic() + 10
+                while pid_alive(child):
+                    self.assertLess(time.monotonic(), deadline, "the step's background child outlived the server")
+                    time.sleep(0.02)
+                server.restart(kill=False)
+                s = ODataSession(server, "JOB_ADMIN")
+                self.assertEqual(s.status(name, count), (200, "C"))
         finally:
             server.close()
 

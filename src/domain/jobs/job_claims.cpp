@@ -263,22 +263,32 @@ core::Status JobEngine::RecoverOrphans(bool take_over) {
       for (Job& j : jobs) {
         // Ours and still running here (a renewal came late): the claim just renewed it.
         if (hub_->FindActive(j.key) != nullptr) continue;
+        // A cancel that was answered (status c) is kept: the job ends in C, as it would have
+        // once its process stopped, and not in A, which a scheduler reruns.
+        const bool canceling = j.status == JobStatus::kCanceling;
+        const JobStatus end = canceling ? JobStatus::kCanceled : JobStatus::kFailed;
         Job after = j;
         for (StepRun& step : after.steps) {
           if (!IsActive(step.status)) continue;
-          step.status = JobStatus::kFailed;
+          step.status = end;
           step.ended_at = now;
         }
-        after.status = JobStatus::kFailed;
+        after.status = end;
         after.ended_at = now;
         CW_RETURN_IF_ERROR(repository::WriteChanges(tx, j, after, repository::LeaseChange::Release()));
-        CW_RETURN_IF_ERROR(repository::AppendLog(tx, j.key, {{0, 0, now, 'A', ApjText("001")}, {0, 0, now, 'E', why}}));
+        std::vector<LogLine> lines;
+        if (canceling) {
+          lines = {{0, 0, now, 'W', why + " It was being canceled."}, {0, 0, now, 'I', "Job ended with status C"}};
+        } else {
+          lines = {{0, 0, now, 'A', ApjText("001")}, {0, 0, now, 'E', why}};
+        }
+        CW_RETURN_IF_ERROR(repository::AppendLog(tx, j.key, std::move(lines)));
         ended.push_back(std::move(after));
       }
       return core::Status::Ok();
     }));
     for (Job& j : ended) {
-      spdlog::warn("jobs: job {} ended in A: its node stopped while it was running", j.key.Joined());
+      spdlog::warn("jobs: job {} ended in {}: its node stopped while it was running", j.key.Joined(), Letter(j.status));
       hub_->Published(std::make_shared<const Job>(std::move(j)));
     }
     if (claimed_count < kRecoveryBatch || ended.empty()) return core::Status::Ok();

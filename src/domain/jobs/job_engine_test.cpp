@@ -524,7 +524,7 @@ TEST_P(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
     for (int i = 1; i <= 2; ++i) {
       StepRun s;
       s.step_nr = i;
-      s.status = status == JobStatus::kRunning && i == 1 ? JobStatus::kRunning : JobStatus::kReady;
+      s.status = status != JobStatus::kReady && i == 1 ? JobStatus::kRunning : JobStatus::kReady;
       j.steps.push_back(s);
     }
     EXPECT_TRUE(db_->Write([&](store::Tx& tx) {
@@ -534,6 +534,7 @@ TEST_P(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
   };
   JobKey was_running = make(JobStatus::kRunning);
   JobKey was_ready = make(JobStatus::kReady);
+  JobKey was_canceling = make(JobStatus::kCanceling);  // JobCancel answered, process not yet stopped
   OpenEngine();
   auto running = engine_->GetJob(kAdmin, was_running);
   ASSERT_TRUE(running.ok());
@@ -543,11 +544,21 @@ TEST_P(JobEngineTest, RecoveryEndsRunningJobsInFailedAndRunsWaitingOnes) {
   EXPECT_NE(log.find("Job was aborted due to a technical error."), std::string::npos);
   EXPECT_NE(log.find("server stopped while the job was running"), std::string::npos);
   EXPECT_EQ(WaitTerminal(was_ready).status, JobStatus::kFinished);
+  // The answered cancel holds: C, not the A a scheduler would rerun.
+  auto canceled = engine_->GetJob(kAdmin, was_canceling);
+  ASSERT_TRUE(canceled.ok());
+  EXPECT_EQ(canceled->status, JobStatus::kCanceled);
+  EXPECT_EQ(canceled->steps[0].status, JobStatus::kCanceled);
+  EXPECT_EQ(canceled->steps[1].status, JobStatus::kReady);
+  log = LogText(was_canceling);
+  EXPECT_EQ(log.find("technical error"), std::string::npos);
+  EXPECT_NE(log.find("It was being canceled."), std::string::npos);
   // The state survives another restart.
   engine_.reset();
   OpenEngine();
   EXPECT_EQ(engine_->GetJob(kAdmin, was_running)->status, JobStatus::kFailed);
   EXPECT_EQ(engine_->GetJob(kAdmin, was_ready)->status, JobStatus::kFinished);
+  EXPECT_EQ(engine_->GetJob(kAdmin, was_canceling)->status, JobStatus::kCanceled);
 }
 
 TEST_P(JobEngineTest, TemplatesAreEditableAndStored) {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/jobs/group_keeper.h"
 #include "domain/jobs/job_errors.h"
 
 namespace causeway::jobs {
@@ -122,6 +123,7 @@ class PosixProcess final : public RunningProcess {
       if (exited && ((out_fd_ < 0 && err_fd_ < 0) || now - *exit_time > std::chrono::milliseconds(500))) break;
     }
     ::kill(-pid_, SIGKILL);  // whatever is left of the group (ESRCH if nothing)
+    GroupKeeper::Instance().Ended(pid_);
     col_out.Finish();
     col_err.Finish();
     std::lock_guard lock(mu_);
@@ -174,6 +176,7 @@ core::Error SpawnError(const std::string& what, int err) {
 
 core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const ProcessSpec& spec) {
   if (spec.argv.empty()) return SpawnFailed("command step without argv");
+  (void)GroupKeeper::Instance().KeeperPid();  // forked before the pipes below exist
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return SpawnError("pipe", errno);
@@ -196,8 +199,8 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
   const char* workdir = spec.working_dir.empty() ? nullptr : spec.working_dir.c_str();
 
   // fork/exec rather than posix_spawn, for two things posix_spawn cannot do:
-  //  - PR_SET_PDEATHSIG: if the server dies (kill -9), the step dies with it instead of living
-  //    on as an orphan that recovery could not stop;
+  //  - PR_SET_PDEATHSIG: if the server dies (kill -9), the step's leader dies with it at once
+  //    (its children, too, through the GroupKeeper);
   //  - close every inherited descriptor (listening sockets, logs, the database) so a step never
   //    keeps the server's port or files open.
   // Between fork and exec the child calls only async-signal-safe functions.
@@ -242,6 +245,8 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
   if (pid < 0) {
     rc = errno;
   } else {
+    ::setpgid(pid, pid);  // also here, so the group exists before the keeper hears of it
+    GroupKeeper::Instance().Started(pid);
     ::close(status_pipe[1]);
     status_pipe[1] = -1;
     int child_errno = 0;
@@ -253,6 +258,7 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
       rc = child_errno;
       int ignored;
       ::waitpid(pid, &ignored, 0);
+      GroupKeeper::Instance().Ended(pid);
     }
   }
   ::close(status_pipe[0]);

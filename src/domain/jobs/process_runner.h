@@ -60,8 +60,9 @@ class ProcessRunner {
   virtual core::Result<std::unique_ptr<RunningProcess>> Start(const ProcessSpec& spec) = 0;
 };
 
-// posix_spawn with POSIX_SPAWN_SETPGROUP (own process group), stdout/stderr through pipes,
-// Terminate = kill(-pgid, SIGTERM), then SIGKILL after `kill_grace`. Thread-safe.
+// fork/exec into its own process group, stdout/stderr through pipes, Terminate = kill(-pgid,
+// SIGTERM), then SIGKILL after `kill_grace`; the group is SIGKILLed if the server dies
+// (GroupKeeper). Thread-safe.
 class PosixProcessRunner final : public ProcessRunner {
  public:
   explicit PosixProcessRunner(std::chrono::milliseconds kill_grace = std::chrono::seconds(5))

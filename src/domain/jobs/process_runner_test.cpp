@@ -125,6 +125,29 @@ TEST(PosixProcessRunnerTest, TerminateEndsTheWholeProcessGroup) {
   EXPECT_TRUE(GroupGone(pgid));
 }
 
+// kill -9 of the server: PR_SET_PDEATHSIG stops only the leader; the GroupKeeper must stop the
+// shell's background child too, or the work of a job recovery ends in A keeps running.
+TEST(PosixProcessRunnerDeathTest, TheWholeGroupDiesWithTheServer) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // Not named by pid: the "threadsafe" style runs this body again in a new process.
+  const auto marker = std::filesystem::temp_directory_path() / ("cw_keeper_" + std::to_string(::getuid()));
+  std::filesystem::remove(marker);
+  EXPECT_EXIT(
+      {
+        PosixProcessRunner runner;
+        auto p = runner.Start(Sh("sleep 300 & echo $$ > " + marker.string() + ".tmp; mv " + marker.string() + ".tmp " +
+                                 marker.string() + "; wait"));
+        if (p.ok() && WaitForFile(marker)) ::raise(SIGKILL);
+        std::_Exit(3);
+      },
+      ::testing::KilledBySignal(SIGKILL), "");
+  std::ifstream in(marker);
+  int pgid = 0;
+  ASSERT_TRUE(in >> pgid);
+  std::filesystem::remove(marker);
+  EXPECT_TRUE(GroupGone(pgid)) << "the step's background child outlived the server";
+}
+
 TEST(PosixProcessRunnerTest, TermIgnoringProcessIsKilledAfterGrace) {
   PosixProcessRunner runner(std::chrono::milliseconds(200));
   const auto marker = std::filesystem::temp_directory_path() / ("cw_trap_" + std::to_string(::getpid()));
