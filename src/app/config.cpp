@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/ascii.h"
+#include "core/log.h"
 #include "security/password_hash.h"
 #include "services/common/config_table.h"
 
@@ -45,6 +46,9 @@ Config DemoConfig() {
 
 core::Result<Config> LoadConfig(const std::filesystem::path& file) {
   toml::table t;
+  // toml++ reads a directory as an empty document: the server would then run on defaults.
+  if (std::error_code ec; std::filesystem::is_directory(file, ec))
+    return ConfigError(file.string() + ": is a directory, not a configuration file");
   try {
     t = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
@@ -70,8 +74,21 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       return ConfigError("[server] clients: '" + client + "' is not a three-digit client");
   if (c.default_client.size() != 3 || c.default_client.find_first_not_of("0123456789") != std::string::npos)
     return ConfigError("[server] default_client must be three digits");
+  if (!c.clients.empty() && std::find(c.clients.begin(), c.clients.end(), c.default_client) == c.clients.end())
+    return ConfigError("[server] default_client " + c.default_client +
+                       " is not one of clients: a logon without sap-client could never succeed");
+  // It names the session cookie (SAP_SESSIONID_<SID>_<client>): SAP's three characters.
+  auto letter = [](char ch) { return core::AsciiLower(ch) >= 'a' && core::AsciiLower(ch) <= 'z'; };
+  if (c.system_id.size() != 3 || !letter(c.system_id[0]) ||
+      !std::all_of(c.system_id.begin(), c.system_id.end(),
+                   [&](char ch) { return letter(ch) || core::IsAsciiDigit(ch); }))
+    return ConfigError("[server] system_id must be three letters or digits, the first a letter (e.g. CWY)");
   CW_RETURN_IF_ERROR(server.String("session_secret", c.session_secret));
   CW_RETURN_IF_ERROR(server.String("log_level", c.log_level));
+  // spdlog turns every name it does not know into "off": a typo would silence the audit trail.
+  c.log_level = core::ToLower(c.log_level);
+  if (!core::IsLogLevel(c.log_level))
+    return ConfigError("[server] log_level must be one of trace, debug, info, warn, error, critical, off");
   CW_RETURN_IF_ERROR(server.String("access_log", c.access_log));
   CW_RETURN_IF_ERROR(server.String("public_host", public_host));
   {
@@ -110,6 +127,12 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
     CW_RETURN_IF_ERROR(l.String("client_ca_file", tls.client_ca_file));
     CW_RETURN_IF_ERROR(l.Bool("require_client_cert", tls.require_client_cert));
     CW_RETURN_IF_ERROR(l.Done());
+    const std::string where = "[[listeners]] port " + std::to_string(o.port) + ": ";
+    if (!tls_on && (l.Has("cert_file") || l.Has("key_file") || l.Has("client_ca_file") || l.Has("require_client_cert")))
+      return ConfigError(where + "cert_file, key_file, client_ca_file and require_client_cert need tls = true");
+    if (tls.require_client_cert && tls.client_ca_file.empty())
+      return ConfigError(where +
+                         "require_client_cert needs client_ca_file (the CA client certificates are checked against)");
     if (tls_on) {
       if ((tls.cert_file.empty() || tls.key_file.empty()) && !c.generate_tls)
         return ConfigError("TLS listener needs cert_file and key_file (or server.generate_tls = true)");
@@ -140,6 +163,9 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
     std::string kind = "communication", hash, password;
     CW_RETURN_IF_ERROR(u.String("name", uc.name));
     if (uc.name.empty()) return ConfigError("a [[users]] entry has no name");
+    // User names are case-insensitive (SAP): a second entry would silently replace the first.
+    for (const auto& other : c.users)
+      if (core::IEquals(other.name, uc.name)) return ConfigError("user " + uc.name + " is configured twice", u.path());
     CW_RETURN_IF_ERROR(u.String("kind", kind));
     if (kind == "business")
       uc.kind = security::UserKind::kBusiness;
@@ -153,12 +179,23 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
       if (!security::LooksLikePasswordHash(hash)) return ConfigError("user " + uc.name + ": malformed password_hash");
       uc.password_hash = hash;
     } else if (u.Has("password")) {
+      if (password.empty())
+        return ConfigError(
+            "user " + uc.name + ": password must not be empty (leave it out for a certificate-only user)", u.path());
       plaintext.emplace_back(c.users.size(), std::move(password));
     }
     CW_RETURN_IF_ERROR(u.Strings("scenarios", uc.scenarios));
     CW_RETURN_IF_ERROR(u.Strings("services", uc.services));
     CW_RETURN_IF_ERROR(u.Strings("cert_subjects", uc.cert_subjects));
     CW_RETURN_IF_ERROR(u.Strings("cert_fingerprints", uc.cert_fingerprints));
+    // As `openssl x509 -fingerprint -sha256` prints them (AB:CD:…) or as plain hex.
+    for (std::string& f : uc.cert_fingerprints) {
+      std::erase(f, ':');
+      if (f.size() != 64 || !std::all_of(f.begin(), f.end(), [](char ch) { return core::HexDigitValue(ch) >= 0; }))
+        return ConfigError(
+            "user " + uc.name + ": cert_fingerprints holds SHA-256 fingerprints (64 hex digits, colons allowed)",
+            u.path());
+    }
     CW_RETURN_IF_ERROR(u.String("full_name", uc.full_name));
     CW_RETURN_IF_ERROR(u.Done());
     c.users.push_back(std::move(uc));

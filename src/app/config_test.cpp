@@ -121,6 +121,20 @@ TEST(ConfigTest, ErrorsNameTheProblem) {
       {"server = 1\n", "[server] must be a table"},
       {"[store]\npool_size = 0\n", "[store] pool_size: must be an integer from 1 to 1000"},
       {"[store]\nbackends = \"postgres\"\n", "[store] backends: is not a known setting"},
+      // Settings that would start and then misbehave quietly.
+      {"[[users]]\nname = \"u\"\npassword = \"\"\n", "user u: password must not be empty"},
+      {"[[users]]\nname = \"ADM\"\npassword = \"a\"\n[[users]]\nname = \"adm\"\npassword = \"b\"\n",
+       "user adm is configured twice"},
+      {"[server]\nlog_level = \"verbose\"\n", "[server] log_level must be one of"},
+      {"[server]\ndefault_client = \"100\"\nclients = [\"200\"]\n", "default_client 100 is not one of clients"},
+      {"[server]\nsystem_id = \"X Y\"\n", "[server] system_id must be three letters or digits"},
+      {"[server]\nsystem_id = \"1AB\"\n", "[server] system_id must be three letters or digits"},
+      {"[server]\npublic_host = \"h:99999\"\n", "[server] public_host: 'h:99999' is not a host[:port]"},
+      {"[[listeners]]\ntls = true\nrequire_client_cert = true\n[server]\ngenerate_tls = true\n",
+       "[[listeners]] port 0: require_client_cert needs client_ca_file"},
+      {"[[listeners]]\nport = 8080\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n",
+       "[[listeners]] port 8080: cert_file, key_file, client_ca_file and require_client_cert need tls = true"},
+      {"[[users]]\nname = \"u\"\ncert_fingerprints = [\"3f\"]\n", "user u: cert_fingerprints holds SHA-256"},
   };
   for (const auto& c : cases) {
     auto p = Write(c.text);
@@ -154,6 +168,29 @@ TEST(ConfigTest, PublicHostMayNameItsScheme) {
   EXPECT_EQ(r->public_host.scheme, "https");
   EXPECT_EQ(r->public_host.host, "causeway.example.com");
   std::filesystem::remove(p);
+}
+
+TEST(ConfigTest, ADirectoryIsNotAConfiguration) {
+  auto dir = std::filesystem::temp_directory_path() / ("cw_config_dir_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto r = LoadConfig(dir);
+  std::filesystem::remove(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().text.find("is a directory"), std::string::npos) << r.error().text;
+}
+
+// Level names in any case; fingerprints as openssl prints them, compared as the server computes them.
+TEST(ConfigTest, LogLevelAndFingerprintsAreNormalised) {
+  auto p = Write(
+      "[server]\nlog_level = \"WARN\"\n[[users]]\nname = \"C\"\ncert_fingerprints = "
+      "[\"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89\"]\n");
+  auto r = LoadConfig(p);
+  std::filesystem::remove(p);
+  ASSERT_TRUE(r.ok()) << r.error().text;
+  EXPECT_EQ(r->log_level, "warn");
+  ASSERT_EQ(r->users.size(), 1u);
+  EXPECT_EQ(r->users[0].cert_fingerprints,
+            std::vector<std::string>{"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789"});
 }
 
 TEST(ConfigTest, DemoListensOnHttpAndHttps) {

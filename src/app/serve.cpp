@@ -134,11 +134,19 @@ int RunServe(const ServeOptions& options) {
   core::InitLogging(config.log_level);
 
   std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
+  // The data directory holds the database (outbound credentials), the session secret and the TLS
+  // key: one the server creates is its owner's only, as PostgreSQL's is.
+  if (std::filesystem::create_directories(config.data_dir, ec) && !ec)
+    std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, ec);
   if (ec) {
     std::fprintf(stderr, "causeway: cannot create %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
     return 1;
   }
+  if (auto st = std::filesystem::status(config.data_dir / "causeway.db", ec);
+      !ec && (st.permissions() & (std::filesystem::perms::group_read | std::filesystem::perms::others_read)) !=
+                 std::filesystem::perms::none)
+    spdlog::warn("{} can be read by other users, and it holds outbound credentials: chmod 600 it (and its -wal, -shm)",
+                 (config.data_dir / "causeway.db").string());
   {
     const uint64_t files = RaiseFileLimit();
     const size_t fitting = ConnectionsWithinFileLimit(config.server.max_connections, files);
@@ -206,6 +214,16 @@ int RunServe(const ServeOptions& options) {
     }
   }
   for (const auto& [id, services] : config.scenarios) scenarios[id] = services;
+  // A mistyped arrangement would leave the user with no service and every call a 403.
+  for (const auto& u : users_config)
+    for (const auto& id : u.scenarios)
+      if (!scenarios.contains(id)) {
+        std::string known;
+        for (const auto& [k, v] : scenarios) known += (known.empty() ? "" : ", ") + k;
+        std::fprintf(stderr, "causeway: user %s: unknown scenario %s (known: %s)\n", u.name.c_str(), id.c_str(),
+                     known.c_str());
+        return 2;
+      }
 
   auto db_or = OpenStore(config.store, config.data_dir);
   if (!db_or.ok()) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "app/config.h"
@@ -93,6 +94,12 @@ class UserCommandsImpl final : public UserCommands {
       c = DemoConfig();
     }
     if (!data_dir_.empty()) c.data_dir = data_dir_;
+    // Opening would create an empty store and lock or unlock the user in it, which no server reads.
+    if (std::error_code ec; c.store.backend != "postgres" && !std::filesystem::exists(c.data_dir / "causeway.db", ec)) {
+      std::cerr << "causeway: no store at " << (c.data_dir / "causeway.db").string()
+                << ": give the stopped server's --config (or --data), or --url for a running one\n";
+      return 2;
+    }
     auto db = OpenStore(c.store, c.data_dir);
     if (!db.ok()) {
       std::cerr << "causeway: " << db.error().text << "\n";

@@ -13,4 +13,10 @@ void InitLogging(std::string_view level, bool json) {
   spdlog::set_default_logger(logger);
 }
 
+bool IsLogLevel(std::string_view level) {
+  for (std::string_view known : {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"})
+    if (level == known) return true;
+  return false;
+}
+
 }  // namespace causeway::core

@@ -109,7 +109,13 @@ bool ParsePublicHost(std::string_view text, PublicHost& out, std::string& why) {
     why = "a host[:port] without a path";
     return false;
   }
-  if (!IsValidHostField(host)) {
+  // A Host field may carry any digits (we accept what clients send); a URL we write may not.
+  std::string_view port;
+  if (size_t colon = host.rfind(':');
+      colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
+    port = host.substr(colon + 1);
+  if (!IsValidHostField(host) || port.size() > 5 ||
+      (!port.empty() && (std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535))) {
     why = "'" + std::string(host) + "' is not a host[:port]";
     return false;
   }

@@ -77,6 +77,12 @@ class SqliteDatabase::Connection final : public Tx {
     auto c = std::unique_ptr<Connection>(new Connection());
     int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;
+    // The database holds outbound credentials: a new one is created for its owner only (SQLite
+    // would use 0644, and its -wal and -shm files take the database file's mode).
+    if (!read_only && !o.path.empty() && o.path.front() != ':' && o.path.rfind("file:", 0) != 0) {
+      int fd = ::open(o.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
     if (sqlite3_open_v2(o.path.c_str(), &c->db_, flags, nullptr) != SQLITE_OK)
       return SqlError(c->db_, "cannot open " + o.path);
     sqlite3_busy_timeout(c->db_, o.busy_timeout_ms);
