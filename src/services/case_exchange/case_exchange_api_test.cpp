@@ -365,6 +365,12 @@ TEST_F(ApiTest, TheControlPlaneStoresWhatWasSentOrRefusesIt) {
             "unknown field 'authorised_user'"},
            {base + "/systems/ZEN", R"({"description":"Zendesk","authorized_user":"nobody"})", "CAUSEWAY/CX/050",
             "No person of tenant"},
+           // Credentials in the URL would be shown by every GET and the system never pushed to.
+           {base + "/systems/ZEN", R"({"description":"Zendesk","authorized_user":"sx.snow","url":"http://u:pw@h/cx"})",
+            "CAUSEWAY/CX/050", "url: must not contain credentials"},
+           {base + "/systems/ZEN",
+            R"({"description":"Zendesk","authorized_user":"sx.snow","url":"http://h/cx","password":"pw"})",
+            "CAUSEWAY/CX/050", "password: is set without a user"},
            {base, R"({"name":"x","people":[]})", "CAUSEWAY/CONTROL/010", "unknown field 'people'"},
            {"/_causeway/cx/workflows/Normal", R"({"phases":[{"id":"Log","metaphase":"Logging","colour":1}]})",
             "CAUSEWAY/CONTROL/010", "unknown field 'phases[0].colour'"},

@@ -7,6 +7,7 @@
 #include "domain/changes/change_properties.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/entity_json.h"
+#include "services/case_exchange/outbox_publisher.h"
 #include "services/common/control_body.h"
 #include "services/common/control_methods.h"
 #include "services/common/problem_json.h"
@@ -212,6 +213,7 @@ class Routes {
     CW_RETURN_IF_ERROR(Field(body, "user", &s.push_user));
     CW_RETURN_IF_ERROR(Field(body, "has_password", &has_password));
     CW_RETURN_IF_ERROR(Field(body, "password", &s.push_password));
+    CW_RETURN_IF_ERROR(CheckPushTarget(tenant.id, s));
     return desk_.PutSystem(tenant.id, s);
   }
 

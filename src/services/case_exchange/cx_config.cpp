@@ -5,6 +5,7 @@
 
 #include "core/ascii.h"
 #include "domain/changes/change_properties.h"
+#include "services/case_exchange/outbox_publisher.h"
 #include "services/common/config_table.h"
 
 namespace causeway::services::case_exchange {
@@ -88,6 +89,7 @@ core::Result<TenantConfig> ParseTenant(const toml::table& t, const std::string& 
     CW_ASSIGN_OR_RETURN(sys.push_user, Str(s, p, "user"));
     CW_ASSIGN_OR_RETURN(sys.push_password, Str(s, p, "password"));
     if (auto st = changes::ValidateSystem(sys); !st.ok()) return KeyError(p + "." + st.error().target, st.error().text);
+    if (auto st = CheckPushTarget(tc.id, sys); !st.ok()) return KeyError(p + "." + st.error().target, st.error().text);
     if (std::any_of(tc.systems.begin(), tc.systems.end(), [&](const auto& o) { return o.id == sys.id; }))
       return KeyError(p + ".id", "external system " + sys.id + " appears twice in this tenant");
     tc.systems.push_back(std::move(sys));

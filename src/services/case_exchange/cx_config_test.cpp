@@ -94,6 +94,13 @@ TEST(CxConfigTest, ErrorsNameTheKey) {
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\n"
        "authorized_user = \"u\"\nurl = \"http://h\"\npush_password = \"x\"",
        "case_exchange.tenants[0].external_systems[0].push_password"},
+      // A system that could not be pushed to is refused, not left out with a warning in the log.
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\n"
+       "authorized_user = \"u\"\nurl = \"http://u:secret@h/cx\"",
+       "case_exchange.tenants[0].external_systems[0].url"},
+      {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.external_systems]]\nid = \"S\"\n"
+       "authorized_user = \"u\"\nurl = \"http://h/cx\"\npassword = \"x\"",
+       "case_exchange.tenants[0].external_systems[0].password"},
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.people]]\nid = \"p\"\nrole = [\"agent\"]",
        "case_exchange.tenants[0].people[0].role"},
       {"[[case_exchange.tenants]]\nid = \"1\"\n[[case_exchange.tenants.groups]]\nid = \"g\"\nname = \"G\"\nsystem = "

@@ -6,6 +6,7 @@
 
 #include "core/ascii.h"
 #include "core/crypto.h"
+#include "domain/changes/change_errors.h"
 #include "services/case_exchange/entity_writer.h"
 
 namespace causeway::services::case_exchange {
@@ -37,6 +38,27 @@ std::string DestinationName(std::string_view tenant, std::string_view system) {
   return "cxh." + hint + "." + digest;
 }
 
+exchange::Destination PushDestination(std::string_view tenant, const changes::ExternalSystem& system) {
+  exchange::Destination d;
+  d.name = DestinationName(tenant, system.id);
+  d.base_url = system.url;
+  d.user = system.push_user;
+  d.password = exchange::Secret(system.push_password);
+  return d;
+}
+
+core::Status CheckPushTarget(std::string_view tenant, const changes::ExternalSystem& system) {
+  if (system.url.empty()) return core::Status::Ok();  // not pushed to: the system polls /ces
+  core::Status st = exchange::ValidateDestination(PushDestination(tenant, system));
+  if (st.ok()) return st;
+  // The destination's field names are the system's own in the file and the control plane.
+  core::Error e = st.error();
+  if (e.target == "base_url") e.target = "url";
+  std::string text = e.text;
+  if (size_t colon = text.find(": "); colon != std::string::npos) text = text.substr(colon + 2);
+  return changes::errors::MasterData(e.target, "External system " + system.id + " " + e.target + ": " + text);
+}
+
 void AddCaseExchangeKinds(exchange::KindRegistry& kinds) {
   auto kind = exchange::MakeKind({.build = [](const exchange::OutgoingMessage& m) -> core::Result<exchange::OutboundRequest> {
     exchange::OutboundRequest r;
@@ -63,11 +85,7 @@ void OutboxPublisher::DirectoryChanged(const changes::Directory& directory) {
   for (const auto& [tenant_id, tenant] : directory.tenants) {
     for (const auto& [system_id, system] : tenant.systems) {
       if (system.url.empty()) continue;
-      exchange::Destination d;
-      d.name = DestinationName(tenant.id, system.id);
-      d.base_url = system.url;
-      d.user = system.push_user;
-      d.password = exchange::Secret(system.push_password);
+      exchange::Destination d = PushDestination(tenant.id, system);
       auto it = known_.find(d.name);
       if (it != known_.end() && it->second == d) continue;
       if (core::Status st = outbox_->SetDestination(d); !st.ok()) {

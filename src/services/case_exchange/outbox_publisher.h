@@ -24,6 +24,11 @@ namespace causeway::services::case_exchange {
 
 void AddCaseExchangeKinds(exchange::KindRegistry& kinds);
 std::string DestinationName(std::string_view tenant, std::string_view system);
+// Whether `system` of `tenant` can be pushed to: its url, user and password as the outbox takes
+// a destination (no credentials in the URL, no password without a user, …). Checked where a
+// system is set (the file, the control plane), not when it is first pushed to: a system that
+// cannot be would otherwise be silently left out.
+core::Status CheckPushTarget(std::string_view tenant, const changes::ExternalSystem& system);
 
 class OutboxPublisher final : public changes::OperationPublisher {
  public:
