@@ -1,5 +1,6 @@
 #include "exchange/control_call.h"
 
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "exchange/curl_http_client.h"
@@ -40,6 +41,16 @@ int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
     return answer.error().code == core::Code::kBadRequest ? 2 : 1;
   }
   if (answer->status >= 200 && answer->status < 300) {
+    // Every control-plane answer is JSON: anything else came from something in between (an SSO
+    // proxy's login page answers 200), and a script must not take it for a retry or a handover done.
+    boost::system::error_code ec;
+    if (!answer->body.empty()) (void)boost::json::parse(answer->body, ec);
+    if (ec) {
+      std::cerr << "causeway: HTTP " << answer->status
+                << " with an answer that is not JSON (a login page or a proxy between?): "
+                << answer->body.substr(0, 200) << "\n";
+      return 1;
+    }
     std::cout << answer->body << "\n";
     return 0;
   }
