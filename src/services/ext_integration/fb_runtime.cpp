@@ -43,6 +43,10 @@ core::Result<FbOptions> ParseFbOptions(const toml::table& root) {
     return section.Error("sap_client", "must be three digits");
   if (const toml::node* c = section.table() ? section.table()->get("customizing") : nullptr) {
     if (!c->is_table()) return section.Error("customizing", "must be a table");
+    if (c->as_table()->empty())
+      return section.Error("customizing",
+                           "is empty: leave the table out, or give the whole customizing (process types, destinations, "
+                           "mappings; GET /_causeway/fb/customizing shows one)");
     CW_ASSIGN_OR_RETURN(workitems::Customizing customizing,
                         CustomizingFromToml(*c->as_table(), "ext_integration.customizing"));
     core::Status valid = workitems::Validate(customizing);

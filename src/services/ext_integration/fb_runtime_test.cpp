@@ -201,3 +201,18 @@ TEST_F(FbRuntimeTest, TheFirstCustomizingIsStoredOnceWhenTwoNodesStoreItAtOnce) 
 
 }  // namespace
 }  // namespace causeway::services::ext_integration
+
+namespace causeway::services::ext_integration {
+namespace {
+
+// docs/configuration.md shows the table as a placeholder: left empty it is named as such, not
+// as the first of its many missing parts.
+TEST(FbOptionsTest, AnEmptyCustomizingTableSaysSo) {
+  auto o = ParseFbOptions(toml::parse("[ext_integration.customizing]\n"));
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.error().target, "ext_integration.customizing");
+  EXPECT_NE(o.error().text.find("is empty: leave the table out"), std::string::npos) << o.error().text;
+}
+
+}  // namespace
+}  // namespace causeway::services::ext_integration
