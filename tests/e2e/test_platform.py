@@ -47,6 +47,13 @@ class Platform(unittest.TestCase):
 
     def test_metrics_need_the_control_arrangement(self):
         self.assertEqual(self.server.request("GET", "/_causeway/metrics")[0], 401)
+        # The control plane's 401 is JSON like its other answers, with the gate's challenge.
+        for path in ("/_causeway/users", "/_causeway/outbox/destinations", "/_causeway/tasks", "/_causeway/templates"):
+            st, h, body = self.server.request("GET", path)
+            self.assertEqual(st, 401, path)
+            self.assertTrue(dict(h)["content-type"].startswith("application/json"), (path, h))
+            self.assertEqual(json.loads(body)["error"]["code"], "CAUSEWAY/HTTP/401", path)
+            self.assertIn("Basic realm=", dict(h)["www-authenticate"], path)
         self.server.request("GET", SERVICE, {"Authorization": basic("JOB_SCHEDULER", "Welcome1!")})
         st, h, body = self.server.request("GET", "/_causeway/metrics", ADMIN)
         self.assertEqual(st, 200)

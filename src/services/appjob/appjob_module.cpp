@@ -119,7 +119,7 @@ class AppJobModule final : public Module {
     http::Endpoint templates;
     templates.key = "/_causeway/templates";
     templates.guard = {.service = kControlService, .authenticate = true, .csrf = false};
-    templates.render.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); };
+    templates.render = ProblemJsonErrors();
     templates.may_block = [](const http::Request&) { return true; };
     templates.handle = [this](http::Request& req, const http::RouteMatch& m) { return Templates(req, m.rest); };
     out.push_back(std::move(templates));

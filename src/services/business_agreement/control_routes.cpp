@@ -55,7 +55,7 @@ http::Endpoint ControlEndpoint(agreements::BusinessAgreements& agreements) {
                       req, *r);
                 return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
               },
-          .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+          .render = ProblemJsonErrors(),
           .may_block = [](const http::Request&) { return true; }};
 }
 

@@ -169,33 +169,33 @@ std::string MonitorEntryJson(const soap::MonitorEntry& e, const std::vector<soap
 
 http::Endpoint MessageMonitorEndpoint(soap::MessageStore& messages, const soap::MessageMonitor& monitor,
                                       std::function<void()> after_action) {
-  return {
-      .key = kMonitorPath,
-      .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
-      .handle = [&messages, &monitor, after = std::move(after_action)](http::Request& req, const http::RouteMatch& m) {
-        std::string_view rest = m.rest;
-        if (!rest.empty() && rest[0] != '/')
-          return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
-        if (!rest.empty()) rest.remove_prefix(1);
-        if (rest.empty() || rest == "summary") {
-          if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
-          return rest.empty() ? List(monitor, req) : Summary(monitor);
-        }
-        size_t slash = rest.find('/');
-        std::string_view id = rest.substr(0, slash);
-        std::string_view sub = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-        if (sub.empty() || sub == "payload") {
-          if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
-          return sub.empty() ? One(messages, monitor, id) : Payload(messages, monitor, id);
-        }
-        if (sub == "restart" || sub == "cancel" || sub == "release") {
-          if (req.method != "POST") return MethodNotAllowed({"POST"});
-          return Act(messages, monitor, req, id, sub, after);
-        }
-        return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
-      },
-      .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
-      .may_block = [](const http::Request&) { return true; }};
+  return {.key = kMonitorPath,
+          .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
+          .handle =
+              [&messages, &monitor, after = std::move(after_action)](http::Request& req, const http::RouteMatch& m) {
+                std::string_view rest = m.rest;
+                if (!rest.empty() && rest[0] != '/')
+                  return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
+                if (!rest.empty()) rest.remove_prefix(1);
+                if (rest.empty() || rest == "summary") {
+                  if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
+                  return rest.empty() ? List(monitor, req) : Summary(monitor);
+                }
+                size_t slash = rest.find('/');
+                std::string_view id = rest.substr(0, slash);
+                std::string_view sub = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+                if (sub.empty() || sub == "payload") {
+                  if (ControlMethod(req) != "GET") return MethodNotAllowed({"GET"});
+                  return sub.empty() ? One(messages, monitor, id) : Payload(messages, monitor, id);
+                }
+                if (sub == "restart" || sub == "cancel" || sub == "release") {
+                  if (req.method != "POST") return MethodNotAllowed({"POST"});
+                  return Act(messages, monitor, req, id, sub, after);
+                }
+                return ProblemJson(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
+              },
+          .render = ProblemJsonErrors(),
+          .may_block = [](const http::Request&) { return true; }};
 }
 
 }  // namespace causeway::services::business_agreement

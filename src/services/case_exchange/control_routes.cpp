@@ -282,7 +282,7 @@ http::Endpoint ControlEndpoint(changes::ChangeDesk& desk, const Options& options
   return {.key = "/_causeway/cx/",
           .guard = {.service = "CAUSEWAY_CONTROL", .authenticate = true, .csrf = false},
           .handle = [routes](http::Request& req, const http::RouteMatch& m) { return routes->Handle(req, m.rest); },
-          .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+          .render = ProblemJsonErrors(),
           .may_block = [](const http::Request&) { return true; }};
 }
 

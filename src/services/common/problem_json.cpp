@@ -19,4 +19,17 @@ http::Response ProblemJson(const core::Error& e) {
   return JsonResponse(e.HttpStatus(), {{"error", {{"code", e.GatewayCode()}, {"message", core::ValidUtf8(e.text)}}}});
 }
 
+http::ErrorRenderer ProblemJsonErrors() {
+  return {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); },
+          .challenge =
+              [](const http::Request&, http::Response& r) {
+                http::Response json =
+                    ProblemJson(core::MakeError(core::Code::kUnauthorized, "CAUSEWAY/HTTP", "401",
+                                                "Logon failed: give the user and password (HTTP Basic) of a user with "
+                                                "the control plane's arrangement"));
+                r.headers.Set("content-type", "application/json; charset=utf-8");
+                r.body = std::move(json.body);
+              }};
+}
+
 }  // namespace causeway::services

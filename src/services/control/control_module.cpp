@@ -10,10 +10,6 @@
 namespace causeway::services::control {
 namespace {
 
-http::ErrorRenderer JsonErrors() {
-  return {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }};
-}
-
 class ControlModule final : public Module {
  public:
   explicit ControlModule(const ControlDeps& deps) : deps_(deps) {}
@@ -37,35 +33,37 @@ class ControlModule final : public Module {
   std::vector<http::Endpoint> Endpoints() override {
     std::vector<http::Endpoint> out;
     // Public, so that load balancers and the test harness can probe it.
-    out.push_back({.key = "/_causeway/health",
-                   .guard = {.service = kControlService, .authenticate = false, .csrf = false},
-                   .handle = [this](http::Request&, const http::RouteMatch& m) {
-                     return m.rest.empty() ? Health() : ProblemJson(NotFound());
-                   },
-                   .render = JsonErrors(),
-                   .methods = {"GET", "HEAD"},
-                   .may_block = [](const http::Request&) { return false; }});
+    out.push_back(
+        {.key = "/_causeway/health",
+         .guard = {.service = kControlService, .authenticate = false, .csrf = false},
+         .handle = [this](http::Request&,
+                          const http::RouteMatch& m) { return m.rest.empty() ? Health() : ProblemJson(NotFound()); },
+         .render = ProblemJsonErrors(),
+         .methods = {"GET", "HEAD"},
+         .may_block = [](const http::Request&) { return false; }});
     out.push_back({.key = "/_causeway/metrics",
                    .guard = {.service = kControlService, .authenticate = true, .csrf = false},
-                   .handle = [this](http::Request&, const http::RouteMatch& m) {
-                     if (!m.rest.empty()) return ProblemJson(NotFound());
-                     return http::Response(200, "text/plain; version=0.0.4; charset=utf-8",
-                                           deps_.metrics->Render(deps_.server_stats ? deps_.server_stats() : nullptr,
-                                                                 deps_.module_metrics ? deps_.module_metrics() : ""));
-                   },
-                   .render = JsonErrors(),
+                   .handle =
+                       [this](http::Request&, const http::RouteMatch& m) {
+                         if (!m.rest.empty()) return ProblemJson(NotFound());
+                         return http::Response(
+                             200, "text/plain; version=0.0.4; charset=utf-8",
+                             deps_.metrics->Render(deps_.server_stats ? deps_.server_stats() : nullptr,
+                                                   deps_.module_metrics ? deps_.module_metrics() : ""));
+                       },
+                   .render = ProblemJsonErrors(),
                    .methods = {"GET", "HEAD"},
                    .may_block = [](const http::Request&) { return true; }});
     out.push_back({.key = "/_causeway/users",
                    .guard = {.service = kControlService, .authenticate = true, .csrf = false},
                    .handle = [this](http::Request& req, const http::RouteMatch& m) { return Users(req, m.rest); },
-                   .render = JsonErrors(),
+                   .render = ProblemJsonErrors(),
                    .may_block = [](const http::Request&) { return true; }});
     // Whatever else is under /_causeway/ and no module serves.
     out.push_back({.key = "/_causeway/",
                    .guard = {.service = kControlService, .authenticate = true, .csrf = false},
                    .handle = [](http::Request&, const http::RouteMatch&) { return ProblemJson(NotFound()); },
-                   .render = JsonErrors(),
+                   .render = ProblemJsonErrors(),
                    .may_block = [](const http::Request&) { return false; }});
     return out;
   }

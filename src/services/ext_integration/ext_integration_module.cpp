@@ -104,10 +104,9 @@ class ExtIntegrationModule final : public Module {
     }
     out.push_back({.key = "/_causeway/fb/",
                    .guard = {.service = kControlService, .authenticate = true, .csrf = false},
-                   .handle = [this](http::Request& req, const http::RouteMatch& m) {
-                     return HandleControl(runtime_, req, m.rest);
-                   },
-                   .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+                   .handle = [this](http::Request& req,
+                                    const http::RouteMatch& m) { return HandleControl(runtime_, req, m.rest); },
+                   .render = ProblemJsonErrors(),
                    .may_block = [](const http::Request&) { return true; }});
     return out;
   }

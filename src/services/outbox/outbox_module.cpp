@@ -62,7 +62,7 @@ class OutboxModule final : public Module {
     return {{.key = "/_causeway/outbox/",
              .guard = {.service = kControlService, .authenticate = true, .csrf = false},
              .handle = [this](http::Request& req, const http::RouteMatch& m) { return Route(req, m.rest); },
-             .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+             .render = ProblemJsonErrors(),
              .may_block = [](const http::Request&) { return true; }}};
   }
 

@@ -93,7 +93,7 @@ http::Endpoint ControlEndpoint(activities::TaskActivities& acts, const soap::Err
                 if (auto r = part("errors")) return Errors(errors, req, *r);
                 return JsonError(ControlError(core::Code::kNotFound, "001", "Unknown control resource"));
               },
-          .render = {.error = [](const http::Request&, const core::Error& e) { return ProblemJson(e); }},
+          .render = ProblemJsonErrors(),
           .may_block = [](const http::Request&) { return true; }};
 }
 
