@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ascii.h"
+#include "http/cookies.h"
 
 namespace causeway::http {
 namespace {
@@ -67,13 +68,52 @@ bool Router::RunsInline(const Request& req) const {
 
 bool Router::AdmitsInline(const Request& req) const { return !guard_ || guard_->IsCheap(req); }
 
+namespace {
+
+// The first language of an Accept-Language list that names one ("*" and malformed ranges are
+// skipped): "*;q=0.1, fr-CH" is FR, not "*;".
+std::string FirstAcceptedLanguage(std::string_view list) {
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view range = core::Trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    auto letter = [](char c) { return core::AsciiLower(c) >= 'a' && core::AsciiLower(c) <= 'z'; };
+    if (range.size() >= 2 && letter(range[0]) && letter(range[1]) && (range.size() == 2 || !letter(range[2])))
+      return core::ToUpper(range.substr(0, 2));
+  }
+  return {};
+}
+
+// A value of the sap-usercontext cookie ICF sets at logon ("sap-language=EN&sap-client=200").
+std::string UserContextField(std::string_view context, std::string_view name) {
+  while (!context.empty()) {
+    size_t amp = context.find('&');
+    std::string_view item = context.substr(0, amp);
+    context = amp == std::string_view::npos ? std::string_view() : context.substr(amp + 1);
+    size_t eq = item.find('=');
+    if (eq != std::string_view::npos && core::IEquals(core::Trim(item.substr(0, eq)), name))
+      return std::string(core::Trim(item.substr(eq + 1)));
+  }
+  return {};
+}
+
+}  // namespace
+
 void Router::ApplySapHeaders(Request& req) const {
-  // ICF order: header before URL parameter for the client; the language likewise.
+  // ICF's order for the client: the sap-client header, the URL parameter (already in
+  // req.sap_client), the sap-usercontext cookie set at logon (so that a client that named its
+  // client once stays in it), the default client. The language likewise, then Accept-Language.
   if (auto h = req.headers.Get("sap-client"); h && !h->empty()) req.sap_client = std::string(*h);
-  if (req.sap_client.empty()) req.sap_client = default_client_;
   if (auto h = req.headers.Get("sap-language"); h && !h->empty()) req.sap_language = core::ToUpper(*h);
+  if (req.sap_client.empty() || req.sap_language.empty()) {
+    if (auto context = FindCookie(req.headers.GetAll("cookie"), "sap-usercontext")) {
+      if (req.sap_client.empty()) req.sap_client = UserContextField(*context, "sap-client");
+      if (req.sap_language.empty()) req.sap_language = core::ToUpper(UserContextField(*context, "sap-language"));
+    }
+  }
+  if (req.sap_client.empty()) req.sap_client = default_client_;
   if (req.sap_language.empty()) {
-    if (auto al = req.headers.Get("accept-language"); al && al->size() >= 2) req.sap_language = core::ToUpper(al->substr(0, 2));
+    if (auto al = req.headers.Get("accept-language")) req.sap_language = FirstAcceptedLanguage(*al);
   }
   if (req.sap_language.empty()) req.sap_language = "EN";
 }
@@ -83,6 +123,10 @@ std::optional<Response> Router::AdmitRoute(Request& req, const Route& route) {
   if (route.path) {
     req.sap_client = route.path->sap_client;
     req.sap_language = core::ToUpper(route.path->sap_language);
+  } else {
+    SapUrlOptions options = SapUrlOptionsOf(req.target);
+    req.sap_client = std::move(options.sap_client);
+    req.sap_language = core::ToUpper(options.sap_language);
   }
   ApplySapHeaders(req);
   std::optional<Response> denied;

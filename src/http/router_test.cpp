@@ -51,6 +51,9 @@ class RouterTest : public ::testing::Test {
                  .may_block = [](const Request&) { return true; }});
     router_.Add({.key = "/_causeway/users/", .guard = {"CONTROL", true, false},
                  .handle = [](Request&, const RouteMatch& m) { return Response(200, "text/plain", "users " + std::string(m.rest)); }});
+    router_.Add({.key = "/sap/bc/srt/", .guard = {"SOAP", true, false}, .handle = [](Request& req, const RouteMatch&) {
+                   return Response(200, "text/plain", req.sap_client + "|" + req.sap_language);
+                 }});
     router_.Add({.key = "/_causeway/health", .guard = {"HEALTH", false, false},
                  .handle = [](Request&, const RouteMatch&) { return Response(200, "text/plain", "up"); },
                  .methods = {"GET", "HEAD"}});
@@ -79,6 +82,30 @@ TEST_F(RouterTest, HeaderClientWinsAndDefaultsApply) {
   EXPECT_EQ(Call("GET", "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/?sap-client=200", {{"x-user", "ok"}, {"sap-client", "300"}}).body,
             "||300|EN");
   EXPECT_EQ(Call("GET", "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/", {{"x-user", "ok"}}).body, "||100|EN");
+}
+
+// ICF reads sap-client at logon for every service: a SOAP URL's "?sap-client=200" (as
+// SOAMANAGER writes them) counts as an OData URL's does; the sap-usercontext cookie of the logon
+// keeps a client that named its client once in it.
+TEST_F(RouterTest, EveryEndpointTakesTheClientFromHeaderUrlCookieThenDefault) {
+  const std::string soap = "/sap/bc/srt/scs/sap/managetaskactivityin";
+  EXPECT_EQ(Call("POST", soap + "?sap-client=200", {{"x-user", "ok"}}).body, "200|EN");
+  EXPECT_EQ(Call("POST", soap + "?sap-client=%32%30%30&sap-language=de", {{"x-user", "ok"}}).body, "200|DE");
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"cookie", "sap-usercontext=sap-language=FR&sap-client=300"}}).body,
+            "300|FR");
+  EXPECT_EQ(Call("POST", soap + "?sap-client=200",
+                 {{"x-user", "ok"}, {"cookie", "sap-usercontext=sap-client=300"}, {"sap-language", "es"}})
+                .body,
+            "200|ES");
+  EXPECT_EQ(Call("POST", soap + "?sap-client=200", {{"x-user", "ok"}, {"sap-client", "400"}}).body, "400|EN");
+  EXPECT_EQ(Call("GET", "/sap/opu/odata/sap/BC_EXT_APPJOB_MANAGEMENT/",
+                 {{"x-user", "ok"}, {"cookie", "sap-usercontext=sap-client=300"}})
+                .body,
+            "||300|EN");
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}}).body, "100|EN");
+  // The first language an Accept-Language list names, not its first two characters.
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"accept-language", "*;q=0.1, fr-CH;q=0.9"}}).body, "100|FR");
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"accept-language", "*"}}).body, "100|EN");
 }
 
 TEST_F(RouterTest, DeniedRequestsUseTheServiceErrorFormat) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/url.h"
 
 namespace causeway::http {
 namespace {
@@ -21,6 +22,11 @@ bool ParseVersion(std::string_view v, int* out) {
   return true;
 }
 
+std::string DecodedOption(std::string_view value) {
+  std::string out;
+  return core::PercentDecode(value, /*plus_is_space=*/true, &out) ? out : std::string(value);
+}
+
 // Removes the SAP options from a raw query and records them. Names compare case-insensitively
 // (ICF treats form fields so).
 std::string FilterQuery(std::string_view query, SapODataPath* out) {
@@ -34,11 +40,11 @@ std::string FilterQuery(std::string_view query, SapODataPath* out) {
     std::string_view name = item.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
     if (core::IEquals(name, "sap-client")) {
-      out->sap_client = std::string(value);
+      out->sap_client = DecodedOption(value);
       continue;
     }
     if (core::IEquals(name, "sap-language")) {
-      out->sap_language = std::string(value);
+      out->sap_language = DecodedOption(value);
       continue;
     }
     if (core::IEquals(name, "saml2")) continue;
@@ -141,6 +147,17 @@ std::optional<SapODataPath> ParseSapODataPath(std::string_view target) {
     out.root_path += std::string(";v=") + vbuf;
   }
   out.root_path += "/";
+  return out;
+}
+
+SapUrlOptions SapUrlOptionsOf(std::string_view target) {
+  SapUrlOptions out;
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  SapODataPath options;
+  (void)FilterQuery(target.substr(q + 1), &options);
+  out.sap_client = std::move(options.sap_client);
+  out.sap_language = std::move(options.sap_language);
   return out;
 }
 

@@ -35,4 +35,13 @@ struct SapODataPath {
 // case-insensitively).
 std::optional<SapODataPath> ParseSapODataPath(std::string_view target);
 
+// The sap-client and sap-language URL parameters of any request-target (percent-decoded; empty
+// when absent): ICF reads them at logon, before any service, so a SOAP endpoint's
+// "…?sap-client=200" (as SOAMANAGER writes its URLs) names the client as an OData URL's does.
+struct SapUrlOptions {
+  std::string sap_client;
+  std::string sap_language;
+};
+SapUrlOptions SapUrlOptionsOf(std::string_view target);
+
 }  // namespace causeway::http

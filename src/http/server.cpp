@@ -284,9 +284,23 @@ struct Server::Impl {
   template <typename Stream>
   awaitable<size_t> ReadHeaderBlock(Stream& stream, beast::flat_buffer& buffer, boost::system::error_code& ec) {
     size_t header_end = 0;
+    size_t skipped = 0;
     for (;;) {
       auto data = buffer.data();
       std::string_view have(static_cast<const char*>(data.data()), data.size());
+      // Empty lines before a request line are ignored (RFC 9112 §2.2): some clients send a CRLF
+      // after a POST body, and Beast's parser would take it for a malformed request.
+      size_t lead = 0;
+      while (lead < have.size() && (have[lead] == '\r' || have[lead] == '\n')) ++lead;
+      if (lead > 0) {
+        buffer.consume(lead);
+        skipped += lead;
+        if (skipped > options.max_header_bytes) {
+          ec = bhttp::error::header_limit;
+          co_return 0;
+        }
+        continue;
+      }
       header_end = FindHeaderBlockEnd(have);
       if (header_end || have.size() > options.max_header_bytes) break;
       auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);

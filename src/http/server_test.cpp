@@ -211,6 +211,22 @@ TEST_F(ServerTest, KeepAliveAndPipelinedRequestsAnsweredInOrder) {
   EXPECT_NE(out.find("x-thread: worker"), std::string::npos) << "POST must run on the worker pool";
 }
 
+// RFC 9112 §2.2: empty lines before a request line are ignored, also the CRLF some clients send
+// after a POST body (it was a 400 that closed the connection).
+TEST_F(ServerTest, EmptyLinesBeforeARequestLineAreIgnored) {
+  StartServer({});
+  RawClient c(port_);
+  c.Send(
+      "\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc\r\n\n"
+      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string out = c.Read("HTTP/1.1 200", 3);
+  out += c.Read("GET /c HTTP/1.1");
+  EXPECT_EQ(out.find("HTTP/1.1 400"), std::string::npos) << out;
+  EXPECT_NE(out.find("GET /a 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("POST /b 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("GET /c 0"), std::string::npos) << out;
+}
+
 // The answer waits for its completion without a thread; a failed one is replaced by on_failure.
 TEST_F(ServerTest, DeferredAnswersGoOutOnceTheirCompletionEnds) {
   StartServer({});

@@ -8,7 +8,7 @@
 #include "core/ascii.h"
 #include "core/crypto.h"
 #include "http/authority.h"
-#include "security/cookies.h"
+#include "http/cookies.h"
 
 namespace causeway::security {
 namespace {
@@ -217,7 +217,7 @@ std::optional<http::Response> GatewayGuard::Admit(http::Request& req, const http
   if (!ClientAvailable(req.sap_client)) return Unauthorized(req, render);
   const std::string cookie_name = SessionCookieName(req.sap_client);
   std::optional<Session> session;
-  if (auto value = FindCookie(req.headers.GetAll("cookie"), cookie_name)) session = sessions_.Decode(*value);
+  if (auto value = http::FindCookie(req.headers.GetAll("cookie"), cookie_name)) session = sessions_.Decode(*value);
 
   // 1. Who is it? A verified client certificate, else Basic, else the session cookie alone.
   std::string user;

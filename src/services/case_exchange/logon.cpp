@@ -4,7 +4,7 @@
 
 #include "core/crypto.h"
 #include "core/utf8.h"
-#include "security/cookies.h"
+#include "http/cookies.h"
 #include "security/password_hash.h"
 #include "services/case_exchange/query_params.h"
 
@@ -33,7 +33,7 @@ http::Response TokenAnswer(const std::string& token) {
 
 std::string Logon::TenantOf(const http::Request& req, const std::optional<std::string>& query_tenant) const {
   if (query_tenant && !query_tenant->empty()) return *query_tenant;
-  if (auto c = security::FindCookie(req.headers.GetAll("cookie"), "TENANTID"); c && !c->empty()) return *c;
+  if (auto c = http::FindCookie(req.headers.GetAll("cookie"), "TENANTID"); c && !c->empty()) return *c;
   if (!options_.default_tenant.empty()) return options_.default_tenant;
   auto dir = desk_.directory();
   if (dir->tenants.size() == 1) return dir->tenants.begin()->first;
@@ -102,8 +102,8 @@ http::Response Logon::Handle(const http::Request& req, std::string_view rest) {
 
 core::Result<changes::Caller> Logon::Authenticate(const http::Request& req, std::string_view tenant_id) const {
   const auto cookies = req.headers.GetAll("cookie");
-  std::optional<std::string> token = security::FindCookie(cookies, "LWSSO_COOKIE_KEY");
-  if (!token || token->empty()) token = security::FindCookie(cookies, "SMAX_AUTH_TOKEN");
+  std::optional<std::string> token = http::FindCookie(cookies, "LWSSO_COOKIE_KEY");
+  if (!token || token->empty()) token = http::FindCookie(cookies, "SMAX_AUTH_TOKEN");
   if (!token || token->empty()) return AuthError("131", "Authentication required: send the token as the LWSSO_COOKIE_KEY or SMAX_AUTH_TOKEN cookie");
   auto claims = tokens_.Verify(*token);
   if (!claims) return AuthError("132", "The token is invalid or expired; log on again");

@@ -1,8 +1,8 @@
-#include "security/cookies.h"
+#include "http/cookies.h"
 
 #include <gtest/gtest.h>
 
-namespace causeway::security {
+namespace causeway::http {
 namespace {
 
 TEST(CookiesTest, ToleratesSloppyHeaders) {
@@ -16,4 +16,4 @@ TEST(CookiesTest, ToleratesSloppyHeaders) {
 }
 
 }  // namespace
-}  // namespace causeway::security
+}  // namespace causeway::http

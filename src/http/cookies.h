@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-namespace causeway::security {
+namespace causeway::http {
 
 // The value of cookie `name` (exact, case-sensitive name as browsers do) from every Cookie
 // header line; the last occurrence wins, as ICF does when a jar holds a stale duplicate.
 std::optional<std::string> FindCookie(const std::vector<std::string_view>& cookie_headers, std::string_view name);
 
-}  // namespace causeway::security
+}  // namespace causeway::http

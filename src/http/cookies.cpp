@@ -1,8 +1,8 @@
-#include "security/cookies.h"
+#include "http/cookies.h"
 
 #include "core/ascii.h"
 
-namespace causeway::security {
+namespace causeway::http {
 
 std::optional<std::string> FindCookie(const std::vector<std::string_view>& cookie_headers, std::string_view name) {
   std::optional<std::string> found;
@@ -22,4 +22,4 @@ std::optional<std::string> FindCookie(const std::vector<std::string_view>& cooki
   return found;
 }
 
-}  // namespace causeway::security
+}  // namespace causeway::http
