@@ -3,9 +3,10 @@
 // allocation, graceful stop, and the control-plane functions (JSON, Prometheus text).
 #include <gtest/gtest.h>
 
-#include <set>
-
+#include <atomic>
 #include <boost/json.hpp>
+#include <set>
+#include <thread>
 
 #include "exchange/outbox.h"
 #include "exchange/outbox_admin.h"
@@ -180,6 +181,74 @@ TEST_P(OutboxOperationsTest, AMessageAnotherNodeAcceptedIsFoundByThePoll) {
   clock_.Advance(std::chrono::seconds(1));  // claim_poll_interval
   ASSERT_TRUE(WaitState(id, MessageState::kDelivered));
   EXPECT_EQ(http_.RequestCount(), 1u);
+}
+
+// Two nodes on PostgreSQL: node A claims a key's pending head while node B enqueues an update of
+// the same object that would fold it. B's fold must not pass the head on from a message that is
+// in flight now: that put two of the key's messages in flight at once, and the tool could apply
+// an older state after a newer one (seen with three nodes PATCHing one work package).
+TEST_P(OutboxOperationsTest, AFoldThatLosesItsHeadToAClaimDoesNotPassTheHeadOn) {
+  if (!postgres()) GTEST_SKIP() << "SQLite's single writer never interleaves a claim with an insert";
+  ASSERT_TRUE(store::Migrate(*db_, OutboxMigrations()).ok());
+  const int64_t now = 1'700'000'000'000;
+  Message older = WpUpdate("G1", "K", "older");
+  older.depends_on = {};
+  Message newer = WpUpdate("G1", "K", "newer");
+  newer.depends_on = {};
+  auto insert = [&](MessageId id, const Message& m) {
+    return db_->Write([&](store::Tx& tx) -> core::Status {
+      CW_RETURN_IF_ERROR(outbox_store::Insert(tx, {.id = id, .message = &m, .now_ms = now}));
+      return core::Status::Ok();
+    });
+  };
+  ASSERT_TRUE(insert(1, older).ok());
+  std::atomic<bool> claimed{false};
+  std::atomic<int> claims{0};
+  std::thread node_a([&] {
+    EXPECT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                     auto c = outbox_store::Claim(
+                         tx, {.destination = "fb", .owner = "node-a", .now_ms = now, .lease_expires_ms = now + 60'000});
+                     if (!c.ok()) return c.error();
+                     claims = static_cast<int>(c->size());
+                     claimed = true;
+                     // Held open until node B's fold waits for this row.
+                     for (int i = 0; i < 2000; ++i) {
+                       int64_t waiting = 0;
+                       core::Status st = db_->Read([&](store::Tx& r) {
+                         return r.Query(
+                             "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             "AND datname = current_database()",
+                             {}, [&](const store::Row& row) { waiting = row.Int(0); });
+                       });
+                       if (!st.ok() || waiting > 0) break;
+                       std::this_thread::sleep_for(5ms);
+                     }
+                     return core::Status::Ok();
+                   })
+                    .ok());
+  });
+  while (!claimed) std::this_thread::yield();
+  ASSERT_TRUE(insert(2, newer).ok());
+  node_a.join();
+  ASSERT_EQ(claims, 1);
+  // The older update is in flight: the newer one waits behind it, whoever asks.
+  std::vector<std::pair<int64_t, int64_t>> rows;  // (id, head)
+  ASSERT_TRUE(db_->Read([&](store::Tx& tx) {
+                   return tx.Query("SELECT id, head FROM outbox_messages ORDER BY id", {},
+                                   [&](const store::Row& r) { rows.emplace_back(r.Int(0), r.Int(1)); });
+                 })
+                  .ok());
+  EXPECT_EQ(rows, (std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 0}}));
+  size_t second = 99;
+  ASSERT_TRUE(db_->Write([&](store::Tx& tx) -> core::Status {
+                   auto c = outbox_store::Claim(
+                       tx, {.destination = "fb", .owner = "node-b", .now_ms = now, .lease_expires_ms = now + 60'000});
+                   if (!c.ok()) return c.error();
+                   second = c->size();
+                   return core::Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(second, 0u) << "a second message of the key was claimable while the first is in flight";
 }
 
 TEST_P(OutboxOperationsTest, NodesSharingAStoreNeverTakeTheSameId) {

@@ -196,22 +196,18 @@ Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
         "WHERE destination = ? AND ordering_key = ? AND object_key = ? AND kind = ? AND state = 'pending' "
         "AND attempts = 0 AND coalescing = 1 "
         "AND NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.depends_on_id = outbox_messages.id)";
-    static const std::string kCount =
-        "SELECT COUNT(*), COALESCE(SUM(coalesced), 0), MIN(CASE WHEN head = 1 THEN seq END) FROM outbox_messages " +
-        std::string(kFoldable);
-    static const std::string kDelete = "DELETE FROM outbox_messages " + std::string(kFoldable);
-    int64_t count = 0;
-    CW_RETURN_IF_ERROR(tx.Query(kCount, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)},
-                                [&](const Row& r) {
-                                  count = r.Int(0);
-                                  folded = count + r.Int(1);
-                                  folded_head_seq = r.OptInt(2);
-                                }));
-    if (count > 0) {
-      CW_RETURN_IF_ERROR(tx.Exec(kDelete, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)}));
-    } else {
-      folded = 0;
-    }
+    // What was folded is what the DELETE removed, not what a read before it saw: on PostgreSQL
+    // another node may claim the key's pending head in between (Claim does not lock the key);
+    // the DELETE then waits for that claim and skips the row, which is in flight now. Passing the
+    // head on from a message that is still in flight would put two of the key's messages in
+    // flight at once, and the receiver could apply an older state after a newer one.
+    static const std::string kDelete =
+        "DELETE FROM outbox_messages " + std::string(kFoldable) + " RETURNING seq, head, coalesced";
+    CW_RETURN_IF_ERROR(
+        tx.Query(kDelete, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)}, [&](const Row& r) {
+          folded += 1 + r.Int(2);
+          if (r.Int(1) == 1 && (!folded_head_seq || r.Int(0) < *folded_head_seq)) folded_head_seq = r.Int(0);
+        }));
   }
 
   std::optional<int64_t> depends_on_id;
