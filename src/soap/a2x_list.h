@@ -1,19 +1,28 @@
 // A repeatable child list of an A2X node, changed as a request transmits it (spec A.3.1, A.3.2
 // and the seed's rules), for any node type:
 //   - each transmitted node is identified by its key; its action code is checked against the
-//     list as it is stored: 01 on an existing node, and 02/03/06 on a missing one, are errors;
-//     04 creates or changes; 05 removes if present and is silent otherwise;
+//     list as the nodes before it in the same request left it: 01 on an existing node, and
+//     02/03/06 on a missing one, are errors (so a node created twice, or deleted twice, in one
+//     request is an error the second time, as the seed's "already exists" / "does not exist"
+//     says); 04 creates or changes; 05 removes if present and is silent otherwise;
 //   - a node that cannot be identified (its key is incomplete) is appended by 01/04, ignored
 //     by 05, and an error for 02/03/06;
 //   - list complete (LCTI true): stored nodes that were not transmitted are deleted (an empty
 //     transmitted list clears the list); false: they stay as they are.
-// Changing a node (02, 04 on an existing one) merges: `apply` receives the stored node and
-// keeps every optional leaf the request did not transmit. Thread-safe for distinct lists.
+// Changing a node (02, 04 on an existing one) merges: `apply` receives the node as it stands and
+// keeps every optional leaf the request did not transmit. Deleting one (03, 05) asks `may_remove`
+// first, where a node type checks what it must (a text's change state). Linear in the list and
+// the transmitted nodes for string keys (hashed); other key types are compared one by one.
+// Thread-safe for distinct lists.
 #pragma once
 
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "soap/a2x.h"
@@ -28,8 +37,8 @@ struct ListChange {
 };
 
 enum class ListError {
-  kExists,        // 01 for a node that is stored
-  kMissing,       // 02, 03 or 06 for a node that is not stored
+  kExists,        // 01 for a node that exists
+  kMissing,       // 02, 03 or 06 for a node that does not exist
   kUnidentified,  // 02, 03 or 06 for a node whose key is incomplete
 };
 
@@ -42,71 +51,140 @@ struct ListRules {
   // error the callback already reported (it is left as it was).
   std::function<std::optional<T>(const T* stored, const C&)> apply;
   std::function<void(const C&, ListError)> error;
+  // Whether 03/05 may delete `stored` (null: always). False means the callback reported why and
+  // the node stays as it is.
+  std::function<bool(const T& stored, const C&)> may_remove;
 };
+
+namespace list_detail {
+
+// Positions of keyed entries: hashed for string keys; otherwise found by comparing (a key type
+// may define equality only, e.g. "same UUID, or same ID and type").
+template <typename Key>
+class Positions {
+ public:
+  template <typename KeyAt>
+  std::optional<size_t> Find(const Key& k, size_t size, const KeyAt& key_at) const {
+    if constexpr (std::is_same_v<Key, std::string>) {
+      auto it = map_.find(k);
+      if (it != map_.end()) return it->second;
+    } else {
+      for (size_t i = 0; i < size; ++i)
+        if (const Key* at = key_at(i); at && *at == k) return i;
+    }
+    return std::nullopt;
+  }
+  void Add(const Key& k, size_t pos) {
+    if constexpr (std::is_same_v<Key, std::string>) map_.emplace(k, pos);  // the first wins, as a scan finds it
+  }
+
+ private:
+  std::unordered_map<std::string, size_t> map_;  // used for string keys only
+};
+
+}  // namespace list_detail
 
 // Changes `list` as `change` transmits it. A list the request does not transmit (not complete,
 // no nodes) is left as it is: nothing is copied and no rule runs.
 template <typename T, typename C, typename Key>
 void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const ListRules<T, C, Key>& rules) {
   if (!change.complete && change.items.empty()) return;
-  // `stored` is the list as the request found it (action codes are checked against it); `list`
-  // becomes the result.
-  std::vector<T> stored;
-  if (change.complete) {
-    stored = std::move(list);
-    list.clear();
-  } else {
-    stored = list;
+  // The list as the request found it (kept in place unless complete) …
+  std::vector<T> stored = std::move(list);
+  list.clear();
+  std::vector<Key> stored_keys;
+  stored_keys.reserve(stored.size());
+  list_detail::Positions<Key> in_stored;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    stored_keys.push_back(rules.key(stored[i]));
+    in_stored.Add(stored_keys.back(), i);
   }
-  auto find = [&](auto& in, const Key& k) {
-    return std::find_if(in.begin(), in.end(), [&](const T& x) { return rules.key(x) == k; });
+  // … and every node the request transmitted, in its order, with what it made of the node
+  // (nullopt: deleted); an unidentified node has no key and is never found again.
+  std::vector<std::pair<std::optional<Key>, std::optional<T>>> touched;
+  list_detail::Positions<Key> in_touched;
+  auto find_stored = [&](const Key& k) {
+    return in_stored.Find(k, stored.size(), [&](size_t i) { return &stored_keys[i]; });
+  };
+  auto find_touched = [&](const Key& k) {
+    return in_touched.Find(k, touched.size(),
+                           [&](size_t i) { return touched[i].first ? &*touched[i].first : nullptr; });
   };
   for (const C& c : change.items) {
     const std::optional<Key> k = rules.change_key(c);
     if (!k) {
       if (c.action == Action::kCreate || c.action == Action::kSave) {
-        if (auto node = rules.apply(nullptr, c)) list.push_back(std::move(*node));
+        if (auto node = rules.apply(nullptr, c)) touched.emplace_back(std::nullopt, std::move(node));
       } else if (c.action != Action::kRemove) {
         rules.error(c, ListError::kUnidentified);
       }
       continue;
     }
-    auto in_stored = find(stored, *k);
-    const T* old = in_stored == stored.end() ? nullptr : &*in_stored;
-    auto in_result = find(list, *k);
-    // A node transmitted twice changes what the first transmission made of it.
-    const T* current = in_result != list.end() ? &*in_result : old;
+    std::optional<size_t> t = find_touched(*k);
+    const T* current = nullptr;  // the node as the nodes before this one left it
+    if (t) {
+      current = touched[*t].second ? &*touched[*t].second : nullptr;
+    } else if (std::optional<size_t> s = find_stored(*k)) {
+      current = &stored[*s];
+    }
+    auto set = [&](std::optional<T> node) {
+      if (t) {
+        touched[*t].second = std::move(node);
+      } else {
+        in_touched.Add(*k, touched.size());
+        touched.emplace_back(*k, std::move(node));
+      }
+    };
     switch (c.action) {
       case Action::kCreate:
-        if (old) {
+        if (current) {
           rules.error(c, ListError::kExists);
         } else if (auto node = rules.apply(nullptr, c)) {
-          if (in_result != list.end()) *in_result = std::move(*node);
-          else list.push_back(std::move(*node));
+          set(std::move(node));
         }
         break;
       case Action::kUpdate:
       case Action::kSave:
-        if (!old && c.action == Action::kUpdate) {
+        if (!current && c.action == Action::kUpdate) {
           rules.error(c, ListError::kMissing);
         } else if (auto node = rules.apply(current, c)) {
-          if (in_result != list.end()) *in_result = std::move(*node);
-          else list.push_back(std::move(*node));
+          set(std::move(node));
         }
         break;
       case Action::kNoAction:
-        if (!old) rules.error(c, ListError::kMissing);
-        else if (in_result == list.end()) list.push_back(*old);  // kept in a complete list
+        if (!current)
+          rules.error(c, ListError::kMissing);
+        else if (!t)
+          set(*current);  // kept in a complete list
         break;
       case Action::kDelete:
-        if (!old) rules.error(c, ListError::kMissing);
-        else if (in_result != list.end()) list.erase(in_result);
-        break;
       case Action::kRemove:
-        if (in_result != list.end()) list.erase(in_result);
+        if (!current) {
+          if (c.action == Action::kDelete) rules.error(c, ListError::kMissing);
+        } else if (!rules.may_remove || rules.may_remove(*current, c)) {
+          set(std::nullopt);
+        } else if (!t) {
+          set(*current);  // refused: it stays, also in a complete list
+        }
         break;
     }
   }
+  // Not complete: the stored nodes in place (changed or deleted as transmitted), then the new
+  // ones in the order they came. Complete: only what the request transmitted, in its order.
+  std::vector<bool> placed(touched.size(), false);
+  if (!change.complete) {
+    for (size_t i = 0; i < stored.size(); ++i) {
+      std::optional<size_t> t = find_touched(stored_keys[i]);
+      if (!t) {
+        list.push_back(std::move(stored[i]));
+      } else if (!placed[*t]) {
+        placed[*t] = true;
+        if (touched[*t].second) list.push_back(std::move(*touched[*t].second));
+      }
+    }
+  }
+  for (size_t i = 0; i < touched.size(); ++i)
+    if (!placed[i] && touched[i].second) list.push_back(std::move(*touched[i].second));
 }
 
 }  // namespace causeway::soap::a2x

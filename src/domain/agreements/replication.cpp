@@ -278,6 +278,13 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
               "Payment data", [](const PaymentDataChange& ch) { return Trimmed(ch.direction_code); },
               "PaymentDirectionCode")});
 
+  // Texts are the one child node the change state applies to: to a change and to a deletion.
+  auto stale = [&](const AgreementText& stored, const TextChange& ch) {
+    if (!ch.change_state_id || a2x::ChangeStateMatches(*ch.change_state_id, stored.change_state_id)) return false;
+    Log("011", ch.sender_id,
+        {stored.type_code + "/" + stored.language_code, agreement_label_, Trimmed(ch.change_state_id)});
+    return true;
+  };
   a2x::ApplyListChange(
       a.texts, c_.texts,
       ListRules<AgreementText, TextChange, std::string>{
@@ -288,12 +295,7 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
           },
           .key = [](const AgreementText& x) { return x.type_code + "/" + x.language_code; },
           .apply = [&](const AgreementText* stored, const TextChange& ch) -> std::optional<AgreementText> {
-            // Texts are the one child node the change state applies to.
-            if (stored && ch.change_state_id && !a2x::ChangeStateMatches(*ch.change_state_id, stored->change_state_id)) {
-              Log("011", ch.sender_id,
-                  {stored->type_code + "/" + stored->language_code, agreement_label_, Trimmed(ch.change_state_id)});
-              return std::nullopt;
-            }
+            if (stored && stale(*stored, ch)) return std::nullopt;
             AgreementText x = stored ? *stored : AgreementText{};
             if (!stored) {
               x.type_code = Trimmed(ch.type_code);
@@ -306,7 +308,8 @@ core::Status Replicator::ApplyLists(BusinessAgreement& a) {
           },
           .error = ListErrorFor<TextChange>(
               "Text", [](const TextChange& ch) { return Trimmed(ch.type_code) + "/" + Trimmed(ch.language_code); },
-              "TextTypeCode")});
+              "TextTypeCode"),
+          .may_remove = [&](const AgreementText& stored, const TextChange& ch) { return !stale(stored, ch); }});
   return store_error_;
 }
 

@@ -245,6 +245,41 @@ TEST_P(ReplicationTest, TheChangeStateAppliesToTextsButNotToTheOtherChildNodes) 
   t.texts.items[0].change_state_id = Stored().texts[0].change_state_id;
   EXPECT_FALSE(Replicate(t).failed());
   EXPECT_EQ(Stored().texts[0].content, "stale");
+
+  // A deletion (03) or removal (05) is a modifying operation too: with a stale change state the
+  // text stays.
+  for (Action action : {Action::kDelete, Action::kRemove}) {
+    AgreementChange d = Root(Action::kSave);
+    TextChange gone;
+    gone.action = action;
+    gone.sender_id = "T2";
+    gone.type_code = "10001";
+    gone.language_code = "EN";
+    gone.change_state_id = "19990101000000.0000000";
+    d.texts.items.push_back(gone);
+    r = Replicate(d);
+    EXPECT_EQ(TypeIds(r), std::vector<std::string>{"011"});
+    ASSERT_EQ(Stored().texts.size(), 1u);
+  }
+}
+
+// The seed: 01 "returns an error message if the node element already exists", 03 "if the node
+// element does not exist", also when an earlier node of the same message created or deleted it;
+// each error points at its own node.
+TEST_P(ReplicationTest, ANodeCreatedOrDeletedTwiceInOneMessageIsAnErrorTheSecondTime) {
+  CreateStandard();
+  AgreementChange c = Root(Action::kSave);
+  c.contact_persons.items.push_back(Contact("UCP20002", Action::kCreate, "C1"));
+  c.contact_persons.items.push_back(Contact("UCP20002", Action::kCreate, "C2"));
+  ReplicationResult r = Replicate(c);
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0].sender_id, "C2");
+  AgreementChange d = Root(Action::kSave);
+  d.contact_persons.items.push_back(Contact("UCP20001", Action::kDelete, "D1"));
+  d.contact_persons.items.push_back(Contact("UCP20001", Action::kDelete, "D2"));
+  r = Replicate(d);
+  ASSERT_EQ(r.log.size(), 1u);
+  EXPECT_EQ(r.log[0].sender_id, "D2");
 }
 
 TEST_P(ReplicationTest, ListCompleteTransmission) {
