@@ -140,6 +140,9 @@ odata::ServiceInfo AppJobService::Info() const {
   i.service_id = kNamespace;
   i.service_version = "0002";
   i.component_id = "BC-CCM-BTC";  // as in the IBP error body of the seed guide
+  // Gateway sends when the model last changed (clients cache $metadata by it): change it with
+  // DefineSchema.
+  i.metadata_last_modified = "Mon, 30 Nov 2026 00:00:00 GMT";
   return i;
 }
 

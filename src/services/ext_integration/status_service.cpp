@@ -39,6 +39,9 @@ odata::ServiceInfo StatusService::Info() const {
   info.service_id = kServiceName;
   info.service_version = "0001";
   info.legacy_error_body = true;
+  // Gateway sends when the model last changed (clients cache $metadata by it): change it with
+  // the schema.
+  info.metadata_last_modified = "Mon, 30 Nov 2026 00:00:00 GMT";
   return info;
 }
 
