@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "core/ascii.h"
 #include "exchange/curl_http_client.h"
 
 namespace causeway::exchange {
@@ -32,7 +33,7 @@ core::Result<ControlAnswer> CallControl(const ControlCall& call, const std::stri
   if (!out.answered())
     return core::MakeError(core::Code::kUnavailable, "CAUSEWAY/EXCHANGE", "004",
                            std::string(TransportErrorName(out.error)) + ": " + out.error_text);
-  return ControlAnswer{out.status, std::move(out.body)};
+  return ControlAnswer{out.status, std::move(out.body), out.headers.Get("Content-Type")};
 }
 
 int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
@@ -41,14 +42,16 @@ int PrintControlAnswer(const core::Result<ControlAnswer>& answer) {
     return answer.error().code == core::Code::kBadRequest ? 2 : 1;
   }
   if (answer->status >= 200 && answer->status < 300) {
-    // Every control-plane answer is JSON: anything else came from something in between (an SSO
-    // proxy's login page answers 200), and a script must not take it for a retry or a handover done.
+    // The control plane answers JSON (and a stored payload as the XML it was): an HTML page came
+    // from something in between (an SSO proxy's login page answers 200), and a script must not
+    // take it for a retry or a handover done; nor a JSON answer that does not parse.
+    const std::string type = core::ToLower(answer->content_type);
     boost::system::error_code ec;
-    if (!answer->body.empty()) (void)boost::json::parse(answer->body, ec);
-    if (ec) {
-      std::cerr << "causeway: HTTP " << answer->status
-                << " with an answer that is not JSON (a login page or a proxy between?): "
-                << answer->body.substr(0, 200) << "\n";
+    if (type.find("json") != std::string::npos && !answer->body.empty()) (void)boost::json::parse(answer->body, ec);
+    if (type.find("html") != std::string::npos || ec) {
+      std::cerr << "causeway: HTTP " << answer->status << " with an answer that is not the control plane's ("
+                << (ec ? "broken JSON" : answer->content_type)
+                << "; a login page or a proxy between?): " << answer->body.substr(0, 200) << "\n";
       return 1;
     }
     std::cout << answer->body << "\n";

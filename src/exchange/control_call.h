@@ -20,6 +20,7 @@ struct ControlCall {
 struct ControlAnswer {
   int status = 0;
   std::string body;
+  std::string content_type;  // as the answer gave it ("" when it gave none)
 };
 
 // Sends `method path` (path with its query, e.g. "/_causeway/outbox/messages?state=failed") with

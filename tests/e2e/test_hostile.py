@@ -881,6 +881,9 @@ class Hostile(Category):
             h = responses[0][1]
             if header(h, "www-authenticate") != REALM:
                 problem = f"401 without the SAP realm: {header(h, 'www-authenticate')!r}"
+            elif path.startswith("/_causeway/"):
+                if "application/json" not in (header(h, "content-type") or "") or b"CAUSEWAY/HTTP/401" not in out:
+                    problem = "the control plane's 401 is not its JSON error"
             elif "text/html" not in (header(h, "content-type") or ""):
                 problem = "401 is not the logon page"
         self.record(case, got, problem, timed_out, headers=responses[0][1] if responses else None,
