@@ -100,8 +100,12 @@ void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const Li
     in_stored.Add(stored_keys.back(), i);
   }
   // … and every node the request transmitted, in its order, with what it made of the node
-  // (nullopt: deleted); an unidentified node has no key and is never found again.
+  // (nullopt: deleted). A stored node's entry carries the stored key and is tied to its stored
+  // place (`touched_of_stored`), so that it is put back there and never found again through a
+  // request key that equals more than one stored node (ReferenceKey: "same UUID, or same ID and
+  // type"); an unidentified node has no key and is never found again.
   std::vector<std::pair<std::optional<Key>, std::optional<T>>> touched;
+  std::vector<std::optional<size_t>> touched_of_stored(stored.size());
   list_detail::Positions<Key> in_touched;
   auto find_stored = [&](const Key& k) {
     return in_stored.Find(k, stored.size(), [&](size_t i) { return &stored_keys[i]; });
@@ -121,19 +125,22 @@ void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const Li
       continue;
     }
     std::optional<size_t> t = find_touched(*k);
-    const T* current = nullptr;  // the node as the nodes before this one left it
-    if (t) {
-      current = touched[*t].second ? &*touched[*t].second : nullptr;
-    } else if (std::optional<size_t> s = find_stored(*k)) {
-      current = &stored[*s];
+    std::optional<size_t> s;
+    if (!t) {
+      s = find_stored(*k);
+      if (s) t = touched_of_stored[*s];
     }
+    // The node as the nodes before this one left it.
+    const T* current = t ? (touched[*t].second ? &*touched[*t].second : nullptr) : s ? &stored[*s] : nullptr;
     auto set = [&](std::optional<T> node) {
       if (t) {
         touched[*t].second = std::move(node);
-      } else {
-        in_touched.Add(*k, touched.size());
-        touched.emplace_back(*k, std::move(node));
+        return;
       }
+      const Key& key = s ? stored_keys[*s] : *k;
+      in_touched.Add(key, touched.size());
+      if (s) touched_of_stored[*s] = touched.size();
+      touched.emplace_back(key, std::move(node));
     };
     switch (c.action) {
       case Action::kCreate:
@@ -174,12 +181,11 @@ void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const Li
   std::vector<bool> placed(touched.size(), false);
   if (!change.complete) {
     for (size_t i = 0; i < stored.size(); ++i) {
-      std::optional<size_t> t = find_touched(stored_keys[i]);
-      if (!t) {
-        list.push_back(std::move(stored[i]));
-      } else if (!placed[*t]) {
+      if (const std::optional<size_t> t = touched_of_stored[i]) {
         placed[*t] = true;
         if (touched[*t].second) list.push_back(std::move(*touched[*t].second));
+      } else {
+        list.push_back(std::move(stored[i]));
       }
     }
   }

@@ -210,8 +210,13 @@ TEST(A2xListTest, LargeListsAreChangedInOnePass) {
     change.items.push_back({Action::kCreate, "n" + std::to_string(i), "3"});
   }
   int errors = 0;
+  size_t key_calls = 0;  // a scan per node called `key` for every stored node again: 4×10^8 here
   ListRules<Node, Change, std::string> rules{.change_key = [](const Change& ch) { return ch.key; },
-                                             .key = [](const Node& n) { return n.key; },
+                                             .key =
+                                                 [&](const Node& n) {
+                                                   ++key_calls;
+                                                   return n.key;
+                                                 },
                                              .apply = [](const Node* stored, const Change& ch) -> std::optional<Node> {
                                                Node n = stored ? *stored : Node{ch.key.value_or(""), ""};
                                                n.value = ch.value.value_or(n.value);
@@ -223,6 +228,57 @@ TEST(A2xListTest, LargeListsAreChangedInOnePass) {
   EXPECT_EQ(errors, 0);
   EXPECT_EQ(list[19999], (Node{"s19999", "2"}));
   EXPECT_EQ(list[20000], (Node{"n0", "3"}));
+  EXPECT_LE(key_calls, 20000u);
+}
+
+// A key type with equality only, and not a transitive one: the task's document references are
+// the same when their UUIDs are (both given), else when their IDs are. A change of one reference
+// must change that one and leave the others, whatever else its key equals.
+struct Ref {
+  std::string uuid, id, value;
+  bool operator==(const Ref&) const = default;
+};
+struct RefKey {
+  std::string uuid, id;
+  bool operator==(const RefKey& o) const { return !uuid.empty() && !o.uuid.empty() ? uuid == o.uuid : id == o.id; }
+};
+struct RefChange {
+  Action action = Action::kSave;
+  std::string uuid, id;
+  std::optional<std::string> value;
+};
+
+TEST(A2xListTest, AKeyThatEqualsSeveralStoredNodesChangesTheFirstOnly) {
+  ListRules<Ref, RefChange, RefKey> rules{.change_key = [](const RefChange& ch) -> std::optional<RefKey> {
+                                            return RefKey{ch.uuid, ch.id};
+                                          },
+                                          .key =
+                                              [](const Ref& r) {
+                                                return RefKey{r.uuid, r.id};
+                                              },
+                                          .apply = [](const Ref* stored, const RefChange& ch) -> std::optional<Ref> {
+                                            Ref r = stored ? *stored : Ref{ch.uuid, ch.id, ""};
+                                            if (ch.value) r.value = *ch.value;
+                                            return r;
+                                          },
+                                          .error = [](const RefChange&, ListError) {}};
+  const std::vector<Ref> three = {{"U1", "4711", "a"}, {"U2", "4711", "b"}, {"", "4799", "c"}};
+  for (Action action : {Action::kUpdate, Action::kSave}) {
+    auto list = three;
+    ApplyListChange(list, ListChange<RefChange>{false, {{action, "", "4711", "x"}}}, rules);
+    EXPECT_EQ(list, (std::vector<Ref>{{"U1", "4711", "x"}, {"U2", "4711", "b"}, {"", "4799", "c"}}));
+  }
+  auto list = three;
+  ApplyListChange(list, ListChange<RefChange>{false, {{Action::kNoAction, "", "4711", std::nullopt}}}, rules);
+  EXPECT_EQ(list, three);
+  list = three;
+  ApplyListChange(list, ListChange<RefChange>{false, {{Action::kRemove, "", "4711", std::nullopt}}}, rules);
+  EXPECT_EQ(list, (std::vector<Ref>{{"U2", "4711", "b"}, {"", "4799", "c"}}));
+  // The UUID decides between two given UUIDs, even when the ID names another stored node.
+  const std::vector<Ref> two = {{"U1", "X", "a"}, {"", "Y", "b"}};
+  list = two;
+  ApplyListChange(list, ListChange<RefChange>{false, {{Action::kUpdate, "U1", "Y", "x"}}}, rules);
+  EXPECT_EQ(list, (std::vector<Ref>{{"U1", "X", "x"}, {"", "Y", "b"}}));
 }
 
 }  // namespace
