@@ -261,7 +261,8 @@ class StepProcesses(unittest.TestCase):
     def test_a_canceled_family_dies_with_the_server_and_the_cancel_holds(self):
         """A step's background child dies with the server too (not only the leader), and a job
         whose JobCancel was answered ends in C after kill -9, not in A."""
-        server = Server(extra_config=FAMILY_COMMAND)
+        # The cancel is still waiting for the shell (deaf to SIGTERM) when the server dies.
+        server = Server(extra_config=FAMILY_COMMAND, settings={"jobs": {"kill_grace_ms": 600000}})
         try:
             s = ODataSession(server, "JOB_ADMIN")
             with tempfile.TemporaryDirectory() as tmp:

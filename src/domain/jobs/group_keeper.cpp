@@ -2,10 +2,12 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -20,7 +22,7 @@ constexpr size_t kMaxGroups = 16384;
 
 // The keeper's whole life. It is forked from a multi-threaded process, so it calls only
 // async-signal-safe functions and uses only memory allocated before the fork.
-[[noreturn]] void KeeperMain(int fd, pid_t* groups) {
+[[noreturn]] void KeeperMain(int fd, int server_end, int max_fd, pid_t* groups) {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
@@ -30,8 +32,15 @@ constexpr size_t kMaxGroups = 16384;
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (fd > 0) ::syscall(SYS_close_range, 0, static_cast<unsigned>(fd - 1), 0);
-  ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0U, 0);
+  // Every other descriptor goes: the server's end (or its EOF would never come) and the
+  // listening sockets (or a restarted server could not bind). close_range needs Linux 5.9 and
+  // may be refused by a seccomp filter: then one by one.
+  ::close(server_end);
+  bool closed = (fd == 0 || ::syscall(SYS_close_range, 0, static_cast<unsigned>(fd - 1), 0) == 0) &&
+                ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0U, 0) == 0;
+  if (!closed)
+    for (int other = 0; other < max_fd; ++other)
+      if (other != fd) ::close(other);
   size_t n = 0;
   for (;;) {
     int32_t v = 0;
@@ -71,8 +80,12 @@ void GroupKeeper::EnsureStarted() {
     return;
   }
   std::vector<pid_t> groups(kMaxGroups);  // allocated here: the child may not call malloc
+  rlimit files{};
+  const int max_fd = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                         ? static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 20))
+                         : 1 << 20;
   pid_t pid = ::fork();
-  if (pid == 0) KeeperMain(sv[1], groups.data());
+  if (pid == 0) KeeperMain(sv[1], sv[0], max_fd, groups.data());
   ::close(sv[1]);
   if (pid < 0) {
     spdlog::warn("jobs: no process-group keeper (fork: {}); steps' children may outlive a crash", std::strerror(errno));
@@ -90,8 +103,16 @@ void GroupKeeper::Send(pid_t value) {
   int32_t v = value;
   ssize_t r;
   do {
-    r = ::send(fd_, &v, sizeof v, MSG_NOSIGNAL);
+    // Never waits: a keeper that stopped reading (SIGSTOP, a debugger) must not stall every step.
+    r = ::send(fd_, &v, sizeof v, MSG_NOSIGNAL | MSG_DONTWAIT);
   } while (r < 0 && errno == EINTR);
+  if (r < 0 && !warned_) {
+    warned_ = true;
+    spdlog::warn(
+        "jobs: the process-group keeper (pid {}) takes no more messages ({}); steps' children may outlive "
+        "a crash",
+        pid_, std::strerror(errno));
+  }
 }
 
 void GroupKeeper::Started(pid_t pgid) { Send(pgid); }

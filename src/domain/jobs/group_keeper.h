@@ -17,8 +17,9 @@ class GroupKeeper {
   // The keeper of this process, started on first use.
   static GroupKeeper& Instance();
 
-  // `pgid` now runs a step / has been stopped and reaped. Never blocks on a dead keeper; without
-  // a keeper (fork failed) PR_SET_PDEATHSIG on the leader is all that is left.
+  // `pgid` now runs a step / has been stopped and reaped. Never blocks (a message a stopped
+  // keeper has no room for is dropped, with one warning); without a keeper (fork failed)
+  // PR_SET_PDEATHSIG on the leader is all that is left.
   void Started(pid_t pgid);
   void Ended(pid_t pgid);
 
@@ -34,6 +35,7 @@ class GroupKeeper {
   bool tried_ = false;  // GUARDED_BY(mu_)
   int fd_ = -1;         // GUARDED_BY(mu_)
   pid_t pid_ = 0;       // GUARDED_BY(mu_)
+  bool warned_ = false;  // GUARDED_BY(mu_)
 };
 
 }  // namespace causeway::jobs

@@ -4,10 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -210,6 +212,10 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
     for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
     return SpawnError("pipe", e);
   }
+  rlimit files{};
+  const int max_fd = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                         ? static_cast<int>(std::min<rlim_t>(files.rlim_cur, 1 << 20))
+                         : 1 << 20;
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -223,10 +229,13 @@ core::Result<std::unique_ptr<RunningProcess>> PosixProcessRunner::Start(const Pr
       ::_exit(127);
     }
     // Keep 0-2 and the status pipe (close-on-exec) open; close everything else.
+    // close_range needs Linux 5.9 and may be refused by a seccomp filter: then one by one.
     int keep = status_pipe[1];
-    if (keep > 3) ::syscall(SYS_close_range, 3, keep - 1, 0);
-    ::syscall(SYS_close_range, keep + 1, ~0U, 0);
-    if (keep < 3) ::syscall(SYS_close_range, 3, ~0U, 0);
+    bool closed = (keep <= 3 || ::syscall(SYS_close_range, 3, keep - 1, 0) == 0) &&
+                  ::syscall(SYS_close_range, std::max(keep + 1, 3), ~0U, 0) == 0;
+    if (!closed)
+      for (int fd = 3; fd < max_fd; ++fd)
+        if (fd != keep) ::close(fd);
     sigset_t none;
     sigemptyset(&none);
     for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);

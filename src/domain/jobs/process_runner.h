@@ -68,6 +68,8 @@ class PosixProcessRunner final : public ProcessRunner {
   explicit PosixProcessRunner(std::chrono::milliseconds kill_grace = std::chrono::seconds(5))
       : kill_grace_(kill_grace) {}
   core::Result<std::unique_ptr<RunningProcess>> Start(const ProcessSpec& spec) override;
+  // Before the first Start (configuration).
+  void set_kill_grace(std::chrono::milliseconds grace) { kill_grace_ = grace; }
 
  private:
   std::chrono::milliseconds kill_grace_;

@@ -42,6 +42,7 @@ class AppJobModule final : public Module {
   core::Status Configure(const toml::table& root, bool demo) override {
     CW_ASSIGN_OR_RETURN(config_, ParseJobsConfig(root));
     config_.demo_templates = config_.demo_templates || demo;
+    runner_.set_kill_grace(config_.kill_grace);
     return core::Status::Ok();
   }
 

@@ -36,7 +36,8 @@ core::Result<JobsConfig> ParseJobsConfig(const toml::table& root) {
   constexpr int64_t kDay = int64_t{86400} * 1000;
   for (auto [key, value] :
        {std::pair{"lease_ms", &c.lease}, std::pair{"lease_renewal_ms", &c.lease_renewal},
-        std::pair{"claim_interval_ms", &c.claim_interval}, std::pair{"recovery_interval_ms", &c.recovery_interval}}) {
+        std::pair{"claim_interval_ms", &c.claim_interval}, std::pair{"recovery_interval_ms", &c.recovery_interval},
+        std::pair{"kill_grace_ms", &c.kill_grace}}) {
     int64_t ms = value->count();
     CW_RETURN_IF_ERROR(jobs.Int(key, 1, kDay, ms));
     *value = std::chrono::milliseconds(ms);

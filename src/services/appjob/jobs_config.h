@@ -27,6 +27,8 @@ struct JobsConfig {
   std::chrono::milliseconds lease_renewal{500};
   std::chrono::milliseconds claim_interval{200};
   std::chrono::milliseconds recovery_interval{1000};
+  // How long a canceled or timed-out command step gets after SIGTERM before SIGKILL.
+  std::chrono::milliseconds kill_grace{5000};
   // Reads through a bounded cache; unset: on for SQLite (one node), off for PostgreSQL.
   std::optional<bool> cache_reads;
   // Without cache_reads (nodes sharing PostgreSQL): a cache kept fresh by the store's change feed.
