@@ -261,7 +261,7 @@ int RunServe(const ServeOptions& options) {
                                {.system_id = config.system_id, .clients = config.clients,
                                 .default_client = config.default_client});
   control.guard = &guard;
-  http::Router router(&guard, config.default_client);
+  http::Router router(&guard, config.default_client, config.clients);
 
   auto node_id = NodeId(config);
   if (!node_id.ok()) {

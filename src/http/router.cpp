@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ascii.h"
+#include "core/url.h"
 #include "http/cookies.h"
 
 namespace causeway::http {
@@ -84,7 +85,7 @@ std::string FirstAcceptedLanguage(std::string_view list) {
   return {};
 }
 
-// A value of the sap-usercontext cookie ICF sets at logon ("sap-language=EN&sap-client=200").
+// A field of the sap-usercontext cookie ICF sets at logon ("sap-language=EN&sap-client=200").
 std::string UserContextField(std::string_view context, std::string_view name) {
   while (!context.empty()) {
     size_t amp = context.find('&');
@@ -103,11 +104,22 @@ void Router::ApplySapHeaders(Request& req) const {
   // ICF's order for the client: the sap-client header, the URL parameter (already in
   // req.sap_client), the sap-usercontext cookie set at logon (so that a client that named its
   // client once stays in it), the default client. The language likewise, then Accept-Language.
+  // The cookie counts only for a client this system has: browsers send a host's cookies to
+  // every port, also another system's.
   if (auto h = req.headers.Get("sap-client"); h && !h->empty()) req.sap_client = std::string(*h);
   if (auto h = req.headers.Get("sap-language"); h && !h->empty()) req.sap_language = core::ToUpper(*h);
   if (req.sap_client.empty() || req.sap_language.empty()) {
-    if (auto context = FindCookie(req.headers.GetAll("cookie"), "sap-usercontext")) {
-      if (req.sap_client.empty()) req.sap_client = UserContextField(*context, "sap-client");
+    std::optional<std::string> context = FindCookie(req.headers.GetAll("cookie"), "sap-usercontext");
+    // Some clients store it percent-encoded ("sap-client%3D200").
+    if (std::string decoded; context && core::PercentDecode(*context, /*plus_is_space=*/false, &decoded))
+      context = std::move(decoded);
+    if (context) {
+      if (req.sap_client.empty()) {
+        std::string client = UserContextField(*context, "sap-client");
+        if (clients_.empty() ? client == default_client_
+                             : std::find(clients_.begin(), clients_.end(), client) != clients_.end())
+          req.sap_client = std::move(client);
+      }
       if (req.sap_language.empty()) req.sap_language = core::ToUpper(UserContextField(*context, "sap-language"));
     }
   }

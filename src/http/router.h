@@ -20,8 +20,10 @@ namespace causeway::http {
 
 class Router final : public Handler {
  public:
-  explicit Router(RequestGuard* guard, std::string default_client = "100") : guard_(guard),
-      default_client_(std::move(default_client)) {}
+  // `clients`: the system's clients (empty: the default client only). A client the
+  // sap-usercontext cookie names counts only if it is one of them.
+  explicit Router(RequestGuard* guard, std::string default_client = "100", std::vector<std::string> clients = {})
+      : guard_(guard), default_client_(std::move(default_client)), clients_(std::move(clients)) {}
 
   void Add(Endpoint endpoint);
 
@@ -40,6 +42,7 @@ class Router final : public Handler {
 
   RequestGuard* guard_;
   std::string default_client_;
+  std::vector<std::string> clients_;
   std::vector<Endpoint> odata_;     // kSapOData, the "*" one last
   std::vector<Endpoint> prefixes_;  // kPrefix, longest first
 };

@@ -32,7 +32,7 @@ Response XmlError(const Request&, const core::Error& e) {
 
 class RouterTest : public ::testing::Test {
  protected:
-  RouterTest() : router_(&guard_) {
+  RouterTest() : router_(&guard_, "100", {"100", "200", "300", "400"}) {
     router_.Add({.kind = Endpoint::Kind::kSapOData,
                  .key = "BC_EXT_APPJOB_MANAGEMENT",
                  .guard = {"BC_EXT_APPJOB_MANAGEMENT"},
@@ -103,6 +103,9 @@ TEST_F(RouterTest, EveryEndpointTakesTheClientFromHeaderUrlCookieThenDefault) {
                 .body,
             "||300|EN");
   EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}}).body, "100|EN");
+  // Another system's cookie (browsers send a host's cookies to every port) is not this one's.
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"cookie", "sap-usercontext=sap-client=800"}}).body, "100|EN");
+  EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"cookie", "sap-usercontext=sap-client%3D200"}}).body, "200|EN");
   // The first language an Accept-Language list names, not its first two characters.
   EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"accept-language", "*;q=0.1, fr-CH;q=0.9"}}).body, "100|FR");
   EXPECT_EQ(Call("POST", soap, {{"x-user", "ok"}, {"accept-language", "*"}}).body, "100|EN");
