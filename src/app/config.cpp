@@ -128,7 +128,8 @@ core::Result<Config> LoadConfig(const std::filesystem::path& file) {
     CW_RETURN_IF_ERROR(l.Bool("require_client_cert", tls.require_client_cert));
     CW_RETURN_IF_ERROR(l.Done());
     const std::string where = "[[listeners]] port " + std::to_string(o.port) + ": ";
-    if (!tls_on && (l.Has("cert_file") || l.Has("key_file") || l.Has("client_ca_file") || l.Has("require_client_cert")))
+    if (!tls_on &&
+        (!tls.cert_file.empty() || !tls.key_file.empty() || !tls.client_ca_file.empty() || tls.require_client_cert))
       return ConfigError(where + "cert_file, key_file, client_ca_file and require_client_cert need tls = true");
     if (tls.require_client_cert && tls.client_ca_file.empty())
       return ConfigError(where +

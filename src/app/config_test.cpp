@@ -170,6 +170,14 @@ TEST(ConfigTest, PublicHostMayNameItsScheme) {
   std::filesystem::remove(p);
 }
 
+// Generated configurations write every key: a value that asks for nothing is not a contradiction.
+TEST(ConfigTest, TlsKeysThatAskForNothingAreFineOnAPlainListener) {
+  auto p = Write("[[listeners]]\nport = 8080\nrequire_client_cert = false\ncert_file = \"\"\n");
+  auto r = LoadConfig(p);
+  std::filesystem::remove(p);
+  EXPECT_TRUE(r.ok()) << r.error().text;
+}
+
 TEST(ConfigTest, ADirectoryIsNotAConfiguration) {
   auto dir = std::filesystem::temp_directory_path() / ("cw_config_dir_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

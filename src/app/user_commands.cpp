@@ -94,8 +94,10 @@ class UserCommandsImpl final : public UserCommands {
       c = DemoConfig();
     }
     if (!data_dir_.empty()) c.data_dir = data_dir_;
-    // Opening would create an empty store and lock or unlock the user in it, which no server reads.
-    if (std::error_code ec; c.store.backend != "postgres" && !std::filesystem::exists(c.data_dir / "causeway.db", ec)) {
+    // Unlocking in a store that does not exist would create an empty one that no server reads (a
+    // lock may be set before the first start).
+    if (std::error_code ec;
+        unlock && c.store.backend != "postgres" && !std::filesystem::exists(c.data_dir / "causeway.db", ec) && !ec) {
       std::cerr << "causeway: no store at " << (c.data_dir / "causeway.db").string()
                 << ": give the stopped server's --config (or --data), or --url for a running one\n";
       return 2;

@@ -14,9 +14,8 @@ void InitLogging(std::string_view level, bool json) {
 }
 
 bool IsLogLevel(std::string_view level) {
-  for (std::string_view known : {"trace", "debug", "info", "warn", "warning", "error", "err", "critical", "off"})
-    if (level == known) return true;
-  return false;
+  // spdlog answers "off" for every name it does not know.
+  return level == "off" || spdlog::level::from_str(std::string(level)) != spdlog::level::off;
 }
 
 }  // namespace causeway::core

@@ -10,8 +10,8 @@ namespace causeway::core {
 
 // Configures the process-wide logger. `level` is one of trace, debug, info, warn, error, off.
 void InitLogging(std::string_view level, bool json = false);
-// True for the level names InitLogging knows (lower case): trace, debug, info, warn, warning,
-// error, err, critical, off.
+// True for the level names InitLogging knows (spdlog's, lower case: trace, debug, info, warn,
+// warning, error, err, critical, off).
 bool IsLogLevel(std::string_view level);
 
 }  // namespace causeway::core

@@ -213,6 +213,8 @@ class Routes {
     CW_RETURN_IF_ERROR(Field(body, "user", &s.push_user));
     CW_RETURN_IF_ERROR(Field(body, "has_password", &has_password));
     CW_RETURN_IF_ERROR(Field(body, "password", &s.push_password));
+    // The kept password goes with the user it belonged to.
+    if (s.push_user.empty() && !body.contains("password")) s.push_password.clear();
     CW_RETURN_IF_ERROR(CheckPushTarget(tenant.id, s));
     return desk_.PutSystem(tenant.id, s);
   }
