@@ -217,7 +217,7 @@ TEST_P(OutboxOperationsTest, AFoldThatLosesItsHeadToAClaimDoesNotPassTheHeadOn) 
                        core::Status st = db_->Read([&](store::Tx& r) {
                          return r.Query(
                              "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                             "AND datname = current_database()",
+                             "AND datname = current_database() AND query LIKE 'DELETE FROM outbox_messages%'",
                              {}, [&](const store::Row& row) { waiting = row.Int(0); });
                        });
                        if (!st.ok() || waiting > 0) break;

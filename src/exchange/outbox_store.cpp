@@ -203,11 +203,18 @@ Result<Inserted> Insert(Tx& tx, const NewMessage& n) {
     // flight at once, and the receiver could apply an older state after a newer one.
     static const std::string kDelete =
         "DELETE FROM outbox_messages " + std::string(kFoldable) + " RETURNING seq, head, coalesced";
-    CW_RETURN_IF_ERROR(
-        tx.Query(kDelete, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)}, [&](const Row& r) {
-          folded += 1 + r.Int(2);
-          if (r.Int(1) == 1 && (!folded_head_seq || r.Int(0) < *folded_head_seq)) folded_head_seq = r.Int(0);
-        }));
+    // A plain look first: most enqueues fold nothing, and RETURNING costs SQLite an ephemeral
+    // table per execution.
+    static const std::string kAny = "SELECT 1 FROM outbox_messages " + std::string(kFoldable) + " LIMIT 1";
+    bool any = false;
+    CW_RETURN_IF_ERROR(tx.Query(kAny, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)},
+                                [&](const Row&) { any = true; }));
+    if (any)
+      CW_RETURN_IF_ERROR(
+          tx.Query(kDelete, {S(m.destination), S(m.ordering_key), S(m.object_key), S(m.kind)}, [&](const Row& r) {
+            folded += 1 + r.Int(2);
+            if (r.Int(1) == 1 && (!folded_head_seq || r.Int(0) < *folded_head_seq)) folded_head_seq = r.Int(0);
+          }));
   }
 
   std::optional<int64_t> depends_on_id;
