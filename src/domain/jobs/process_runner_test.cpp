@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -129,8 +130,13 @@ TEST(PosixProcessRunnerTest, TerminateEndsTheWholeProcessGroup) {
 // shell's background child too, or the work of a job recovery ends in A keeps running.
 TEST(PosixProcessRunnerDeathTest, TheWholeGroupDiesWithTheServer) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  // Not named by pid: the "threadsafe" style runs this body again in a new process.
-  const auto marker = std::filesystem::temp_directory_path() / ("cw_keeper_" + std::to_string(::getuid()));
+  // The "threadsafe" style runs this body again in a new process, which inherits the
+  // environment: the parent's pid names the marker for both.
+  if (!std::getenv("CW_KEEPER_MARKER")) {
+    const auto name = std::filesystem::temp_directory_path() / ("cw_keeper_" + std::to_string(::getpid()));
+    ::setenv("CW_KEEPER_MARKER", name.c_str(), 1);
+  }
+  const std::filesystem::path marker = std::getenv("CW_KEEPER_MARKER");
   std::filesystem::remove(marker);
   EXPECT_EXIT(
       {
