@@ -13,6 +13,7 @@
 // keeps every optional leaf the request did not transmit. Deleting one (03, 05) asks `may_remove`
 // first, where a node type checks what it must (a text's change state). Linear in the list and
 // the transmitted nodes for string keys (hashed); other key types are compared one by one.
+// Every key is computed once per node version (stored, or as a change left it).
 // Thread-safe for distinct lists.
 #pragma once
 
@@ -56,98 +57,95 @@ struct ListRules {
   std::function<bool(const T& stored, const C&)> may_remove;
 };
 
-namespace list_detail {
-
-// Positions of keyed entries: hashed for string keys; otherwise found by comparing (a key type
-// may define equality only, e.g. "same UUID, or same ID and type").
-template <typename Key>
-class Positions {
- public:
-  template <typename KeyAt>
-  std::optional<size_t> Find(const Key& k, size_t size, const KeyAt& key_at) const {
-    if constexpr (std::is_same_v<Key, std::string>) {
-      auto it = map_.find(k);
-      if (it != map_.end()) return it->second;
-    } else {
-      for (size_t i = 0; i < size; ++i)
-        if (const Key* at = key_at(i); at && *at == k) return i;
-    }
-    return std::nullopt;
-  }
-  void Add(const Key& k, size_t pos) {
-    if constexpr (std::is_same_v<Key, std::string>) map_.emplace(k, pos);  // the first wins, as a scan finds it
-  }
-
- private:
-  std::unordered_map<std::string, size_t> map_;  // used for string keys only
-};
-
-}  // namespace list_detail
-
 // Changes `list` as `change` transmits it. A list the request does not transmit (not complete,
 // no nodes) is left as it is: nothing is copied and no rule runs.
+//
+// The list is worked on as slots: the stored nodes in their places, then the nodes the request
+// creates. A transmitted node is matched against the slots' keys as the nodes before it left
+// them (a change may give a node a key it did not have, e.g. a reference its UUID), first match
+// in slot order, so that a key type with equality only, and not a transitive one (ReferenceKey:
+// "same UUID when both have one, else same ID and type"), finds what the list holds now.
 template <typename T, typename C, typename Key>
 void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const ListRules<T, C, Key>& rules) {
   if (!change.complete && change.items.empty()) return;
-  // The list as the request found it (kept in place unless complete) …
-  std::vector<T> stored = std::move(list);
-  list.clear();
-  std::vector<Key> stored_keys;
-  stored_keys.reserve(stored.size());
-  list_detail::Positions<Key> in_stored;
-  for (size_t i = 0; i < stored.size(); ++i) {
-    stored_keys.push_back(rules.key(stored[i]));
-    in_stored.Add(stored_keys.back(), i);
-  }
-  // … and every node the request transmitted, in its order, with what it made of the node
-  // (nullopt: deleted). A stored node's entry carries the stored key and is tied to its stored
-  // place (`touched_of_stored`), so that it is put back there and never found again through a
-  // request key that equals more than one stored node (ReferenceKey: "same UUID, or same ID and
-  // type"); an unidentified node has no key and is never found again.
-  std::vector<std::pair<std::optional<Key>, std::optional<T>>> touched;
-  std::vector<std::optional<size_t>> touched_of_stored(stored.size());
-  list_detail::Positions<Key> in_touched;
-  auto find_stored = [&](const Key& k) {
-    return in_stored.Find(k, stored.size(), [&](size_t i) { return &stored_keys[i]; });
+  struct Slot {
+    std::optional<Key> key;  // none: a node the request could not identify (never matched)
+    std::optional<T> node;   // none: deleted
+    bool transmitted = false;
   };
-  auto find_touched = [&](const Key& k) {
-    return in_touched.Find(k, touched.size(),
-                           [&](size_t i) { return touched[i].first ? &*touched[i].first : nullptr; });
+  std::vector<Slot> slots;
+  slots.reserve(list.size() + change.items.size());
+  for (T& node : list) slots.push_back({rules.key(node), std::move(node), false});
+  list.clear();
+  std::vector<size_t> transmitted_order;  // a complete list is what the request sent, in its order
+  // String keys are hashed (their equality is transitive): the latest slot of each key, the only
+  // one that can hold a node once the request changed it.
+  constexpr bool kHashed = std::is_same_v<Key, std::string>;
+  std::unordered_map<std::string, size_t> by_key;
+  if constexpr (kHashed)
+    for (size_t i = 0; i < slots.size(); ++i) by_key.try_emplace(*slots[i].key, i);
+  auto find = [&](const Key& k) -> std::optional<size_t> {
+    if constexpr (kHashed) {
+      auto it = by_key.find(k);
+      if (it != by_key.end() && slots[it->second].node) return it->second;
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i)
+        if (slots[i].node && slots[i].key && *slots[i].key == k) return i;
+    }
+    return std::nullopt;
+  };
+  // A node created again after the request deleted it takes its old place back.
+  auto deleted = [&](const Key& k) -> std::optional<size_t> {
+    if constexpr (kHashed) {
+      auto it = by_key.find(k);
+      if (it != by_key.end() && !slots[it->second].node) return it->second;
+    } else {
+      for (size_t i = 0; i < slots.size(); ++i)
+        if (!slots[i].node && slots[i].key && *slots[i].key == k) return i;
+    }
+    return std::nullopt;
+  };
+  auto mark = [&](size_t i) {
+    if (!slots[i].transmitted) transmitted_order.push_back(i);
+    slots[i].transmitted = true;
+  };
+  auto put = [&](std::optional<size_t> at, T node) {
+    Key key = rules.key(node);
+    if (!at) {
+      at = slots.size();
+      slots.push_back({key, std::move(node), false});
+    } else {
+      if constexpr (kHashed) {
+        auto it = by_key.find(*slots[*at].key);  // a key the change took away finds nothing here
+        if (it != by_key.end() && it->second == *at && *slots[*at].key != key) by_key.erase(it);
+      }
+      slots[*at].key = key;
+      slots[*at].node = std::move(node);
+    }
+    if constexpr (kHashed) by_key[key] = *at;
+    mark(*at);
   };
   for (const C& c : change.items) {
     const std::optional<Key> k = rules.change_key(c);
     if (!k) {
       if (c.action == Action::kCreate || c.action == Action::kSave) {
-        if (auto node = rules.apply(nullptr, c)) touched.emplace_back(std::nullopt, std::move(node));
+        if (auto node = rules.apply(nullptr, c)) {
+          slots.push_back({std::nullopt, std::move(node), false});
+          mark(slots.size() - 1);
+        }
       } else if (c.action != Action::kRemove) {
         rules.error(c, ListError::kUnidentified);
       }
       continue;
     }
-    std::optional<size_t> t = find_touched(*k);
-    std::optional<size_t> s;
-    if (!t) {
-      s = find_stored(*k);
-      if (s) t = touched_of_stored[*s];
-    }
-    // The node as the nodes before this one left it.
-    const T* current = t ? (touched[*t].second ? &*touched[*t].second : nullptr) : s ? &stored[*s] : nullptr;
-    auto set = [&](std::optional<T> node) {
-      if (t) {
-        touched[*t].second = std::move(node);
-        return;
-      }
-      const Key& key = s ? stored_keys[*s] : *k;
-      in_touched.Add(key, touched.size());
-      if (s) touched_of_stored[*s] = touched.size();
-      touched.emplace_back(key, std::move(node));
-    };
+    const std::optional<size_t> at = find(*k);
+    const T* current = at ? &*slots[*at].node : nullptr;  // as the nodes before this one left it
     switch (c.action) {
       case Action::kCreate:
         if (current) {
           rules.error(c, ListError::kExists);
         } else if (auto node = rules.apply(nullptr, c)) {
-          set(std::move(node));
+          put(deleted(*k), std::move(*node));
         }
         break;
       case Action::kUpdate:
@@ -155,42 +153,37 @@ void ApplyListChange(std::vector<T>& list, const ListChange<C>& change, const Li
         if (!current && c.action == Action::kUpdate) {
           rules.error(c, ListError::kMissing);
         } else if (auto node = rules.apply(current, c)) {
-          set(std::move(node));
+          put(at ? at : deleted(*k), std::move(*node));
         }
         break;
       case Action::kNoAction:
         if (!current)
           rules.error(c, ListError::kMissing);
-        else if (!t)
-          set(*current);  // kept in a complete list
+        else
+          mark(*at);  // kept in a complete list
         break;
       case Action::kDelete:
       case Action::kRemove:
         if (!current) {
           if (c.action == Action::kDelete) rules.error(c, ListError::kMissing);
         } else if (!rules.may_remove || rules.may_remove(*current, c)) {
-          set(std::nullopt);
-        } else if (!t) {
-          set(*current);  // refused: it stays, also in a complete list
+          slots[*at].node.reset();
+          mark(*at);
+        } else {
+          mark(*at);  // refused: it stays, also in a complete list
         }
         break;
     }
   }
   // Not complete: the stored nodes in place (changed or deleted as transmitted), then the new
   // ones in the order they came. Complete: only what the request transmitted, in its order.
-  std::vector<bool> placed(touched.size(), false);
-  if (!change.complete) {
-    for (size_t i = 0; i < stored.size(); ++i) {
-      if (const std::optional<size_t> t = touched_of_stored[i]) {
-        placed[*t] = true;
-        if (touched[*t].second) list.push_back(std::move(*touched[*t].second));
-      } else {
-        list.push_back(std::move(stored[i]));
-      }
-    }
+  if (change.complete) {
+    for (size_t i : transmitted_order)
+      if (slots[i].node) list.push_back(std::move(*slots[i].node));
+  } else {
+    for (Slot& slot : slots)
+      if (slot.node) list.push_back(std::move(*slot.node));
   }
-  for (size_t i = 0; i < touched.size(); ++i)
-    if (!placed[i] && touched[i].second) list.push_back(std::move(*touched[i].second));
 }
 
 }  // namespace causeway::soap::a2x
